@@ -1,0 +1,33 @@
+# The front door. See README.md.
+SUITE ?=
+QUICK ?=
+
+.PHONY: all deps demo test check bench mutate asm clean
+
+all: check
+
+deps:
+	@bash scripts/deps.sh
+
+demo: deps
+	@bash scripts/demo.sh
+
+test: deps
+	@bash scripts/gate.sh
+
+check:
+	cmake --preset dev
+	cmake --build --preset dev -j 2
+	ctest --preset dev -L unit -j 2
+
+bench: deps
+	@bash bench/run.sh "$(SUITE)" "$(QUICK)"
+
+mutate: deps
+	@python3 libs/flume-lock/tests/model/mutate.py
+
+asm:
+	@bash libs/flume-lock/tools/asm.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,45 @@
+# trio_install_library(
+#   NAME <package>            e.g. flume_lock  -> flume_lockConfig.cmake, flume_lock.pc
+#   NAMESPACE <ns>            e.g. flume_lock:: (targets become <ns><export name>)
+#   TARGETS <t>...            targets to install and export
+#   INCLUDE_DIR <dir>         headers installed as they are laid out under <dir>
+#   PC_LIBS <flags>           libraries for the pkg-config "Libs:" line
+#   PC_REQUIRES_PRIVATE <s>   optional pkg-config Libs.private
+#   DEPENDENCIES <pkg>...     find_dependency() calls for the config file)
+include(CMakePackageConfigHelpers)
+include(GNUInstallDirs)
+
+function(trio_install_library)
+  cmake_parse_arguments(arg "" "NAME;NAMESPACE;INCLUDE_DIR;PC_LIBS;PC_LIBS_PRIVATE;DESCRIPTION"
+                        "TARGETS;DEPENDENCIES" ${ARGN})
+  set(cmake_dir "${CMAKE_INSTALL_LIBDIR}/cmake/${arg_NAME}")
+  install(TARGETS ${arg_TARGETS} EXPORT ${arg_NAME}Targets
+          ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+          LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+          RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+          INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  install(DIRECTORY "${arg_INCLUDE_DIR}/" DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  install(EXPORT ${arg_NAME}Targets NAMESPACE ${arg_NAMESPACE} DESTINATION ${cmake_dir})
+
+  set(TRIO_PACKAGE_NAME ${arg_NAME})
+  set(TRIO_PACKAGE_DEPENDENCIES "")
+  foreach(dep IN LISTS arg_DEPENDENCIES)
+    string(APPEND TRIO_PACKAGE_DEPENDENCIES "find_dependency(${dep})\n")
+  endforeach()
+  configure_package_config_file("${PROJECT_SOURCE_DIR}/cmake/package-config.cmake.in"
+    "${CMAKE_CURRENT_BINARY_DIR}/${arg_NAME}Config.cmake" INSTALL_DESTINATION ${cmake_dir})
+  write_basic_package_version_file("${CMAKE_CURRENT_BINARY_DIR}/${arg_NAME}ConfigVersion.cmake"
+    VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)
+  install(FILES "${CMAKE_CURRENT_BINARY_DIR}/${arg_NAME}Config.cmake"
+                "${CMAKE_CURRENT_BINARY_DIR}/${arg_NAME}ConfigVersion.cmake"
+          DESTINATION ${cmake_dir})
+
+  set(TRIO_PC_NAME ${arg_NAME})
+  set(TRIO_PC_DESCRIPTION "${arg_DESCRIPTION}")
+  set(TRIO_PC_LIBS "${arg_PC_LIBS}")
+  set(TRIO_PC_LIBS_PRIVATE "${arg_PC_LIBS_PRIVATE}")
+  configure_file("${PROJECT_SOURCE_DIR}/cmake/package.pc.in"
+                 "${CMAKE_CURRENT_BINARY_DIR}/${arg_NAME}.pc" @ONLY)
+  install(FILES "${CMAKE_CURRENT_BINARY_DIR}/${arg_NAME}.pc"
+          DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+endfunction()

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs every Debian package the project needs. Quick when all are present.
+set -euo pipefail
+
+packages=(
+  # build
+  cmake ninja-build g++ gcc clang-14 libclang-rt-14-dev pkg-config make python3 time
+  # tests
+  googletest libgtest-dev libgmock-dev relacy-dev
+  # cross toolchain and emulator
+  gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf libunicorn-dev
+  # kov backends
+  liburing-dev
+  # benchmark peers and load tools
+  libbenchmark-dev libconcurrentqueue-dev libboost-dev libtbb-dev libxenium-dev
+  libatomic-queue-dev libasio-dev libuv1-dev wrk cargo rustc
+  librust-crossbeam-channel-dev librust-tokio-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+  [ "$status" = "installed" ] || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "deps: installing ${#missing[@]} missing package(s): ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "deps: error: installing packages needs root; run as root or install: ${missing[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+if ! apt-get update -qq; then
+  echo "deps: error: cannot reach the Debian package archive (apt-get update failed)" >&2
+  exit 1
+fi
+if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" >/tmp/trio-deps.log 2>&1; then
+  tail -20 /tmp/trio-deps.log >&2
+  echo "deps: error: apt-get install failed for: ${missing[*]} (log: /tmp/trio-deps.log)" >&2
+  exit 1
+fi
+echo "deps: installed ${missing[*]}"

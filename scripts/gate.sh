@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The full test gate: every preset's build and tests, stopping at the first failing stage.
+# Last line: "N passed, M failed" over all stages (a CTest test counts one, a build-only
+# stage counts one).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+jobs=${JOBS:-2}
+passed=0
+failed=0
+log_dir=build/gate
+mkdir -p "$log_dir"
+start=$(date +%s)
+
+summary() { echo "gate: $(( $(date +%s) - start ))s"; echo "$passed passed, $failed failed"; }
+
+fail_stage() {
+  echo "gate: stage '$1' failed: $2 (log: $log_dir/$1.log)"
+  tail -40 "$log_dir/$1.log"
+  failed=$((failed + ${3:-1}))
+  summary
+  exit 1
+}
+
+count_ctest() {  # adds the CTest totals of a log to passed/failed
+  local line total nfail
+  line=$(grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' "$1" | tail -1)
+  [ -n "$line" ] || return 1
+  total=$(sed -E 's/.*out of ([0-9]+).*/\1/' <<<"$line")
+  nfail=$(sed -E 's/.* ([0-9]+) tests failed.*/\1/' <<<"$line")
+  passed=$((passed + total - nfail))
+  failed=$((failed + nfail))
+  [ "$nfail" -eq 0 ]
+}
+
+host_stage() {  # configure, build and test one host preset
+  local preset=$1 log="$log_dir/$1.log"
+  echo "gate: [$preset] configure + build + test"
+  { cmake --preset "$preset" && cmake --build --preset "$preset" -j "$jobs"; } >"$log" 2>&1 \
+    || fail_stage "$preset" "configure or build failed"
+  ctest --preset "$preset" -j "$jobs" >>"$log" 2>&1
+  local rc=$?
+  grep -E 'tests passed|Total Test time' "$log" | sed "s/^/gate: [$preset] /"
+  count_ctest "$log" || fail_stage "$preset" "tests failed" 0
+  [ $rc -eq 0 ] || fail_stage "$preset" "ctest exited $rc" 0
+}
+
+for preset in ${GATE_PRESETS:-dev clang asan tsan}; do
+  host_stage "$preset"
+done
+
+if [ -f libs/esp-blink/CMakeLists.txt ]; then
+  echo "gate: [esp32c3] cross build"
+  { cmake --preset esp32c3 && cmake --build --preset esp32c3 -j "$jobs"; } >"$log_dir/esp32c3.log" 2>&1 \
+    || fail_stage esp32c3 "cross build failed"
+  passed=$((passed + 1))
+fi
+
+summary
