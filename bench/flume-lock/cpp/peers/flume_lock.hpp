@@ -1,0 +1,50 @@
+#pragma once
+// flume-lock itself: a sender copy per producing thread, the blocking recv on the consumer
+// (the channel's intended use, as crossbeam's recv is crossbeam's).
+#include <flume_lock/channel.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+
+#include "../failure.hpp"
+
+namespace bench {
+
+struct flume_lock_queue {
+  static constexpr const char* name = "flume-lock";
+  static constexpr bool unbounded = true;
+  static constexpr bool bounded = true;
+
+  using sender = flume_lock::sender<std::uint64_t>;
+  using receiver = flume_lock::receiver<std::uint64_t>;
+
+  explicit flume_lock_queue(std::size_t capacity)
+      : flume_lock_queue(capacity == 0 ? flume_lock::channel<std::uint64_t>()
+                                       : flume_lock::bounded<std::uint64_t>(capacity)) {}
+
+  struct producer {
+    explicit producer(flume_lock_queue& q) : tx_(q.tx_) {}
+    void send(std::uint64_t v) {
+      if (tx_.send(v) != flume_lock::status::ok) fail_run("flume-lock send did not return ok");
+    }
+    sender tx_;
+  };
+
+  struct consumer {
+    explicit consumer(flume_lock_queue& q) : rx_(q.rx_) {}
+    void recv(std::uint64_t& v) {
+      if (rx_.recv(v) != flume_lock::status::ok) fail_run("flume-lock recv did not return ok");
+    }
+    receiver& rx_;
+  };
+
+ private:
+  explicit flume_lock_queue(std::pair<sender, receiver>&& ends)
+      : tx_(std::move(ends.first)), rx_(std::move(ends.second)) {}
+
+  sender tx_;
+  receiver rx_;
+};
+
+}  // namespace bench

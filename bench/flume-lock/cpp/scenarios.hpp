@@ -1,0 +1,39 @@
+#pragma once
+// The flume-lock suite's scenarios (docs: shared benchmarks.md), shared by name with the Rust
+// peer program (bench/flume-lock/rust/src/scenarios.rs): same names, same shapes.
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+namespace bench {
+
+enum class scenario_kind { seq, throughput, pingpong };
+
+struct scenario {
+  std::string_view name;
+  scenario_kind kind;
+  std::size_t producers;
+  std::size_t capacity;  // 0: unbounded
+};
+
+inline constexpr scenario all_scenarios[] = {
+    {"seq", scenario_kind::seq, 1, 0},
+    {"spsc", scenario_kind::throughput, 1, 0},
+    {"mpsc_t2", scenario_kind::throughput, 2, 0},
+    {"mpsc_t4", scenario_kind::throughput, 4, 0},
+    {"mpsc_t8", scenario_kind::throughput, 8, 0},
+    {"bounded1_spsc", scenario_kind::throughput, 1, 1},
+    {"bounded1_mpsc_t4", scenario_kind::throughput, 4, 1},
+    {"bounded1024_spsc", scenario_kind::throughput, 1, 1024},
+    {"bounded1024_mpsc_t4", scenario_kind::throughput, 4, 1024},
+    {"pingpong", scenario_kind::pingpong, 1, 0},
+};
+
+inline std::optional<scenario> find_scenario(std::string_view name) {
+  for (const auto& s : all_scenarios) {
+    if (s.name == name) return s;
+  }
+  return std::nullopt;
+}
+
+}  // namespace bench
