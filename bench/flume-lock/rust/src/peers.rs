@@ -1,0 +1,80 @@
+//! The Rust peers behind one small interface, so the runners are written once:
+//! `channel(capacity)` (0 = unbounded) gives a cloneable sender and the receiver; both sides
+//! use the blocking operations, the intended use of both libraries.
+
+pub trait Peer {
+    const NAME: &'static str;
+    type Tx: Clone + Send + 'static;
+    type Rx: Send + 'static;
+    fn channel(capacity: usize) -> (Self::Tx, Self::Rx);
+    fn send(tx: &Self::Tx, v: u64);
+    fn recv(rx: &Self::Rx) -> u64;
+}
+
+pub struct Crossbeam;
+
+impl Peer for Crossbeam {
+    const NAME: &'static str = "crossbeam";
+    type Tx = crossbeam_channel::Sender<u64>;
+    type Rx = crossbeam_channel::Receiver<u64>;
+    fn channel(capacity: usize) -> (Self::Tx, Self::Rx) {
+        if capacity == 0 {
+            crossbeam_channel::unbounded()
+        } else {
+            crossbeam_channel::bounded(capacity)
+        }
+    }
+    #[inline]
+    fn send(tx: &Self::Tx, v: u64) {
+        tx.send(v).expect("crossbeam send: receiver gone");
+    }
+    #[inline]
+    fn recv(rx: &Self::Rx) -> u64 {
+        rx.recv().expect("crossbeam recv: all senders gone")
+    }
+}
+
+pub struct StdMpsc;
+
+/// std::sync::mpsc has two sender types; one enum keeps the interface uniform. The branch is
+/// perfectly predictable within a run.
+pub enum StdTx {
+    Unbounded(std::sync::mpsc::Sender<u64>),
+    Bounded(std::sync::mpsc::SyncSender<u64>),
+}
+
+impl Clone for StdTx {
+    fn clone(&self) -> Self {
+        match self {
+            StdTx::Unbounded(t) => StdTx::Unbounded(t.clone()),
+            StdTx::Bounded(t) => StdTx::Bounded(t.clone()),
+        }
+    }
+}
+
+impl Peer for StdMpsc {
+    const NAME: &'static str = "std-mpsc";
+    type Tx = StdTx;
+    type Rx = std::sync::mpsc::Receiver<u64>;
+    fn channel(capacity: usize) -> (Self::Tx, Self::Rx) {
+        if capacity == 0 {
+            let (t, r) = std::sync::mpsc::channel();
+            (StdTx::Unbounded(t), r)
+        } else {
+            let (t, r) = std::sync::mpsc::sync_channel(capacity);
+            (StdTx::Bounded(t), r)
+        }
+    }
+    #[inline]
+    fn send(tx: &Self::Tx, v: u64) {
+        let sent = match tx {
+            StdTx::Unbounded(t) => t.send(v).is_ok(),
+            StdTx::Bounded(t) => t.send(v).is_ok(),
+        };
+        assert!(sent, "std-mpsc send: receiver gone");
+    }
+    #[inline]
+    fn recv(rx: &Self::Rx) -> u64 {
+        rx.recv().expect("std-mpsc recv: all senders gone")
+    }
+}

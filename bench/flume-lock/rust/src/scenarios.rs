@@ -1,0 +1,35 @@
+//! The flume-lock suite's scenarios; the same names and shapes as the C++ program's
+//! bench/flume-lock/cpp/scenarios.hpp.
+
+#[derive(Clone, Copy)]
+pub enum Kind {
+    Seq,
+    Throughput,
+    Pingpong,
+}
+
+#[derive(Clone, Copy)]
+pub struct Scenario {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub producers: u64,
+    /// 0: unbounded.
+    pub capacity: usize,
+}
+
+pub const ALL: &[Scenario] = &[
+    Scenario { name: "seq", kind: Kind::Seq, producers: 1, capacity: 0 },
+    Scenario { name: "spsc", kind: Kind::Throughput, producers: 1, capacity: 0 },
+    Scenario { name: "mpsc_t2", kind: Kind::Throughput, producers: 2, capacity: 0 },
+    Scenario { name: "mpsc_t4", kind: Kind::Throughput, producers: 4, capacity: 0 },
+    Scenario { name: "mpsc_t8", kind: Kind::Throughput, producers: 8, capacity: 0 },
+    Scenario { name: "bounded1_spsc", kind: Kind::Throughput, producers: 1, capacity: 1 },
+    Scenario { name: "bounded1_mpsc_t4", kind: Kind::Throughput, producers: 4, capacity: 1 },
+    Scenario { name: "bounded1024_spsc", kind: Kind::Throughput, producers: 1, capacity: 1024 },
+    Scenario { name: "bounded1024_mpsc_t4", kind: Kind::Throughput, producers: 4, capacity: 1024 },
+    Scenario { name: "pingpong", kind: Kind::Pingpong, producers: 1, capacity: 0 },
+];
+
+pub fn find(name: &str) -> Option<Scenario> {
+    ALL.iter().copied().find(|s| s.name == name)
+}
