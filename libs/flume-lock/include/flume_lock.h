@@ -1,0 +1,72 @@
+/* flume-lock's C API: an opaque MPSC channel of 64-bit values (or pointers).
+ *
+ *   flume_lock_sender* tx; flume_lock_receiver* rx;
+ *   if (flume_lock_channel_create(0, &tx, &rx) != FLUME_LOCK_OK) abort();
+ *   flume_lock_send(tx, 42);
+ *   uint64_t v;
+ *   flume_lock_recv_timeout(rx, &v, 1000000);   // waits up to 1 ms
+ *   flume_lock_sender_destroy(tx); flume_lock_receiver_destroy(rx);
+ *
+ * Each sender handle may be used from any thread; clone one per owner. The receiver handle is
+ * used by one thread at a time. Destroying every sender closes the channel: the receiver drains
+ * what is queued, then gets FLUME_LOCK_DISCONNECTED.
+ */
+#ifndef FLUME_LOCK_H
+#define FLUME_LOCK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum flume_lock_status {
+  FLUME_LOCK_OK = 0,
+  FLUME_LOCK_EMPTY = 1,        /* try_recv: nothing queued */
+  FLUME_LOCK_FULL = 2,         /* try_send on a bounded channel: no room */
+  FLUME_LOCK_DISCONNECTED = 3, /* closed (and, for receive, drained) */
+  FLUME_LOCK_TIMEOUT = 4,      /* the wait ended first */
+  FLUME_LOCK_INVALID = 5,      /* a null handle or output pointer */
+  FLUME_LOCK_NO_MEMORY = 6     /* allocation failed */
+} flume_lock_status;
+
+typedef struct flume_lock_sender flume_lock_sender;
+typedef struct flume_lock_receiver flume_lock_receiver;
+
+/* Creates a channel: capacity 0 = unbounded, otherwise bounded to `capacity` messages. */
+flume_lock_status flume_lock_channel_create(size_t capacity, flume_lock_sender** tx,
+                                            flume_lock_receiver** rx);
+
+/* A new sender handle for the same channel (NULL when out of memory or tx is NULL). */
+flume_lock_sender* flume_lock_sender_clone(const flume_lock_sender* tx);
+
+/* Sends; a bounded channel waits for room. OK or DISCONNECTED. */
+flume_lock_status flume_lock_send(flume_lock_sender* tx, uint64_t value);
+/* Sends without waiting: OK, FULL or DISCONNECTED. */
+flume_lock_status flume_lock_try_send(flume_lock_sender* tx, uint64_t value);
+/* Pointer conveniences: the pointer travels as its integer value. */
+flume_lock_status flume_lock_send_ptr(flume_lock_sender* tx, void* pointer);
+
+/* Receives without waiting: OK, EMPTY or DISCONNECTED. */
+flume_lock_status flume_lock_try_recv(flume_lock_receiver* rx, uint64_t* out);
+/* Waits up to timeout_ns (negative: forever): OK, TIMEOUT or DISCONNECTED. */
+flume_lock_status flume_lock_recv_timeout(flume_lock_receiver* rx, uint64_t* out, int64_t timeout_ns);
+flume_lock_status flume_lock_recv_ptr_timeout(flume_lock_receiver* rx, void** out, int64_t timeout_ns);
+
+/* Closes the channel for senders; queued values can still be received. */
+void flume_lock_sender_close(flume_lock_sender* tx);
+void flume_lock_receiver_close(flume_lock_receiver* rx);
+
+/* Destroys a handle (NULL is ignored). The last sender closes the channel. */
+void flume_lock_sender_destroy(flume_lock_sender* tx);
+void flume_lock_receiver_destroy(flume_lock_receiver* rx);
+
+/* A static name for a status ("ok", "disconnected", ...). */
+const char* flume_lock_status_name(flume_lock_status status);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FLUME_LOCK_H */

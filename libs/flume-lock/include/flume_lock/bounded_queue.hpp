@@ -1,0 +1,167 @@
+// The bounded MPSC queue: a ring of `capacity` slots, each stamped with the lap it is free or
+// full for (D. Vyukov's bounded queue, stamps as in crossbeam's array flavour). Producers claim
+// with a CAS on tail_ (they must not claim a full slot); the single consumer's cursor is private.
+#pragma once
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <new>
+#include <type_traits>
+#include <utility>
+
+#include "flume_lock/detail/atomic.hpp"
+#include "flume_lock/detail/config.hpp"
+#include "flume_lock/detail/eventcount.hpp"
+#include "flume_lock/status.hpp"
+
+namespace flume_lock {
+
+template <class T>
+class bounded_queue {
+  static_assert(std::is_nothrow_move_constructible_v<T>, "messages must be nothrow-move-constructible");
+
+ public:
+  /// A queue holding at most `capacity` (>= 1) messages.
+  explicit bounded_queue(std::size_t capacity)
+      : capacity_(capacity < 1 ? 1 : capacity),
+        mark_bit_(std::bit_ceil(std::uint64_t{capacity_} + 1)),
+        one_lap_(mark_bit_ * 2),
+        slots_(new slot[capacity_]) {
+    for (std::size_t i = 0; i < capacity_; ++i) {
+      // Ordering: relaxed: nothing is shared before the constructor returns.
+      slots_[i].stamp.store(i, detail::order::relaxed);
+    }
+  }
+  bounded_queue(const bounded_queue&) = delete;
+  bounded_queue& operator=(const bounded_queue&) = delete;
+
+  /// Destroys every message still queued. No other thread may use the queue any more.
+  ~bounded_queue() {
+    while (try_consume([](T&&) noexcept {}) == status::ok) {
+    }
+  }
+
+  std::size_t capacity() const noexcept { return capacity_; }
+
+  // ---- producers (any thread) ------------------------------------------------------------
+
+  /// Enqueues unless full or closed. On anything but `ok`, `value` is untouched.
+  template <class U>
+  status try_push(U&& value) {
+    // Ordering: seq_cst: a producer parked on "full" re-checks through here, and must see a
+    // close() that happened after its prepare_wait (pairs with close()'s seq_cst RMW).
+    std::uint64_t tail = tail_.load(detail::order::seq_cst);
+    for (;;) {
+      if (tail & mark_bit_) return status::disconnected;
+      const std::uint64_t index = tail & (mark_bit_ - 1);
+      const std::uint64_t lap = tail & ~(one_lap_ - 1);
+      slot& s = slots_[index];
+      // Ordering: seq_cst: acquire pairs with try_consume's store that freed the slot (its read
+      // of the old message happens before our write); seq_cst because a parked producer's
+      // re-check pairs with that store and the consumer's tx_event_.notify() load in S.
+      const std::uint64_t stamp = s.stamp.load(detail::order::seq_cst);
+      if (stamp == tail) {
+        const std::uint64_t next = index + 1 < capacity_ ? tail + 1 : lap + one_lap_;
+        // Ordering: relaxed: the CAS only arbitrates between producers; the slot's stamp
+        // carries all publication.
+        if (tail_.compare_exchange_weak(tail, next, detail::order::relaxed, detail::order::relaxed)) {
+          ::new (static_cast<void*>(s.storage)) T(std::forward<U>(value));
+          s.probe.on_write();
+          // Ordering: seq_cst: release publishes the message to try_consume; seq_cst orders it
+          // before rx_event_.notify()'s load (eventcount protocol).
+          s.stamp.store(tail + 1, detail::order::seq_cst);
+          rx_event_.notify();
+          return status::ok;
+        }
+      } else if (stamp + one_lap_ == tail + 1) {
+        return status::full;  // the slot still holds the previous lap's message
+      } else {
+        detail::spin_pause();  // another producer is mid-claim; look again
+        // Ordering: relaxed: a fresh hint; the stamp check above validates it.
+        tail = tail_.load(detail::order::relaxed);
+      }
+    }
+  }
+
+  /// Stops further pushes; queued messages are still delivered. Idempotent.
+  void close() noexcept {
+    // Ordering: seq_cst: pairs with the re-checks of parked producers (try_push's first load)
+    // and of the parked consumer (empty_or_disconnected) in the eventcount protocol.
+    tail_.fetch_or(mark_bit_, detail::order::seq_cst);
+    rx_event_.notify();
+    tx_event_.notify();
+  }
+
+  // ---- the consumer (one thread at a time) ------------------------------------------------
+
+  template <class Sink>
+  status try_consume(Sink&& sink) {
+    const std::uint64_t index = head_ & (mark_bit_ - 1);
+    slot& s = slots_[index];
+    // Ordering: seq_cst: acquire pairs with try_push's publishing store; seq_cst for the parked
+    // consumer's re-check against the producer's notify() load.
+    if (s.stamp.load(detail::order::seq_cst) != head_ + 1) return empty_or_disconnected();
+    s.probe.on_read();
+    T* message = s.message();
+    struct consume_guard {  // frees the slot even if sink throws: never delivered twice
+      bounded_queue& q;
+      slot& s;
+      T* message;
+      std::uint64_t index;
+      ~consume_guard() {
+        message->~T();
+        const std::uint64_t lap = q.head_ & ~(q.one_lap_ - 1);
+        const std::uint64_t freed_for = q.head_ + q.one_lap_;
+        q.head_ = index + 1 < q.capacity_ ? q.head_ + 1 : lap + q.one_lap_;
+        // Ordering: seq_cst: release pairs with try_push's stamp load (our read of the message
+        // happens before the slot's reuse); seq_cst orders it before tx_event_.notify()'s load.
+        s.stamp.store(freed_for, detail::order::seq_cst);
+        q.tx_event_.notify();
+      }
+    } guard{*this, s, message, index};
+    sink(std::move(*message));
+    return status::ok;
+  }
+
+  bool closed() const noexcept {
+    // Ordering: relaxed: a snapshot for callers; nothing is read through it.
+    return (tail_.load(detail::order::relaxed) & mark_bit_) != 0;
+  }
+
+  detail::eventcount& rx_event() noexcept { return rx_event_; }
+  detail::eventcount& tx_event() noexcept { return tx_event_; }
+
+ private:
+  struct slot {
+    detail::atomic<std::uint64_t> stamp{0};
+    [[no_unique_address]] detail::race_probe probe;
+    alignas(T) unsigned char storage[sizeof(T)];
+
+    T* message() noexcept {
+      // Safety: storage holds a T between try_push's placement new and try_consume's destroy
+      // (stamp == lap + index + 1 in between).
+      return std::launder(reinterpret_cast<T*>(storage));
+    }
+  };
+
+  status empty_or_disconnected() const noexcept {
+    // Ordering: seq_cst: the parked consumer's re-check pairs with close()'s seq_cst RMW.
+    const std::uint64_t tail = tail_.load(detail::order::seq_cst);
+    return (tail & mark_bit_) && (tail & ~mark_bit_) == head_ ? status::disconnected : status::empty;
+  }
+
+  // Invariant: tail_ = lap | closed mark_bit_ | index; a slot's stamp is lap|index when free for
+  // that lap and lap|index + 1 when it holds that lap's message.
+  const std::size_t capacity_;
+  const std::uint64_t mark_bit_;
+  const std::uint64_t one_lap_;
+  std::unique_ptr<slot[]> slots_;
+  alignas(detail::cache_line) detail::atomic<std::uint64_t> tail_{0};
+  detail::eventcount rx_event_;
+  detail::eventcount tx_event_;
+  alignas(detail::cache_line) std::uint64_t head_ = 0;
+};
+
+}  // namespace flume_lock

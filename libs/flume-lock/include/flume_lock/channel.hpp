@@ -1,0 +1,336 @@
+// The channel API: copyable senders and one move-only receiver over an unbounded or bounded
+// lock-free queue, with blocking, timed and async receive.
+//
+//   auto [tx, rx] = flume_lock::channel<std::string>();
+//   std::thread producer([tx = tx] { tx.send("hello"); });   // copy a sender per thread
+//   std::string msg;
+//   while (rx.recv(msg) == flume_lock::status::ok) use(msg);  // ends when every sender is gone
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <iterator>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include "flume_lock/bounded_queue.hpp"
+#include "flume_lock/detail/atomic.hpp"
+#include "flume_lock/detail/config.hpp"
+#include "flume_lock/detail/eventcount.hpp"
+#include "flume_lock/status.hpp"
+#include "flume_lock/unbounded_queue.hpp"
+#include "flume_lock/waiter.hpp"
+
+namespace flume_lock {
+
+template <class T>
+class sender;
+template <class T>
+class receiver;
+
+namespace detail {
+
+using deadline = eventcount::deadline;
+
+// Invariant: handles_ counts live sender and receiver objects (the state dies with the last);
+// senders_ counts live senders (the channel closes when it drops to zero).
+template <class T>
+class channel_state {
+ public:
+  struct unbounded_tag {};
+  explicit channel_state(unbounded_tag) : queue_(std::in_place_index<0>) {}
+  explicit channel_state(std::size_t capacity) : queue_(std::in_place_index<1>, capacity) {}
+
+  // Calls f(queue&) on whichever flavour this channel has.
+  template <class F>
+  decltype(auto) with_queue(F&& f) {
+    if (auto* unbounded = std::get_if<0>(&queue_)) return f(*unbounded);
+    return f(*std::get_if<1>(&queue_));
+  }
+
+  eventcount& rx_event() {
+    return with_queue([](auto& q) -> eventcount& { return q.rx_event(); });
+  }
+
+  void add_handle() noexcept {
+    // Ordering: relaxed: a new handle is made from an existing one, which keeps the state alive.
+    handles_.fetch_add(1, order::relaxed);
+  }
+  void release_handle() noexcept {
+    // Ordering: acq_rel: release our uses of the state; the last one acquires everybody's
+    // before deleting it.
+    if (handles_.fetch_sub(1, order::acq_rel) == 1) delete this;
+  }
+  void add_sender() noexcept {
+    // Ordering: relaxed: as add_handle.
+    senders_.fetch_add(1, order::relaxed);
+  }
+  void release_sender() noexcept {
+    // Ordering: relaxed: close() is itself synchronised through the queue's tail word.
+    if (senders_.fetch_sub(1, order::relaxed) == 1) close();
+  }
+  void close() noexcept {
+    with_queue([](auto& q) { q.close(); });
+  }
+
+ private:
+  std::variant<unbounded_queue<T>, bounded_queue<T>> queue_;
+  atomic<std::size_t> handles_{2};
+  atomic<std::size_t> senders_{1};
+};
+
+}  // namespace detail
+
+/// The sending half. Copyable; copies are cheap (a reference count). A sender may be used from
+/// several threads at once. The channel closes when the last sender is destroyed.
+template <class T>
+class sender {
+ public:
+  sender(const sender& other) noexcept : state_(other.state_) {
+    if (state_ != nullptr) {
+      state_->add_handle();
+      state_->add_sender();
+    }
+  }
+  sender(sender&& other) noexcept : state_(std::exchange(other.state_, nullptr)) {}
+  sender& operator=(sender other) noexcept {
+    std::swap(state_, other.state_);
+    return *this;
+  }
+  ~sender() {
+    if (state_ != nullptr) {
+      state_->release_sender();
+      state_->release_handle();
+    }
+  }
+
+  /// Sends `value`. Unbounded: never waits. Bounded: waits for space. Returns `ok` or
+  /// `disconnected` (the receiver is gone or the channel closed; `value` is left untouched).
+  status send(T&& value) const { return send_impl(std::move(value), nullptr); }
+  status send(const T& value) const { return send_impl(value, nullptr); }
+
+  /// Sends if it can right now: `ok`, `full` (bounded only) or `disconnected`.
+  status try_send(T&& value) const { return try_send_impl(std::move(value)); }
+  status try_send(const T& value) const { return try_send_impl(value); }
+
+  /// As send(), giving up with `timeout` after `wait` (bounded channels only ever wait).
+  template <class Rep, class Period>
+  status send_for(T&& value, std::chrono::duration<Rep, Period> wait) const {
+    const detail::deadline until = std::chrono::steady_clock::now() + wait;
+    return send_impl(std::move(value), &until);
+  }
+
+  /// Sends every element of [first, last) in order (copied, or moved with move iterators).
+  /// Unbounded channels claim all slots at once. Returns how many were sent: fewer than the
+  /// range only when the channel closed.
+  template <std::input_iterator It, std::sentinel_for<It> End>
+  std::size_t send_bulk(It first, End last) const {
+    return state_->with_queue([&](auto& q) -> std::size_t {
+      using queue = std::remove_reference_t<decltype(q)>;
+      if constexpr (std::is_same_v<queue, unbounded_queue<T>> && std::sized_sentinel_for<End, It>) {
+        return q.push_bulk(first, static_cast<std::size_t>(last - first));
+      } else {
+        std::size_t sent = 0;
+        for (; first != last; ++first, ++sent) {
+          if (send_impl(*first, nullptr) != status::ok) break;
+        }
+        return sent;
+      }
+    });
+  }
+
+  /// Closes the channel: no more sends; the receiver still gets what is queued.
+  void close() const noexcept { state_->close(); }
+  bool is_closed() const noexcept {
+    return state_->with_queue([](auto& q) { return q.closed(); });
+  }
+
+ private:
+  friend class receiver<T>;
+  template <class U>
+  friend std::pair<sender<U>, receiver<U>> make_channel(std::size_t);
+  explicit sender(detail::channel_state<T>* state) noexcept : state_(state) {}
+
+  template <class U>
+  status try_send_impl(U&& value) const {
+    return state_->with_queue([&](auto& q) {
+      using queue = std::remove_reference_t<decltype(q)>;
+      if constexpr (std::is_same_v<queue, unbounded_queue<T>>) {
+        return q.push(std::forward<U>(value));
+      } else {
+        return q.try_push(std::forward<U>(value));
+      }
+    });
+  }
+
+  template <class U>
+  status send_impl(U&& value, const detail::deadline* until) const {
+    return state_->with_queue([&](auto& q) {
+      using queue = std::remove_reference_t<decltype(q)>;
+      if constexpr (std::is_same_v<queue, unbounded_queue<T>>) {
+        return q.push(std::forward<U>(value));
+      } else {
+        return send_bounded(q, std::forward<U>(value), until);
+      }
+    });
+  }
+
+  // Spin briefly, then park on the queue's tx eventcount until a slot frees or the channel
+  // closes. try_push only moves from `value` when it returns ok.
+  template <class U>
+  static status send_bounded(bounded_queue<T>& q, U&& value, const detail::deadline* until) {
+    for (int spins = 0;; ++spins) {
+      status s = q.try_push(std::forward<U>(value));
+      if (s != status::full) return s;
+      if (spins < detail::spin_limit) {
+        detail::spin_pause();
+        continue;
+      }
+      const std::uint32_t key = q.tx_event().prepare_wait(detail::eventcount::parked_thread);
+      s = q.try_push(std::forward<U>(value));
+      if (s != status::full) return s;
+      if (!q.tx_event().wait(key, until)) {
+        s = q.try_push(std::forward<U>(value));
+        return s == status::full ? status::timeout : s;
+      }
+    }
+  }
+
+  detail::channel_state<T>* state_;
+};
+
+/// The receiving half. Move-only; one thread receives at a time. Destroying it closes the
+/// channel and destroys every queued message exactly once.
+template <class T>
+class receiver {
+ public:
+  receiver(receiver&& other) noexcept
+      : state_(std::exchange(other.state_, nullptr)), registered_(std::exchange(other.registered_, nullptr)) {}
+  receiver& operator=(receiver&& other) noexcept {
+    receiver moved(std::move(other));
+    std::swap(state_, moved.state_);
+    std::swap(registered_, moved.registered_);
+    return *this;
+  }
+  receiver(const receiver&) = delete;
+  receiver& operator=(const receiver&) = delete;
+  ~receiver() {
+    if (state_ == nullptr) return;
+    if (registered_ != nullptr) cancel_wait(*registered_);
+    state_->close();
+    drain([](T&&) noexcept {});  // free memory now; messages still in flight die with the state
+    state_->release_handle();
+  }
+
+  /// Takes a message if one is ready: `ok`, `empty` or `disconnected` (closed and drained).
+  status try_recv(T& out) {
+    return consume([&](T&& v) { out = std::move(v); });
+  }
+
+  /// Waits for a message: `ok`, or `disconnected` once closed and drained.
+  status recv(T& out) { return recv_impl(out, nullptr); }
+
+  /// As recv(), giving up with `timeout` after `wait`.
+  template <class Rep, class Period>
+  status recv_for(T& out, std::chrono::duration<Rep, Period> wait) {
+    const detail::deadline until = std::chrono::steady_clock::now() + wait;
+    return recv_impl(out, &until);
+  }
+
+  /// As recv(), giving up with `timeout` at `until` (a steady_clock time point).
+  template <class Duration>
+  status recv_until(T& out, std::chrono::time_point<std::chrono::steady_clock, Duration> until) {
+    const detail::deadline at = std::chrono::time_point_cast<detail::deadline::duration>(until);
+    return recv_impl(out, &at);
+  }
+
+  /// Calls `f(T&&)` for every message ready now, in order; returns how many.
+  template <class F>
+  std::size_t drain(F&& f) {
+    std::size_t n = 0;
+    while (consume(f) == status::ok) ++n;
+    return n;
+  }
+
+  /// Async receive (see waiter.hpp): `ok` (message in `out`), `disconnected`, or `empty` with
+  /// `w` registered for exactly one wake. A previously registered waiter is withdrawn first.
+  status poll_recv(T& out, waiter& w) {
+    if (registered_ != nullptr) cancel_wait(*registered_);
+    status s = try_recv(out);
+    if (s != status::empty) return s;
+    detail::eventcount& event = state_->rx_event();
+    event.prepare_async(w);
+    registered_ = &w;
+    s = try_recv(out);  // re-check: a message published before prepare_async has no wake
+    if (s != status::empty) cancel_wait(w);
+    return s;
+  }
+
+  /// Withdraws `w`; afterwards no wake call on it is running or will start.
+  void cancel_wait(waiter& w) noexcept {
+    if (registered_ != &w) return;
+    registered_ = nullptr;
+    state_->rx_event().cancel_async(w);
+  }
+
+  /// Closes the channel: senders get `disconnected`; queued messages can still be received.
+  void close() noexcept { state_->close(); }
+
+ private:
+  template <class U>
+  friend std::pair<sender<U>, receiver<U>> make_channel(std::size_t);
+  explicit receiver(detail::channel_state<T>* state) noexcept : state_(state) {}
+
+  template <class F>
+  status consume(F&& f) {
+    return state_->with_queue([&](auto& q) { return q.try_consume(f); });
+  }
+
+  // Spin briefly, then park on the rx eventcount (re-check after prepare_wait).
+  status recv_impl(T& out, const detail::deadline* until) {
+    for (int spins = 0;; ++spins) {
+      status s = try_recv(out);
+      if (s != status::empty) return s;
+      if (spins < detail::spin_limit) {
+        detail::spin_pause();
+        continue;
+      }
+      detail::eventcount& event = state_->rx_event();
+      const std::uint32_t key = event.prepare_wait(detail::eventcount::parked_thread);
+      s = try_recv(out);
+      if (s != status::empty) return s;
+      if (!event.wait(key, until)) {
+        s = try_recv(out);
+        return s == status::empty ? status::timeout : s;
+      }
+    }
+  }
+
+  detail::channel_state<T>* state_;
+  waiter* registered_ = nullptr;
+};
+
+/// Capacity 0 makes an unbounded channel; use channel() and bounded() instead.
+template <class T>
+std::pair<sender<T>, receiver<T>> make_channel(std::size_t capacity) {
+  using state_type = detail::channel_state<T>;
+  auto* state = capacity == 0 ? new state_type(typename state_type::unbounded_tag{})
+                              : new state_type(capacity);
+  return {sender<T>(state), receiver<T>(state)};
+}
+
+/// An unbounded channel: send never waits.
+template <class T>
+std::pair<sender<T>, receiver<T>> channel() {
+  return make_channel<T>(0);
+}
+
+/// A bounded channel holding at most `capacity` (>= 1) messages: try_send reports `full`,
+/// send waits for space.
+template <class T>
+std::pair<sender<T>, receiver<T>> bounded(std::size_t capacity) {
+  return make_channel<T>(capacity == 0 ? 1 : capacity);
+}
+
+}  // namespace flume_lock

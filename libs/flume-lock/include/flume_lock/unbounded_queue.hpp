@@ -1,0 +1,295 @@
+// The unbounded MPSC queue: a linked list of fixed-size segments, one fetch_add per send.
+//
+// Design (docs/flume-lock.md has the full argument):
+// - tail_ counts claimed slots (<< 1, bit 0 = closed). A producer claims slot i with one
+//   fetch_add, finds i's segment, writes the message and sets the slot's ready flag.
+// - Segments hold `Slots` slots and link both ways. tail_segment_ is a hint: producers start
+//   there, walk forward (appending segments cooperatively when the next is missing) or, when the
+//   hint already moved past their segment, walk back. A producer never waits at a boundary.
+// - The single consumer reads slots in order with plain loads (no read-modify-write) and owns
+//   reclamation: a segment is recycled once the consumer passed it and every producer that could
+//   still hold a pointer to it has finished (the "observed tail" rule below). No ABA: a segment
+//   is never reused while any producer can reach it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <new>
+#include <type_traits>
+#include <utility>
+
+#include "flume_lock/detail/atomic.hpp"
+#include "flume_lock/detail/config.hpp"
+#include "flume_lock/detail/eventcount.hpp"
+#include "flume_lock/status.hpp"
+
+namespace flume_lock {
+
+template <class T, std::size_t Slots = detail::default_segment_slots>
+class unbounded_queue {
+  static_assert(std::is_nothrow_move_constructible_v<T>, "messages must be nothrow-move-constructible");
+  static_assert(Slots >= 2 && (Slots & (Slots - 1)) == 0, "segment size must be a power of two");
+
+ public:
+  unbounded_queue() : tail_segment_(new segment(0, nullptr)) {
+    // Ordering: relaxed: nothing is shared before the constructor returns.
+    head_segment_ = oldest_segment_ = tail_segment_.load(detail::order::relaxed);
+  }
+  unbounded_queue(const unbounded_queue&) = delete;
+  unbounded_queue& operator=(const unbounded_queue&) = delete;
+
+  /// Destroys every message still queued. No other thread may use the queue any more.
+  ~unbounded_queue() {
+    destroy_ready_messages();
+    for (segment* s = oldest_segment_; s != nullptr;) {
+      // Ordering: relaxed: single-threaded teardown.
+      segment* next = s->next.load(detail::order::relaxed);
+      delete s;
+      s = next;
+    }
+  }
+
+  // ---- producers (any thread) ------------------------------------------------------------
+
+  /// Enqueues a message built from `value`. On `disconnected`, `value` is untouched.
+  template <class U>
+  status push(U&& value) {
+    // Ordering: seq_cst: the claim must sit in the total order S with find_segment's seq_cst
+    // load of tail_segment_ and advance_tail's seq_cst CAS + load of tail_: that is what makes
+    // the observed-tail reclamation rule sound (docs/flume-lock.md, "segment reclamation").
+    const std::uint64_t claim = tail_.fetch_add(2, detail::order::seq_cst);
+    if (claim & closed_bit) return status::disconnected;
+    write_slot(claim >> 1, std::forward<U>(value));
+    rx_event_.notify();
+    return status::ok;
+  }
+
+  /// Enqueues `count` messages taken from `first` with one claim. Returns how many were sent
+  /// (0 or count).
+  template <class It>
+  std::size_t push_bulk(It first, std::size_t count) {
+    if (count == 0) return 0;
+    // Ordering: seq_cst, as in push().
+    const std::uint64_t claim = tail_.fetch_add(2 * std::uint64_t{count}, detail::order::seq_cst);
+    if (claim & closed_bit) return 0;
+    for (std::uint64_t i = claim >> 1, end = i + count; i != end; ++i, ++first) {
+      write_slot(i, *first);
+    }
+    rx_event_.notify();
+    return count;
+  }
+
+  /// Stops further pushes. Messages already claimed are still delivered. Idempotent.
+  void close() noexcept {
+    // Ordering: relaxed: only atomicity matters; the RMW splits every claim into before/after.
+    const std::uint64_t before = tail_.fetch_or(closed_bit, detail::order::relaxed);
+    if (before & closed_bit) return;
+    // Ordering: seq_cst: pairs with the consumer's re-check in the eventcount protocol.
+    closed_at_.store(before >> 1, detail::order::seq_cst);
+    rx_event_.notify();
+  }
+
+  // ---- the consumer (one thread at a time) ------------------------------------------------
+
+  /// Takes the oldest message and hands it to `sink(T&&)`. `empty` means nothing is ready yet;
+  /// `disconnected` means closed and fully drained.
+  template <class Sink>
+  status try_consume(Sink&& sink) {
+    if ((head_ & slot_mask) == 0 && head_ != head_segment_->start) {
+      // Ordering: acquire pairs with grow/append's release CAS: the segment's fields are set.
+      segment* next = head_segment_->next.load(detail::order::acquire);
+      if (next == nullptr) return empty_or_disconnected();
+      head_segment_ = next;
+      reclaim();
+    }
+    slot& s = head_segment_->slots[head_ & slot_mask];
+    // Ordering: seq_cst: pairs with write_slot's seq_cst store (publishes the message) and, when
+    // this is the re-check after prepare_wait, with the producer's notify() load in S.
+    if (s.ready.load(detail::order::seq_cst) == 0) return empty_or_disconnected();
+    s.probe.on_read();
+    T* message = s.message();
+    struct consume_guard {  // advances even if sink throws: the message is never seen twice
+      T* message;
+      std::uint64_t& head;
+      ~consume_guard() {
+        message->~T();
+        ++head;
+      }
+    } guard{message, head_};
+    sink(std::move(*message));
+    return status::ok;
+  }
+
+  bool closed() const noexcept {
+    // Ordering: relaxed: a snapshot for callers; nothing is read through it.
+    return (tail_.load(detail::order::relaxed) & closed_bit) != 0;
+  }
+
+  detail::eventcount& rx_event() noexcept { return rx_event_; }
+
+ private:
+  static constexpr std::uint64_t closed_bit = 1;
+  static constexpr std::uint64_t slot_mask = Slots - 1;
+  static constexpr std::uint64_t not_released = std::numeric_limits<std::uint64_t>::max();
+
+  struct slot {
+    detail::atomic<std::uint32_t> ready{0};
+    [[no_unique_address]] detail::race_probe probe;
+    alignas(T) unsigned char storage[sizeof(T)];
+
+    T* message() noexcept {
+      // Safety: storage holds a T between write_slot's placement new and try_consume's destroy.
+      return std::launder(reinterpret_cast<T*>(storage));
+    }
+  };
+
+  // Invariant: start and prev are written before the segment is published (release CAS on the
+  // previous segment's next) and not changed until it is recycled; a recycled segment is only
+  // republished once no producer can reach it.
+  struct alignas(detail::cache_line) segment {
+    segment(std::uint64_t first_slot, segment* previous) : start(first_slot), prev(previous) {}
+
+    std::uint64_t start;                      // index of slots[0]
+    segment* prev;                            // older neighbour (valid while this one is live)
+    detail::atomic<segment*> next{nullptr};
+    detail::atomic<std::uint64_t> observed_tail{not_released};
+    slot slots[Slots];
+  };
+
+  template <class U>
+  void write_slot(std::uint64_t index, U&& value) {
+    segment* seg = find_segment(index);
+    slot& s = seg->slots[index & slot_mask];
+    ::new (static_cast<void*>(s.storage)) T(std::forward<U>(value));
+    s.probe.on_write();
+    // Ordering: seq_cst: release publishes the message to try_consume's load; seq_cst places it
+    // in S before rx_event_.notify()'s load (the eventcount protocol).
+    s.ready.store(1, detail::order::seq_cst);
+  }
+
+  segment* find_segment(std::uint64_t index) {
+    const std::uint64_t start = index & ~slot_mask;
+    // Ordering: seq_cst: see push(). acquire part: the segment's fields are visible.
+    segment* const hint = tail_segment_.load(detail::order::seq_cst);
+    segment* seg = hint;
+    if (seg->start > start) {
+      // The hint moved past our segment. Walking back is safe: our slot is unwritten, so the
+      // consumer has not passed it and frees nothing at or after our segment.
+      do seg = seg->prev; while (seg->start != start);
+      return seg;
+    }
+    while (seg->start != start) {
+      // Ordering: acquire pairs with the release CAS that linked `next`.
+      segment* next = seg->next.load(detail::order::acquire);
+      seg = next != nullptr ? next : grow(seg);
+    }
+    if (seg != hint) advance_tail(hint, seg);
+    return seg;
+  }
+
+  // Links a new segment after `last` (or finds the one another producer linked) and returns it.
+  segment* grow(segment* last) {
+    segment* fresh = new segment(last->start + Slots, last);
+    segment* expected = nullptr;
+    // Ordering: release publishes fresh's fields; acquire (on failure) pairs with the winner's
+    // release so we can read the segment it linked.
+    if (last->next.compare_exchange_strong(expected, fresh, detail::order::acq_rel,
+                                           detail::order::acquire)) {
+      return fresh;
+    }
+    append_spare(expected, fresh);  // lost the race: keep the allocation as a spare further on
+    return expected;
+  }
+
+  // Tries to link `spare` after `from` or a few segments later; frees it otherwise. Producers
+  // (a lost grow race) and the consumer (recycling) both use it.
+  void append_spare(segment* from, segment* spare) {
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      spare->start = from->start + Slots;
+      spare->prev = from;
+      segment* expected = nullptr;
+      // Ordering: release publishes spare's fields; acquire (on failure) lets us step to the
+      // segment that is there instead.
+      if (from->next.compare_exchange_strong(expected, spare, detail::order::release,
+                                             detail::order::acquire)) {
+        return;
+      }
+      from = expected;
+    }
+    delete spare;
+  }
+
+  // Moves the hint from `from` to the later segment `to` and stamps every segment it passed
+  // with the claim count seen afterwards.
+  void advance_tail(segment* from, segment* to) {
+    segment* expected = from;
+    // Ordering: seq_cst: see push(); a failed CAS means another producer moved the hint and
+    // stamps the segments itself.
+    if (!tail_segment_.compare_exchange_strong(expected, to, detail::order::seq_cst,
+                                               detail::order::relaxed)) {
+      return;
+    }
+    // Ordering: seq_cst: this load follows the CAS in S, so every producer that loaded a hint at
+    // or before `from` claimed its slot before this count.
+    const std::uint64_t observed = tail_.load(detail::order::seq_cst) >> 1;
+    for (segment* s = from; s != to;) {
+      // Ordering: acquire pairs with the release CAS that linked it; read before the stamp,
+      // because the stamp lets the consumer free `s`.
+      segment* next = s->next.load(detail::order::acquire);
+      // Ordering: release pairs with reclaim's acquire: our reads of `s` happen before it is
+      // reused.
+      s->observed_tail.store(observed, detail::order::release);
+      s = next;
+    }
+  }
+
+  // Recycles the segments the consumer finished, oldest first, while the rule allows:
+  // consumed up to observed_tail means every producer that could hold the segment is done.
+  void reclaim() {
+    while (oldest_segment_ != head_segment_) {
+      // Ordering: acquire pairs with advance_tail's release store.
+      const std::uint64_t observed = oldest_segment_->observed_tail.load(detail::order::acquire);
+      if (observed == not_released || observed > head_) return;
+      segment* done = oldest_segment_;
+      // Ordering: relaxed: the consumer already read this link (acquire) when it moved on.
+      oldest_segment_ = done->next.load(detail::order::relaxed);
+      recycle(done);
+    }
+  }
+
+  void recycle(segment* s) {
+    // Ordering: relaxed (all four resets): the segment is private again; append_spare's
+    // release CAS republishes it.
+    s->next.store(nullptr, detail::order::relaxed);
+    s->observed_tail.store(not_released, detail::order::relaxed);
+    for (slot& sl : s->slots) sl.ready.store(0, detail::order::relaxed);
+    // Ordering: acquire: the hint's segment fields must be visible; the consumer never frees the
+    // hint's segment (it is not stamped yet), so reading it is safe.
+    append_spare(tail_segment_.load(detail::order::acquire), s);
+  }
+
+  status empty_or_disconnected() const noexcept {
+    // Ordering: seq_cst: the consumer's re-check pairs with close()'s seq_cst store.
+    return head_ >= closed_at_.load(detail::order::seq_cst) ? status::disconnected : status::empty;
+  }
+
+  // Teardown: every producer is gone, so every claimed slot below the close point is written
+  // and the first slot that is not ready ends the queue.
+  void destroy_ready_messages() noexcept {
+    while (try_consume([](T&&) noexcept {}) == status::ok) {
+    }
+  }
+
+  // Producer side.
+  alignas(detail::cache_line) detail::atomic<std::uint64_t> tail_{0};
+  alignas(detail::cache_line) detail::atomic<segment*> tail_segment_;
+  detail::atomic<std::uint64_t> closed_at_{std::numeric_limits<std::uint64_t>::max()};
+  detail::eventcount rx_event_;
+  // Consumer side.
+  alignas(detail::cache_line) segment* head_segment_ = nullptr;
+  segment* oldest_segment_ = nullptr;  // oldest segment not yet recycled
+  std::uint64_t head_ = 0;             // next slot to consume
+};
+
+}  // namespace flume_lock

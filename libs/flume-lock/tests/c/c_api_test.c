@@ -1,0 +1,102 @@
+/* The C API, used from C11: values, pointers, timeouts, close and disconnect, threads. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <threads.h>
+
+#include "flume_lock.h"
+
+static int failures = 0;
+
+#define CHECK(cond)                                                 \
+  do {                                                              \
+    if (!(cond)) {                                                  \
+      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+      ++failures;                                                   \
+    }                                                               \
+  } while (0)
+
+enum { per_producer = 50000 };
+
+static int produce(void* arg) {
+  flume_lock_sender* tx = (flume_lock_sender*)arg;
+  for (uint64_t i = 1; i <= per_producer; ++i) {
+    if (flume_lock_send(tx, i) != FLUME_LOCK_OK) return 1;
+  }
+  flume_lock_sender_destroy(tx);
+  return 0;
+}
+
+static void test_values_and_disconnect(size_t capacity) {
+  flume_lock_sender* tx = NULL;
+  flume_lock_receiver* rx = NULL;
+  CHECK(flume_lock_channel_create(capacity, &tx, &rx) == FLUME_LOCK_OK);
+
+  thrd_t threads[2];
+  for (int i = 0; i < 2; ++i) {
+    flume_lock_sender* clone = flume_lock_sender_clone(tx);
+    CHECK(clone != NULL);
+    CHECK(thrd_create(&threads[i], produce, clone) == thrd_success);
+  }
+  flume_lock_sender_destroy(tx);
+
+  uint64_t sum = 0, count = 0, v = 0;
+  flume_lock_status s;
+  while ((s = flume_lock_recv_timeout(rx, &v, -1)) == FLUME_LOCK_OK) {
+    sum += v;
+    ++count;
+  }
+  CHECK(s == FLUME_LOCK_DISCONNECTED);
+  CHECK(count == 2 * per_producer);
+  CHECK(sum == 2 * ((uint64_t)per_producer * (per_producer + 1) / 2));
+  for (int i = 0; i < 2; ++i) {
+    int rc = 1;
+    thrd_join(threads[i], &rc);
+    CHECK(rc == 0);
+  }
+  flume_lock_receiver_destroy(rx);
+}
+
+static void test_timeout_full_close_and_pointers(void) {
+  flume_lock_sender* tx = NULL;
+  flume_lock_receiver* rx = NULL;
+  CHECK(flume_lock_channel_create(1, &tx, &rx) == FLUME_LOCK_OK);
+  uint64_t v = 0;
+  CHECK(flume_lock_try_recv(rx, &v) == FLUME_LOCK_EMPTY);
+  CHECK(flume_lock_recv_timeout(rx, &v, 1000000) == FLUME_LOCK_TIMEOUT);
+
+  int target = 5;
+  CHECK(flume_lock_send_ptr(tx, &target) == FLUME_LOCK_OK);
+  CHECK(flume_lock_try_send(tx, 9) == FLUME_LOCK_FULL);
+  void* p = NULL;
+  CHECK(flume_lock_recv_ptr_timeout(rx, &p, 0) == FLUME_LOCK_OK);
+  CHECK(p == &target);
+
+  CHECK(flume_lock_send(tx, 10) == FLUME_LOCK_OK);
+  flume_lock_receiver_close(rx);
+  CHECK(flume_lock_send(tx, 11) == FLUME_LOCK_DISCONNECTED);
+  CHECK(flume_lock_try_recv(rx, &v) == FLUME_LOCK_OK && v == 10);
+  CHECK(flume_lock_try_recv(rx, &v) == FLUME_LOCK_DISCONNECTED);
+
+  CHECK(flume_lock_try_recv(NULL, &v) == FLUME_LOCK_INVALID);
+  CHECK(flume_lock_send(NULL, 1) == FLUME_LOCK_INVALID);
+  CHECK(flume_lock_channel_create(0, NULL, &rx) == FLUME_LOCK_INVALID);
+  CHECK(flume_lock_sender_clone(NULL) == NULL);
+  printf("status name: %s\n", flume_lock_status_name(FLUME_LOCK_DISCONNECTED));
+
+  flume_lock_sender_destroy(tx);
+  flume_lock_receiver_destroy(rx);
+  flume_lock_sender_destroy(NULL);
+}
+
+int main(void) {
+  test_values_and_disconnect(0);
+  test_values_and_disconnect(16);
+  test_timeout_full_close_and_pointers();
+  if (failures != 0) {
+    fprintf(stderr, "%d check(s) failed\n", failures);
+    return EXIT_FAILURE;
+  }
+  puts("c api: all checks passed");
+  return EXIT_SUCCESS;
+}

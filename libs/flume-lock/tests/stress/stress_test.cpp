@@ -1,0 +1,100 @@
+// Real threads hammering real queues: exactly-once and per-producer FIFO, with random delays
+// so interleavings vary (run under the tsan preset too).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdint>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "flume_lock/channel.hpp"
+
+namespace {
+
+using flume_lock::status;
+
+// A message: producer id in the high bits, sequence number in the low bits.
+constexpr std::uint64_t encode(std::uint64_t producer, std::uint64_t seq) { return producer << 40 | seq; }
+
+void random_pause(std::minstd_rand& rng) {
+  const auto roll = rng() % 1024;
+  if (roll == 0) {
+    std::this_thread::sleep_for(std::chrono::microseconds(rng() % 200));
+  } else if (roll < 8) {
+    std::this_thread::yield();
+  }
+}
+
+template <class Make>
+void exactly_once_fifo(Make make, unsigned producers, std::uint64_t per_producer) {
+  auto [tx, rx] = make();
+  std::vector<std::thread> threads;
+  for (unsigned p = 0; p < producers; ++p) {
+    threads.emplace_back([tx = tx, p, per_producer] {
+      std::minstd_rand rng(p + 1);
+      for (std::uint64_t i = 0; i < per_producer; ++i) {
+        ASSERT_EQ(tx.send(encode(p, i)), status::ok);
+        random_pause(rng);
+      }
+    });
+  }
+  { auto done = std::move(tx); }  // the producers' copies keep the channel open
+
+  std::vector<std::uint64_t> next(producers, 0);
+  std::uint64_t v = 0;
+  std::uint64_t received = 0;
+  status s;
+  while ((s = rx.recv(v)) == status::ok) {
+    const std::uint64_t p = v >> 40;
+    const std::uint64_t seq = v & ((std::uint64_t{1} << 40) - 1);
+    ASSERT_LT(p, producers);
+    ASSERT_EQ(seq, next[p]) << "producer " << p << " out of order or duplicated";
+    ++next[p];
+    ++received;
+  }
+  EXPECT_EQ(s, status::disconnected);
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(received, producers * per_producer);
+  for (unsigned p = 0; p < producers; ++p) EXPECT_EQ(next[p], per_producer);
+}
+
+TEST(Stress, UnboundedFourProducers) {
+  exactly_once_fifo([] { return flume_lock::channel<std::uint64_t>(); }, 4, 200'000);
+}
+
+TEST(Stress, UnboundedEightProducers) {
+  exactly_once_fifo([] { return flume_lock::channel<std::uint64_t>(); }, 8, 50'000);
+}
+
+TEST(Stress, BoundedCapacityOne) {
+  exactly_once_fifo([] { return flume_lock::bounded<std::uint64_t>(1); }, 3, 20'000);
+}
+
+TEST(Stress, BoundedCapacity64) {
+  exactly_once_fifo([] { return flume_lock::bounded<std::uint64_t>(64); }, 4, 100'000);
+}
+
+TEST(Stress, TimedReceiveUnderLoad) {
+  auto [tx, rx] = flume_lock::channel<std::uint64_t>();
+  std::thread producer([tx = std::move(tx)] {
+    std::minstd_rand rng(7);
+    for (std::uint64_t i = 0; i < 20'000; ++i) {
+      ASSERT_EQ(tx.send(i), status::ok);
+      random_pause(rng);
+    }
+  });
+  std::uint64_t expected = 0;
+  std::uint64_t v = 0;
+  for (;;) {
+    const status s = rx.recv_for(v, std::chrono::microseconds(50));
+    if (s == status::timeout) continue;
+    if (s == status::disconnected) break;
+    ASSERT_EQ(s, status::ok);
+    ASSERT_EQ(v, expected++);
+  }
+  producer.join();
+  EXPECT_EQ(expected, 20'000u);
+}
+
+}  // namespace
