@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The flume-lock suite for bench/run.sh.
+#   suite.sh build BUILD_DIR OUT_DIR        builds the C++ program (CMake target) and the Rust peers
+#   suite.sh plan  BUILD_DIR OUT_DIR QUICK  prints the plan: suite, scenario, impl, command (tabs)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+action="$1" build_dir="$2" out_dir="$3" quick="${4:-}"
+cpp_bin="$build_dir/bin/bench_flume_lock"
+rust_bin="$out_dir/cargo/release/bench_flume_lock_rust"
+
+case "$action" in
+  build)
+    cmake --build "$build_dir" --target bench_flume_lock -j "${BENCH_JOBS:-2}" >&2
+    # Cargo's output stays under build/bench/ (CARGO_TARGET_DIR), never in the source tree.
+    (cd "$here/rust" && CARGO_TARGET_DIR="$out_dir/cargo" cargo build --release --quiet) >&2
+    ;;
+  plan)
+    if [ "$quick" = 1 ]; then n=500000 trips=20000; else n=5000000 trips=100000; fi
+    n="${BENCH_N:-$n}" trips="${BENCH_ROUND_TRIPS:-$trips}"
+    scenarios="seq spsc mpsc_t2 mpsc_t4 mpsc_t8 bounded1_spsc bounded1_mpsc_t4 bounded1024_spsc
+               bounded1024_mpsc_t4 pingpong"
+    # "impl scenario binary" for everything both programs offer: flume-lock, C++ peers, Rust peers.
+    offered="$("$cpp_bin" --list | sed "s|\$| $cpp_bin|"; "$rust_bin" --list | sed "s|\$| $rust_bin|")"
+    for s in $scenarios; do
+      awk -v s="$s" -v n="$n" -v trips="$trips" '$2 == s {
+        printf "flume-lock\t%s\t%s\t%s --impl %s --scenario %s --n %s --round-trips %s --round {round}\n",
+          $2, $1, $3, $1, $2, n, trips }' <<<"$offered"
+    done
+    ;;
+  *)
+    echo "suite.sh: unknown action $action" >&2
+    exit 64
+    ;;
+esac
