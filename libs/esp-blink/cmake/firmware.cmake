@@ -1,0 +1,55 @@
+# Cross build: the runtime objects and one firmware per example, each linked twice:
+#   <name>.elf      direct-boot layout -> <name>.direct.bin (flash at 0x0)
+#   <name>.app.elf  app-image layout   -> <name>.bin        (flash at 0x10000, IDF bootloader)
+enable_language(ASM)
+
+set(ESP_BLINK_RT_SOURCES
+  ${ESP_BLINK_ROOT}/rt/start.S
+  ${ESP_BLINK_ROOT}/rt/vectors.S
+  ${ESP_BLINK_ROOT}/rt/runtime.cpp)
+
+add_library(esp_blink_rt OBJECT ${ESP_BLINK_RT_SOURCES})
+target_link_libraries(esp_blink_rt PUBLIC esp_blink_hal)
+trio_set_warnings(esp_blink_rt)
+
+set(ESP_BLINK_LINK_FLAGS -nostdlib -Wl,--gc-sections -Wl,--no-warn-rwx-segments)
+
+function(esp_blink_firmware name)
+  set(out "${CMAKE_RUNTIME_OUTPUT_DIRECTORY}")
+  foreach(layout direct app)
+    if(layout STREQUAL "direct")
+      set(target ${name})
+      set(suffix ".elf")
+      set(script ${ESP_BLINK_ROOT}/rt/esp32c3-direct-boot.ld)
+    else()
+      set(target ${name}_app)
+      set(suffix ".app.elf")
+      set(script ${ESP_BLINK_ROOT}/rt/esp32c3-app.ld)
+    endif()
+    add_executable(${target} ${ARGN} $<TARGET_OBJECTS:esp_blink_rt>)
+    if(layout STREQUAL "app")
+      target_sources(${target} PRIVATE ${ESP_BLINK_ROOT}/rt/app_desc.cpp)
+      target_compile_definitions(${target} PRIVATE ESP_BLINK_APP_NAME="${name}")
+    endif()
+    set_target_properties(${target} PROPERTIES OUTPUT_NAME ${name} SUFFIX ${suffix}
+                                               LINK_DEPENDS ${script})
+    target_link_libraries(${target} PRIVATE esp_blink_hal)
+    target_link_options(${target} PRIVATE ${ESP_BLINK_LINK_FLAGS} -T ${script}
+                        -Wl,-Map=${out}/${name}${suffix}.map)
+    target_link_libraries(${target} PRIVATE gcc)
+    trio_set_warnings(${target})
+  endforeach()
+  add_custom_command(TARGET ${name}_app POST_BUILD
+    COMMAND ${Python3_EXECUTABLE} ${ESP_BLINK_ROOT}/tools/esp_image.py app
+            ${out}/${name}.app.elf -o ${out}/${name}.bin
+    VERBATIM)
+  add_custom_command(TARGET ${name} POST_BUILD
+    COMMAND ${Python3_EXECUTABLE} ${ESP_BLINK_ROOT}/tools/esp_image.py direct
+            ${out}/${name}.elf -o ${out}/${name}.direct.bin
+    VERBATIM)
+endfunction()
+
+esp_blink_firmware(blink ${ESP_BLINK_ROOT}/examples/blink.cpp)
+esp_blink_firmware(hello ${ESP_BLINK_ROOT}/examples/hello.cpp)
+# Not an example: the emulator tests' illegal-instruction firmware.
+esp_blink_firmware(trap ${ESP_BLINK_ROOT}/tests/firmware/trap.cpp)

@@ -1,0 +1,28 @@
+// The runtime's public face: how firmware stops, and the codes it stops with.
+#pragma once
+
+#include <stdint.h>
+
+#include <esp_blink/mmio.hpp>
+
+namespace esp_blink::rt {
+
+/// Status left in a0 when the firmware halts; the emulator turns it into its exit status.
+enum class halt_code : uint32_t { ok = 0, panic = 1, trap = 2 };
+
+#if ESP_BLINK_TARGET
+/// Masks interrupts and parks the hart in a one-instruction loop, `code` in a0. A debugger or
+/// the emulator recognises the loop; on a board the chip simply stays there.
+[[noreturn, gnu::always_inline]] inline void halt(uint32_t code) {
+  register uint32_t a0 asm("a0") = code;
+  asm volatile(
+      "csrci mstatus, 8\n"
+      "1: j 1b"
+      :
+      : "r"(a0)
+      : "memory");
+  __builtin_unreachable();
+}
+#endif
+
+}  // namespace esp_blink::rt

@@ -1,0 +1,46 @@
+// SYSTIMER unit 0 (16 MHz, counting from reset) as a clock and a delay.
+//
+// A delay arms comparator 0 and waits for its raw interrupt bit instead of comparing the
+// counter in a loop: the wait has one obvious meaning to a reader and to the emulator, which
+// skips idle time to the alarm instead of executing millions of polls.
+#pragma once
+
+#include <stdint.h>
+
+#include <esp_blink/pac/systimer.hpp>
+
+namespace esp_blink::systimer {
+
+using regs = pac::systimer;
+
+inline constexpr uint32_t ticks_per_us = 16;  // esp32c3-facts.md: SYSTIMER runs at 16 MHz
+
+/// Unit 0's counter (52 bits) in ticks of 1/16 us.
+inline uint64_t now() {
+  regs::unit0_op::write(regs::unit0_op::timer_unit0_update::value<1>());
+  while (regs::unit0_op::timer_unit0_value_valid::read() == 0) {
+  }
+  // The update latched one snapshot; hi then lo of the same snapshot.
+  const uint64_t hi = regs::unit0_value_hi::timer_unit0_value_hi::read();
+  const uint32_t lo = regs::unit0_value_lo::read();
+  return (hi << 32) | lo;
+}
+
+/// Returns once `ticks` ticks have elapsed (alarm 0 is used and left armed).
+inline void delay_ticks(uint64_t ticks) {
+  const uint64_t target = now() + ticks;
+  regs::conf::modify(regs::conf::target0_work_en::value<0>());
+  regs::target0_conf::write_raw(0);  // one-shot, counts unit 0
+  regs::target0_hi::write_raw(static_cast<uint32_t>(target >> 32));
+  regs::target0_lo::write_raw(static_cast<uint32_t>(target));
+  regs::comp0_load::write(regs::comp0_load::timer_comp0_load::value<1>());
+  regs::int_clr::write(regs::int_clr::target0_int_clr::value<1>());
+  regs::conf::modify(regs::conf::target0_work_en::value<1>());
+  while (regs::int_raw::target0_int_raw::read() == 0) {
+  }
+}
+
+inline void delay_us(uint32_t us) { delay_ticks(uint64_t{us} * ticks_per_us); }
+inline void delay_ms(uint32_t ms) { delay_ticks(uint64_t{ms} * 1000u * ticks_per_us); }
+
+}  // namespace esp_blink::systimer

@@ -1,0 +1,23 @@
+/* Vectored trap table: mtvec points here with MODE = 1. Exceptions enter at entry 0, interrupt
+   n at entry n. The chip wants the table 256-byte aligned; the entries are 4-byte `j`s, so the
+   table is assembled without compressed instructions. No interrupt is enabled yet, so every
+   entry leads to the fault report. */
+    .section .trap, "ax"
+    /* The linker script aligns .trap to 256; an assembler .balign would leave relaxation
+       padding behind. */
+    .globl _vector_table
+_vector_table:
+    .option push
+    .option norvc
+    .rept 32
+    j esp_blink_trap_entry
+    .endr
+    .option pop
+
+    .section .text.esp_blink_rt_trap_entry, "ax"
+    .globl esp_blink_trap_entry
+esp_blink_trap_entry:
+    csrr a0, mcause
+    csrr a1, mepc
+    csrr a2, mtval
+    j esp_blink_trap_report

@@ -1,0 +1,474 @@
+#!/usr/bin/env python3
+"""Generate esp-blink's typed register headers from a CMSIS-SVD file.
+
+    svd2hpp.py --svd esp32c3.svd --out generated/esp_blink/pac [--peripherals A,B]
+    svd2hpp.py --svd esp32c3.svd --check generated/esp_blink/pac
+
+Every peripheral becomes a class template over its base address (so `derivedFrom` is an alias
+to the same template at another address); every register a type derived from
+`esp_blink::reg<address, access, reset>`; every field a `esp_blink::field<...>`. `dim` arrays of
+registers become templates over the index, clusters nested templates over their base.
+Output depends only on the SVD and this script (sorted, no dates): re-running gives the same
+bytes, which the regeneration test checks.
+"""
+
+import argparse
+import hashlib
+import os
+import re
+import sys
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from svd_patches import PATCHES  # noqa: E402
+
+DEFAULT_PERIPHERALS = ["SYSTEM", "RTC_CNTL", "TIMG0", "TIMG1", "GPIO", "IO_MUX", "UART0",
+                       "UART1", "I2C0", "SYSTIMER", "INTERRUPT_CORE0"]
+
+CPP_KEYWORDS = {
+    "alignas", "alignof", "and", "asm", "auto", "bool", "break", "case", "catch", "char",
+    "class", "const", "continue", "default", "delete", "do", "double", "else", "enum",
+    "explicit", "export", "extern", "false", "float", "for", "friend", "goto", "if", "inline",
+    "int", "long", "mutable", "namespace", "new", "not", "operator", "or", "private",
+    "protected", "public", "register", "return", "short", "signed", "sizeof", "static",
+    "struct", "switch", "template", "this", "throw", "true", "try", "typedef", "union",
+    "unsigned", "using", "virtual", "void", "volatile", "while", "xor", "concept", "requires",
+}
+# Members of esp_blink::reg / esp_blink::field that a nested name must not hide.
+RESERVED_MEMBERS = {
+    "address", "access_mode", "reset_value", "read", "write_raw", "write", "modify", "check",
+    "merge", "register_address", "offset", "width", "max", "mask", "value", "dynamic",
+    "extract", "values",
+}
+ACCESS = {
+    "read-only": "read_only",
+    "write-only": "write_only",
+    "read-write": "read_write",
+    "writeOnce": "write_only",
+    "read-writeOnce": "read_write",
+}
+
+
+class SvdError(Exception):
+    pass
+
+
+def num(text):
+    text = text.strip().lower()
+    if text.startswith("0x"):
+        return int(text, 16)
+    if text.startswith("#"):
+        return int(text[1:].replace("x", "0"), 2)
+    return int(text, 0)
+
+
+def child_text(node, tag, default=None):
+    c = node.find(tag)
+    return c.text.strip() if c is not None and c.text is not None else default
+
+
+def ident(name):
+    s = re.sub(r"[^0-9A-Za-z_]", "_", name).lower().strip("_")
+    s = re.sub(r"_+", "_", s)
+    if not s or s[0].isdigit():
+        s = "r_" + s
+    if s in CPP_KEYWORDS:
+        s += "_"
+    return s
+
+
+def summary(text):
+    if not text:
+        return ""
+    text = " ".join(text.split())
+    return text.replace("*/", "* /")
+
+
+# ---------------------------------------------------------------- model
+class Field:
+    def __init__(self, name, offset, width, access, description, enums):
+        self.name, self.offset, self.width = name, offset, width
+        self.access, self.description, self.enums = access, description, enums
+
+
+class Register:
+    def __init__(self):
+        self.name = ""
+        self.description = ""
+        self.offset = 0
+        self.access = None
+        self.reset = 0
+        self.size = 32
+        self.fields = []
+        self.dim = None  # (count, increment, indices)
+
+
+class Cluster:
+    def __init__(self):
+        self.name = ""
+        self.description = ""
+        self.offset = 0
+        self.children = []  # Register | Cluster
+        self.dim = None
+
+
+class Peripheral:
+    def __init__(self):
+        self.name = ""
+        self.description = ""
+        self.base = 0
+        self.derived_from = None
+        self.children = []
+
+
+def parse_dim(node):
+    dim = child_text(node, "dim")
+    if dim is None:
+        return None
+    count = num(dim)
+    inc = num(child_text(node, "dimIncrement", "0"))
+    index = child_text(node, "dimIndex")
+    if index is None:
+        indices = list(range(count))
+    elif re.fullmatch(r"\d+-\d+", index):
+        lo, hi = (int(x) for x in index.split("-"))
+        indices = list(range(lo, hi + 1))
+    else:
+        indices = [x.strip() for x in index.split(",")]
+    if len(indices) != count:
+        raise SvdError(f"dimIndex of {child_text(node, 'name')} does not match dim")
+    return (count, inc, indices)
+
+
+def parse_field(node, reg_access):
+    name = child_text(node, "name")
+    if child_text(node, "bitOffset") is not None:
+        offset = num(child_text(node, "bitOffset"))
+        width = num(child_text(node, "bitWidth", "1"))
+    elif child_text(node, "lsb") is not None:
+        offset = num(child_text(node, "lsb"))
+        width = num(child_text(node, "msb")) - offset + 1
+    else:
+        m = re.fullmatch(r"\[(\d+):(\d+)\]", child_text(node, "bitRange", ""))
+        if not m:
+            raise SvdError(f"field {name} has no bit position")
+        offset = int(m.group(2))
+        width = int(m.group(1)) - offset + 1
+    access = child_text(node, "access", reg_access)
+    enums = []
+    for ev in node.iter("enumeratedValue"):
+        v = child_text(ev, "value")
+        if v is None or "x" in v.lower().lstrip("0x").replace("0x", ""):
+            continue  # default or don't-care patterns carry no single constant
+        enums.append((child_text(ev, "name"), num(v)))
+    return Field(name, offset, width, access, summary(child_text(node, "description")), enums)
+
+
+def parse_register(node, defaults):
+    r = Register()
+    r.name = child_text(node, "name")
+    r.description = summary(child_text(node, "description"))
+    r.offset = num(child_text(node, "addressOffset"))
+    r.size = num(child_text(node, "size", str(defaults["size"])))
+    r.access = child_text(node, "access", defaults["access"])
+    r.reset = num(child_text(node, "resetValue", str(defaults["reset"])))
+    r.dim = parse_dim(node)
+    fields = node.find("fields")
+    if fields is not None:
+        r.fields = [parse_field(f, r.access) for f in fields.findall("field")]
+    return r
+
+
+def parse_children(node, defaults):
+    out = []
+    for c in node:
+        if c.tag == "register":
+            out.append(parse_register(c, defaults))
+        elif c.tag == "cluster":
+            cl = Cluster()
+            cl.name = child_text(c, "name")
+            cl.description = summary(child_text(c, "description"))
+            cl.offset = num(child_text(c, "addressOffset"))
+            cl.dim = parse_dim(c)
+            cl.children = parse_children(c, defaults)
+            out.append(cl)
+    return out
+
+
+def parse(svd_path):
+    root = ET.parse(svd_path).getroot()
+    defaults = {
+        "size": num(child_text(root, "size", "32")),
+        "access": child_text(root, "access", "read-write"),
+        "reset": num(child_text(root, "resetValue", "0")),
+    }
+    peripherals = {}
+    for p in root.find("peripherals").findall("peripheral"):
+        per = Peripheral()
+        per.name = child_text(p, "name")
+        per.description = summary(child_text(p, "description"))
+        per.base = num(child_text(p, "baseAddress"))
+        per.derived_from = p.get("derivedFrom")
+        regs = p.find("registers")
+        per.children = parse_children(regs, defaults) if regs is not None else []
+        peripherals[per.name] = per
+    return peripherals
+
+
+def apply_patches(peripherals, patches):
+    for patch in patches:
+        per = peripherals.get(patch["peripheral"])
+        if per is None:
+            continue  # peripheral not in this SVD (e.g. a test fixture)
+        reg = next((r for r in per.children
+                    if isinstance(r, Register) and r.name == patch["register"]), None)
+        if reg is None:
+            raise SvdError(f"patch target {patch['peripheral']}.{patch['register']} missing")
+        if "dim" in patch:
+            if reg.dim is None:
+                raise SvdError(f"patch: {reg.name} is not an array")
+            count, inc, indices = reg.dim
+            if count == patch["dim"]:
+                raise SvdError(f"patch: {reg.name} already has {count} entries; drop the patch")
+            reg.dim = (patch["dim"], inc, indices[:patch["dim"]])
+        if "replace_fields" in patch:
+            reg.fields = [Field(n, o, w, a, "", list(e))
+                          for (n, o, w, a, e) in patch["replace_fields"]]
+
+
+# ---------------------------------------------------------------- emission
+def narrow(reg_access, field_access):
+    """The field's effective access: no wider than its register's."""
+    r = ACCESS.get(reg_access or "read-write", "read_write")
+    f = ACCESS.get(field_access or reg_access or "read-write", "read_write")
+    if r == "read_write":
+        return f
+    if f == "read_write" or f == r:
+        return r
+    raise SvdError(f"field access {f} contradicts register access {r}")
+
+
+def register_access(reg):
+    if reg.fields:
+        accs = {narrow(reg.access, f.access) for f in reg.fields}
+        readable = any(a != "write_only" for a in accs)
+        writable = any(a != "read_only" for a in accs)
+        if readable and writable:
+            return "read_write"
+        return "read_only" if readable else "write_only"
+    return ACCESS.get(reg.access or "read-write", "read_write")
+
+
+def array_name(name):
+    n = name.replace("[%s]", "").replace("%s", "")
+    return ident(n)
+
+
+def index_param(dim, what):
+    """(template head, address term, static_assert) for a dim array."""
+    count, inc, indices = dim
+    if not all(isinstance(i, int) for i in indices) or indices != list(
+            range(indices[0], indices[0] + count)):
+        raise SvdError(f"{what}: only contiguous numeric dimIndex becomes a template")
+    lo, hi = indices[0], indices[-1]
+    cond = f"N <= {hi}u" if lo == 0 else f"N >= {lo}u && N <= {hi}u"
+    term = f"(N - {lo}u) * 0x{inc:X}u" if lo else f"N * 0x{inc:X}u"
+    return ("template <unsigned N>", term,
+            f'static_assert({cond}, "esp_blink: index outside {what}[{lo}..{hi}]");')
+
+
+def expand_named(items):
+    """Expands dim arrays with non-numeric indices into plain registers/clusters."""
+    out = []
+    for it in items:
+        if it.dim and not all(isinstance(i, int) for i in it.dim[2]):
+            count, inc, indices = it.dim
+            for k, idx in enumerate(indices):
+                copy = Register() if isinstance(it, Register) else Cluster()
+                copy.__dict__.update(it.__dict__)
+                copy.name = it.name.replace("[%s]", str(idx)).replace("%s", str(idx))
+                copy.offset = it.offset + k * inc
+                copy.dim = None
+                out.append(copy)
+        else:
+            out.append(it)
+    return out
+
+
+class Emitter:
+    def __init__(self):
+        self.lines = []
+
+    def line(self, text, depth):
+        self.lines.append(("  " * depth + text) if text else "")
+
+    def doc(self, text, depth):
+        if text:
+            self.line(f"/// {text}", depth)
+
+    def field(self, f, reg, addr_expr, taken, depth):
+        name = ident(f.name)
+        if name in taken or name in RESERVED_MEMBERS:
+            name += "_field"
+        taken.add(name)
+        acc = narrow(reg.access, f.access)
+        base = f"field<{addr_expr}, {f.offset}, {f.width}, access::{acc}>"
+        self.doc(f.description, depth)
+        if not f.enums:
+            self.line(f"using {name} = {base};", depth)
+            return
+        self.line(f"struct {name} : {base} {{", depth)
+        self.line("/// Enumerated values (raw), for value<...>() and comparisons.", depth + 1)
+        self.line("struct values {", depth + 1)
+        for en, ev in f.enums:
+            self.line(f"static constexpr uint32_t {ident(en)} = {ev}u;", depth + 2)
+        self.line("};", depth + 1)
+        self.line("};", depth)
+
+    def register(self, reg, base_expr, taken, depth):
+        if reg.size != 32:
+            self.line(f"// {reg.name}: {reg.size}-bit register not generated", depth)
+            return
+        acc = register_access(reg)
+        self.doc(reg.description, depth)
+        if reg.dim:
+            name = array_name(reg.name)
+            head, term, check = index_param(reg.dim, name)
+            addr = f"{base_expr} + 0x{reg.offset:X}u + {term}"
+            self.line(head, depth)
+        else:
+            name = ident(reg.name)
+            addr, check = f"{base_expr} + 0x{reg.offset:X}u", None
+        if name in taken:
+            raise SvdError(f"two registers named {name}")
+        taken.add(name)
+        self.line(f"struct {name} : reg<{addr}, access::{acc}, 0x{reg.reset:08X}u> {{", depth)
+        if check:
+            self.line(check, depth + 1)
+        field_names = {name}
+        for f in sorted(reg.fields, key=lambda x: (x.offset, x.name)):
+            self.field(f, reg, addr, field_names, depth + 1)
+        self.line("};", depth)
+
+    def children(self, items, base_expr, depth):
+        taken = set()
+        for it in sorted(expand_named(items), key=lambda x: (x.offset, x.name)):
+            if isinstance(it, Register):
+                self.register(it, base_expr, taken, depth)
+            else:
+                self.cluster(it, base_expr, taken, depth)
+
+    def cluster(self, cl, base_expr, taken, depth):
+        name = array_name(cl.name) if cl.dim else ident(cl.name)
+        if name in taken:
+            raise SvdError(f"two members named {name}")
+        taken.add(name)
+        self.doc(cl.description, depth)
+        self.line(f"/// Cluster {cl.name}: its registers relative to CBase.", depth)
+        self.line("template <uint32_t CBase>", depth)
+        self.line(f"struct {name}_block {{", depth)
+        self.children(cl.children, "CBase", depth + 1)
+        self.line("};", depth)
+        if cl.dim:
+            head, term, check = index_param(cl.dim, name)
+            self.line(head, depth)
+            self.line(f"struct {name} : {name}_block<{base_expr} + 0x{cl.offset:X}u + {term}> {{",
+                      depth)
+            self.line(check, depth + 1)
+            self.line("};", depth)
+        else:
+            self.line(f"using {name} = {name}_block<{base_expr} + 0x{cl.offset:X}u>;", depth)
+
+
+def header_preamble(svd_name, sha):
+    return [
+        f"// Generated by libs/esp-blink/tools/svd2hpp.py from {svd_name}, sha256",
+        f"// {sha}.",
+        "// Do not edit: change the generator or tools/svd_patches.py and regenerate.",
+        "#pragma once",
+        "",
+        "#include <stdint.h>",
+        "",
+        "#include <esp_blink/reg.hpp>",
+        "",
+    ]
+
+
+def generate(svd_path, wanted):
+    with open(svd_path, "rb") as fh:
+        sha = hashlib.sha256(fh.read()).hexdigest()
+    svd_name = os.path.basename(svd_path)
+    peripherals = parse(svd_path)
+    apply_patches(peripherals, PATCHES)
+    files = {}
+    for pname in wanted:
+        per = peripherals.get(pname)
+        if per is None:
+            raise SvdError(f"peripheral {pname} not in the SVD")
+        lines = header_preamble(svd_name, sha)
+        origin = per
+        if per.derived_from:
+            origin = peripherals[per.derived_from]
+            lines.insert(-1, f"#include <esp_blink/pac/{ident(origin.name)}.hpp>")
+        lines += ["namespace esp_blink::pac {", ""]
+        block = f"{ident(origin.name)}_block"
+        if not per.derived_from:
+            em = Emitter()
+            em.doc(per.description, 0)
+            em.line(f"/// {per.name} registers relative to Base (derived peripherals reuse it).", 0)
+            em.line("template <uint32_t Base>", 0)
+            em.line(f"struct {block} {{", 0)
+            em.line("static constexpr uint32_t base = Base;", 1)
+            em.children(per.children, "Base", 1)
+            em.line("};", 0)
+            lines += em.lines + [""]
+        note = f" (derived from {origin.name})" if per.derived_from else ""
+        lines.append(f"/// {per.name} at 0x{per.base:08X}{note}.")
+        lines.append(f"using {ident(per.name)} = {block}<0x{per.base:08X}u>;")
+        lines += ["", "}  // namespace esp_blink::pac", ""]
+        files[f"{ident(per.name)}.hpp"] = "\n".join(lines)
+    umbrella = header_preamble(svd_name, sha)[:-2]
+    umbrella += [f"#include <esp_blink/pac/{name}>" for name in sorted(files)] + [""]
+    files["../pac.hpp"] = "\n".join(umbrella)
+    return files
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--svd", required=True)
+    ap.add_argument("--peripherals", default=",".join(DEFAULT_PERIPHERALS))
+    group = ap.add_mutually_exclusive_group(required=True)
+    group.add_argument("--out", help="directory to write <peripheral>.hpp into")
+    group.add_argument("--check", help="directory to compare against; exit 1 on a difference")
+    args = ap.parse_args()
+    try:
+        files = generate(args.svd, [p for p in args.peripherals.split(",") if p])
+    except SvdError as e:
+        print(f"svd2hpp: {e}", file=sys.stderr)
+        return 2
+    if args.out:
+        os.makedirs(args.out, exist_ok=True)
+        for name, text in files.items():
+            with open(os.path.join(args.out, name), "w", newline="\n") as fh:
+                fh.write(text)
+        return 0
+    stale = []
+    for name, text in sorted(files.items()):
+        path = os.path.join(args.check, name)
+        try:
+            with open(path, newline="") as fh:
+                if fh.read() != text:
+                    stale.append(name)
+        except FileNotFoundError:
+            stale.append(name + " (missing)")
+    extra = sorted(set(os.listdir(args.check)) - {n for n in files if "/" not in n})
+    stale += [e + " (not generated)" for e in extra if e.endswith(".hpp")]
+    for s in stale:
+        print(f"svd2hpp: stale: {s}", file=sys.stderr)
+    if not stale:
+        print(f"svd2hpp: {len(files)} headers match a fresh generation")
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
