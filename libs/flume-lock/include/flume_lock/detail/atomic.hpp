@@ -53,11 +53,11 @@ class atomic {
   }
   bool compare_exchange_strong(T& expected, T desired, memory_order success, memory_order failure,
                                here w = here::current()) {
-    return value_.compare_exchange_strong(expected, desired, success, failure, model_site(w));
+    return value_.compare_exchange_strong(expected, desired, success, model_site(w), failure, model_site(w));
   }
   bool compare_exchange_weak(T& expected, T desired, memory_order success, memory_order failure,
                              here w = here::current()) {
-    return value_.compare_exchange_weak(expected, desired, success, failure, model_site(w));
+    return value_.compare_exchange_weak(expected, desired, success, model_site(w), failure, model_site(w));
   }
 
  private:

@@ -55,10 +55,11 @@ class eventcount {
   /// Registers `w` as the async waiter. Only the single consumer calls this.
   std::uint32_t prepare_async(waiter& w) noexcept {
     w.probe_.on_write();
-    // Ordering: relaxed (both stores): they are published by prepare_wait's seq_cst RMW right
-    // after them, whose release half notify_slow's acquire CAS reads.
+    // Ordering: relaxed: published by the release store of async_ just below.
     w.released_.store(0, order::relaxed);
-    async_.store(&w, order::relaxed);
+    // Ordering: release pairs with notify_slow's acquire exchange: whichever notifier takes
+    // the node (possibly one whose CAS saw an earlier registration's bit) sees its fields.
+    async_.store(&w, order::release);
     return prepare_wait(async_waiter);
   }
 
@@ -85,13 +86,13 @@ class eventcount {
     do {
       if ((s & (parked_thread | async_waiter)) == 0) return;  // another notifier got here first
       next = (s | 3u) + 1u;  // clear both waiter bits, advance the epoch (bits 2..31)
-      // Ordering: acquire pairs with prepare_wait's seq_cst RMW (and the release sequence it
-      // heads), so prepare_async's stores before it are visible to the exchange below.
+      // Ordering: acquire pairs with prepare_wait's seq_cst RMW: the registration stored before
+      // it happens-before the exchange below, so the exchange cannot miss it (lost wakeup).
     } while (!state_.compare_exchange_weak(s, next, order::acquire, order::relaxed));
 
     if (s & async_waiter) {
-      // Ordering: relaxed: the acquire CAS above already made the registration visible.
-      if (waiter* w = async_.exchange(nullptr, order::relaxed)) {
+      // Ordering: acquire pairs with prepare_async's release store of the node we take.
+      if (waiter* w = async_.exchange(nullptr, order::acquire)) {
         w->probe_.on_read();
         void (*wake)(void*) = w->wake;
         void* ctx = w->ctx;
