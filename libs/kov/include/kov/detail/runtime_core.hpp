@@ -1,0 +1,152 @@
+#pragma once
+// The executor behind kov::runtime: run queue, task lifecycle, timers, the reactor turn.
+
+#include <kov/detail/assert.hpp>
+#include <kov/detail/context.hpp>
+#include <kov/detail/location.hpp>
+#include <kov/detail/reactor_backend.hpp>
+#include <kov/detail/remote.hpp>
+#include <kov/detail/task_header.hpp>
+#include <kov/detail/timer_wheel.hpp>
+#include <kov/runtime_options.hpp>
+#include <kov/task_dump.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <thread>
+#include <vector>
+
+namespace kov::detail {
+
+class promise_base;
+struct inject_channel;
+
+// Invariant: run_head_/run_tail_ form a FIFO of headers each holding one reference for the
+// queue; live_head_ lists every header whose frame is alive; only owner_ touches any of it
+// (cross-thread wakes arrive through hub_'s inject channel and are applied here).
+class runtime_core {
+ public:
+  using clock = std::chrono::steady_clock;
+
+  explicit runtime_core(const runtime_options& options);
+  ~runtime_core();
+  runtime_core(const runtime_core&) = delete;
+  runtime_core& operator=(const runtime_core&) = delete;
+
+  // Takes ownership of `frame` (a kov task frame) and queues it. The header comes with one
+  // extra reference for the caller.
+  task_header& spawn(std::coroutine_handle<> frame, promise_base& promise, const char* name,
+                     location at);
+
+  // Local wake: queue an idle task; remember a wake that lands while it runs; otherwise
+  // nothing (already queued, or finished). No atomic operation.
+  void wake(task_header& t) noexcept {
+    KOV_ASSERT(std::this_thread::get_id() == owner_, "local wake from a foreign thread");
+    switch (t.state_) {
+      case task_state::idle:
+        t.state_ = task_state::scheduled;
+        push(t);
+        break;
+      case task_state::running: t.notified_ = true; break;
+      default: break;
+    }
+  }
+
+  // Cancels `t`: a suspended task is destroyed now (its destructors run before this returns);
+  // a running one when it next suspends. No-op once it has finished.
+  void abort(task_header& t) noexcept;
+
+  // The result of a completed task is no longer wanted: its frame can go.
+  void drop_result(task_header& t) noexcept;
+
+  // Runs tasks and reactor turns until `root` has finished.
+  void run_until_finished(task_header& root);
+
+  // Timers. add_timer returns false, leaving `e` unlinked, when `deadline` has already passed.
+  bool add_timer(timer_entry& e, clock::time_point deadline) noexcept;
+  void cancel_timer(timer_entry& e) noexcept { wheel_.cancel(e); }
+  std::size_t timer_count() const noexcept { return wheel_.size(); }
+
+  // The task's thread-safe wake identity (made on first use).
+  remote_slot& remote_slot_of(task_header& t);
+  wake_hub* hub() const noexcept { return hub_; }
+
+  std::vector<task_snapshot> snapshot() const;
+  std::size_t live_tasks() const noexcept { return live_count_; }
+  const runtime_options& options() const noexcept { return options_; }
+
+ private:
+  void push(task_header& t) noexcept {
+    retain(t);
+    t.run_next_ = nullptr;
+    if (run_tail_ != nullptr) {
+      run_tail_->run_next_ = &t;
+    } else {
+      run_head_ = &t;
+    }
+    run_tail_ = &t;
+  }
+  task_header* pop() noexcept {
+    task_header* t = run_head_;
+    if (t != nullptr) {
+      run_head_ = t->run_next_;
+      if (run_head_ == nullptr) run_tail_ = nullptr;
+      t->run_next_ = nullptr;
+    }
+    return t;
+  }
+
+  void poll(task_header& t);
+  void turn(bool may_block);
+  void drain_remote() noexcept;
+  void fire_timers() noexcept;
+  void complete(task_header& t) noexcept;
+  void cancel_now(task_header& t) noexcept;
+  void finish(task_header& t) noexcept;
+  void destroy_frame(task_header& t) noexcept;
+  void link_live(task_header& t) noexcept;
+  void unlink_live(task_header& t) noexcept;
+  std::uint64_t tick_at_or_after(clock::time_point tp) const noexcept;
+  std::uint64_t tick_now() const noexcept;
+
+  runtime_options options_;
+  std::thread::id owner_;
+  task_header* run_head_ = nullptr;
+  task_header* run_tail_ = nullptr;
+  task_header* live_head_ = nullptr;
+  std::size_t live_count_ = 0;
+  std::uint64_t next_id_ = 1;
+
+  clock::time_point origin_;
+  timer_wheel wheel_;
+
+  wake_hub* hub_ = nullptr;                  // counted reference
+  std::unique_ptr<inject_channel> inject_;  // receiving end of hub_'s channel
+  std::unique_ptr<reactor_backend> backend_;
+};
+
+// The runtime driving this thread, or null.
+inline runtime_core* current_runtime() noexcept { return tls_context.rt; }
+// The task being polled on this thread, or null.
+inline task_header* current_task() noexcept { return tls_context.current; }
+
+// Cooperative budget: true if the current task may complete one more ready await without
+// suspending. False when its budget is spent or it has been aborted: the caller then suspends
+// (going to the back of the queue, or being cancelled there).
+inline bool coop_proceed() noexcept {
+  thread_context& ctx = tls_context;
+  if (ctx.current == nullptr) return true;
+  if (ctx.budget == 0 || ctx.current->abort_requested_) return false;
+  --ctx.budget;
+  return true;
+}
+
+// Sends the current task to the back of the run queue when it suspends.
+inline void yield_current() noexcept {
+  task_header* t = current_task();
+  KOV_ASSERT(t != nullptr && t->rt_ != nullptr, "yield outside a kov task");
+  t->rt_->wake(*t);
+}
+
+}  // namespace kov::detail

@@ -1,0 +1,85 @@
+#pragma once
+// The control block of a spawned task: what the run queue, wakers and join handles point at.
+
+#include <kov/detail/frame_pool.hpp>
+#include <kov/detail/location.hpp>
+
+#include <coroutine>
+#include <cstdint>
+#include <new>
+
+namespace kov::detail {
+
+class promise_base;
+class runtime_core;
+struct remote_slot;
+struct task_header;
+
+enum class task_state : std::uint8_t {
+  idle,       // suspended, waiting for a wake
+  scheduled,  // on the run queue
+  running,    // being polled
+  completed,  // ran to the end (the frame may still hold the result for a join handle)
+  cancelled,  // aborted, or its runtime shut down: the frame was destroyed early
+};
+
+// Called synchronously when a task finishes (completed or cancelled), before anything else
+// runs: when_any uses it to abort the losers before they can take anything.
+struct completion_hook {
+  void (*fn)(void* ctx, task_header& finished) noexcept = nullptr;
+  void* ctx = nullptr;
+};
+
+// Invariant:
+// - refs_ counts: the runtime while frame_ is alive (1), the run queue while queued (1), each
+//   waker, join handle, joiner registration and owning group. The block is freed at zero, and
+//   frame_ is null by then.
+// - frame_ is non-null from spawn until the frame is destroyed; while non-null the header is on
+//   its runtime's live list and rt_ is non-null.
+// - rt_ is null once the task can no longer be scheduled (frame gone, or runtime gone).
+// - state_ == scheduled <=> the header is on the run queue with its frame alive. A header with
+//   any other state may still sit on the queue (it was aborted after a wake); it is skipped.
+// - joiner_ (ref held) is the task awaiting this one's end; hook_ fires once at the end.
+// - Only the runtime's thread reads or writes any field.
+struct task_header {
+  std::uint32_t refs_ = 1;
+  task_state state_ = task_state::idle;
+  bool notified_ = false;         // woken while running: queue it again when it suspends
+  bool abort_requested_ = false;  // aborted while running: cancel it when it suspends
+  bool wants_result_ = false;     // a join handle will take the result
+
+  std::coroutine_handle<> frame_{};
+  promise_base* promise_ = nullptr;
+  runtime_core* rt_ = nullptr;
+
+  task_header* run_next_ = nullptr;
+  task_header* live_prev_ = nullptr;
+  task_header* live_next_ = nullptr;
+  task_header* group_prev_ = nullptr;  // links within an owning scope
+  task_header* group_next_ = nullptr;
+
+  task_header* joiner_ = nullptr;
+  completion_hook hook_{};
+  remote_slot* remote_ = nullptr;
+
+  std::uint64_t id_ = 0;
+  std::uint64_t polls_ = 0;
+  const char* name_ = nullptr;
+  location spawned_at_{};
+
+  static task_header* create() { return ::new (pool_allocate(sizeof(task_header))) task_header{}; }
+  bool finished() const noexcept {
+    return state_ == task_state::completed || state_ == task_state::cancelled;
+  }
+};
+
+inline void retain(task_header& t) noexcept { ++t.refs_; }
+
+inline void release(task_header& t) noexcept {
+  if (--t.refs_ == 0) {
+    t.~task_header();
+    pool_deallocate(&t, sizeof(task_header));
+  }
+}
+
+}  // namespace kov::detail

@@ -1,0 +1,106 @@
+#pragma once
+// kov's error values: an error enum in its own std::error_category and a small result type
+// (std::expected needs C++23, which Clang 14 cannot use with libstdc++).
+
+#include <kov/detail/assert.hpp>
+
+#include <system_error>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+namespace kov {
+
+enum class errc : int {
+  cancelled = 1,  // the operation's task was aborted, or its runtime shut down
+  timed_out,      // a deadline passed first
+  closed,         // the other side of a channel is gone
+  no_runtime,     // called outside a running kov runtime
+};
+
+const std::error_category& error_category() noexcept;
+
+inline std::error_code make_error_code(errc e) noexcept {
+  return {static_cast<int>(e), error_category()};
+}
+
+}  // namespace kov
+
+template <>
+struct std::is_error_code_enum<kov::errc> : std::true_type {};
+
+namespace kov {
+
+// A value of T or an error.
+//
+// Invariant: exactly one of the two is held; a held error is never the zero error_code.
+template <class T>
+class [[nodiscard]] result {
+ public:
+  template <class U = T>
+    requires std::is_constructible_v<T, U&&> &&
+             (!std::is_same_v<std::remove_cvref_t<U>, result>) &&
+             (!std::is_same_v<std::remove_cvref_t<U>, std::error_code>) &&
+             (!std::is_same_v<std::remove_cvref_t<U>, errc>)
+  result(U&& value) : v_(std::in_place_index<0>, std::forward<U>(value)) {}  // NOLINT: implicit by design
+  // Always a value, even when T is itself an error type.
+  template <class... Args>
+  explicit result(std::in_place_t, Args&&... args)
+      : v_(std::in_place_index<0>, std::forward<Args>(args)...) {}
+  result(std::error_code error) : v_(std::in_place_index<1>, error) {       // NOLINT
+    KOV_ASSERT(error, "a result's error must be an error");
+  }
+  result(errc error) : result(make_error_code(error)) {}  // NOLINT
+
+  bool has_value() const noexcept { return v_.index() == 0; }
+  explicit operator bool() const noexcept { return has_value(); }
+
+  // The value; throws std::system_error holding the error otherwise.
+  T& value() & {
+    check();
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    check();
+    return std::get<0>(std::move(v_));
+  }
+  const T& value() const& {
+    check();
+    return std::get<0>(v_);
+  }
+  T& operator*() & noexcept { return *std::get_if<0>(&v_); }
+  T&& operator*() && noexcept { return std::move(*std::get_if<0>(&v_)); }
+  T* operator->() noexcept { return std::get_if<0>(&v_); }
+
+  // The error, or the zero error_code when a value is held.
+  std::error_code error() const noexcept {
+    const auto* e = std::get_if<1>(&v_);
+    return e != nullptr ? *e : std::error_code{};
+  }
+
+ private:
+  void check() const {
+    if (v_.index() != 0) throw std::system_error(std::get<1>(v_));
+  }
+  std::variant<T, std::error_code> v_;
+};
+
+template <>
+class [[nodiscard]] result<void> {
+ public:
+  result() noexcept = default;
+  result(std::error_code error) noexcept : error_(error) {}  // NOLINT: implicit by design
+  result(errc error) noexcept : error_(make_error_code(error)) {}  // NOLINT
+
+  bool has_value() const noexcept { return !error_; }
+  explicit operator bool() const noexcept { return has_value(); }
+  void value() const {
+    if (error_) throw std::system_error(error_);
+  }
+  std::error_code error() const noexcept { return error_; }
+
+ private:
+  std::error_code error_{};
+};
+
+}  // namespace kov

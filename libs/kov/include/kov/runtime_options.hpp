@@ -1,0 +1,21 @@
+#pragma once
+// Knobs of a kov::runtime.
+
+#include <chrono>
+#include <cstdint>
+
+namespace kov {
+
+struct runtime_options {
+  // Resolution of the timer wheel: a timer fires at the first tick at or after its deadline.
+  // At least 100 us (smaller values are raised to it).
+  std::chrono::nanoseconds timer_tick = std::chrono::milliseconds(1);
+  // Tasks polled between two looks at the reactor (I/O, cross-thread wakes, timers), so those
+  // are serviced at a bounded interval however busy the run queue is.
+  std::uint32_t event_interval = 61;
+  // Immediately-ready kov awaits one poll of a task may complete before it is sent to the back
+  // of the run queue (cooperative budget), so an always-ready task cannot starve the others.
+  std::uint32_t task_budget = 128;
+};
+
+}  // namespace kov

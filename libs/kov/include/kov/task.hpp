@@ -1,0 +1,193 @@
+#pragma once
+// kov::task<T>: a lazy, move-only coroutine. Nothing runs until it is awaited (or spawned);
+// awaiting it runs it to completion and yields its value, or rethrows its exception.
+//
+//   kov::task<int> answer() { co_return 42; }
+//   kov::task<void> caller() { int v = co_await answer(); }
+//
+// Control moves between a task and its awaiter by symmetric transfer, so a loop of a million
+// synchronously completing awaits runs in constant stack.
+
+#include <kov/detail/assert.hpp>
+#include <kov/detail/context.hpp>
+#include <kov/detail/frame_pool.hpp>
+#include <kov/detail/location.hpp>
+
+#include <coroutine>
+#include <exception>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+namespace kov {
+
+template <class T = void>
+class task;
+
+namespace detail {
+
+// What every kov coroutine frame shares, whatever its result type.
+//
+// Invariant: `continuation_` is the coroutine to transfer to at completion (null for a task
+// driven directly by the runtime); `parent_`/`child_` link a frame with the task frame it is
+// awaiting, so the task dump can walk from a root to the innermost suspension; `site_` is the
+// last co_await this frame reached.
+class promise_base {
+ public:
+  std::suspend_always initial_suspend() const noexcept { return {}; }
+
+  struct final_awaiter {
+    bool await_ready() const noexcept { return false; }
+    template <class Promise>
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<Promise> self) const noexcept {
+      promise_base& p = self.promise();
+      if (p.parent_ != nullptr) p.parent_->child_ = nullptr;
+      if (p.continuation_) return transfer_to(p.continuation_);
+      return std::noop_coroutine();
+    }
+    void await_resume() const noexcept {}
+  };
+  final_awaiter final_suspend() const noexcept { return {}; }
+
+  // Records where this frame suspends, for the task dump; the default arguments are evaluated
+  // at the co_await expression.
+  template <class Awaitable>
+  Awaitable&& await_transform(Awaitable&& awaitable, const char* file = __builtin_FILE(),
+                              const char* function = __builtin_FUNCTION(),
+                              unsigned line = __builtin_LINE()) noexcept {
+    site_ = location{file, function, line};
+    return std::forward<Awaitable>(awaitable);
+  }
+
+  static void* operator new(std::size_t size) { return pool_allocate(size); }
+  static void operator delete(void* frame, std::size_t size) noexcept {
+    pool_deallocate(frame, size);
+  }
+
+  const location& site() const noexcept { return site_; }
+  const promise_base* child() const noexcept { return child_; }
+
+  std::coroutine_handle<> continuation_{};
+  promise_base* parent_ = nullptr;
+  promise_base* child_ = nullptr;
+  location site_{};
+};
+
+template <class T>
+class task_promise final : public promise_base {
+  static_assert(!std::is_reference_v<T>, "kov::task<T&> is not supported; return a pointer");
+
+ public:
+  task<T> get_return_object() noexcept;
+
+  template <class U = T>
+    requires std::is_convertible_v<U&&, T>
+  void return_value(U&& value) noexcept(std::is_nothrow_constructible_v<T, U&&>) {
+    result_.template emplace<1>(std::forward<U>(value));
+  }
+  void unhandled_exception() noexcept { result_.template emplace<2>(std::current_exception()); }
+
+  // The value, or the exception rethrown. Called once, after completion.
+  T take_result() {
+    if (result_.index() == 2) std::rethrow_exception(std::get<2>(result_));
+    KOV_ASSERT(result_.index() == 1, "task result taken before completion or twice");
+    return std::move(std::get<1>(result_));
+  }
+  bool has_exception() const noexcept { return result_.index() == 2; }
+
+ private:
+  std::variant<std::monostate, T, std::exception_ptr> result_;
+};
+
+template <>
+class task_promise<void> final : public promise_base {
+ public:
+  task<void> get_return_object() noexcept;
+  void return_void() const noexcept {}
+  void unhandled_exception() noexcept { exception_ = std::current_exception(); }
+  void take_result() {
+    if (exception_) std::rethrow_exception(std::exchange(exception_, nullptr));
+  }
+  bool has_exception() const noexcept { return static_cast<bool>(exception_); }
+
+ private:
+  std::exception_ptr exception_;
+};
+
+}  // namespace detail
+
+template <class T>
+class [[nodiscard]] task {
+ public:
+  using promise_type = detail::task_promise<T>;
+  using handle_type = std::coroutine_handle<promise_type>;
+  using value_type = T;
+
+  task() noexcept = default;
+  explicit task(handle_type h) noexcept : h_(h) {}
+  task(task&& other) noexcept : h_(std::exchange(other.h_, {})) {}
+  task& operator=(task&& other) noexcept {
+    if (this != &other) {
+      if (h_) h_.destroy();
+      h_ = std::exchange(other.h_, {});
+    }
+    return *this;
+  }
+  task(const task&) = delete;
+  task& operator=(const task&) = delete;
+  ~task() {
+    if (h_) h_.destroy();
+  }
+
+  bool valid() const noexcept { return static_cast<bool>(h_); }
+
+  // Gives up ownership of the frame (the runtime takes it when spawning).
+  handle_type release() noexcept { return std::exchange(h_, {}); }
+
+  class awaiter {
+   public:
+    explicit awaiter(handle_type h) noexcept : h_(h) {}
+    bool await_ready() const noexcept { return false; }
+    template <class Promise>
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<Promise> caller) noexcept {
+      promise_type& p = h_.promise();
+      p.continuation_ = caller;
+      if constexpr (std::is_base_of_v<detail::promise_base, Promise>) {
+        p.parent_ = &caller.promise();
+        caller.promise().child_ = &p;
+      }
+      return detail::transfer_to(h_);
+    }
+    T await_resume() { return h_.promise().take_result(); }
+
+   private:
+    handle_type h_;
+  };
+
+  // Runs the task; the task object must outlive the await (it owns the frame).
+  awaiter operator co_await() & noexcept {
+    KOV_ASSERT(h_ && !h_.done(), "awaiting an empty or finished task");
+    return awaiter{h_};
+  }
+  awaiter operator co_await() && noexcept {
+    KOV_ASSERT(h_ && !h_.done(), "awaiting an empty or finished task");
+    return awaiter{h_};
+  }
+
+ private:
+  handle_type h_{};
+};
+
+namespace detail {
+
+template <class T>
+task<T> task_promise<T>::get_return_object() noexcept {
+  return task<T>{std::coroutine_handle<task_promise<T>>::from_promise(*this)};
+}
+
+inline task<void> task_promise<void>::get_return_object() noexcept {
+  return task<void>{std::coroutine_handle<task_promise<void>>::from_promise(*this)};
+}
+
+}  // namespace detail
+}  // namespace kov

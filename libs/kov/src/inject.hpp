@@ -1,0 +1,40 @@
+#pragma once
+// Internal: the shared end of the cross-thread wake path and the runtime's receiving end.
+
+#include <kov/detail/remote.hpp>
+
+#include <flume_lock/channel.hpp>
+
+#include <atomic>
+#include <cstdint>
+
+namespace kov::detail {
+
+// Outlives its runtime while remote slots point at it.
+//
+// Invariant: refs_ counts the runtime (until it shuts down) and every remote slot; at zero the
+// eventfd is closed and the hub deleted. notified_ is true from a waker's enqueue until the
+// runtime's next drain: only the waker that flips it to true writes the eventfd.
+struct wake_hub {
+  wake_hub(flume_lock::sender<slot_ref> tx, int event_fd) noexcept
+      : tx_(std::move(tx)), event_fd_(event_fd) {}
+  ~wake_hub();
+  wake_hub(const wake_hub&) = delete;
+  wake_hub& operator=(const wake_hub&) = delete;
+
+  std::atomic<std::uint32_t> refs_{1};
+  std::atomic<bool> notified_{false};
+  const flume_lock::sender<slot_ref> tx_;  // used concurrently by every waking thread
+  const int event_fd_;
+};
+
+void release(wake_hub& hub) noexcept;
+
+struct inject_channel {
+  flume_lock::receiver<slot_ref> rx;
+};
+
+// Pokes the hub's eventfd (the runtime may be parked on it).
+void signal(wake_hub& hub) noexcept;
+
+}  // namespace kov::detail

@@ -1,0 +1,57 @@
+#include "inject.hpp"
+
+#include <kov/detail/runtime_core.hpp>
+
+#include <unistd.h>
+
+#include <cstdint>
+
+namespace kov::detail {
+
+wake_hub::~wake_hub() { ::close(event_fd_); }
+
+void release(wake_hub& hub) noexcept {
+  // Ordering: acq_rel: every user's accesses happen-before the deleting thread's delete.
+  if (hub.refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete &hub;
+}
+
+void retain(remote_slot& s) noexcept {
+  // Ordering: relaxed: a new reference is made from a live one, which keeps the slot alive.
+  s.refs_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void release(remote_slot& s) noexcept {
+  // Ordering: acq_rel: as wake_hub's release.
+  if (s.refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    if (s.hub_ != nullptr) release(*s.hub_);
+    delete &s;
+  }
+}
+
+void signal(wake_hub& hub) noexcept {
+  const std::uint64_t one = 1;
+  // A full counter (EAGAIN) still leaves the eventfd readable, which is all that matters.
+  [[maybe_unused]] const auto n = ::write(hub.event_fd_, &one, sizeof one);
+}
+
+void remote_wake(remote_slot& s) noexcept {
+  wake_hub* hub = s.hub_;
+  // On the runtime's own thread, inside its loop: a plain local wake, no queue, no syscall.
+  if (runtime_core* rt = current_runtime(); rt != nullptr && rt->hub() == hub) {
+    if (s.task_ != nullptr) rt->wake(*s.task_);
+    return;
+  }
+  // Ordering: acq_rel: release publishes what the waker did before waking to the task (the
+  // runtime's exchange in drain_remote acquires it); acquire orders this enqueue after the
+  // runtime's previous take of the slot.
+  if (s.queued_.exchange(true, std::memory_order_acq_rel)) return;  // a wake is already queued
+  retain(s);
+  slot_ref ref(&s);
+  // On `disconnected` (the runtime is gone) the reference stays in `ref` and is dropped here.
+  if (hub->tx_.send(std::move(ref)) != flume_lock::status::ok) return;
+  // Ordering: acq_rel: pairs with the runtime's exchange(false) in drain_remote: either it sees
+  // our message, or we see `false` and write the eventfd it will wake on.
+  if (!hub->notified_.exchange(true, std::memory_order_acq_rel)) signal(*hub);
+}
+
+}  // namespace kov::detail

@@ -1,0 +1,262 @@
+#include "inject.hpp"
+
+#include <kov/detail/runtime_core.hpp>
+#include <kov/task.hpp>
+
+#include <sys/eventfd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <system_error>
+
+namespace kov::detail {
+namespace {
+
+constexpr std::chrono::nanoseconds min_tick = std::chrono::microseconds(100);
+
+// Installs a runtime as the one driving this thread for the duration of a loop.
+class loop_guard {
+ public:
+  explicit loop_guard(runtime_core* rt) noexcept : saved_(tls_context) {
+    KOV_ASSERT(tls_context.rt == nullptr, "a kov runtime is already running on this thread");
+    tls_context = thread_context{};
+    tls_context.rt = rt;
+  }
+  ~loop_guard() { tls_context = saved_; }
+  loop_guard(const loop_guard&) = delete;
+  loop_guard& operator=(const loop_guard&) = delete;
+
+ private:
+  thread_context saved_;
+};
+
+}  // namespace
+
+runtime_core::runtime_core(const runtime_options& options)
+    : options_(options), owner_(std::this_thread::get_id()), origin_(clock::now()), wheel_(0) {
+  options_.timer_tick = std::max(options_.timer_tick, min_tick);
+  if (options_.event_interval == 0) options_.event_interval = 1;
+  if (options_.task_budget == 0) options_.task_budget = 1;
+
+  const int fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (fd < 0) throw std::system_error(errno, std::system_category(), "eventfd");
+  auto [tx, rx] = flume_lock::channel<slot_ref>();
+  hub_ = new wake_hub(std::move(tx), fd);
+  inject_ = std::make_unique<inject_channel>(inject_channel{std::move(rx)});
+  backend_ = make_park_backend(fd);
+}
+
+runtime_core::~runtime_core() {
+  // Destroy every live frame (destructors run; they may wake or abort other tasks, which is
+  // handled as usual), then release what the queue and the inject channel still hold.
+  while (live_head_ != nullptr) {
+    task_header& t = *live_head_;
+    retain(t);
+    if (t.state_ == task_state::completed) {
+      destroy_frame(t);
+    } else {
+      t.state_ = task_state::cancelled;
+      destroy_frame(t);
+      finish(t);
+    }
+    release(t);
+  }
+  while (task_header* t = pop()) release(*t);
+  KOV_ASSERT(wheel_.size() == 0, "timers outlived their tasks");
+  // Closing first makes later remote wakes fail to send instead of queueing.
+  inject_->rx.close();
+  inject_->rx.drain([](slot_ref&&) noexcept {});
+  inject_.reset();
+  backend_.reset();
+  release(*hub_);
+}
+
+task_header& runtime_core::spawn(std::coroutine_handle<> frame, promise_base& promise,
+                                 const char* name, location at) {
+  task_header* t = task_header::create();
+  t->frame_ = frame;
+  t->promise_ = &promise;
+  t->rt_ = this;
+  t->id_ = next_id_++;
+  t->name_ = name;
+  t->spawned_at_ = at;
+  link_live(*t);
+  t->state_ = task_state::scheduled;
+  push(*t);
+  retain(*t);  // the caller's
+  return *t;
+}
+
+void runtime_core::link_live(task_header& t) noexcept {
+  t.live_prev_ = nullptr;
+  t.live_next_ = live_head_;
+  if (live_head_ != nullptr) live_head_->live_prev_ = &t;
+  live_head_ = &t;
+  ++live_count_;
+}
+
+void runtime_core::unlink_live(task_header& t) noexcept {
+  if (t.live_prev_ != nullptr) {
+    t.live_prev_->live_next_ = t.live_next_;
+  } else {
+    live_head_ = t.live_next_;
+  }
+  if (t.live_next_ != nullptr) t.live_next_->live_prev_ = t.live_prev_;
+  t.live_prev_ = t.live_next_ = nullptr;
+  --live_count_;
+}
+
+void runtime_core::destroy_frame(task_header& t) noexcept {
+  std::coroutine_handle<> frame = std::exchange(t.frame_, {});
+  if (!frame) return;
+  unlink_live(t);
+  t.promise_ = nullptr;
+  t.rt_ = nullptr;
+  // Safety: the frame is suspended (never destroyed while running: aborting a running task
+  // only sets abort_requested_) and owned by this header alone.
+  frame.destroy();
+  release(t);  // the runtime's reference
+}
+
+void runtime_core::finish(task_header& t) noexcept {
+  if (remote_slot* s = std::exchange(t.remote_, nullptr)) {
+    s->task_ = nullptr;
+    release(*s);
+  }
+  if (completion_hook hook = std::exchange(t.hook_, {}); hook.fn != nullptr) hook.fn(hook.ctx, t);
+  if (task_header* joiner = std::exchange(t.joiner_, nullptr)) {
+    if (joiner->rt_ != nullptr) joiner->rt_->wake(*joiner);
+    release(*joiner);
+  }
+}
+
+void runtime_core::complete(task_header& t) noexcept {
+  t.state_ = task_state::completed;
+  retain(t);
+  finish(t);
+  if (!t.wants_result_) destroy_frame(t);
+  release(t);
+}
+
+void runtime_core::cancel_now(task_header& t) noexcept {
+  t.state_ = task_state::cancelled;
+  retain(t);
+  destroy_frame(t);
+  finish(t);
+  release(t);
+}
+
+void runtime_core::abort(task_header& t) noexcept {
+  switch (t.state_) {
+    case task_state::idle:
+    case task_state::scheduled: cancel_now(t); break;
+    case task_state::running: t.abort_requested_ = true; break;
+    default: break;
+  }
+}
+
+void runtime_core::drop_result(task_header& t) noexcept {
+  t.wants_result_ = false;
+  if (t.state_ == task_state::completed) destroy_frame(t);
+}
+
+void runtime_core::poll(task_header& t) {
+  if (t.state_ != task_state::scheduled) return;  // finished after it was queued
+  KOV_ASSERT(t.frame_ && !t.frame_.done(), "resuming a finished frame");
+  t.state_ = task_state::running;
+  ++t.polls_;
+  thread_context& ctx = tls_context;
+  ctx.current = &t;
+  ctx.budget = options_.task_budget;
+  drive(t.frame_);
+  ctx.current = nullptr;
+  if (t.frame_.done()) {
+    complete(t);
+  } else if (t.abort_requested_) {
+    cancel_now(t);
+  } else {
+    t.state_ = task_state::idle;
+    if (std::exchange(t.notified_, false)) wake(t);
+  }
+}
+
+void runtime_core::run_until_finished(task_header& root) {
+  loop_guard guard(this);
+  while (!root.finished()) {
+    for (std::uint32_t n = 0; n < options_.event_interval; ++n) {
+      task_header* t = pop();
+      if (t == nullptr) break;
+      poll(*t);
+      release(*t);  // the queue's reference
+      if (root.finished()) return;
+    }
+    turn(run_head_ == nullptr);
+  }
+}
+
+std::uint64_t runtime_core::tick_at_or_after(clock::time_point tp) const noexcept {
+  if (tp <= origin_) return 0;
+  const auto since = std::chrono::duration_cast<std::chrono::nanoseconds>(tp - origin_).count();
+  const auto tick = options_.timer_tick.count();
+  return static_cast<std::uint64_t>((since + tick - 1) / tick);
+}
+
+std::uint64_t runtime_core::tick_now() const noexcept {
+  const auto since =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - origin_).count();
+  return static_cast<std::uint64_t>(since / options_.timer_tick.count());
+}
+
+bool runtime_core::add_timer(timer_entry& e, clock::time_point deadline) noexcept {
+  e.deadline_ = tick_at_or_after(deadline);
+  // The wheel may lag behind the clock between turns; a deadline already reached is due.
+  if (e.deadline_ <= tick_now()) return false;
+  return wheel_.insert(e);
+}
+
+void runtime_core::turn(bool may_block) {
+  std::optional<std::chrono::nanoseconds> timeout = std::chrono::nanoseconds::zero();
+  if (may_block) {
+    if (auto next = wheel_.next_expiration()) {
+      const auto at = origin_ + options_.timer_tick * static_cast<std::int64_t>(*next);
+      timeout = std::max(std::chrono::nanoseconds::zero(),
+                         std::chrono::duration_cast<std::chrono::nanoseconds>(at - clock::now()));
+    } else {
+      timeout = std::nullopt;
+    }
+  }
+  backend_->poll(timeout);
+  drain_remote();
+  fire_timers();
+}
+
+void runtime_core::drain_remote() noexcept {
+  // Ordering: acq_rel: pairs with the waker's exchange(true) in remote_wake (see there).
+  if (!hub_->notified_.exchange(false, std::memory_order_acq_rel)) return;
+  inject_->rx.drain([this](slot_ref&& ref) noexcept {
+    remote_slot& s = *ref.get();
+    // Ordering: acq_rel: acquires what the waker published before waking; a wake after this
+    // exchange queues the slot again.
+    s.queued_.exchange(false, std::memory_order_acq_rel);
+    if (s.task_ != nullptr) wake(*s.task_);
+  });
+}
+
+void runtime_core::fire_timers() noexcept {
+  if (wheel_.size() == 0) return;
+  wheel_.advance(tick_now());
+}
+
+remote_slot& runtime_core::remote_slot_of(task_header& t) {
+  if (t.remote_ == nullptr) {
+    auto* s = new remote_slot;
+    s->task_ = &t;
+    // Ordering: relaxed: the runtime's own reference keeps the hub alive.
+    hub_->refs_.fetch_add(1, std::memory_order_relaxed);
+    s->hub_ = hub_;
+    t.remote_ = s;
+  }
+  return *t.remote_;
+}
+
+}  // namespace kov::detail
