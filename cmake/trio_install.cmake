@@ -34,6 +34,7 @@ function(trio_install_library)
                 "${CMAKE_CURRENT_BINARY_DIR}/${arg_NAME}ConfigVersion.cmake"
           DESTINATION ${cmake_dir})
 
+  file(RELATIVE_PATH TRIO_PC_TO_PREFIX "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
   set(TRIO_PC_NAME ${arg_NAME})
   set(TRIO_PC_DESCRIPTION "${arg_DESCRIPTION}")
   set(TRIO_PC_LIBS "${arg_PC_LIBS}")
