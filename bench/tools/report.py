@@ -76,7 +76,9 @@ def markdown_suite(view, out):
         metrics = ordered_unique([m for m in view.config.get("headline_metrics", [])
                                   if m in view.metrics(scenario)] or [metric])
         columns = metrics + [m for m in extra if m in view.metrics(scenario)]
-        out.append("### %s\n" % scenario)
+        sizes = sorted({r["n"] for r in view.rows if r["scenario"] == scenario and "n" in r})
+        size_note = " (n = %s)" % ", ".join("{:,}".format(n) for n in sizes) if sizes else ""
+        out.append("### %s%s\n" % (scenario, size_note))
         head = ["impl"] + ["%s (%s)" % (m, view.units.get(m, "")) for m in columns]
         head += ["ours/impl %s" % metric, "rounds"]
         out.append("| " + " | ".join(head) + " |")

@@ -21,6 +21,8 @@ pub struct Label {
     scenario: String,
     impl_name: String,
     round: i64,
+    /// Messages (round trips for pingpong) of this run.
+    n: u64,
 }
 
 impl Label {
@@ -29,8 +31,8 @@ impl Label {
         writeln!(
             out,
             "{{\"suite\":\"flume-lock\",\"scenario\":\"{}\",\"impl\":\"{}\",\"metric\":\"{}\",\
-             \"unit\":\"{}\",\"value\":{:e},\"round\":{}}}",
-            self.scenario, self.impl_name, metric, unit, value, self.round
+             \"unit\":\"{}\",\"value\":{:e},\"round\":{},\"n\":{}}}",
+            self.scenario, self.impl_name, metric, unit, value, self.round, self.n
         )
         .expect("stdout");
         out.flush().expect("stdout");
@@ -96,6 +98,10 @@ fn main() {
     if options.n == 0 || options.round_trips == 0 {
         usage("--n and --round-trips must be positive");
     }
-    let label = Label { scenario: scenario_name, impl_name, round };
+    let n = match scenario.kind {
+        scenarios::Kind::Pingpong => options.round_trips,
+        _ => options.n,
+    };
+    let label = Label { scenario: scenario_name, impl_name, round, n };
     runner(&scenario, &options, &label);
 }
