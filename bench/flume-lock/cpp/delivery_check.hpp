@@ -39,8 +39,9 @@ class delivery_check {
     }
   }
 
-  // Records one received value; false on a value no producer sends.
-  bool see(std::uint64_t v) noexcept {
+  // Records one received value; false on a value no producer sends. Forced inline: it runs in
+  // every consumer loop, and an out-of-line call there would add the same cost to every queue.
+  [[gnu::always_inline]] bool see(std::uint64_t v) noexcept {
     const std::uint64_t p = v >> producer_shift;
     const std::uint64_t i = v & index_mask;
     if (p >= shares_.size() || i == 0 || i > shares_[p]) {
