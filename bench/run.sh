@@ -41,7 +41,12 @@ for s in "${suites[@]}"; do
   bash "bench/$s/suite.sh" plan "$build_dir" "$out_dir" "$quick" >>"$plan"
 done
 
-python3 - "$out_dir/meta.json" "$rounds" "$quick" "${suites[*]}" <<'PY'
+# Which source the numbers belong to: the commit, plus a note when the tree had local changes.
+revision="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if [ -n "$(git status --porcelain -- libs bench 2>/dev/null)" ]; then
+  revision="$revision (with uncommitted changes under libs/ or bench/)"
+fi
+python3 - "$out_dir/meta.json" "$rounds" "$quick" "${suites[*]}" "$revision" <<'PY'
 import json, os, sys, time
 cpu = "unknown"
 for line in open("/proc/cpuinfo"):
@@ -50,7 +55,7 @@ for line in open("/proc/cpuinfo"):
         break
 json.dump({"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "rounds": int(sys.argv[2]),
            "quick": sys.argv[3] == "1", "suites": sys.argv[4].split(), "cpu": cpu,
-           "cpus": os.cpu_count(), "load": "%.2f" % os.getloadavg()[0]}, open(sys.argv[1], "w"))
+           "cpus": os.cpu_count(), "load": "%.2f" % os.getloadavg()[0], "revision": sys.argv[5]}, open(sys.argv[1], "w"))
 PY
 
 echo "bench: $(wc -l <"$plan") runs per round, $rounds rounds, interleaved"

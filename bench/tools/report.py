@@ -112,9 +112,10 @@ def write_report(out_dir):
     if meta:
         out.append("Run: %s. %s rounds, interleaved (every implementation once per round, order "
                    "reversed on odd rounds); %s. Machine: %s, %s CPUs, load average at start %s."
-                   " No CPU pinning.\n" % (meta.get("date"), meta.get("rounds"),
+                   " No CPU pinning. Source: %s.\n" % (meta.get("date"), meta.get("rounds"),
                                            "quick mode" if meta.get("quick") else "full mode",
-                                           meta.get("cpu"), meta.get("cpus"), meta.get("load")))
+                                           meta.get("cpu"), meta.get("cpus"), meta.get("load"),
+                                           meta.get("revision", "unknown")))
     if failures:
         out.append("## FAILED runs (no numbers recorded for these)\n")
         for f in failures:
