@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 suites_arg="${1:-}" quick="${2:-}"
 [ "$quick" = 0 ] && quick=""
 out_dir="$PWD/build/bench"
-build_dir="$PWD/build/release"
+# The front door uses the release preset's tree. BENCH_BUILD_DIR names another, already
+# configured, release-type tree instead (for work on one library while others are mid-change).
+build_dir="${BENCH_BUILD_DIR:-$PWD/build/release}"
 
 suites=()
 if [ -n "$suites_arg" ]; then
@@ -29,8 +31,12 @@ rounds="${BENCH_ROUNDS:-$rounds}"
 
 mkdir -p "$out_dir"
 rm -f "$out_dir"/results.jsonl "$out_dir"/failures.jsonl "$out_dir"/report.md "$out_dir"/*.svg
-echo "bench: configuring the release preset ($build_dir)"
-cmake --preset release >"$out_dir/configure.log" 2>&1 || { cat "$out_dir/configure.log" >&2; exit 1; }
+if [ -z "${BENCH_BUILD_DIR:-}" ]; then
+  echo "bench: configuring the release preset ($build_dir)"
+  cmake --preset release >"$out_dir/configure.log" 2>&1 || { cat "$out_dir/configure.log" >&2; exit 1; }
+else
+  echo "bench: using the configured build tree $build_dir"
+fi
 
 plan="$out_dir/plan.tsv"
 : >"$plan"
