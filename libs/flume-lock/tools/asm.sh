@@ -20,9 +20,21 @@ listing="$(objdump -d --no-show-raw-insn -C "$binary")"
 
 # Prints the function whose demangled header line matches the awk regex $1 (start of a symbol).
 print_functions() {
+  # Jumps inside the function are shortened from <long demangled name+0x12> to <+0x12>.
   awk -v want="$1" '
-    /^[0-9a-f]+ <.*>:$/ { on = (index($0, want) > 0); if (on) print ""; }
-    on && NF { print }
+    /^[0-9a-f]+ <.*>:$/ {
+      on = (index($0, want) > 0)
+      if (on) { print ""; name = substr($0, index($0, "<") + 1); sub(/>:$/, "", name) }
+    }
+    on && NF {
+      line = $0
+      if (line !~ /^[0-9a-f]+ </) {
+        while ((k = index(line, "<" name "+")) > 0) {
+          line = substr(line, 1, k) substr(line, k + 1 + length(name))
+        }
+      }
+      print line
+    }
   ' <<<"$listing"
 }
 
@@ -35,8 +47,9 @@ echo "# $binary: flume-lock send / recv / try_recv as compiled (objdump -d --no-
 echo "$wrappers"
 
 # Direct callees inside flume_lock (slow paths, wake-ups), each printed once.
-callees="$(grep -oE 'call +[0-9a-f]+ <flume_lock::[^>]*>' <<<"$wrappers" \
-           | sed -E 's/^call +[0-9a-f]+ <(.*)>$/\1/' | sort -u || true)"
+# (Template instances can start with their return type, e.g. "decltype(auto) flume_lock::...".)
+callees="$(grep -E 'call +[0-9a-f]+ <' <<<"$wrappers" | sed -E 's/^.*call +[0-9a-f]+ <(.*)>$/\1/' \
+           | grep -F 'flume_lock::' | sort -u || true)"
 if [ -n "$callees" ]; then
   echo
   echo "# flume_lock functions called from the paths above"
