@@ -97,8 +97,11 @@ class unbounded_queue {
   template <class Sink>
   status try_consume(Sink&& sink) {
     if ((head_ & slot_mask) == 0 && head_ != head_segment_->start) {
-      // Ordering: acquire pairs with grow/append's release CAS: the segment's fields are set.
-      segment* next = head_segment_->next.load(detail::order::acquire);
+      // Ordering: seq_cst: acquire pairs with the linking CAS (the segment's fields are set);
+      // seq_cst because a parked consumer's re-check may have to step into the new segment to
+      // see a message: the link CAS (seq_cst) precedes that message's ready store and the
+      // producer's notify() load in S, so either this load sees the link or notify sees us.
+      segment* next = head_segment_->next.load(detail::order::seq_cst);
       if (next == nullptr) return empty_or_disconnected();
       head_segment_ = next;
       reclaim();
@@ -192,9 +195,10 @@ class unbounded_queue {
   segment* grow(segment* last) {
     segment* fresh = new segment(last->start + Slots, last);
     segment* expected = nullptr;
-    // Ordering: release publishes fresh's fields; acquire (on failure) pairs with the winner's
-    // release so we can read the segment it linked.
-    if (last->next.compare_exchange_strong(expected, fresh, detail::order::acq_rel,
+    // Ordering: seq_cst: release publishes fresh's fields; seq_cst for the consumer's re-check
+    // across a boundary (see try_consume). Acquire on failure pairs with the winner's CAS so we
+    // can read the segment it linked.
+    if (last->next.compare_exchange_strong(expected, fresh, detail::order::seq_cst,
                                            detail::order::acquire)) {
       return fresh;
     }
@@ -209,9 +213,9 @@ class unbounded_queue {
       spare->start = from->start + Slots;
       spare->prev = from;
       segment* expected = nullptr;
-      // Ordering: release publishes spare's fields; acquire (on failure) lets us step to the
-      // segment that is there instead.
-      if (from->next.compare_exchange_strong(expected, spare, detail::order::release,
+      // Ordering: seq_cst: as grow's link (publishes the fields; the consumer's boundary
+      // re-check). Acquire on failure lets us step to the segment that is there instead.
+      if (from->next.compare_exchange_strong(expected, spare, detail::order::seq_cst,
                                              detail::order::acquire)) {
         return;
       }

@@ -235,7 +235,7 @@ struct park_wake_bounded : rl::test_suite<park_wake_bounded, 2> {
   }
 };
 
-// The receiver closing wakes a sender parked on a full bounded channel.
+// The receiver closing (without draining) wakes a sender parked on a full bounded channel.
 struct park_close_bounded : rl::test_suite<park_close_bounded, 2> {
   flume_lock::sender<int>* tx;
   flume_lock::receiver<int>* rx;
@@ -244,16 +244,38 @@ struct park_close_bounded : rl::test_suite<park_close_bounded, 2> {
     tx = new flume_lock::sender<int>(std::move(s));
     rx = new flume_lock::receiver<int>(std::move(r));
   }
-  void after() { delete tx; }
+  void after() {
+    delete tx;
+    delete rx;
+  }
   void thread(unsigned i) {
     if (i == 0) {
-      for (int m = 0; m < 2; ++m) {  // the second send parks unless the receiver is gone
-        const status s = tx->send(m);
-        RL_ASSERT(s == status::ok || s == status::disconnected);
-      }
+      const status first = tx->send(0);
+      RL_ASSERT(first == status::ok || first == status::disconnected);
+      RL_ASSERT(tx->send(1) == status::disconnected);  // full until the close, then refused
       return;
     }
-    delete rx;
+    rx->close();
+  }
+};
+
+// The last sender going away wakes the parked receiver.
+struct park_close_unbounded : rl::test_suite<park_close_unbounded, 2> {
+  flume_lock::sender<int>* tx;
+  flume_lock::receiver<int>* rx;
+  void before() {
+    auto [s, r] = flume_lock::channel<int>();
+    tx = new flume_lock::sender<int>(std::move(s));
+    rx = new flume_lock::receiver<int>(std::move(r));
+  }
+  void after() { delete rx; }
+  void thread(unsigned i) {
+    if (i == 0) {
+      delete tx;
+      return;
+    }
+    int v = 0;
+    RL_ASSERT(rx->recv(v) == status::disconnected);
   }
 };
 
@@ -343,6 +365,7 @@ const scenario scenarios[] = {
     {"park_wake_unbounded", &run<park_wake_unbounded>},
     {"park_wake_bounded", &run<park_wake_bounded>},
     {"park_close_bounded", &run<park_close_bounded>},
+    {"park_close_unbounded", &run<park_close_unbounded>},
     {"async_waiter", &run<async_waiter>},
 };
 

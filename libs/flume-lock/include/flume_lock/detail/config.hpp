@@ -21,7 +21,9 @@ inline constexpr std::size_t default_segment_slots = 1024;
 /// Bounded spin before parking: long enough to catch a message in flight on another core,
 /// short enough not to steal the core from the producer when threads share it.
 #if FLUME_LOCK_MODEL
-inline constexpr int spin_limit = 1;  // the model explores parking, not spinning
+// No spinning in the model: a yield there would make Relacy show the parked side the newest
+// values, hiding exactly the store-buffering outcomes the eventcount must survive.
+inline constexpr int spin_limit = 0;
 #else
 inline constexpr int spin_limit = 64;
 #endif
