@@ -1,1 +1,138 @@
+# Host tests. Labels: esp-blink plus unit (host, fake registers) or emu (firmware images).
+find_package(GTest REQUIRED)
+include(GoogleTest)
 
+set(ESP_BLINK_SVD "${ESP_BLINK_ROOT}/../../../shared/data/esp32c3/esp32c3.svd"
+    CACHE FILEPATH "Espressif's esp32c3.svd, read by the generator check (never copied here)")
+
+# gtest_discover_tests flattens a list-valued LABELS property, so the labels are set by a
+# second CTest include file, run after discovery, on the list discovery produced.
+function(esp_blink_discover_tests target kind)
+  gtest_discover_tests(${target} TEST_PREFIX esp_blink. TEST_LIST ${target}_list)
+  set(labels_file ${CMAKE_CURRENT_BINARY_DIR}/${target}_labels.cmake)
+  file(WRITE ${labels_file}
+       "set_tests_properties(\${${target}_list} PROPERTIES LABELS \"esp-blink;${kind}\")\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${labels_file})
+endfunction()
+
+# --- generator -------------------------------------------------------------------------------
+if(EXISTS "${ESP_BLINK_SVD}")
+  add_test(NAME esp_blink.generated_headers_are_fresh
+    COMMAND ${Python3_EXECUTABLE} ${ESP_BLINK_ROOT}/tools/svd2hpp.py --svd ${ESP_BLINK_SVD}
+            --check ${ESP_BLINK_ROOT}/generated/esp_blink/pac)
+  set_tests_properties(esp_blink.generated_headers_are_fresh PROPERTIES LABELS "esp-blink\\;unit")
+endif()
+
+# A small SVD of our own exercising what the C3's SVD does not use (clusters, dim arrays with
+# an offset index, derivedFrom, enumerated values), generated at build time and compiled.
+set(fixture_out ${CMAKE_CURRENT_BINARY_DIR}/fixture_pac/esp_blink/pac)
+add_custom_command(OUTPUT ${fixture_out}/demo0.hpp ${fixture_out}/demo1.hpp
+  COMMAND ${Python3_EXECUTABLE} ${ESP_BLINK_ROOT}/tools/svd2hpp.py
+          --svd ${ESP_BLINK_ROOT}/tests/data/fixture.svd --peripherals DEMO0,DEMO1 --no-umbrella
+          --out ${fixture_out}
+  DEPENDS ${ESP_BLINK_ROOT}/tools/svd2hpp.py ${ESP_BLINK_ROOT}/tools/svd_patches.py
+          ${ESP_BLINK_ROOT}/tests/data/fixture.svd
+  VERBATIM)
+
+# --- unit tests against the register-file fake ---------------------------------------------
+add_executable(esp_blink_unit_tests
+  ${ESP_BLINK_ROOT}/tests/unit/register_file_fake.cpp
+  ${ESP_BLINK_ROOT}/tests/unit/reg_test.cpp
+  ${ESP_BLINK_ROOT}/tests/unit/generator_fixture_test.cpp
+  ${ESP_BLINK_ROOT}/tests/unit/gpio_test.cpp
+  ${ESP_BLINK_ROOT}/tests/unit/uart_test.cpp
+  ${ESP_BLINK_ROOT}/tests/unit/watchdog_test.cpp
+  ${ESP_BLINK_ROOT}/tests/unit/systimer_test.cpp
+  ${ESP_BLINK_ROOT}/tests/unit/format_test.cpp
+  ${fixture_out}/demo0.hpp ${fixture_out}/demo1.hpp)
+target_include_directories(esp_blink_unit_tests PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/fixture_pac)
+target_link_libraries(esp_blink_unit_tests PRIVATE esp_blink::hal GTest::gtest_main)
+trio_set_warnings(esp_blink_unit_tests)
+esp_blink_discover_tests(esp_blink_unit_tests unit)
+
+# --- misuse that must not compile ------------------------------------------------------------
+# Each case compiles tests/unit/compile_fail.cpp with one misuse enabled and expects the
+# library's diagnostic; case 0 (no misuse) must compile, so a broken include cannot pass.
+get_target_property(hal_includes esp_blink_hal INTERFACE_INCLUDE_DIRECTORIES)
+set(compile_fail_cmd ${CMAKE_CXX_COMPILER} -std=c++20 -fsyntax-only
+    -I${ESP_BLINK_ROOT}/include -I${ESP_BLINK_ROOT}/generated
+    ${ESP_BLINK_ROOT}/tests/unit/compile_fail.cpp)
+add_test(NAME esp_blink.compile_fail.control COMMAND ${compile_fail_cmd} -DESP_BLINK_CASE=0)
+set_tests_properties(esp_blink.compile_fail.control PROPERTIES LABELS "esp-blink\\;unit")
+foreach(case_and_message
+    "1|register is write-only"
+    "2|register is read-only"
+    "3|constant does not fit the field"
+    "4|field is read-only"
+    "5|field belongs to another register"
+    "6|a field is named twice"
+    "7|the ESP32-C3 has GPIO0..GPIO21"
+    "8|GPIO11-17 drive the SPI flash"
+    "9|GPIO18/19 are USB"
+    "10|index outside func_out_sel_cfg"
+    "11|field is write-only")
+  string(REPLACE "|" ";" parts "${case_and_message}")
+  list(GET parts 0 case)
+  list(GET parts 1 message)
+  add_test(NAME esp_blink.compile_fail.case${case} COMMAND ${compile_fail_cmd} -DESP_BLINK_CASE=${case})
+  set_tests_properties(esp_blink.compile_fail.case${case} PROPERTIES
+    LABELS "esp-blink;unit" PASS_REGULAR_EXPRESSION "${message}")
+endforeach()
+
+# --- firmware for the emulator tests ---------------------------------------------------------
+find_program(ESP_BLINK_CROSS_CXX riscv64-unknown-elf-g++)
+set(firmware_default OFF)
+if(ESP_BLINK_CROSS_CXX)
+  set(firmware_default ON)
+endif()
+option(ESP_BLINK_FIRMWARE "Build the firmware (cross compiler) for the emulator tests"
+       ${firmware_default})
+if(NOT ESP_BLINK_FIRMWARE OR NOT TARGET esp-blink-emu)
+  return()
+endif()
+include(ExternalProject)
+set(firmware_dir ${CMAKE_BINARY_DIR}/esp32c3-firmware)
+ExternalProject_Add(esp_blink_firmware
+  SOURCE_DIR ${ESP_BLINK_ROOT}
+  BINARY_DIR ${firmware_dir}
+  CMAKE_ARGS -DCMAKE_TOOLCHAIN_FILE=${ESP_BLINK_ROOT}/../../cmake/esp32c3-toolchain.cmake
+             -DCMAKE_BUILD_TYPE=MinSizeRel -DTRIO_WERROR=${TRIO_WERROR}
+  BUILD_ALWAYS ON
+  INSTALL_COMMAND ""
+  USES_TERMINAL_BUILD OFF)
+set(ESP_BLINK_FIRMWARE_BIN ${firmware_dir}/bin)
+
+add_executable(esp_blink_emu_tests
+  ${ESP_BLINK_ROOT}/tests/emu/firmware_test.cpp
+  ${ESP_BLINK_ROOT}/tests/emu/image_test.cpp
+  ${ESP_BLINK_ROOT}/tests/emu/model_test.cpp)
+add_dependencies(esp_blink_emu_tests esp_blink_firmware)
+target_compile_definitions(esp_blink_emu_tests PRIVATE
+  ESP_BLINK_FIRMWARE_BIN="${ESP_BLINK_FIRMWARE_BIN}")
+target_link_libraries(esp_blink_emu_tests PRIVATE esp_blink_emu_core GTest::gtest_main)
+trio_set_warnings(esp_blink_emu_tests)
+esp_blink_discover_tests(esp_blink_emu_tests emu)
+
+# The final ELFs: no C++ runtime support, no heap, no unwind tables; sizes within budget.
+foreach(fw blink hello)
+  add_test(NAME esp_blink.elf_is_freestanding.${fw}
+    COMMAND ${Python3_EXECUTABLE} ${ESP_BLINK_ROOT}/tests/check_elf.py
+            ${ESP_BLINK_FIRMWARE_BIN}/${fw}.elf ${ESP_BLINK_FIRMWARE_BIN}/${fw}.app.elf)
+  set_tests_properties(esp_blink.elf_is_freestanding.${fw} PROPERTIES LABELS "esp-blink;emu")
+endforeach()
+add_test(NAME esp_blink.size_budget
+  COMMAND ${Python3_EXECUTABLE} ${ESP_BLINK_ROOT}/tests/check_elf.py --budget blink=1024
+          --budget hello=1536 ${ESP_BLINK_FIRMWARE_BIN}/blink.elf ${ESP_BLINK_FIRMWARE_BIN}/hello.elf)
+set_tests_properties(esp_blink.size_budget PROPERTIES LABELS "esp-blink;emu")
+
+# The command line as a user runs it: exit statuses.
+add_test(NAME esp_blink.cli.hello_exits_0
+  COMMAND esp-blink-emu --quiet ${ESP_BLINK_FIRMWARE_BIN}/hello.bin)
+add_test(NAME esp_blink.cli.trap_exits_nonzero
+  COMMAND esp-blink-emu ${ESP_BLINK_FIRMWARE_BIN}/trap.direct.bin)
+add_test(NAME esp_blink.cli.instruction_cap_exits_nonzero
+  COMMAND esp-blink-emu --max-instructions 1000 ${ESP_BLINK_FIRMWARE_BIN}/blink.bin)
+set_tests_properties(esp_blink.cli.hello_exits_0 esp_blink.cli.trap_exits_nonzero
+  esp_blink.cli.instruction_cap_exits_nonzero PROPERTIES LABELS "esp-blink;emu")
+set_tests_properties(esp_blink.cli.trap_exits_nonzero esp_blink.cli.instruction_cap_exits_nonzero
+  PROPERTIES WILL_FAIL ON)

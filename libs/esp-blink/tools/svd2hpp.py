@@ -394,7 +394,7 @@ def header_preamble(svd_name, sha):
     ]
 
 
-def generate(svd_path, wanted):
+def generate(svd_path, wanted, umbrella=True):
     with open(svd_path, "rb") as fh:
         sha = hashlib.sha256(fh.read()).hexdigest()
     svd_name = os.path.basename(svd_path)
@@ -427,9 +427,10 @@ def generate(svd_path, wanted):
         lines.append(f"using {ident(per.name)} = {block}<0x{per.base:08X}u>;")
         lines += ["", "}  // namespace esp_blink::pac", ""]
         files[f"{ident(per.name)}.hpp"] = "\n".join(lines)
-    umbrella = header_preamble(svd_name, sha)[:-2]
-    umbrella += [f"#include <esp_blink/pac/{name}>" for name in sorted(files)] + [""]
-    files["../pac.hpp"] = "\n".join(umbrella)
+    if umbrella:
+        lines = header_preamble(svd_name, sha)[:-2]
+        lines += [f"#include <esp_blink/pac/{name}>" for name in sorted(files)] + [""]
+        files["../pac.hpp"] = "\n".join(lines)
     return files
 
 
@@ -437,12 +438,15 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--svd", required=True)
     ap.add_argument("--peripherals", default=",".join(DEFAULT_PERIPHERALS))
+    ap.add_argument("--no-umbrella", action="store_true",
+                    help="do not write ../pac.hpp including every generated header")
     group = ap.add_mutually_exclusive_group(required=True)
     group.add_argument("--out", help="directory to write <peripheral>.hpp into")
     group.add_argument("--check", help="directory to compare against; exit 1 on a difference")
     args = ap.parse_args()
     try:
-        files = generate(args.svd, [p for p in args.peripherals.split(",") if p])
+        files = generate(args.svd, [p for p in args.peripherals.split(",") if p],
+                         umbrella=not args.no_umbrella)
     except SvdError as e:
         print(f"svd2hpp: {e}", file=sys.stderr)
         return 2

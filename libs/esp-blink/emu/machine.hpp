@@ -1,0 +1,110 @@
+// The emulated ESP32-C3: a Unicorn RV32IMC core, flash behind a 64 KiB-page MMU, SRAM seen at
+// its DRAM and IRAM addresses, the peripheral models, trap entry, and virtual time.
+//
+// Virtual time counts one cycle per executed instruction, plus the cycles skipped while the
+// firmware waits on a SYSTIMER alarm (see peripherals::take_idle_skip).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "image.hpp"
+#include "peripherals.hpp"
+
+struct uc_struct;
+
+namespace esp_blink::emu {
+
+enum class stop_reason { halted, trap_halt, fault, instruction_cap, time_limit };
+
+struct run_options {
+  uint64_t max_instructions = 100'000'000;
+  uint64_t max_cycles = 0;  // 0: no limit on virtual time
+  clock_config clocks;
+};
+
+struct trap_record {
+  uint32_t mcause;
+  uint32_t mepc;
+  uint32_t mtval;
+};
+
+struct run_result {
+  stop_reason reason = stop_reason::fault;
+  uint32_t halt_status = 0;  // a0 at the halt loop
+  uint64_t instructions = 0;
+  uint64_t cycles = 0;
+  std::vector<trap_record> traps;
+  std::string fault;  // what went wrong when reason == fault
+  uint64_t first_uart_byte_instructions = 0;  // 0: no byte was sent
+  /// The process exit status the CLI uses (0 only for a clean halt with status 0 or a
+  /// requested time limit).
+  int exit_status() const;
+};
+
+class machine {
+ public:
+  explicit machine(run_options options = {});
+  ~machine();
+  machine(const machine&) = delete;
+  machine& operator=(const machine&) = delete;
+
+  /// Loads an ELF, an app image (.bin) or a direct-boot image (.direct.bin); throws on error.
+  void load_file(const std::string& path);
+  void load_bytes(const std::vector<uint8_t>& bytes);
+
+  run_result run();
+
+  peripherals& io() { return io_; }
+  const std::string& boot_kind() const { return boot_kind_; }
+
+ private:
+  struct block_info {
+    uint32_t count = 0;
+    std::vector<uint16_t> offsets;  // start of each instruction within the block
+    bool is_halt_loop = false;
+  };
+
+  void map_flash_page(uint32_t vaddr_page, uint32_t flash_page);
+  void load_elf(const std::vector<uint8_t>& bytes);
+  void load_app_image(const std::vector<uint8_t>& bytes);
+  void load_direct_image(const std::vector<uint8_t>& bytes);
+  void write_ram(uint32_t address, const std::vector<uint8_t>& data);
+  const block_info& block_at(uint32_t address, uint32_t size);
+  uint64_t now() const { return cycles_; }
+
+  friend struct machine_hooks;
+
+  run_options options_;
+  uc_struct* uc_ = nullptr;
+  peripherals io_;
+  // Page-aligned host buffers behind Unicorn's memory (uc_mem_map_ptr wants aligned memory).
+  struct host_memory {
+    explicit host_memory(size_t size);
+    uint8_t* data() { return base_; }
+    size_t size() const { return size_; }
+    std::vector<uint8_t> storage_;
+    uint8_t* base_;
+    size_t size_;
+  };
+  host_memory flash_;
+  host_memory sram_;
+  host_memory rtc_ram_;
+  std::unordered_map<uint32_t, int64_t> mmu_;  // page index -> flash page (shared by both buses)
+  std::unordered_map<uint32_t, block_info> blocks_;
+  uint32_t entry_ = 0;
+  std::string boot_kind_;
+  uint64_t instructions_ = 0;
+  uint64_t cycles_ = 0;
+  bool halted_ = false;
+  bool cap_hit_ = false;
+  bool time_hit_ = false;
+  bool pending_trap_ = false;
+  uint32_t pending_cause_ = 0;
+  std::string fault_;
+};
+
+}  // namespace esp_blink::emu

@@ -1,0 +1,114 @@
+// The real firmware images in the emulator: what issue-level behaviour looks like from outside.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "image.hpp"
+#include "machine.hpp"
+
+namespace {
+
+using namespace esp_blink::emu;
+
+std::string fw(const std::string& name) { return std::string(ESP_BLINK_FIRMWARE_BIN) + "/" + name; }
+
+struct run_output {
+  run_result result;
+  std::string uart;
+  std::vector<gpio_edge> edges;
+  bool watchdogs_off = false;
+  std::vector<std::string> reports;
+};
+
+run_output run_file(const std::string& path, run_options options = {}) {
+  machine m(options);
+  run_output out;
+  m.io().on_report = [&](const std::string& r) { out.reports.push_back(r); };
+  m.load_file(path);
+  out.result = m.run();
+  out.uart = m.io().uart0_output();
+  out.edges = m.io().edges();
+  out.watchdogs_off = !m.io().rtc_wdt().enabled && !m.io().super_wdt().enabled &&
+                      !m.io().timg_wdt(0).enabled && !m.io().timg_wdt(1).enabled;
+  return out;
+}
+
+class hello : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(hello, prints_exactly_hello_world_and_halts_cleanly) {
+  const auto out = run_file(fw(GetParam()));
+  EXPECT_EQ(out.uart, "hello world\n");
+  EXPECT_EQ(out.result.reason, stop_reason::halted);
+  EXPECT_EQ(out.result.exit_status(), 0);
+  EXPECT_TRUE(out.result.traps.empty());
+  EXPECT_TRUE(out.watchdogs_off);
+  EXPECT_TRUE(out.reports.empty()) << out.reports.front();  // no unmodelled or dropped access
+  EXPECT_GT(out.result.first_uart_byte_instructions, 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(every_format, hello,
+                         ::testing::Values("hello.bin", "hello.direct.bin", "hello.elf",
+                                           "hello.app.elf"));
+
+TEST(hello_baud, uart0_runs_at_115200) {
+  machine m;
+  m.load_file(fw("hello.bin"));
+  m.run();
+  EXPECT_NEAR(m.io().uart0_baud(), 115200.0, 115200 * 0.01);
+}
+
+class blink : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(blink, gpio8_period_is_one_second_for_ten_periods) {
+  run_options options;
+  options.max_cycles = uint64_t{options.clocks.cpu_hz} * 11;  // 11 s of virtual time
+  const auto out = run_file(fw(GetParam()), options);
+  EXPECT_EQ(out.result.reason, stop_reason::time_limit);
+  std::vector<gpio_edge> rising;
+  for (const auto& e : out.edges) {
+    ASSERT_EQ(e.pin, 8u) << "only GPIO8 may move";
+    if (e.level) rising.push_back(e);
+  }
+  ASSERT_GE(rising.size(), 11u);
+  const double hz = options.clocks.cpu_hz;
+  for (size_t i = 1; i <= 10; ++i) {
+    const double period = static_cast<double>(rising[i].cycle - rising[i - 1].cycle) / hz;
+    EXPECT_NEAR(period, 1.0, 0.01) << "period " << i;
+  }
+  // Duty cycle: each falling edge half-way.
+  for (size_t i = 1; i + 1 < out.edges.size(); ++i) {
+    const double half = static_cast<double>(out.edges[i + 1].cycle - out.edges[i].cycle) / hz;
+    EXPECT_NEAR(half, 0.5, 0.005);
+  }
+  EXPECT_TRUE(out.watchdogs_off);
+}
+
+INSTANTIATE_TEST_SUITE_P(every_format, blink,
+                         ::testing::Values("blink.bin", "blink.direct.bin", "blink.elf"));
+
+TEST(trap, illegal_instruction_is_reported_with_cause_and_address) {
+  const auto elf = parse_elf(read_file(fw("trap.elf")));
+  const auto site = elf.symbol("trap_site");
+  ASSERT_TRUE(site.has_value());
+  const auto out = run_file(fw("trap.direct.bin"));
+  ASSERT_EQ(out.result.traps.size(), 1u);
+  EXPECT_EQ(out.result.traps[0].mcause, 2u);
+  EXPECT_EQ(out.result.traps[0].mepc, *site);
+  char expected[64];
+  std::snprintf(expected, sizeof expected, "trap: mcause=0x00000002 mepc=0x%08x", *site);
+  EXPECT_NE(out.uart.find(expected), std::string::npos) << out.uart;
+  EXPECT_EQ(out.result.reason, stop_reason::trap_halt);
+  EXPECT_NE(out.result.exit_status(), 0);
+}
+
+TEST(cap, instruction_cap_stops_a_running_firmware) {
+  run_options options;
+  options.max_instructions = 500;
+  const auto out = run_file(fw("blink.bin"), options);
+  EXPECT_EQ(out.result.reason, stop_reason::instruction_cap);
+  EXPECT_GE(out.result.instructions, 500u);
+  EXPECT_EQ(out.result.exit_status(), 3);
+}
+
+}  // namespace

@@ -1,0 +1,40 @@
+// Misuse that must not compile. CMake compiles this file once per ESP_BLINK_CASE and expects
+// the library's diagnostic; case 0 has no misuse and must compile.
+#include <esp_blink/gpio.hpp>
+#include <esp_blink/pac/gpio.hpp>
+#include <esp_blink/pac/uart0.hpp>
+
+using namespace esp_blink;
+
+void misuse() {
+#if ESP_BLINK_CASE == 0
+  pac::gpio::out_w1ts::write(pac::gpio::out_w1ts::out_w1ts_field::value<1>());
+  (void)pac::uart0::status::read();
+  gpio::output_pin<8> ok;
+  gpio::output_pin<12, gpio::unlock::flash> unlocked_flash;
+  gpio::input_pin<19, gpio::unlock::usb> unlocked_usb;
+#elif ESP_BLINK_CASE == 1
+  (void)pac::gpio::out_w1ts::read();  // write-only register
+#elif ESP_BLINK_CASE == 2
+  pac::uart0::status::write_raw(0);  // read-only register
+#elif ESP_BLINK_CASE == 3
+  (void)pac::gpio::func_out_sel_cfg<8>::out_sel::value<256>();  // 8-bit field
+#elif ESP_BLINK_CASE == 4
+  (void)pac::uart0::status::txfifo_cnt::value<1>();  // read-only field
+#elif ESP_BLINK_CASE == 5
+  pac::gpio::out::write(pac::gpio::enable::data::value<1>());  // another register's field
+#elif ESP_BLINK_CASE == 6
+  using cfg = pac::gpio::func_out_sel_cfg<8>;
+  cfg::write(cfg::out_sel::value<1>(), cfg::out_sel::value<2>());  // same field twice
+#elif ESP_BLINK_CASE == 7
+  gpio::output_pin<22> no_such_pin;
+#elif ESP_BLINK_CASE == 8
+  gpio::output_pin<12> flash_pin;
+#elif ESP_BLINK_CASE == 9
+  gpio::input_pin<18> usb_pin;
+#elif ESP_BLINK_CASE == 10
+  pac::gpio::func_out_sel_cfg<22>::write_raw(0);  // the patch table says 22 GPIOs
+#elif ESP_BLINK_CASE == 11
+  (void)pac::gpio::out_w1ts::out_w1ts_field::read();  // write-only field
+#endif
+}
