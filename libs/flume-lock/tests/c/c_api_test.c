@@ -2,7 +2,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <threads.h>
+#include <pthread.h>  /* not <threads.h>: ThreadSanitizer does not intercept thrd_create */
 
 #include "flume_lock.h"
 
@@ -18,13 +18,14 @@ static int failures = 0;
 
 enum { per_producer = 50000 };
 
-static int produce(void* arg) {
+static void* produce(void* arg) {
   flume_lock_sender* tx = (flume_lock_sender*)arg;
+  uintptr_t failed = 0;
   for (uint64_t i = 1; i <= per_producer; ++i) {
-    if (flume_lock_send(tx, i) != FLUME_LOCK_OK) return 1;
+    if (flume_lock_send(tx, i) != FLUME_LOCK_OK) failed = 1;
   }
   flume_lock_sender_destroy(tx);
-  return 0;
+  return (void*)failed;
 }
 
 static void test_values_and_disconnect(size_t capacity) {
@@ -32,11 +33,11 @@ static void test_values_and_disconnect(size_t capacity) {
   flume_lock_receiver* rx = NULL;
   CHECK(flume_lock_channel_create(capacity, &tx, &rx) == FLUME_LOCK_OK);
 
-  thrd_t threads[2];
+  pthread_t threads[2];
   for (int i = 0; i < 2; ++i) {
     flume_lock_sender* clone = flume_lock_sender_clone(tx);
     CHECK(clone != NULL);
-    CHECK(thrd_create(&threads[i], produce, clone) == thrd_success);
+    CHECK(pthread_create(&threads[i], NULL, produce, clone) == 0);
   }
   flume_lock_sender_destroy(tx);
 
@@ -50,9 +51,9 @@ static void test_values_and_disconnect(size_t capacity) {
   CHECK(count == 2 * per_producer);
   CHECK(sum == 2 * ((uint64_t)per_producer * (per_producer + 1) / 2));
   for (int i = 0; i < 2; ++i) {
-    int rc = 1;
-    thrd_join(threads[i], &rc);
-    CHECK(rc == 0);
+    void* failed = (void*)1;
+    pthread_join(threads[i], &failed);
+    CHECK(failed == NULL);
   }
   flume_lock_receiver_destroy(rx);
 }
