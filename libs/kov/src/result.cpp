@@ -14,6 +14,7 @@ class kov_category final : public std::error_category {
       case errc::timed_out: return "timed out";
       case errc::closed: return "channel closed";
       case errc::no_runtime: return "no kov runtime on this thread";
+      case errc::would_block: return "nothing ready";
     }
     return "unknown kov error";
   }

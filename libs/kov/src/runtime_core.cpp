@@ -75,6 +75,7 @@ task_header& runtime_core::spawn(std::coroutine_handle<> frame, promise_base& pr
                                  const char* name, location at) {
   task_header* t = task_header::create();
   t->frame_ = frame;
+  t->resume_point_ = frame;
   t->promise_ = &promise;
   t->rt_ = this;
   t->id_ = next_id_++;
@@ -111,6 +112,7 @@ void runtime_core::destroy_frame(task_header& t) noexcept {
   if (!frame) return;
   unlink_live(t);
   t.promise_ = nullptr;
+  t.resume_point_ = {};
   t.rt_ = nullptr;
   // Safety: the frame is suspended (never destroyed while running: aborting a running task
   // only sets abort_requested_) and owned by this header alone.
@@ -168,7 +170,7 @@ void runtime_core::poll(task_header& t) {
   thread_context& ctx = tls_context;
   ctx.current = &t;
   ctx.budget = options_.task_budget;
-  drive(t.frame_);
+  drive(t.resume_point_);
   ctx.current = nullptr;
   if (t.frame_.done()) {
     complete(t);

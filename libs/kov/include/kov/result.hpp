@@ -16,6 +16,7 @@ enum class errc : int {
   timed_out,      // a deadline passed first
   closed,         // the other side of a channel is gone
   no_runtime,     // called outside a running kov runtime
+  would_block,    // a try_ operation found nothing ready
 };
 
 const std::error_category& error_category() noexcept;

@@ -12,6 +12,7 @@
 #include <kov/detail/context.hpp>
 #include <kov/detail/frame_pool.hpp>
 #include <kov/detail/location.hpp>
+#include <kov/detail/task_header.hpp>
 
 #include <coroutine>
 #include <exception>
@@ -25,6 +26,22 @@ template <class T = void>
 class task;
 
 namespace detail {
+
+// Forwards the three await calls to an awaiter held by value (Awaiter) or by reference
+// (Awaiter&).
+template <class Awaiter>
+struct forwarding_awaiter {
+  Awaiter awaiter;
+
+  bool await_ready() { return awaiter.await_ready(); }
+  template <class Promise>
+  auto await_suspend(std::coroutine_handle<Promise> caller) {
+    // A wake resumes the innermost suspended frame of the task, which is this one.
+    if (task_header* t = tls_context.current) t->resume_point_ = caller;
+    return awaiter.await_suspend(caller);
+  }
+  decltype(auto) await_resume() { return awaiter.await_resume(); }
+};
 
 // What every kov coroutine frame shares, whatever its result type.
 //
@@ -50,13 +67,27 @@ class promise_base {
   final_awaiter final_suspend() const noexcept { return {}; }
 
   // Records where this frame suspends, for the task dump; the default arguments are evaluated
-  // at the co_await expression.
+  // at the co_await expression. Hands back a prvalue forwarding to the real awaiter: GCC 12
+  // copies an awaitable returned by reference, which non-movable awaitables forbid.
   template <class Awaitable>
-  Awaitable&& await_transform(Awaitable&& awaitable, const char* file = __builtin_FILE(),
-                              const char* function = __builtin_FUNCTION(),
-                              unsigned line = __builtin_LINE()) noexcept {
+  auto await_transform(Awaitable&& awaitable, const char* file = __builtin_FILE(),
+                       const char* function = __builtin_FUNCTION(),
+                       unsigned line = __builtin_LINE()) noexcept(noexcept(
+      std::forward<Awaitable>(awaitable).operator co_await())) requires requires {
+    std::forward<Awaitable>(awaitable).operator co_await();
+  } {
     site_ = location{file, function, line};
-    return std::forward<Awaitable>(awaitable);
+    using awaiter = decltype(std::forward<Awaitable>(awaitable).operator co_await());
+    return forwarding_awaiter<awaiter>{std::forward<Awaitable>(awaitable).operator co_await()};
+  }
+  template <class Awaitable>
+  auto await_transform(Awaitable&& awaitable, const char* file = __builtin_FILE(),
+                       const char* function = __builtin_FUNCTION(),
+                       unsigned line = __builtin_LINE()) noexcept {
+    site_ = location{file, function, line};
+    // Safety: a temporary operand lives until the end of the full-expression that contains
+    // the co_await, i.e. across the suspension.
+    return forwarding_awaiter<std::remove_reference_t<Awaitable>&>{awaitable};
   }
 
   static void* operator new(std::size_t size) { return pool_allocate(size); }
@@ -109,6 +140,7 @@ class task_promise<void> final : public promise_base {
     if (exception_) std::rethrow_exception(std::exchange(exception_, nullptr));
   }
   bool has_exception() const noexcept { return static_cast<bool>(exception_); }
+  std::exception_ptr take_exception() noexcept { return std::exchange(exception_, nullptr); }
 
  private:
   std::exception_ptr exception_;

@@ -34,6 +34,8 @@ struct completion_hook {
 // - refs_ counts: the runtime while frame_ is alive (1), the run queue while queued (1), each
 //   waker, join handle, joiner registration and owning group. The block is freed at zero, and
 //   frame_ is null by then.
+// - resume_point_ is frame_ or a frame nested in it (a task it awaits, transitively); every
+//   co_await in a kov frame records itself there before suspending.
 // - frame_ is non-null from spawn until the frame is destroyed; while non-null the header is on
 //   its runtime's live list and rt_ is non-null.
 // - rt_ is null once the task can no longer be scheduled (frame gone, or runtime gone).
@@ -48,7 +50,8 @@ struct task_header {
   bool abort_requested_ = false;  // aborted while running: cancel it when it suspends
   bool wants_result_ = false;     // a join handle will take the result
 
-  std::coroutine_handle<> frame_{};
+  std::coroutine_handle<> frame_{};          // the outermost frame (owned)
+  std::coroutine_handle<> resume_point_{};   // the innermost suspended frame: what a wake resumes
   promise_base* promise_ = nullptr;
   runtime_core* rt_ = nullptr;
 

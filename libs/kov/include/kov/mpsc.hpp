@@ -1,0 +1,132 @@
+#pragma once
+// kov::mpsc: an unbounded multi-producer channel into one receiving task, on flume-lock.
+//
+//   auto [tx, rx] = kov::mpsc<int>();
+//   std::thread([tx] { (void)tx.send(1); }).detach();   // senders: any thread, copyable
+//   kov::result<int> v = co_await rx.recv();            // errc::closed once all senders are gone
+//
+// Cancel-safety of recv(): a message is taken off the queue only in the step that completes the
+// receive, so abandoning a recv() (abort, timeout, losing a when_any) never drops a message: it
+// stays queued for the next recv(). T must be default-constructible and movable.
+
+#include <kov/detail/remote.hpp>
+#include <kov/detail/runtime_core.hpp>
+#include <kov/result.hpp>
+#include <kov/runtime.hpp>
+#include <kov/task.hpp>
+
+#include <flume_lock/channel.hpp>
+#include <flume_lock/waiter.hpp>
+
+#include <concepts>
+#include <utility>
+
+namespace kov {
+
+template <class T>
+class mpsc_sender {
+ public:
+  explicit mpsc_sender(flume_lock::sender<T> tx) noexcept : tx_(std::move(tx)) {}
+
+  // Queues `value` (never waits). errc::closed if the receiver is gone or closed the channel.
+  result<void> send(T value) const {
+    if (tx_.send(std::move(value)) == flume_lock::status::ok) return {};
+    return errc::closed;
+  }
+  void close() const noexcept { tx_.close(); }
+
+ private:
+  flume_lock::sender<T> tx_;
+};
+
+namespace detail {
+
+// Parks the receiving task on the channel through flume-lock's waiter hook.
+//
+// Invariant: while waiter_ may be registered, slot_ holds the reference that waiter_.ctx points
+// at; the destructor withdraws the waiter before that reference is dropped.
+template <class T>
+class message_wait {
+ public:
+  message_wait(flume_lock::receiver<T>& rx, T& out, flume_lock::status& status) noexcept
+      : rx_(rx), out_(out), status_(status) {}
+  message_wait(const message_wait&) = delete;
+  message_wait& operator=(const message_wait&) = delete;
+  ~message_wait() { rx_.cancel_wait(waiter_); }
+
+  bool await_ready() const noexcept { return false; }
+  bool await_suspend(std::coroutine_handle<>) {
+    task_header* t = current_task();
+    KOV_ASSERT(t != nullptr && t->rt_ != nullptr, "receiving outside a kov task");
+    remote_slot& s = t->rt_->remote_slot_of(*t);
+    retain(s);
+    slot_ = slot_ref(&s);
+    waiter_.wake = &wake;
+    waiter_.ctx = &s;
+    status_ = rx_.poll_recv(out_, waiter_);
+    return status_ == flume_lock::status::empty;  // registered: sleep until a send or close
+  }
+  void await_resume() const noexcept {}
+
+ private:
+  static void wake(void* ctx) {
+    // Safety: ctx is the slot that slot_ keeps alive until cancel_wait has returned.
+    remote_wake(*static_cast<remote_slot*>(ctx));
+  }
+
+  flume_lock::receiver<T>& rx_;
+  T& out_;
+  flume_lock::status& status_;
+  slot_ref slot_;
+  flume_lock::waiter waiter_{};
+};
+
+}  // namespace detail
+
+template <class T>
+class mpsc_receiver {
+  static_assert(std::default_initializable<T> && std::movable<T>,
+                "kov::mpsc needs a default-constructible, movable message type");
+
+ public:
+  explicit mpsc_receiver(flume_lock::receiver<T> rx) noexcept : rx_(std::move(rx)) {}
+
+  // The next message; errc::closed once the channel is closed and drained. One recv at a time.
+  task<result<T>> recv() {
+    T out{};
+    for (;;) {
+      if (!detail::coop_proceed()) co_await yield_now();
+      flume_lock::status s = rx_.try_recv(out);
+      if (s == flume_lock::status::empty) {
+        co_await detail::message_wait<T>(rx_, out, s);
+        if (s == flume_lock::status::empty) continue;  // woken: look again
+      }
+      if (s == flume_lock::status::ok) co_return result<T>(std::in_place, std::move(out));
+      co_return errc::closed;
+    }
+  }
+
+  // A message if one is ready: errc::would_block if none, errc::closed if none ever will be.
+  result<T> try_recv() {
+    T out{};
+    switch (rx_.try_recv(out)) {
+      case flume_lock::status::ok: return result<T>(std::in_place, std::move(out));
+      case flume_lock::status::empty: return errc::would_block;
+      default: return errc::closed;
+    }
+  }
+
+  // Stops further sends; what is queued can still be received.
+  void close() noexcept { rx_.close(); }
+
+ private:
+  flume_lock::receiver<T> rx_;
+};
+
+template <class T>
+std::pair<mpsc_sender<T>, mpsc_receiver<T>> mpsc() {
+  auto [tx, rx] = flume_lock::channel<T>();
+  return {mpsc_sender<T>(std::move(tx)), mpsc_receiver<T>(std::move(rx))};
+}
+
+}  // namespace kov

@@ -1,0 +1,196 @@
+#pragma once
+// kov::oneshot: one value from a sender (any thread) to a receiving task.
+//
+//   auto [tx, rx] = kov::oneshot<int>();
+//   std::thread([tx = std::move(tx)]() mutable { (void)tx.send(42); }).detach();
+//   kov::result<int> v = co_await rx;   // 42, or errc::closed if tx was dropped unsent
+//
+// Cancel-safety of the receive: abandoning the await loses nothing; the value stays in the
+// channel for the next await of the same receiver.
+
+#include <kov/detail/frame_pool.hpp>
+#include <kov/detail/remote.hpp>
+#include <kov/detail/runtime_core.hpp>
+#include <kov/result.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <new>
+#include <optional>
+#include <utility>
+
+namespace kov {
+namespace detail {
+
+// Invariant: value_ is written only by the sender, before it sets value_ready, and read only by
+// the receiver after it has seen value_ready; rx_slot_ is written only by the receiver while
+// `waiting` is clear and neither value_ready nor sender_gone is set, and read by the sender only
+// after its fetch_or saw `waiting`. refs_ counts the two ends.
+template <class T>
+struct oneshot_state {
+  static constexpr std::uint32_t value_ready = 1;
+  static constexpr std::uint32_t sender_gone = 2;
+  static constexpr std::uint32_t receiver_gone = 4;
+  static constexpr std::uint32_t waiting = 8;
+
+  std::atomic<std::uint32_t> refs_{2};
+  std::atomic<std::uint32_t> flags_{0};
+  std::optional<T> value_;
+  slot_ref rx_slot_;
+
+  static oneshot_state* create() { return ::new (pool_allocate(sizeof(oneshot_state))) oneshot_state; }
+  void release() noexcept {
+    // Ordering: acq_rel: each end's accesses happen-before the other end's destruction.
+    if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      this->~oneshot_state();
+      pool_deallocate(this, sizeof(oneshot_state));
+    }
+  }
+  // Sets `bit`; wakes the receiver if it was waiting.
+  void publish(std::uint32_t bit) noexcept {
+    // Ordering: acq_rel: release publishes value_ (pairs with the receiver's acquire loads);
+    // acquire pairs with the receiver's fetch_or(waiting) so rx_slot_ is visible.
+    const std::uint32_t prev = flags_.fetch_or(bit, std::memory_order_acq_rel);
+    if ((prev & waiting) != 0 && (prev & receiver_gone) == 0) remote_wake(*rx_slot_.get());
+  }
+};
+
+}  // namespace detail
+
+template <class T>
+class oneshot_sender {
+ public:
+  oneshot_sender() noexcept = default;
+  explicit oneshot_sender(detail::oneshot_state<T>* s) noexcept : s_(s) {}
+  oneshot_sender(oneshot_sender&& other) noexcept : s_(std::exchange(other.s_, nullptr)) {}
+  oneshot_sender& operator=(oneshot_sender&& other) noexcept {
+    oneshot_sender moved(std::move(other));
+    std::swap(s_, moved.s_);
+    return *this;
+  }
+  ~oneshot_sender() {
+    if (s_ == nullptr) return;
+    s_->publish(detail::oneshot_state<T>::sender_gone);
+    s_->release();
+  }
+
+  // Sends the value (once; from any thread). errc::closed if the receiver is gone.
+  result<void> send(T value) {
+    KOV_ASSERT(s_ != nullptr, "oneshot sender used after send");
+    detail::oneshot_state<T>* s = std::exchange(s_, nullptr);
+    // Ordering: acquire: pairs with the receiver's release in its destructor (fetch_or).
+    const bool receiver_alive =
+        (s->flags_.load(std::memory_order_acquire) & detail::oneshot_state<T>::receiver_gone) == 0;
+    if (receiver_alive) {
+      s->value_.emplace(std::move(value));
+      s->publish(detail::oneshot_state<T>::value_ready);
+    }
+    s->release();
+    return receiver_alive ? result<void>{} : result<void>(errc::closed);
+  }
+
+ private:
+  detail::oneshot_state<T>* s_ = nullptr;
+};
+
+template <class T>
+class oneshot_receiver {
+ public:
+  oneshot_receiver() noexcept = default;
+  explicit oneshot_receiver(detail::oneshot_state<T>* s) noexcept : s_(s) {}
+  oneshot_receiver(oneshot_receiver&& other) noexcept : s_(std::exchange(other.s_, nullptr)) {}
+  oneshot_receiver& operator=(oneshot_receiver&& other) noexcept {
+    oneshot_receiver moved(std::move(other));
+    std::swap(s_, moved.s_);
+    return *this;
+  }
+  ~oneshot_receiver() {
+    if (s_ == nullptr) return;
+    // Ordering: release: pairs with the sender's acquire load in send().
+    s_->flags_.fetch_or(detail::oneshot_state<T>::receiver_gone, std::memory_order_release);
+    s_->release();
+  }
+
+  // The value if it has arrived: errc::would_block if not yet, errc::closed if never will.
+  result<T> try_recv() {
+    // Ordering: acquire: pairs with the sender's release in publish().
+    const std::uint32_t f = s_->flags_.load(std::memory_order_acquire);
+    return take(f);
+  }
+
+  class awaiter {
+   public:
+    explicit awaiter(oneshot_receiver& r) noexcept : s_(*r.s_) {}
+    awaiter(const awaiter&) = delete;
+    awaiter& operator=(const awaiter&) = delete;
+    ~awaiter() {
+      // Abandoned while waiting: withdraw, so a later await may register another task.
+      // Ordering: relaxed: only this end writes `waiting`; the sender reads rx_slot_ only if
+      // its own fetch_or saw the bit, and that order is settled by the RMW chain on flags_.
+      if (waiting_) s_.flags_.fetch_and(~state::waiting, std::memory_order_relaxed);
+    }
+
+    bool await_ready() const noexcept { return ready() && detail::coop_proceed(); }
+    void await_suspend(std::coroutine_handle<>) {
+      if (ready()) {
+        detail::yield_current();
+        return;
+      }
+      detail::task_header* t = detail::current_task();
+      KOV_ASSERT(t != nullptr && t->rt_ != nullptr, "awaiting a oneshot outside a kov task");
+      detail::remote_slot& slot = t->rt_->remote_slot_of(*t);
+      detail::retain(slot);
+      s_.rx_slot_ = detail::slot_ref(&slot);
+      // Ordering: acq_rel: release publishes rx_slot_ to the sender's fetch_or; acquire makes
+      // a value published first visible.
+      const std::uint32_t prev = s_.flags_.fetch_or(state::waiting, std::memory_order_acq_rel);
+      waiting_ = true;
+      if ((prev & (state::value_ready | state::sender_gone)) != 0) detail::yield_current();
+    }
+    result<T> await_resume() {
+      if (waiting_) {
+        // Ordering: acquire: pairs with the sender's release in publish().
+        s_.flags_.fetch_and(~state::waiting, std::memory_order_acquire);
+        waiting_ = false;
+      }
+      // Ordering: acquire: pairs with the sender's release in publish().
+      return take_from(s_, s_.flags_.load(std::memory_order_acquire));
+    }
+
+   private:
+    using state = detail::oneshot_state<T>;
+    bool ready() const noexcept {
+      // Ordering: acquire: pairs with the sender's release in publish().
+      return (s_.flags_.load(std::memory_order_acquire) &
+              (state::value_ready | state::sender_gone)) != 0;
+    }
+    detail::oneshot_state<T>& s_;
+    bool waiting_ = false;
+  };
+
+  awaiter operator co_await() & noexcept { return awaiter(*this); }
+  awaiter operator co_await() && noexcept { return awaiter(*this); }
+
+ private:
+  static result<T> take_from(detail::oneshot_state<T>& s, std::uint32_t f) {
+    using state = detail::oneshot_state<T>;
+    if ((f & state::value_ready) != 0 && s.value_) {
+      result<T> r(std::in_place, std::move(*s.value_));
+      s.value_.reset();
+      return r;
+    }
+    if ((f & (state::sender_gone | state::value_ready)) != 0) return errc::closed;
+    return errc::would_block;
+  }
+  result<T> take(std::uint32_t f) { return take_from(*s_, f); }
+
+  detail::oneshot_state<T>* s_ = nullptr;
+};
+
+template <class T>
+std::pair<oneshot_sender<T>, oneshot_receiver<T>> oneshot() {
+  auto* s = detail::oneshot_state<T>::create();
+  return {oneshot_sender<T>(s), oneshot_receiver<T>(s)};
+}
+
+}  // namespace kov

@@ -1,0 +1,115 @@
+#pragma once
+// kov::scope: structured concurrency. A scope owns the tasks spawned into it; join() waits for
+// all of them; destroying the scope (or cancel()) aborts the ones still running, and their
+// destructors have run by the time the scope is gone. Children never outlive their scope.
+//
+//   kov::scope s;
+//   s.spawn(fetch(a));
+//   s.spawn(fetch(b));
+//   co_await s.join();   // rethrows the first exception a child threw
+
+#include <kov/detail/runtime_core.hpp>
+#include <kov/result.hpp>
+#include <kov/task.hpp>
+#include <kov/waker.hpp>
+
+#include <exception>
+#include <system_error>
+
+namespace kov {
+
+// Invariant: head_ lists (via group_prev_/group_next_, one reference each) exactly the children
+// that have not finished; count_ is their number; each child's hook points at this scope.
+class scope {
+ public:
+  scope() noexcept = default;
+  scope(const scope&) = delete;
+  scope& operator=(const scope&) = delete;
+  ~scope() {
+    cancel();
+    // A child running right now (it destroyed its own scope) stops at its next suspension.
+    while (detail::task_header* c = head_) {
+      c->hook_ = {};
+      unlink(*c);
+    }
+  }
+
+  // Spawns `t` as a child on the current runtime (throws errc::no_runtime outside one).
+  void spawn(task<void> t, const char* name = nullptr,
+             detail::location at = detail::location::current()) {
+    detail::runtime_core* rt = detail::current_runtime();
+    if (rt == nullptr) throw std::system_error(make_error_code(errc::no_runtime));
+    auto h = t.release();
+    detail::task_header& c = rt->spawn(h, h.promise(), name, at);  // keeps the extra reference
+    c.hook_ = {&on_child_finished, this};
+    c.group_prev_ = nullptr;
+    c.group_next_ = head_;
+    if (head_ != nullptr) head_->group_prev_ = &c;
+    head_ = &c;
+    ++count_;
+  }
+
+  // Aborts every child (suspended ones are destroyed before this returns).
+  void cancel() noexcept {
+    for (detail::task_header* c = head_; c != nullptr;) {
+      if (c->state_ == detail::task_state::running || c->rt_ == nullptr) {
+        c->abort_requested_ = true;
+        c = c->group_next_;
+        continue;
+      }
+      c->rt_->abort(*c);  // finishes it: the hook unlinks it
+      c = head_;
+    }
+  }
+
+  std::size_t size() const noexcept { return count_; }
+
+  class join_awaitable {
+   public:
+    explicit join_awaitable(scope& s) noexcept : s_(s) {}
+    bool await_ready() const noexcept { return s_.count_ == 0; }
+    void await_suspend(std::coroutine_handle<>) noexcept { s_.waiter_ = waker::current(); }
+    void await_resume() {
+      s_.waiter_.reset();
+      if (s_.error_) std::rethrow_exception(std::exchange(s_.error_, nullptr));
+    }
+
+   private:
+    scope& s_;
+  };
+
+  // Completes when every child has finished (completed or cancelled); rethrows the first
+  // exception a child ended with. Cancel-safe: abandoning it leaves the children running.
+  join_awaitable join() noexcept { return join_awaitable(*this); }
+
+ private:
+  void unlink(detail::task_header& c) noexcept {
+    if (c.group_prev_ != nullptr) {
+      c.group_prev_->group_next_ = c.group_next_;
+    } else {
+      head_ = c.group_next_;
+    }
+    if (c.group_next_ != nullptr) c.group_next_->group_prev_ = c.group_prev_;
+    c.group_prev_ = c.group_next_ = nullptr;
+    --count_;
+    detail::release(c);
+  }
+
+  static void on_child_finished(void* ctx, detail::task_header& c) noexcept {
+    // Safety: the hook is cleared before the scope goes away (destructor above).
+    scope& s = *static_cast<scope*>(ctx);
+    if (c.state_ == detail::task_state::completed && c.promise_ != nullptr && !s.error_) {
+      // Safety: scope::spawn only takes task<void>, so the promise is a task_promise<void>.
+      s.error_ = static_cast<detail::task_promise<void>*>(c.promise_)->take_exception();
+    }
+    s.unlink(c);
+    if (s.count_ == 0) s.waiter_.wake();
+  }
+
+  detail::task_header* head_ = nullptr;
+  std::size_t count_ = 0;
+  waker waiter_;
+  std::exception_ptr error_;
+};
+
+}  // namespace kov
