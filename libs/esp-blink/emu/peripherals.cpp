@@ -205,7 +205,6 @@ uint32_t peripherals::read(uint32_t address, uint64_t now) {
     result = reg(address);
   }
   last_access_was_alarm_poll_ = alarm_poll;
-  last_read_address_ = address;
   return result;
 }
 

@@ -88,7 +88,6 @@ class peripherals {
   clock_config clocks_;
   std::map<uint32_t, uint32_t> regs_;  // every register's last written value
   std::set<uint32_t> unmodelled_;
-  uint32_t last_read_address_ = 0;
   bool last_access_was_alarm_poll_ = false;
   uint64_t idle_skip_ = 0;
 
@@ -103,7 +102,6 @@ class peripherals {
 
   // SYSTIMER
   uint64_t latched_ticks_ = 0;
-  uint64_t target0_ = 0;
   uint64_t target0_loaded_ = 0;
   bool target0_raw_ = false;
   bool target0_fired_ = false;  // one-shot: fires once per COMP0_LOAD
