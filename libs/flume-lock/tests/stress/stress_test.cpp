@@ -2,6 +2,7 @@
 // so interleavings vary (run under the tsan preset too).
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <random>
@@ -95,6 +96,61 @@ TEST(Stress, TimedReceiveUnderLoad) {
   }
   producer.join();
   EXPECT_EQ(expected, 20'000u);
+}
+
+}  // namespace
+
+namespace {
+
+std::atomic<long> live_messages{0};
+
+struct tracked {
+  std::uint64_t value = 0;
+  explicit tracked(std::uint64_t v) : value(v) { ++live_messages; }
+  tracked(tracked&& o) noexcept : value(o.value) { ++live_messages; }
+  tracked& operator=(tracked&&) noexcept = default;
+  ~tracked() { --live_messages; }
+};
+
+// The receiver is dropped mid-stream, with messages queued and sends in flight: every message
+// is destroyed exactly once and every later send reports disconnected.
+template <class Make>
+void receiver_dropped_under_load(Make make) {
+  for (unsigned round = 0; round < 30; ++round) {
+    {
+      auto [tx, rx] = make();
+      std::vector<std::thread> producers;
+      for (unsigned p = 0; p < 3; ++p) {
+        producers.emplace_back([tx = tx, p, round] {
+          std::minstd_rand rng(round * 7 + p + 1);
+          for (std::uint64_t i = 0; i < 5'000; ++i) {
+            if (tx.send(tracked(i)) == status::disconnected) {
+              EXPECT_EQ(tx.send(tracked(i)), status::disconnected);  // stays disconnected
+              return;
+            }
+            random_pause(rng);
+          }
+        });
+      }
+      std::minstd_rand rng(round);
+      tracked sink(0);
+      const unsigned to_take = static_cast<unsigned>(rng() % 2000);
+      for (unsigned taken = 0; taken < to_take; ++taken) {
+        if (rx.recv(sink) != status::ok) break;
+      }
+      { auto gone = std::move(rx); }
+      for (auto& t : producers) t.join();
+    }
+    ASSERT_EQ(live_messages.load(), 0) << "round " << round;
+  }
+}
+
+TEST(Stress, UnboundedReceiverDroppedUnderLoad) {
+  receiver_dropped_under_load([] { return flume_lock::channel<tracked>(); });
+}
+
+TEST(Stress, BoundedReceiverDroppedUnderLoad) {
+  receiver_dropped_under_load([] { return flume_lock::bounded<tracked>(128); });
 }
 
 }  // namespace
