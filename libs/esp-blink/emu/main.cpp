@@ -120,10 +120,11 @@ int main(int argc, char** argv) {
   if (!quiet) {
     std::fprintf(stderr,
                  "esp-blink-emu: %s (%s), status %u, %llu instructions, %.6f s virtual, "
-                 "%zu GPIO edges\n",
+                 "%zu GPIO edges, first UART byte at instruction %llu\n",
                  reason_name(result.reason), m.boot_kind().c_str(), result.halt_status,
                  static_cast<unsigned long long>(result.instructions),
-                 static_cast<double>(result.cycles) / cpu_hz, m.io().edges().size());
+                 static_cast<double>(result.cycles) / cpu_hz, m.io().edges().size(),
+                 static_cast<unsigned long long>(result.first_uart_byte_instructions));
   }
   if (!vcd_path.empty()) {
     std::ofstream out(vcd_path);

@@ -93,3 +93,24 @@ TEST(model, unmodelled_access_is_reported_once) {
 }
 
 }  // namespace
+
+#include <sstream>
+
+#include "vcd.hpp"
+
+namespace {
+
+TEST(vcd, edges_become_timed_value_changes) {
+  using namespace esp_blink::emu;
+  const std::vector<gpio_edge> edges = {{160, 10, 8, true}, {320, 20, 8, false}};
+  std::ostringstream out;
+  write_vcd(out, edges, 480, 160'000'000);
+  const std::string vcd = out.str();
+  const char id = static_cast<char>('!' + 8);
+  EXPECT_NE(vcd.find(std::string("$var wire 1 ") + id + " gpio8 $end"), std::string::npos);
+  EXPECT_NE(vcd.find(std::string("#1000\n1") + id + "\n"), std::string::npos) << vcd;
+  EXPECT_NE(vcd.find(std::string("#2000\n0") + id + "\n"), std::string::npos) << vcd;
+  EXPECT_NE(vcd.find("#3000\n"), std::string::npos);
+}
+
+}  // namespace
