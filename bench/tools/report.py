@@ -28,6 +28,17 @@ def fmt_ratio(r):
     return "%.2fx [%.2f-%.2f]%s" % (med, lo, hi, flag)
 
 
+def comparisons_for(view, scenario, metric):
+    """(label, peer, ratio) for each headline peer and the best member of each peer group."""
+    comparisons = []
+    for peer in view.config.get("headline_peers", []):
+        comparisons.append(("vs " + peer, peer, view.ratio(scenario, metric, peer)))
+    for label, members in view.config.get("peer_groups", {}).items():
+        best = view.best_peer(scenario, metric, among=members)
+        comparisons.append(("vs " + label, best, view.ratio(scenario, metric, best) if best else None))
+    return comparisons
+
+
 def headline_rows(view):
     """Per scenario: metric, our median, then (label, peer, ratio) per headline comparison."""
     rows = []
@@ -35,13 +46,13 @@ def headline_rows(view):
         metric = headline_metric(view, scenario)
         if metric is None or view.median_of(scenario, metric, view.ours) is None:
             continue
-        comparisons = []
-        for peer in view.config.get("headline_peers", []):
-            comparisons.append(("vs " + peer, peer, view.ratio(scenario, metric, peer)))
-        for label, members in view.config.get("peer_groups", {}).items():
-            best = view.best_peer(scenario, metric, among=members)
-            comparisons.append(("vs " + label, best,
-                                view.ratio(scenario, metric, best) if best else None))
+        comparisons = comparisons_for(view, scenario, metric)
+        rows.append((scenario, metric, view.median_of(scenario, metric, view.ours), comparisons))
+    # Extra [scenario, metric] pairs the suite wants in the headline (e.g. peak RSS of one run).
+    for scenario, metric in view.config.get("headline_extra", []):
+        if view.median_of(scenario, metric, view.ours) is None:
+            continue
+        comparisons = comparisons_for(view, scenario, metric)
         rows.append((scenario, metric, view.median_of(scenario, metric, view.ours), comparisons))
     return rows
 
@@ -159,8 +170,9 @@ def print_summary(out_dir, suite):
         for _, peer, ratio in comparisons:
             cells.append("%s %s" % (("%.2fx [%.2f-%.2f]" % ratio[:3]) if ratio else "-", peer or ""))
         print(line(cells))
-    print("ratio = %s / peer (median [min-max] over rounds); throughput: >1 is faster; "
-          "latency: <1 is faster" % suite)
+    print("ratio = %s / peer, median [min-max] of the per-round ratios. throughput: >1 is "
+          "faster; latency and peak_rss: <1 is lower.\n\"best\" peer of a group = the one with "
+          "the best median in that row (fastest, or smallest for memory)." % suite)
 
 
 def main():
