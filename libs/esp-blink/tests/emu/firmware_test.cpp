@@ -102,6 +102,25 @@ TEST(trap, illegal_instruction_is_reported_with_cause_and_address) {
   EXPECT_NE(out.result.exit_status(), 0);
 }
 
+TEST(panic, failed_assertion_reports_file_line_and_condition) {
+  const auto out = run_file(fw("panic.bin"));
+  EXPECT_NE(out.uart.find("panic: "), std::string::npos) << out.uart;
+  EXPECT_NE(out.uart.find("panic.cpp:"), std::string::npos) << out.uart;
+  EXPECT_NE(out.uart.find(": answer == 42\n"), std::string::npos) << out.uart;
+  EXPECT_EQ(out.result.reason, stop_reason::halted);
+  EXPECT_EQ(out.result.halt_status, 1u);
+  EXPECT_EQ(out.result.exit_status(), 1);
+}
+
+TEST(echo, uart_receive_path_end_to_end) {
+  machine m;
+  m.io().inject_uart0_rx("esp32c3\n");
+  m.load_file(fw("echo.bin"));
+  const auto result = m.run();
+  EXPECT_EQ(m.io().uart0_output(), "got 'esp32c3' (7 bytes)\n");
+  EXPECT_EQ(result.exit_status(), 0);
+}
+
 TEST(cap, instruction_cap_stops_a_running_firmware) {
   run_options options;
   options.max_instructions = 500;
