@@ -41,6 +41,14 @@ using flume_lock::status;
 // Messages encode (producer, sequence) so the consumer can check exactly-once and FIFO.
 constexpr int encode(unsigned producer, int seq) { return static_cast<int>(producer) * 100 + seq; }
 
+// Opens a channel (capacity 0: unbounded) into heap handles the test threads share.
+template <class T>
+void open_channel(flume_lock::sender<T>*& tx, flume_lock::receiver<T>*& rx, std::size_t capacity = 0) {
+  auto [s, r] = flume_lock::make_channel<T>(capacity);
+  tx = new flume_lock::sender<T>(std::move(s));
+  rx = new flume_lock::receiver<T>(std::move(r));
+}
+
 struct fifo_checker {
   int next[4] = {0, 0, 0, 0};
   int received = 0;
@@ -149,9 +157,7 @@ struct receiver_drop : rl::test_suite<receiver_drop, 2> {
   rl::atomic<int> live;
   void before() {
     live.store(0, rl::mo_relaxed, $);
-    auto [s, r] = flume_lock::channel<tracked>();
-    tx = new flume_lock::sender<tracked>(std::move(s));
-    rx = new flume_lock::receiver<tracked>(std::move(r));
+    open_channel(tx, rx);
   }
   void after() { RL_ASSERT(live.load(rl::mo_relaxed, $) == 0); }
   void thread(unsigned i) {
@@ -194,11 +200,7 @@ struct bounded_transitions : rl::test_suite<bounded_transitions, 3> {
 struct park_wake_unbounded : rl::test_suite<park_wake_unbounded, 2> {
   flume_lock::sender<int>* tx;
   flume_lock::receiver<int>* rx;
-  void before() {
-    auto [s, r] = flume_lock::channel<int>();
-    tx = new flume_lock::sender<int>(std::move(s));
-    rx = new flume_lock::receiver<int>(std::move(r));
-  }
+  void before() { open_channel(tx, rx); }
   void after() { delete rx; }
   void thread(unsigned i) {
     if (i == 0) {
@@ -216,11 +218,7 @@ struct park_wake_unbounded : rl::test_suite<park_wake_unbounded, 2> {
 struct park_wake_bounded : rl::test_suite<park_wake_bounded, 2> {
   flume_lock::sender<int>* tx;
   flume_lock::receiver<int>* rx;
-  void before() {
-    auto [s, r] = flume_lock::bounded<int>(1);
-    tx = new flume_lock::sender<int>(std::move(s));
-    rx = new flume_lock::receiver<int>(std::move(r));
-  }
+  void before() { open_channel(tx, rx, 1); }
   void after() {
     delete tx;
     delete rx;
@@ -239,11 +237,7 @@ struct park_wake_bounded : rl::test_suite<park_wake_bounded, 2> {
 struct park_close_bounded : rl::test_suite<park_close_bounded, 2> {
   flume_lock::sender<int>* tx;
   flume_lock::receiver<int>* rx;
-  void before() {
-    auto [s, r] = flume_lock::bounded<int>(1);
-    tx = new flume_lock::sender<int>(std::move(s));
-    rx = new flume_lock::receiver<int>(std::move(r));
-  }
+  void before() { open_channel(tx, rx, 1); }
   void after() {
     delete tx;
     delete rx;
@@ -263,11 +257,7 @@ struct park_close_bounded : rl::test_suite<park_close_bounded, 2> {
 struct park_close_unbounded : rl::test_suite<park_close_unbounded, 2> {
   flume_lock::sender<int>* tx;
   flume_lock::receiver<int>* rx;
-  void before() {
-    auto [s, r] = flume_lock::channel<int>();
-    tx = new flume_lock::sender<int>(std::move(s));
-    rx = new flume_lock::receiver<int>(std::move(r));
-  }
+  void before() { open_channel(tx, rx); }
   void after() { delete rx; }
   void thread(unsigned i) {
     if (i == 0) {
@@ -296,9 +286,7 @@ struct async_waiter : rl::test_suite<async_waiter, 2> {
   }
 
   void before() {
-    auto [s, r] = flume_lock::channel<int>();
-    tx = new flume_lock::sender<int>(std::move(s));
-    rx = new flume_lock::receiver<int>(std::move(r));
+    open_channel(tx, rx);
     m = new rl::mutex();
     cv = new rl::condition_variable();
     wakes($) = 0;
