@@ -1,7 +1,5 @@
 // "hello world" on UART0 (GPIO21, 115200 8N1), then a normal halt.
-#include <esp_blink/format.hpp>
-#include <esp_blink/uart.hpp>
-#include <esp_blink/watchdog.hpp>
+#include <esp_blink.hpp>
 
 int main() {
   esp_blink::watchdog::disable_all();

@@ -232,6 +232,9 @@ def apply_patches(peripherals, patches):
                 raise SvdError(f"patch: {reg.name} already has {count} entries; drop the patch")
             reg.dim = (patch["dim"], inc, indices[:patch["dim"]])
         if "replace_fields" in patch:
+            wanted = [(n, o, w) for (n, o, w, _, _) in patch["replace_fields"]]
+            if sorted(wanted) == sorted((f.name, f.offset, f.width) for f in reg.fields):
+                raise SvdError(f"patch: {reg.name} already has these fields; drop the patch")
             reg.fields = [Field(n, o, w, a, "", list(e))
                           for (n, o, w, a, e) in patch["replace_fields"]]
 

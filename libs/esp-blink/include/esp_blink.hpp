@@ -1,0 +1,11 @@
+// esp-blink in one include: registers, runtime interface and drivers for the ESP32-C3.
+#pragma once
+
+#include <esp_blink/format.hpp>
+#include <esp_blink/gpio.hpp>
+#include <esp_blink/panic.hpp>
+#include <esp_blink/reg.hpp>
+#include <esp_blink/rt.hpp>
+#include <esp_blink/systimer.hpp>
+#include <esp_blink/uart.hpp>
+#include <esp_blink/watchdog.hpp>
