@@ -175,6 +175,16 @@ void machine::write_ram(uint32_t address, const std::vector<uint8_t>& data) {
   std::memcpy(dst, data.data(), data.size());
 }
 
+std::vector<uint8_t> machine::read_memory(uint32_t address, size_t size) {
+  std::vector<uint8_t> out(size);
+  check(uc_mem_read(uc_, address, out.data(), size), "read memory");
+  return out;
+}
+
+void machine::write_memory(uint32_t address, const std::vector<uint8_t>& bytes) {
+  check(uc_mem_write(uc_, address, bytes.data(), bytes.size()), "write memory");
+}
+
 void machine::load_file(const std::string& path) { load_bytes(read_file(path)); }
 
 void machine::load_bytes(const std::vector<uint8_t>& bytes) {

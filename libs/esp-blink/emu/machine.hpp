@@ -59,6 +59,10 @@ class machine {
   run_result run();
 
   peripherals& io() { return io_; }
+
+  /// Guest memory as the CPU sees it (for tests and tools); throws on an unmapped address.
+  std::vector<uint8_t> read_memory(uint32_t address, size_t size);
+  void write_memory(uint32_t address, const std::vector<uint8_t>& bytes);
   const std::string& boot_kind() const { return boot_kind_; }
 
  private:

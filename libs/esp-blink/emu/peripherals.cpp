@@ -98,7 +98,12 @@ void peripherals::gpio_write_out(uint32_t new_out, uint64_t now) {
   }
 }
 
-uint32_t peripherals::uart0_access(uint32_t offset, bool is_write, uint32_t value) {
+uint32_t peripherals::uart0_tx_fifo_count(uint64_t now) {
+  while (!uart0_tx_starts_.empty() && uart0_tx_starts_.front() <= now) uart0_tx_starts_.pop_front();
+  return static_cast<uint32_t>(uart0_tx_starts_.size());
+}
+
+uint32_t peripherals::uart0_access(uint32_t offset, bool is_write, uint32_t value, uint64_t now) {
   const uint32_t clk = regs_[system_base + 0x10], rst = regs_[system_base + 0x18];
   const bool clocked = (clk & bit(2)) != 0 && (rst & bit(2)) == 0;
   switch (offset) {
@@ -108,6 +113,15 @@ uint32_t peripherals::uart0_access(uint32_t offset, bool is_write, uint32_t valu
           report("UART0 byte dropped: clock gated or held in reset (SYSTEM PERIP_CLK_EN0)");
           return 0;
         }
+        if (uart0_tx_fifo_count(now) >= 128) {
+          report("UART0 TX FIFO overflow: byte lost (write only while TXFIFO_CNT < 128)");
+          return 0;
+        }
+        const uint32_t baud = uart0_baud();
+        const uint64_t byte_cycles = baud == 0 ? 0 : uint64_t{clocks_.cpu_hz} * 10u / baud;
+        const uint64_t start = uart0_tx_busy_until_ > now ? uart0_tx_busy_until_ : now;
+        uart0_tx_starts_.push_back(start);
+        uart0_tx_busy_until_ = start + byte_cycles;
         const char c = static_cast<char>(value & 0xFFu);
         if (uart0_tx_.empty()) first_tx_instructions_ = instructions;
         uart0_tx_.push_back(c);
@@ -119,9 +133,9 @@ uint32_t peripherals::uart0_access(uint32_t offset, bool is_write, uint32_t valu
         uart0_rx_.pop_front();
         return static_cast<uint8_t>(c);
       }
-    case 0x1C:  // STATUS: TX drains at once; RX count from the injected bytes
+    case 0x1C:  // STATUS: TXFIFO_CNT from the shifter's progress, RXFIFO_CNT from injected bytes
       if (is_write) return 0;
-      return static_cast<uint32_t>(uart0_rx_.size() & 0x3FFu);
+      return uart0_tx_fifo_count(now) << 16 | static_cast<uint32_t>(uart0_rx_.size() & 0x3FFu);
     case 0x80:  // ID: REG_UPDATE completes at once
       if (is_write) {
         reg(uart0_base + offset) = value & ~bit(31);
@@ -187,7 +201,7 @@ uint32_t peripherals::read(uint32_t address, uint64_t now) {
   const bool alarm_poll = address == systimer_base + 0x68;
   uint32_t result;
   if (in_block(address, uart0_base)) {
-    result = uart0_access(address - uart0_base, false, 0);
+    result = uart0_access(address - uart0_base, false, 0, now);
   } else if (in_block(address, systimer_base)) {
     result = systimer_read(address - systimer_base, now);
   } else if (address == gpio_base + 0x04) {
@@ -211,7 +225,7 @@ uint32_t peripherals::read(uint32_t address, uint64_t now) {
 void peripherals::write(uint32_t address, uint32_t value, uint64_t now) {
   last_access_was_alarm_poll_ = false;
   if (in_block(address, uart0_base)) {
-    uart0_access(address - uart0_base, true, value);
+    uart0_access(address - uart0_base, true, value, now);
   } else if (in_block(address, systimer_base)) {
     systimer_write(address - systimer_base, value, now);
   } else if (in_block(address, gpio_base)) {

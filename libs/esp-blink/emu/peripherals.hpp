@@ -78,7 +78,8 @@ class peripherals {
   uint32_t& reg(uint32_t address);
   void report(const std::string& what);
   void gpio_write_out(uint32_t new_out, uint64_t now);
-  uint32_t uart0_access(uint32_t offset, bool is_write, uint32_t value);
+  uint32_t uart0_access(uint32_t offset, bool is_write, uint32_t value, uint64_t now);
+  uint32_t uart0_tx_fifo_count(uint64_t now);
   uint32_t systimer_read(uint32_t offset, uint64_t now);
   void systimer_write(uint32_t offset, uint32_t value, uint64_t now);
   bool protected_write(watchdog_state& wdt, uint32_t key_reg, uint32_t key, uint32_t address,
@@ -98,6 +99,10 @@ class peripherals {
   // UART0
   std::string uart0_tx_;
   uint64_t first_tx_instructions_ = 0;
+  // Cycle at which each byte still in the TX FIFO starts shifting out; the shifter sends one
+  // byte (start, 8 data, stop bits) per 10 bit times at the configured baud rate.
+  std::deque<uint64_t> uart0_tx_starts_;
+  uint64_t uart0_tx_busy_until_ = 0;
   std::deque<char> uart0_rx_;
 
   // SYSTIMER

@@ -51,11 +51,15 @@ INSTANTIATE_TEST_SUITE_P(every_format, hello,
                          ::testing::Values("hello.bin", "hello.direct.bin", "hello.elf",
                                            "hello.app.elf"));
 
-TEST(hello_baud, uart0_runs_at_115200) {
+TEST(hello_baud, uart0_runs_at_115200_and_flush_waits_for_the_fifo) {
   machine m;
   m.load_file(fw("hello.bin"));
-  m.run();
+  const auto result = m.run();
   EXPECT_NEAR(m.io().uart0_baud(), 115200.0, 115200 * 0.01);
+  // flush() returns when the last of 12 bytes enters the shifter: 11 byte times of 10 bits.
+  const double seconds = static_cast<double>(result.cycles) / 160e6;
+  EXPECT_GE(seconds, 11 * 10 / 115200.0);
+  EXPECT_LT(seconds, 13 * 10 / 115200.0);
 }
 
 class blink : public ::testing::TestWithParam<const char*> {};
