@@ -173,6 +173,40 @@ TEST(runtime, wake_after_completion_is_harmless) {
   EXPECT_TRUE(kept.valid());
 }
 
+// Suspends with no wake registered: only an explicit waker brings the task back.
+struct park {
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<>) const noexcept {}
+  void await_resume() const noexcept {}
+};
+
+TEST(runtime, repeated_wakes_resume_a_task_once) {
+  kov::runtime rt;
+  int resumed = 0;
+  kov::waker w;
+  auto sleeper = [](kov::waker& out, int& r) -> kov::task<void> {
+    out = kov::waker::current();
+    for (;;) {
+      co_await park{};
+      ++r;
+    }
+  };
+  auto body = [&]() -> kov::task<void> {
+    auto h = kov::spawn(sleeper(w, resumed));
+    co_await kov::yield_now();  // the sleeper parks
+    w.wake();
+    w.wake();
+    w.wake();
+    for (int i = 0; i < 5; ++i) co_await kov::yield_now();
+    EXPECT_EQ(resumed, 1);
+    w.wake();
+    for (int i = 0; i < 5; ++i) co_await kov::yield_now();
+    EXPECT_EQ(resumed, 2);
+    h.abort();
+  };
+  rt.block_on(body());
+}
+
 TEST(runtime, waker_outliving_its_runtime_is_safe) {
   kov::waker local;
   kov::remote_waker remote;

@@ -18,6 +18,7 @@
 #include <kov/task.hpp>
 
 #include <optional>
+#include <type_traits>
 #include <tuple>
 #include <utility>
 #include <variant>
@@ -40,11 +41,12 @@ task<std::variant<detail::value_or_monostate_t<Ts>...>> when_any(task<Ts>... tas
   const std::size_t winner = group.first();
   std::optional<variant_type> out;
   [&]<std::size_t... I>(std::index_sequence<I...>) {
-    ((winner == I ? (out.emplace(std::in_place_index<I>,
-                                 detail::unwrap(std::get<I>(handles).take_result())),
-                     true)
-                  : false) ||
-     ...);
+    const auto take = [&]<std::size_t J>(std::integral_constant<std::size_t, J>) {
+      if (winner == J) {
+        out.emplace(std::in_place_index<J>, detail::unwrap(std::get<J>(handles).take_result()));
+      }
+    };
+    (take(std::integral_constant<std::size_t, I>{}), ...);
   }(std::index_sequence_for<Ts...>{});
   co_return std::move(*out);
 }

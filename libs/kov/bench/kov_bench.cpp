@@ -1,0 +1,300 @@
+// kov-bench: task, timer and channel scenarios, one JSON object per line on stdout:
+//   {"suite":"kov","scenario":...,"impl":"kov","metric":...,"unit":...,"value":...,"round":...}
+// Usage: kov-bench [--quick] [--rounds N] [--only SCENARIO]
+// A benchmark reports; it asserts nothing about speed. Allocation counts come from a replaced
+// global operator new.
+
+#include <kov/mpsc.hpp>
+#include <kov/notify.hpp>
+#include <kov/oneshot.hpp>
+#include <kov/runtime.hpp>
+#include <kov/time.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
+
+namespace {
+std::atomic<long> allocation_count{0};
+}
+
+void* operator new(std::size_t n) {
+  allocation_count.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc();
+}
+// GCC cannot see that these pair with the malloc above and flags the free.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+namespace {
+
+using bench_clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+struct config {
+  bool quick = false;
+  int rounds = 5;
+  std::string only;
+};
+
+void emit(const char* scenario, const char* metric, const char* unit, double value, int round) {
+  std::printf(
+      "{\"suite\":\"kov\",\"scenario\":\"%s\",\"impl\":\"kov\",\"metric\":\"%s\",\"unit\":\"%s\","
+      "\"value\":%.3f,\"round\":%d}\n",
+      scenario, metric, unit, value, round);
+  std::fflush(stdout);
+}
+
+// Times `body` (which performs `ops` operations) and reports ns_per_op and allocs_per_op.
+template <class F>
+void measure(const char* scenario, long ops, int round, F&& body) {
+  const long allocs_before = allocation_count.load();
+  const auto start = bench_clock::now();
+  body();
+  const auto elapsed = bench_clock::now() - start;
+  const long allocs = allocation_count.load() - allocs_before;
+  const double ns = static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count());
+  emit(scenario, "ns_per_op", "ns", ns / static_cast<double>(ops), round);
+  emit(scenario, "allocs_per_op", "allocs", static_cast<double>(allocs) / static_cast<double>(ops),
+       round);
+}
+
+kov::task<void> trivial() { co_return; }
+
+// spawn_many: spawn N trivial tasks, then join them all.
+void spawn_many(kov::runtime& rt, long n, int round) {
+  std::vector<kov::join_handle<void>> handles;
+  handles.reserve(static_cast<std::size_t>(n));
+  auto body = [&]() -> kov::task<void> {
+    for (long i = 0; i < n; ++i) handles.push_back(kov::spawn(trivial()));
+    for (auto& h : handles) (void)co_await h;
+  };
+  measure("spawn_many", n, round, [&] { rt.block_on(body()); });
+}
+
+kov::task<void> chain_link(long left, kov::event& done) {
+  if (left == 0) {
+    done.set();
+    co_return;
+  }
+  kov::spawn(chain_link(left - 1, done)).detach();
+}
+
+// chained_spawn: each task spawns the next one, N deep.
+void chained_spawn(kov::runtime& rt, long n, int round) {
+  auto body = [&]() -> kov::task<void> {
+    kov::event done;
+    kov::spawn(chain_link(n, done)).detach();
+    co_await done.wait();
+  };
+  measure("chained_spawn", n, round, [&] { rt.block_on(body()); });
+}
+
+kov::task<void> yielder(long times) {
+  for (long i = 0; i < times; ++i) co_await kov::yield_now();
+}
+
+// yield_many: T tasks each yield Y times (ns per yield).
+void yield_many(kov::runtime& rt, long tasks, long yields, int round) {
+  std::vector<kov::join_handle<void>> handles;
+  handles.reserve(static_cast<std::size_t>(tasks));
+  auto body = [&]() -> kov::task<void> {
+    for (long i = 0; i < tasks; ++i) handles.push_back(kov::spawn(yielder(yields)));
+    for (auto& h : handles) (void)co_await h;
+  };
+  measure("yield_many", tasks * yields, round, [&] { rt.block_on(body()); });
+}
+
+// ping_pong: two tasks hand a turn back and forth through two notify objects.
+void ping_pong(kov::runtime& rt, long n, int round) {
+  auto body = [&]() -> kov::task<void> {
+    kov::notify ping;
+    kov::notify pong;
+    auto ponger = [](kov::notify& in, kov::notify& out, long count) -> kov::task<void> {
+      for (long i = 0; i < count; ++i) {
+        co_await in.notified();
+        out.notify_one();
+      }
+    };
+    auto h = kov::spawn(ponger(ping, pong, n));
+    for (long i = 0; i < n; ++i) {
+      ping.notify_one();
+      co_await pong.notified();
+    }
+    (void)co_await h;
+  };
+  measure("ping_pong", n, round, [&] { rt.block_on(body()); });
+}
+
+// oneshot_roundtrip: a spawned task answers over a fresh oneshot, N times.
+void oneshot_roundtrip(kov::runtime& rt, long n, int round) {
+  auto body = [&]() -> kov::task<void> {
+    auto answer = [](kov::oneshot_sender<long> tx, long v) -> kov::task<void> {
+      (void)tx.send(v);
+      co_return;
+    };
+    long sum = 0;
+    for (long i = 0; i < n; ++i) {
+      auto [tx, rx] = kov::oneshot<long>();
+      kov::spawn(answer(std::move(tx), i)).detach();
+      sum += (co_await rx).value();
+    }
+    if (sum < 0) std::abort();
+  };
+  measure("oneshot_roundtrip", n, round, [&] { rt.block_on(body()); });
+}
+
+// mpsc_roundtrip: two tasks bounce a message over two mpsc channels, N round trips.
+void mpsc_roundtrip(kov::runtime& rt, long n, int round) {
+  auto body = [&]() -> kov::task<void> {
+    auto [to_echo, echo_in] = kov::mpsc<long>();
+    auto [to_main, main_in] = kov::mpsc<long>();
+    auto echo = [](kov::mpsc_receiver<long>& in, kov::mpsc_sender<long> out) -> kov::task<void> {
+      while (auto m = co_await in.recv()) (void)out.send(*m + 1);
+    };
+    auto h = kov::spawn(echo(echo_in, to_main));
+    long v = 0;
+    for (long i = 0; i < n; ++i) {
+      (void)to_echo.send(v);
+      v = (co_await main_in.recv()).value();
+    }
+    to_echo.close();
+    (void)co_await h;
+    if (v != n) std::abort();
+  };
+  measure("mpsc_roundtrip", n, round, [&] { rt.block_on(body()); });
+}
+
+// timer_insert_cancel_<live>: with `live` timers already armed, arm and cancel one more.
+void timer_insert_cancel(const char* scenario, long live, long n, int round) {
+  kov::detail::timer_wheel wheel;
+  std::vector<kov::detail::timer_entry> resident(static_cast<std::size_t>(live));
+  std::uint64_t seed = 88172645463325252ull;
+  auto next_random = [&] {
+    seed ^= seed << 13;
+    seed ^= seed >> 7;
+    seed ^= seed << 17;
+    return seed;
+  };
+  auto noop = [](kov::detail::timer_entry&) noexcept {};
+  for (auto& e : resident) {
+    e.fire_ = noop;
+    e.deadline_ = 1 + next_random() % 3'600'000;  // within an hour of 1 ms ticks
+    wheel.insert(e);
+  }
+  kov::detail::timer_entry probe(noop);
+  measure(scenario, n, round, [&] {
+    for (long i = 0; i < n; ++i) {
+      probe.deadline_ = 1 + next_random() % 3'600'000;
+      wheel.insert(probe);
+      wheel.cancel(probe);
+    }
+  });
+  for (auto& e : resident) wheel.cancel(e);
+}
+
+// timer_insert_fire_<live>: arm `live` timers over the next 10 s of ticks and fire them all.
+void timer_insert_fire(const char* scenario, long live, int round) {
+  std::vector<kov::detail::timer_entry> entries(static_cast<std::size_t>(live));
+  long fired = 0;
+  static long* counter = nullptr;
+  counter = &fired;
+  auto count = [](kov::detail::timer_entry&) noexcept { ++*counter; };
+  std::uint64_t seed = 0x9E3779B97F4A7C15ull;
+  measure(scenario, live, round, [&] {
+    kov::detail::timer_wheel wheel;
+    for (auto& e : entries) {
+      seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+      e.fire_ = count;
+      e.deadline_ = 1 + (seed >> 33) % 10'000;
+      wheel.insert(e);
+    }
+    for (std::uint64_t t = 0; t <= 10'000; t += 16) wheel.advance(t);
+  });
+  if (fired != live) std::abort();
+}
+
+// timer_precision_<tick>: how late sleep_for wakes, for a spread of durations.
+void timer_precision(const char* scenario, std::chrono::nanoseconds tick, int samples, int round) {
+  kov::runtime_options opts;
+  opts.timer_tick = tick;
+  kov::runtime rt(opts);
+  std::vector<double> late_us;
+  late_us.reserve(static_cast<std::size_t>(samples));
+  auto body = [&]() -> kov::task<void> {
+    for (int i = 0; i < samples; ++i) {
+      const auto d = std::chrono::microseconds(150 + (i * 977) % 4850);  // 0.15 .. 5 ms
+      const auto deadline = kov::clock::now() + d;
+      co_await kov::sleep_until(deadline);
+      const auto late = kov::clock::now() - deadline;
+      late_us.push_back(static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(late).count()) / 1000.0);
+    }
+  };
+  rt.block_on(body());
+  std::sort(late_us.begin(), late_us.end());
+  auto pct = [&](double p) {
+    return late_us[static_cast<std::size_t>(p * static_cast<double>(late_us.size() - 1))];
+  };
+  emit(scenario, "latency_p50", "us", pct(0.50), round);
+  emit(scenario, "latency_p99", "us", pct(0.99), round);
+  emit(scenario, "latency_min", "us", late_us.front(), round);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  config cfg;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--quick") == 0) {
+      cfg.quick = true;
+      cfg.rounds = 2;
+    } else if (std::strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
+      cfg.rounds = std::atoi(argv[++i]);
+    } else if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
+      cfg.only = argv[++i];
+    } else {
+      std::fprintf(stderr, "usage: kov-bench [--quick] [--rounds N] [--only SCENARIO]\n");
+      return 2;
+    }
+  }
+  const long scale = cfg.quick ? 10 : 1;
+  auto wanted = [&](const char* name) {
+    return cfg.only.empty() || cfg.only == name;
+  };
+
+  kov::runtime rt;
+  // Warm the frame pool so steady-state numbers are reported.
+  spawn_many(rt, 1000, -1);
+  for (int round = 0; round < cfg.rounds; ++round) {
+    if (wanted("spawn_many")) spawn_many(rt, 100'000 / scale, round);
+    if (wanted("chained_spawn")) chained_spawn(rt, 100'000 / scale, round);
+    if (wanted("yield_many")) yield_many(rt, 200, 1000 / scale, round);
+    if (wanted("ping_pong")) ping_pong(rt, 1'000'000 / scale, round);
+    if (wanted("oneshot_roundtrip")) oneshot_roundtrip(rt, 100'000 / scale, round);
+    if (wanted("mpsc_roundtrip")) mpsc_roundtrip(rt, 1'000'000 / scale, round);
+    if (wanted("timer_insert_cancel_1k")) timer_insert_cancel("timer_insert_cancel_1k", 1000, 1'000'000 / scale, round);
+    if (wanted("timer_insert_cancel_100k")) timer_insert_cancel("timer_insert_cancel_100k", 100'000, 1'000'000 / scale, round);
+    if (wanted("timer_insert_cancel_1m")) timer_insert_cancel("timer_insert_cancel_1m", 1'000'000, 1'000'000 / scale, round);
+    if (wanted("timer_insert_fire_1k")) timer_insert_fire("timer_insert_fire_1k", 1000, round);
+    if (wanted("timer_insert_fire_100k")) timer_insert_fire("timer_insert_fire_100k", 100'000, round);
+    if (wanted("timer_insert_fire_1m")) timer_insert_fire("timer_insert_fire_1m", 1'000'000, round);
+    if (wanted("timer_precision_1ms_tick")) timer_precision("timer_precision_1ms_tick", 1ms, cfg.quick ? 100 : 400, round);
+    if (wanted("timer_precision_100us_tick")) timer_precision("timer_precision_100us_tick", 100us, cfg.quick ? 100 : 400, round);
+  }
+  return 0;
+}
