@@ -86,6 +86,7 @@ TEST_P(blink, gpio8_period_is_one_second_for_ten_periods) {
     EXPECT_NEAR(half, 0.5, 0.005);
   }
   EXPECT_TRUE(out.watchdogs_off);
+  EXPECT_TRUE(out.reports.empty()) << out.reports.front();
 }
 
 INSTANTIATE_TEST_SUITE_P(every_format, blink,
