@@ -27,6 +27,13 @@ std::string hex32(uint32_t v) {
   return buf;
 }
 
+// A NUL-terminated name inside the file; stops at the file's end if the NUL is missing.
+std::string name_at(const std::vector<uint8_t>& b, size_t at) {
+  std::string out;
+  for (size_t i = at; i < b.size() && b[i] != 0; ++i) out.push_back(static_cast<char>(b[i]));
+  return out;
+}
+
 constexpr uint8_t direct_magic[8] = {0x1d, 0x04, 0xdb, 0xae, 0x1d, 0x04, 0xdb, 0xae};
 
 }  // namespace
@@ -87,16 +94,15 @@ elf_file parse_elf(const std::vector<uint8_t>& b) {
     const uint32_t names = section(shstrndx, 16);
     for (uint32_t i = 0; i < shnum; ++i) {
       const size_t at = size_t{names} + section(i, 0);
-      elf.section_names.emplace_back(at < b.size() ? reinterpret_cast<const char*>(&b[at]) : "");
+      elf.section_names.push_back(name_at(b, at));
     }
     for (uint32_t i = 0; i < shnum; ++i) {
       if (section(i, 4) != 2) continue;  // SHT_SYMTAB
       const uint32_t off = section(i, 16), size = section(i, 20), link = section(i, 24);
       const uint32_t strtab = section(link, 16);
       for (uint32_t s = 16; s + 16 <= size; s += 16) {  // entry 0 is the null symbol
-        const size_t name_at = size_t{strtab} + le32(b, off + s);
-        if (name_at >= b.size()) continue;
-        elf.symbols.emplace_back(reinterpret_cast<const char*>(&b[name_at]), le32(b, off + s + 4));
+        elf.symbols.emplace_back(name_at(b, size_t{strtab} + le32(b, off + s)),
+                                 le32(b, off + s + 4));
       }
     }
   }

@@ -56,6 +56,8 @@ int run_result::exit_status() const {
   return 2;
 }
 
+// Safety: every hook gets `this` as user data; the machine owns the engine and closes it in
+// its destructor, so no hook runs on a destroyed machine.
 struct machine_hooks {
   static void block(uc_engine* uc, uint64_t address, uint32_t size, void* user) {
     auto& m = *static_cast<machine*>(user);
@@ -120,6 +122,7 @@ machine::machine(run_options options)
       sram_(sram_size),
       rtc_ram_(rtc_ram_size) {
   check(uc_open(UC_ARCH_RISCV, UC_MODE_RISCV32, &uc_), "uc_open");
+  // Safety: the mapped buffers are members, destroyed only after uc_close in ~machine.
   // One SRAM, two windows: data bus (DRAM) and instruction bus (IRAM).
   check(uc_mem_map_ptr(uc_, dram_base, sram_size, UC_PROT_READ | UC_PROT_WRITE, sram_.data()),
         "map DRAM");
@@ -130,6 +133,8 @@ machine::machine(run_options options)
                     &machine_hooks::mmio_write, this),
         "map MMIO");
   uc_hook h;
+  // Safety: Unicorn takes every callback as void* and calls it with the signature of the
+  // hook type given next to it; each function below has exactly that signature.
   check(uc_hook_add(uc_, &h, UC_HOOK_BLOCK, reinterpret_cast<void*>(&machine_hooks::block), this,
                     1, 0),
         "block hook");
