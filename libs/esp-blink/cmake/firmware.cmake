@@ -52,7 +52,8 @@ endfunction()
 esp_blink_firmware(blink ${ESP_BLINK_ROOT}/examples/blink.cpp)
 esp_blink_firmware(hello ${ESP_BLINK_ROOT}/examples/hello.cpp)
 # Not examples: firmware the emulator tests run (illegal instruction, failed assertion, UART
-# receive).
+# receive, start-up effects).
 esp_blink_firmware(trap ${ESP_BLINK_ROOT}/tests/firmware/trap.cpp)
 esp_blink_firmware(panic ${ESP_BLINK_ROOT}/tests/firmware/panic.cpp)
 esp_blink_firmware(echo ${ESP_BLINK_ROOT}/tests/firmware/echo.cpp)
+esp_blink_firmware(startup ${ESP_BLINK_ROOT}/tests/firmware/startup.cpp)

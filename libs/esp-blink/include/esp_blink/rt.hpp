@@ -5,6 +5,10 @@
 
 #include <esp_blink/mmio.hpp>
 
+/// Places a function in IRAM (copied there at start-up): for code that must not wait on the
+/// flash cache. Linker scripts: rt/esp32c3-*.ld, section .iram.text.
+#define ESP_BLINK_IRAM [[gnu::section(".iram.text"), gnu::noinline]]
+
 namespace esp_blink::rt {
 
 /// Status left in a0 when the firmware halts; the emulator turns it into its exit status.

@@ -126,6 +126,30 @@ TEST(echo, uart_receive_path_end_to_end) {
   EXPECT_EQ(result.exit_status(), 0);
 }
 
+class startup : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(startup, data_bss_constructors_and_iram_code_are_set_up) {
+  // Both layouts: the direct-boot one copies .data and IRAM code itself, the app one relies
+  // on the bootloader's RAM segments. Either way IRAM code and .data share one SRAM, so .data
+  // must start where the IRAM code ends.
+  const std::string name = GetParam();
+  const auto elf = parse_elf(read_file(fw(name == "startup.bin" ? "startup.app.elf" : "startup.elf")));
+  const auto siram = elf.symbol("_siram"), eiram = elf.symbol("_eiram"), sdata = elf.symbol("_sdata");
+  ASSERT_TRUE(siram && eiram && sdata);
+  EXPECT_EQ(*siram, 0x40380000u);
+  EXPECT_GT(*eiram, *siram);
+  EXPECT_EQ(*sdata, 0x3FC80000u + (*eiram - *siram));
+  const auto out = run_file(fw(name));
+  char expected[128];
+  std::snprintf(expected, sizeof expected,
+                "data=0x00005eed bss=0 ctor=42 iram=21 at=0x%08x data_at=0x%08x\n", *siram, *sdata);
+  EXPECT_EQ(out.uart, expected);
+  EXPECT_EQ(out.result.exit_status(), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(both_layouts, startup,
+                         ::testing::Values("startup.direct.bin", "startup.bin"));
+
 TEST(cap, instruction_cap_stops_a_running_firmware) {
   run_options options;
   options.max_instructions = 500;
