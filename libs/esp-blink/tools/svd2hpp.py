@@ -13,6 +13,7 @@ bytes, which the regeneration test checks.
 """
 
 import argparse
+import difflib
 import hashlib
 import os
 import re
@@ -464,10 +465,15 @@ def main():
         path = os.path.join(args.check, name)
         try:
             with open(path, newline="") as fh:
-                if fh.read() != text:
-                    stale.append(name)
+                committed = fh.read()
         except FileNotFoundError:
             stale.append(name + " (missing)")
+            continue
+        if committed != text:
+            stale.append(name)
+            diff = difflib.unified_diff(committed.splitlines(True), text.splitlines(True),
+                                        f"committed/{name}", f"fresh/{name}", n=1)
+            sys.stderr.writelines(list(diff)[:60])
     extra = sorted(set(os.listdir(args.check)) - {n for n in files if "/" not in n})
     stale += [e + " (not generated)" for e in extra if e.endswith(".hpp")]
     for s in stale:
