@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 
+#include <esp_blink/hal/concepts.hpp>
 #include <esp_blink/pac/gpio.hpp>
 #include <esp_blink/pac/io_mux.hpp>
 
@@ -110,5 +111,8 @@ class input_pin {
   bool is_high() const { return ((gpio_regs::in::read() >> Pin) & 1u) != 0; }
   bool is_low() const { return !is_high(); }
 };
+
+static_assert(hal::stateful_output_pin<output_pin<8>>);
+static_assert(hal::input_pin<input_pin<9>>);
 
 }  // namespace esp_blink::gpio

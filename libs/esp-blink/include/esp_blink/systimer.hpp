@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include <esp_blink/hal/concepts.hpp>
 #include <esp_blink/pac/systimer.hpp>
 
 namespace esp_blink::systimer {
@@ -42,5 +43,14 @@ inline void delay_ticks(uint64_t ticks) {
 
 inline void delay_us(uint32_t us) { delay_ticks(uint64_t{us} * ticks_per_us); }
 inline void delay_ms(uint32_t ms) { delay_ticks(uint64_t{ms} * 1000u * ticks_per_us); }
+
+/// The delays as an object, for drivers written against hal::delay_ns. Nanoseconds round up
+/// to whole ticks (62.5 ns), so a delay is never shorter than asked.
+struct delay {
+  void delay_ns(uint32_t ns) { delay_ticks((uint64_t{ns} * ticks_per_us + 999u) / 1000u); }
+  void delay_us(uint32_t us) { systimer::delay_us(us); }
+  void delay_ms(uint32_t ms) { systimer::delay_ms(ms); }
+};
+static_assert(hal::delay_ns<delay>);
 
 }  // namespace esp_blink::systimer

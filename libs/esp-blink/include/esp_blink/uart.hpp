@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <esp_blink/format.hpp>
+#include <esp_blink/hal/concepts.hpp>
 #include <esp_blink/pac/uart0.hpp>
 #include <esp_blink/pac/uart1.hpp>
 
@@ -65,6 +66,21 @@ class port {
     while (*text != '\0') write_byte(static_cast<uint8_t>(*text++));
   }
 
+  /// embedded-io style: queues all `n` bytes (blocking while the FIFO is full).
+  size_t write(const uint8_t* data, size_t n) const {
+    for (size_t i = 0; i < n; ++i) write_byte(data[i]);
+    return n;
+  }
+
+  /// embedded-io style: waits for the first byte, then takes what is already there, up to `n`.
+  size_t read(uint8_t* data, size_t n) const {
+    if (n == 0) return 0;
+    data[0] = read_byte();
+    size_t got = 1;
+    while (got < n && try_read_byte(data[got])) ++got;
+    return got;
+  }
+
   /// Returns once the TX FIFO is empty.
   void flush() const {
     while (Block::status::txfifo_cnt::read() != 0) {
@@ -90,5 +106,6 @@ using uart0 = port<pac::uart0>;
 using uart1 = port<pac::uart1>;
 
 static_assert(byte_sink<uart0>);
+static_assert(hal::serial<uart0>);
 
 }  // namespace esp_blink::uart

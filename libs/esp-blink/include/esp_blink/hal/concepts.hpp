@@ -1,0 +1,126 @@
+// The HAL traits as C++20 concepts, after embedded-hal 1.0 and embedded-io: a driver written
+// against these runs on any implementation (the ESP32-C3 drivers here, host mocks in tests).
+// No standard headers: the cross compiler has none, so same_as is spelled with a builtin.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace esp_blink::hal {
+
+template <typename T, typename U>
+concept same_as = __is_same(T, U) && __is_same(U, T);
+
+// --- digital ---------------------------------------------------------------------------------
+
+/// Drives a pin high or low.
+template <typename Pin>
+concept output_pin = requires(Pin& pin) {
+  pin.set_high();
+  pin.set_low();
+};
+
+/// An output pin that knows the level it drives, and so can toggle.
+template <typename Pin>
+concept stateful_output_pin = output_pin<Pin> && requires(Pin& pin, const Pin& cpin) {
+  pin.toggle();
+  { cpin.is_set_high() } -> same_as<bool>;
+};
+
+/// Reads a pin's level.
+template <typename Pin>
+concept input_pin = requires(const Pin& pin) {
+  { pin.is_high() } -> same_as<bool>;
+  { pin.is_low() } -> same_as<bool>;
+};
+
+// --- delay -----------------------------------------------------------------------------------
+
+/// Blocks for at least the given time.
+template <typename Delay>
+concept delay_ns = requires(Delay& d, uint32_t n) {
+  d.delay_ns(n);
+  d.delay_us(n);
+  d.delay_ms(n);
+};
+
+// --- errors ----------------------------------------------------------------------------------
+
+/// What went wrong on a bus, in embedded-hal's kinds. `ok` is success.
+enum class error_kind : uint8_t {
+  ok,
+  bus,                     // misplaced START/STOP or a similar protocol violation
+  arbitration_loss,        // another master won the bus
+  no_acknowledge_address,  // nobody answered the address
+  no_acknowledge_data,     // the device refused a data byte
+  overrun,                 // data arrived faster than it was taken
+  timeout,                 // the bus or the device did not finish in time
+  other,
+};
+
+/// A short, fixed description for logs.
+constexpr const char* describe(error_kind kind) {
+  switch (kind) {
+    case error_kind::ok: return "ok";
+    case error_kind::bus: return "bus error";
+    case error_kind::arbitration_loss: return "arbitration lost";
+    case error_kind::no_acknowledge_address: return "no acknowledge of the address";
+    case error_kind::no_acknowledge_data: return "no acknowledge of data";
+    case error_kind::overrun: return "overrun";
+    case error_kind::timeout: return "timeout";
+    case error_kind::other: return "other error";
+  }
+  return "?";
+}
+
+// --- I2C -------------------------------------------------------------------------------------
+
+/// One part of an I2C transaction: a write of `length` bytes from `write_data`, or a read of
+/// `length` bytes into `read_data`.
+struct i2c_operation {
+  const uint8_t* write_data;
+  uint8_t* read_data;
+  size_t length;
+
+  static constexpr i2c_operation write(const uint8_t* data, size_t n) { return {data, nullptr, n}; }
+  static constexpr i2c_operation read(uint8_t* data, size_t n) { return {nullptr, data, n}; }
+  constexpr bool is_read() const { return read_data != nullptr; }
+};
+
+/// An I2C master with 7-bit addresses. The transaction contract (embedded-hal 1.0):
+///   - START before the first operation, then the address with the direction bit;
+///   - between adjacent operations of the same direction nothing (the bytes run on);
+///   - when the direction changes, a repeated START and the address again;
+///   - the last byte of a read that is followed by a START or the STOP is NACKed;
+///   - STOP after the last operation, also after an error.
+template <typename Bus>
+concept i2c = requires(Bus& bus, uint8_t address, const uint8_t* out, uint8_t* in, size_t n,
+                       i2c_operation* ops) {
+  { bus.write(address, out, n) } -> same_as<error_kind>;
+  { bus.read(address, in, n) } -> same_as<error_kind>;
+  { bus.write_read(address, out, n, in, n) } -> same_as<error_kind>;
+  { bus.transaction(address, ops, n) } -> same_as<error_kind>;
+};
+
+// --- serial (embedded-io) -----------------------------------------------------------------------
+
+/// Blocking byte stream: write/read return how many bytes moved (at least one unless n == 0).
+template <typename Port>
+concept serial = requires(Port& port, const uint8_t* out, uint8_t* in, size_t n) {
+  { port.write(out, n) } -> same_as<size_t>;
+  { port.read(in, n) } -> same_as<size_t>;
+  port.flush();
+};
+
+// --- SPI ---------------------------------------------------------------------------------------
+
+/// A full-duplex SPI bus (chip select is the device's business, as in embedded-hal's SpiBus).
+template <typename Bus>
+concept spi_bus = requires(Bus& bus, const uint8_t* out, uint8_t* in, size_t n) {
+  { bus.write(out, n) } -> same_as<error_kind>;
+  { bus.read(in, n) } -> same_as<error_kind>;
+  { bus.transfer(in, out, n) } -> same_as<error_kind>;
+  { bus.flush() } -> same_as<error_kind>;
+};
+
+}  // namespace esp_blink::hal
