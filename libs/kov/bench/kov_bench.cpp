@@ -53,6 +53,7 @@ struct config {
 };
 
 void emit(const char* scenario, const char* metric, const char* unit, double value, int round) {
+  if (round < 0) return;  // warm-up
   std::printf(
       "{\"suite\":\"kov\",\"scenario\":\"%s\",\"impl\":\"kov\",\"metric\":\"%s\",\"unit\":\"%s\","
       "\"value\":%.3f,\"round\":%d}\n",
