@@ -1,0 +1,313 @@
+// I2C0 as a master: the C3's command list (COMD0-7) executes START/WRITE/READ/STOP on its own;
+// this driver turns a transaction into command lists, in batches that fit the 8 command
+// registers and the 32-byte FIFOs, joined by END commands that hold the bus between batches.
+//
+//   esp_blink::i2c::master<6, 5> bus;                    // SCL on GPIO6, SDA on GPIO5, 100 kHz
+//   uint8_t reg = 0x00, value[2];
+//   if (bus.write_read(0x48, &reg, 1, value, 2) != esp_blink::hal::error_kind::ok) { ... }
+//
+// Register layout and op codes: esp32c3-facts.md ("I2C0") and the generator's patch table.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <esp_blink/gpio.hpp>
+#include <esp_blink/hal/concepts.hpp>
+#include <esp_blink/pac/gpio.hpp>
+#include <esp_blink/pac/i2c0.hpp>
+#include <esp_blink/pac/io_mux.hpp>
+#include <esp_blink/pac/system.hpp>
+
+namespace esp_blink::i2c {
+
+inline constexpr uint32_t source_hz = 40'000'000;  // XTAL, CLK_CONF.SCLK_SEL = 0
+inline constexpr size_t fifo_size = 32;
+inline constexpr unsigned command_slots = 8;
+inline constexpr uint32_t scl_signal = 53;  // GPIO matrix signals of I2CEXT0
+inline constexpr uint32_t sda_signal = 54;
+inline constexpr uint32_t standard_mode = 100'000;
+inline constexpr uint32_t fast_mode = 400'000;
+
+/// Bus timing in source clock cycles (25 ns).
+struct timing {
+  uint32_t scl_low;
+  uint32_t scl_high;       // SCL_HIGH_PERIOD; the high phase is this plus scl_wait_high
+  uint32_t scl_wait_high;
+  uint32_t sda_hold;       // after SCL falls, before SDA changes
+  uint32_t sda_sample;     // after SCL rises, when SDA is sampled
+  uint32_t start_hold;     // tHD;STA
+  uint32_t rstart_setup;   // tSU;STA
+  uint32_t stop_setup;     // tSU;STO
+  uint32_t stop_hold;      // bus free time after STOP (tBUF)
+};
+
+/// SCL low for 55% of the period, high for 45%: the I2C specification's tLOW minimum is the
+/// tighter one in both modes (4.7 us of 10 us, 1.3 us of 2.5 us). START/STOP set-up and hold
+/// times reuse the phase lengths, which exceed every minimum; SDA changes a quarter into the
+/// low phase and is sampled half-way through the high phase.
+constexpr timing timing_for(uint32_t bus_hz) {
+  const uint32_t period = source_hz / bus_hz;
+  const uint32_t low = period / 2 + period / 20;
+  const uint32_t high = period - low;
+  const uint32_t wait_high = high / 4;
+  return {low, high - wait_high, wait_high, low / 4, high / 2, high, low, high, low};
+}
+
+enum class op : uint32_t { rstart = 6, write = 1, read = 3, stop = 2, end = 4 };  // C3 op codes
+
+/// The I2C0 master on the given pins. Pins are checked like gpio pins (flash and USB pins need
+/// an unlock); BusHz must give register values that fit their 9-bit fields (about 80 kHz up).
+template <unsigned SclPin, unsigned SdaPin, uint32_t BusHz = standard_mode,
+          gpio::unlock Unlock = gpio::unlock::none>
+class master {
+  static_assert(gpio::detail::check_pin<SclPin, Unlock>() &&
+                gpio::detail::check_pin<SdaPin, Unlock>());
+  static_assert(SclPin != SdaPin, "esp_blink::i2c: SCL and SDA need two pins");
+  static constexpr timing timing_ = timing_for(BusHz);
+  static_assert(timing_.scl_low <= 511 && timing_.scl_high <= 511 && timing_.stop_hold <= 511,
+                "esp_blink::i2c: bus frequency too low for the timing registers");
+  static_assert(BusHz <= fast_mode, "esp_blink::i2c: up to 400 kHz (fast mode)");
+
+  using regs = pac::i2c0;
+
+ public:
+  /// Polls of INT_RAW before a transfer counts as hung (about 1 s at 160 MHz).
+  static constexpr uint32_t poll_limit = 4'000'000;
+
+  master() {
+    using sys = pac::system;
+    sys::perip_clk_en0::modify(sys::perip_clk_en0::i2c_ext0_clk_en::value<1>());
+    sys::perip_rst_en0::modify(sys::perip_rst_en0::i2c_ext0_rst::value<1>());
+    sys::perip_rst_en0::modify(sys::perip_rst_en0::i2c_ext0_rst::value<0>());
+    route<SclPin, scl_signal>();
+    route<SdaPin, sda_signal>();
+    regs::clk_conf::write(regs::clk_conf::sclk_sel::value<0>(),
+                          regs::clk_conf::sclk_div_num::value<0>(),
+                          regs::clk_conf::sclk_active::value<1>());
+    regs::ctr::modify(regs::ctr::ms_mode::value<1>(), regs::ctr::clk_en::value<1>(),
+                      regs::ctr::sda_force_out::value<1>(), regs::ctr::scl_force_out::value<1>());
+    regs::fifo_conf::modify(regs::fifo_conf::nonfifo_en::value<0>());
+    regs::filter_cfg::write(regs::filter_cfg::scl_filter_en::value<1>(),
+                            regs::filter_cfg::sda_filter_en::value<1>(),
+                            regs::filter_cfg::scl_filter_thres::value<7>(),
+                            regs::filter_cfg::sda_filter_thres::value<7>());
+    regs::scl_low_period::write(regs::scl_low_period::scl_low_period_field::value<timing_.scl_low>());
+    regs::scl_high_period::write(
+        regs::scl_high_period::scl_high_period_field::value<timing_.scl_high>(),
+        regs::scl_high_period::scl_wait_high_period::value<timing_.scl_wait_high>());
+    regs::sda_hold::write(regs::sda_hold::time::value<timing_.sda_hold>());
+    regs::sda_sample::write(regs::sda_sample::time::value<timing_.sda_sample>());
+    regs::scl_start_hold::write(regs::scl_start_hold::time::value<timing_.start_hold>());
+    regs::scl_rstart_setup::write(regs::scl_rstart_setup::time::value<timing_.rstart_setup>());
+    regs::scl_stop_setup::write(regs::scl_stop_setup::time::value<timing_.stop_setup>());
+    regs::scl_stop_hold::write(regs::scl_stop_hold::time::value<timing_.stop_hold>());
+    // Hardware time-out after 2^20 source cycles (26 ms) with SCL stuck.
+    regs::to::write(regs::to::time_out_value::value<20>(), regs::to::time_out_en::value<1>());
+    reset();
+  }
+
+  hal::error_kind write(uint8_t address, const uint8_t* data, size_t length) {
+    hal::i2c_operation ops[] = {hal::i2c_operation::write(data, length)};
+    return transaction(address, ops, 1);
+  }
+
+  hal::error_kind read(uint8_t address, uint8_t* data, size_t length) {
+    hal::i2c_operation ops[] = {hal::i2c_operation::read(data, length)};
+    return transaction(address, ops, 1);
+  }
+
+  hal::error_kind write_read(uint8_t address, const uint8_t* out, size_t out_length,
+                             uint8_t* in, size_t in_length) {
+    hal::i2c_operation ops[] = {hal::i2c_operation::write(out, out_length),
+                                hal::i2c_operation::read(in, in_length)};
+    return transaction(address, ops, 2);
+  }
+
+  /// Runs the operations as one transaction (contract: hal::i2c). On an error the state
+  /// machine and FIFOs are reset, which releases the bus.
+  hal::error_kind transaction(uint8_t address, hal::i2c_operation* ops, size_t count) {
+    batch_ = {};
+    for (size_t i = 0; i < count; ++i) {
+      const hal::i2c_operation& o = ops[i];
+      const bool reading = o.is_read();
+      if (i == 0 || reading != ops[i - 1].is_read()) {
+        if (auto e = make_room(2, 1, 0); e != hal::error_kind::ok) return fail(e);
+        command(op::rstart, 0, false, 0);
+        push_tx(static_cast<uint8_t>(address << 1 | (reading ? 1u : 0u)));
+        batch_.address_command = batch_.commands;
+        command(op::write, 1, true, 0);
+      }
+      // The last byte before a direction change or the end is NACKed.
+      const bool nack_last = reading && (i + 1 == count || !ops[i + 1].is_read());
+      size_t done = 0;
+      while (done < o.length) {
+        if (auto e = make_room(1, reading ? 0 : 1, reading ? 1 : 0); e != hal::error_kind::ok) {
+          return fail(e);
+        }
+        const size_t room = fifo_size - (reading ? batch_.rx : batch_.tx);
+        size_t chunk = o.length - done < room ? o.length - done : room;
+        if (chunk > 255) chunk = 255;
+        if (reading) {
+          const bool has_last = done + chunk == o.length;
+          // The NACKed byte gets a READ command of its own.
+          if (nack_last && has_last && chunk > 1) --chunk;
+          const bool nack = nack_last && done + chunk == o.length;
+          read_into(o.read_data + done, chunk);
+          command(op::read, chunk, false, nack ? 1u : 0u);
+        } else {
+          for (size_t k = 0; k < chunk; ++k) push_tx(o.write_data[done + k]);
+          command(op::write, chunk, true, 0);
+        }
+        done += chunk;
+      }
+    }
+    if (batch_.commands + 1 > command_slots) {
+      if (auto e = flush_batch(false); e != hal::error_kind::ok) return fail(e);
+    }
+    command(op::stop, 0, false, 0);
+    if (auto e = flush_batch(true); e != hal::error_kind::ok) return fail(e);
+    return hal::error_kind::ok;
+  }
+
+  /// Clocks SCL nine times so a device stuck mid-byte lets go of SDA, then resets.
+  void recover_bus() {
+    regs::scl_sp_conf::write(regs::scl_sp_conf::scl_rst_slv_num::value<9>(),
+                             regs::scl_sp_conf::scl_rst_slv_en::value<1>());
+    regs::ctr::modify(regs::ctr::conf_upgate::value<1>());
+    for (uint32_t i = 0; i < poll_limit && regs::scl_sp_conf::scl_rst_slv_en::read() != 0; ++i) {
+    }
+    reset();
+  }
+
+ private:
+  struct pending_read {
+    uint8_t* to;
+    size_t length;
+  };
+  struct batch_state {
+    unsigned commands = 0;
+    size_t tx = 0;
+    size_t rx = 0;
+    unsigned address_command = command_slots;  // command index of the latest address byte
+    pending_read reads[command_slots] = {};
+    unsigned read_count = 0;
+  };
+
+  template <unsigned Pin, uint32_t Signal>
+  static void route() {
+    using g = pac::gpio;
+    using pad = pac::io_mux::gpio<Pin>;
+    g::pin<Pin>::modify(g::pin<Pin>::pad_driver::template value<1>());  // open drain
+    g::func_out_sel_cfg<Pin>::write(g::func_out_sel_cfg<Pin>::out_sel::template value<Signal>(),
+                                    g::func_out_sel_cfg<Pin>::oen_sel::template value<1>());
+    g::func_in_sel_cfg<Signal>::write(g::func_in_sel_cfg<Signal>::in_sel::template value<Pin>(),
+                                      g::func_in_sel_cfg<Signal>::sel::template value<1>());
+    pad::modify(pad::mcu_sel::template value<1>(), pad::fun_ie::template value<1>(),
+                pad::fun_wpu::template value<1>());
+    g::enable_w1ts::write(g::enable_w1ts::enable_w1ts_field::template value<1u << Pin>());
+  }
+
+  static void reset() {
+    regs::ctr::modify(regs::ctr::fsm_rst::value<1>());
+    regs::fifo_conf::modify(regs::fifo_conf::tx_fifo_rst::value<1>(),
+                            regs::fifo_conf::rx_fifo_rst::value<1>());
+    regs::fifo_conf::modify(regs::fifo_conf::tx_fifo_rst::value<0>(),
+                            regs::fifo_conf::rx_fifo_rst::value<0>());
+    regs::int_clr::write_raw(0x3FFFF);
+    regs::ctr::modify(regs::ctr::conf_upgate::value<1>());
+  }
+
+  void command(op code, size_t bytes, bool check_ack, uint32_t ack_value) {
+    // Safety of the index: make_room/flush_batch keep commands < command_slots.
+    write_command(batch_.commands, static_cast<uint32_t>(code), static_cast<uint32_t>(bytes),
+                  check_ack, ack_value);
+    ++batch_.commands;
+  }
+
+  static void write_command(unsigned index, uint32_t code, uint32_t bytes, bool check_ack,
+                            uint32_t ack_value) {
+    const uint32_t word = bytes | (check_ack ? 1u << 8 : 0u) | ack_value << 10 | code << 11;
+    // The command registers are an array; the index is only known at run time here.
+    mmio::write(regs::template comd<0>::address + 4u * index, word);
+  }
+
+  void push_tx(uint8_t byte) {
+    regs::data::write(regs::data::fifo_rdata::dynamic(byte));
+    ++batch_.tx;
+  }
+
+  void read_into(uint8_t* to, size_t length) {
+    batch_.reads[batch_.read_count++] = {to, length};
+    batch_.rx += length;
+  }
+
+  // Ends the batch with END when the next step needs more commands or FIFO than are left.
+  hal::error_kind make_room(unsigned commands, size_t tx, size_t rx) {
+    const bool fits = batch_.commands + commands + 1 <= command_slots &&  // +1: END or STOP
+                      batch_.tx + tx <= fifo_size && batch_.rx + rx <= fifo_size &&
+                      batch_.read_count + (rx != 0 ? 1u : 0u) <= command_slots;
+    return fits ? hal::error_kind::ok : flush_batch(false);
+  }
+
+  hal::error_kind flush_batch(bool last) {
+    if (!last) command(op::end, 0, false, 0);
+    regs::int_clr::write_raw(0x3FFFF);
+    regs::ctr::modify(regs::ctr::trans_start::value<1>());
+    using raw = regs::int_raw;
+    hal::error_kind result = hal::error_kind::timeout;
+    for (uint32_t i = 0; i < poll_limit; ++i) {
+      const uint32_t bits = raw::read();
+      if (raw::nack_int_raw::extract(bits) != 0) {
+        result = nacked_address() ? hal::error_kind::no_acknowledge_address
+                                  : hal::error_kind::no_acknowledge_data;
+        break;
+      }
+      if (raw::arbitration_lost_int_raw::extract(bits) != 0) {
+        result = hal::error_kind::arbitration_loss;
+        break;
+      }
+      if (raw::time_out_int_raw::extract(bits) != 0) break;
+      if (raw::rxfifo_ovf_int_raw::extract(bits) != 0) {
+        result = hal::error_kind::overrun;
+        break;
+      }
+      const bool finished = last ? raw::trans_complete_int_raw::extract(bits) != 0
+                                 : raw::end_detect_int_raw::extract(bits) != 0;
+      if (finished) {
+        result = hal::error_kind::ok;
+        break;
+      }
+    }
+    if (result == hal::error_kind::ok) {
+      for (unsigned r = 0; r < batch_.read_count; ++r) {
+        for (size_t k = 0; k < batch_.reads[r].length; ++k) {
+          batch_.reads[r].to[k] = static_cast<uint8_t>(regs::data::fifo_rdata::read());
+        }
+      }
+    }
+    batch_ = {};
+    return result;
+  }
+
+  // The failed command is the first one the hardware did not mark done.
+  bool nacked_address() const {
+    for (unsigned i = 0; i < batch_.commands; ++i) {
+      const uint32_t word = mmio::read(regs::template comd<0>::address + 4u * i);
+      if ((word >> 31) == 0) return i == batch_.address_command;
+    }
+    return false;
+  }
+
+  hal::error_kind fail(hal::error_kind e) {
+    reset();
+    batch_ = {};
+    return e;
+  }
+
+  batch_state batch_;
+};
+
+static_assert(hal::i2c<master<6, 5>>);
+
+}  // namespace esp_blink::i2c

@@ -1,0 +1,245 @@
+// The I2C0 master against a fake that executes nothing but records each batch of commands and
+// FIFO bytes and answers like the hardware: done bits, END_DETECT or TRANS_COMPLETE, NACK.
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <vector>
+
+#include <esp_blink/i2c.hpp>
+
+#include "register_file_fake.hpp"
+
+namespace {
+
+using namespace esp_blink;
+using hal::error_kind;
+
+constexpr uint32_t base = 0x60013000;
+constexpr uint32_t ctr = base + 0x04, data = base + 0x1C, int_raw = base + 0x20,
+                   int_clr = base + 0x24, comd0 = base + 0x58, sp_conf = base + 0x80;
+
+struct command {
+  uint32_t op, bytes;
+  bool ack_check;
+  uint32_t ack_value;
+};
+
+class i2c_fake final : public mmio::bus {
+ public:
+  uint32_t read(uint32_t address) override {
+    if (address == int_raw) return raw_;
+    if (address == data) {
+      if (rx_.empty()) return 0;
+      const uint8_t b = rx_.front();
+      rx_.pop_front();
+      return b;
+    }
+    return regs.read(address);
+  }
+
+  void write(uint32_t address, uint32_t value) override {
+    if (address == data) {
+      tx_.push_back(static_cast<uint8_t>(value));
+    } else if (address == int_clr) {
+      raw_ &= ~value;
+    } else if (address == sp_conf) {
+      if (value & 1u) recoveries.push_back((value >> 1) & 0x1Fu);
+      regs.write(address, value & ~1u);  // SCL_RST_SLV_EN clears when the pulses are out
+    } else if (address == ctr && (value & (1u << 5))) {
+      run_batch();
+    } else {
+      if (address == ctr && (value & (1u << 10))) ++fsm_resets;
+      regs.write(address, value);
+    }
+  }
+
+  test::register_file_fake regs;
+  std::vector<std::vector<command>> batches;
+  std::vector<std::vector<uint8_t>> tx_batches;
+  std::deque<uint8_t> device_bytes;  // what READ commands return, in order
+  int nack_at = -1;                  // global command index that the "device" refuses
+  bool hang = false;                 // raise the hardware time-out instead of finishing
+  int fsm_resets = 0;
+  std::vector<uint32_t> recoveries;
+
+ private:
+  void run_batch() {
+    std::vector<command> cmds;
+    raw_ = 0;
+    for (uint32_t i = 0; i < 8; ++i) {
+      uint32_t word = regs.peek(comd0 + 4 * i);
+      const command c{(word >> 11) & 7u, word & 0xFFu, ((word >> 8) & 1u) != 0, (word >> 10) & 1u};
+      cmds.push_back(c);
+      if (hang) {
+        raw_ |= 1u << 8;
+        break;
+      }
+      if (static_cast<int>(executed_) == nack_at) {
+        raw_ |= 1u << 10;
+        ++executed_;
+        break;
+      }
+      ++executed_;
+      regs.poke(comd0 + 4 * i, word | 1u << 31);
+      if (c.op == 3) {
+        for (uint32_t k = 0; k < c.bytes; ++k) {
+          rx_.push_back(device_bytes.empty() ? 0xEE : device_bytes.front());
+          if (!device_bytes.empty()) device_bytes.pop_front();
+        }
+      }
+      if (c.op == 4) {
+        raw_ |= 1u << 3;  // END_DETECT
+        break;
+      }
+      if (c.op == 2) {
+        raw_ |= 1u << 7;  // TRANS_COMPLETE
+        break;
+      }
+    }
+    batches.push_back(cmds);
+    tx_batches.push_back(tx_);
+    tx_.clear();
+    for (uint32_t i = 0; i < 8; ++i) regs.poke(comd0 + 4 * i, regs.peek(comd0 + 4 * i));
+  }
+
+  uint32_t raw_ = 0;
+  std::vector<uint8_t> tx_;
+  std::deque<uint8_t> rx_;
+  uint32_t executed_ = 0;
+};
+
+class i2c_test : public ::testing::Test {
+ protected:
+  i2c_fake fake_;
+  mmio::host_bus_guard guard_{fake_};
+};
+
+constexpr uint32_t rstart = 6, write_op = 1, read_op = 3, stop = 2, end = 4;
+
+TEST(i2c_timing, meets_the_specification_minima_in_both_modes) {
+  constexpr double ns = 25.0;  // one 40 MHz cycle
+  constexpr auto s = i2c::timing_for(i2c::standard_mode);
+  EXPECT_GE(s.scl_low * ns, 4700);
+  EXPECT_GE((s.scl_high + s.scl_wait_high) * ns, 4000);
+  EXPECT_GE(s.start_hold * ns, 4000);
+  EXPECT_GE(s.rstart_setup * ns, 4700);
+  EXPECT_GE(s.stop_setup * ns, 4000);
+  EXPECT_GE(s.stop_hold * ns, 4700);
+  EXPECT_NEAR(1e9 / ((s.scl_low + s.scl_high + s.scl_wait_high) * ns), 100e3, 1e3);
+  constexpr auto f = i2c::timing_for(i2c::fast_mode);
+  EXPECT_GE(f.scl_low * ns, 1300);
+  EXPECT_GE((f.scl_high + f.scl_wait_high) * ns, 600);
+  EXPECT_GE(f.start_hold * ns, 600);
+  EXPECT_GE(f.rstart_setup * ns, 600);
+  EXPECT_GE(f.stop_setup * ns, 600);
+  EXPECT_GE(f.stop_hold * ns, 1300);
+  EXPECT_GE(f.sda_hold * ns, 0);
+  EXPECT_LE(f.sda_hold * ns, 900);  // tVD;DAT maximum
+  EXPECT_NEAR(1e9 / ((f.scl_low + f.scl_high + f.scl_wait_high) * ns), 400e3, 4e3);
+}
+
+TEST_F(i2c_test, set_up_routes_scl_and_sda_through_the_matrix_open_drain) {
+  i2c::master<6, 5> bus;
+  EXPECT_EQ(fake_.regs.peek(0x60004554 + 4 * 6) & 0xFFu, 53u);  // SCL out signal
+  EXPECT_EQ(fake_.regs.peek(0x60004554 + 4 * 5) & 0xFFu, 54u);  // SDA out signal
+  EXPECT_EQ(fake_.regs.peek(0x60004154 + 4 * 53) & 0x1Fu, 6u);  // SCL in from GPIO6
+  EXPECT_EQ(fake_.regs.peek(0x60004154 + 4 * 54) & 0x1Fu, 5u);
+  EXPECT_NE(fake_.regs.peek(0x60004154 + 4 * 54) & (1u << 6), 0u);  // through the matrix
+  EXPECT_NE(fake_.regs.peek(0x60004074 + 4 * 6) & (1u << 2), 0u);   // open drain
+  EXPECT_NE(fake_.regs.peek(0x600C0010) & (1u << 7), 0u);           // clock on
+  EXPECT_EQ(fake_.regs.peek(0x600C0018) & (1u << 7), 0u);           // out of reset
+  EXPECT_EQ(fake_.regs.peek(base + 0x00), i2c::timing_for(100'000).scl_low);
+}
+
+TEST_F(i2c_test, write_read_follows_the_transaction_contract) {
+  i2c::master<6, 5> bus;
+  fake_.device_bytes = {0x19, 0x20};
+  const uint8_t reg = 0x00;
+  uint8_t value[2] = {};
+  ASSERT_EQ(bus.write_read(0x48, &reg, 1, value, 2), error_kind::ok);
+  ASSERT_EQ(fake_.batches.size(), 1u);
+  const auto& c = fake_.batches[0];
+  ASSERT_EQ(c.size(), 8u);
+  EXPECT_EQ(c[0].op, rstart);
+  EXPECT_EQ(c[1].op, write_op);  // address, write
+  EXPECT_TRUE(c[1].ack_check);
+  EXPECT_EQ(c[2].op, write_op);  // register pointer
+  EXPECT_EQ(c[3].op, rstart);    // direction changes: repeated START
+  EXPECT_EQ(c[4].op, write_op);  // address, read
+  EXPECT_EQ(c[5].op, read_op);
+  EXPECT_EQ(c[5].ack_value, 0u);  // ACK
+  EXPECT_EQ(c[6].op, read_op);
+  EXPECT_EQ(c[6].bytes, 1u);
+  EXPECT_EQ(c[6].ack_value, 1u);  // the last byte NACKed
+  EXPECT_EQ(c[7].op, stop);
+  EXPECT_EQ(fake_.tx_batches[0], (std::vector<uint8_t>{0x90, 0x00, 0x91}));
+  EXPECT_EQ(value[0], 0x19);
+  EXPECT_EQ(value[1], 0x20);
+}
+
+TEST_F(i2c_test, long_write_is_split_into_batches_joined_by_end) {
+  i2c::master<6, 5> bus;
+  std::vector<uint8_t> payload(70);
+  for (size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<uint8_t>(i);
+  ASSERT_EQ(bus.write(0x50, payload.data(), payload.size()), error_kind::ok);
+  ASSERT_GE(fake_.batches.size(), 3u);
+  std::vector<uint8_t> sent;
+  for (size_t b = 0; b < fake_.batches.size(); ++b) {
+    EXPECT_LE(fake_.tx_batches[b].size(), 32u);
+    EXPECT_EQ(fake_.batches[b].back().op, b + 1 == fake_.batches.size() ? stop : end);
+    sent.insert(sent.end(), fake_.tx_batches[b].begin(), fake_.tx_batches[b].end());
+  }
+  ASSERT_EQ(sent.size(), 71u);
+  EXPECT_EQ(sent[0], 0xA0);  // address once, at the start
+  EXPECT_TRUE(std::equal(payload.begin(), payload.end(), sent.begin() + 1));
+  // Only the first batch starts with a START: the others continue the same transaction.
+  EXPECT_EQ(fake_.batches[0][0].op, rstart);
+  for (size_t b = 1; b < fake_.batches.size(); ++b) EXPECT_NE(fake_.batches[b][0].op, rstart);
+}
+
+TEST_F(i2c_test, long_read_acks_all_but_the_last_byte) {
+  i2c::master<6, 5> bus;
+  for (int i = 0; i < 40; ++i) fake_.device_bytes.push_back(static_cast<uint8_t>(100 + i));
+  uint8_t in[40] = {};
+  ASSERT_EQ(bus.read(0x50, in, sizeof in), error_kind::ok);
+  uint32_t acked = 0, nacked = 0;
+  for (const auto& batch : fake_.batches) {
+    EXPECT_LE(batch.size(), 8u);
+    for (const auto& c : batch) {
+      if (c.op != read_op) continue;
+      (c.ack_value != 0 ? nacked : acked) += c.bytes;
+    }
+  }
+  EXPECT_EQ(acked, 39u);
+  EXPECT_EQ(nacked, 1u);
+  for (int i = 0; i < 40; ++i) EXPECT_EQ(in[i], 100 + i);
+}
+
+TEST_F(i2c_test, nack_of_the_address_and_of_data_are_told_apart) {
+  i2c::master<6, 5> bus;
+  const uint8_t bytes[2] = {1, 2};
+  fake_.nack_at = 1;  // RSTART executes, the address byte is refused
+  EXPECT_EQ(bus.write(0x51, bytes, 2), error_kind::no_acknowledge_address);
+  const int resets = fake_.fsm_resets;
+  EXPECT_GE(resets, 2);  // set-up, then after the error
+  i2c::master<6, 5> again;
+  fake_.batches.clear();
+  fake_.nack_at = 2 + 2;  // after the 2 commands of the failed write: RSTART, address, data
+  EXPECT_EQ(again.write(0x51, bytes, 2), error_kind::no_acknowledge_data);
+}
+
+TEST_F(i2c_test, hardware_timeout_is_reported) {
+  i2c::master<6, 5> bus;
+  fake_.hang = true;
+  uint8_t b = 0;
+  EXPECT_EQ(bus.read(0x48, &b, 1), error_kind::timeout);
+}
+
+TEST_F(i2c_test, bus_recovery_clocks_nine_pulses) {
+  i2c::master<6, 5> bus;
+  bus.recover_bus();
+  ASSERT_EQ(fake_.recoveries.size(), 1u);
+  EXPECT_EQ(fake_.recoveries[0], 9u);
+}
+
+}  // namespace
