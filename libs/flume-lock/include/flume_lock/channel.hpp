@@ -58,9 +58,13 @@ class channel_state {
     handles_.fetch_add(1, order::relaxed);
   }
   void release_handle() noexcept {
+    lifetime_probe_.on_read();  // this handle's last use of the state
     // Ordering: acq_rel: release our uses of the state; the last one acquires everybody's
     // before deleting it.
-    if (handles_.fetch_sub(1, order::acq_rel) == 1) delete this;
+    if (handles_.fetch_sub(1, order::acq_rel) == 1) {
+      lifetime_probe_.on_write();  // the destruction: must happen after every handle's uses
+      delete this;
+    }
   }
   void add_sender() noexcept {
     // Ordering: relaxed: as add_handle.
@@ -76,6 +80,8 @@ class channel_state {
 
  private:
   std::variant<unbounded_queue<T>, bounded_queue<T>> queue_;
+  // Lets the model checker see "uses of the state happen before its deletion".
+  [[no_unique_address]] race_probe lifetime_probe_;
   atomic<std::size_t> handles_{2};
   atomic<std::size_t> senders_{1};
 };
@@ -187,7 +193,7 @@ class sender {
         detail::spin_pause();
         continue;
       }
-      const std::uint32_t key = q.tx_event().prepare_wait(detail::eventcount::parked_thread);
+      const std::uint32_t key = q.tx_event().prepare_wait();
       s = q.try_push(std::forward<U>(value));
       if (s != status::full) return s;
       if (!q.tx_event().wait(key, until)) {
@@ -297,7 +303,7 @@ class receiver {
         continue;
       }
       detail::eventcount& event = state_->rx_event();
-      const std::uint32_t key = event.prepare_wait(detail::eventcount::parked_thread);
+      const std::uint32_t key = event.prepare_wait();
       s = try_recv(out);
       if (s != status::empty) return s;
       if (!event.wait(key, until)) {

@@ -253,11 +253,12 @@ struct park_close_bounded : rl::test_suite<park_close_bounded, 2> {
   }
 };
 
-// The last sender going away wakes the parked receiver.
-struct park_close_unbounded : rl::test_suite<park_close_unbounded, 2> {
+// The last sender going away wakes the parked receiver (both flavours).
+template <std::size_t Capacity>
+struct park_close_receiver : rl::test_suite<park_close_receiver<Capacity>, 2> {
   flume_lock::sender<int>* tx;
   flume_lock::receiver<int>* rx;
-  void before() { open_channel(tx, rx); }
+  void before() { open_channel(tx, rx, Capacity); }
   void after() { delete rx; }
   void thread(unsigned i) {
     if (i == 0) {
@@ -353,7 +354,8 @@ const scenario scenarios[] = {
     {"park_wake_unbounded", &run<park_wake_unbounded>},
     {"park_wake_bounded", &run<park_wake_bounded>},
     {"park_close_bounded", &run<park_close_bounded>},
-    {"park_close_unbounded", &run<park_close_unbounded>},
+    {"park_close_unbounded", &run<park_close_receiver<0>>},
+    {"park_close_bounded_rx", &run<park_close_receiver<1>>},
     {"async_waiter", &run<async_waiter>},
 };
 

@@ -1,13 +1,13 @@
-// An eventcount: lets a consumer sleep on "the queue is empty" (or a producer on "full") without
-// the other side paying more than one load when nobody sleeps.
+// An eventcount: lets a consumer sleep on "the queue is empty" (or producers on "full") without
+// the other side paying more than a load when nobody sleeps.
 //
-// Protocol (the waiting side):       (the notifying side)
-//   key = prepare_wait(kind)           publish the state change with a seq_cst operation
-//   re-check the condition (seq_cst)   notify(): one seq_cst load of state_
-//   if still unmet: wait(key)
-// prepare_wait's seq_cst RMW and the notifier's seq_cst load sit in the single total order S
-// together with the condition's seq_cst write and re-check: either the re-check sees the change,
-// or the notifier's load comes after prepare_wait in S and sees the waiting bit. No lost wakeup.
+// Protocol (the waiting side):                 (the notifying side)
+//   announce: prepare_wait() / prepare_async()   publish the change with a seq_cst operation
+//   re-check the condition with seq_cst loads    notify(): seq_cst loads of state_ and async_
+//   still unmet: wait(key) / return to executor
+// The announcement (a seq_cst RMW or store), the re-check, the publication and notify()'s loads
+// all sit in the single total order S: either the re-check sees the change, or notify()'s load
+// comes after the announcement and sees it. No lost wakeup.
 #pragma once
 
 #include <chrono>
@@ -23,20 +23,18 @@ namespace flume_lock::detail {
 class eventcount {
  public:
   using deadline = std::chrono::steady_clock::time_point;
-  enum waiter_kind : std::uint32_t { parked_thread = 1, async_waiter = 2 };
 
-  /// Announces a waiter; the caller must re-check its condition before wait(). Returns the key.
-  std::uint32_t prepare_wait(waiter_kind kind) noexcept {
-    return state_.fetch_or(kind, order::seq_cst) | kind;
-  }
+  // ---- threads ------------------------------------------------------------------------------
 
-  /// Blocks the calling thread until a notify after prepare_wait(parked_thread) (or spuriously).
-  /// Returns false when `until` passed first.
+  /// Announces a parked thread; the caller re-checks its condition, then calls wait(key).
+  std::uint32_t prepare_wait() noexcept { return state_.fetch_or(parked_bit, order::seq_cst) | parked_bit; }
+
+  /// Blocks until a notify() after prepare_wait() (or spuriously). False when `until` passed.
   bool wait(std::uint32_t key, const deadline* until) noexcept {
 #if FLUME_LOCK_MODEL
     (void)until;
     mutex_.lock(site());
-    // Ordering: relaxed: the mutex orders this check against notify_slow's notify_all.
+    // Ordering: relaxed: the mutex orders this check against wake_threads' notify_all.
     if (state_.load(order::relaxed) == key) condition_.wait(mutex_, site());
     mutex_.unlock(site());
     return true;
@@ -52,65 +50,67 @@ class eventcount {
 #endif
   }
 
-  /// Registers `w` as the async waiter. Only the single consumer calls this.
-  std::uint32_t prepare_async(waiter& w) noexcept {
+  // ---- the async waiter (single consumer) -----------------------------------------------------
+
+  /// Registers `w`; the caller re-checks its condition afterwards (see waiter.hpp).
+  void prepare_async(waiter& w) noexcept {
     w.probe_.on_write();
-    // Ordering: relaxed: published by the release store of async_ just below.
+    // Ordering: relaxed: published by the store of async_ just below (release part).
     w.released_.store(0, order::relaxed);
-    // Ordering: release pairs with notify_slow's acquire exchange: whichever notifier takes
-    // the node (possibly one whose CAS saw an earlier registration's bit) sees its fields.
-    async_.store(&w, order::release);
-    return prepare_wait(async_waiter);
+    // Ordering: seq_cst: release publishes the node's fields to wake_async's acquire exchange;
+    // seq_cst makes it the announcement of the protocol (pairs with notify()'s async_ load).
+    async_.store(&w, order::seq_cst);
   }
 
-  /// Withdraws `w` (see waiter.hpp): returns once no notifier can touch it.
+  /// Withdraws `w`: returns once no notifier can touch it.
   void cancel_async(waiter& w) noexcept {
-    // Ordering: relaxed: if we get our own node back nobody else saw it; if not, released_ below
-    // carries the synchronisation.
+    // Ordering: relaxed: if we get our own node back nobody else saw it; if not, released_
+    // below carries the synchronisation.
     if (async_.exchange(nullptr, order::relaxed) == &w) return;
     // A notifier took the node: wait for it to copy wake/ctx out (a few instructions).
-    // Ordering: acquire pairs with notify_slow's release store of released_.
+    // Ordering: acquire pairs with wake_async's release store of released_.
     while (w.released_.load(order::acquire) == 0) spin_pause();
   }
 
-  /// Wakes whoever prepared a wait. Costs one load when nobody waits.
+  // ---- the notifying side ---------------------------------------------------------------------
+
+  /// Wakes whoever announced a wait. Costs two loads of one cache line when nobody waits.
   void notify() noexcept {
-    if (state_.load(order::seq_cst) & (parked_thread | async_waiter)) notify_slow();
+    if (state_.load(order::seq_cst) & parked_bit) wake_threads();
+    if (async_.load(order::seq_cst) != nullptr) wake_async();
   }
 
  private:
-  void notify_slow() noexcept {
-    // Ordering: relaxed load, the CAS below re-validates.
-    std::uint32_t s = state_.load(order::relaxed);
-    std::uint32_t next = 0;
-    do {
-      if ((s & (parked_thread | async_waiter)) == 0) return;  // another notifier got here first
-      next = (s | 3u) + 1u;  // clear both waiter bits, advance the epoch (bits 2..31)
-      // Ordering: acquire pairs with prepare_wait's seq_cst RMW: the registration stored before
-      // it happens-before the exchange below, so the exchange cannot miss it (lost wakeup).
-    } while (!state_.compare_exchange_weak(s, next, order::acquire, order::relaxed));
+  static constexpr std::uint32_t parked_bit = 1;
 
-    if (s & async_waiter) {
-      // Ordering: acquire pairs with prepare_async's release store of the node we take.
-      if (waiter* w = async_.exchange(nullptr, order::acquire)) {
-        w->probe_.on_read();
-        void (*wake)(void*) = w->wake;
-        void* ctx = w->ctx;
-        // Ordering: release pairs with cancel_async's acquire load: our reads of the node
-        // happen before the owner frees it. After this store the node is not touched again.
-        w->released_.store(1, order::release);
-        wake(ctx);
-      }
-    }
-    if (s & parked_thread) {
+  void wake_threads() noexcept {
+    // Ordering: relaxed: only the value matters (the futex compares it); a woken thread
+    // re-checks with seq_cst loads, ordered after our publication in S.
+    std::uint32_t s = state_.load(order::relaxed);
+    do {
+      if ((s & parked_bit) == 0) return;  // another notifier got here first
+      // Ordering: relaxed, as above: clear the bit and advance the epoch (bits 1..31).
+    } while (!state_.compare_exchange_weak(s, (s | parked_bit) + 1, order::relaxed, order::relaxed));
 #if FLUME_LOCK_MODEL
-      mutex_.lock(site());
-      condition_.notify_all(site());
-      mutex_.unlock(site());
+    mutex_.lock(site());
+    condition_.notify_all(site());
+    mutex_.unlock(site());
 #else
-      futex_wake_all(word());
+    futex_wake_all(word());
 #endif
-    }
+  }
+
+  void wake_async() noexcept {
+    // Ordering: acquire pairs with prepare_async's store: the node's fields are visible.
+    waiter* w = async_.exchange(nullptr, order::acquire);
+    if (w == nullptr) return;  // cancelled, or another notifier took it
+    w->probe_.on_read();
+    void (*wake)(void*) = w->wake;
+    void* ctx = w->ctx;
+    // Ordering: release pairs with cancel_async's acquire load: our reads of the node happen
+    // before its owner frees it. After this store the node is not touched again.
+    w->released_.store(1, order::release);
+    wake(ctx);
   }
 
 #if FLUME_LOCK_MODEL
@@ -129,7 +129,7 @@ class eventcount {
   }
 #endif
 
-  // Invariant: state_ = epoch << 2 | async_waiter bit | parked_thread bit.
+  // Invariant: state_ = epoch << 1 | parked_bit; async_ is the registered waiter or null.
   atomic<std::uint32_t> state_{0};
   atomic<waiter*> async_{nullptr};
 };
