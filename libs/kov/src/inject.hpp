@@ -1,11 +1,11 @@
 #pragma once
 // Internal: the shared end of the cross-thread wake path and the runtime's receiving end.
 
+#include <kov/detail/atomic.hpp>
 #include <kov/detail/remote.hpp>
 
 #include <flume_lock/channel.hpp>
 
-#include <atomic>
 #include <cstdint>
 
 namespace kov::detail {
@@ -22,8 +22,8 @@ struct wake_hub {
   wake_hub(const wake_hub&) = delete;
   wake_hub& operator=(const wake_hub&) = delete;
 
-  std::atomic<std::uint32_t> refs_{1};
-  std::atomic<bool> notified_{false};
+  atomic<std::uint32_t> refs_{1};
+  atomic<bool> notified_{false};
   const flume_lock::sender<slot_ref> tx_;  // used concurrently by every waking thread
   const int event_fd_;
 };

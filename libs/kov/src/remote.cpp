@@ -1,6 +1,7 @@
 #include "inject.hpp"
 
 #include <kov/detail/runtime_core.hpp>
+#include <kov/detail/wake_protocol.hpp>
 
 #include <unistd.h>
 
@@ -12,17 +13,17 @@ wake_hub::~wake_hub() { ::close(event_fd_); }
 
 void release(wake_hub& hub) noexcept {
   // Ordering: acq_rel: every user's accesses happen-before the deleting thread's delete.
-  if (hub.refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete &hub;
+  if (hub.refs_.fetch_sub(1, order::acq_rel) == 1) delete &hub;
 }
 
 void retain(remote_slot& s) noexcept {
   // Ordering: relaxed: a new reference is made from a live one, which keeps the slot alive.
-  s.refs_.fetch_add(1, std::memory_order_relaxed);
+  s.refs_.fetch_add(1, order::relaxed);
 }
 
 void release(remote_slot& s) noexcept {
   // Ordering: acq_rel: as wake_hub's release.
-  if (s.refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+  if (s.refs_.fetch_sub(1, order::acq_rel) == 1) {
     if (s.hub_ != nullptr) release(*s.hub_);
     delete &s;
   }
@@ -41,17 +42,12 @@ void remote_wake(remote_slot& s) noexcept {
     if (s.task_ != nullptr) rt->wake(*s.task_);
     return;
   }
-  // Ordering: acq_rel: release publishes what the waker did before waking to the task (the
-  // runtime's exchange in drain_remote acquires it); acquire orders this enqueue after the
-  // runtime's previous take of the slot.
-  if (s.queued_.exchange(true, std::memory_order_acq_rel)) return;  // a wake is already queued
+  if (!claim_slot(s.queued_)) return;  // a wake is already queued
   retain(s);
   slot_ref ref(&s);
   // On `disconnected` (the runtime is gone) the reference stays in `ref` and is dropped here.
   if (hub->tx_.send(std::move(ref)) != flume_lock::status::ok) return;
-  // Ordering: acq_rel: pairs with the runtime's exchange(false) in drain_remote: either it sees
-  // our message, or we see `false` and write the eventfd it will wake on.
-  if (!hub->notified_.exchange(true, std::memory_order_acq_rel)) signal(*hub);
+  if (need_signal(hub->notified_)) signal(*hub);
 }
 
 }  // namespace kov::detail

@@ -1,6 +1,7 @@
 #include "inject.hpp"
 
 #include <kov/detail/runtime_core.hpp>
+#include <kov/detail/wake_protocol.hpp>
 #include <kov/task.hpp>
 
 #include <sys/eventfd.h>
@@ -233,13 +234,10 @@ void runtime_core::turn(bool may_block) {
 }
 
 void runtime_core::drain_remote() noexcept {
-  // Ordering: acq_rel: pairs with the waker's exchange(true) in remote_wake (see there).
-  if (!hub_->notified_.exchange(false, std::memory_order_acq_rel)) return;
+  if (!take_notification(hub_->notified_)) return;
   inject_->rx.drain([this](slot_ref&& ref) noexcept {
     remote_slot& s = *ref.get();
-    // Ordering: acq_rel: acquires what the waker published before waking; a wake after this
-    // exchange queues the slot again.
-    s.queued_.exchange(false, std::memory_order_acq_rel);
+    release_slot(s.queued_);
     if (s.task_ != nullptr) wake(*s.task_);
   });
 }
@@ -254,7 +252,7 @@ remote_slot& runtime_core::remote_slot_of(task_header& t) {
     auto* s = new remote_slot;
     s->task_ = &t;
     // Ordering: relaxed: the runtime's own reference keeps the hub alive.
-    hub_->refs_.fetch_add(1, std::memory_order_relaxed);
+    hub_->refs_.fetch_add(1, order::relaxed);
     s->hub_ = hub_;
     t.remote_ = s;
   }

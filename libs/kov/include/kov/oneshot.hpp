@@ -8,12 +8,12 @@
 // Cancel-safety of the receive: abandoning the await loses nothing; the value stays in the
 // channel for the next await of the same receiver.
 
+#include <kov/detail/atomic.hpp>
 #include <kov/detail/frame_pool.hpp>
 #include <kov/detail/remote.hpp>
 #include <kov/detail/runtime_core.hpp>
 #include <kov/result.hpp>
 
-#include <atomic>
 #include <cstdint>
 #include <new>
 #include <optional>
@@ -33,15 +33,15 @@ struct oneshot_state {
   static constexpr std::uint32_t receiver_gone = 4;
   static constexpr std::uint32_t waiting = 8;
 
-  std::atomic<std::uint32_t> refs_{2};
-  std::atomic<std::uint32_t> flags_{0};
+  atomic<std::uint32_t> refs_{2};
+  atomic<std::uint32_t> flags_{0};
   std::optional<T> value_;
   slot_ref rx_slot_;
 
   static oneshot_state* create() { return ::new (pool_allocate(sizeof(oneshot_state))) oneshot_state; }
   void release() noexcept {
     // Ordering: acq_rel: each end's accesses happen-before the other end's destruction.
-    if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    if (refs_.fetch_sub(1, detail::order::acq_rel) == 1) {
       this->~oneshot_state();
       pool_deallocate(this, sizeof(oneshot_state));
     }
@@ -50,7 +50,7 @@ struct oneshot_state {
   void publish(std::uint32_t bit) noexcept {
     // Ordering: acq_rel: release publishes value_ (pairs with the receiver's acquire loads);
     // acquire pairs with the receiver's fetch_or(waiting) so rx_slot_ is visible.
-    const std::uint32_t prev = flags_.fetch_or(bit, std::memory_order_acq_rel);
+    const std::uint32_t prev = flags_.fetch_or(bit, detail::order::acq_rel);
     if ((prev & waiting) != 0 && (prev & receiver_gone) == 0) remote_wake(*rx_slot_.get());
   }
 };
@@ -80,7 +80,7 @@ class oneshot_sender {
     detail::oneshot_state<T>* s = std::exchange(s_, nullptr);
     // Ordering: acquire: pairs with the receiver's release in its destructor (fetch_or).
     const bool receiver_alive =
-        (s->flags_.load(std::memory_order_acquire) & detail::oneshot_state<T>::receiver_gone) == 0;
+        (s->flags_.load(detail::order::acquire) & detail::oneshot_state<T>::receiver_gone) == 0;
     if (receiver_alive) {
       s->value_.emplace(std::move(value));
       s->publish(detail::oneshot_state<T>::value_ready);
@@ -107,14 +107,14 @@ class oneshot_receiver {
   ~oneshot_receiver() {
     if (s_ == nullptr) return;
     // Ordering: release: pairs with the sender's acquire load in send().
-    s_->flags_.fetch_or(detail::oneshot_state<T>::receiver_gone, std::memory_order_release);
+    s_->flags_.fetch_or(detail::oneshot_state<T>::receiver_gone, detail::order::release);
     s_->release();
   }
 
   // The value if it has arrived: errc::would_block if not yet, errc::closed if never will.
   result<T> try_recv() {
     // Ordering: acquire: pairs with the sender's release in publish().
-    const std::uint32_t f = s_->flags_.load(std::memory_order_acquire);
+    const std::uint32_t f = s_->flags_.load(detail::order::acquire);
     return take(f);
   }
 
@@ -127,7 +127,7 @@ class oneshot_receiver {
       // Abandoned while waiting: withdraw, so a later await may register another task.
       // Ordering: relaxed: only this end writes `waiting`; the sender reads rx_slot_ only if
       // its own fetch_or saw the bit, and that order is settled by the RMW chain on flags_.
-      if (waiting_) s_.flags_.fetch_and(~state::waiting, std::memory_order_relaxed);
+      if (waiting_) s_.flags_.fetch_and(~state::waiting, detail::order::relaxed);
     }
 
     bool await_ready() const noexcept { return ready() && detail::coop_proceed(); }
@@ -143,25 +143,25 @@ class oneshot_receiver {
       s_.rx_slot_ = detail::slot_ref(&slot);
       // Ordering: acq_rel: release publishes rx_slot_ to the sender's fetch_or; acquire makes
       // a value published first visible.
-      const std::uint32_t prev = s_.flags_.fetch_or(state::waiting, std::memory_order_acq_rel);
+      const std::uint32_t prev = s_.flags_.fetch_or(state::waiting, detail::order::acq_rel);
       waiting_ = true;
       if ((prev & (state::value_ready | state::sender_gone)) != 0) detail::yield_current();
     }
     result<T> await_resume() {
       if (waiting_) {
         // Ordering: acquire: pairs with the sender's release in publish().
-        s_.flags_.fetch_and(~state::waiting, std::memory_order_acquire);
+        s_.flags_.fetch_and(~state::waiting, detail::order::acquire);
         waiting_ = false;
       }
       // Ordering: acquire: pairs with the sender's release in publish().
-      return take_from(s_, s_.flags_.load(std::memory_order_acquire));
+      return take_from(s_, s_.flags_.load(detail::order::acquire));
     }
 
    private:
     using state = detail::oneshot_state<T>;
     bool ready() const noexcept {
       // Ordering: acquire: pairs with the sender's release in publish().
-      return (s_.flags_.load(std::memory_order_acquire) &
+      return (s_.flags_.load(detail::order::acquire) &
               (state::value_ready | state::sender_gone)) != 0;
     }
     detail::oneshot_state<T>& s_;

@@ -2,7 +2,8 @@
 // The cross-thread wake path: a wake from another thread queues the task's remote slot on its
 // runtime's inject channel (flume-lock) and pokes the runtime's eventfd.
 
-#include <atomic>
+#include <kov/detail/atomic.hpp>
+
 #include <cstdint>
 #include <utility>
 
@@ -18,8 +19,8 @@ struct wake_hub;
 // and written only on the runtime's thread and is null once the task has finished. queued_ is
 // true from a wake's enqueue until the runtime takes it off the inject channel.
 struct remote_slot {
-  std::atomic<std::uint32_t> refs_{1};
-  std::atomic<bool> queued_{false};
+  atomic<std::uint32_t> refs_{1};
+  atomic<bool> queued_{false};
   task_header* task_ = nullptr;
   wake_hub* hub_ = nullptr;  // counted reference
 };
