@@ -6,7 +6,7 @@ cd "$(dirname "$0")/../.."
 host=${1:-build/release}
 emu="$host/bin/esp-blink-emu"
 fw=${ESP_BLINK_FIRMWARE_DIR:-build/esp32c3/bin}
-for f in "$emu" "$fw/hello.bin" "$fw/blink.bin" "$fw/trap.direct.bin"; do
+for f in "$emu" "$fw/hello.bin" "$fw/blink.bin" "$fw/i2c.bin" "$fw/trap.direct.bin"; do
   [ -e "$f" ] || { echo "esp-blink demo: missing $f (build the host and esp32c3 presets)"; exit 1; }
 done
 
@@ -24,6 +24,14 @@ awk '/gpio8 -> 1/ { t[n++] = $6 } END {
 echo "   VCD for GTKWave: $fw/blink.vcd"
 
 echo
+echo "-- i2c.bin reads a TMP102 on I2C0; with the simulated sensor at 0x48 set to 23.75 C:"
+"$emu" --quiet --i2c-device tmp102@0x48=23.75 "$fw/i2c.bin" | sed 's/^/   | /'
+echo "   and with no sensor attached:"
+set +e
+"$emu" --quiet "$fw/i2c.bin" 2>/dev/null | sed 's/^/   | /'
+set -e
+
+echo
 echo "-- trap.direct.bin executes an illegal instruction; the firmware's trap report:"
 set +e
 "$emu" --quiet "$fw/trap.direct.bin" 2>/dev/null | sed '/^$/d; s/^/   | /'
@@ -33,6 +41,6 @@ echo "   emulator exit status $status (non-zero: the firmware trapped)"
 
 echo
 echo "-- sizes (.text + .rodata + .data; Espressif's direct-boot example in brackets):"
-python3 libs/esp-blink/tests/check_elf.py "$fw/blink.elf" "$fw/hello.elf" \
-  | sed -E 's|.*/([a-z]+)\.elf: .*= ([0-9]+) bytes.*|   \1 \2 B|' \
+python3 libs/esp-blink/tests/check_elf.py "$fw/blink.elf" "$fw/hello.elf" "$fw/i2c.elf" \
+  | sed -E 's|.*/([a-z0-9]+)\.elf: .*= ([0-9]+) bytes.*|   \1 \2 B|' \
   | sed -E 's/(blink .*)/\1   [7,436 B]/; s/(hello .*)/\1   [hello_world 10,216 B]/'

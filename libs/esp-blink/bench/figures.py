@@ -53,7 +53,7 @@ def main():
         print(json.dumps(row))
 
     for rnd in range(args.rounds):
-        for name in ("blink", "hello"):
+        for name in ("blink", "hello", "i2c"):
             sizes = section_sizes(os.path.join(args.firmware_dir, f"{name}.elf"))
             total = 0
             for sec, metric in ((".text", "size_text"), (".rodata", "size_rodata"),
@@ -63,8 +63,9 @@ def main():
                     total += sizes.get(sec, 0)
             emit(name, "esp-blink", "size_total", "bytes", total, rnd,
                  note=".text+.rodata+.data of the direct-boot ELF")
-            emit(name, "espressif-direct-boot", "size_total", "bytes", PEER[name], rnd,
-                 note="published CI figure (ESP-IDF HAL + newlib)")
+            if name in PEER:
+                emit(name, "espressif-direct-boot", "size_total", "bytes", PEER[name], rnd,
+                     note="published CI figure (ESP-IDF HAL + newlib)")
         log = emulate(emu, os.path.join(args.firmware_dir, "blink.bin"), "--trace-gpio",
                       "--max-time-ms", "5000")
         marks = [int(m) for m in re.findall(r"gpio8 -> [01] at [0-9.]+ s \(instruction (\d+)\)", log)]

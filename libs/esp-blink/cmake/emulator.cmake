@@ -7,6 +7,7 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(UNICORN REQUIRED IMPORTED_TARGET unicorn)
 
 add_library(esp_blink_emu_core STATIC
+  ${ESP_BLINK_ROOT}/emu/i2c_model.cpp
   ${ESP_BLINK_ROOT}/emu/image.cpp
   ${ESP_BLINK_ROOT}/emu/machine.cpp
   ${ESP_BLINK_ROOT}/emu/peripherals.cpp

@@ -6,7 +6,10 @@ enable_language(ASM)
 set(ESP_BLINK_RT_SOURCES
   ${ESP_BLINK_ROOT}/rt/start.S
   ${ESP_BLINK_ROOT}/rt/vectors.S
-  ${ESP_BLINK_ROOT}/rt/runtime.cpp)
+  ${ESP_BLINK_ROOT}/rt/runtime.cpp
+  ${ESP_BLINK_ROOT}/rt/memory.cpp)
+set_source_files_properties(${ESP_BLINK_ROOT}/rt/memory.cpp PROPERTIES
+  COMPILE_OPTIONS "-fno-tree-loop-distribute-patterns;-fno-builtin")
 
 add_library(esp_blink_rt OBJECT ${ESP_BLINK_RT_SOURCES})
 target_link_libraries(esp_blink_rt PUBLIC esp_blink_hal)
@@ -51,6 +54,7 @@ endfunction()
 
 esp_blink_firmware(blink ${ESP_BLINK_ROOT}/examples/blink.cpp)
 esp_blink_firmware(hello ${ESP_BLINK_ROOT}/examples/hello.cpp)
+esp_blink_firmware(i2c ${ESP_BLINK_ROOT}/examples/i2c.cpp)
 # Not examples: firmware the emulator tests run (illegal instruction, failed assertion, UART
 # receive, start-up effects).
 esp_blink_firmware(trap ${ESP_BLINK_ROOT}/tests/firmware/trap.cpp)

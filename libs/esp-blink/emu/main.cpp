@@ -6,7 +6,10 @@
 #include <exception>
 #include <fstream>
 #include <iostream>
+#include <memory>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "machine.hpp"
 #include "vcd.hpp"
@@ -21,6 +24,9 @@ void usage() {
                "  --vcd FILE            write the GPIO pins as a VCD\n"
                "  --uart-input TEXT     bytes for UART0 to receive\n"
                "  --trace-gpio          print every GPIO edge to stderr\n"
+               "  --i2c-device NAME@ADDR[=VALUE]\n"
+               "                        attach a simulated I2C device to I2C0; NAME: tmp102\n"
+               "                        (VALUE: temperature in degC, default 25)\n"
                "  --quiet               no summary on stderr\n"
                "exit status: 0 clean halt (status 0) or time limit, 1 trap or non-zero halt,\n"
                "             2 fault, 3 instruction cap, 4 usage or load error\n");
@@ -44,6 +50,12 @@ int main(int argc, char** argv) {
   esp_blink::emu::run_options options;
   std::string path, vcd_path, uart_input;
   bool trace_gpio = false, quiet = false;
+  struct device_spec {
+    std::string name;
+    unsigned long address;
+    double value;
+  };
+  std::vector<device_spec> devices;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto value = [&]() -> std::string {
@@ -62,6 +74,18 @@ int main(int argc, char** argv) {
         vcd_path = value();
       } else if (arg == "--uart-input") {
         uart_input = value();
+      } else if (arg == "--i2c-device") {
+        const std::string spec = value();
+        const auto at = spec.find('@');
+        const auto eq = spec.find('=');
+        if (at == std::string::npos) throw std::invalid_argument(spec);
+        device_spec d{spec.substr(0, at),
+                      std::stoul(spec.substr(at + 1, eq == std::string::npos ? std::string::npos
+                                                                             : eq - at - 1),
+                                 nullptr, 0),
+                      eq == std::string::npos ? 25.0 : std::stod(spec.substr(eq + 1))};
+        if (d.name != "tmp102" || d.address > 0x7F) throw std::invalid_argument(spec);
+        devices.push_back(d);
       } else if (arg == "--trace-gpio") {
         trace_gpio = true;
       } else if (arg == "--quiet") {
@@ -102,6 +126,10 @@ int main(int argc, char** argv) {
     };
   }
   m.io().inject_uart0_rx(uart_input);
+  for (const auto& d : devices) {
+    m.io().i2c0().attach(static_cast<uint8_t>(d.address),
+                         std::make_unique<esp_blink::emu::tmp102>(d.value));
+  }
   try {
     m.load_file(path);
   } catch (const std::exception& e) {

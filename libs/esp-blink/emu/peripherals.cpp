@@ -8,7 +8,8 @@ namespace {
 // Base addresses and offsets: esp32c3-facts.md, which agrees with the SVD.
 constexpr uint32_t uart0_base = 0x60000000, gpio_base = 0x60004000, rtc_base = 0x60008000,
                    io_mux_base = 0x60009000, timg0_base = 0x6001F000, timg1_base = 0x60020000,
-                   systimer_base = 0x60023000, system_base = 0x600C0000, block_size = 0x1000;
+                   systimer_base = 0x60023000, system_base = 0x600C0000, i2c0_base = 0x60013000,
+                   block_size = 0x1000;
 
 constexpr uint32_t wdt_key = 0x50D83AA1, swd_key = 0x8F1D312A;
 
@@ -38,6 +39,7 @@ peripherals::peripherals(clock_config clocks) : clocks_(clocks) {
   regs_[uart0_base + 0x80] = 0x40000500;   // ID
   regs_[systimer_base + 0x00] = 0x46000000;
   refresh_watchdogs();
+  i2c0_.on_report = [this](const std::string& what) { report(what); };
 }
 
 uint32_t& peripherals::reg(uint32_t address) { return regs_[address]; }
@@ -204,6 +206,8 @@ uint32_t peripherals::read(uint32_t address, uint64_t now) {
     result = uart0_access(address - uart0_base, false, 0, now);
   } else if (in_block(address, systimer_base)) {
     result = systimer_read(address - systimer_base, now);
+  } else if (in_block(address, i2c0_base)) {
+    result = i2c0_.read(address - i2c0_base);
   } else if (address == gpio_base + 0x04) {
     result = gpio_out_;
   } else if (address == gpio_base + 0x20) {
@@ -228,6 +232,14 @@ void peripherals::write(uint32_t address, uint32_t value, uint64_t now) {
     uart0_access(address - uart0_base, true, value, now);
   } else if (in_block(address, systimer_base)) {
     systimer_write(address - systimer_base, value, now);
+  } else if (in_block(address, i2c0_base)) {
+    const uint32_t clk = regs_[system_base + 0x10], rst = regs_[system_base + 0x18];
+    if ((clk & bit(7)) == 0 || (rst & bit(7)) != 0) {
+      report("I2C0 write " + hex32(value) + " to " + hex32(address) +
+             " ignored: clock gated or held in reset (SYSTEM PERIP_CLK_EN0/PERIP_RST_EN0)");
+    } else {
+      i2c0_.write(address - i2c0_base, value);
+    }
   } else if (in_block(address, gpio_base)) {
     switch (address - gpio_base) {
       case 0x04: gpio_write_out(value, now); break;

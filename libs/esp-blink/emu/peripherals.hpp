@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "i2c_model.hpp"
+
 namespace esp_blink::emu {
 
 inline constexpr uint32_t mmio_base = 0x60000000;
@@ -55,6 +57,7 @@ class peripherals {
   const std::set<uint32_t>& unmodelled() const { return unmodelled_; }
   bool pin_output_enabled(unsigned pin) const { return (gpio_enable_ >> pin) & 1u; }
   bool pin_level(unsigned pin) const { return (gpio_out_ >> pin) & 1u; }
+  i2c_controller& i2c0() { return i2c0_; }
 
   // Stimulus and hooks.
   void inject_uart0_rx(const std::string& bytes) { uart0_rx_.insert(uart0_rx_.end(), bytes.begin(), bytes.end()); }
@@ -112,6 +115,7 @@ class peripherals {
   bool target0_fired_ = false;  // one-shot: fires once per COMP0_LOAD
 
   watchdog_state rtc_wdt_, super_wdt_, timg_wdt_[2];
+  i2c_controller i2c0_;
 };
 
 }  // namespace esp_blink::emu

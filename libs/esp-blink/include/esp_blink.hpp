@@ -3,6 +3,8 @@
 
 #include <esp_blink/format.hpp>
 #include <esp_blink/gpio.hpp>
+#include <esp_blink/hal/concepts.hpp>
+#include <esp_blink/i2c.hpp>
 #include <esp_blink/panic.hpp>
 #include <esp_blink/reg.hpp>
 #include <esp_blink/rt.hpp>

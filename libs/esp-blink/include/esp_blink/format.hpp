@@ -16,6 +16,11 @@ struct hex {
   uint32_t value;
 };
 
+/// A fixed-point number printed with four decimals: {215000} prints as 21.5000.
+struct fixed4 {
+  int32_t ten_thousandths;
+};
+
 namespace detail {
 
 template <byte_sink Sink>
@@ -76,6 +81,21 @@ void put(Sink& sink, int value) {
 template <byte_sink Sink>
 void put(Sink& sink, long value) {
   put_signed<Sink, unsigned long>(sink, value);
+}
+
+template <byte_sink Sink>
+void put(Sink& sink, fixed4 f) {
+  uint32_t magnitude = static_cast<uint32_t>(f.ten_thousandths);
+  if (f.ten_thousandths < 0) {
+    sink.write_byte('-');
+    magnitude = 0u - magnitude;
+  }
+  put_unsigned(sink, magnitude / 10000u);
+  sink.write_byte('.');
+  const uint32_t fraction = magnitude % 10000u;
+  for (uint32_t div = 1000; div != 0; div /= 10) {
+    sink.write_byte(static_cast<uint8_t>('0' + fraction / div % 10u));
+  }
 }
 
 }  // namespace detail

@@ -127,7 +127,7 @@ class master {
   /// Runs the operations as one transaction (contract: hal::i2c). On an error the state
   /// machine and FIFOs are reset, which releases the bus.
   hal::error_kind transaction(uint8_t address, hal::i2c_operation* ops, size_t count) {
-    batch_ = {};
+    clear_batch();
     for (size_t i = 0; i < count; ++i) {
       const hal::i2c_operation& o = ops[i];
       const bool reading = o.is_read();
@@ -135,7 +135,7 @@ class master {
         if (auto e = make_room(2, 1, 0); e != hal::error_kind::ok) return fail(e);
         command(op::rstart, 0, false, 0);
         push_tx(static_cast<uint8_t>(address << 1 | (reading ? 1u : 0u)));
-        batch_.address_command = batch_.commands;
+        batch_.address_commands |= 1u << batch_.commands;
         command(op::write, 1, true, 0);
       }
       // The last byte before a direction change or the end is NACKed.
@@ -189,8 +189,8 @@ class master {
     unsigned commands = 0;
     size_t tx = 0;
     size_t rx = 0;
-    unsigned address_command = command_slots;  // command index of the latest address byte
-    pending_read reads[command_slots] = {};
+    uint32_t address_commands = 0;  // bit i: command i sends an address byte
+    pending_read reads[command_slots];
     unsigned read_count = 0;
   };
 
@@ -286,7 +286,7 @@ class master {
         }
       }
     }
-    batch_ = {};
+    clear_batch();
     return result;
   }
 
@@ -294,15 +294,24 @@ class master {
   bool nacked_address() const {
     for (unsigned i = 0; i < batch_.commands; ++i) {
       const uint32_t word = mmio::read(regs::template comd<0>::address + 4u * i);
-      if ((word >> 31) == 0) return i == batch_.address_command;
+      if ((word >> 31) == 0) return ((batch_.address_commands >> i) & 1u) != 0;
     }
     return false;
   }
 
   hal::error_kind fail(hal::error_kind e) {
     reset();
-    batch_ = {};
+    clear_batch();
     return e;
+  }
+
+  // Only the counters: the pending-read slots are written before they are read.
+  void clear_batch() {
+    batch_.commands = 0;
+    batch_.tx = 0;
+    batch_.rx = 0;
+    batch_.address_commands = 0;
+    batch_.read_count = 0;
   }
 
   batch_state batch_;

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <memory>
 #include <string>
 
 #include "image.hpp"
@@ -149,6 +150,42 @@ TEST_P(startup, data_bss_constructors_and_iram_code_are_set_up) {
 
 INSTANTIATE_TEST_SUITE_P(both_layouts, startup,
                          ::testing::Values("startup.direct.bin", "startup.bin"));
+
+class i2c_example : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(i2c_example, prints_the_temperature_the_sensor_model_was_set_to) {
+  machine m;
+  std::vector<std::string> reports;
+  m.io().on_report = [&](const std::string& r) { reports.push_back(r); };
+  m.io().i2c0().attach(0x48, std::make_unique<tmp102>(21.5));
+  m.load_file(fw(GetParam()));
+  const auto result = m.run();
+  EXPECT_EQ(m.io().uart0_output(), "temperature: 21.5000 C\n");
+  EXPECT_EQ(result.exit_status(), 0);
+  EXPECT_EQ(m.io().i2c0().transactions(), 2u);  // address+write, then repeated START+read
+  EXPECT_TRUE(reports.empty()) << reports.front();
+}
+
+TEST_P(i2c_example, negative_temperatures_too) {
+  machine m;
+  m.io().i2c0().attach(0x48, std::make_unique<tmp102>(-40.0625));
+  m.load_file(fw(GetParam()));
+  m.run();
+  EXPECT_EQ(m.io().uart0_output(), "temperature: -40.0625 C\n");
+}
+
+TEST_P(i2c_example, without_a_device_reports_the_nack_and_stops) {
+  machine m;
+  m.io().i2c0().attach(0x49, std::make_unique<tmp102>(20.0));  // wrong address
+  m.load_file(fw(GetParam()));
+  const auto result = m.run();
+  EXPECT_EQ(m.io().uart0_output(),
+            "i2c error: no acknowledge of the address (tmp102 at 0x48)\n");
+  EXPECT_EQ(result.reason, stop_reason::halted);  // not the instruction cap: no hang
+  EXPECT_EQ(result.exit_status(), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(both_layouts, i2c_example, ::testing::Values("i2c.bin", "i2c.direct.bin"));
 
 TEST(cap, instruction_cap_stops_a_running_firmware) {
   run_options options;

@@ -94,6 +94,7 @@ TEST(model, unmodelled_access_is_reported_once) {
 
 }  // namespace
 
+#include <memory>
 #include <sstream>
 
 #include "vcd.hpp"
@@ -200,6 +201,79 @@ TEST(memory_map, code_and_data_may_not_claim_one_mmu_page_for_two_flash_pages) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("MMU conflict"), std::string::npos) << e.what();
   }
+}
+
+}  // namespace
+
+namespace {
+
+using namespace esp_blink::emu;
+
+// A command word in the patched COMD layout.
+uint32_t comd(uint32_t op, uint32_t bytes, bool ack_check = false, uint32_t ack_value = 0) {
+  return bytes | (ack_check ? 1u << 8 : 0u) | ack_value << 10 | op << 11;
+}
+
+TEST(i2c_model, command_list_reads_the_tmp102_temperature) {
+  i2c_controller c;
+  c.attach(0x48, std::make_unique<tmp102>(25.0));
+  for (uint32_t b : {0x90u, 0x00u, 0x91u}) c.write(0x1C, b);
+  const uint32_t list[] = {comd(6, 0), comd(1, 1, true), comd(1, 1, true), comd(6, 0),
+                           comd(1, 1, true), comd(3, 1), comd(3, 1, false, 1), comd(2, 0)};
+  for (uint32_t i = 0; i < 8; ++i) c.write(0x58 + 4 * i, list[i]);
+  c.write(0x04, 1u << 5);  // TRANS_START
+  EXPECT_NE(c.read(0x20) & (1u << 7), 0u);  // TRANS_COMPLETE
+  EXPECT_EQ((c.read(0x08) >> 8) & 0x3Fu, 2u);  // RXFIFO_CNT
+  EXPECT_EQ(c.read(0x1C), 0x19u);
+  EXPECT_EQ(c.read(0x1C), 0x00u);
+  for (uint32_t i = 0; i < 8; ++i) EXPECT_NE(c.read(0x58 + 4 * i) >> 31, 0u) << i;  // all done
+}
+
+TEST(i2c_model, missing_device_nacks_the_address_and_stops_there) {
+  i2c_controller c;
+  c.write(0x1C, 0x90);
+  c.write(0x58, comd(6, 0));
+  c.write(0x5C, comd(1, 1, true));
+  c.write(0x60, comd(2, 0));
+  c.write(0x04, 1u << 5);
+  EXPECT_NE(c.read(0x20) & (1u << 10), 0u);  // NACK
+  EXPECT_EQ(c.read(0x20) & (1u << 7), 0u);   // not complete
+  EXPECT_NE(c.read(0x58) >> 31, 0u);         // RSTART done
+  EXPECT_EQ(c.read(0x5C) >> 31, 0u);         // the address write is where it stopped
+}
+
+TEST(i2c_model, end_pauses_and_the_next_start_continues) {
+  i2c_controller c;
+  c.attach(0x48, std::make_unique<tmp102>(0.0));
+  c.write(0x1C, 0x90);
+  c.write(0x58, comd(6, 0));
+  c.write(0x5C, comd(1, 1, true));
+  c.write(0x60, comd(4, 0));  // END
+  c.write(0x04, 1u << 5);
+  EXPECT_NE(c.read(0x20) & (1u << 3), 0u);  // END_DETECT
+  c.write(0x24, 0x3FFFF);
+  c.write(0x1C, 0x01);  // pointer: configuration
+  c.write(0x58, comd(1, 1, true));
+  c.write(0x5C, comd(2, 0));
+  c.write(0x04, 1u << 5);
+  EXPECT_NE(c.read(0x20) & (1u << 7), 0u);
+  EXPECT_EQ(c.read(0x20) & (1u << 10), 0u);
+}
+
+TEST(i2c_model, bus_recovery_counts_pulses_and_self_clears) {
+  i2c_controller c;
+  c.write(0x80, 9u << 1 | 1u);
+  EXPECT_EQ(c.recovery_pulses(), 9u);
+  EXPECT_EQ(c.read(0x80) & 1u, 0u);
+}
+
+TEST(i2c_model, gated_clock_ignores_the_controller) {
+  peripherals p;  // I2C0's clock is off after reset
+  std::vector<std::string> reports;
+  p.on_report = [&](const std::string& r) { reports.push_back(r); };
+  p.write(0x6001301C, 0x90, 0);
+  EXPECT_EQ(reports.size(), 1u);
+  EXPECT_EQ((p.read(0x60013008, 0) >> 18) & 0x3Fu, 0u);  // nothing entered the TX FIFO
 }
 
 }  // namespace

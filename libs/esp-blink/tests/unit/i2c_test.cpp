@@ -228,6 +228,14 @@ TEST_F(i2c_test, nack_of_the_address_and_of_data_are_told_apart) {
   EXPECT_EQ(again.write(0x51, bytes, 2), error_kind::no_acknowledge_data);
 }
 
+TEST_F(i2c_test, address_nack_in_a_write_read_is_an_address_nack) {
+  i2c::master<6, 5> bus;
+  fake_.nack_at = 1;  // the first address byte; a second one follows later in the list
+  const uint8_t reg = 0;
+  uint8_t in[2];
+  EXPECT_EQ(bus.write_read(0x48, &reg, 1, in, 2), error_kind::no_acknowledge_address);
+}
+
 TEST_F(i2c_test, hardware_timeout_is_reported) {
   i2c::master<6, 5> bus;
   fake_.hang = true;
