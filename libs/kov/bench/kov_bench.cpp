@@ -279,8 +279,8 @@ int main(int argc, char** argv) {
   };
 
   kov::runtime rt;
-  // Warm the frame pool so steady-state numbers are reported.
-  spawn_many(rt, 1000, -1);
+  // Warm the frame pool to the largest live set so steady-state numbers are reported.
+  spawn_many(rt, 100'000 / scale, -1);
   for (int round = 0; round < cfg.rounds; ++round) {
     if (wanted("spawn_many")) spawn_many(rt, 100'000 / scale, round);
     if (wanted("chained_spawn")) chained_spawn(rt, 100'000 / scale, round);

@@ -40,7 +40,9 @@ struct cache_reaper {
 
 thread_local cache_reaper reaper;
 
-std::size_t class_of(std::size_t size) noexcept { return (size + size_class_step - 1) / size_class_step - 1; }
+std::size_t class_of(std::size_t size) noexcept {
+  return (size + size_class_step - 1) / size_class_step - 1;
+}
 
 }  // namespace
 
@@ -68,7 +70,7 @@ void pool_deallocate(void* block, std::size_t size) noexcept {
   }
   (void)&reaper;
   const std::size_t c = class_of(size);
-  // Safety: the block is at least sizeof(free_block) bytes (size classes start at 64) and is
+  // Safety: the block is at least sizeof(free_block) bytes (size classes start at 32) and is
   // no longer used by its owner, so its first bytes can hold the list link.
   auto* node = ::new (block) free_block{cache.heads[c]};
   cache.heads[c] = node;

@@ -2,8 +2,9 @@
 // Per-thread recycling of coroutine frames and task headers by size class.
 //
 // Blocks of up to `max_pooled_size` bytes are rounded up to a multiple of `size_class_step`
-// and kept on a per-thread free list when released, so a steady state of spawn/await reuses
-// memory without calling the global allocator. A block may be released on another thread
+// (32 bytes, so a task header or a small frame wastes little) and kept on a per-thread free
+// list when released, so a steady state of spawn/await reuses memory without calling the global
+// allocator. A block may be released on another thread
 // than the one that allocated it: it then joins that thread's lists (the memory is generic).
 // Larger blocks go straight to ::operator new.
 
@@ -11,7 +12,7 @@
 
 namespace kov::detail {
 
-inline constexpr std::size_t size_class_step = 64;
+inline constexpr std::size_t size_class_step = 32;
 inline constexpr std::size_t max_pooled_size = 4096;
 
 // Returns at least `size` bytes aligned to __STDCPP_DEFAULT_NEW_ALIGNMENT__; throws
