@@ -14,6 +14,7 @@
 namespace kov::detail {
 namespace {
 
+// Invariant: epfd_ is an open epoll set holding wake_fd_ (borrowed: the wake hub owns it).
 class park_backend final : public reactor_backend {
  public:
   explicit park_backend(int wake_fd) : wake_fd_(wake_fd), epfd_(::epoll_create1(EPOLL_CLOEXEC)) {

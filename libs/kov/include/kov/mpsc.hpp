@@ -23,6 +23,8 @@
 
 namespace kov {
 
+// Invariant: tx_ is a live flume-lock sender (copies share the channel; the channel closes when
+// the last one is gone).
 template <class T>
 class mpsc_sender {
  public:
@@ -83,6 +85,8 @@ class message_wait {
 
 }  // namespace detail
 
+// Invariant: at most one recv() is in progress; a message leaves rx_ only in the recv() step
+// that completes.
 template <class T>
 class mpsc_receiver {
   static_assert(std::default_initializable<T> && std::movable<T>,

@@ -74,6 +74,7 @@ class notify {
   detail::wait_list waiters_;
 };
 
+// Invariant: waiters_ is empty while set_ is true.
 class event {
  public:
   explicit event(bool initially_set = false) noexcept : set_(initially_set) {}

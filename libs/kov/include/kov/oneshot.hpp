@@ -57,6 +57,8 @@ struct oneshot_state {
 
 }  // namespace detail
 
+// Invariant: s_ is null once the value was sent (or the sender moved from); otherwise it holds
+// the sending end's reference to the shared state.
 template <class T>
 class oneshot_sender {
  public:
@@ -93,6 +95,8 @@ class oneshot_sender {
   detail::oneshot_state<T>* s_ = nullptr;
 };
 
+// Invariant: s_ is null only when moved from; otherwise it holds the receiving end's reference.
+// One await at a time.
 template <class T>
 class oneshot_receiver {
  public:

@@ -135,6 +135,7 @@ join_handle<T> spawn_on(runtime_core& rt, task<T>&& t, const char* name, locatio
 }
 }  // namespace detail
 
+// Invariant: core_ is never null; the runtime is driven only by the thread that created it.
 class runtime {
  public:
   explicit runtime(const runtime_options& options = {})

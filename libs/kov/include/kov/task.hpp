@@ -148,6 +148,8 @@ class task_promise<void> final : public promise_base {
 
 }  // namespace detail
 
+// Invariant: h_ is null (moved-from, released) or the only owner of a frame that has not been
+// destroyed; the frame is suspended at its initial or a later suspension point.
 template <class T>
 class [[nodiscard]] task {
  public:

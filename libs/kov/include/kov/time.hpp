@@ -58,6 +58,9 @@ struct timer_waker : timer_entry {
 }  // namespace detail
 
 // Completes at `deadline`. Returned by sleep_until/sleep_for; await it once.
+//
+// Invariant: entry_ is linked in a runtime's wheel only between await_suspend and the wake (or
+// the destructor), so a linked entry never moves.
 class [[nodiscard]] sleep_awaitable {
  public:
   explicit sleep_awaitable(clock::time_point deadline) noexcept : deadline_(deadline) {}
@@ -94,6 +97,7 @@ sleep_awaitable sleep_for(std::chrono::duration<Rep, Period> d) noexcept {
 // Ticks every `period`, starting at `start` (now by default: the first tick is immediate).
 // When the consumer falls behind by more than a period, the missed ticks are skipped: the next
 // one lands on the schedule's next point after now (no burst of catch-up ticks).
+// Invariant: period_ > 0; next_ is the deadline the next tick() hands out.
 class interval {
  public:
   explicit interval(clock::duration period, clock::time_point start = clock::now()) noexcept
@@ -119,6 +123,9 @@ class interval {
 namespace detail {
 
 // Awaits a task's end or a deadline, whichever comes first; yields true if the task finished.
+//
+// Invariant: waiting_ (one reference) is t_'s registered joiner while suspended; timer_ is
+// armed only while suspended.
 class join_until {
  public:
   join_until(task_header& t, clock::time_point deadline) noexcept : t_(t), deadline_(deadline) {}

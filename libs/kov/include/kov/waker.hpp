@@ -15,6 +15,7 @@
 
 namespace kov {
 
+// Invariant: slot_ is empty or one counted reference to the task's remote slot.
 class remote_waker {
  public:
   remote_waker() noexcept = default;
