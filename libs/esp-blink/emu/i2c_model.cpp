@@ -29,7 +29,7 @@ bool tmp102::write(uint8_t byte) {
   } else {
     uint16_t* target = pointer_ == 1 ? &config_ : pointer_ == 2 ? &t_low_ : pointer_ == 3 ? &t_high_ : nullptr;
     if (target != nullptr) {
-      *target = written_ == 1 ? static_cast<uint16_t>(byte << 8 | (*target & 0xFFu))
+      *target = written_ == 1 ? static_cast<uint16_t>(uint32_t{byte} << 8 | (*target & 0xFFu))
                               : static_cast<uint16_t>((*target & 0xFF00u) | byte);
     }
   }

@@ -134,7 +134,7 @@ class master {
       if (i == 0 || reading != ops[i - 1].is_read()) {
         if (auto e = make_room(2, 1, 0); e != hal::error_kind::ok) return fail(e);
         command(op::rstart, 0, false, 0);
-        push_tx(static_cast<uint8_t>(address << 1 | (reading ? 1u : 0u)));
+        push_tx(static_cast<uint8_t>(uint32_t{address} << 1 | (reading ? 1u : 0u)));
         batch_.address_commands |= 1u << batch_.commands;
         command(op::write, 1, true, 0);
       }
