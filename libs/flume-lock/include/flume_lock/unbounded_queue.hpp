@@ -151,10 +151,29 @@ class unbounded_queue {
   // previous segment's next) and not changed until it is recycled; a recycled segment is only
   // republished once no producer can reach it.
   struct alignas(detail::cache_line) segment {
-    segment(std::uint64_t first_slot, segment* previous) : start(first_slot), prev(previous) {}
+    segment(std::uint64_t first, segment* before) : start(first), prev(before) {
+      meta_probe.on_write();
+    }
+
+    // Reads of start/prev by producers that reach the segment; lets the model checker report a
+    // segment reused while a producer can still reach it.
+    std::uint64_t first_slot() const {
+      meta_probe.on_read();
+      return start;
+    }
+    segment* previous() const {
+      meta_probe.on_read();
+      return prev;
+    }
+    void relink(std::uint64_t first, segment* previous_segment) {
+      meta_probe.on_write();
+      start = first;
+      prev = previous_segment;
+    }
 
     std::uint64_t start;                      // index of slots[0]
     segment* prev;                            // older neighbour (valid while this one is live)
+    [[no_unique_address]] detail::race_probe meta_probe;
     detail::atomic<segment*> next{nullptr};
     detail::atomic<std::uint64_t> observed_tail{not_released};
     slot slots[Slots];
@@ -176,13 +195,13 @@ class unbounded_queue {
     // Ordering: seq_cst: see push(). acquire part: the segment's fields are visible.
     segment* const hint = tail_segment_.load(detail::order::seq_cst);
     segment* seg = hint;
-    if (seg->start > start) {
+    if (seg->first_slot() > start) {
       // The hint moved past our segment. Walking back is safe: our slot is unwritten, so the
       // consumer has not passed it and frees nothing at or after our segment.
-      do seg = seg->prev; while (seg->start != start);
+      do seg = seg->previous(); while (seg->first_slot() != start);
       return seg;
     }
-    while (seg->start != start) {
+    while (seg->first_slot() != start) {
       // Ordering: acquire pairs with the release CAS that linked `next`.
       segment* next = seg->next.load(detail::order::acquire);
       seg = next != nullptr ? next : grow(seg);
@@ -193,7 +212,7 @@ class unbounded_queue {
 
   // Links a new segment after `last` (or finds the one another producer linked) and returns it.
   segment* grow(segment* last) {
-    segment* fresh = new segment(last->start + Slots, last);
+    segment* fresh = new segment(last->first_slot() + Slots, last);
     segment* expected = nullptr;
     // Ordering: seq_cst: release publishes fresh's fields; seq_cst for the consumer's re-check
     // across a boundary (see try_consume). Acquire on failure pairs with the winner's CAS so we
@@ -210,8 +229,7 @@ class unbounded_queue {
   // (a lost grow race) and the consumer (recycling) both use it.
   void append_spare(segment* from, segment* spare) {
     for (int attempt = 0; attempt < 3; ++attempt) {
-      spare->start = from->start + Slots;
-      spare->prev = from;
+      spare->relink(from->first_slot() + Slots, from);
       segment* expected = nullptr;
       // Ordering: seq_cst: as grow's link (publishes the fields; the consumer's boundary
       // re-check). Acquire on failure lets us step to the segment that is there instead.
