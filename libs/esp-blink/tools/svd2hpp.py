@@ -141,6 +141,21 @@ def parse_dim(node):
     return (count, inc, indices)
 
 
+def parse_fields(node, reg_access):
+    """One Field, or one per index for a field with `dim` (e.g. CH%s_TX_END, bit n = channel n)."""
+    field = parse_field(node, reg_access)
+    dim = parse_dim(node)
+    if dim is None:
+        return [field]
+    count, inc, indices = dim
+    out = []
+    for k, idx in enumerate(indices):
+        out.append(Field(field.name.replace("[%s]", str(idx)).replace("%s", str(idx)),
+                         field.offset + k * inc, field.width, field.access, field.description,
+                         field.enums))
+    return out
+
+
 def parse_field(node, reg_access):
     name = child_text(node, "name")
     if child_text(node, "bitOffset") is not None:
@@ -176,7 +191,7 @@ def parse_register(node, defaults):
     r.dim = parse_dim(node)
     fields = node.find("fields")
     if fields is not None:
-        r.fields = [parse_field(f, r.access) for f in fields.findall("field")]
+        r.fields = [f for node in fields.findall("field") for f in parse_fields(node, r.access)]
     return r
 
 
@@ -311,6 +326,8 @@ class Emitter:
             self.line(f"/// {text}", depth)
 
     def field(self, f, reg, addr_expr, taken, depth):
+        if f.offset + f.width > 32:
+            raise SvdError(f"{reg.name}.{f.name} lies outside 32 bits")
         name = ident(f.name)
         if name in taken or name in RESERVED_MEMBERS:
             name += "_field"

@@ -31,6 +31,14 @@ TEST(generator_fixture, dim_arrays_keep_their_index_base) {
   SUCCEED();
 }
 
+TEST(generator_fixture, field_arrays_expand_per_index) {
+  static_assert(demo0::int_raw::ch0_done::offset == 8);
+  static_assert(demo0::int_raw::ch1_done::offset == 10);
+  static_assert(demo0::int_raw::ch2_done::offset == 12);
+  static_assert(demo0::int_raw::ch2_done::access_mode == access::read_only);
+  SUCCEED();
+}
+
 TEST(generator_fixture, derived_peripheral_is_the_same_layout_elsewhere) {
   static_assert(demo1::ctrl::address == 0x40002000);
   static_assert(demo1::ch<1>::conf::address == 0x40002110);
