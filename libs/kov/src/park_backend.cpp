@@ -32,6 +32,8 @@ class park_backend final : public reactor_backend {
   park_backend(const park_backend&) = delete;
   park_backend& operator=(const park_backend&) = delete;
 
+  const char* name() const noexcept override { return "park-epoll"; }
+
   void poll(std::optional<std::chrono::nanoseconds> timeout) override {
     // Nothing but the wake fd is registered, and the runtime tracks pending cross-thread wakes
     // with a flag of its own: a zero-timeout look has nothing to find, so skip the syscall.

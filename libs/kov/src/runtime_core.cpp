@@ -44,7 +44,7 @@ runtime_core::runtime_core(const runtime_options& options)
   auto [tx, rx] = flume_lock::channel<slot_ref>();
   hub_ = new wake_hub(std::move(tx), fd);
   inject_ = std::make_unique<inject_channel>(inject_channel{std::move(rx)});
-  backend_ = make_park_backend(fd);
+  backend_ = make_reactor_backend(fd);
 }
 
 runtime_core::~runtime_core() {

@@ -16,9 +16,15 @@ class reactor_backend {
  public:
   virtual ~reactor_backend() = default;
   virtual void poll(std::optional<std::chrono::nanoseconds> timeout) = 0;
+  // For logs and the task dump: which backend runs.
+  virtual const char* name() const noexcept = 0;
 };
 
-// Parks the thread on an epoll set holding only `wake_fd` (an eventfd it drains when woken).
+// The selector: the backend a new runtime gets (src/reactor_select.cpp). Backends register
+// `wake_fd` (the runtime's eventfd) and drain it when it becomes readable.
+std::unique_ptr<reactor_backend> make_reactor_backend(int wake_fd);
+
+// Parks the thread on an epoll set holding only `wake_fd` (src/park_backend.cpp).
 std::unique_ptr<reactor_backend> make_park_backend(int wake_fd);
 
 }  // namespace kov::detail

@@ -68,6 +68,9 @@ class runtime_core {
   void cancel_timer(timer_entry& e) noexcept { wheel_.cancel(e); }
   std::size_t timer_count() const noexcept { return wheel_.size(); }
 
+  // The reactor behind this runtime (I/O types register with it).
+  reactor_backend& reactor() noexcept { return *backend_; }
+
   // The task's thread-safe wake identity (made on first use).
   remote_slot& remote_slot_of(task_header& t);
   wake_hub* hub() const noexcept { return hub_; }
