@@ -55,6 +55,7 @@ endfunction()
 esp_blink_firmware(blink ${ESP_BLINK_ROOT}/examples/blink.cpp)
 esp_blink_firmware(hello ${ESP_BLINK_ROOT}/examples/hello.cpp)
 esp_blink_firmware(i2c ${ESP_BLINK_ROOT}/examples/i2c.cpp)
+esp_blink_firmware(rgb ${ESP_BLINK_ROOT}/examples/rgb.cpp)
 # Not examples: firmware the emulator tests run (illegal instruction, failed assertion, UART
 # receive, start-up effects).
 esp_blink_firmware(trap ${ESP_BLINK_ROOT}/tests/firmware/trap.cpp)

@@ -47,6 +47,7 @@ add_executable(esp_blink_unit_tests
   ${ESP_BLINK_ROOT}/tests/unit/concepts_test.cpp
   ${ESP_BLINK_ROOT}/tests/unit/i2c_test.cpp
   ${ESP_BLINK_ROOT}/tests/unit/tmp102_test.cpp
+  ${ESP_BLINK_ROOT}/tests/unit/ws2812_test.cpp
   ${fixture_out}/demo0.hpp ${fixture_out}/demo1.hpp)
 target_include_directories(esp_blink_unit_tests PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/fixture_pac)
 target_link_libraries(esp_blink_unit_tests PRIVATE esp_blink::hal GTest::gtest_main)
@@ -117,7 +118,7 @@ trio_set_warnings(esp_blink_emu_tests)
 esp_blink_discover_tests(esp_blink_emu_tests emu)
 
 # The final ELFs: no C++ runtime support, no heap, no unwind tables; sizes within budget.
-foreach(fw blink hello i2c)
+foreach(fw blink hello i2c rgb)
   add_test(NAME esp_blink.elf_is_freestanding.${fw}
     COMMAND ${Python3_EXECUTABLE} ${ESP_BLINK_ROOT}/tests/check_elf.py
             ${ESP_BLINK_FIRMWARE_BIN}/${fw}.elf ${ESP_BLINK_FIRMWARE_BIN}/${fw}.app.elf)

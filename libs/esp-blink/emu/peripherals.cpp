@@ -9,7 +9,8 @@ namespace {
 constexpr uint32_t uart0_base = 0x60000000, gpio_base = 0x60004000, rtc_base = 0x60008000,
                    io_mux_base = 0x60009000, timg0_base = 0x6001F000, timg1_base = 0x60020000,
                    systimer_base = 0x60023000, system_base = 0x600C0000, i2c0_base = 0x60013000,
-                   block_size = 0x1000;
+                   rmt_base = 0x60016000, block_size = 0x1000;
+constexpr uint32_t rmt_tx0_signal = 51, rmt_ram = 0x400, rmt_words_per_block = 48;
 
 constexpr uint32_t wdt_key = 0x50D83AA1, swd_key = 0x8F1D312A;
 
@@ -153,6 +154,80 @@ uint32_t peripherals::uart0_access(uint32_t offset, bool is_write, uint32_t valu
   }
 }
 
+void peripherals::drive_pin(unsigned pin, bool level, uint64_t cycle) {
+  const bool before = ((peripheral_levels_ >> pin) & 1u) != 0;
+  if (before == level) return;
+  peripheral_levels_ ^= 1u << pin;
+  gpio_edge e{cycle, instructions, pin, level};
+  edges_.push_back(e);
+  if (on_edge) on_edge(e);
+}
+
+uint32_t peripherals::rmt_read(uint32_t offset, uint64_t now) {
+  if (offset == 0x38) {  // INT_RAW: bit 0 is CH0_TX_END
+    if (rmt_tx_busy_ && now >= rmt_tx_end_cycle_) {
+      rmt_tx_busy_ = false;
+      rmt_tx_end_raw_ = true;
+    }
+    if (rmt_tx_busy_ && last_access_was_rmt_poll_) idle_skip_ = rmt_tx_end_cycle_ - now;
+    return reg(rmt_base + offset) | (rmt_tx_end_raw_ ? 1u : 0u);
+  }
+  return reg(rmt_base + offset);
+}
+
+void peripherals::rmt_write(uint32_t offset, uint32_t value, uint64_t now) {
+  if (offset == 0x44) {  // INT_CLR
+    if (value & 1u) rmt_tx_end_raw_ = false;
+    return;
+  }
+  if (offset != 0x10) {  // everything but CH0_TX_CONF0 (RAM included) is storage
+    reg(rmt_base + offset) = value;
+    return;
+  }
+  // Self-clearing bits (TX_START 0, MEM_RD_RST 1, APB_MEM_RST 2, CONF_UPDATE 24) are not kept.
+  reg(rmt_base + offset) = value & ~(bit(0) | bit(1) | bit(2) | bit(24));
+  if ((value & bit(0)) == 0) return;
+  const uint32_t sys_conf = reg(rmt_base + 0x68);
+  const uint32_t clk = regs_[system_base + 0x10], rst = regs_[system_base + 0x18];
+  if ((clk & bit(9)) == 0 || (rst & bit(9)) != 0 || (sys_conf & bit(0)) == 0) {
+    report("RMT TX_START ignored: clock gated, held in reset, or RAM not in direct mode");
+    return;
+  }
+  // Source 80 MHz APB (SCLK_SEL 1) divided by SCLK_DIV_NUM + 1, then by the channel's DIV_CNT.
+  const uint64_t div_num = ((sys_conf >> 4) & 0xFFu) + 1u;
+  const uint64_t div_cnt = (value >> 8) & 0xFFu ? (value >> 8) & 0xFFu : 256u;
+  if (((sys_conf >> 24) & 3u) != 1u) report("RMT clock source other than APB is not modelled");
+  const uint64_t tick_num = uint64_t{clocks_.cpu_hz} * div_num * div_cnt;  // cycles * 80 MHz
+  const uint32_t blocks = (value >> 16) & 7u;
+  std::vector<unsigned> pins;
+  for (unsigned pin = 0; pin < 22; ++pin) {
+    const uint32_t out_sel = reg(gpio_base + 0x554 + 4 * pin) & 0xFFu;
+    if (out_sel == rmt_tx0_signal && ((gpio_enable_ >> pin) & 1u) != 0) pins.push_back(pin);
+  }
+  uint64_t ticks = 0;
+  bool ended = false;
+  for (uint32_t w = 0; w < blocks * rmt_words_per_block && !ended; ++w) {
+    const uint32_t item = reg(rmt_base + rmt_ram + 4 * w);
+    for (unsigned half = 0; half < 2; ++half) {
+      const uint32_t bits = half == 0 ? item & 0xFFFFu : item >> 16;
+      const uint32_t duration = bits & 0x7FFFu;
+      if (duration == 0) {
+        ended = true;
+        break;
+      }
+      const uint64_t at = now + ticks * tick_num / 80'000'000u;
+      for (unsigned pin : pins) drive_pin(pin, (bits & 0x8000u) != 0, at);
+      ticks += duration;
+    }
+  }
+  if (!ended) report("RMT transmission without an end marker: stopped at the end of its RAM");
+  rmt_tx_end_cycle_ = now + ticks * tick_num / 80'000'000u;
+  const bool idle_level = (value & bit(6)) != 0 && (value & bit(5)) != 0;
+  for (unsigned pin : pins) drive_pin(pin, idle_level, rmt_tx_end_cycle_);
+  rmt_tx_busy_ = true;
+  ++rmt_transmissions_;
+}
+
 uint32_t peripherals::systimer_read(uint32_t offset, uint64_t now) {
   const uint64_t ticks = systimer_ticks(now);
   switch (offset) {
@@ -201,6 +276,7 @@ void peripherals::systimer_write(uint32_t offset, uint32_t value, uint64_t now) 
 
 uint32_t peripherals::read(uint32_t address, uint64_t now) {
   const bool alarm_poll = address == systimer_base + 0x68;
+  const bool rmt_poll = address == rmt_base + 0x38;
   uint32_t result;
   if (in_block(address, uart0_base)) {
     result = uart0_access(address - uart0_base, false, 0, now);
@@ -208,6 +284,8 @@ uint32_t peripherals::read(uint32_t address, uint64_t now) {
     result = systimer_read(address - systimer_base, now);
   } else if (in_block(address, i2c0_base)) {
     result = i2c0_.read(address - i2c0_base);
+  } else if (in_block(address, rmt_base)) {
+    result = rmt_read(address - rmt_base, now);
   } else if (address == gpio_base + 0x04) {
     result = gpio_out_;
   } else if (address == gpio_base + 0x20) {
@@ -223,15 +301,19 @@ uint32_t peripherals::read(uint32_t address, uint64_t now) {
     result = reg(address);
   }
   last_access_was_alarm_poll_ = alarm_poll;
+  last_access_was_rmt_poll_ = rmt_poll;
   return result;
 }
 
 void peripherals::write(uint32_t address, uint32_t value, uint64_t now) {
   last_access_was_alarm_poll_ = false;
+  last_access_was_rmt_poll_ = false;
   if (in_block(address, uart0_base)) {
     uart0_access(address - uart0_base, true, value, now);
   } else if (in_block(address, systimer_base)) {
     systimer_write(address - systimer_base, value, now);
+  } else if (in_block(address, rmt_base)) {
+    rmt_write(address - rmt_base, value, now);
   } else if (in_block(address, i2c0_base)) {
     const uint32_t clk = regs_[system_base + 0x10], rst = regs_[system_base + 0x18];
     if ((clk & bit(7)) == 0 || (rst & bit(7)) != 0) {

@@ -57,6 +57,7 @@ class peripherals {
   const std::set<uint32_t>& unmodelled() const { return unmodelled_; }
   bool pin_output_enabled(unsigned pin) const { return (gpio_enable_ >> pin) & 1u; }
   bool pin_level(unsigned pin) const { return (gpio_out_ >> pin) & 1u; }
+  uint32_t rmt_transmissions() const { return rmt_transmissions_; }
   i2c_controller& i2c0() { return i2c0_; }
 
   // Stimulus and hooks.
@@ -85,6 +86,9 @@ class peripherals {
   uint32_t uart0_tx_fifo_count(uint64_t now);
   uint32_t systimer_read(uint32_t offset, uint64_t now);
   void systimer_write(uint32_t offset, uint32_t value, uint64_t now);
+  void rmt_write(uint32_t offset, uint32_t value, uint64_t now);
+  uint32_t rmt_read(uint32_t offset, uint64_t now);
+  void drive_pin(unsigned pin, bool level, uint64_t cycle);
   bool protected_write(watchdog_state& wdt, uint32_t key_reg, uint32_t key, uint32_t address,
                        uint32_t value);
   void refresh_watchdogs();
@@ -93,6 +97,7 @@ class peripherals {
   std::map<uint32_t, uint32_t> regs_;  // every register's last written value
   std::set<uint32_t> unmodelled_;
   bool last_access_was_alarm_poll_ = false;
+  bool last_access_was_rmt_poll_ = false;
   uint64_t idle_skip_ = 0;
 
   // GPIO
@@ -116,6 +121,14 @@ class peripherals {
 
   watchdog_state rtc_wdt_, super_wdt_, timg_wdt_[2];
   i2c_controller i2c0_;
+
+  // RMT TX channel 0: the pulses of one transmission are laid out in virtual time when it
+  // starts; TX_END rises once that time has passed.
+  uint64_t rmt_tx_end_cycle_ = 0;
+  uint32_t rmt_transmissions_ = 0;
+  bool rmt_tx_busy_ = false;
+  bool rmt_tx_end_raw_ = false;
+  uint32_t peripheral_levels_ = 0;  // pins driven by a peripheral signal, not by GPIO_OUT
 };
 
 }  // namespace esp_blink::emu

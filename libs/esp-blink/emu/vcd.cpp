@@ -1,5 +1,7 @@
 #include "vcd.hpp"
 
+#include <algorithm>
+
 namespace esp_blink::emu {
 namespace {
 
@@ -24,8 +26,12 @@ void write_vcd(std::ostream& out, const std::vector<gpio_edge>& edges, uint64_t 
   out << "$upscope $end\n$enddefinitions $end\n#0\n$dumpvars\n";
   for (unsigned pin = 0; pin < pin_count; ++pin) out << '0' << id_of(pin) << '\n';
   out << "$end\n";
+  // Peripherals such as the RMT log their edges ahead of the CPU's; VCD wants time order.
+  std::vector<gpio_edge> ordered(edges);
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [](const gpio_edge& a, const gpio_edge& b) { return a.cycle < b.cycle; });
   uint64_t last = 0;
-  for (const auto& e : edges) {
+  for (const auto& e : ordered) {
     const uint64_t t = to_ns(e.cycle, cpu_hz);
     if (t != last) {
       out << '#' << t << '\n';

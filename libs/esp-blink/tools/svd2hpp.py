@@ -24,7 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from svd_patches import PATCHES  # noqa: E402
 
 DEFAULT_PERIPHERALS = ["SYSTEM", "RTC_CNTL", "TIMG0", "TIMG1", "GPIO", "IO_MUX", "UART0",
-                       "UART1", "I2C0", "SYSTIMER", "INTERRUPT_CORE0"]
+                       "UART1", "I2C0", "SYSTIMER", "INTERRUPT_CORE0", "RMT"]
 
 CPP_KEYWORDS = {
     "alignas", "alignof", "and", "asm", "auto", "bool", "break", "case", "catch", "char",
@@ -151,8 +151,8 @@ def parse_fields(node, reg_access):
     out = []
     for k, idx in enumerate(indices):
         out.append(Field(field.name.replace("[%s]", str(idx)).replace("%s", str(idx)),
-                         field.offset + k * inc, field.width, field.access, field.description,
-                         field.enums))
+                         field.offset + k * inc, field.width, field.access,
+                         field.description.replace("%s", str(idx)), field.enums))
     return out
 
 

@@ -9,6 +9,7 @@
 #include <esp_blink/pac/i2c0.hpp>
 #include <esp_blink/pac/interrupt_core0.hpp>
 #include <esp_blink/pac/io_mux.hpp>
+#include <esp_blink/pac/rmt.hpp>
 #include <esp_blink/pac/rtc_cntl.hpp>
 #include <esp_blink/pac/system.hpp>
 #include <esp_blink/pac/systimer.hpp>

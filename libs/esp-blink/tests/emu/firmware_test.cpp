@@ -187,6 +187,44 @@ TEST_P(i2c_example, without_a_device_reports_the_nack_and_stops) {
 
 INSTANTIATE_TEST_SUITE_P(both_layouts, i2c_example, ::testing::Values("i2c.bin", "i2c.direct.bin"));
 
+TEST(rgb, ws2812_waveform_on_gpio8_meets_the_datasheet) {
+  machine m;
+  m.load_file(fw("rgb.bin"));
+  const auto result = m.run();
+  ASSERT_EQ(result.exit_status(), 0);
+  EXPECT_EQ(m.io().rmt_transmissions(), 4u);
+  const auto& edges = m.io().edges();
+  for (const auto& e : edges) ASSERT_EQ(e.pin, 8u);
+  // Four frames of 24 bits: each bit a rising and a falling edge.
+  ASSERT_EQ(edges.size(), 4u * 24u * 2u);
+  const double ns_per_cycle = 1e9 / 160e6;
+  const uint8_t expected[4][3] = {{0, 0x20, 0}, {0x20, 0, 0}, {0, 0, 0x20}, {8, 8, 8}};  // GRB
+  for (unsigned frame = 0; frame < 4; ++frame) {
+    uint8_t bytes[3] = {};
+    for (unsigned bit = 0; bit < 24; ++bit) {
+      const size_t i = (frame * 24 + bit) * 2;
+      ASSERT_TRUE(edges[i].level);
+      ASSERT_FALSE(edges[i + 1].level);
+      const double high = static_cast<double>(edges[i + 1].cycle - edges[i].cycle) * ns_per_cycle;
+      const bool one = high > 600;
+      EXPECT_NEAR(high, one ? 800 : 400, 150) << "frame " << frame << " bit " << bit;
+      if (bit + 1 < 24) {
+        const double low =
+            static_cast<double>(edges[i + 2].cycle - edges[i + 1].cycle) * ns_per_cycle;
+        EXPECT_NEAR(low, one ? 450 : 850, 150) << "frame " << frame << " bit " << bit;
+      } else if (frame + 1 < 4) {
+        const double gap =
+            static_cast<double>(edges[i + 2].cycle - edges[i + 1].cycle) * ns_per_cycle;
+        EXPECT_GE(gap, 280'000) << "latch time before frame " << frame + 1;
+      }
+      if (one) bytes[bit / 8] = static_cast<uint8_t>(bytes[bit / 8] | 1u << (7 - bit % 8));
+    }
+    EXPECT_EQ(bytes[0], expected[frame][0]) << "green, frame " << frame;
+    EXPECT_EQ(bytes[1], expected[frame][1]) << "red, frame " << frame;
+    EXPECT_EQ(bytes[2], expected[frame][2]) << "blue, frame " << frame;
+  }
+}
+
 TEST(cap, instruction_cap_stops_a_running_firmware) {
   run_options options;
   options.max_instructions = 500;
