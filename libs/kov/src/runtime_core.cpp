@@ -166,6 +166,8 @@ void runtime_core::drop_result(task_header& t) noexcept {
 void runtime_core::poll(task_header& t) {
   if (t.state_ != task_state::scheduled) return;  // finished after it was queued
   KOV_ASSERT(t.frame_ && !t.frame_.done(), "resuming a finished frame");
+  // A frame resumed from inside another task's poll would run twice at once.
+  KOV_ASSERT(tls_context.current == nullptr, "a task polled while another one runs");
   t.state_ = task_state::running;
   ++t.polls_;
   thread_context& ctx = tls_context;
