@@ -48,6 +48,7 @@ add_executable(esp_blink_unit_tests
   ${ESP_BLINK_ROOT}/tests/unit/i2c_test.cpp
   ${ESP_BLINK_ROOT}/tests/unit/tmp102_test.cpp
   ${ESP_BLINK_ROOT}/tests/unit/ws2812_test.cpp
+  ${ESP_BLINK_ROOT}/tests/unit/sht3x_test.cpp
   ${fixture_out}/demo0.hpp ${fixture_out}/demo1.hpp)
 target_include_directories(esp_blink_unit_tests PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/fixture_pac)
 target_link_libraries(esp_blink_unit_tests PRIVATE esp_blink::hal GTest::gtest_main)
