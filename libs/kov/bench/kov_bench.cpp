@@ -1,6 +1,8 @@
 // kov-bench: task, timer and channel scenarios, one JSON object per line on stdout:
 //   {"suite":"kov","scenario":...,"impl":"kov","metric":...,"unit":...,"value":...,"round":...}
-// Usage: kov-bench [--quick] [--rounds N] [--only SCENARIO]
+// Usage: kov-bench [--quick] [--rounds N] [--round R] [--scenario NAME] [--list]
+//   --list prints "kov <scenario>" per line; --scenario runs one; --round R runs one round
+//   numbered R (what a driver that interleaves runs wants).
 // A benchmark reports; it asserts nothing about speed. Allocation counts come from a replaced
 // global operator new.
 
@@ -19,6 +21,7 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -256,46 +259,80 @@ void timer_precision(const char* scenario, std::chrono::nanoseconds tick, int sa
   emit(scenario, "latency_min", "us", late_us.front(), round);
 }
 
+constexpr const char* scenarios[] = {
+    "spawn_many",           "chained_spawn",          "yield_many",
+    "ping_pong",            "oneshot_roundtrip",      "mpsc_roundtrip",
+    "timer_insert_cancel_1k", "timer_insert_cancel_100k", "timer_insert_cancel_1m",
+    "timer_insert_fire_1k", "timer_insert_fire_100k", "timer_insert_fire_1m",
+    "timer_precision_1ms_tick", "timer_precision_100us_tick"};
+
 }  // namespace
 
 int main(int argc, char** argv) {
   config cfg;
+  int first_round = 0;
+  bool single_round = false;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--quick") == 0) {
       cfg.quick = true;
       cfg.rounds = 2;
     } else if (std::strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
       cfg.rounds = std::atoi(argv[++i]);
-    } else if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
+    } else if (std::strcmp(argv[i], "--round") == 0 && i + 1 < argc) {
+      first_round = std::atoi(argv[++i]);
+      single_round = true;
+    } else if ((std::strcmp(argv[i], "--scenario") == 0 || std::strcmp(argv[i], "--only") == 0) &&
+               i + 1 < argc) {
       cfg.only = argv[++i];
+    } else if (std::strcmp(argv[i], "--list") == 0) {
+      for (const char* s : scenarios) std::printf("kov %s\n", s);
+      return 0;
     } else {
-      std::fprintf(stderr, "usage: kov-bench [--quick] [--rounds N] [--only SCENARIO]\n");
+      std::fprintf(stderr,
+                   "usage: kov-bench [--quick] [--rounds N] [--round R] [--scenario NAME] "
+                   "[--list]\n");
+      return 2;
+    }
+  }
+  if (single_round) cfg.rounds = 1;
+  if (!cfg.only.empty()) {
+    bool known = false;
+    for (const char* s : scenarios) known = known || cfg.only == s;
+    if (!known) {
+      std::fprintf(stderr, "kov-bench: no scenario '%s' (--list)\n", cfg.only.c_str());
       return 2;
     }
   }
   const long scale = cfg.quick ? 10 : 1;
-  auto wanted = [&](const char* name) {
-    return cfg.only.empty() || cfg.only == name;
-  };
+  auto wanted = [&](const char* name) { return cfg.only.empty() || cfg.only == name; };
 
   kov::runtime rt;
   // Warm the frame pool to the largest live set so steady-state numbers are reported.
   spawn_many(rt, 100'000 / scale, -1);
-  for (int round = 0; round < cfg.rounds; ++round) {
+  for (int round = first_round; round < first_round + cfg.rounds; ++round) {
     if (wanted("spawn_many")) spawn_many(rt, 100'000 / scale, round);
     if (wanted("chained_spawn")) chained_spawn(rt, 100'000 / scale, round);
     if (wanted("yield_many")) yield_many(rt, 200, 1000 / scale, round);
     if (wanted("ping_pong")) ping_pong(rt, 1'000'000 / scale, round);
     if (wanted("oneshot_roundtrip")) oneshot_roundtrip(rt, 100'000 / scale, round);
     if (wanted("mpsc_roundtrip")) mpsc_roundtrip(rt, 1'000'000 / scale, round);
-    if (wanted("timer_insert_cancel_1k")) timer_insert_cancel("timer_insert_cancel_1k", 1000, 1'000'000 / scale, round);
-    if (wanted("timer_insert_cancel_100k")) timer_insert_cancel("timer_insert_cancel_100k", 100'000, 1'000'000 / scale, round);
-    if (wanted("timer_insert_cancel_1m")) timer_insert_cancel("timer_insert_cancel_1m", 1'000'000, 1'000'000 / scale, round);
-    if (wanted("timer_insert_fire_1k")) timer_insert_fire("timer_insert_fire_1k", 1000, round);
-    if (wanted("timer_insert_fire_100k")) timer_insert_fire("timer_insert_fire_100k", 100'000, round);
-    if (wanted("timer_insert_fire_1m")) timer_insert_fire("timer_insert_fire_1m", 1'000'000, round);
-    if (wanted("timer_precision_1ms_tick")) timer_precision("timer_precision_1ms_tick", 1ms, cfg.quick ? 100 : 400, round);
-    if (wanted("timer_precision_100us_tick")) timer_precision("timer_precision_100us_tick", 100us, cfg.quick ? 100 : 400, round);
+    for (auto [name, live] : {std::pair{"timer_insert_cancel_1k", 1'000L},
+                              std::pair{"timer_insert_cancel_100k", 100'000L},
+                              std::pair{"timer_insert_cancel_1m", 1'000'000L}}) {
+      if (wanted(name)) timer_insert_cancel(name, live, 1'000'000 / scale, round);
+    }
+    for (auto [name, live] : {std::pair{"timer_insert_fire_1k", 1'000L},
+                              std::pair{"timer_insert_fire_100k", 100'000L},
+                              std::pair{"timer_insert_fire_1m", 1'000'000L}}) {
+      if (wanted(name)) timer_insert_fire(name, live, round);
+    }
+    const int samples = cfg.quick ? 100 : 400;
+    if (wanted("timer_precision_1ms_tick")) {
+      timer_precision("timer_precision_1ms_tick", 1ms, samples, round);
+    }
+    if (wanted("timer_precision_100us_tick")) {
+      timer_precision("timer_precision_100us_tick", 100us, samples, round);
+    }
   }
   return 0;
 }

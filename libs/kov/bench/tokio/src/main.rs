@@ -1,0 +1,200 @@
+// kov-bench's tokio peer: tokio's current_thread runtime running the same scenario shapes as
+// libs/kov/bench/kov_bench.cpp, printing the same JSON lines with impl "tokio".
+// Usage: kov_bench_tokio [--quick] [--rounds N] [--round R] [--scenario NAME] [--list]
+
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::sync::{mpsc, oneshot, Notify};
+
+const SCENARIOS: &[&str] = &[
+    "spawn_many",
+    "chained_spawn",
+    "yield_many",
+    "ping_pong",
+    "oneshot_roundtrip",
+    "mpsc_roundtrip",
+];
+
+fn emit(scenario: &str, ns_per_op: f64, round: i64) {
+    if round < 0 {
+        return;
+    }
+    println!(
+        "{{\"suite\":\"kov\",\"scenario\":\"{}\",\"impl\":\"tokio\",\"metric\":\"ns_per_op\",\"unit\":\"ns\",\"value\":{:.3},\"round\":{}}}",
+        scenario, ns_per_op, round
+    );
+}
+
+fn measure<F: FnOnce()>(scenario: &str, ops: u64, round: i64, body: F) {
+    let start = Instant::now();
+    body();
+    let ns = start.elapsed().as_nanos() as f64;
+    emit(scenario, ns / ops as f64, round);
+}
+
+fn spawn_many(rt: &tokio::runtime::Runtime, n: u64, round: i64) {
+    measure("spawn_many", n, round, || {
+        rt.block_on(async {
+            let mut handles = Vec::with_capacity(n as usize);
+            for _ in 0..n {
+                handles.push(tokio::spawn(async {}));
+            }
+            for h in handles {
+                h.await.unwrap();
+            }
+        })
+    });
+}
+
+fn chain_link(left: u64, done: Arc<Notify>) {
+    if left == 0 {
+        done.notify_one();
+        return;
+    }
+    tokio::spawn(async move { chain_link(left - 1, done) });
+}
+
+fn chained_spawn(rt: &tokio::runtime::Runtime, n: u64, round: i64) {
+    measure("chained_spawn", n, round, || {
+        rt.block_on(async {
+            let done = Arc::new(Notify::new());
+            let d = done.clone();
+            tokio::spawn(async move { chain_link(n, d) });
+            done.notified().await;
+        })
+    });
+}
+
+fn yield_many(rt: &tokio::runtime::Runtime, tasks: u64, yields: u64, round: i64) {
+    measure("yield_many", tasks * yields, round, || {
+        rt.block_on(async {
+            let mut handles = Vec::with_capacity(tasks as usize);
+            for _ in 0..tasks {
+                handles.push(tokio::spawn(async move {
+                    for _ in 0..yields {
+                        tokio::task::yield_now().await;
+                    }
+                }));
+            }
+            for h in handles {
+                h.await.unwrap();
+            }
+        })
+    });
+}
+
+fn ping_pong(rt: &tokio::runtime::Runtime, n: u64, round: i64) {
+    measure("ping_pong", n, round, || {
+        rt.block_on(async {
+            let ping = Arc::new(Notify::new());
+            let pong = Arc::new(Notify::new());
+            let (pi, po) = (ping.clone(), pong.clone());
+            let h = tokio::spawn(async move {
+                for _ in 0..n {
+                    pi.notified().await;
+                    po.notify_one();
+                }
+            });
+            for _ in 0..n {
+                ping.notify_one();
+                pong.notified().await;
+            }
+            h.await.unwrap();
+        })
+    });
+}
+
+fn oneshot_roundtrip(rt: &tokio::runtime::Runtime, n: u64, round: i64) {
+    measure("oneshot_roundtrip", n, round, || {
+        rt.block_on(async {
+            let mut sum = 0u64;
+            for i in 0..n {
+                let (tx, rx) = oneshot::channel::<u64>();
+                tokio::spawn(async move {
+                    let _ = tx.send(i);
+                });
+                sum += rx.await.unwrap();
+            }
+            assert!(sum > 0 || n <= 1);
+        })
+    });
+}
+
+fn mpsc_roundtrip(rt: &tokio::runtime::Runtime, n: u64, round: i64) {
+    measure("mpsc_roundtrip", n, round, || {
+        rt.block_on(async {
+            let (to_echo, mut echo_in) = mpsc::unbounded_channel::<u64>();
+            let (to_main, mut main_in) = mpsc::unbounded_channel::<u64>();
+            let h = tokio::spawn(async move {
+                while let Some(m) = echo_in.recv().await {
+                    let _ = to_main.send(m + 1);
+                }
+            });
+            let mut v = 0u64;
+            for _ in 0..n {
+                to_echo.send(v).unwrap();
+                v = main_in.recv().await.unwrap();
+            }
+            drop(to_echo);
+            h.await.unwrap();
+            assert_eq!(v, n);
+        })
+    });
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (mut quick, mut rounds, mut first_round, mut single, mut only) = (false, 5i64, 0i64, false, String::new());
+    let mut i = 1;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--quick" => {
+                quick = true;
+                rounds = 2;
+            }
+            "--rounds" => {
+                i += 1;
+                rounds = args[i].parse().unwrap();
+            }
+            "--round" => {
+                i += 1;
+                first_round = args[i].parse().unwrap();
+                single = true;
+            }
+            "--scenario" | "--only" => {
+                i += 1;
+                only = args[i].clone();
+            }
+            "--list" => {
+                for s in SCENARIOS {
+                    println!("tokio {}", s);
+                }
+                return;
+            }
+            other => {
+                eprintln!("kov_bench_tokio: unknown argument {}", other);
+                std::process::exit(2);
+            }
+        }
+        i += 1;
+    }
+    if single {
+        rounds = 1;
+    }
+    if !only.is_empty() && !SCENARIOS.contains(&only.as_str()) {
+        eprintln!("kov_bench_tokio: no scenario '{}' (--list)", only);
+        std::process::exit(2);
+    }
+    let scale: u64 = if quick { 10 } else { 1 };
+    let wanted = |s: &str| only.is_empty() || only == s;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    spawn_many(&rt, 100_000 / scale, -1); // warm-up, not reported
+    for round in first_round..first_round + rounds {
+        if wanted("spawn_many") { spawn_many(&rt, 100_000 / scale, round); }
+        if wanted("chained_spawn") { chained_spawn(&rt, 100_000 / scale, round); }
+        if wanted("yield_many") { yield_many(&rt, 200, 1000 / scale, round); }
+        if wanted("ping_pong") { ping_pong(&rt, 1_000_000 / scale, round); }
+        if wanted("oneshot_roundtrip") { oneshot_roundtrip(&rt, 100_000 / scale, round); }
+        if wanted("mpsc_roundtrip") { mpsc_roundtrip(&rt, 1_000_000 / scale, round); }
+    }
+}
