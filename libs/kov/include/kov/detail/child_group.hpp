@@ -2,10 +2,13 @@
 // A fixed set of child tasks watched through their completion hooks (when_all, when_any).
 
 #include <kov/detail/runtime_core.hpp>
+#include <kov/result.hpp>
 #include <kov/waker.hpp>
 
 #include <array>
 #include <cstddef>
+#include <type_traits>
+#include <utility>
 #include <variant>
 
 namespace kov::detail {
