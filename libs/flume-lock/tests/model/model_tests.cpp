@@ -103,6 +103,53 @@ struct reclamation : rl::test_suite<reclamation, 3> {
   }
 };
 
+// A producer that claimed its slot may stall before it reads the segment hint while another
+// producer moves the hint and the consumer races ahead: the stamp must count the stalled claim
+// (the seq_cst argument of the reclamation rule), or the hint's old segment is reused under it.
+struct stalled_claim : rl::test_suite<stalled_claim, 3> {
+  flume_lock::unbounded_queue<int, 2>* q;
+  fifo_checker check;
+  void before() { q = new flume_lock::unbounded_queue<int, 2>(); }
+  void after() {
+    RL_ASSERT(check.received == 4);
+    delete q;
+  }
+  void thread(unsigned i) {
+    if (i == 0) {
+      RL_ASSERT(q->push(encode(0, 0)) == status::ok);
+    } else if (i == 1) {
+      for (int s = 0; s < 3; ++s) RL_ASSERT(q->push(encode(1, s)) == status::ok);
+    } else {
+      while (check.received < 4) {
+        if (q->try_consume([&](int&& v) { check.take(v); }) != status::ok) rl::yield(1, $);
+      }
+    }
+  }
+};
+
+// Bulk sends claim several slots at once, across segment boundaries.
+struct bulk_boundary : rl::test_suite<bulk_boundary, 3> {
+  flume_lock::unbounded_queue<int, 2>* q;
+  fifo_checker check;
+  void before() { q = new flume_lock::unbounded_queue<int, 2>(); }
+  void after() {
+    RL_ASSERT(check.received == 5);
+    delete q;
+  }
+  void thread(unsigned i) {
+    if (i == 0) {
+      const int batch[3] = {encode(0, 0), encode(0, 1), encode(0, 2)};
+      RL_ASSERT(q->push_bulk(batch, 3) == 3);
+    } else if (i == 1) {
+      for (int s = 0; s < 2; ++s) RL_ASSERT(q->push(encode(1, s)) == status::ok);
+    } else {
+      while (check.received < 5) {
+        if (q->try_consume([&](int&& v) { check.take(v); }) != status::ok) rl::yield(1, $);
+      }
+    }
+  }
+};
+
 // ---- 3. Close and disconnect racing with send and recv -----------------------------------
 // Every message whose send returned ok is received exactly once, then recv says disconnected.
 struct close_races : rl::test_suite<close_races, 3> {
@@ -348,6 +395,8 @@ struct scenario {
 const scenario scenarios[] = {
     {"segment_boundary", &run<segment_boundary>},
     {"reclamation", &run<reclamation>},
+    {"stalled_claim", &run<stalled_claim>},
+    {"bulk_boundary", &run<bulk_boundary>},
     {"close_races", &run<close_races>},
     {"receiver_drop", &run<receiver_drop>},
     {"bounded_transitions", &run<bounded_transitions>},
