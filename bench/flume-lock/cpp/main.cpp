@@ -115,6 +115,7 @@ int main(int argc, char** argv) {
   if (options.n == 0 || options.round_trips == 0) usage("--n and --round-trips must be positive");
 
   current_run_name() = impl_name + " " + scenario_name;
+  baseline_rss_bytes() = current_rss_bytes();
   const std::uint64_t n = s->kind == scenario_kind::pingpong ? options.round_trips : options.n;
   impl->run(*s, options, run_label{scenario_name, impl_name, round, n});
   return 0;

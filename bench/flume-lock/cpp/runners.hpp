@@ -39,7 +39,9 @@ inline void wait_for_start(const std::atomic<bool>& go) {
 inline void emit_common(const run_label& at, double wall, double cpu) {
   emit(at, "wall_time", "s", wall);
   emit(at, "cpu_time", "s", cpu);
-  emit(at, "peak_rss", "bytes", static_cast<double>(peak_rss_bytes()));
+  const std::uint64_t peak = peak_rss_bytes();
+  emit(at, "peak_rss", "bytes", static_cast<double>(peak));
+  emit(at, "peak_rss_growth", "bytes", static_cast<double>(peak - baseline_rss_bytes()));
 }
 
 inline void report_verdict(const delivery_check& check) {

@@ -23,6 +23,8 @@ pub struct Label {
     round: i64,
     /// Messages (round trips for pingpong) of this run.
     n: u64,
+    /// Resident memory before the run made its channel (the program's own baseline).
+    pub baseline_rss: u64,
 }
 
 impl Label {
@@ -102,6 +104,7 @@ fn main() {
         scenarios::Kind::Pingpong => options.round_trips,
         _ => options.n,
     };
-    let label = Label { scenario: scenario_name, impl_name, round, n };
+    let baseline_rss = measure::current_rss_bytes();
+    let label = Label { scenario: scenario_name, impl_name, round, n, baseline_rss };
     runner(&scenario, &options, &label);
 }

@@ -14,9 +14,19 @@ pub fn cpu_seconds() -> f64 {
 
 /// Peak resident set size of this process so far, in bytes.
 pub fn peak_rss_bytes() -> u64 {
+    proc_status_bytes("VmHWM:")
+}
+
+/// Resident set size now, in bytes.
+pub fn current_rss_bytes() -> u64 {
+    proc_status_bytes("VmRSS:")
+}
+
+/// A "Vm...:  <kB> kB" line of /proc/self/status, in bytes (0 if absent).
+fn proc_status_bytes(key: &str) -> u64 {
     let status = fs::read_to_string("/proc/self/status").unwrap_or_default();
     for line in status.lines() {
-        if let Some(rest) = line.strip_prefix("VmHWM:") {
+        if let Some(rest) = line.strip_prefix(key) {
             let kb: u64 = rest.trim().trim_end_matches("kB").trim().parse().unwrap_or(0);
             return kb * 1024;
         }

@@ -27,7 +27,9 @@ fn wait_for_start(go: &AtomicBool) {
 fn emit_common(at: &Label, wall: f64, cpu: f64) {
     at.emit("wall_time", "s", wall);
     at.emit("cpu_time", "s", cpu);
-    at.emit("peak_rss", "bytes", peak_rss_bytes() as f64);
+    let peak = peak_rss_bytes();
+    at.emit("peak_rss", "bytes", peak as f64);
+    at.emit("peak_rss_growth", "bytes", peak.saturating_sub(at.baseline_rss) as f64);
 }
 
 fn report_verdict(at: &Label, check: &DeliveryCheck) {
