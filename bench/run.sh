@@ -52,7 +52,8 @@ revision="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 if [ -n "$(git status --porcelain -- libs bench 2>/dev/null)" ]; then
   revision="$revision (with uncommitted changes under libs/ or bench/)"
 fi
-python3 - "$out_dir/meta.json" "$rounds" "$quick" "${suites[*]}" "$revision" <<'PY'
+compilers="$(g++ --version 2>/dev/null | head -1); $(rustc --version 2>/dev/null || echo 'no rustc')"
+python3 - "$out_dir/meta.json" "$rounds" "$quick" "${suites[*]}" "$revision" "$compilers" <<'PY'
 import json, os, sys, time
 cpu = "unknown"
 for line in open("/proc/cpuinfo"):
@@ -61,7 +62,8 @@ for line in open("/proc/cpuinfo"):
         break
 json.dump({"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "rounds": int(sys.argv[2]),
            "quick": sys.argv[3] == "1", "suites": sys.argv[4].split(), "cpu": cpu,
-           "cpus": os.cpu_count(), "load": "%.2f" % os.getloadavg()[0], "revision": sys.argv[5]}, open(sys.argv[1], "w"))
+           "cpus": os.cpu_count(), "load": "%.2f" % os.getloadavg()[0], "revision": sys.argv[5],
+           "compilers": sys.argv[6]}, open(sys.argv[1], "w"))
 PY
 
 echo "bench: $(wc -l <"$plan") runs per round, $rounds rounds, interleaved"

@@ -123,10 +123,11 @@ def write_report(out_dir):
     if meta:
         out.append("Run: %s. %s rounds, interleaved (every implementation once per round, order "
                    "reversed on odd rounds); %s. Machine: %s, %s CPUs, load average at start %s."
-                   " No CPU pinning. Source: %s.\n" % (meta.get("date"), meta.get("rounds"),
+                   " No CPU pinning. Source: %s. Compilers: %s.\n" % (meta.get("date"), meta.get("rounds"),
                                            "quick mode" if meta.get("quick") else "full mode",
                                            meta.get("cpu"), meta.get("cpus"), meta.get("load"),
-                                           meta.get("revision", "unknown")))
+                                           meta.get("revision", "unknown"),
+                                           meta.get("compilers", "not recorded")))
     if failures:
         out.append("## FAILED runs (no numbers recorded for these)\n")
         for f in failures:
@@ -162,7 +163,7 @@ def print_summary(out_dir, suite):
         print("no %s results to compare" % suite)
         return
     labels = [c[0] for c in headline[0][3]]
-    widths = [20, 12, 11] + [34] * len(labels)
+    widths = [20, 16, 11] + [34] * len(labels)
     line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths))
     print(line(["scenario", "metric", suite] + labels))
     for scenario, metric, ours, comparisons in headline:
