@@ -137,7 +137,15 @@ add_test(NAME esp_blink.cli.trap_exits_nonzero
   COMMAND esp-blink-emu ${ESP_BLINK_FIRMWARE_BIN}/trap.direct.bin)
 add_test(NAME esp_blink.cli.instruction_cap_exits_nonzero
   COMMAND esp-blink-emu --max-instructions 1000 ${ESP_BLINK_FIRMWARE_BIN}/blink.bin)
+add_test(NAME esp_blink.cli.i2c_device_is_attached
+  COMMAND esp-blink-emu --quiet --i2c-device tmp102@0x48=-3.5 ${ESP_BLINK_FIRMWARE_BIN}/i2c.bin)
+set_tests_properties(esp_blink.cli.i2c_device_is_attached PROPERTIES
+  PASS_REGULAR_EXPRESSION "temperature: -3\\.5000 C")
+add_test(NAME esp_blink.cli.bad_device_spec_is_a_usage_error
+  COMMAND esp-blink-emu --i2c-device nosuch@0x48 ${ESP_BLINK_FIRMWARE_BIN}/i2c.bin)
 set_tests_properties(esp_blink.cli.hello_exits_0 esp_blink.cli.trap_exits_nonzero
-  esp_blink.cli.instruction_cap_exits_nonzero PROPERTIES LABELS "esp-blink;emu")
+  esp_blink.cli.instruction_cap_exits_nonzero esp_blink.cli.i2c_device_is_attached
+  esp_blink.cli.bad_device_spec_is_a_usage_error PROPERTIES LABELS "esp-blink;emu")
+set_tests_properties(esp_blink.cli.bad_device_spec_is_a_usage_error PROPERTIES WILL_FAIL ON)
 set_tests_properties(esp_blink.cli.trap_exits_nonzero esp_blink.cli.instruction_cap_exits_nonzero
   PROPERTIES WILL_FAIL ON)

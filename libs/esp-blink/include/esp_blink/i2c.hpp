@@ -127,6 +127,7 @@ class master {
   /// Runs the operations as one transaction (contract: hal::i2c). On an error the state
   /// machine and FIFOs are reset, which releases the bus.
   hal::error_kind transaction(uint8_t address, hal::i2c_operation* ops, size_t count) {
+    if (count == 0) return hal::error_kind::ok;  // nothing to do: no START, no STOP
     clear_batch();
     for (size_t i = 0; i < count; ++i) {
       const hal::i2c_operation& o = ops[i];

@@ -236,6 +236,12 @@ TEST_F(i2c_test, address_nack_in_a_write_read_is_an_address_nack) {
   EXPECT_EQ(bus.write_read(0x48, &reg, 1, in, 2), error_kind::no_acknowledge_address);
 }
 
+TEST_F(i2c_test, an_empty_transaction_does_not_touch_the_bus) {
+  i2c::master<6, 5> bus;
+  EXPECT_EQ(bus.transaction(0x48, nullptr, 0), error_kind::ok);
+  EXPECT_TRUE(fake_.batches.empty());
+}
+
 TEST_F(i2c_test, hardware_timeout_is_reported) {
   i2c::master<6, 5> bus;
   fake_.hang = true;
