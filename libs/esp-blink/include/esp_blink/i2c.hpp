@@ -220,7 +220,6 @@ class master {
   }
 
   void command(op code, size_t bytes, bool check_ack, uint32_t ack_value) {
-    // Safety of the index: make_room/flush_batch keep commands < command_slots.
     write_command(batch_.commands, static_cast<uint32_t>(code), static_cast<uint32_t>(bytes),
                   check_ack, ack_value);
     ++batch_.commands;
@@ -229,7 +228,8 @@ class master {
   static void write_command(unsigned index, uint32_t code, uint32_t bytes, bool check_ack,
                             uint32_t ack_value) {
     const uint32_t word = bytes | (check_ack ? 1u << 8 : 0u) | ack_value << 10 | code << 11;
-    // The command registers are an array; the index is only known at run time here.
+    // Safety: index < command_slots (make_room keeps a slot for END/STOP), so the address is
+    // one of COMD0-7; the typed comd<N> needs N at compile time, which this loop does not have.
     mmio::write(regs::template comd<0>::address + 4u * index, word);
   }
 
@@ -282,6 +282,8 @@ class master {
     }
     if (result == hal::error_kind::ok) {
       for (unsigned r = 0; r < batch_.read_count; ++r) {
+        // Safety: `to` points into the caller's read buffer, which holds the operation's
+        // length bytes (hal::i2c_operation contract); chunks never run past that length.
         for (size_t k = 0; k < batch_.reads[r].length; ++k) {
           batch_.reads[r].to[k] = static_cast<uint8_t>(regs::data::fifo_rdata::read());
         }
@@ -294,6 +296,7 @@ class master {
   // The failed command is the first one the hardware did not mark done.
   bool nacked_address() const {
     for (unsigned i = 0; i < batch_.commands; ++i) {
+      // Safety: i < commands <= command_slots: one of COMD0-7.
       const uint32_t word = mmio::read(regs::template comd<0>::address + 4u * i);
       if ((word >> 31) == 0) return ((batch_.address_commands >> i) & 1u) != 0;
     }
