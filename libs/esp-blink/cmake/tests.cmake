@@ -23,6 +23,10 @@ if(EXISTS "${ESP_BLINK_SVD}")
   set_tests_properties(esp_blink.generated_headers_are_fresh PROPERTIES LABELS "esp-blink\\;unit")
 endif()
 
+add_test(NAME esp_blink.image_tool
+  COMMAND ${Python3_EXECUTABLE} ${ESP_BLINK_ROOT}/tests/image_tool_test.py)
+set_tests_properties(esp_blink.image_tool PROPERTIES LABELS "esp-blink;unit")
+
 # A small SVD of our own exercising what the C3's SVD does not use (clusters, dim arrays with
 # an offset index, derivedFrom, enumerated values), generated at build time and compiled.
 set(fixture_out ${CMAKE_CURRENT_BINARY_DIR}/fixture_pac/esp_blink/pac)
