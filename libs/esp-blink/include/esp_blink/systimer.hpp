@@ -2,7 +2,8 @@
 //
 // A delay arms comparator 0 and waits for its raw interrupt bit instead of comparing the
 // counter in a loop: the wait has one obvious meaning to a reader and to the emulator, which
-// skips idle time to the alarm instead of executing millions of polls.
+// skips idle time to the alarm instead of executing millions of polls. Very short delays poll
+// the counter instead (see alarm_threshold_ticks).
 #pragma once
 
 #include <stdint.h>
@@ -27,8 +28,18 @@ inline uint64_t now() {
   return (hi << 32) | lo;
 }
 
-/// Returns once `ticks` ticks have elapsed (alarm 0 is used and left armed).
+/// Below this many ticks (4 us) a delay polls the counter: arming the alarm takes a few
+/// hundred nanoseconds itself, and an alarm loaded after its target has passed would not fire.
+inline constexpr uint64_t alarm_threshold_ticks = 64;
+
+/// Returns once `ticks` ticks have elapsed (alarm 0 is used and left armed for long delays).
 inline void delay_ticks(uint64_t ticks) {
+  if (ticks < alarm_threshold_ticks) {
+    const uint64_t end = now() + ticks;
+    while (now() < end) {
+    }
+    return;
+  }
   const uint64_t target = now() + ticks;
   regs::conf::modify(regs::conf::target0_work_en::value<0>());
   regs::target0_conf::write_raw(0);  // one-shot, counts unit 0

@@ -51,10 +51,24 @@ TEST(concepts, delay_ns_rounds_up_to_whole_ticks) {
   mmio::host_bus_guard guard(fake);
   fake.ticks_per_read = 1;
   systimer::delay d;
-  d.delay_ns(100);  // 1.6 ticks -> 2
-  const uint64_t target = uint64_t{fake.peek(0x6002301C)} << 32 | fake.peek(0x60023020);
+  d.delay_ns(10'000);  // 160 ticks: long enough for the alarm
+  uint64_t target = uint64_t{fake.peek(0x6002301C)} << 32 | fake.peek(0x60023020);
   const uint64_t latched = fake.peek(0x60023044);
-  EXPECT_EQ(target - latched, 2u);
+  EXPECT_EQ(target - latched, 160u);
+  d.delay_ns(4'010);  // 64.16 ticks -> 65, still an alarm
+  target = uint64_t{fake.peek(0x6002301C)} << 32 | fake.peek(0x60023020);
+  EXPECT_GE(fake.systimer_ticks, target);
+}
+
+TEST(concepts, short_delays_poll_the_counter_instead_of_arming_the_alarm) {
+  test::register_file_fake fake;
+  mmio::host_bus_guard guard(fake);
+  fake.ticks_per_read = 1;
+  systimer::delay d;
+  const uint64_t before = fake.systimer_ticks;
+  d.delay_ns(100);  // 1.6 ticks -> 2
+  EXPECT_EQ(fake.writes_to(0x60023050), 0u);  // COMP0_LOAD untouched
+  EXPECT_GE(fake.systimer_ticks - before, 2u);
 }
 
 TEST(concepts, serial_write_and_read_move_bytes) {
