@@ -137,7 +137,9 @@ void runtime_core::complete(task_header& t) noexcept {
   t.state_ = task_state::completed;
   retain(t);
   finish(t);
-  if (!t.wants_result_) destroy_frame(t);
+  if (!t.wants_result_ || t.promise_ == nullptr || t.promise_->nothing_to_hand_over_) {
+    destroy_frame(t);
+  }
   release(t);
 }
 

@@ -131,6 +131,30 @@ TEST(runtime, join_rethrows_the_task_exception) {
   EXPECT_EQ(rt.block_on(main_task()), "bad");
 }
 
+TEST(runtime, void_task_exception_survives_until_joined) {
+  kov::runtime rt;
+  auto thrower = []() -> kov::task<void> {
+    throw std::logic_error("late");
+    co_return;
+  };
+  auto quiet = []() -> kov::task<void> { co_return; };
+  auto main_task = [&]() -> kov::task<std::string> {
+    auto bad = kov::spawn(thrower());
+    auto good = kov::spawn(quiet());
+    for (int i = 0; i < 3; ++i) co_await kov::yield_now();  // both finished long ago
+    EXPECT_TRUE(bad.is_finished());
+    EXPECT_TRUE(good.is_finished());
+    EXPECT_TRUE((co_await good).has_value());  // its frame was recycled at completion
+    try {
+      (void)co_await bad;
+    } catch (const std::logic_error& e) {
+      co_return e.what();
+    }
+    co_return "";
+  };
+  EXPECT_EQ(rt.block_on(main_task()), "late");
+}
+
 TEST(runtime, an_always_ready_task_cannot_starve_others) {
   kov::runtime rt;
   // `spinner` never awaits anything that suspends by itself; only the budget sends it to the

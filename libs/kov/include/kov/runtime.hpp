@@ -64,7 +64,13 @@ class [[nodiscard]] join_handle {
   // rethrown.
   result<T> take_result() {
     KOV_ASSERT(t_ != nullptr && t_->finished(), "taking the result of an unfinished task");
-    if (t_->state_ == detail::task_state::cancelled || !t_->frame_) return errc::cancelled;
+    if (t_->state_ == detail::task_state::cancelled) return errc::cancelled;
+    if (!t_->frame_) {
+      // A void task's frame goes at completion; any other frame is gone only because the
+      // runtime shut down before the result was taken.
+      if constexpr (std::is_void_v<T>) return {};
+      return errc::cancelled;
+    }
     struct drop_frame {
       detail::task_header* t;
       ~drop_frame() {

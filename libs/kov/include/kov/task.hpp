@@ -102,6 +102,9 @@ class promise_base {
   promise_base* parent_ = nullptr;
   promise_base* child_ = nullptr;
   location site_{};
+  // Set when the frame ended with nothing to hand over (void, no exception): a spawned task's
+  // frame can then be recycled at completion instead of waiting for the join.
+  bool nothing_to_hand_over_ = false;
 };
 
 template <class T>
@@ -134,7 +137,7 @@ template <>
 class task_promise<void> final : public promise_base {
  public:
   task<void> get_return_object() noexcept;
-  void return_void() const noexcept {}
+  void return_void() noexcept { nothing_to_hand_over_ = true; }
   void unhandled_exception() noexcept { exception_ = std::current_exception(); }
   void take_result() {
     if (exception_) std::rethrow_exception(std::exchange(exception_, nullptr));
