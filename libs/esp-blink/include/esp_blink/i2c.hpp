@@ -254,8 +254,8 @@ class master {
   hal::error_kind flush_batch(bool last) {
     if (!last) command(op::end, 0, false, 0);
     regs::int_clr::write_raw(0x3FFFF);
-    // The C3 copies configuration into the I2C clock domain on CONF_UPGATE; do it before
-    // every start, as the vendor's HAL does, so the controller never runs on stale settings.
+    // The C3 copies configuration into the I2C clock domain on CONF_UPGATE; doing it before
+    // every start means the controller never runs on stale settings.
     regs::ctr::modify(regs::ctr::conf_upgate::value<1>());
     regs::ctr::modify(regs::ctr::trans_start::value<1>());
     using raw = regs::int_raw;
