@@ -1,4 +1,4 @@
-// The real firmware images in the emulator: what issue-level behaviour looks like from outside.
+// The real firmware images in the emulator: what each one does, seen from outside the chip.
 #include <gtest/gtest.h>
 
 #include <cmath>
