@@ -40,12 +40,23 @@ fi
 
 plan="$out_dir/plan.tsv"
 : >"$plan"
+status=0
+built=()
 for s in "${suites[@]}"; do
   echo "bench: building suite $s"
-  bash "bench/$s/suite.sh" build "$build_dir" "$out_dir" >"$out_dir/build-$s.log" 2>&1 \
-    || { tail -30 "$out_dir/build-$s.log" >&2; echo "bench: build of suite $s failed" >&2; exit 1; }
+  if ! bash "bench/$s/suite.sh" build "$build_dir" "$out_dir" >"$out_dir/build-$s.log" 2>&1; then
+    tail -30 "$out_dir/build-$s.log" >&2
+    echo "bench: build of suite $s FAILED (log: $out_dir/build-$s.log)" >&2
+    # A suite named on the command line must build; with all suites, the others still run.
+    [ -n "$suites_arg" ] && exit 1
+    status=1
+    continue
+  fi
   bash "bench/$s/suite.sh" plan "$build_dir" "$out_dir" "$quick" >>"$plan"
+  built+=("$s")
 done
+[ ${#built[@]} -gt 0 ] || { echo "bench: no suite built" >&2; exit 1; }
+suites=("${built[@]}")
 
 # Which source the numbers belong to: the commit, plus a note when the tree had local changes.
 revision="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
@@ -67,7 +78,6 @@ json.dump({"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "rounds":
 PY
 
 echo "bench: $(wc -l <"$plan") runs per round, $rounds rounds, interleaved"
-status=0
 python3 bench/tools/interleave.py "$plan" "$out_dir/results.jsonl" "$out_dir/failures.jsonl" \
   "$rounds" "$timeout_s" || status=1
 python3 bench/tools/report.py "$out_dir" || status=1

@@ -163,7 +163,7 @@ def print_summary(out_dir, suite):
         print("no %s results to compare" % suite)
         return
     labels = [c[0] for c in headline[0][3]]
-    widths = [20, 16, 11] + [34] * len(labels)
+    widths = [max([20] + [len(r[0]) for r in headline]), 16, 11] + [34] * len(labels)
     line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths))
     print(line(["scenario", "metric", suite] + labels))
     for scenario, metric, ours, comparisons in headline:

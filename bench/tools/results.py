@@ -143,6 +143,8 @@ def human(value, unit):
         return "%.1f MiB" % (value / 2**20)
     if unit == "ns":
         return "%.2f us" % (value / 1e3) if value >= 1e4 else "%.0f ns" % value
+    if unit == "us":
+        return "%.2f ms" % (value / 1e3) if value >= 1e4 else "%.1f us" % value
     if unit == "s":
         return "%.3f s" % value
     return "%.4g" % value
