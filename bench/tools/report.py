@@ -86,7 +86,7 @@ def markdown_suite(view, out):
         metric = headline_metric(view, scenario)
         metrics = ordered_unique([m for m in view.config.get("headline_metrics", [])
                                   if m in view.metrics(scenario)] or [metric])
-        columns = metrics + [m for m in extra if m in view.metrics(scenario)]
+        columns = metrics + [m for m in extra if m in view.metrics(scenario) and m not in metrics]
         sizes = sorted({r["n"] for r in view.rows if r["scenario"] == scenario and "n" in r})
         size_note = " (n = %s)" % ", ".join("{:,}".format(n) for n in sizes) if sizes else ""
         out.append("### %s%s\n" % (scenario, size_note))

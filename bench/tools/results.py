@@ -140,7 +140,9 @@ def human(value, unit):
     if unit == "msg/s" or unit == "req/s":
         return "%.2f M" % (value / 1e6) if value >= 1e6 else "%.1f k" % (value / 1e3)
     if unit == "bytes":
-        return "%.1f MiB" % (value / 2**20)
+        if value < 10240:
+            return "%d B" % value
+        return "%.1f KiB" % (value / 1024) if value < 2**20 else "%.1f MiB" % (value / 2**20)
     if unit == "ns":
         return "%.2f us" % (value / 1e3) if value >= 1e4 else "%.0f ns" % value
     if unit == "us":
