@@ -57,8 +57,9 @@ esp_blink_firmware(hello ${ESP_BLINK_ROOT}/examples/hello.cpp)
 esp_blink_firmware(i2c ${ESP_BLINK_ROOT}/examples/i2c.cpp)
 esp_blink_firmware(rgb ${ESP_BLINK_ROOT}/examples/rgb.cpp)
 # Not examples: firmware the emulator tests run (illegal instruction, failed assertion, UART
-# receive, start-up effects).
+# receive, start-up effects, watchdogs left running).
 esp_blink_firmware(trap ${ESP_BLINK_ROOT}/tests/firmware/trap.cpp)
 esp_blink_firmware(panic ${ESP_BLINK_ROOT}/tests/firmware/panic.cpp)
 esp_blink_firmware(echo ${ESP_BLINK_ROOT}/tests/firmware/echo.cpp)
 esp_blink_firmware(startup ${ESP_BLINK_ROOT}/tests/firmware/startup.cpp)
+esp_blink_firmware(forgetful ${ESP_BLINK_ROOT}/tests/firmware/forgetful.cpp)

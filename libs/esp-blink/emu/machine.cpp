@@ -76,6 +76,9 @@ struct machine_hooks {
     } else if (m.options_.max_cycles != 0 && m.cycles_ >= m.options_.max_cycles) {
       m.time_hit_ = true;
       uc_emu_stop(uc);
+    } else if (m.options_.watchdog_timeout_cycles != 0) {
+      m.watchdog_hit_ = m.io_.expired_watchdog(m.cycles_, m.options_.watchdog_timeout_cycles);
+      if (m.watchdog_hit_ != nullptr) uc_emu_stop(uc);
     }
   }
 
@@ -285,6 +288,7 @@ run_result machine::run() {
   reg_write(uc_, UC_RISCV_REG_MSTATUS, mstatus_mpp_m);  // machine mode, as the ROM leaves it
   for (;;) {
     halted_ = cap_hit_ = time_hit_ = pending_trap_ = false;
+    watchdog_hit_ = nullptr;
     fault_.clear();
     const uc_err err = uc_emu_start(uc_, pc, 0xFFFFFFFFu, 0, 0);
     pc = reg_read(uc_, UC_RISCV_REG_PC);
@@ -299,6 +303,13 @@ run_result machine::run() {
     }
     if (time_hit_) {
       result.reason = stop_reason::time_limit;
+      break;
+    }
+    if (watchdog_hit_ != nullptr) {
+      result.reason = stop_reason::fault;
+      result.fault = std::string(watchdog_hit_) + " still running " +
+                     std::to_string(options_.watchdog_timeout_cycles / (options_.clocks.cpu_hz / 1000)) +
+                     " ms after its last feed: the chip would reset";
       break;
     }
     if (pending_trap_) {

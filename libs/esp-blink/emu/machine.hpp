@@ -23,6 +23,9 @@ enum class stop_reason { halted, trap_halt, fault, instruction_cap, time_limit }
 struct run_options {
   uint64_t max_instructions = 100'000'000;
   uint64_t max_cycles = 0;  // 0: no limit on virtual time
+  /// A watchdog left running this long after its last feed stops the run as a fault (the
+  /// chip would reset). A model parameter: 5 s at 160 MHz; 0 turns the check off.
+  uint64_t watchdog_timeout_cycles = 5ull * 160'000'000ull;
   clock_config clocks;
 };
 
@@ -106,6 +109,7 @@ class machine {
   bool halted_ = false;
   bool cap_hit_ = false;
   bool time_hit_ = false;
+  const char* watchdog_hit_ = nullptr;
   bool pending_trap_ = false;
   uint32_t pending_cause_ = 0;
   std::string fault_;

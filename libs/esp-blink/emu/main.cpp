@@ -22,6 +22,8 @@ void usage() {
                "  --max-instructions N  stop after N instructions (exit status 3)\n"
                "  --max-time-ms MS      stop after MS ms of virtual time (exit status 0)\n"
                "  --vcd FILE            write the GPIO pins as a VCD\n"
+               "  --watchdog-ms MS      a watchdog running MS ms unfed is a fault (default\n"
+               "                        5000; 0: off)\n"
                "  --uart-input TEXT     bytes for UART0 to receive\n"
                "  --trace-gpio          print every GPIO edge to stderr\n"
                "  --i2c-device NAME@ADDR[=VALUE]\n"
@@ -70,6 +72,8 @@ int main(int argc, char** argv) {
         options.max_instructions = std::stoull(value());
       } else if (arg == "--max-time-ms") {
         options.max_cycles = std::stoull(value()) * (options.clocks.cpu_hz / 1000u);
+      } else if (arg == "--watchdog-ms") {
+        options.watchdog_timeout_cycles = std::stoull(value()) * (options.clocks.cpu_hz / 1000u);
       } else if (arg == "--vcd") {
         vcd_path = value();
       } else if (arg == "--uart-input") {

@@ -75,8 +75,18 @@ void peripherals::refresh_watchdogs() {
   }
 }
 
+const char* peripherals::expired_watchdog(uint64_t now, uint64_t timeout) const {
+  auto expired = [&](const watchdog_state& w) { return w.enabled && now - w.fed_at >= timeout; };
+  if (expired(super_wdt_)) return "super watchdog";
+  if (expired(rtc_wdt_)) return "RTC watchdog";
+  if (expired(timg_wdt_[0])) return "TIMG0 watchdog";
+  if (expired(timg_wdt_[1])) return "TIMG1 watchdog";
+  return nullptr;
+}
+
 bool peripherals::protected_write(watchdog_state& wdt, uint32_t key_reg, uint32_t key,
-                                  uint32_t address, uint32_t value) {
+                                  uint32_t address, uint32_t value, uint64_t now,
+                                  uint32_t feed_address) {
   if (regs_[key_reg] != key) {
     ++wdt.locked_writes;
     report("write " + hex32(value) + " to " + hex32(address) +
@@ -84,6 +94,7 @@ bool peripherals::protected_write(watchdog_state& wdt, uint32_t key_reg, uint32_
     return false;
   }
   reg(address) = value;
+  if (address == feed_address) wdt.fed_at = now;
   refresh_watchdogs();
   return true;
 }
@@ -352,9 +363,9 @@ void peripherals::write(uint32_t address, uint32_t value, uint64_t now) {
   } else if (in_block(address, rtc_base)) {
     const uint32_t off = address - rtc_base;
     if (off >= 0x90 && off <= 0xA4) {
-      protected_write(rtc_wdt_, rtc_base + 0xA8, wdt_key, address, value);
+      protected_write(rtc_wdt_, rtc_base + 0xA8, wdt_key, address, value, now, rtc_base + 0xA4);
     } else if (off == 0xAC) {
-      protected_write(super_wdt_, rtc_base + 0xB0, swd_key, address, value);
+      protected_write(super_wdt_, rtc_base + 0xB0, swd_key, address, value, now, 0);
     } else {
       reg(address) = value;
     }
@@ -363,7 +374,8 @@ void peripherals::write(uint32_t address, uint32_t value, uint64_t now) {
     const uint32_t off = address - base;
     if (off >= 0x48 && off <= 0x60) {
       protected_write(timg_wdt_[base == timg0_base ? 0 : 1], base + 0x64, wdt_key, address,
-                      off == 0x48 ? value & ~bit(22) : value);  // CONF_UPDATE_EN self-clears
+                      off == 0x48 ? value & ~bit(22) : value,  // CONF_UPDATE_EN self-clears
+                      now, base + 0x60);
     } else {
       reg(address) = value;
     }

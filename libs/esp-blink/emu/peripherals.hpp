@@ -33,8 +33,9 @@ struct clock_config {
 
 /// One watchdog's state as the models see it.
 struct watchdog_state {
-  bool enabled = true;       // counting (enable bit or flash-boot mode)
+  bool enabled = true;         // counting (enable bit or flash-boot mode; super WDT: not fed)
   uint32_t locked_writes = 0;  // writes dropped because the key was not written first
+  uint64_t fed_at = 0;         // cycle of the last feed (or of reset)
 };
 
 class peripherals {
@@ -55,6 +56,9 @@ class peripherals {
   const watchdog_state& super_wdt() const { return super_wdt_; }
   const watchdog_state& timg_wdt(unsigned n) const { return timg_wdt_[n]; }
   const std::set<uint32_t>& unmodelled() const { return unmodelled_; }
+  /// The first watchdog still running `timeout` cycles after its last feed, or nullptr.
+  /// (The emulator's timeout is a model parameter, not the chip's stage-0 period.)
+  const char* expired_watchdog(uint64_t now, uint64_t timeout) const;
   bool pin_output_enabled(unsigned pin) const { return (gpio_enable_ >> pin) & 1u; }
   bool pin_level(unsigned pin) const { return (gpio_out_ >> pin) & 1u; }
   uint32_t rmt_transmissions() const { return rmt_transmissions_; }
@@ -90,7 +94,7 @@ class peripherals {
   uint32_t rmt_read(uint32_t offset, uint64_t now);
   void drive_pin(unsigned pin, bool level, uint64_t cycle);
   bool protected_write(watchdog_state& wdt, uint32_t key_reg, uint32_t key, uint32_t address,
-                       uint32_t value);
+                       uint32_t value, uint64_t now, uint32_t feed_address);
   void refresh_watchdogs();
 
   clock_config clocks_;

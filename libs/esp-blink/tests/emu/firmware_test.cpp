@@ -225,6 +225,26 @@ TEST(rgb, ws2812_waveform_on_gpio8_meets_the_datasheet) {
   }
 }
 
+TEST(watchdog, firmware_that_leaves_them_running_is_stopped) {
+  run_options options;
+  options.watchdog_timeout_cycles = 160'000'000;  // 1 s
+  const auto out = run_file(fw("forgetful.bin"), options);
+  EXPECT_EQ(out.result.reason, stop_reason::fault);
+  EXPECT_NE(out.result.fault.find("watchdog still running"), std::string::npos)
+      << out.result.fault;
+  EXPECT_GE(out.result.cycles, 160'000'000u);
+  EXPECT_LT(out.result.cycles, 2 * 160'000'000u);
+  EXPECT_EQ(out.result.exit_status(), 2);
+}
+
+TEST(watchdog, feeding_keeps_a_watchdog_quiet) {
+  peripherals p;
+  p.write(0x6001F064, 0x50D83AA1, 0);  // TIMG0 key
+  p.write(0x6001F060, 1, 900);           // feed at cycle 900
+  EXPECT_STRNE(p.expired_watchdog(1000, 1000), "TIMG0 watchdog");
+  EXPECT_STREQ(p.expired_watchdog(1000, 100), "super watchdog");  // never fed, no auto-feed
+}
+
 TEST(cap, instruction_cap_stops_a_running_firmware) {
   run_options options;
   options.max_instructions = 500;
