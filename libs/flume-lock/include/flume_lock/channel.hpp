@@ -77,11 +77,13 @@ class channel_state {
   void close() noexcept {
     with_queue([](auto& q) { q.close(); });
   }
+  adaptive_spin& sender_spin() noexcept { return sender_spin_; }
 
  private:
   std::variant<unbounded_queue<T>, bounded_queue<T>> queue_;
   // Lets the model checker see "uses of the state happen before its deletion".
   [[no_unique_address]] race_probe lifetime_probe_;
+  adaptive_spin sender_spin_;  // shared by the senders parked on a full bounded channel
   atomic<std::size_t> handles_{2};
   atomic<std::size_t> senders_{1};
 };
@@ -177,7 +179,7 @@ class sender {
       if constexpr (std::is_same_v<queue, unbounded_queue<T>>) {
         return q.push(std::forward<U>(value));
       } else {
-        return send_bounded(q, std::forward<U>(value), until);
+        return send_bounded(q, state_->sender_spin(), std::forward<U>(value), until);
       }
     });
   }
@@ -185,21 +187,20 @@ class sender {
   // Spin briefly, then park on the queue's tx eventcount until a slot frees or the channel
   // closes. try_push only moves from `value` when it returns ok.
   template <class U>
-  static status send_bounded(bounded_queue<T>& q, U&& value, const detail::deadline* until) {
-    for (int spins = 0;; ++spins) {
-      status s = q.try_push(std::forward<U>(value));
+  static status send_bounded(bounded_queue<T>& q, detail::adaptive_spin& spin, U&& value,
+                             const detail::deadline* until) {
+    status s = q.try_push(std::forward<U>(value));
+    for (;;) {
       if (s != status::full) return s;
-      if (spins < detail::spin_limit) {
-        detail::spin_pause();
-        continue;
+      if (spin.spin_until([&] { return (s = q.try_push(std::forward<U>(value))) != status::full; })) {
+        return s;
       }
       const std::uint32_t key = q.tx_event().prepare_wait();
-      s = q.try_push(std::forward<U>(value));
+      s = q.try_push(std::forward<U>(value));  // re-check
       if (s != status::full) return s;
-      if (!q.tx_event().wait(key, until)) {
-        s = q.try_push(std::forward<U>(value));
-        return s == status::full ? status::timeout : s;
-      }
+      const bool woken = q.tx_event().wait(key, until);
+      s = q.try_push(std::forward<U>(value));
+      if (!woken && s == status::full) return status::timeout;
     }
   }
 
@@ -295,26 +296,23 @@ class receiver {
 
   // Spin briefly, then park on the rx eventcount (re-check after prepare_wait).
   status recv_impl(T& out, const detail::deadline* until) {
-    for (int spins = 0;; ++spins) {
-      status s = try_recv(out);
+    status s = try_recv(out);
+    for (;;) {
       if (s != status::empty) return s;
-      if (spins < detail::spin_limit) {
-        detail::spin_pause();
-        continue;
-      }
+      if (spin_.spin_until([&] { return (s = try_recv(out)) != status::empty; })) return s;
       detail::eventcount& event = state_->rx_event();
       const std::uint32_t key = event.prepare_wait();
-      s = try_recv(out);
+      s = try_recv(out);  // re-check
       if (s != status::empty) return s;
-      if (!event.wait(key, until)) {
-        s = try_recv(out);
-        return s == status::empty ? status::timeout : s;
-      }
+      const bool woken = event.wait(key, until);
+      s = try_recv(out);
+      if (!woken && s == status::empty) return status::timeout;
     }
   }
 
   detail::channel_state<T>* state_;
   waiter* registered_ = nullptr;
+  detail::adaptive_spin spin_;
 };
 
 /// Capacity 0 makes an unbounded channel; use channel() and bounded() instead.

@@ -221,19 +221,20 @@ class unbounded_queue {
                                            detail::order::acquire)) {
       return fresh;
     }
-    append_spare(expected, fresh);  // lost the race: keep the allocation as a spare further on
+    delete fresh;  // lost a rare race: the winner's segment serves us too
     return expected;
   }
 
-  // Tries to link `spare` after `from` or a few segments later; frees it otherwise. Producers
-  // (a lost grow race) and the consumer (recycling) both use it.
+  // Recycling: links the consumer's reclaimed `spare` after the hint's segment or a few segments
+  // later, as the segment producers will use next; frees it when the list already has spares.
   void append_spare(segment* from, segment* spare) {
     for (int attempt = 0; attempt < 3; ++attempt) {
       spare->relink(from->first_slot() + Slots, from);
       segment* expected = nullptr;
-      // Ordering: seq_cst: as grow's link (publishes the fields; the consumer's boundary
-      // re-check). Acquire on failure lets us step to the segment that is there instead.
-      if (from->next.compare_exchange_strong(expected, spare, detail::order::seq_cst,
+      // Ordering: release publishes the spare's reset fields to producers (their acquire loads
+      // of next). Not seq_cst, unlike grow: the consumer's boundary re-check always sees a link
+      // the consumer made itself. Acquire on failure lets us step to the segment there instead.
+      if (from->next.compare_exchange_strong(expected, spare, detail::order::release,
                                              detail::order::acquire)) {
         return;
       }

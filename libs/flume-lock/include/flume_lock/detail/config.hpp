@@ -1,7 +1,11 @@
 // Build-wide constants of flume-lock.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
+
+#include "flume_lock/detail/atomic.hpp"
 
 namespace flume_lock::detail {
 
@@ -18,14 +22,48 @@ inline constexpr std::size_t cache_line = 64;
 inline constexpr std::size_t default_segment_slots = 1024;
 #endif
 
-/// Bounded spin before parking: long enough to catch a message in flight on another core,
-/// short enough not to steal the core from the producer when threads share it.
+/// Spinning before parking pays when the other side runs on another core (a hand-over takes
+/// well under a microsecond, a futex wake-up many microseconds) and wastes the core when both
+/// share one (the other side cannot run while we spin). adaptive_spin learns which case it is
+/// in: the budget doubles after a spin that succeeded and halves after one that gave up.
+/// No sched_yield anywhere.
+class adaptive_spin {
+ public:
 #if FLUME_LOCK_MODEL
-// No spinning in the model: a yield there would make Relacy show the parked side the newest
-// values, hiding exactly the store-buffering outcomes the eventcount must survive.
-inline constexpr int spin_limit = 0;
+  // No spinning in the model: a yield there would make Relacy show the parked side the newest
+  // values, hiding exactly the store-buffering outcomes the eventcount must survive.
+  template <class Done>
+  bool spin_until(Done&&) {
+    return false;
+  }
 #else
-inline constexpr int spin_limit = 64;
+  static constexpr std::int32_t min_ns = 1'000;
+  static constexpr std::int32_t max_ns = 50'000;
+
+  /// Spins (pause instruction) until `done()` holds or the budget is spent; the clock is read
+  /// every 16 pauses. Returns whether `done()` held.
+  template <class Done>
+  bool spin_until(Done&& done) {
+    // Ordering: relaxed (budget_ns_ everywhere): a heuristic shared by the waiting threads;
+    // any value in [min_ns, max_ns] is correct.
+    const std::int32_t budget = budget_ns_.load(order::relaxed);
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::nanoseconds(budget);
+    for (unsigned i = 1;; ++i) {
+      spin_pause();
+      if (done()) {
+        if (budget < max_ns) budget_ns_.store(budget * 2 < max_ns ? budget * 2 : max_ns, order::relaxed);
+        return true;
+      }
+      if ((i & 15) == 0 && std::chrono::steady_clock::now() >= give_up) {
+        if (budget > min_ns) budget_ns_.store(budget / 2 > min_ns ? budget / 2 : min_ns, order::relaxed);
+        return false;
+      }
+    }
+  }
+
+ private:
+  atomic<std::int32_t> budget_ns_{16'000};
 #endif
+};
 
 }  // namespace flume_lock::detail
