@@ -13,7 +13,7 @@ packages=(
   liburing-dev
   # benchmark peers and load tools
   libbenchmark-dev libconcurrentqueue-dev libboost-dev libtbb-dev libxenium-dev
-  libatomic-queue-dev libasio-dev libuv1-dev wrk cargo rustc
+  libatomic-queue-dev libasio-dev libuv1-dev wrk cargo rustc valgrind linux-perf strace
   librust-crossbeam-channel-dev librust-tokio-dev
 )
 

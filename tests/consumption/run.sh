@@ -14,19 +14,24 @@ case "$mode" in
     cmake -S "$here/find-package" -B "$work/build" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
     cmake --build "$work/build" >/dev/null
     "$work/build/consumer"
+    "$work/build/consumer_kov"
     ;;
   pkg-config)
     cmake --install "$input" --prefix "$work/prefix" >/dev/null
     export PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig"
     # shellcheck disable=SC2046
     g++ "$here/consumer.cpp" -o "$work/consumer" $(pkg-config --cflags --libs flume_lock) -pthread
+    # shellcheck disable=SC2046
+    g++ "$here/consumer_kov.cpp" -o "$work/consumer_kov" $(pkg-config --cflags --libs kov) -pthread
     "$work/consumer"
+    "$work/consumer_kov"
     ;;
   add-subdirectory)
     cmake -S "$here/add-subdirectory" -B "$work/build" -G Ninja -DTRIO_SOURCE_DIR="$input" \
-      -DTRIO_LIBS=flume-lock >/dev/null
+      -DTRIO_LIBS="flume-lock;kov" >/dev/null
     cmake --build "$work/build" >/dev/null
     "$work/build/consumer"
+    "$work/build/consumer_kov"
     ;;
   *) echo "unknown mode $mode" >&2; exit 2 ;;
 esac
