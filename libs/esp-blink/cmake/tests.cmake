@@ -20,7 +20,7 @@ if(EXISTS "${ESP_BLINK_SVD}")
   add_test(NAME esp_blink.generated_headers_are_fresh
     COMMAND ${Python3_EXECUTABLE} ${ESP_BLINK_ROOT}/tools/svd2hpp.py --svd ${ESP_BLINK_SVD}
             --check ${ESP_BLINK_ROOT}/generated/esp_blink/pac)
-  set_tests_properties(esp_blink.generated_headers_are_fresh PROPERTIES LABELS "esp-blink\\;unit")
+  set_tests_properties(esp_blink.generated_headers_are_fresh PROPERTIES LABELS "esp-blink;unit")
 endif()
 
 add_test(NAME esp_blink.image_tool
@@ -67,7 +67,7 @@ set(compile_fail_cmd ${CMAKE_CXX_COMPILER} -std=c++20 -fsyntax-only
     -I${ESP_BLINK_ROOT}/include -I${ESP_BLINK_ROOT}/generated
     ${ESP_BLINK_ROOT}/tests/unit/compile_fail.cpp)
 add_test(NAME esp_blink.compile_fail.control COMMAND ${compile_fail_cmd} -DESP_BLINK_CASE=0)
-set_tests_properties(esp_blink.compile_fail.control PROPERTIES LABELS "esp-blink\\;unit")
+set_tests_properties(esp_blink.compile_fail.control PROPERTIES LABELS "esp-blink;unit")
 foreach(case_and_message
     "1|register is write-only"
     "2|register is read-only"

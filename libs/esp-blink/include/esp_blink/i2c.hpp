@@ -125,7 +125,7 @@ class master {
   }
 
   /// Runs the operations as one transaction (contract: hal::i2c). On an error the state
-  /// machine and FIFOs are reset, which releases the bus.
+  /// machine and FIFOs are reset and, unless arbitration was lost, a STOP is sent.
   hal::error_kind transaction(uint8_t address, hal::i2c_operation* ops, size_t count) {
     if (count == 0) return hal::error_kind::ok;  // nothing to do: no START, no STOP
     clear_batch();
@@ -309,6 +309,15 @@ class master {
   hal::error_kind fail(hal::error_kind e) {
     reset();
     clear_batch();
+    // FSM_RST stops the controller but sends nothing, so a device that was addressed would
+    // still see the transaction open. A command list of STOP alone closes it. Not after
+    // arbitration loss: the bus then belongs to the other master, and a STOP would cut into
+    // its transfer.
+    if (e != hal::error_kind::arbitration_loss) {
+      command(op::stop, 0, false, 0);
+      (void)flush_batch(true);  // the first error is the one reported
+      reset();
+    }
     return e;
   }
 

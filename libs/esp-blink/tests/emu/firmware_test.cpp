@@ -185,6 +185,23 @@ TEST_P(i2c_example, without_a_device_reports_the_nack_and_stops) {
   EXPECT_EQ(result.exit_status(), 1);
 }
 
+TEST_P(i2c_example, with_no_device_at_all_reports_the_address_nack_and_halts) {
+  run_options options;
+  options.max_instructions = 50'000'000;  // far above a clean run, far below a hang's poll loop
+  machine m(options);
+  std::vector<std::string> reports;
+  m.io().on_report = [&](const std::string& r) { reports.push_back(r); };
+  m.load_file(fw(GetParam()));  // nothing attached: every address byte goes unacknowledged
+  const auto result = m.run();
+  EXPECT_EQ(m.io().uart0_output(),
+            "i2c error: no acknowledge of the address (tmp102 at 0x48)\n");
+  EXPECT_EQ(result.reason, stop_reason::halted);
+  EXPECT_LT(result.instructions, options.max_instructions);
+  EXPECT_EQ(result.exit_status(), 1);
+  EXPECT_EQ(m.io().i2c0().transactions(), 1u);  // one address byte sent, then given up
+  EXPECT_TRUE(reports.empty()) << reports.front();
+}
+
 INSTANTIATE_TEST_SUITE_P(both_layouts, i2c_example, ::testing::Values("i2c.bin", "i2c.direct.bin"));
 
 TEST(rgb, ws2812_waveform_on_gpio8_meets_the_datasheet) {

@@ -1,5 +1,6 @@
 // The I2C0 master against a fake that executes nothing but records each batch of commands and
-// FIFO bytes and answers like the hardware: done bits, END_DETECT or TRANS_COMPLETE, NACK.
+// FIFO bytes and answers like the hardware: done bits, END_DETECT or TRANS_COMPLETE, NACK,
+// arbitration loss, RX FIFO overrun.
 #include <gtest/gtest.h>
 
 #include <deque>
@@ -15,13 +16,14 @@ using namespace esp_blink;
 using hal::error_kind;
 
 constexpr uint32_t base = 0x60013000;
-constexpr uint32_t ctr = base + 0x04, data = base + 0x1C, int_raw = base + 0x20,
+constexpr uint32_t ctr = base + 0x04, fifo_conf = base + 0x18, data = base + 0x1C, int_raw = base + 0x20,
                    int_clr = base + 0x24, comd0 = base + 0x58, sp_conf = base + 0x80;
 
 struct command {
   uint32_t op, bytes;
   bool ack_check;
   uint32_t ack_value;
+  bool operator==(const command&) const = default;
 };
 
 class i2c_fake final : public mmio::bus {
@@ -45,6 +47,9 @@ class i2c_fake final : public mmio::bus {
     } else if (address == sp_conf) {
       if (value & 1u) recoveries.push_back((value >> 1) & 0x1Fu);
       regs.write(address, value & ~1u);  // SCL_RST_SLV_EN clears when the pulses are out
+    } else if (address == fifo_conf && (value & (1u << 12))) {
+      rx_.clear();  // RX_FIFO_RST: bytes left over from a failed transfer are gone
+      regs.write(address, value);
     } else if (address == ctr && (value & (1u << 5))) {
       run_batch();
     } else {
@@ -58,6 +63,8 @@ class i2c_fake final : public mmio::bus {
   std::vector<std::vector<uint8_t>> tx_batches;
   std::deque<uint8_t> device_bytes;  // what READ commands return, in order
   int nack_at = -1;                  // global command index that the "device" refuses
+  int arb_lost_at = -1;              // global command index during which another master wins
+  int overrun_at = -1;               // global index of a READ that overflows the RX FIFO
   bool hang = false;                 // raise the hardware time-out instead of finishing
   int fsm_resets = 0;
   std::vector<uint32_t> recoveries;
@@ -76,6 +83,18 @@ class i2c_fake final : public mmio::bus {
       }
       if (static_cast<int>(executed_) == nack_at) {
         raw_ |= 1u << 10;
+        ++executed_;
+        break;
+      }
+      if (static_cast<int>(executed_) == arb_lost_at) {
+        raw_ |= 1u << 5;  // ARBITRATION_LOST
+        ++executed_;
+        break;
+      }
+      if (static_cast<int>(executed_) == overrun_at) {
+        // The bytes that did fit stay in the FIFO until the driver resets it.
+        for (uint32_t k = 0; k < c.bytes; ++k) rx_.push_back(0xDD);
+        raw_ |= 1u << 2;  // RXFIFO_OVF
         ++executed_;
         break;
       }
@@ -222,9 +241,15 @@ TEST_F(i2c_test, nack_of_the_address_and_of_data_are_told_apart) {
   EXPECT_EQ(bus.write(0x51, bytes, 2), error_kind::no_acknowledge_address);
   const int resets = fake_.fsm_resets;
   EXPECT_GE(resets, 2);  // set-up, then after the error
+  // The bus is released: a list of STOP alone, with nothing in the FIFO.
+  ASSERT_EQ(fake_.batches.size(), 2u);
+  ASSERT_EQ(fake_.batches[1].size(), 1u);
+  EXPECT_EQ(fake_.batches[1][0].op, stop);
+  EXPECT_TRUE(fake_.tx_batches[1].empty());
   i2c::master<6, 5> again;
   fake_.batches.clear();
-  fake_.nack_at = 2 + 2;  // after the 2 commands of the failed write: RSTART, address, data
+  // After the failed write's RSTART, address and STOP: RSTART, address, then the data byte.
+  fake_.nack_at = 3 + 2;
   EXPECT_EQ(again.write(0x51, bytes, 2), error_kind::no_acknowledge_data);
 }
 
@@ -247,6 +272,152 @@ TEST_F(i2c_test, hardware_timeout_is_reported) {
   fake_.hang = true;
   uint8_t b = 0;
   EXPECT_EQ(bus.read(0x48, &b, 1), error_kind::timeout);
+  // A STOP is still attempted (here it times out too); the first error is the one returned.
+  ASSERT_EQ(fake_.batches.size(), 2u);
+  ASSERT_EQ(fake_.batches[1].size(), 1u);
+  EXPECT_EQ(fake_.batches[1][0].op, stop);
+}
+
+TEST_F(i2c_test, a_data_nack_in_a_read_is_followed_by_stop) {
+  i2c::master<6, 5> bus;
+  fake_.nack_at = 1;
+  uint8_t in[2];
+  EXPECT_EQ(bus.read(0x48, in, 2), error_kind::no_acknowledge_address);
+  ASSERT_EQ(fake_.batches.size(), 2u);
+  EXPECT_EQ(fake_.batches[1], (std::vector<command>{{stop, 0, false, 0}}));
+}
+
+TEST_F(i2c_test, arbitration_loss_is_reported_without_a_stop_and_the_bus_works_afterwards) {
+  i2c::master<6, 5> bus;
+  const uint8_t bytes[2] = {1, 2};
+  fake_.arb_lost_at = 2;  // RSTART and address go out, the data byte loses
+  const int resets = fake_.fsm_resets;
+  EXPECT_EQ(bus.write(0x51, bytes, 2), error_kind::arbitration_loss);
+  EXPECT_GT(fake_.fsm_resets, resets);
+  // The winner owns the bus: no STOP list of ours may follow.
+  EXPECT_EQ(fake_.batches.size(), 1u);
+  fake_.batches.clear();
+  fake_.tx_batches.clear();
+  fake_.device_bytes = {0x42};
+  uint8_t in = 0;
+  ASSERT_EQ(bus.read(0x51, &in, 1), error_kind::ok);
+  EXPECT_EQ(in, 0x42);
+  ASSERT_EQ(fake_.batches.size(), 1u);
+  // A fresh command list from COMD0: nothing of the lost transfer's batch is left.
+  EXPECT_EQ(fake_.batches[0].front().op, rstart);
+  EXPECT_EQ(fake_.tx_batches[0], (std::vector<uint8_t>{0xA3}));
+}
+
+TEST_F(i2c_test, rx_fifo_overrun_is_reported_then_stop_and_stale_bytes_are_dropped) {
+  i2c::master<6, 5> bus;
+  fake_.overrun_at = 2;  // RSTART, address, then the first READ overflows
+  uint8_t in[3] = {};
+  EXPECT_EQ(bus.read(0x50, in, 3), error_kind::overrun);
+  EXPECT_EQ(in[0], 0);  // nothing copied out of a failed batch
+  ASSERT_EQ(fake_.batches.size(), 2u);
+  EXPECT_EQ(fake_.batches[1], (std::vector<command>{{stop, 0, false, 0}}));
+  fake_.batches.clear();
+  fake_.device_bytes = {7, 8, 9};
+  ASSERT_EQ(bus.read(0x50, in, 3), error_kind::ok);
+  // The 0xDD bytes the overrun left in the FIFO were reset away, so these are the device's.
+  EXPECT_EQ(in[0], 7);
+  EXPECT_EQ(in[1], 8);
+  EXPECT_EQ(in[2], 9);
+}
+
+TEST_F(i2c_test, fast_mode_writes_the_400_khz_timing) {
+  i2c::master<6, 5, i2c::fast_mode> bus;
+  // 100 cycles of 25 ns per bit: 55 low, 45 high (34 + 11 of wait).
+  EXPECT_EQ(fake_.regs.peek(base + 0x00), 55u);               // SCL_LOW_PERIOD
+  EXPECT_EQ(fake_.regs.peek(base + 0x38), 34u | 11u << 9);    // SCL_HIGH_PERIOD, WAIT_HIGH
+  EXPECT_EQ(fake_.regs.peek(base + 0x30), 13u);               // SDA_HOLD
+  EXPECT_EQ(fake_.regs.peek(base + 0x34), 22u);               // SDA_SAMPLE
+  EXPECT_EQ(fake_.regs.peek(base + 0x40), 45u);               // SCL_START_HOLD
+  EXPECT_EQ(fake_.regs.peek(base + 0x44), 55u);               // SCL_RSTART_SETUP
+  EXPECT_EQ(fake_.regs.peek(base + 0x48), 55u);               // SCL_STOP_HOLD
+  EXPECT_EQ(fake_.regs.peek(base + 0x4C), 45u);               // SCL_STOP_SETUP
+  // Differs from standard mode, so the template argument really reaches the registers.
+  EXPECT_NE(i2c::timing_for(i2c::standard_mode).scl_low, 55u);
+}
+
+TEST_F(i2c_test, transaction_write_write_runs_on_under_one_address) {
+  i2c::master<6, 5> bus;
+  const uint8_t a[2] = {0x10, 0x11}, b[1] = {0x12};
+  hal::i2c_operation ops[] = {hal::i2c_operation::write(a, 2), hal::i2c_operation::write(b, 1)};
+  ASSERT_EQ(bus.transaction(0x50, ops, 2), error_kind::ok);
+  ASSERT_EQ(fake_.batches.size(), 1u);
+  const auto& c = fake_.batches[0];
+  ASSERT_EQ(c.size(), 5u);
+  EXPECT_EQ(c[0].op, rstart);
+  EXPECT_EQ(c[1].op, write_op);  // address
+  EXPECT_EQ(c[2].op, write_op);
+  EXPECT_EQ(c[2].bytes, 2u);
+  EXPECT_EQ(c[3].op, write_op);  // no START between same-direction operations
+  EXPECT_EQ(c[3].bytes, 1u);
+  EXPECT_EQ(c[4].op, stop);
+  EXPECT_EQ(fake_.tx_batches[0], (std::vector<uint8_t>{0xA0, 0x10, 0x11, 0x12}));
+}
+
+TEST_F(i2c_test, transaction_read_read_nacks_only_the_last_byte_of_the_last_read) {
+  i2c::master<6, 5> bus;
+  fake_.device_bytes = {1, 2, 3, 4, 5};
+  uint8_t a[2] = {}, b[3] = {};
+  hal::i2c_operation ops[] = {hal::i2c_operation::read(a, 2), hal::i2c_operation::read(b, 3)};
+  ASSERT_EQ(bus.transaction(0x50, ops, 2), error_kind::ok);
+  ASSERT_EQ(fake_.batches.size(), 1u);
+  const auto& c = fake_.batches[0];
+  EXPECT_EQ(fake_.tx_batches[0], (std::vector<uint8_t>{0xA1}));  // one address, reading
+  uint32_t starts = 0, stops = 0;
+  std::vector<std::pair<uint32_t, uint32_t>> reads;  // bytes, ack value
+  for (const auto& k : c) {
+    starts += k.op == rstart ? 1u : 0u;
+    stops += k.op == stop ? 1u : 0u;
+    if (k.op == read_op) reads.emplace_back(k.bytes, k.ack_value);
+  }
+  EXPECT_EQ(starts, 1u);
+  EXPECT_EQ(stops, 1u);
+  EXPECT_EQ(c.back().op, stop);
+  // The first read's last byte is ACKed (the bytes run on); only the very last is NACKed.
+  EXPECT_EQ(reads, (std::vector<std::pair<uint32_t, uint32_t>>{{2, 0}, {2, 0}, {1, 1}}));
+  EXPECT_EQ(a[0], 1);
+  EXPECT_EQ(a[1], 2);
+  EXPECT_EQ(b[0], 3);
+  EXPECT_EQ(b[1], 4);
+  EXPECT_EQ(b[2], 5);
+}
+
+TEST_F(i2c_test, transaction_write_read_write_restarts_on_each_direction_change) {
+  i2c::master<6, 5> bus;
+  fake_.device_bytes = {0x77, 0x78};
+  const uint8_t first[1] = {0x01}, last[2] = {0x02, 0x03};
+  uint8_t in[2] = {};
+  hal::i2c_operation ops[] = {hal::i2c_operation::write(first, 1), hal::i2c_operation::read(in, 2),
+                              hal::i2c_operation::write(last, 2)};
+  ASSERT_EQ(bus.transaction(0x48, ops, 3), error_kind::ok);
+  // Eleven commands do not fit eight slots: gather every batch, END-joined.
+  std::vector<command> all;
+  std::vector<uint8_t> sent;
+  for (size_t b = 0; b < fake_.batches.size(); ++b) {
+    for (const auto& k : fake_.batches[b]) {
+      if (k.op != end) all.push_back(k);
+    }
+    sent.insert(sent.end(), fake_.tx_batches[b].begin(), fake_.tx_batches[b].end());
+  }
+  const std::vector<uint32_t> expected_ops = {rstart, write_op, write_op,             // W
+                                              rstart, write_op, read_op, read_op,     // R
+                                              rstart, write_op, write_op, stop};      // W
+  std::vector<uint32_t> ops_seen;
+  for (const auto& k : all) ops_seen.push_back(k.op);
+  EXPECT_EQ(ops_seen, expected_ops);
+  // Address again on each direction change, with the matching R/W bit.
+  EXPECT_EQ(sent, (std::vector<uint8_t>{0x90, 0x01, 0x91, 0x90, 0x02, 0x03}));
+  // The read's last byte is NACKed: a START follows it.
+  EXPECT_EQ(all[5].ack_value, 0u);
+  EXPECT_EQ(all[6].ack_value, 1u);
+  EXPECT_EQ(all[6].bytes, 1u);
+  for (size_t b = 0; b + 1 < fake_.batches.size(); ++b) EXPECT_EQ(fake_.batches[b].back().op, end);
+  EXPECT_EQ(in[0], 0x77);
+  EXPECT_EQ(in[1], 0x78);
 }
 
 TEST_F(i2c_test, bus_recovery_clocks_nine_pulses) {

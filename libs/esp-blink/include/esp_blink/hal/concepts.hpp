@@ -92,7 +92,8 @@ struct i2c_operation {
 ///   - between adjacent operations of the same direction nothing (the bytes run on);
 ///   - when the direction changes, a repeated START and the address again;
 ///   - the last byte of a read that is followed by a START or the STOP is NACKed;
-///   - STOP after the last operation, also after an error.
+///   - STOP after the last operation, also after an error, except arbitration loss: then the
+///     bus belongs to the master that won, and a STOP from the loser would break its transfer.
 template <typename Bus>
 concept i2c = requires(Bus& bus, uint8_t address, const uint8_t* out, uint8_t* in, size_t n,
                        i2c_operation* ops) {
