@@ -278,7 +278,7 @@ TEST_F(i2c_test, hardware_timeout_is_reported) {
   EXPECT_EQ(fake_.batches[1][0].op, stop);
 }
 
-TEST_F(i2c_test, a_data_nack_in_a_read_is_followed_by_stop) {
+TEST_F(i2c_test, an_address_nack_in_a_read_is_followed_by_stop) {
   i2c::master<6, 5> bus;
   fake_.nack_at = 1;
   uint8_t in[2];
