@@ -3,8 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "demo: building the release preset"
-cmake --preset release >build-release-configure.log 2>&1 || { cat build-release-configure.log; exit 1; }
-rm -f build-release-configure.log
+mkdir -p build
+cmake --preset release >build/demo-configure.log 2>&1 || { cat build/demo-configure.log; exit 1; }
 cmake --build --preset release -j 2 >/dev/null
 if [ -f libs/esp-blink/CMakeLists.txt ]; then
   echo "demo: building the esp32c3 firmware"
