@@ -233,12 +233,13 @@ class unbounded_queue {
       segment* expected = nullptr;
       // Ordering: release publishes the spare's reset fields to producers (their acquire loads
       // of next). Not seq_cst, unlike grow: the consumer's boundary re-check always sees a link
-      // the consumer made itself. Acquire on failure lets us step to the segment there instead.
+      // the consumer made itself. Relaxed on failure: the load below acquires instead.
       if (from->next.compare_exchange_strong(expected, spare, detail::order::release,
-                                             detail::order::acquire)) {
+                                             detail::order::relaxed)) {
         return;
       }
-      from = expected;
+      // Ordering: acquire pairs with the CAS that linked the segment there, so we may read it.
+      from = from->next.load(detail::order::acquire);
     }
     delete spare;
   }
@@ -257,12 +258,14 @@ class unbounded_queue {
     // or before `from` claimed its slot before this count.
     const std::uint64_t observed = tail_.load(detail::order::seq_cst) >> 1;
     for (segment* s = from; s != to;) {
-      // Ordering: acquire pairs with the release CAS that linked it; read before the stamp,
-      // because the stamp lets the consumer free `s`.
-      segment* next = s->next.load(detail::order::acquire);
-      // Ordering: release pairs with reclaim's acquire: our reads of `s` happen before it is
-      // reused.
-      s->observed_tail.store(observed, detail::order::release);
+      // Ordering: relaxed: find_segment's walk already acquired these very links. Read before
+      // the stamp, because the stamp lets the consumer reuse `s`.
+      segment* next = s->next.load(detail::order::relaxed);
+      // Ordering: relaxed: the stamp publishes a number, not data. Our claim is below
+      // `observed`, and we write our message only after stamping, so the consumer reaches the
+      // stamp only after acquiring our message's ready flag: every read we made of `s`
+      // happens before it is reused.
+      s->observed_tail.store(observed, detail::order::relaxed);
       s = next;
     }
   }
@@ -271,8 +274,9 @@ class unbounded_queue {
   // consumed up to observed_tail means every producer that could hold the segment is done.
   void reclaim() {
     while (oldest_segment_ != head_segment_) {
-      // Ordering: acquire pairs with advance_tail's release store.
-      const std::uint64_t observed = oldest_segment_->observed_tail.load(detail::order::acquire);
+      // Ordering: relaxed: see advance_tail; the stamper's reads of the segment are ordered
+      // before our reuse by its message's ready flag, which we consumed.
+      const std::uint64_t observed = oldest_segment_->observed_tail.load(detail::order::relaxed);
       if (observed == not_released || observed > head_) return;
       segment* done = oldest_segment_;
       // Ordering: relaxed: the consumer already read this link (acquire) when it moved on.

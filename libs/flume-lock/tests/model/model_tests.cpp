@@ -103,6 +103,28 @@ struct reclamation : rl::test_suite<reclamation, 3> {
   }
 };
 
+// Long enough that reclaimed segments are recycled and producers write into them again.
+struct recycling : rl::test_suite<recycling, 3> {
+  flume_lock::unbounded_queue<int, 2>* q;
+  fifo_checker check;
+  void before() { q = new flume_lock::unbounded_queue<int, 2>(); }
+  void after() {
+    RL_ASSERT(check.received == 12);
+    delete q;
+  }
+  void thread(unsigned i) {
+    if (i == 0) {
+      for (int s = 0; s < 9; ++s) RL_ASSERT(q->push(encode(0, s)) == status::ok);
+    } else if (i == 1) {
+      for (int s = 0; s < 3; ++s) RL_ASSERT(q->push(encode(1, s)) == status::ok);
+    } else {
+      while (check.received < 12) {
+        if (q->try_consume([&](int&& v) { check.take(v); }) != status::ok) rl::yield(1, $);
+      }
+    }
+  }
+};
+
 // A producer that claimed its slot may stall before it reads the segment hint while another
 // producer moves the hint and the consumer races ahead: the stamp must count the stalled claim
 // (the seq_cst argument of the reclamation rule), or the hint's old segment is reused under it.
@@ -395,6 +417,7 @@ struct scenario {
 const scenario scenarios[] = {
     {"segment_boundary", &run<segment_boundary>},
     {"reclamation", &run<reclamation>},
+    {"recycling", &run<recycling>},
     {"stalled_claim", &run<stalled_claim>},
     {"bulk_boundary", &run<bulk_boundary>},
     {"close_races", &run<close_races>},
