@@ -61,114 +61,62 @@ struct fifo_checker {
   }
 };
 
-// ---- 1. Two producers and the consumer across segment boundaries -------------------------
-struct segment_boundary : rl::test_suite<segment_boundary, 3> {
+// Two producers (threads 0 and 1) and the consumer (thread 2) on 2-slot segments. A scenario
+// says what each producer sends; the consumer takes `Consumed` messages, checking order and
+// exactly-once, and the queue's destructor frees the rest (Relacy reports leaks and double
+// frees).
+template <class Scenario, int Consumed>
+struct queue_scenario : rl::test_suite<Scenario, 3> {
   flume_lock::unbounded_queue<int, 2>* q;
   fifo_checker check;
   void before() { q = new flume_lock::unbounded_queue<int, 2>(); }
   void after() {
-    RL_ASSERT(check.received == 6);
+    RL_ASSERT(check.received == Consumed);
     delete q;
   }
   void thread(unsigned i) {
     if (i < 2) {
-      for (int s = 0; s < 3; ++s) RL_ASSERT(q->push(encode(i, s)) == status::ok);
+      static_cast<Scenario*>(this)->produce(i);
       return;
     }
-    while (check.received < 6) {
+    while (check.received < Consumed) {
       if (q->try_consume([&](int&& v) { check.take(v); }) != status::ok) rl::yield(1, $);
     }
   }
+  void push_many(unsigned producer, int count) {
+    for (int s = 0; s < count; ++s) RL_ASSERT(q->push(encode(producer, s)) == status::ok);
+  }
+};
+
+// ---- 1. Two producers and the consumer across segment boundaries -------------------------
+struct segment_boundary : queue_scenario<segment_boundary, 6> {
+  void produce(unsigned i) { push_many(i, 3); }
 };
 
 // ---- 2. Reclamation: segments recycled or freed while producers still walk the list -------
-struct reclamation : rl::test_suite<reclamation, 3> {
-  flume_lock::unbounded_queue<int, 2>* q;
-  fifo_checker check;
-  void before() { q = new flume_lock::unbounded_queue<int, 2>(); }
-  void after() {
-    delete q;  // Relacy reports any segment leaked or freed twice
-  }
-  void thread(unsigned i) {
-    if (i == 0) {
-      for (int s = 0; s < 5; ++s) RL_ASSERT(q->push(encode(0, s)) == status::ok);
-    } else if (i == 1) {
-      for (int s = 0; s < 2; ++s) RL_ASSERT(q->push(encode(1, s)) == status::ok);
-    } else {
-      // Consume only part: the rest must be destroyed by the queue's destructor.
-      while (check.received < 4) {
-        if (q->try_consume([&](int&& v) { check.take(v); }) != status::ok) rl::yield(1, $);
-      }
-    }
-  }
+// The consumer stops early: the queue's destructor must free the rest exactly once.
+struct reclamation : queue_scenario<reclamation, 4> {
+  void produce(unsigned i) { push_many(i, i == 0 ? 5 : 2); }
 };
 
 // Long enough that reclaimed segments are recycled and producers write into them again.
-struct recycling : rl::test_suite<recycling, 3> {
-  flume_lock::unbounded_queue<int, 2>* q;
-  fifo_checker check;
-  void before() { q = new flume_lock::unbounded_queue<int, 2>(); }
-  void after() {
-    RL_ASSERT(check.received == 12);
-    delete q;
-  }
-  void thread(unsigned i) {
-    if (i == 0) {
-      for (int s = 0; s < 9; ++s) RL_ASSERT(q->push(encode(0, s)) == status::ok);
-    } else if (i == 1) {
-      for (int s = 0; s < 3; ++s) RL_ASSERT(q->push(encode(1, s)) == status::ok);
-    } else {
-      while (check.received < 12) {
-        if (q->try_consume([&](int&& v) { check.take(v); }) != status::ok) rl::yield(1, $);
-      }
-    }
-  }
+struct recycling : queue_scenario<recycling, 12> {
+  void produce(unsigned i) { push_many(i, i == 0 ? 9 : 3); }
 };
 
 // A producer that claimed its slot may stall before it reads the segment hint while another
 // producer moves the hint and the consumer races ahead: the stamp must count the stalled claim
 // (the seq_cst argument of the reclamation rule), or the hint's old segment is reused under it.
-struct stalled_claim : rl::test_suite<stalled_claim, 3> {
-  flume_lock::unbounded_queue<int, 2>* q;
-  fifo_checker check;
-  void before() { q = new flume_lock::unbounded_queue<int, 2>(); }
-  void after() {
-    RL_ASSERT(check.received == 4);
-    delete q;
-  }
-  void thread(unsigned i) {
-    if (i == 0) {
-      RL_ASSERT(q->push(encode(0, 0)) == status::ok);
-    } else if (i == 1) {
-      for (int s = 0; s < 3; ++s) RL_ASSERT(q->push(encode(1, s)) == status::ok);
-    } else {
-      while (check.received < 4) {
-        if (q->try_consume([&](int&& v) { check.take(v); }) != status::ok) rl::yield(1, $);
-      }
-    }
-  }
+struct stalled_claim : queue_scenario<stalled_claim, 4> {
+  void produce(unsigned i) { push_many(i, i == 0 ? 1 : 3); }
 };
 
 // Bulk sends claim several slots at once, across segment boundaries.
-struct bulk_boundary : rl::test_suite<bulk_boundary, 3> {
-  flume_lock::unbounded_queue<int, 2>* q;
-  fifo_checker check;
-  void before() { q = new flume_lock::unbounded_queue<int, 2>(); }
-  void after() {
-    RL_ASSERT(check.received == 5);
-    delete q;
-  }
-  void thread(unsigned i) {
-    if (i == 0) {
-      const int batch[3] = {encode(0, 0), encode(0, 1), encode(0, 2)};
-      RL_ASSERT(q->push_bulk(batch, 3) == 3);
-    } else if (i == 1) {
-      for (int s = 0; s < 2; ++s) RL_ASSERT(q->push(encode(1, s)) == status::ok);
-    } else {
-      while (check.received < 5) {
-        if (q->try_consume([&](int&& v) { check.take(v); }) != status::ok) rl::yield(1, $);
-      }
-    }
+struct bulk_boundary : queue_scenario<bulk_boundary, 5> {
+  void produce(unsigned i) {
+    if (i == 1) return push_many(1, 2);
+    const int batch[3] = {encode(0, 0), encode(0, 1), encode(0, 2)};
+    RL_ASSERT(q->push_bulk(batch, 3) == 3);
   }
 };
 
