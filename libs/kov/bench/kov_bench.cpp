@@ -24,25 +24,7 @@
 #include <utility>
 #include <vector>
 
-namespace {
-std::atomic<long> allocation_count{0};
-}
-
-void* operator new(std::size_t n) {
-  allocation_count.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-// GCC cannot see that these pair with the malloc above and flags the free.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+#include "counting_new.hpp"
 
 namespace {
 
@@ -67,11 +49,11 @@ void emit(const char* scenario, const char* metric, const char* unit, double val
 // Times `body` (which performs `ops` operations) and reports ns_per_op and allocs_per_op.
 template <class F>
 void measure(const char* scenario, long ops, int round, F&& body) {
-  const long allocs_before = allocation_count.load();
+  const long allocs_before = kov_support::allocation_count.load();
   const auto start = bench_clock::now();
   body();
   const auto elapsed = bench_clock::now() - start;
-  const long allocs = allocation_count.load() - allocs_before;
+  const long allocs = kov_support::allocation_count.load() - allocs_before;
   const double ns = static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count());
   emit(scenario, "ns_per_op", "ns", ns / static_cast<double>(ops), round);
   emit(scenario, "allocs_per_op", "allocs", static_cast<double>(allocs) / static_cast<double>(ops),

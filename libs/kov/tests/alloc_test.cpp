@@ -9,25 +9,7 @@
 #include <cstdlib>
 #include <new>
 
-namespace {
-std::atomic<long> allocations{0};
-}
-
-void* operator new(std::size_t n) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-// GCC cannot see that these pair with the malloc above and flags the free.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+#include "counting_new.hpp"
 
 namespace {
 
@@ -53,9 +35,9 @@ kov::task<long> workload(int rounds) {
 TEST(alloc, spawn_and_await_allocate_nothing_after_warm_up) {
   kov::runtime rt;
   (void)rt.block_on(workload(100));  // warm-up: fills the pool
-  const long before = allocations.load();
+  const long before = kov_support::allocation_count.load();
   const long sum = rt.block_on(workload(1000));
-  const long after = allocations.load();
+  const long after = kov_support::allocation_count.load();
   EXPECT_GT(sum, 0);
   EXPECT_EQ(after - before, 0) << "allocations during 2000 spawn+join and 6000 awaits";
 }

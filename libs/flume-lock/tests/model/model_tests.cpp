@@ -88,6 +88,19 @@ struct queue_scenario : rl::test_suite<Scenario, 3> {
   }
 };
 
+// A sender thread and a receiver thread over a channel of int (capacity 0: unbounded). after()
+// deletes the handles a scenario left alive; a scenario that drops one itself sets it to null.
+template <class Scenario, std::size_t Capacity>
+struct channel_scenario : rl::test_suite<Scenario, 2> {
+  flume_lock::sender<int>* tx = nullptr;
+  flume_lock::receiver<int>* rx = nullptr;
+  void before() { open_channel(tx, rx, Capacity); }
+  void after() {
+    delete tx;
+    delete rx;
+  }
+};
+
 // ---- 1. Two producers and the consumer across segment boundaries -------------------------
 struct segment_boundary : queue_scenario<segment_boundary, 6> {
   void produce(unsigned i) { push_many(i, 3); }
@@ -214,11 +227,7 @@ struct bounded_transitions : rl::test_suite<bounded_transitions, 3> {
 };
 
 // ---- 5. Park and wake: a lost wakeup shows up as a deadlock ------------------------------
-struct park_wake_unbounded : rl::test_suite<park_wake_unbounded, 2> {
-  flume_lock::sender<int>* tx;
-  flume_lock::receiver<int>* rx;
-  void before() { open_channel(tx, rx); }
-  void after() { delete rx; }
+struct park_wake_unbounded : channel_scenario<park_wake_unbounded, 0> {
   void thread(unsigned i) {
     if (i == 0) {
       RL_ASSERT(tx->send(1) == status::ok);
@@ -228,18 +237,10 @@ struct park_wake_unbounded : rl::test_suite<park_wake_unbounded, 2> {
     int v = 0;
     RL_ASSERT(rx->recv(v) == status::ok && v == 1);
     RL_ASSERT(rx->recv(v) == status::ok && v == 2);
-    delete tx;
   }
 };
 
-struct park_wake_bounded : rl::test_suite<park_wake_bounded, 2> {
-  flume_lock::sender<int>* tx;
-  flume_lock::receiver<int>* rx;
-  void before() { open_channel(tx, rx, 1); }
-  void after() {
-    delete tx;
-    delete rx;
-  }
+struct park_wake_bounded : channel_scenario<park_wake_bounded, 1> {
   void thread(unsigned i) {
     if (i == 0) {
       for (int s = 0; s < 3; ++s) RL_ASSERT(tx->send(s) == status::ok);  // parks when full
@@ -251,14 +252,7 @@ struct park_wake_bounded : rl::test_suite<park_wake_bounded, 2> {
 };
 
 // The receiver closing (without draining) wakes a sender parked on a full bounded channel.
-struct park_close_bounded : rl::test_suite<park_close_bounded, 2> {
-  flume_lock::sender<int>* tx;
-  flume_lock::receiver<int>* rx;
-  void before() { open_channel(tx, rx, 1); }
-  void after() {
-    delete tx;
-    delete rx;
-  }
+struct park_close_bounded : channel_scenario<park_close_bounded, 1> {
   void thread(unsigned i) {
     if (i == 0) {
       const status first = tx->send(0);
@@ -272,18 +266,15 @@ struct park_close_bounded : rl::test_suite<park_close_bounded, 2> {
 
 // The last sender going away wakes the parked receiver (both flavours).
 template <std::size_t Capacity>
-struct park_close_receiver : rl::test_suite<park_close_receiver<Capacity>, 2> {
-  flume_lock::sender<int>* tx;
-  flume_lock::receiver<int>* rx;
-  void before() { open_channel(tx, rx, Capacity); }
-  void after() { delete rx; }
+struct park_close_receiver : channel_scenario<park_close_receiver<Capacity>, Capacity> {
   void thread(unsigned i) {
     if (i == 0) {
-      delete tx;
+      delete this->tx;
+      this->tx = nullptr;
       return;
     }
     int v = 0;
-    RL_ASSERT(rx->recv(v) == status::disconnected);
+    RL_ASSERT(this->rx->recv(v) == status::disconnected);
   }
 };
 
