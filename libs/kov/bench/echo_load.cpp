@@ -1,0 +1,290 @@
+// kov-echo-load: the client of the kov suite's echo scenarios (echo_c50, echo_c1000), the same
+// for every server, so it uses plain epoll on one thread and nothing of kov.
+// C connections each loop: send SIZE bytes, wait until SIZE bytes came back, check they are the
+// bytes sent, record the round-trip time. After a warm-up it measures for DURATION seconds and
+// prints contract lines on stdout (bench/README.md):
+//   req_per_s (round trips per second, req/s), latency_p50 and latency_p99 (us).
+// Usage: kov-echo-load --connect HOST:PORT [--connections C] [--size BYTES] [--duration S]
+//                      [--warmup S] [--scenario NAME] [--impl NAME] [--round R]
+// Exit status 1 with the reason on stderr when it cannot connect, when the server closes a
+// connection or fails it, when an echo differs from what was sent, or when nothing came back.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdarg>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct options {
+  std::string host;
+  int port = 0;
+  int connections = 50;
+  std::size_t size = 512;
+  double duration_s = 10;
+  double warmup_s = 1;
+  std::string scenario = "echo";
+  std::string impl = "unknown";
+  int round = 0;
+};
+
+[[noreturn]] __attribute__((format(printf, 1, 2))) void fail(const char* fmt, ...) {
+  std::fprintf(stderr, "kov-echo-load: ");
+  va_list args;
+  va_start(args, fmt);
+  std::vfprintf(stderr, fmt, args);
+  va_end(args);
+  std::fprintf(stderr, "\n");
+  std::exit(1);
+}
+
+std::int64_t now_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+[[noreturn]] void usage() {
+  std::fprintf(
+      stderr,
+      "usage: kov-echo-load --connect HOST:PORT [--connections C] [--size BYTES]\n"
+      "         [--duration S] [--warmup S] [--scenario NAME] [--impl NAME] [--round R]\n");
+  std::exit(2);
+}
+
+options parse(int argc, char** argv) {
+  options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (i + 1 >= argc) usage();
+    const char* value = argv[++i];
+    if (arg == "--connect") {
+      const std::string addr = value;
+      const auto colon = addr.rfind(':');
+      if (colon == std::string::npos) usage();
+      o.host = addr.substr(0, colon);
+      o.port = std::atoi(addr.c_str() + colon + 1);
+    } else if (arg == "--connections") {
+      o.connections = std::atoi(value);
+    } else if (arg == "--size") {
+      o.size = static_cast<std::size_t>(std::atol(value));
+    } else if (arg == "--duration") {
+      o.duration_s = std::atof(value);
+    } else if (arg == "--warmup") {
+      o.warmup_s = std::atof(value);
+    } else if (arg == "--scenario") {
+      o.scenario = value;
+    } else if (arg == "--impl") {
+      o.impl = value;
+    } else if (arg == "--round") {
+      o.round = std::atoi(value);
+    } else {
+      usage();
+    }
+  }
+  if (o.host.empty() || o.port <= 0 || o.port > 65535 || o.connections <= 0 || o.size == 0 ||
+      o.duration_s <= 0 || o.warmup_s < 0) {
+    usage();
+  }
+  return o;
+}
+
+// One connection's round trip in progress. The payload changes with every round trip (and
+// between connections), so a stale or misrouted echo cannot pass the check.
+struct connection {
+  int fd = -1;
+  std::uint32_t id = 0;
+  std::uint32_t seq = 0;
+  std::vector<unsigned char> out, in;
+  std::size_t written = 0, received = 0;
+  std::int64_t started_ns = 0;
+  bool wants_out = false;  // registered for EPOLLOUT (a write is unfinished)
+};
+
+class load {
+ public:
+  explicit load(const options& o) : o_(o), conns_(static_cast<std::size_t>(o.connections)) {
+    epoll_ = epoll_create1(EPOLL_CLOEXEC);
+    if (epoll_ < 0) fail("epoll_create1: %s", std::strerror(errno));
+    raise_fd_limit();
+    for (std::size_t i = 0; i < conns_.size(); ++i) open(conns_[i], static_cast<std::uint32_t>(i));
+  }
+
+  void run() {
+    const std::int64_t begin = now_ns();
+    window_start_ = begin + static_cast<std::int64_t>(o_.warmup_s * 1e9);
+    window_end_ = window_start_ + static_cast<std::int64_t>(o_.duration_s * 1e9);
+    latencies_ns_.reserve(1u << 22);
+    for (auto& c : conns_) start_round_trip(c, begin);
+    std::vector<epoll_event> events(conns_.size());
+    for (std::int64_t now = begin; now < window_end_; now = now_ns()) {
+      const int timeout_ms = static_cast<int>((window_end_ - now) / 1'000'000 + 1);
+      const int n = epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), timeout_ms);
+      if (n < 0 && errno != EINTR) fail("epoll_wait: %s", std::strerror(errno));
+      for (int k = 0; k < n; ++k) {
+        const epoll_event& e = events[static_cast<std::size_t>(k)];
+        connection& c = conns_[e.data.u32];
+        if (e.events & EPOLLOUT) write_some(c);
+        if (e.events & (EPOLLIN | EPOLLERR | EPOLLHUP)) read_some(c);
+      }
+    }
+    for (auto& c : conns_) close(c.fd);
+  }
+
+  void report() {
+    const std::size_t n = latencies_ns_.size();
+    if (n == 0)
+      fail("%s: no round trip completed in the %.1f s measured", o_.impl.c_str(), o_.duration_s);
+    const double rate = static_cast<double>(n) / o_.duration_s;
+    const double p50 = percentile_us(0.50);
+    const double p99 = percentile_us(0.99);
+    emit("req_per_s", "req/s", rate);
+    emit("latency_p50", "us", p50);
+    emit("latency_p99", "us", p99);
+    std::fprintf(stderr,
+                 "kov-echo-load: %s %s: %d connections, %zu B, %.1f s: %zu round trips, "
+                 "%.0f/s, p50 %.1f us, p99 %.1f us\n",
+                 o_.impl.c_str(), o_.scenario.c_str(), o_.connections, o_.size, o_.duration_s, n,
+                 rate, p50, p99);
+  }
+
+ private:
+  void raise_fd_limit() {
+    rlimit lim{};
+    getrlimit(RLIMIT_NOFILE, &lim);
+    const rlim_t needed = static_cast<rlim_t>(o_.connections) + 32;
+    if (lim.rlim_cur >= needed) return;
+    if (lim.rlim_max < needed) {
+      fail("%d connections need %lu file descriptors; the hard limit is %lu", o_.connections,
+           static_cast<unsigned long>(needed), static_cast<unsigned long>(lim.rlim_max));
+    }
+    lim.rlim_cur = needed;
+    if (setrlimit(RLIMIT_NOFILE, &lim) != 0) fail("setrlimit: %s", std::strerror(errno));
+  }
+
+  // A blocking connect (bounded by a send time-out), then non-blocking for the run.
+  void open(connection& c, std::uint32_t id) {
+    c.id = id;
+    c.out.resize(o_.size);
+    c.in.resize(o_.size);
+    c.fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (c.fd < 0) fail("socket: %s", std::strerror(errno));
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(static_cast<std::uint16_t>(o_.port));
+    if (inet_pton(AF_INET, o_.host.c_str(), &sa.sin_addr) != 1) {
+      fail("--connect %s: not an IPv4 address", o_.host.c_str());
+    }
+    timeval limit{5, 0};
+    setsockopt(c.fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
+    if (connect(c.fd, reinterpret_cast<const sockaddr*>(&sa), sizeof sa) != 0) {
+      fail("cannot connect to %s:%d (%s, connection %u of %d): %s", o_.host.c_str(), o_.port,
+           o_.impl.c_str(), id + 1, o_.connections, std::strerror(errno));
+    }
+    const int one = 1;
+    setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    fcntl(c.fd, F_SETFL, fcntl(c.fd, F_GETFL) | O_NONBLOCK);
+    epoll_event e{};
+    e.events = EPOLLIN;
+    e.data.u32 = id;
+    if (epoll_ctl(epoll_, EPOLL_CTL_ADD, c.fd, &e) != 0)
+      fail("epoll_ctl: %s", std::strerror(errno));
+  }
+
+  void start_round_trip(connection& c, std::int64_t now) {
+    for (std::size_t i = 0; i < c.out.size(); ++i) {
+      c.out[i] = static_cast<unsigned char>(c.id * 131u + c.seq * 31u + i);
+    }
+    c.written = c.received = 0;
+    c.started_ns = now;
+    write_some(c);
+  }
+
+  // Writes what is left of the payload; asks for EPOLLOUT only while a write is unfinished
+  // (512 bytes nearly always go in one call).
+  void write_some(connection& c) {
+    while (c.written < c.out.size()) {
+      const ssize_t n =
+          send(c.fd, c.out.data() + c.written, c.out.size() - c.written, MSG_NOSIGNAL);
+      if (n < 0 && errno == EAGAIN) break;
+      if (n < 0) fail("%s: send on connection %u: %s", o_.impl.c_str(), c.id, std::strerror(errno));
+      c.written += static_cast<std::size_t>(n);
+    }
+    const bool waiting = c.written < c.out.size();
+    if (waiting != c.wants_out) {
+      c.wants_out = waiting;
+      epoll_event e{};
+      e.events = EPOLLIN | (waiting ? static_cast<std::uint32_t>(EPOLLOUT) : 0u);
+      e.data.u32 = c.id;
+      epoll_ctl(epoll_, EPOLL_CTL_MOD, c.fd, &e);
+    }
+  }
+
+  void read_some(connection& c) {
+    // Never reads past this round trip's payload: extra bytes would be an echo error, caught
+    // by the next round trip's check.
+    const ssize_t n = recv(c.fd, c.in.data() + c.received, c.in.size() - c.received, 0);
+    if (n == 0) fail("%s: the server closed connection %u", o_.impl.c_str(), c.id);
+    if (n < 0 && errno == EAGAIN) return;
+    if (n < 0) fail("%s: recv on connection %u: %s", o_.impl.c_str(), c.id, std::strerror(errno));
+    c.received += static_cast<std::size_t>(n);
+    if (c.received < c.in.size()) return;
+    if (c.written < c.out.size())
+      fail("%s: connection %u got its echo before it was sent", o_.impl.c_str(), c.id);
+    const auto diff = std::mismatch(c.in.begin(), c.in.end(), c.out.begin());
+    if (diff.first != c.in.end()) {
+      fail("%s: wrong echo on connection %u, round trip %u: byte %td is 0x%02x, sent 0x%02x",
+           o_.impl.c_str(), c.id, c.seq, diff.first - c.in.begin(), *diff.first, *diff.second);
+    }
+    const std::int64_t now = now_ns();
+    if (now >= window_start_ && now < window_end_) latencies_ns_.push_back(now - c.started_ns);
+    ++c.seq;
+    start_round_trip(c, now);
+  }
+
+  // Nearest-rank percentile.
+  double percentile_us(double p) {
+    const std::size_t n = latencies_ns_.size();
+    std::size_t rank = static_cast<std::size_t>(p * static_cast<double>(n) + 0.999999);
+    rank = std::clamp<std::size_t>(rank, 1, n);
+    auto nth = latencies_ns_.begin() + static_cast<std::ptrdiff_t>(rank - 1);
+    std::nth_element(latencies_ns_.begin(), nth, latencies_ns_.end());
+    return static_cast<double>(*nth) / 1e3;
+  }
+
+  void emit(const char* metric, const char* unit, double value) {
+    std::printf(
+        "{\"suite\":\"kov\",\"scenario\":\"%s\",\"impl\":\"%s\",\"metric\":\"%s\",\"unit\":\"%s\","
+        "\"value\":%.3f,\"round\":%d}\n",
+        o_.scenario.c_str(), o_.impl.c_str(), metric, unit, value, o_.round);
+  }
+
+  options o_;
+  std::vector<connection> conns_;
+  int epoll_ = -1;
+  std::int64_t window_start_ = 0, window_end_ = 0;
+  std::vector<std::int64_t> latencies_ns_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  load l(parse(argc, argv));
+  l.run();
+  l.report();
+  return 0;
+}
