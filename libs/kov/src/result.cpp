@@ -15,6 +15,7 @@ class kov_category final : public std::error_category {
       case errc::closed: return "channel closed";
       case errc::no_runtime: return "no kov runtime on this thread";
       case errc::would_block: return "nothing ready";
+      case errc::end_of_stream: return "end of stream before the expected bytes";
     }
     return "unknown kov error";
   }

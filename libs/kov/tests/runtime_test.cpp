@@ -257,7 +257,7 @@ TEST(runtime, cross_thread_wakes_are_serviced_while_the_queue_is_never_empty) {
 
 TEST(runtime, names_its_reactor_backend) {
   kov::runtime rt;
-  EXPECT_STREQ(rt.core().reactor().name(), "park-epoll");
+  EXPECT_STREQ(rt.core().reactor().name(), "epoll");
 }
 
 TEST(runtime, waker_outliving_its_runtime_is_safe) {

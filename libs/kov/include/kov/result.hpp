@@ -17,6 +17,7 @@ enum class errc : int {
   closed,         // the other side of a channel is gone
   no_runtime,     // called outside a running kov runtime
   would_block,    // a try_ operation found nothing ready
+  end_of_stream,  // the peer ended the stream before the expected bytes arrived
 };
 
 const std::error_category& error_category() noexcept;

@@ -3,8 +3,10 @@
 //
 // The runtime calls poll() once per reactor turn: with a zero timeout while tasks are ready
 // (just collect what is pending), otherwise with the time to the next timer (or no limit).
-// A backend turns OS readiness into task wakes and returns early when the runtime's wake fd
-// becomes readable (a cross-thread wake). Backends live one per file in src/.
+// A backend completes I/O operations, wakes their tasks, and returns early when the runtime's
+// wake fd becomes readable (a cross-thread wake). Backends live one per file in src/.
+
+#include <kov/detail/io_op.hpp>
 
 #include <chrono>
 #include <memory>
@@ -18,13 +20,27 @@ class reactor_backend {
   virtual void poll(std::optional<std::chrono::nanoseconds> timeout) = 0;
   // For logs and the task dump: which backend runs.
   virtual const char* name() const noexcept = 0;
+
+  // Registers `fd` (non-blocking, owned by the caller). Returns null with errno set on failure.
+  // `stream`: the fd is a byte stream (TCP, Unix stream, pipe), which allows cheaper reads.
+  virtual io_source* attach(int fd, bool stream) noexcept = 0;
+  // Forgets the source before its fd is closed. A pending op of it completes with -ECANCELED
+  // (its task is woken). A source that outlived its backend is freed by detach_orphan.
+  virtual void detach(io_source& src) noexcept = 0;
+
+  // Starts `op` on `src`: returns true when it completed at once (op.result is set), false when
+  // it is pending; the backend then completes it later and wakes op.task. At most one op per
+  // side of a source may be pending.
+  virtual bool start(io_source& src, io_op& op) noexcept = 0;
+  // Takes a pending op back: afterwards the backend no longer touches it.
+  virtual void cancel(io_source& src, io_op& op) noexcept = 0;
 };
 
 // The selector: the backend a new runtime gets (src/reactor_select.cpp). Backends register
 // `wake_fd` (the runtime's eventfd) and drain it when it becomes readable.
 std::unique_ptr<reactor_backend> make_reactor_backend(int wake_fd);
 
-// Parks the thread on an epoll set holding only `wake_fd` (src/park_backend.cpp).
-std::unique_ptr<reactor_backend> make_park_backend(int wake_fd);
+// The edge-triggered epoll reactor (src/epoll_backend.cpp).
+std::unique_ptr<reactor_backend> make_epoll_backend(int wake_fd);
 
 }  // namespace kov::detail

@@ -1,0 +1,96 @@
+#pragma once
+// One I/O operation and one registered file descriptor, as every reactor backend sees them.
+//
+// An operation is a request ("receive into this buffer", "accept a connection") that a backend
+// completes: at once when the kernel can answer now, or later, waking the task that awaits it.
+// Requests rather than readiness keep the interface open to completion-based backends.
+
+#include <sys/socket.h>
+
+#include <cstddef>
+#include <cstdint>
+
+namespace kov::detail {
+
+class reactor_backend;
+struct task_header;
+struct io_source;
+
+enum class io_kind : std::uint8_t {
+  read,       // read(2): any fd
+  write,      // write(2): any fd
+  recv,       // recv(2) with `flags`
+  send,       // send(2) with MSG_NOSIGNAL | `flags`
+  recv_from,  // recvfrom(2), filling `addr` / `addr_len`
+  send_to,    // sendto(2) to `addr`
+  accept,     // accept4(2), non-blocking and close-on-exec; fills `addr` when given
+  connect,    // connect(2) to `addr`, then waits for the handshake
+  readable,   // no syscall: completes when the fd is readable
+  writable,   // no syscall: completes when the fd is writable
+};
+
+// Which readiness an operation waits for.
+enum class io_side : std::uint8_t { in, out };
+
+constexpr io_side side_of(io_kind k) noexcept {
+  switch (k) {
+    case io_kind::write:
+    case io_kind::send:
+    case io_kind::send_to:
+    case io_kind::connect:
+    case io_kind::writable: return io_side::out;
+    default: return io_side::in;
+  }
+}
+
+enum class io_state : std::uint8_t {
+  idle,     // not started, or taken back by cancel
+  pending,  // parked on its source: the backend will complete it and wake `task`
+  done,     // `result` holds the outcome
+};
+
+// Invariant: while pending, the op is its source's waiter for side_of(kind), `task` is the
+// suspended task to wake, and the op does not move (it lives in that task's frame).
+struct io_op {
+  io_kind kind = io_kind::read;
+  io_state state = io_state::idle;
+  // With `all`, a read or write goes on until `len` bytes are through: partial transfers are
+  // completed inside the backend. The result is then `transferred`, short only when a read met
+  // the end of the stream first.
+  bool all = false;
+  bool connect_started = false;  // connect: the non-blocking connect(2) has been issued
+  int flags = 0;                 // recv/send flags
+  void* buf = nullptr;
+  std::size_t len = 0;
+  std::size_t transferred = 0;   // `all` ops: bytes moved so far
+  sockaddr* addr = nullptr;      // recv_from, accept: filled in; send_to, connect: read
+  socklen_t* addr_len = nullptr;
+  socklen_t addr_size = 0;       // send_to, connect: the size of *addr
+  long result = 0;               // done: >= 0 as the syscall returned it, or -errno
+  task_header* task = nullptr;
+};
+
+// One registered fd. Backends allocate it (with new) on attach and free it on detach; one that
+// outlives its backend is an orphan (owner null) that its handle deletes.
+//
+// Invariant: reader/writer are null or a pending op of that side; ready_in/ready_out are the
+// backend's knowledge that a syscall may succeed (set by readiness events, cleared by EAGAIN).
+struct io_source {
+  int fd = -1;
+  bool stream = false;      // a byte stream: a short read means the socket was drained
+  bool ready_in = true;     // optimistic: the first attempt is a syscall
+  bool ready_out = true;
+  bool read_closed = false; // the peer's end of stream (or an error) was reported
+  io_op* reader = nullptr;
+  io_op* writer = nullptr;
+  reactor_backend* owner = nullptr;
+  io_source* prev = nullptr;  // the backend's list of live sources
+  io_source* next = nullptr;
+};
+
+// Runs the syscall of `op` once (or until blocked, for `all` ops) and returns what a backend
+// stores in op.result: a result >= 0, -errno, or -EAGAIN when the op must wait for readiness.
+// EINTR is retried here. (src/io_perform.cpp)
+long perform(io_source& src, io_op& op) noexcept;
+
+}  // namespace kov::detail

@@ -1,0 +1,214 @@
+// The epoll reactor: one edge-triggered registration per fd, for reading and writing at once,
+// made when the fd is attached and kept until it is detached. An edge marks a side ready; the
+// op waiting on that side is retried at once, here, and its task woken only when it completed.
+// A side stays ready until a syscall says EAGAIN, so an fd costs no epoll_ctl per operation.
+
+#include <kov/detail/reactor_backend.hpp>
+#include <kov/detail/runtime_core.hpp>
+
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdint>
+#include <ctime>
+#include <system_error>
+
+namespace kov::detail {
+namespace {
+
+// Invariant: epfd_ is an open epoll set holding wake_fd_ (borrowed: the wake hub owns it, and
+// its event carries a null pointer) and one registration per live source, whose event carries
+// the source; live_ lists every attached source.
+class epoll_backend final : public reactor_backend {
+ public:
+  explicit epoll_backend(int wake_fd)
+      : wake_fd_(wake_fd), epfd_(::epoll_create1(EPOLL_CLOEXEC)) {
+    if (epfd_ < 0) throw std::system_error(errno, std::system_category(), "epoll_create1");
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.ptr = nullptr;
+    if (::epoll_ctl(epfd_, EPOLL_CTL_ADD, wake_fd_, &ev) != 0) {
+      const int err = errno;
+      ::close(epfd_);
+      throw std::system_error(err, std::system_category(), "epoll_ctl");
+    }
+  }
+  ~epoll_backend() override {
+    // Handles that outlive the runtime still own their fds; their sources become orphans.
+    while (live_ != nullptr) {
+      io_source* s = live_;
+      unlink(*s);
+      s->owner = nullptr;
+    }
+    ::close(epfd_);
+  }
+  epoll_backend(const epoll_backend&) = delete;
+  epoll_backend& operator=(const epoll_backend&) = delete;
+
+  const char* name() const noexcept override { return "epoll"; }
+
+  io_source* attach(int fd, bool stream) noexcept override {
+    auto* src = new (std::nothrow) io_source;
+    if (src == nullptr) {
+      errno = ENOMEM;
+      return nullptr;
+    }
+    src->fd = fd;
+    src->stream = stream;
+    src->owner = this;
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+    ev.data.ptr = src;
+    if (::epoll_ctl(epfd_, EPOLL_CTL_ADD, fd, &ev) != 0) {
+      const int err = errno;
+      delete src;
+      errno = err;
+      return nullptr;
+    }
+    link(*src);
+    return src;
+  }
+
+  void detach(io_source& src) noexcept override {
+    // Deleting the registration explicitly (not relying on close) matters when the fd was
+    // duplicated: the registration lives as long as the open file description.
+    ::epoll_ctl(epfd_, EPOLL_CTL_DEL, src.fd, nullptr);
+    abandon(src.reader, src);
+    abandon(src.writer, src);
+    unlink(src);
+    // Safety: events naming `src` can only come from a later epoll_wait, and it is no longer
+    // registered; poll() never holds a source across a task's run.
+    delete &src;
+  }
+
+  bool start(io_source& src, io_op& op) noexcept override {
+    const bool in = side_of(op.kind) == io_side::in;
+    KOV_ASSERT((in ? src.reader : src.writer) == nullptr, "two pending operations on one side");
+    if (in ? src.ready_in : src.ready_out) {
+      const long r = perform(src, op);
+      if (r != -EAGAIN) {
+        op.result = r;
+        op.state = io_state::done;
+        return true;
+      }
+      (in ? src.ready_in : src.ready_out) = false;
+    }
+    op.state = io_state::pending;
+    (in ? src.reader : src.writer) = &op;
+    return false;
+  }
+
+  void cancel(io_source& src, io_op& op) noexcept override {
+    if (op.state != io_state::pending) return;
+    if (src.reader == &op) src.reader = nullptr;
+    if (src.writer == &op) src.writer = nullptr;
+    op.state = io_state::idle;
+  }
+
+  void poll(std::optional<std::chrono::nanoseconds> timeout) override {
+    const int n = wait(timeout);
+    for (int i = 0; i < n; ++i) {
+      const epoll_event& ev = events_[static_cast<std::size_t>(i)];
+      if (ev.data.ptr == nullptr) {
+        std::uint64_t count = 0;
+        [[maybe_unused]] const auto r = ::read(wake_fd_, &count, sizeof count);
+        continue;
+      }
+      // Safety: a registered source stays alive until detach, which removes its registration
+      // first; all events of this batch are handled before any task runs.
+      io_source& src = *static_cast<io_source*>(ev.data.ptr);
+      const bool failed = (ev.events & (EPOLLERR | EPOLLHUP)) != 0;
+      if ((ev.events & (EPOLLIN | EPOLLRDHUP)) != 0 || failed) {
+        if ((ev.events & EPOLLRDHUP) != 0 || failed) src.read_closed = true;
+        src.ready_in = true;
+        retry(src, src.reader, src.ready_in);
+      }
+      if ((ev.events & EPOLLOUT) != 0 || failed) {
+        src.ready_out = true;
+        retry(src, src.writer, src.ready_out);
+      }
+    }
+  }
+
+ private:
+  // The side is ready: run the waiting op again; wake its task if it completed.
+  static void retry(io_source& src, io_op*& waiter, bool& ready) noexcept {
+    if (waiter == nullptr) return;
+    io_op& op = *waiter;
+    const long r = perform(src, op);
+    if (r == -EAGAIN) {
+      ready = false;
+      return;
+    }
+    waiter = nullptr;
+    complete(op, r);
+  }
+
+  static void abandon(io_op*& waiter, io_source&) noexcept {
+    if (waiter == nullptr) return;
+    io_op& op = *std::exchange(waiter, nullptr);
+    complete(op, -ECANCELED);
+  }
+
+  static void complete(io_op& op, long r) noexcept {
+    op.result = r;
+    op.state = io_state::done;
+    if (op.task != nullptr && op.task->rt_ != nullptr) op.task->rt_->wake(*op.task);
+  }
+
+  int wait(std::optional<std::chrono::nanoseconds> timeout) {
+    const int max = static_cast<int>(events_.size());
+    int n = 0;
+    if (!timeout) {
+      n = ::epoll_wait(epfd_, events_.data(), max, -1);
+    } else if (timeout->count() <= 0) {
+      n = ::epoll_wait(epfd_, events_.data(), max, 0);
+    } else if (have_pwait2_) {
+      timespec ts{};
+      ts.tv_sec = static_cast<time_t>(timeout->count() / 1'000'000'000);
+      ts.tv_nsec = static_cast<long>(timeout->count() % 1'000'000'000);
+      n = ::epoll_pwait2(epfd_, events_.data(), max, &ts, nullptr);
+      if (n < 0 && errno == ENOSYS) {
+        have_pwait2_ = false;  // older kernel: millisecond waits, rounded up
+        return wait(timeout);
+      }
+    } else {
+      const auto ms = (timeout->count() + 999'999) / 1'000'000;
+      n = ::epoll_wait(epfd_, events_.data(), max, static_cast<int>(ms > 1'000'000 ? 1'000'000 : ms));
+    }
+    // EINTR: a signal arrived; the runtime's turn simply ends early.
+    return n < 0 ? 0 : n;
+  }
+
+  void link(io_source& s) noexcept {
+    s.prev = nullptr;
+    s.next = live_;
+    if (live_ != nullptr) live_->prev = &s;
+    live_ = &s;
+  }
+  void unlink(io_source& s) noexcept {
+    if (s.prev != nullptr) {
+      s.prev->next = s.next;
+    } else {
+      live_ = s.next;
+    }
+    if (s.next != nullptr) s.next->prev = s.prev;
+    s.prev = s.next = nullptr;
+  }
+
+  int wake_fd_;
+  int epfd_;
+  bool have_pwait2_ = true;
+  io_source* live_ = nullptr;
+  std::array<epoll_event, 256> events_{};
+};
+
+}  // namespace
+
+std::unique_ptr<reactor_backend> make_epoll_backend(int wake_fd) {
+  return std::make_unique<epoll_backend>(wake_fd);
+}
+
+}  // namespace kov::detail

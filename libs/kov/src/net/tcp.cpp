@@ -1,0 +1,67 @@
+#include <kov/net/tcp.hpp>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+
+namespace kov::net {
+
+result<tcp_stream> tcp_stream::adopt(int fd) noexcept {
+  auto h = kov::detail::io_handle::adopt(fd, true);
+  if (!h) return h.error();
+  return tcp_stream(std::move(*h));
+}
+
+task<result<tcp_stream>> tcp_stream::connect(socket_address to) {
+  return connect_until(std::move(to), std::nullopt);
+}
+
+task<result<tcp_stream>> tcp_stream::connect(socket_address to, std::chrono::nanoseconds timeout) {
+  return connect_until(std::move(to), clock::now() + std::chrono::duration_cast<clock::duration>(timeout));
+}
+
+task<result<tcp_stream>> tcp_stream::connect_until(socket_address to,
+                                                   std::optional<clock::time_point> deadline) {
+  auto h = detail::open_socket(to.family(), SOCK_STREAM);
+  if (!h) co_return h.error();
+  tcp_stream s(std::move(*h));
+  kov::detail::io_op op = kov::detail::make_op(kov::detail::io_kind::connect);
+  // Safety: connect only reads the address, which lives in this frame until the await ends.
+  op.addr = const_cast<sockaddr*>(to.native());
+  op.addr_size = to.size();
+  auto connecting = s.op(op, kov::detail::finish_void{});
+  if (deadline) {
+    if (auto r = co_await std::move(connecting).with_deadline(*deadline); !r) co_return r.error();
+  } else {
+    if (auto r = co_await connecting; !r) co_return r.error();
+  }
+  co_return std::move(s);
+}
+
+result<void> tcp_stream::set_nodelay(bool on) noexcept {
+  const int v = on ? 1 : 0;
+  if (::setsockopt(handle_.fd(), IPPROTO_TCP, TCP_NODELAY, &v, sizeof v) != 0) {
+    return std::error_code(errno, std::system_category());
+  }
+  return {};
+}
+
+result<bool> tcp_stream::nodelay() const noexcept {
+  int v = 0;
+  socklen_t size = sizeof v;
+  if (::getsockopt(handle_.fd(), IPPROTO_TCP, TCP_NODELAY, &v, &size) != 0) {
+    return std::error_code(errno, std::system_category());
+  }
+  return v != 0;
+}
+
+result<tcp_listener> tcp_listener::bind(const socket_address& at, int backlog) noexcept {
+  if (at.is_unix()) return std::make_error_code(std::errc::address_family_not_supported);
+  auto h = detail::listen_on(at, backlog);
+  if (!h) return h.error();
+  return tcp_listener(std::move(*h));
+}
+
+}  // namespace kov::net

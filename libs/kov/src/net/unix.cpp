@@ -1,0 +1,52 @@
+#include <kov/net/unix.hpp>
+
+#include <sys/socket.h>
+
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace kov::net {
+
+result<unix_stream> unix_stream::adopt(int fd) noexcept {
+  auto h = kov::detail::io_handle::adopt(fd, true);
+  if (!h) return h.error();
+  return unix_stream(std::move(*h));
+}
+
+task<result<unix_stream>> unix_stream::connect(socket_address to) {
+  if (!to.is_unix()) co_return std::make_error_code(std::errc::address_family_not_supported);
+  auto h = detail::open_socket(AF_UNIX, SOCK_STREAM);
+  if (!h) co_return h.error();
+  unix_stream s(std::move(*h));
+  kov::detail::io_op op = kov::detail::make_op(kov::detail::io_kind::connect);
+  // Safety: connect only reads the address, which lives in this frame until the await ends.
+  op.addr = const_cast<sockaddr*>(to.native());
+  op.addr_size = to.size();
+  if (auto r = co_await s.op(op, kov::detail::finish_void{}); !r) co_return r.error();
+  co_return std::move(s);
+}
+
+result<std::pair<unix_stream, unix_stream>> unix_stream::pair() noexcept {
+  int fds[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0) {
+    return std::error_code(errno, std::system_category());
+  }
+  auto a = adopt(fds[0]);
+  if (!a) {
+    ::close(fds[1]);
+    return a.error();
+  }
+  auto b = adopt(fds[1]);
+  if (!b) return b.error();
+  return std::pair<unix_stream, unix_stream>(std::move(*a), std::move(*b));
+}
+
+result<unix_listener> unix_listener::bind(const socket_address& at, int backlog) noexcept {
+  if (!at.is_unix()) return std::make_error_code(std::errc::address_family_not_supported);
+  auto h = detail::listen_on(at, backlog);
+  if (!h) return h.error();
+  return unix_listener(std::move(*h));
+}
+
+}  // namespace kov::net
