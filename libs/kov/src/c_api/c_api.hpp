@@ -1,0 +1,98 @@
+#pragma once
+// Internal: what the C API's files share. The runtime handle, the TCP handle list it keeps for
+// kov_runtime_free, error conversion, and the boundary guard that keeps exceptions in C++.
+
+#include "kov.h"
+
+#include <kov/detail/atomic.hpp>
+#include <kov/detail/context.hpp>
+#include <kov/mpsc.hpp>
+#include <kov/runtime.hpp>
+
+#include <cerrno>
+#include <new>
+#include <optional>
+#include <system_error>
+#include <thread>
+#include <utility>
+
+namespace kov::c_api {
+
+// A unit of work handed in from any thread by kov_post; `fn == nullptr` is a stop request.
+struct message {
+  void (*fn)(kov_runtime*, void*) = nullptr;
+  void* user = nullptr;
+};
+
+}  // namespace kov::c_api
+
+// Invariant: `core` is engaged from construction until the destructor; `owner` is the thread
+// that made it, the only one that drives or changes anything but `tx` and `stop_pending`;
+// `handles` lists every kov_tcp alive (each unlinks itself when freed), and is empty once
+// `core` is gone; `running` is true exactly while kov_run is inside block_on.
+struct kov_runtime {
+  kov_runtime();
+  ~kov_runtime();
+  kov_runtime(const kov_runtime&) = delete;
+  kov_runtime& operator=(const kov_runtime&) = delete;
+
+  std::thread::id owner = std::this_thread::get_id();
+  kov_tcp* handles = nullptr;
+  bool running = false;
+  // Set by the first kov_stop that the loop has not yet seen: later ones need not send.
+  kov::detail::atomic<bool> stop_pending{false};
+  kov::mpsc_sender<kov::c_api::message> tx;      // thread-safe; kov_stop and kov_post
+  kov::mpsc_receiver<kov::c_api::message> rx;    // read by kov_run's root task only
+  std::optional<kov::runtime> core;              // declared last: its tasks go first
+
+ private:
+  using channel = std::pair<kov::mpsc_sender<kov::c_api::message>,
+                            kov::mpsc_receiver<kov::c_api::message>>;
+  explicit kov_runtime(channel c);
+};
+
+namespace kov::c_api {
+
+inline bool on_runtime_thread(const kov_runtime& rt) noexcept {
+  return std::this_thread::get_id() == rt.owner;
+}
+
+// The errno value (positive) that a kov error stands for; EIO when none fits.
+int errno_of(std::error_code e) noexcept;
+
+// The TCP handles (tcp.cpp): walking the runtime's list, and kov_runtime_free's close of a
+// handle the program still owns (nothing if it closed it already).
+kov_tcp* next_handle(const kov_tcp& h) noexcept;
+void close_owned(kov_tcp& h) noexcept;
+
+// Runs `f` and turns any exception into a negative errno value: nothing C++ crosses the C
+// boundary.
+template <class F>
+int guarded(F&& f) noexcept {
+  try {
+    return f();
+  } catch (const std::bad_alloc&) {
+    return -ENOMEM;
+  } catch (const std::system_error& e) {
+    return -errno_of(e.code());
+  } catch (...) {
+    return -EIO;
+  }
+}
+
+// Makes `rt` the runtime of this thread for a synchronous call that registers a socket with
+// its reactor (kov_tcp_listen may run before kov_run, or from a callback of another runtime
+// on the same thread). Restores what was there.
+class enter_runtime {
+ public:
+  explicit enter_runtime(kov_runtime& rt) noexcept
+      : saved_(std::exchange(detail::tls_context.rt, &rt.core->core())) {}
+  ~enter_runtime() { detail::tls_context.rt = saved_; }
+  enter_runtime(const enter_runtime&) = delete;
+  enter_runtime& operator=(const enter_runtime&) = delete;
+
+ private:
+  detail::runtime_core* saved_;
+};
+
+}  // namespace kov::c_api

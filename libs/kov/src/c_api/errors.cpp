@@ -1,0 +1,42 @@
+// The C API's error values: kov's error codes as errno values, and kov_strerror.
+
+#include "c_api.hpp"
+
+#include <climits>
+#include <cstring>
+
+namespace kov::c_api {
+
+int errno_of(std::error_code e) noexcept {
+  if (!e) return 0;
+  if (e.category() == kov::error_category()) {
+    switch (static_cast<kov::errc>(e.value())) {
+      case kov::errc::cancelled: return ECANCELED;
+      case kov::errc::timed_out: return ETIMEDOUT;
+      case kov::errc::closed: return EPIPE;
+      case kov::errc::would_block: return EAGAIN;
+      case kov::errc::end_of_stream: return ENODATA;
+      case kov::errc::no_runtime: return EINVAL;
+    }
+    return EIO;
+  }
+  if (e.category() == std::system_category() || e.category() == std::generic_category()) {
+    return e.value() > 0 ? e.value() : EIO;
+  }
+  return EIO;
+}
+
+}  // namespace kov::c_api
+
+extern "C" {
+
+const char* kov_strerror(int error) {
+  if (error == 0) return "success";
+  if (error < -INT_MAX) return "unknown error";  // INT_MIN has no positive counterpart
+  const int e = error < 0 ? -error : error;
+  // glibc's own static descriptions; unlike strerror, never a per-thread buffer.
+  const char* text = e > 0 ? ::strerrordesc_np(e) : nullptr;
+  return text != nullptr ? text : "unknown error";
+}
+
+}  // extern "C"

@@ -1,0 +1,115 @@
+// The C API's runtime: kov_runtime_new / free, kov_run, kov_stop, kov_post, kov_spawn.
+//
+// kov_run drives block_on of a root task that receives messages from an mpsc channel: a posted
+// function is called, a stop request ends the task and with it kov_run. The channel is
+// thread-safe and wakes a runtime parked in epoll, which makes kov_stop and kov_post callable
+// from any thread.
+
+#include "c_api.hpp"
+
+#include <utility>
+
+namespace {
+
+using kov::c_api::message;
+
+kov::task<int> run_until_stopped(kov_runtime& rt) {
+  for (;;) {
+    auto m = co_await rt.rx.recv();
+    // rt.tx is a sender of the channel for as long as rt lives: it cannot close.
+    if (!m) co_return -EPIPE;
+    if (m->fn == nullptr) {
+      rt.stop_pending.store(false, kov::detail::order::seq_cst);
+      co_return 0;
+    }
+    m->fn(&rt, m->user);
+  }
+}
+
+kov::task<void> call(kov_runtime* rt, void (*fn)(kov_runtime*, void*), void* user) {
+  fn(rt, user);
+  co_return;
+}
+
+}  // namespace
+
+kov_runtime::kov_runtime() : kov_runtime(kov::mpsc<message>()) {}
+
+kov_runtime::kov_runtime(channel c) : tx(std::move(c.first)), rx(std::move(c.second)) {
+  core.emplace();
+}
+
+kov_runtime::~kov_runtime() {
+  // Every task frame goes first: timers free themselves, operations drop their references to
+  // TCP handles, so the last handles are freed here.
+  core.reset();
+  KOV_ASSERT(handles == nullptr, "a kov_tcp outlived its runtime");
+}
+
+extern "C" {
+
+kov_runtime* kov_runtime_new(void) {
+  try {
+    return new kov_runtime();
+  } catch (...) {
+    // Out of memory, or the system refused an eventfd or epoll instance.
+    return nullptr;
+  }
+}
+
+void kov_runtime_free(kov_runtime* rt) {
+  if (rt == nullptr) return;
+  KOV_ASSERT(!rt->running, "kov_runtime_free called from inside kov_run");
+  KOV_ASSERT(kov::c_api::on_runtime_thread(*rt), "kov_runtime_free on a foreign thread");
+  // Close what the program still owns (operations in flight hold their own references and
+  // drop them when the runtime destroys their tasks).
+  for (kov_tcp* h = rt->handles; h != nullptr;) {
+    kov_tcp* next = kov::c_api::next_handle(*h);
+    // Safety: closing `h` may free `h` (it unlinks only itself), never `next`.
+    kov::c_api::close_owned(*h);
+    h = next;
+  }
+  delete rt;
+}
+
+int kov_run(kov_runtime* rt) {
+  if (rt == nullptr) return -EINVAL;
+  if (!kov::c_api::on_runtime_thread(*rt)) return -EPERM;
+  // A callback of this runtime (or of another one running on this thread) calling kov_run.
+  if (rt->running || kov::detail::current_runtime() != nullptr) return -EBUSY;
+  rt->running = true;
+  const int r = kov::c_api::guarded([&] { return rt->core->block_on(run_until_stopped(*rt)); });
+  rt->running = false;
+  return r;
+}
+
+void kov_stop(kov_runtime* rt) {
+  if (rt == nullptr) return;
+  // Several stops before the loop sees one make one: only the first sends.
+  if (rt->stop_pending.exchange(true, kov::detail::order::seq_cst)) return;
+  try {
+    if (!rt->tx.send(message{})) rt->stop_pending.store(false, kov::detail::order::seq_cst);
+  } catch (...) {
+    // Out of memory for the queue node: the stop is lost, and the next kov_stop sends again.
+    rt->stop_pending.store(false, kov::detail::order::seq_cst);
+  }
+}
+
+int kov_post(kov_runtime* rt, void (*fn)(kov_runtime*, void*), void* user) {
+  if (rt == nullptr || fn == nullptr) return -EINVAL;
+  return kov::c_api::guarded([&] {
+    auto sent = rt->tx.send(message{fn, user});
+    return sent ? 0 : -EPIPE;
+  });
+}
+
+int kov_spawn(kov_runtime* rt, void (*fn)(kov_runtime*, void*), void* user) {
+  if (rt == nullptr || fn == nullptr) return -EINVAL;
+  if (!kov::c_api::on_runtime_thread(*rt)) return -EPERM;
+  return kov::c_api::guarded([&] {
+    rt->core->spawn(call(rt, fn, user), "kov_spawn").detach();
+    return 0;
+  });
+}
+
+}  // extern "C"

@@ -1,0 +1,78 @@
+#pragma once
+// Internal: the kov_tcp handle and the counted reference that operations in flight hold.
+
+#include "c_api.hpp"
+
+#include <kov/net/tcp.hpp>
+
+#include <cstdint>
+#include <utility>
+
+// Invariant: `refs` counts the program's ownership (until kov_tcp_close) and each operation
+// task of the handle, alive or not yet started; the handle is freed at zero. `listening` says
+// which of `listener` / `stream` is the socket; once `closed`, both are closed. `reading`,
+// `writing`, `accepting`: an operation of that kind is in flight, cleared right before its
+// callback runs. While the handle exists it is on rt->handles (linked by prev / next).
+struct kov_tcp {
+  kov_tcp(kov_runtime& r, kov::net::tcp_listener l) noexcept
+      : rt(&r), listening(true), listener(std::move(l)) {
+    link();
+  }
+  kov_tcp(kov_runtime& r, kov::net::tcp_stream s) noexcept
+      : rt(&r), listening(false), stream(std::move(s)) {
+    link();
+  }
+  ~kov_tcp() {
+    if (prev != nullptr) {
+      prev->next = next;
+    } else {
+      rt->handles = next;
+    }
+    if (next != nullptr) next->prev = prev;
+  }
+  kov_tcp(const kov_tcp&) = delete;
+  kov_tcp& operator=(const kov_tcp&) = delete;
+
+  kov_runtime* rt;
+  kov_tcp* prev = nullptr;
+  kov_tcp* next = nullptr;
+  std::uint32_t refs = 1;
+  bool listening;
+  bool closed = false;
+  bool reading = false;
+  bool writing = false;
+  bool accepting = false;
+  kov::net::tcp_listener listener;
+  kov::net::tcp_stream stream;
+
+ private:
+  void link() noexcept {
+    next = rt->handles;
+    if (next != nullptr) next->prev = this;
+    rt->handles = this;
+  }
+};
+
+namespace kov::c_api {
+
+inline void release(kov_tcp& h) noexcept {
+  if (--h.refs == 0) delete &h;
+}
+
+// One counted reference to a handle, held by an operation's task. Move-only.
+class tcp_ref {
+ public:
+  explicit tcp_ref(kov_tcp& h) noexcept : h_(&h) { ++h.refs; }
+  tcp_ref(tcp_ref&& other) noexcept : h_(std::exchange(other.h_, nullptr)) {}
+  tcp_ref& operator=(tcp_ref&&) = delete;
+  ~tcp_ref() {
+    if (h_ != nullptr) release(*h_);
+  }
+  kov_tcp* get() const noexcept { return h_; }
+  kov_tcp* operator->() const noexcept { return h_; }
+
+ private:
+  kov_tcp* h_;
+};
+
+}  // namespace kov::c_api
