@@ -58,8 +58,14 @@ using connect_cb = void (*)(kov_tcp*, int, void*);
 
 kov::task<void> connect_op(kov_runtime* rt, kov::net::socket_address to,
                            std::chrono::milliseconds timeout, connect_cb cb, void* user) {
-  auto s = co_await (timeout.count() > 0 ? kov::net::tcp_stream::connect(to, timeout)
-                                          : kov::net::tcp_stream::connect(to));
+  // Not `co_await (cond ? connect(...) : connect(...))`: with GCC 12 that crashed at run time.
+  kov::task<kov::result<kov::net::tcp_stream>> connecting;
+  if (timeout.count() > 0) {
+    connecting = kov::net::tcp_stream::connect(to, timeout);
+  } else {
+    connecting = kov::net::tcp_stream::connect(to);
+  }
+  auto s = co_await connecting;
   int status = 0;
   kov_tcp* conn = nullptr;
   if (!s) {
