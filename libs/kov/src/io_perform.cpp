@@ -3,6 +3,7 @@
 
 #include <kov/detail/io_op.hpp>
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -48,12 +49,28 @@ long connect_step(io_source& src, io_op& op) noexcept {
   return errno == ENOTCONN ? -EAGAIN : -errno;
 }
 
+// readable / writable: asks poll(2), without waiting, whether a read (write) would block. The
+// source's ready flag cannot answer: it starts set and stays set until a syscall meets EAGAIN,
+// so an fd drained by a read that filled its buffer would still look ready.
+long probe(const io_source& src, const io_op& op) noexcept {
+  pollfd p{};
+  p.fd = src.fd;
+  p.events = op.kind == io_kind::readable ? POLLIN : POLLOUT;
+  for (;;) {
+    const int n = ::poll(&p, 1, 0);
+    // An error or a hang-up counts as ready: the read or write would report it at once.
+    if (n > 0) return 0;
+    if (n == 0) return -EAGAIN;
+    if (errno != EINTR) return -errno;
+  }
+}
+
 }  // namespace
 
 long perform(io_source& src, io_op& op) noexcept {
   switch (op.kind) {
     case io_kind::readable:
-    case io_kind::writable: return 0;
+    case io_kind::writable: return probe(src, op);
     case io_kind::connect: return connect_step(src, op);
     default: break;
   }

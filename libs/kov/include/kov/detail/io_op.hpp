@@ -25,8 +25,8 @@ enum class io_kind : std::uint8_t {
   send_to,    // sendto(2) to `addr`
   accept,     // accept4(2), non-blocking and close-on-exec; fills `addr` when given
   connect,    // connect(2) to `addr`, then waits for the handshake
-  readable,   // no syscall: completes when the fd is readable
-  writable,   // no syscall: completes when the fd is writable
+  readable,   // no transfer: completes when a read would not block (poll(2) says so)
+  writable,   // no transfer: completes when a write would not block
 };
 
 // Which readiness an operation waits for.
