@@ -56,8 +56,9 @@ void kov_runtime_free(kov_runtime* rt);
 
 /* Runs callbacks (tasks, timers, I/O completions, posted work) until kov_stop is called, then
  * returns 0. Waits in epoll while there is nothing to do. Work that is still pending stays
- * queued: a later kov_run carries on with it. Errors: -EBUSY when called from a callback (the
- * runtime is already running), -EPERM from another thread than the runtime's, -ENOMEM. */
+ * queued: a later kov_run carries on with it. Errors: -EBUSY when called from a callback (of
+ * this runtime, or of another one running on this thread), -EPERM from another thread than
+ * the runtime's, -ENOMEM. */
 int kov_run(kov_runtime* rt);
 
 /* Makes the running kov_run return, or, when none is running, the next one (as soon as it
@@ -146,7 +147,7 @@ int kov_tcp_read(kov_tcp* conn, void* buf, size_t len,
 /* Writes all `len` bytes of `buf`: `cb(conn, n, user)` with n == len once every byte is
  * handed to the kernel, or -errno (-EPIPE, -ECONNRESET, -ECANCELED when the handle was
  * closed first; how much was written is then unknown). Never raises SIGPIPE. `buf` must stay
- * valid until `cb` runs. Returns 0 when started, or -EINVAL (null argument, a listener, or
+ * valid until `cb` runs; it may be NULL when len is 0 (the callback then gets 0). Returns 0 when started, or -EINVAL (null argument, a listener, or
  * len above LONG_MAX), -EBADF, -EBUSY (a write is pending), -EPERM, -ENOMEM. */
 int kov_tcp_write(kov_tcp* conn, const void* buf, size_t len,
                   void (*cb)(kov_tcp* conn, long n, void* user), void* user);

@@ -665,7 +665,15 @@ static void never_called_timer(kov_timer* t, void* user) {
 }
 
 static void abandoned_ready(abandoned* a) {
-  if (++a->ready == 2) kov_stop(a->rt);
+  if (++a->ready == 3) kov_stop(a->rt);
+}
+
+static void on_empty_write(kov_tcp* tcp, long n, void* user) {
+  abandoned* a = user;
+  (void)tcp;
+  IN_CALLBACK();
+  CHECK(n == 0);
+  abandoned_ready(a);
 }
 
 static void on_abandoned_accept(kov_tcp* listener, int status, kov_tcp* conn, void* user) {
@@ -682,6 +690,8 @@ static void on_abandoned_connect(kov_tcp* conn, int status, void* user) {
   CHECK(status == 0);
   if (status != 0) return;
   CHECK(kov_tcp_read(conn, a->client_buf, sizeof a->client_buf, never_called_io, a) == 0);
+  CHECK(CALL(kov_tcp_write(conn, NULL, 0, on_empty_write, a)) == 0);
+  CHECK(kov_tcp_write(conn, "x", 1, on_empty_write, a) == -EBUSY);
   abandoned_ready(a);
 }
 
@@ -700,7 +710,7 @@ static void test_free_with_everything_open(void) {
   arm_failsafe(a.rt, 10000);
   CHECK(kov_run(a.rt) == 0);
   disarm_failsafe();
-  CHECK(a.ready == 2);
+  CHECK(a.ready == 3);
   /* Left behind: the listener and its pending accept, both connections with reads pending,
    * a repeating and a far one-shot timer, a connection attempt, posted work. */
   CHECK(kov_timer_start(a.rt, 100000, 0, never_called_timer, NULL) != NULL);
