@@ -1,22 +1,49 @@
 #!/usr/bin/env bash
-# The kov suite for bench/run.sh: kov-bench (libs/kov/bench, CMake target kov-bench) and its
-# tokio current_thread peer (libs/kov/bench/tokio, cargo). Both print contract lines for one
-# scenario and one round when given --scenario and --round; --quick shrinks the sizes.
+# The kov suite for bench/run.sh.
+# - Task, timer and channel scenarios: kov-bench (libs/kov/bench, CMake target kov-bench) and its
+#   tokio current_thread peer (libs/kov/bench/tokio, cargo). Both print contract lines for one
+#   scenario and one round when given --scenario and --round; --quick shrinks the sizes.
+# - Network scenarios echo_c50, echo_c1000, http_c50: bench/kov/net.sh runs one server (kov-echo,
+#   kov-http, or a peer from libs/kov/bench/peers: tokio, asio, libuv) against kov-echo-load or
+#   wrk.
 #   suite.sh build BUILD_DIR OUT_DIR
 #   suite.sh plan  BUILD_DIR OUT_DIR QUICK
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 action="$1" build_dir="$2" out_dir="$3" quick="${4:-}"
+# Absolute, since cargo runs from the project directories.
+mkdir -p "$out_dir"
+build_dir="$(cd "$build_dir" && pwd)" out_dir="$(cd "$out_dir" && pwd)"
 # Copies, so a rebuild of build/release during a long run cannot mix binaries.
-kov_bin="$out_dir/bin/kov-bench"
-tokio_bin="$out_dir/bin/kov_bench_tokio"
+bin="$out_dir/bin"
+kov_bin="$bin/kov-bench"
+tokio_bin="$bin/kov_bench_tokio"
+net_impls="kov tokio asio libuv"
+net_scenarios="echo_c50 echo_c1000 http_c50"
+# Servers that may be absent from a tree: kov-echo and kov-http are still being written (remove
+# them from this list once every tree has them); the asio and libuv peers are left out by CMake
+# when their library is not installed. Their scenarios then run without them.
+optional_targets="kov-echo kov-http asio-echo asio-http libuv-echo libuv-http"
 
 case "$action" in
   build)
-    cmake --build "$build_dir" --target kov-bench -j "${BENCH_JOBS:-2}" >&2
-    (cd "$repo/libs/kov/bench/tokio" && CARGO_TARGET_DIR="$out_dir/cargo" cargo build --release --quiet) >&2
-    mkdir -p "$out_dir/bin"
-    cp "$build_dir/bin/kov-bench" "$out_dir/cargo/release/kov_bench_tokio" "$out_dir/bin/"
+    targets=(kov-bench kov-echo-load)
+    defined="$(cmake --build "$build_dir" --target help | sed -n 's/^\([^ ]*\): .*/\1/p')"
+    for t in $optional_targets; do
+      if grep -qx "$t" <<<"$defined"; then
+        targets+=("$t")
+      else
+        echo "suite.sh: no target $t in $build_dir; its runs are left out" >&2
+      fi
+    done
+    cmake --build "$build_dir" --target "${targets[@]}" -j "${BENCH_JOBS:-2}" >&2
+    for project in tokio peers/tokio; do
+      (cd "$repo/libs/kov/bench/$project" && CARGO_TARGET_DIR="$out_dir/cargo" cargo build --release --quiet) >&2
+    done
+    mkdir -p "$bin"
+    for t in $optional_targets; do rm -f "$bin/$t"; done  # no stale copy of a server not built now
+    for t in "${targets[@]}"; do cp "$build_dir/bin/$t" "$bin/"; done
+    cp "$out_dir"/cargo/release/{kov_bench_tokio,tokio-echo,tokio-http} "$bin/"
     ;;
   plan)
     size_flag=""
@@ -27,6 +54,17 @@ case "$action" in
     for s in $(awk '{ print $2 }' <<<"$offered" | awk '!seen[$0]++'); do
       awk -v s="$s" -v flag="$size_flag" '$2 == s {
         printf "kov\t%s\t%s\t%s --scenario %s --round {round}%s\n", $2, $1, $3, $2, flag }' <<<"$offered"
+    done
+    for s in $net_scenarios; do
+      server_kind="${s%%_*}"  # echo or http
+      for impl in $net_impls; do
+        if [ -x "$bin/$impl-$server_kind" ]; then
+          printf "kov\t%s\t%s\t%s %s %s {round} --bin-dir %s%s\n" "$s" "$impl" \
+            "$repo/bench/kov/net.sh" "$impl" "$s" "$bin" "$size_flag"
+        else
+          echo "suite.sh: $s: no $impl-$server_kind in $bin, $impl left out" >&2
+        fi
+      done
     done
     ;;
   *)
