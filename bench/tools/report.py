@@ -6,7 +6,9 @@ Usage: report.py OUT_DIR                      (report.md + charts)
 Per-suite options come from bench/<suite>/report.json (all optional):
   scenario_order, headline_metrics, headline_peers (peers every scenario is compared with),
   peer_groups ({"label": [impls]}: compared with the best member per scenario),
-  chart_metrics, resource_metrics (extra columns), notes (a markdown file beside it).
+  ratio_metrics (metrics compared with the peers in every scenario that has them, besides the
+  one the scenario is judged by), chart_metrics, resource_metrics (extra columns),
+  notes (a markdown file beside it).
 """
 import json
 import os
@@ -39,15 +41,26 @@ def comparisons_for(view, scenario, metric):
     return comparisons
 
 
+def compared_metrics(view, scenario):
+    """The metric a scenario is judged by, then the suite's ratio_metrics that it has."""
+    metric = headline_metric(view, scenario)
+    if metric is None:
+        return []
+    present = view.metrics(scenario)
+    return ordered_unique([metric] + [m for m in view.config.get("ratio_metrics", [])
+                                      if m in present])
+
+
 def headline_rows(view):
-    """Per scenario: metric, our median, then (label, peer, ratio) per headline comparison."""
+    """Per scenario and compared metric: our median, then (label, peer, ratio) per comparison."""
     rows = []
     for scenario in view.scenarios:
-        metric = headline_metric(view, scenario)
-        if metric is None or view.median_of(scenario, metric, view.ours) is None:
-            continue
-        comparisons = comparisons_for(view, scenario, metric)
-        rows.append((scenario, metric, view.median_of(scenario, metric, view.ours), comparisons))
+        for metric in compared_metrics(view, scenario):
+            if view.median_of(scenario, metric, view.ours) is None:
+                continue
+            comparisons = comparisons_for(view, scenario, metric)
+            rows.append((scenario, metric, view.median_of(scenario, metric, view.ours),
+                         comparisons))
     # Extra [scenario, metric] pairs the suite wants in the headline (e.g. peak RSS of one run).
     for scenario, metric in view.config.get("headline_extra", []):
         if view.median_of(scenario, metric, view.ours) is None:
@@ -60,7 +73,7 @@ def headline_rows(view):
 def markdown_suite(view, out):
     out.append("## Suite `%s`\n" % view.suite)
     out.append("Ratios are ours (`%s`) / peer, as the median of the per-round pairwise ratios "
-               "with [min-max]. For throughput above 1 means ours is faster; for latency, "
+               "with [min-max]. For throughput and req/s above 1 means ours is faster; for latency, "
                "time and memory below 1 means ours is smaller. \"(wide)\" marks max/min > %.1f.\n"
                % (view.ours, WIDE))
     headline = headline_rows(view)
@@ -84,6 +97,7 @@ def markdown_suite(view, out):
     extra = view.config.get("resource_metrics", ["cpu_time", "peak_rss"])
     for scenario in view.scenarios:
         metric = headline_metric(view, scenario)
+        ratio_metrics = compared_metrics(view, scenario)
         metrics = ordered_unique([m for m in view.config.get("headline_metrics", [])
                                   if m in view.metrics(scenario)] or [metric])
         columns = metrics + [m for m in extra if m in view.metrics(scenario) and m not in metrics]
@@ -91,14 +105,15 @@ def markdown_suite(view, out):
         size_note = " (n = %s)" % ", ".join("{:,}".format(n) for n in sizes) if sizes else ""
         out.append("### %s%s\n" % (scenario, size_note))
         head = ["impl"] + ["%s (%s)" % (m, view.units.get(m, "")) for m in columns]
-        head += ["ours/impl %s" % metric, "rounds"]
+        head += ["ours/impl %s" % m for m in ratio_metrics] + ["rounds"]
         out.append("| " + " | ".join(head) + " |")
         out.append("|" + "---|" * len(head))
         for impl in view.impls_in(scenario, metric):
             cells = [("**%s**" % impl) if impl == view.ours else impl]
             for m in columns:
                 cells.append(human(view.median_of(scenario, m, impl), view.units.get(m)))
-            cells.append("" if impl == view.ours else fmt_ratio(view.ratio(scenario, metric, impl)))
+            for m in ratio_metrics:
+                cells.append("" if impl == view.ours else fmt_ratio(view.ratio(scenario, m, impl)))
             cells.append(str(len(view.by_round(scenario, metric, impl))))
             out.append("| " + " | ".join(cells) + " |")
         wide = [impl for impl in view.impls_in(scenario, metric)
@@ -123,11 +138,11 @@ def write_report(out_dir):
     if meta:
         out.append("Run: %s. %s rounds, interleaved (every implementation once per round, order "
                    "reversed on odd rounds); %s. Machine: %s, %s CPUs, load average at start %s."
-                   " No CPU pinning. Source: %s. Compilers: %s.\n" % (meta.get("date"), meta.get("rounds"),
-                                           "quick mode" if meta.get("quick") else "full mode",
-                                           meta.get("cpu"), meta.get("cpus"), meta.get("load"),
-                                           meta.get("revision", "unknown"),
-                                           meta.get("compilers", "not recorded")))
+                   " No CPU pinning unless a suite's notes say so. Source: %s. Compilers: %s.\n"
+                   % (meta.get("date"), meta.get("rounds"),
+                      "quick mode" if meta.get("quick") else "full mode",
+                      meta.get("cpu"), meta.get("cpus"), meta.get("load"),
+                      meta.get("revision", "unknown"), meta.get("compilers", "not recorded")))
     if failures:
         out.append("## FAILED runs (no numbers recorded for these)\n")
         for f in failures:
@@ -171,7 +186,7 @@ def print_summary(out_dir, suite):
         for _, peer, ratio in comparisons:
             cells.append("%s %s" % (("%.2fx [%.2f-%.2f]" % ratio[:3]) if ratio else "-", peer or ""))
         print(line(cells))
-    print("ratio = %s / peer, median [min-max] of the per-round ratios. throughput: >1 is "
+    print("ratio = %s / peer, median [min-max] of the per-round ratios. throughput, req/s: >1 is "
           "faster; latency and peak_rss: <1 is lower.\n\"best\" peer of a group = the one with "
           "the best median in that row (fastest, or smallest for memory)." % suite)
 
