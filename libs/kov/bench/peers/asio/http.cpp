@@ -14,8 +14,9 @@ asio::awaitable<void> http(tcp::socket socket) {
   std::string out;
   for (;;) {
     std::error_code ec;
+    const std::span<char> space = in.space();
     const std::size_t n = co_await socket.async_read_some(
-        asio::buffer(in.space(), in.space_size()), asio::redirect_error(asio::use_awaitable, ec));
+        asio::buffer(space.data(), space.size()), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return;  // EOF or error: close
     in.commit(n);
     out.clear();

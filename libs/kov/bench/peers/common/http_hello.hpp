@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstring>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,12 +20,11 @@ class request_buffer {
  public:
   static constexpr std::size_t read_size = 16384;
 
-  // Room for the next read (grows when a request does not fit).
-  char* space() {
+  // Room for the next read, at least read_size bytes (grows when a request does not fit).
+  std::span<char> space() {
     if (data_.size() - filled_ < read_size) data_.resize(filled_ + read_size);
-    return data_.data() + filled_;
+    return {data_.data() + filled_, data_.size() - filled_};
   }
-  std::size_t space_size() const { return data_.size() - filled_; }
   void commit(std::size_t n) { filled_ += n; }
 
   // Appends one response to `out` per complete request and drops those requests.

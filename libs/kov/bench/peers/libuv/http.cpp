@@ -18,8 +18,8 @@ struct http_connection : connection {
   }
   static void on_alloc(uv_handle_t* h, std::size_t, uv_buf_t* out) {
     auto* c = of(h);
-    char* space = c->in.space();
-    *out = uv_buf_init(space, static_cast<unsigned>(c->in.space_size()));
+    const std::span<char> space = c->in.space();
+    *out = uv_buf_init(space.data(), static_cast<unsigned>(space.size()));
   }
   static void on_read(uv_stream_t* stream, ssize_t n, const uv_buf_t*) {
     if (n < 0) {  // EOF or error: close
