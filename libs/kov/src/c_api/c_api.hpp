@@ -83,6 +83,7 @@ int guarded(F&& f) noexcept {
 // Makes `rt` the runtime of this thread for a synchronous call that registers a socket with
 // its reactor (kov_tcp_listen may run before kov_run, or from a callback of another runtime
 // on the same thread). Restores what was there.
+// Safety: the pointer is installed only for the guard's scope, inside a call that holds `rt`.
 class enter_runtime {
  public:
   explicit enter_runtime(kov_runtime& rt) noexcept

@@ -13,6 +13,8 @@ namespace {
 
 using kov::c_api::message;
 
+// Safety (both tasks): a task of rt's runtime never outlives rt, whose destructor destroys
+// every task frame first.
 kov::task<int> run_until_stopped(kov_runtime& rt) {
   for (;;) {
     auto m = co_await rt.rx.recv();

@@ -56,6 +56,7 @@ int address_text(kov::result<kov::net::socket_address> a, char* buf, size_t len)
 
 using connect_cb = void (*)(kov_tcp*, int, void*);
 
+// Safety: a task of rt's runtime never outlives rt (~kov_runtime destroys every frame).
 kov::task<void> connect_op(kov_runtime* rt, kov::net::socket_address to,
                            std::chrono::milliseconds timeout, connect_cb cb, void* user) {
   // Not `co_await (cond ? connect(...) : connect(...))`: with GCC 12 that crashed at run time.

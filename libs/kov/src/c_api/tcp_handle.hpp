@@ -23,6 +23,8 @@ struct kov_tcp {
     link();
   }
   ~kov_tcp() {
+    // Safety: `rt` outlives its handles: ~kov_runtime destroys every task (the last holders of
+    // references) before its list goes, and kov_runtime_free drops the program's references.
     if (prev != nullptr) {
       prev->next = next;
     } else {
@@ -56,10 +58,14 @@ struct kov_tcp {
 namespace kov::c_api {
 
 inline void release(kov_tcp& h) noexcept {
+  // Safety: every reference is counted in `refs` (the program's, one per tcp_ref), so at zero
+  // nothing can reach the handle any more.
   if (--h.refs == 0) delete &h;
 }
 
-// One counted reference to a handle, held by an operation's task. Move-only.
+// One counted reference to a handle, held by an operation's task (a coroutine parameter,
+// so it lasts as long as the task's frame). Move-only.
+// Invariant: h_ is null (moved from) or holds one of h_->refs.
 class tcp_ref {
  public:
   explicit tcp_ref(kov_tcp& h) noexcept : h_(&h) { ++h.refs; }

@@ -15,6 +15,10 @@ using kov::c_api::tcp_ref;
 using accept_cb = void (*)(kov_tcp*, int, kov_tcp*, void*);
 using io_cb = void (*)(kov_tcp*, long, void*);
 
+// Safety (the three tasks): the tcp_ref keeps the handle alive across every suspension, and
+// the handle's runtime outlives it; the caller of kov_tcp_read / kov_tcp_write keeps `buf`
+// valid until the callback has run (kov.h), and a close takes the pending operation back from
+// the reactor before that.
 kov::task<void> accept_op(tcp_ref l, accept_cb cb, void* user) {
   int status = -ECANCELED;
   kov_tcp* conn = nullptr;
