@@ -44,7 +44,12 @@ runtime_core::runtime_core(const runtime_options& options)
   auto [tx, rx] = flume_lock::channel<slot_ref>();
   hub_ = new wake_hub(std::move(tx), fd);
   inject_ = std::make_unique<inject_channel>(inject_channel{std::move(rx)});
-  backend_ = make_reactor_backend(fd);
+  try {
+    backend_ = make_reactor_backend(fd, options_);
+  } catch (...) {
+    release(*hub_);  // closes the eventfd
+    throw;
+  }
 }
 
 runtime_core::~runtime_core() {

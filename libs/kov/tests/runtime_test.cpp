@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -256,8 +257,19 @@ TEST(runtime, cross_thread_wakes_are_serviced_while_the_queue_is_never_empty) {
 }
 
 TEST(runtime, names_its_reactor_backend) {
-  kov::runtime rt;
-  EXPECT_STREQ(rt.core().reactor().name(), "epoll");
+  kov::runtime_options epoll;
+  epoll.backend = kov::io_backend::epoll;
+  EXPECT_STREQ(kov::runtime(epoll).core().reactor().name(), "epoll");
+  kov::runtime_options uring;
+  uring.backend = kov::io_backend::io_uring;
+  try {
+    EXPECT_STREQ(kov::runtime(uring).core().reactor().name(), "io_uring");
+  } catch (const std::system_error& e) {
+    // Forcing an unavailable backend is an error that says why.
+    EXPECT_NE(std::string(e.what()).find("io_uring"), std::string::npos);
+  }
+  const std::string automatic = kov::runtime().core().reactor().name();
+  EXPECT_TRUE(automatic == "epoll" || automatic == "io_uring") << automatic;
 }
 
 TEST(runtime, waker_outliving_its_runtime_is_safe) {

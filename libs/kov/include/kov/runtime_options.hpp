@@ -6,6 +6,11 @@
 
 namespace kov {
 
+// Which reactor drives I/O. `automatic` takes io_uring when the kernel offers it and epoll
+// otherwise; the environment variable KOV_IO_BACKEND (epoll, io_uring, auto) decides when the
+// option is left at `automatic`. Forcing io_uring where it is unavailable is an error.
+enum class io_backend : std::uint8_t { automatic, epoll, io_uring };
+
 struct runtime_options {
   // Resolution of the timer wheel: a timer fires at the first tick at or after its deadline.
   // At least 100 us (smaller values are raised to it).
@@ -16,6 +21,7 @@ struct runtime_options {
   // Immediately-ready kov awaits one poll of a task may complete before it is sent to the back
   // of the run queue (cooperative budget), so an always-ready task cannot starve the others.
   std::uint32_t task_budget = 128;
+  io_backend backend = io_backend::automatic;
 };
 
 }  // namespace kov

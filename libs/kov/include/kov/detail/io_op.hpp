@@ -6,6 +6,7 @@
 // Requests rather than readiness keep the interface open to completion-based backends.
 
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -44,9 +45,10 @@ constexpr io_side side_of(io_kind k) noexcept {
 }
 
 enum class io_state : std::uint8_t {
-  idle,     // not started, or taken back by cancel
-  pending,  // parked on its source: the backend will complete it and wake `task`
-  done,     // `result` holds the outcome
+  idle,        // not started, or taken back by cancel
+  pending,     // parked on its source: the backend will complete it and wake `task`
+  cancelling,  // completion backends: taken back, its completion not yet seen (never woken)
+  done,        // `result` holds the outcome
 };
 
 // Invariant: while pending, the op is its source's waiter for side_of(kind), `task` is the
@@ -68,14 +70,19 @@ struct io_op {
   socklen_t addr_size = 0;       // send_to, connect: the size of *addr
   long result = 0;               // done: >= 0 as the syscall returned it, or -errno
   task_header* task = nullptr;
+  io_source* source = nullptr;  // completion backends: the source it was started on
+  // Completion backends: the message a recv_from / send_to hands the kernel.
+  msghdr msg{};
+  iovec iov{};
 };
 
-// One registered fd. Backends allocate it (with new) on attach and free it on detach; one that
-// outlives its backend is an orphan (owner null) that its handle deletes.
+// One registered fd. Backends allocate it (with new, possibly a derived type) on attach and free
+// it on detach; one that outlives its backend is an orphan (owner null) that its handle deletes.
 //
 // Invariant: reader/writer are null or a pending op of that side; ready_in/ready_out are the
 // backend's knowledge that a syscall may succeed (set by readiness events, cleared by EAGAIN).
 struct io_source {
+  virtual ~io_source() = default;
   int fd = -1;
   bool stream = false;      // a byte stream: a short read means the socket was drained
   bool ready_in = true;     // optimistic: the first attempt is a syscall

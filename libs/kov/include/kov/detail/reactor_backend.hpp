@@ -8,9 +8,12 @@
 
 #include <kov/detail/io_op.hpp>
 
+#include <kov/runtime_options.hpp>
+
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <string>
 
 namespace kov::detail {
 
@@ -36,11 +39,17 @@ class reactor_backend {
   virtual void cancel(io_source& src, io_op& op) noexcept = 0;
 };
 
-// The selector: the backend a new runtime gets (src/reactor_select.cpp). Backends register
-// `wake_fd` (the runtime's eventfd) and drain it when it becomes readable.
-std::unique_ptr<reactor_backend> make_reactor_backend(int wake_fd);
+// The selector: the backend a new runtime gets (src/reactor_select.cpp), from the options and
+// the KOV_IO_BACKEND environment variable, io_uring first with epoll as the fallback. Backends
+// register `wake_fd` (the runtime's eventfd) and drain it when it becomes readable. Throws
+// std::system_error when a forced backend cannot be had.
+std::unique_ptr<reactor_backend> make_reactor_backend(int wake_fd, const runtime_options& options);
 
 // The edge-triggered epoll reactor (src/epoll_backend.cpp).
 std::unique_ptr<reactor_backend> make_epoll_backend(int wake_fd);
+
+// The io_uring reactor (src/uring_backend.cpp); null with `why` set when the kernel (or a
+// seccomp profile) does not offer what it needs.
+std::unique_ptr<reactor_backend> make_uring_backend(int wake_fd, std::string& why);
 
 }  // namespace kov::detail

@@ -1,0 +1,398 @@
+// The io_uring reactor: operations are submitted as they start and completed from the
+// completion queue. Submissions of one loop turn go to the kernel in one io_uring_enter, which
+// also waits for completions, so a busy server pays one syscall per turn instead of one per
+// read and write. Listeners use multishot accept: one submission yields connections until it
+// is cancelled; connections that arrive with no accept waiting are kept for the next one.
+//
+// Cancellation: the kernel may write into an operation's buffer until its completion arrives,
+// and the buffer lives in the awaiting task's frame. Taking an operation back therefore submits
+// an async cancel and waits for the operation's completion before returning.
+
+#include <kov/detail/reactor_backend.hpp>
+#include <kov/detail/runtime_core.hpp>
+
+#include <liburing.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <deque>
+#include <string>
+
+namespace kov::detail {
+namespace {
+
+// user_data of a submission: an io_op*, an io_source* (multishot accept) or a tag. Both types
+// are 8-byte aligned, which leaves the low bits for the tag.
+enum : std::uint64_t { tag_op = 0, tag_accept = 1, tag_mask = 7 };
+constexpr std::uint64_t wake_data = 2;    // the poll on the wake eventfd
+constexpr std::uint64_t ignored_data = 3; // async cancels: their own completion carries nothing
+
+// A listener's state beyond the common source: the multishot accept and the connections it
+// delivered that no accept has taken yet.
+struct uring_source final : io_source {
+  bool accept_armed = false;
+  std::deque<long> accepted;  // fds, or a negative errno the next accept reports
+  ~uring_source() override {
+    for (const long conn : accepted) {
+      if (conn >= 0) ::close(static_cast<int>(conn));
+    }
+  }
+};
+
+uring_source& as_uring(io_source& s) noexcept {
+  // Safety: this backend allocates every source it registers as a uring_source.
+  return static_cast<uring_source&>(s);
+}
+
+// Invariant: ring_ is initialised; wake_armed_ says a multishot poll on wake_fd_ is in flight;
+// live_ lists every attached source; each pending op has exactly one submission in flight
+// (or queued in the SQ) whose user_data is the op.
+class uring_backend final : public reactor_backend {
+ public:
+  explicit uring_backend(int wake_fd) noexcept : wake_fd_(wake_fd) {}
+
+  // Sets the ring up and checks that the kernel has everything this backend uses. Returns
+  // false with `why` set when it has not (or io_uring is blocked, as seccomp profiles do).
+  bool init(std::string& why) noexcept {
+    io_uring_params params{};
+    // One thread submits; completions may wait for our next syscall instead of interrupting
+    // us, and the kernel flags when one is needed.
+    params.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG;
+    params.cq_entries = 4 * ring_entries;
+    params.flags |= IORING_SETUP_CQSIZE;
+    int r = io_uring_queue_init_params(ring_entries, &ring_, &params);
+    if (r == -EINVAL) {
+      params = {};  // an older kernel: no optional flags
+      r = io_uring_queue_init_params(ring_entries, &ring_, &params);
+    }
+    if (r < 0) {
+      why = std::string("io_uring_setup: ") + std::strerror(-r);
+      return false;
+    }
+    initialised_ = true;
+    if ((params.features & IORING_FEAT_EXT_ARG) == 0 || (params.features & IORING_FEAT_NODROP) == 0) {
+      why = "kernel lacks IORING_FEAT_EXT_ARG or IORING_FEAT_NODROP";
+      return false;
+    }
+    io_uring_probe* probe = io_uring_get_probe_ring(&ring_);
+    if (probe == nullptr) {
+      why = "io_uring probe failed";
+      return false;
+    }
+    for (const int opcode : {IORING_OP_READ, IORING_OP_WRITE, IORING_OP_RECV, IORING_OP_SEND,
+                             IORING_OP_RECVMSG, IORING_OP_SENDMSG, IORING_OP_ACCEPT,
+                             IORING_OP_CONNECT, IORING_OP_POLL_ADD, IORING_OP_ASYNC_CANCEL}) {
+      if (io_uring_opcode_supported(probe, opcode) == 0) {
+        why = "kernel lacks io_uring opcode " + std::to_string(opcode);
+        io_uring_free_probe(probe);
+        return false;
+      }
+    }
+    io_uring_free_probe(probe);
+    // Saves the ring fd lookup on every io_uring_enter; optional.
+    (void)io_uring_register_ring_fd(&ring_);
+    return true;
+  }
+
+  ~uring_backend() override {
+    if (!initialised_) return;
+    // Handles outliving the runtime keep their fds; nothing of theirs is in flight any more
+    // (their tasks were destroyed first, which took every operation back).
+    while (live_ != nullptr) {
+      io_source* s = live_;
+      if (as_uring(*s).accept_armed) cancel_accept(as_uring(*s));
+      unlink(*s);
+      s->owner = nullptr;
+    }
+    io_uring_queue_exit(&ring_);
+  }
+  uring_backend(const uring_backend&) = delete;
+  uring_backend& operator=(const uring_backend&) = delete;
+
+  const char* name() const noexcept override { return "io_uring"; }
+
+  io_source* attach(int fd, bool stream) noexcept override {
+    auto* src = new (std::nothrow) uring_source;
+    if (src == nullptr) {
+      errno = ENOMEM;
+      return nullptr;
+    }
+    src->fd = fd;
+    src->stream = stream;
+    src->owner = this;
+    link(*src);
+    return src;
+  }
+
+  void detach(io_source& src) noexcept override {
+    uring_source& u = as_uring(src);
+    if (u.accept_armed) cancel_accept(u);
+    for (io_op* op : {src.reader, src.writer}) {
+      if (op == nullptr) continue;
+      task_header* t = op->task;
+      take_back(src, *op);
+      finish(*op, -ECANCELED, t);
+    }
+    unlink(src);
+    delete &u;
+  }
+
+  bool start(io_source& src, io_op& op) noexcept override {
+    const bool in = side_of(op.kind) == io_side::in;
+    KOV_ASSERT((in ? src.reader : src.writer) == nullptr, "two pending operations on one side");
+    if (op.kind == io_kind::accept) {
+      uring_source& u = as_uring(src);
+      if (!u.accepted.empty()) {
+        op.result = u.accepted.front();
+        u.accepted.pop_front();
+        op.state = io_state::done;
+        return true;
+      }
+      if (!u.accept_armed) arm_accept(u);
+    } else {
+      op.source = &src;
+      submit(src, op);
+    }
+    op.state = io_state::pending;
+    (in ? src.reader : src.writer) = &op;
+    return false;
+  }
+
+  void cancel(io_source& src, io_op& op) noexcept override {
+    if (op.state == io_state::pending) take_back(src, op);
+  }
+
+  void poll(std::optional<std::chrono::nanoseconds> timeout) override {
+    if (!wake_armed_) arm_wake();
+    if (timeout && timeout->count() <= 0) {
+      // Flush what this turn queued and collect what is done, without waiting.
+      if (io_uring_sq_ready(&ring_) > 0 || (*ring_.sq.kflags & IORING_SQ_TASKRUN) != 0) {
+        io_uring_submit_and_get_events(&ring_);
+      }
+    } else {
+      __kernel_timespec ts{};
+      if (timeout) {
+        ts.tv_sec = timeout->count() / 1'000'000'000;
+        ts.tv_nsec = timeout->count() % 1'000'000'000;
+      }
+      io_uring_cqe* cqe = nullptr;
+      // EINTR (a signal) and ETIME (the timeout) both just end the turn.
+      io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, timeout ? &ts : nullptr, nullptr);
+    }
+    reap();
+  }
+
+ private:
+  io_uring_sqe* next_sqe() noexcept {
+    io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+    if (sqe == nullptr) {
+      io_uring_submit(&ring_);  // the submission queue is full: hand it over now
+      sqe = io_uring_get_sqe(&ring_);
+    }
+    // Submitting frees every slot (the kernel copies SQEs at submission), so this cannot fail.
+    KOV_ASSERT(sqe != nullptr, "no free submission slot after a submit");
+    return sqe;
+  }
+
+  // Queues the submission that performs `op` (or the rest of it, for `all` ops).
+  void submit(io_source& src, io_op& op) noexcept {
+    io_uring_sqe* sqe = next_sqe();
+    const int fd = src.fd;
+    // Safety: buf holds len bytes and transferred <= len (the frame keeps both alive until
+    // the completion, see cancel).
+    char* at = static_cast<char*>(op.buf) + op.transferred;
+    const auto rest = static_cast<unsigned>(op.len - op.transferred);
+    switch (op.kind) {
+      // Offset -1: the file's current position, which is what read(2) and write(2) use.
+      case io_kind::read: io_uring_prep_read(sqe, fd, at, rest, static_cast<__u64>(-1)); break;
+      case io_kind::write: io_uring_prep_write(sqe, fd, at, rest, static_cast<__u64>(-1)); break;
+      case io_kind::recv: io_uring_prep_recv(sqe, fd, at, rest, op.flags); break;
+      case io_kind::send: io_uring_prep_send(sqe, fd, at, rest, op.flags | MSG_NOSIGNAL); break;
+      case io_kind::recv_from:
+      case io_kind::send_to: {
+        op.iov = {at, rest};
+        op.msg = {};
+        op.msg.msg_iov = &op.iov;
+        op.msg.msg_iovlen = 1;
+        op.msg.msg_name = op.addr;
+        if (op.kind == io_kind::recv_from) {
+          op.msg.msg_namelen = op.addr_len != nullptr ? *op.addr_len : 0;
+          io_uring_prep_recvmsg(sqe, fd, &op.msg, static_cast<unsigned>(op.flags));
+        } else {
+          op.msg.msg_namelen = op.addr_size;
+          io_uring_prep_sendmsg(sqe, fd, &op.msg, static_cast<unsigned>(op.flags | MSG_NOSIGNAL));
+        }
+        break;
+      }
+      case io_kind::connect: io_uring_prep_connect(sqe, fd, op.addr, op.addr_size); break;
+      case io_kind::readable: io_uring_prep_poll_add(sqe, fd, POLLIN); break;
+      case io_kind::writable: io_uring_prep_poll_add(sqe, fd, POLLOUT); break;
+      case io_kind::accept:
+        io_uring_prep_accept(sqe, fd, op.addr, op.addr_len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        break;
+    }
+    io_uring_sqe_set_data64(sqe, reinterpret_cast<std::uintptr_t>(&op) | tag_op);
+  }
+
+  void arm_accept(uring_source& u) noexcept {
+    io_uring_sqe* sqe = next_sqe();
+    io_uring_prep_multishot_accept(sqe, u.fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    io_uring_sqe_set_data64(sqe, reinterpret_cast<std::uintptr_t>(&u) | tag_accept);
+    u.accept_armed = true;
+  }
+
+  void arm_wake() noexcept {
+    io_uring_sqe* sqe = next_sqe();
+    io_uring_prep_poll_multishot(sqe, wake_fd_, POLLIN);
+    io_uring_sqe_set_data64(sqe, wake_data);
+    wake_armed_ = true;
+  }
+
+  // Submits an async cancel of whatever carries `data` and handles completions until `done`
+  // says the cancelled work has completed.
+  template <class Done>
+  void cancel_and_wait(std::uint64_t data, Done done) noexcept {
+    io_uring_sqe* sqe = next_sqe();
+    io_uring_prep_cancel64(sqe, data, 0);
+    io_uring_sqe_set_data64(sqe, ignored_data);
+    while (!done()) {
+      io_uring_cqe* cqe = nullptr;
+      io_uring_submit_and_wait(&ring_, 1);
+      if (io_uring_peek_cqe(&ring_, &cqe) == 0) reap();
+    }
+  }
+
+  // Takes `op` back from the kernel: afterwards nothing writes into its buffer.
+  void take_back(io_source& src, io_op& op) noexcept {
+    if (src.reader == &op) src.reader = nullptr;
+    if (src.writer == &op) src.writer = nullptr;
+    op.task = nullptr;  // its completion must not wake the task that gave it up
+    if (op.kind == io_kind::accept) {
+      // The multishot accept is the source's, not the op's: it keeps running for the next
+      // accept, and nothing of this op is in the kernel.
+      op.state = io_state::idle;
+      return;
+    }
+    op.state = io_state::cancelling;
+    cancel_and_wait(reinterpret_cast<std::uintptr_t>(&op) | tag_op,
+                    [&op] { return op.state != io_state::cancelling; });
+    op.state = io_state::idle;
+  }
+
+  void cancel_accept(uring_source& u) noexcept {
+    cancel_and_wait(reinterpret_cast<std::uintptr_t>(&u) | tag_accept,
+                    [&u] { return !u.accept_armed; });
+  }
+
+  static void finish(io_op& op, long r, task_header* t) noexcept {
+    op.result = r;
+    op.state = io_state::done;
+    if (t != nullptr && t->rt_ != nullptr) t->rt_->wake(*t);
+  }
+
+  void reap() noexcept {
+    unsigned head = 0;
+    unsigned seen = 0;
+    io_uring_cqe* cqe = nullptr;
+    io_uring_for_each_cqe(&ring_, head, cqe) {
+      ++seen;
+      on_completion(cqe->user_data, cqe->res, cqe->flags);
+    }
+    io_uring_cq_advance(&ring_, seen);
+  }
+
+  void on_completion(std::uint64_t data, int res, unsigned flags) noexcept {
+    if (data == ignored_data) return;
+    if (data == wake_data) {
+      std::uint64_t count = 0;
+      [[maybe_unused]] const auto r = ::read(wake_fd_, &count, sizeof count);
+      if ((flags & IORING_CQE_F_MORE) == 0) wake_armed_ = false;
+      return;
+    }
+    if ((data & tag_mask) == tag_accept) {
+      // Safety: a source is freed only after its multishot accept has completed for the last
+      // time (cancel_accept waits for that).
+      on_accept(*reinterpret_cast<uring_source*>(data & ~tag_mask), res, flags);
+      return;
+    }
+    // Safety: an op in flight stays alive until its completion (take_back waits for it).
+    io_op& op = *reinterpret_cast<io_op*>(data);
+    if (op.state == io_state::cancelling) {
+      op.state = io_state::done;
+      op.result = res;
+      return;
+    }
+    on_op(op, res);
+  }
+
+  void on_op(io_op& op, int res) noexcept {
+    io_source& src = *op.source;
+    if (op.all && res > 0) {
+      op.transferred += static_cast<std::size_t>(res);
+      if (op.transferred < op.len) {
+        submit(src, op);  // the rest, from where this part ended
+        return;
+      }
+    }
+    long r = res;
+    if (op.all && res >= 0) r = static_cast<long>(op.transferred);
+    if (op.kind == io_kind::recv_from && res >= 0 && op.addr_len != nullptr) {
+      *op.addr_len = op.msg.msg_namelen;
+    }
+    if (src.reader == &op) src.reader = nullptr;
+    if (src.writer == &op) src.writer = nullptr;
+    finish(op, r, op.task);
+  }
+
+  void on_accept(uring_source& u, int res, unsigned flags) noexcept {
+    if ((flags & IORING_CQE_F_MORE) == 0) u.accept_armed = false;
+    if (u.owner == nullptr || (res < 0 && res == -ECANCELED)) {
+      if (res >= 0) ::close(res);
+      return;
+    }
+    if (io_op* op = u.reader; op != nullptr && op->kind == io_kind::accept) {
+      u.reader = nullptr;
+      finish(*op, res, op->task);
+      // Still waiting for nothing: a stopped multishot is armed again by the next accept.
+    } else {
+      u.accepted.push_back(res);
+    }
+    if (!u.accept_armed && u.reader != nullptr) arm_accept(u);
+  }
+
+  void link(io_source& s) noexcept {
+    s.prev = nullptr;
+    s.next = live_;
+    if (live_ != nullptr) live_->prev = &s;
+    live_ = &s;
+  }
+  void unlink(io_source& s) noexcept {
+    if (s.prev != nullptr) {
+      s.prev->next = s.next;
+    } else {
+      live_ = s.next;
+    }
+    if (s.next != nullptr) s.next->prev = s.prev;
+    s.prev = s.next = nullptr;
+  }
+
+  static constexpr unsigned ring_entries = 1024;
+  int wake_fd_;
+  io_uring ring_{};
+  bool initialised_ = false;
+  bool wake_armed_ = false;
+  io_source* live_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<reactor_backend> make_uring_backend(int wake_fd, std::string& why) {
+  auto backend = std::make_unique<uring_backend>(wake_fd);
+  if (!backend->init(why)) return nullptr;
+  return backend;
+}
+
+}  // namespace kov::detail
