@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -117,6 +118,40 @@ TEST_F(cancel_io, aborting_a_task_parked_in_accept) {
     // And a new one works on the same runtime.
     auto again = co_await connect_pair();
     EXPECT_TRUE(again.has_value());
+  }());
+}
+
+// The accept completes in a reactor turn (the backend has called accept4), and the task is
+// aborted before it runs to take the connection: the new fd must not be left open.
+TEST_F(cancel_io, aborting_a_task_whose_accept_completed_before_it_ran) {
+  run([]() -> kov::task<void> {
+    auto l = net::tcp_listener::bind(net::socket_address::ipv4_loopback(0));
+    KOV_CO_ASSERT_OK(l);
+    auto addr = l->local_address();
+    KOV_CO_ASSERT_OK(addr);
+    auto acceptor = kov::spawn([](net::tcp_listener& lis) -> kov::task<void> {
+      (void)co_await lis.accept();
+    }(*l));
+    co_await kov::yield_now();
+    KOV_CO_ASSERT(!acceptor.is_finished());
+    // A plain client: on loopback the handshake is done when connect returns.
+    kov::test::unique_fd client(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    KOV_CO_ASSERT(client.get() >= 0);
+    const int r = ::connect(client.get(), addr->native(), addr->size());
+    KOV_CO_ASSERT(r == 0 || errno == EINPROGRESS);
+    // This task keeps the run queue busy, so reactor turns do not block; the acceptor is
+    // queued (its accept done) and, behind this task in the queue, has not run yet.
+    for (int i = 0; i < 1000 && acceptor.header()->state_ != kov::detail::task_state::scheduled;
+         ++i) {
+      co_await kov::yield_now();
+    }
+    KOV_CO_ASSERT(acceptor.header()->state_ == kov::detail::task_state::scheduled);
+    acceptor.abort();
+    // Checked by the fixture too: no fd of the accepted connection is left open.
+    char byte = 0;
+    pollfd p{client.get(), POLLIN, 0};
+    KOV_CO_ASSERT(::poll(&p, 1, 2000) == 1);
+    EXPECT_EQ(::recv(client.get(), &byte, 1, 0), 0) << "the accepted connection is still open";
   }());
 }
 

@@ -67,11 +67,19 @@ class [[nodiscard]] io_awaitable {
       : src_(src), op_(op), finish_(std::move(finish)) {}
   io_awaitable(io_awaitable&& other) noexcept
       : src_(other.src_), op_(other.op_), finish_(std::move(other.finish_)),
-        deadline_(other.deadline_) {
+        deadline_(other.deadline_), handed_over_(std::exchange(other.handed_over_, true)) {
+    // A completed result now belongs to this awaitable only: the moved-from one discards nothing.
     KOV_ASSERT(other.op_.state != io_state::pending, "moving an I/O operation in flight");
   }
   io_awaitable& operator=(io_awaitable&&) = delete;
-  ~io_awaitable() { take_back(); }
+  ~io_awaitable() {
+    take_back();
+    // Completed, but the task was aborted before it resumed to take the result: a result that
+    // owns something (an accepted connection's fd) is released by the Finish's discard.
+    if constexpr (requires { finish_.discard(op_); }) {
+      if (op_.state == io_state::done && !handed_over_) finish_.discard(op_);
+    }
+  }
 
   // Gives up with errc::timed_out when the operation has not completed by `deadline`.
   io_awaitable&& with_deadline(clock::time_point deadline) && noexcept {
@@ -119,6 +127,7 @@ class [[nodiscard]] io_awaitable {
       op_.result = -ETIMEDOUT;
       op_.state = io_state::done;
     }
+    handed_over_ = true;
     return finish_(op_);
   }
 
@@ -131,6 +140,7 @@ class [[nodiscard]] io_awaitable {
   io_op op_;
   Finish finish_;
   std::optional<clock::time_point> deadline_;
+  bool handed_over_ = false;  // await_resume gave the result to the task
   timer_waker timer_;
 };
 

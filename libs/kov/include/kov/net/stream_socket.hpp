@@ -18,6 +18,7 @@
 #include <kov/net/address.hpp>
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cstddef>
 #include <utility>
@@ -94,6 +95,10 @@ struct finish_accept {
   result<Stream> operator()(const kov::detail::io_op& op) const noexcept {
     if (op.result < 0) return kov::detail::io_error(op.result);
     return Stream::adopt(static_cast<int>(op.result));
+  }
+  // A connection accepted for a task that was aborted before it could take it.
+  void discard(const kov::detail::io_op& op) const noexcept {
+    if (op.result >= 0) ::close(static_cast<int>(op.result));
   }
 };
 
