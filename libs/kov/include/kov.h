@@ -27,6 +27,9 @@
  *   the buffer of kov_tcp_read / kov_tcp_write, which must stay valid until that operation's
  *   callback runs. `user` pointers are never dereferenced: they are handed back to callbacks.
  *   kov_runtime_free frees every handle (timer, TCP) still alive without calling any callback.
+ *
+ * Linking: kov is C++ inside. Link with -lkov -lflume_lock -lstdc++, or, in CMake, link
+ * kov::kov from a project that enables CXX besides C (CMake then links with the C++ driver).
  */
 #ifndef KOV_H
 #define KOV_H
