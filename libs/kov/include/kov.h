@@ -150,8 +150,9 @@ int kov_tcp_read(kov_tcp* conn, void* buf, size_t len,
 /* Writes all `len` bytes of `buf`: `cb(conn, n, user)` with n == len once every byte is
  * handed to the kernel, or -errno (-EPIPE, -ECONNRESET, -ECANCELED when the handle was
  * closed first; how much was written is then unknown). Never raises SIGPIPE. `buf` must stay
- * valid until `cb` runs; it may be NULL when len is 0 (the callback then gets 0). Returns 0 when started, or -EINVAL (null argument, a listener, or
- * len above LONG_MAX), -EBADF, -EBUSY (a write is pending), -EPERM, -ENOMEM. */
+ * valid until `cb` runs; it may be NULL when len is 0 (the callback then gets 0). Returns 0 when
+ * started, or -EINVAL (null argument, a listener, or len above LONG_MAX), -EBADF, -EBUSY (a write
+ * is pending), -EPERM, -ENOMEM. */
 int kov_tcp_write(kov_tcp* conn, const void* buf, size_t len,
                   void (*cb)(kov_tcp* conn, long n, void* user), void* user);
 

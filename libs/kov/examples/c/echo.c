@@ -25,7 +25,7 @@ struct echo_server {
   kov_timer* backoff; /* waiting before the next accept, after running out of fds */
   int accepting;      /* an accept is pending */
   int closing;
-  int finishing;      /* the server's memory is about to go */
+  int finishing; /* the server's memory is about to go */
   echo_conn* conns;
   unsigned long accepted;
   void (*done)(void* user);
@@ -158,7 +158,9 @@ int echo_server_address(const echo_server* srv, char* buf, size_t len) {
   return kov_tcp_local_address(srv->listener, buf, len);
 }
 
-unsigned long echo_server_accepted(const echo_server* srv) { return srv->accepted; }
+unsigned long echo_server_accepted(const echo_server* srv) {
+  return srv->accepted;
+}
 
 void echo_server_close(echo_server* srv, void (*done)(void* user), void* user) {
   srv->closing = 1;

@@ -25,7 +25,9 @@ typedef struct signal_watch {
   sigset_t signals;
 } signal_watch;
 
-static void on_server_closed(void* user) { kov_stop((kov_runtime*)user); }
+static void on_server_closed(void* user) {
+  kov_stop((kov_runtime*)user);
+}
 
 /* On the runtime thread. */
 static void on_signal(kov_runtime* rt, void* user) {

@@ -41,13 +41,13 @@ struct kov_runtime {
   bool running = false;
   // Set by the first kov_stop that the loop has not yet seen: later ones need not send.
   kov::detail::atomic<bool> stop_pending{false};
-  kov::mpsc_sender<kov::c_api::message> tx;      // thread-safe; kov_stop and kov_post
-  kov::mpsc_receiver<kov::c_api::message> rx;    // read by kov_run's root task only
-  std::optional<kov::runtime> core;              // declared last: its tasks go first
+  kov::mpsc_sender<kov::c_api::message> tx;    // thread-safe; kov_stop and kov_post
+  kov::mpsc_receiver<kov::c_api::message> rx;  // read by kov_run's root task only
+  std::optional<kov::runtime> core;            // declared last: its tasks go first
 
  private:
-  using channel = std::pair<kov::mpsc_sender<kov::c_api::message>,
-                            kov::mpsc_receiver<kov::c_api::message>>;
+  using channel =
+      std::pair<kov::mpsc_sender<kov::c_api::message>, kov::mpsc_receiver<kov::c_api::message>>;
   explicit kov_runtime(channel c);
 };
 

@@ -11,12 +11,18 @@ int errno_of(std::error_code e) noexcept {
   if (!e) return 0;
   if (e.category() == kov::error_category()) {
     switch (static_cast<kov::errc>(e.value())) {
-      case kov::errc::cancelled: return ECANCELED;
-      case kov::errc::timed_out: return ETIMEDOUT;
-      case kov::errc::closed: return EPIPE;
-      case kov::errc::would_block: return EAGAIN;
-      case kov::errc::end_of_stream: return ENODATA;
-      case kov::errc::no_runtime: return EINVAL;
+      case kov::errc::cancelled:
+        return ECANCELED;
+      case kov::errc::timed_out:
+        return ETIMEDOUT;
+      case kov::errc::closed:
+        return EPIPE;
+      case kov::errc::would_block:
+        return EAGAIN;
+      case kov::errc::end_of_stream:
+        return ENODATA;
+      case kov::errc::no_runtime:
+        return EINVAL;
     }
     return EIO;
   }

@@ -10,7 +10,9 @@
 
 namespace kov::c_api {
 
-kov_tcp* next_handle(const kov_tcp& h) noexcept { return h.next; }
+kov_tcp* next_handle(const kov_tcp& h) noexcept {
+  return h.next;
+}
 
 void close_owned(kov_tcp& h) noexcept {
   if (h.closed) return;
@@ -138,9 +140,8 @@ int kov_tcp_local_address(kov_tcp* tcp, char* buf, size_t len) {
   if (buf == nullptr) return -EINVAL;
   if (const int e = check(tcp); e != 0) return e;
   return kov::c_api::guarded([&] {
-    return address_text(tcp->listening ? tcp->listener.local_address()
-                                       : tcp->stream.local_address(),
-                        buf, len);
+    return address_text(
+        tcp->listening ? tcp->listener.local_address() : tcp->stream.local_address(), buf, len);
   });
 }
 
