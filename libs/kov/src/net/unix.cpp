@@ -18,13 +18,14 @@ task<result<unix_stream>> unix_stream::connect(socket_address to) {
   if (!to.is_unix()) co_return std::make_error_code(std::errc::address_family_not_supported);
   auto h = detail::open_socket(AF_UNIX, SOCK_STREAM);
   if (!h) co_return h.error();
-  unix_stream s(std::move(*h));
-  kov::detail::io_op op = kov::detail::make_op(kov::detail::io_kind::connect);
-  // Safety: connect only reads the address, which lives in this frame until the await ends.
-  op.addr = const_cast<sockaddr*>(to.native());
-  op.addr_size = to.size();
-  if (auto r = co_await s.op(op, kov::detail::finish_void{}); !r) co_return r.error();
-  co_return std::move(s);
+  // A Unix-domain connect(2) ends at once, connected or failed: there is no handshake to wait
+  // for. A listener whose backlog is full makes it fail with EAGAIN, and nothing signals when
+  // there is room again, so a connect parked for readiness would wait forever: the EAGAIN is
+  // the result.
+  if (::connect(h->fd(), to.native(), to.size()) != 0) {
+    co_return std::error_code(errno, std::system_category());
+  }
+  co_return unix_stream(std::move(*h));
 }
 
 result<std::pair<unix_stream, unix_stream>> unix_stream::pair() noexcept {

@@ -146,6 +146,34 @@ TEST_F(unix_io, pair_talks_both_ways_and_sees_the_end) {
   }());
 }
 
+// A Unix listener's backlog is a hard limit: connect(2) says EAGAIN when it is full (there
+// is no handshake to retry). The connect must end, not wait for a readiness that never comes.
+TEST_F(unix_io, connect_to_a_full_backlog_ends) {
+  const std::string name = "@kov-test-full-" + std::to_string(::getpid());
+  run([](std::string n) -> kov::task<void> {
+    auto at = net::socket_address::unix_path(n);
+    KOV_CO_ASSERT_OK(at);
+    auto l = net::unix_listener::bind(*at, 1);  // never accepts
+    KOV_CO_ASSERT_OK(l);
+    std::vector<net::unix_stream> queued;
+    std::error_code refused;
+    for (int i = 0; i < 8 && !refused; ++i) {
+      auto c = co_await kov::timeout(2s, net::unix_stream::connect(*at));
+      if (!c) {
+        ADD_FAILURE() << "connect " << i << " did not end: " << c.error().message();
+        co_return;
+      }
+      if (*c) {
+        queued.push_back(std::move(**c));
+      } else {
+        refused = c->error();
+      }
+    }
+    EXPECT_EQ(refused, errno_code(EAGAIN)) << refused.message();
+    EXPECT_GE(queued.size(), 1u);
+  }(name));
+}
+
 TEST_F(unix_io, connect_to_nothing_fails) {
   temp_dir dir;
   ASSERT_TRUE(dir.ok());
