@@ -281,6 +281,10 @@ TEST_F(tcp_io, peer_reset_fails_writes_with_an_error_value) {
     }
     EXPECT_TRUE(failure == errno_code(EPIPE) || failure == errno_code(ECONNRESET))
         << "write after a reset: " << failure.message();
+    // Once the reset is reported the connection is closed: a write is EPIPE, as a value (with
+    // SIGPIPE left at its default action in this program, a signal would end it).
+    auto again = co_await p->client.write(std::string_view("more"));
+    EXPECT_EQ(again.error(), errno_code(EPIPE)) << again.error().message();
   }());
 }
 
