@@ -19,7 +19,6 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace net = kov::net;
-using kov::test::errno_code;
 using limits_io = kov::test::io_test;
 
 // Runs `wait` (an event's wait) as a task, so kov::timeout can bound it.
@@ -137,6 +136,13 @@ struct emfile_server {
   std::vector<std::string> peers;
 };
 
+// By value and category address only. Out of fds, UBSan's vptr check (made on a member call of
+// the polymorphic category, as error_code's operator== makes) cannot open the pipe it probes
+// memory with, and reports a false "invalid vptr".
+bool is_emfile(const std::error_code& e) noexcept {
+  return e.value() == EMFILE && &e.category() == &std::system_category();
+}
+
 // A server loop as a real one should be: on EMFILE, wait 20 ms before trying again (the pending
 // connection stays queued and the listener readable; retrying at once would spin).
 kov::task<void> accept_with_backoff(net::tcp_listener& l, emfile_server& st) {
@@ -149,7 +155,7 @@ kov::task<void> accept_with_backoff(net::tcp_listener& l, emfile_server& st) {
       if (++st.accepted == st.wake_at) st.progress.set();
       continue;
     }
-    if (c.error() != errno_code(EMFILE)) {
+    if (!is_emfile(c.error())) {
       ADD_FAILURE() << "accept: " << c.error().message();
       co_return;
     }
