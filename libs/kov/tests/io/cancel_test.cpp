@@ -129,9 +129,8 @@ TEST_F(cancel_io, aborting_a_task_whose_accept_completed_before_it_ran) {
     KOV_CO_ASSERT_OK(l);
     auto addr = l->local_address();
     KOV_CO_ASSERT_OK(addr);
-    auto acceptor = kov::spawn([](net::tcp_listener& lis) -> kov::task<void> {
-      (void)co_await lis.accept();
-    }(*l));
+    auto acceptor = kov::spawn(
+        [](net::tcp_listener& lis) -> kov::task<void> { (void)co_await lis.accept(); }(*l));
     co_await kov::yield_now();
     KOV_CO_ASSERT(!acceptor.is_finished());
     // A plain client: on loopback the handshake is done when connect returns.
@@ -208,6 +207,23 @@ TEST_F(cancel_io, closing_a_socket_cancels_a_parked_read) {
     std::array<char, 16> buf{};
     auto after = co_await p->client.read(buf);
     EXPECT_EQ(after.error(), kov::test::errno_code(EBADF));
+  }());
+}
+
+TEST_F(cancel_io, closing_a_listener_cancels_a_parked_accept) {
+  run([]() -> kov::task<void> {
+    auto l = net::tcp_listener::bind(net::socket_address::ipv4_loopback(0));
+    KOV_CO_ASSERT_OK(l);
+    auto acceptor = kov::spawn([](net::tcp_listener& lis) -> kov::task<std::error_code> {
+      auto c = co_await lis.accept();
+      co_return c.error();
+    }(*l));
+    co_await kov::yield_now();
+    KOV_CO_ASSERT(!acceptor.is_finished());
+    l->close();
+    auto e = co_await acceptor;
+    KOV_CO_ASSERT_OK(e);
+    EXPECT_EQ(*e, kov::errc::cancelled) << e->message();
   }());
 }
 
