@@ -199,6 +199,8 @@ class uring_backend final : public reactor_backend {
 
   // Queues the submission that performs `op` (or the rest of it, for `all` ops).
   void submit(io_source& src, io_op& op) noexcept {
+    // An op and its linked timeout must reach the kernel in one submission.
+    if (op.deadline_ns != 0 && io_uring_sq_space_left(&ring_) < 2) io_uring_submit(&ring_);
     io_uring_sqe* sqe = next_sqe();
     const int fd = src.fd;
     // Safety: buf holds len bytes and transferred <= len (the frame keeps both alive until
@@ -235,6 +237,20 @@ class uring_backend final : public reactor_backend {
         break;
     }
     io_uring_sqe_set_data64(sqe, reinterpret_cast<std::uintptr_t>(&op) | tag_op);
+    if (op.deadline_ns != 0) link_deadline(sqe, op);
+  }
+
+  // The op's deadline as a linked timeout: the kernel cancels the op when it passes (the op
+  // then completes with -ECANCELED, reported as -ETIMEDOUT). steady_clock is CLOCK_MONOTONIC,
+  // the clock of io_uring timeouts.
+  void link_deadline(io_uring_sqe* op_sqe, io_op& op) noexcept {
+    op_sqe->flags |= IOSQE_IO_LINK;
+    op.deadline_spec.tv_sec = op.deadline_ns / 1'000'000'000;
+    op.deadline_spec.tv_nsec = op.deadline_ns % 1'000'000'000;
+    io_uring_sqe* sqe = next_sqe();
+    io_uring_prep_link_timeout(sqe, &op.deadline_spec, IORING_TIMEOUT_ABS);
+    io_uring_sqe_set_data64(sqe, ignored_data);
+    op.deadline_in_kernel = true;
   }
 
   void arm_accept(uring_source& u) noexcept {
@@ -339,6 +355,7 @@ class uring_backend final : public reactor_backend {
     }
     long r = res;
     if (op.all && res >= 0) r = static_cast<long>(op.transferred);
+    if (res == -ECANCELED && op.deadline_in_kernel) r = -ETIMEDOUT;  // its linked timeout fired
     if (op.kind == io_kind::recv_from && res >= 0 && op.addr_len != nullptr) {
       *op.addr_len = op.msg.msg_namelen;
     }

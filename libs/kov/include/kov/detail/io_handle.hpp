@@ -14,6 +14,9 @@
 
 namespace kov::detail {
 
+static_assert(std::is_same_v<clock::duration, std::chrono::nanoseconds>,
+              "io_op::deadline_ns counts steady_clock ticks as nanoseconds");
+
 // Owns one fd and its registration. Closing deregisters first, then closes the fd exactly once.
 //
 // Invariant: fd_ >= 0 <=> the handle owns an fd; src_ is then its source (registered with
@@ -104,6 +107,7 @@ class [[nodiscard]] io_awaitable {
       // A result conversion that owns storage (an address to fill in) points the op at it now
       // that the awaitable sits where it will stay.
       if constexpr (requires { finish_.prepare(op_); }) finish_.prepare(op_);
+      if (deadline_) op_.deadline_ns = deadline_->time_since_epoch().count();
       src_->owner->start(*src_, op_);
     }
     return op_.state == io_state::done && coop_proceed();
@@ -116,7 +120,7 @@ class [[nodiscard]] io_awaitable {
     }
     op_.task = current_task();
     KOV_ASSERT(op_.task != nullptr, "awaiting I/O outside a kov task");
-    if (deadline_ && !timer_.arm(*deadline_)) yield_current();
+    if (deadline_ && !op_.deadline_in_kernel && !timer_.arm(*deadline_)) yield_current();
   }
 
   auto await_resume() {

@@ -7,6 +7,7 @@
 
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <linux/time_types.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -71,6 +72,12 @@ struct io_op {
   long result = 0;               // done: >= 0 as the syscall returned it, or -errno
   task_header* task = nullptr;
   io_source* source = nullptr;  // completion backends: the source it was started on
+  // A deadline on the steady clock (nanoseconds since its epoch; 0: none). A backend that
+  // enforces it in the kernel sets deadline_in_kernel and completes the op with -ETIMEDOUT;
+  // otherwise the awaiting side arms a timer of its own.
+  std::int64_t deadline_ns = 0;
+  bool deadline_in_kernel = false;
+  __kernel_timespec deadline_spec{};  // completion backends: what the kernel reads
   // Completion backends: the message a recv_from / send_to hands the kernel.
   msghdr msg{};
   iovec iov{};
