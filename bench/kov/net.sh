@@ -16,10 +16,10 @@ repo="$(cd "$(dirname "$0")/../.." && pwd)"
 [ $# -ge 3 ] || { sed -n 3p "$0" | sed 's/^# */usage: /' >&2; exit 64; }
 impl="$1" scenario="$2" round="$3"
 shift 3
-bin_dir="$repo/build/bench/bin" server="" duration=10 quick=""
+bin_dir="$repo/build/bench/bin" server="" duration="" quick=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) quick=1 duration=2 ;;
+    --quick) quick=1 ;;
     --bin-dir) bin_dir="$2"; shift ;;
     --server) server="$2"; shift ;;
     --duration) duration="$2"; shift ;;
@@ -27,6 +27,9 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+if [ -z "$duration" ]; then
+  if [ -n "$quick" ]; then duration=2; else duration=10; fi
+fi
 
 die() {
   echo "net.sh: $impl $scenario: $*" >&2
