@@ -7,7 +7,6 @@
 
 #include <csignal>
 #include <cstdio>
-#include <cstring>
 #include <vector>
 
 #include "../common/listen_arg.hpp"
@@ -17,6 +16,8 @@ namespace peers::uv_peer {
 // Base of a server's per-connection state; handle.data points back at it.
 struct connection {
   uv_tcp_t handle;
+  uv_alloc_cb alloc = nullptr;  // the server's callbacks, to resume reading after a wait
+  uv_read_cb read = nullptr;
   virtual ~connection() = default;
 };
 
@@ -35,9 +36,22 @@ struct pending_write {
   std::vector<char> data;
 };
 
+inline void on_written(uv_write_t* req, int status) {
+  uv_stream_t* stream = req->handle;
+  delete static_cast<pending_write*>(req->data);
+  if (status < 0) {
+    close_connection(stream);
+  } else if (uv_stream_get_write_queue_size(stream) == 0) {
+    auto* c = static_cast<connection*>(stream->data);
+    uv_read_start(stream, c->alloc, c->read);
+  }
+}
+
 // Writes `len` bytes: directly when the socket takes them (the usual case on loopback, no
-// allocation), otherwise the rest is copied and queued behind earlier writes. The caller may
-// reuse `data` on return. Closes the connection on a write error.
+// allocation), otherwise the rest is copied and queued, and reading pauses until it is written
+// (as the coroutine peers, which await each write before reading again). So at EOF nothing is
+// queued and closing loses nothing. The caller may reuse `data` on return. Closes the
+// connection on a write error.
 inline void write_all(uv_stream_t* stream, const char* data, std::size_t len) {
   uv_buf_t buf = uv_buf_init(const_cast<char*>(data), static_cast<unsigned>(len));
   const int written = uv_try_write(stream, &buf, 1);
@@ -48,15 +62,14 @@ inline void write_all(uv_stream_t* stream, const char* data, std::size_t len) {
   }
   const std::size_t done = written > 0 ? static_cast<std::size_t>(written) : 0;
   auto* w = new pending_write{{}, std::vector<char>(data + done, data + len)};
+  w->req.data = w;
   buf = uv_buf_init(w->data.data(), static_cast<unsigned>(w->data.size()));
-  const int rc = uv_write(&w->req, stream, &buf, 1, [](uv_write_t* req, int status) {
-    if (status < 0) close_connection(req->handle);
-    delete reinterpret_cast<pending_write*>(req);
-  });
-  if (rc < 0) {
+  if (uv_write(&w->req, stream, &buf, 1, on_written) < 0) {
     delete w;
     close_connection(stream);
+    return;
   }
+  uv_read_stop(stream);
 }
 
 template <class Connection>
@@ -74,7 +87,9 @@ void on_connection(uv_stream_t* server, int status) {
     return;
   }
   uv_tcp_nodelay(&c->handle, 1);
-  uv_read_start(stream, Connection::on_alloc, Connection::on_read);
+  c->alloc = Connection::on_alloc;
+  c->read = Connection::on_read;
+  uv_read_start(stream, c->alloc, c->read);
 }
 
 inline void on_signal(uv_signal_t* s, int) {
