@@ -129,13 +129,14 @@ class uring_backend final : public reactor_backend {
 
   void detach(io_source& src) noexcept override {
     uring_source& u = as_uring(src);
-    if (u.accept_armed) cancel_accept(u);
     for (io_op* op : {src.reader, src.writer}) {
       if (op == nullptr) continue;
       task_header* t = op->task;
       take_back(src, *op);
       finish(*op, -ECANCELED, t);
     }
+    // After the ops: with no accept waiting, the multishot's last completion does not re-arm.
+    if (u.accept_armed) cancel_accept(u);
     unlink(src);
     delete &u;
   }
@@ -366,8 +367,14 @@ class uring_backend final : public reactor_backend {
 
   void on_accept(uring_source& u, int res, unsigned flags) noexcept {
     if ((flags & IORING_CQE_F_MORE) == 0) u.accept_armed = false;
-    if (u.owner == nullptr || (res < 0 && res == -ECANCELED)) {
-      if (res >= 0) ::close(res);
+    if (u.owner == nullptr) {
+      if (res >= 0) ::close(res);  // the listener's runtime is gone
+      return;
+    }
+    if (res == -ECANCELED) {
+      // Stopped by us: for a full queue of accepted connections, or for good (then nothing
+      // waits). An accept that started in between needs it again.
+      if (!u.accept_armed && u.reader != nullptr) arm_accept(u);
       return;
     }
     if (io_op* op = u.reader; op != nullptr && op->kind == io_kind::accept) {
@@ -376,6 +383,13 @@ class uring_backend final : public reactor_backend {
       // Still waiting for nothing: a stopped multishot is armed again by the next accept.
     } else {
       u.accepted.push_back(res);
+      if (u.accept_armed && u.accepted.size() >= max_queued_accepts) {
+        // Nobody is accepting: leave further connections in the kernel's backlog, which the
+        // listen(2) backlog bounds, instead of taking fds for them. The next accept re-arms.
+        io_uring_sqe* sqe = next_sqe();
+        io_uring_prep_cancel64(sqe, reinterpret_cast<std::uintptr_t>(&u) | tag_accept, 0);
+        io_uring_sqe_set_data64(sqe, ignored_data);
+      }
     }
     if (!u.accept_armed && u.reader != nullptr) arm_accept(u);
   }
@@ -397,6 +411,7 @@ class uring_backend final : public reactor_backend {
   }
 
   static constexpr unsigned ring_entries = 1024;
+  static constexpr std::size_t max_queued_accepts = 64;
   int wake_fd_;
   io_uring ring_{};
   bool initialised_ = false;

@@ -232,3 +232,37 @@ TEST_F(limits_io, accept_at_emfile_backs_off_and_recovers) {
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// A listener nobody accepts on holds at most a bounded number of connections itself (io_uring's
+// multishot accept takes connections before an accept asks); the rest wait in the kernel's
+// backlog, and all of them are accepted once accepts come.
+
+TEST_F(limits_io, unaccepted_connections_stay_in_the_backlog) {
+  kov::runtime rt;
+  rt.block_on([]() -> kov::task<void> {
+    auto l = net::tcp_listener::bind(net::socket_address::ipv4_loopback(0), 512);
+    KOV_CO_ASSERT_OK(l);
+    const auto at = l->local_address().value();
+    // One accept arms the listener, then nothing accepts for a while.
+    auto first_client = co_await net::tcp_stream::connect(at, 1s);
+    KOV_CO_ASSERT_OK(first_client);
+    auto first = co_await l->accept();
+    KOV_CO_ASSERT_OK(first);
+    const std::size_t fds_before = kov::test::open_fds().size();
+    constexpr int waiting = 200;
+    std::vector<net::tcp_stream> clients;
+    for (int i = 0; i < waiting; ++i) {
+      auto c = co_await net::tcp_stream::connect(at, 1s);
+      KOV_CO_ASSERT_OK(c);
+      clients.push_back(std::move(*c));
+    }
+    co_await kov::sleep_for(20ms);  // completions of a multishot accept, if any, arrive
+    const std::size_t taken = kov::test::open_fds().size() - fds_before - waiting;
+    EXPECT_LE(taken, 80u) << "the listener took an fd for each waiting connection";
+    for (int i = 0; i < waiting; ++i) {
+      auto c = co_await l->accept().with_timeout(1s);
+      KOV_CO_ASSERT_OK(c);
+    }
+  }());
+}
