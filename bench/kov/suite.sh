@@ -18,7 +18,7 @@ build_dir="$(cd "$build_dir" && pwd)" out_dir="$(cd "$out_dir" && pwd)"
 bin="$out_dir/bin"
 kov_bin="$bin/kov-bench"
 tokio_bin="$bin/kov_bench_tokio"
-net_impls="kov tokio asio libuv"
+net_impls="kov kov-epoll kov-uring tokio asio libuv"
 net_scenarios="echo_c50 echo_c1000 http_c50"
 # Servers that may be absent from a tree: kov-echo and kov-http are still being written (remove
 # them from this list once every tree has them); the asio and libuv peers are left out by CMake
@@ -58,7 +58,8 @@ case "$action" in
     for s in $net_scenarios; do
       server_kind="${s%%_*}"  # echo or http
       for impl in $net_impls; do
-        if [ -x "$bin/$impl-$server_kind" ]; then
+        server_impl="${impl%%-*}"  # kov-epoll and kov-uring run kov's servers
+        if [ -x "$bin/$server_impl-$server_kind" ]; then
           printf "kov\t%s\t%s\t%s %s %s {round} --bin-dir %s%s\n" "$s" "$impl" \
             "$repo/bench/kov/net.sh" "$impl" "$s" "$bin" "$size_flag"
         else

@@ -48,9 +48,11 @@ for line in sys.argv[1].splitlines():
     rows.setdefault(r["impl"], {})[r["metric"]] = r["value"]
 def us(v):
     return "%.2f ms" % (v / 1e3) if v >= 1e4 else "%.0f us" % v
-print("\n   %-8s %12s %10s %10s" % ("server", "req/s", "p50", "p99"))
+print("\n   %-8s %12s %10s %10s %16s" % ("server", "req/s", "p50", "p99", "server CPU/req"))
 for impl, m in rows.items():
-    print("   %-8s %12.0f %10s %10s" % (impl, m["req_per_s"], us(m["latency_p50"]), us(m["latency_p99"])))
+    cpu = m.get("server_cpu_per_req")
+    print("   %-8s %12.0f %10s %10s %16s" % (impl, m["req_per_s"], us(m["latency_p50"]),
+                                          us(m["latency_p99"]), "%.2f us" % cpu if cpu else "-"))
 peers = [i for i in rows if i != "kov"]
 if peers:
     best = max(peers, key=lambda i: rows[i]["req_per_s"])
