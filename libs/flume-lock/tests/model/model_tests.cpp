@@ -3,7 +3,9 @@
 // variable). Relacy reports data races on message payloads, use-after-free, double free, leaks,
 // deadlocks (lost wakeups) and failed asserts, with the full interleaving.
 //
-// Usage: flume_lock_model_tests <scenario> [iterations]   (no scenario: all)
+// Usage: flume_lock_model_tests <scenario|all> [iterations] [context-bound]   (no scenario: all)
+// Most scenarios run `iterations` random executions; the stalled_hint ones search every schedule
+// with up to `context-bound` preemptions (default 3) instead.
 
 // Every standard header the library uses comes before relacy.hpp (it redefines new/delete).
 #include <bit>
@@ -120,8 +122,57 @@ struct recycling : queue_scenario<recycling, 12> {
 // A producer that claimed its slot may stall before it reads the segment hint while another
 // producer moves the hint and the consumer races ahead: the stamp must count the stalled claim
 // (the seq_cst argument of the reclamation rule), or the hint's old segment is reused under it.
+// Random search rarely stalls a producer that long; stalled_hint below searches for it.
 struct stalled_claim : queue_scenario<stalled_claim, 4> {
   void produce(unsigned i) { push_many(i, i == 0 ? 1 : 3); }
+};
+
+// The observed-tail rule under a systematic search. Its proof is a store-buffering pattern (a
+// producer's claim then hint load, against the mover's hint CAS then counter load). A break shows
+// only when a producer holds a stale hint while the queue crosses two segment boundaries and the
+// consumer recycles the hint's old segment, which random search does not reach. Here the roles
+// are folded into two threads, so Relacy's context-bound search covers every schedule with a few
+// preemptions (see run_bounded; two already make each weakened ordering of the rule fail):
+// - before(): slots 0 and 1 (segment S) are sent and consumed; the hint is at S.
+// - thread 0 claims slots 2-3 with one bulk claim, grows segment T and moves the hint S -> T
+//   (stamping S with the claim count it reads next), sends slot 5 (grows U, moves the hint
+//   T -> U), then consumes 2 to 5: stepping into U recycles S once S's stamp is at most 4.
+// - thread 1 sends one message, claim 4, through push, or through push_bulk when Bulk (the two
+//   claim sites).
+// If thread 1 claimed 4 and read the hint S but the stamp missed claim 4, thread 0 relinks S while
+// thread 1 still reads it: Relacy reports a DATA RACE on S's fields (segment::relink).
+template <bool Bulk>
+struct stalled_hint : rl::test_suite<stalled_hint<Bulk>, 2> {
+  flume_lock::unbounded_queue<int, 2>* q;
+  fifo_checker check;
+  void before() {
+    q = new flume_lock::unbounded_queue<int, 2>();
+    for (int s = 0; s < 2; ++s) RL_ASSERT(q->push(encode(2, s)) == status::ok);
+    for (int s = 0; s < 2; ++s) {
+      RL_ASSERT(q->try_consume([&](int&& v) { check.take(v); }) == status::ok);
+    }
+  }
+  void after() {
+    RL_ASSERT(check.received == 6);
+    delete q;
+  }
+  void thread(unsigned i) {
+    if (i == 1) {
+      const int one[1] = {encode(1, 0)};
+      if (Bulk) {
+        RL_ASSERT(q->push_bulk(one, 1) == 1);
+      } else {
+        RL_ASSERT(q->push(one[0]) == status::ok);
+      }
+      return;
+    }
+    const int two[2] = {encode(0, 0), encode(0, 1)};
+    RL_ASSERT(q->push_bulk(two, 2) == 2);
+    RL_ASSERT(q->push(encode(0, 2)) == status::ok);
+    while (check.received < 6) {
+      if (q->try_consume([&](int&& v) { check.take(v); }) != status::ok) rl::yield(1, $);
+    }
+  }
 };
 
 // Bulk sends claim several slots at once, across segment boundaries.
@@ -335,10 +386,17 @@ struct async_waiter : rl::test_suite<async_waiter, 2> {
   }
 };
 
+// What a run may spend: random scenarios run `iterations` executions; context-bound ones explore
+// every schedule with at most `context_bound` preemptions.
+struct budget {
+  rl::iteration_t iterations;
+  unsigned context_bound;
+};
+
 template <class Test>
-bool run(const char* name, rl::iteration_t iterations) {
+bool run(const char* name, budget b) {
   rl::test_params params;
-  params.iteration_count = iterations;
+  params.iteration_count = b.iterations;
   params.search_type = rl::random_scheduler_type;
   const bool ok = rl::simulate<Test>(params);
   if (!ok) std::printf("model %s: %s\n", name, rl::test_result_str(params.test_result));
@@ -348,9 +406,26 @@ bool run(const char* name, rl::iteration_t iterations) {
   return ok;
 }
 
+// Relacy's context-bound search: every schedule with at most `context_bound` preemptions (a switch
+// away from a thread that yields, blocks or finishes is free). In this search a load may read the
+// newest value or the one before it, and every such choice is explored too.
+template <class Test>
+bool run_bounded(const char* name, budget b) {
+  rl::test_params params;
+  params.search_type = rl::sched_bound;
+  params.context_bound = b.context_bound;
+  const bool ok = rl::simulate<Test>(params);
+  if (!ok) std::printf("model %s: %s\n", name, rl::test_result_str(params.test_result));
+  std::printf("model %-22s %s: explored %llu executions (context bound %u)\n", name,
+              ok ? "passed" : "FAILED", static_cast<unsigned long long>(params.stop_iteration),
+              b.context_bound);
+  std::fflush(stdout);
+  return ok;
+}
+
 struct scenario {
   const char* name;
-  bool (*fn)(const char*, rl::iteration_t);
+  bool (*fn)(const char*, budget);
 };
 
 const scenario scenarios[] = {
@@ -358,6 +433,8 @@ const scenario scenarios[] = {
     {"reclamation", &run<reclamation>},
     {"recycling", &run<recycling>},
     {"stalled_claim", &run<stalled_claim>},
+    {"stalled_hint", &run_bounded<stalled_hint<false>>},
+    {"stalled_hint_bulk", &run_bounded<stalled_hint<true>>},
     {"bulk_boundary", &run<bulk_boundary>},
     {"close_races", &run<close_races>},
     {"receiver_drop", &run<receiver_drop>},
@@ -374,13 +451,14 @@ const scenario scenarios[] = {
 
 int main(int argc, char** argv) {
   const char* only = argc > 1 ? argv[1] : nullptr;
-  const rl::iteration_t iterations = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 50000;
+  budget b{argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 50000,
+           argc > 3 ? static_cast<unsigned>(std::strtoul(argv[3], nullptr, 10)) : 3};
   bool all_ok = true;
   bool found = false;
   for (const scenario& s : scenarios) {
     if (only != nullptr && std::strcmp(only, "all") != 0 && std::strcmp(only, s.name) != 0) continue;
     found = true;
-    if (!s.fn(s.name, iterations)) {
+    if (!s.fn(s.name, b)) {
       all_ok = false;
       break;  // stop at the first failure (the mutation runner relies on it)
     }

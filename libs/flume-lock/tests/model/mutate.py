@@ -6,7 +6,10 @@ acq_rel by operation, acq_rel -> acquire and -> release, acquire/release -> rela
 Relacy model tests against each variant and runs them. A variant is caught when a model test
 fails. Prints one line per variant and `mutations: X caught of Y`.
 
-Usage: mutate.py [--iterations N] [--only SUBSTRING]
+Usage: mutate.py [--iterations N] [--context-bound N] [--only SUBSTRING] [--work DIR]
+  --iterations     executions per random-search scenario (default 300000)
+  --context-bound  preemptions per schedule in the context-bound scenarios (default 3)
+  --work           scratch directory for the variants (default build/mutate; emptied first)
 """
 import argparse
 import pathlib
@@ -58,7 +61,7 @@ def sites():
                 yield header, m.start(), m.end(), line, operation, m.group(1), to, is_cas_failure
 
 
-def build_and_run(tree, iterations):
+def build_and_run(tree, iterations, context_bound):
     binary = tree / "model_tests"
     compile_cmd = ["g++", "-std=c++20", "-O1", "-w", "-fno-sized-deallocation",
                    "-DFLUME_LOCK_MODEL=1", f"-I{tree / 'include'}", str(MODEL_SOURCE),
@@ -66,7 +69,8 @@ def build_and_run(tree, iterations):
     built = subprocess.run(compile_cmd, capture_output=True, text=True)
     if built.returncode != 0:
         return None, built.stderr[-2000:]
-    run = subprocess.run([str(binary), "all", str(iterations)], capture_output=True, text=True)
+    run = subprocess.run([str(binary), "all", str(iterations), str(context_bound)],
+                         capture_output=True, text=True)
     failed = [l for l in run.stdout.splitlines() if "FAILED" in l or ": " in l and "model " in l and "passed" not in l]
     return run.returncode != 0, "\n".join(failed[-2:])
 
@@ -74,14 +78,17 @@ def build_and_run(tree, iterations):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--iterations", type=int, default=300000)
+    parser.add_argument("--context-bound", type=int, default=3)
     parser.add_argument("--only", default="")
+    parser.add_argument("--work", type=pathlib.Path, default=WORK)
     args = parser.parse_args()
+    work = args.work.resolve()
 
-    shutil.rmtree(WORK, ignore_errors=True)
-    WORK.mkdir(parents=True)
-    baseline = WORK / "baseline"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    baseline = work / "baseline"
     shutil.copytree(INCLUDE, baseline / "include")
-    ok, detail = build_and_run(baseline, args.iterations)
+    ok, detail = build_and_run(baseline, args.iterations, args.context_bound)
     if ok is None or ok:
         print("mutate: the unmutated model tests do not pass:\n" + detail)
         return 2
@@ -92,12 +99,12 @@ def main():
         name = f"{header.relative_to(INCLUDE)}:{line} {operation} {'failure ' if is_failure else ''}{frm} -> {to}"
         if args.only and args.only not in name:
             continue
-        tree = WORK / f"m{n:03d}"
+        tree = work / f"m{n:03d}"
         shutil.copytree(INCLUDE, tree / "include")
         target = tree / "include" / header.relative_to(INCLUDE)
         text = target.read_text()
         target.write_text(text[:start] + f"order::{to}" + text[end:])
-        result, detail = build_and_run(tree, args.iterations)
+        result, detail = build_and_run(tree, args.iterations, args.context_bound)
         total += 1
         if result is None:
             print(f"  ERROR   {name}: does not compile\n{detail}")
