@@ -3,6 +3,8 @@
 // op waiting on that side is retried at once, here, and its task woken only when it completed.
 // A side stays ready until a syscall says EAGAIN, so an fd costs no epoll_ctl per operation.
 
+#include "source_list.hpp"
+
 #include <kov/detail/reactor_backend.hpp>
 #include <kov/detail/runtime_core.hpp>
 
@@ -37,9 +39,8 @@ class epoll_backend final : public reactor_backend {
   }
   ~epoll_backend() override {
     // Handles that outlive the runtime still own their fds; their sources become orphans.
-    while (live_ != nullptr) {
-      io_source* s = live_;
-      unlink(*s);
+    while (io_source* s = live_.front()) {
+      live_.erase(*s);
       s->owner = nullptr;
     }
     ::close(epfd_);
@@ -67,7 +68,7 @@ class epoll_backend final : public reactor_backend {
       errno = err;
       return nullptr;
     }
-    link(*src);
+    live_.push(*src);
     return src;
   }
 
@@ -77,7 +78,7 @@ class epoll_backend final : public reactor_backend {
     ::epoll_ctl(epfd_, EPOLL_CTL_DEL, src.fd, nullptr);
     abandon(src.reader, src);
     abandon(src.writer, src);
-    unlink(src);
+    live_.erase(src);
     // Safety: events naming `src` can only come from a later epoll_wait, and it is no longer
     // registered; poll() never holds a source across a task's run.
     delete &src;
@@ -182,26 +183,11 @@ class epoll_backend final : public reactor_backend {
     return n < 0 ? 0 : n;
   }
 
-  void link(io_source& s) noexcept {
-    s.prev = nullptr;
-    s.next = live_;
-    if (live_ != nullptr) live_->prev = &s;
-    live_ = &s;
-  }
-  void unlink(io_source& s) noexcept {
-    if (s.prev != nullptr) {
-      s.prev->next = s.next;
-    } else {
-      live_ = s.next;
-    }
-    if (s.next != nullptr) s.next->prev = s.prev;
-    s.prev = s.next = nullptr;
-  }
 
   int wake_fd_;
   int epfd_;
   bool have_pwait2_ = true;
-  io_source* live_ = nullptr;
+  source_list live_;
   std::array<epoll_event, 256> events_{};
 };
 

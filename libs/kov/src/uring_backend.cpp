@@ -8,6 +8,8 @@
 // and the buffer lives in the awaiting task's frame. Taking an operation back therefore submits
 // an async cancel and waits for the operation's completion before returning.
 
+#include "source_list.hpp"
+
 #include <kov/detail/reactor_backend.hpp>
 #include <kov/detail/runtime_core.hpp>
 
@@ -101,10 +103,9 @@ class uring_backend final : public reactor_backend {
     if (!initialised_) return;
     // Handles outliving the runtime keep their fds; nothing of theirs is in flight any more
     // (their tasks were destroyed first, which took every operation back).
-    while (live_ != nullptr) {
-      io_source* s = live_;
+    while (io_source* s = live_.front()) {
       if (as_uring(*s).accept_armed) cancel_accept(as_uring(*s));
-      unlink(*s);
+      live_.erase(*s);
       s->owner = nullptr;
     }
     io_uring_queue_exit(&ring_);
@@ -123,7 +124,7 @@ class uring_backend final : public reactor_backend {
     src->fd = fd;
     src->stream = stream;
     src->owner = this;
-    link(*src);
+    live_.push(*src);
     return src;
   }
 
@@ -137,7 +138,7 @@ class uring_backend final : public reactor_backend {
     }
     // After the ops: with no accept waiting, the multishot's last completion does not re-arm.
     if (u.accept_armed) cancel_accept(u);
-    unlink(src);
+    live_.erase(src);
     delete &u;
   }
 
@@ -394,21 +395,6 @@ class uring_backend final : public reactor_backend {
     if (!u.accept_armed && u.reader != nullptr) arm_accept(u);
   }
 
-  void link(io_source& s) noexcept {
-    s.prev = nullptr;
-    s.next = live_;
-    if (live_ != nullptr) live_->prev = &s;
-    live_ = &s;
-  }
-  void unlink(io_source& s) noexcept {
-    if (s.prev != nullptr) {
-      s.prev->next = s.next;
-    } else {
-      live_ = s.next;
-    }
-    if (s.next != nullptr) s.next->prev = s.prev;
-    s.prev = s.next = nullptr;
-  }
 
   static constexpr unsigned ring_entries = 1024;
   static constexpr std::size_t max_queued_accepts = 64;
@@ -416,7 +402,7 @@ class uring_backend final : public reactor_backend {
   io_uring ring_{};
   bool initialised_ = false;
   bool wake_armed_ = false;
-  io_source* live_ = nullptr;
+  source_list live_;
 };
 
 }  // namespace

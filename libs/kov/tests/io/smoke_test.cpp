@@ -51,6 +51,6 @@ TEST(IoSmoke, TcpEcho) {
     EXPECT_TRUE((co_await s.read_exact(back)).has_value());
     EXPECT_EQ(std::string(back.data(), 4), "ping");
     EXPECT_TRUE(s.shutdown().has_value());
-    co_await server;
+    EXPECT_TRUE((co_await server).has_value());
   }());
 }
