@@ -118,7 +118,17 @@ class bounded_queue {
         // Ordering: seq_cst: release pairs with try_push's stamp load (our read of the message
         // happens before the slot's reuse); seq_cst orders it before tx_event_.notify()'s load.
         s.stamp.store(freed_for, detail::order::seq_cst);
-        q.tx_event_.notify();
+        // Senders parked on a full ring are woken in batches: once every wake_batch_ slots
+        // freed, so a wake-up (a futex syscall, context switches) pays for many messages
+        // instead of one. The receiver cannot drain the ring with senders left parked: they
+        // parked on a full ring, and the wake comes within wake_batch_ <= capacity pops (the
+        // model test park_wake_bounded_batched deadlocks with capacity + 1). Half the capacity
+        // lets them refill while the receiver still has half a ring to take. A receiver that
+        // stops receiving leaves them parked; they look again every tx_poll_interval.
+        if (++q.pops_since_wake_ >= q.wake_batch_) {
+          q.pops_since_wake_ = 0;
+          q.tx_event_.notify();
+        }
       }
     } guard{*this, s, message, index};
     sink(std::move(*message));
@@ -162,6 +172,8 @@ class bounded_queue {
   detail::eventcount rx_event_;
   detail::eventcount tx_event_;
   alignas(detail::cache_line) std::uint64_t head_ = 0;
+  std::size_t pops_since_wake_ = 0;  // the consumer's, like head_
+  const std::size_t wake_batch_ = capacity_ / 2 > 1 ? capacity_ / 2 : 1;
 };
 
 }  // namespace flume_lock

@@ -202,9 +202,13 @@ class sender {
       const std::uint32_t key = q.tx_event().prepare_wait();
       s = q.try_push(std::forward<U>(value));  // re-check
       if (s != status::full) return s;
-      const bool woken = q.tx_event().wait(key, until);
+      // The receiver wakes parked senders in batches (bounded_queue::try_consume); looking
+      // again every tx_poll_interval bounds the wait for space it freed and then left.
+      const detail::deadline poll = std::chrono::steady_clock::now() + detail::tx_poll_interval;
+      const bool user_deadline_first = until != nullptr && *until <= poll;
+      const bool woken = q.tx_event().wait(key, user_deadline_first ? until : &poll);
       s = q.try_push(std::forward<U>(value));
-      if (!woken && s == status::full) return status::timeout;
+      if (!woken && user_deadline_first && s == status::full) return status::timeout;
     }
   }
 

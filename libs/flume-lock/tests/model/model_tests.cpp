@@ -302,6 +302,21 @@ struct park_wake_bounded : channel_scenario<park_wake_bounded, 1> {
   }
 };
 
+// Batched wakes (bounded_queue::try_consume wakes parked senders once every capacity / 2 pops):
+// with capacity 4 the sender parks on a full ring again and again, and the receiver must never
+// find the ring empty while the sender still sleeps (the model's wait has no poll timeout, so
+// a missed wake is a deadlock here).
+struct park_wake_bounded_batched : channel_scenario<park_wake_bounded_batched, 4> {
+  void thread(unsigned i) {
+    if (i == 0) {
+      for (int s = 0; s < 9; ++s) RL_ASSERT(tx->send(s) == status::ok);
+      return;
+    }
+    int v = 0;
+    for (int s = 0; s < 9; ++s) RL_ASSERT(rx->recv(v) == status::ok && v == s);
+  }
+};
+
 // The receiver closing (without draining) wakes a sender parked on a full bounded channel.
 struct park_close_bounded : channel_scenario<park_close_bounded, 1> {
   void thread(unsigned i) {
@@ -441,6 +456,7 @@ const scenario scenarios[] = {
     {"bounded_transitions", &run<bounded_transitions>},
     {"park_wake_unbounded", &run<park_wake_unbounded>},
     {"park_wake_bounded", &run<park_wake_bounded>},
+    {"park_wake_bounded_batched", &run<park_wake_bounded_batched>},
     {"park_close_bounded", &run<park_close_bounded>},
     {"park_close_unbounded", &run<park_close_receiver<0>>},
     {"park_close_bounded_rx", &run<park_close_receiver<1>>},

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -53,6 +54,30 @@ TEST(Bounded, SendWaitsForSpace) {
   });
   EXPECT_EQ(tx.send(2), status::ok);
   consumer.join();
+}
+
+// Parked senders are woken in batches (every capacity / 2 messages taken). A receiver that
+// takes one message and then stops still lets a parked sender through: it looks again within a
+// millisecond (tx_poll_interval), so the send completes although no wake is due.
+TEST(Bounded, ParkedSenderFindsRoomTheReceiverLeftWithoutAWake) {
+  auto [tx, rx] = flume_lock::bounded<int>(64);
+  for (int i = 0; i < 64; ++i) ASSERT_EQ(tx.send(i), status::ok);
+  std::atomic<bool> sent{false};
+  std::thread sender([&, tx = tx] {
+    // Parks: the ring is full. A bound on the wait keeps a regression from hanging the test.
+    EXPECT_EQ(tx.send_for(64, std::chrono::seconds(10)), status::ok);
+    sent = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_FALSE(sent.load());
+  int v = 0;
+  ASSERT_EQ(rx.recv(v), status::ok);  // one slot free: below the batch, so no wake
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!sent.load() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_TRUE(sent.load());
+  sender.join();
 }
 
 TEST(Bounded, SendForTimesOutWhenFull) {

@@ -22,6 +22,11 @@ inline constexpr std::size_t cache_line = 64;
 inline constexpr std::size_t default_segment_slots = 1024;
 #endif
 
+/// How long a sender parked on a full bounded channel sleeps at most before it looks for space
+/// again: the receiver wakes parked senders in batches, so space it freed without reaching a
+/// batch is found within this time even if it stops receiving.
+inline constexpr std::chrono::milliseconds tx_poll_interval{1};
+
 /// Spinning before parking pays when the other side runs on another core (a hand-over takes
 /// well under a microsecond, a futex wake-up many microseconds) and wastes the core when both
 /// share one (the other side cannot run while we spin). adaptive_spin learns which case it is
