@@ -51,14 +51,8 @@ class epoll_backend final : public reactor_backend {
   const char* name() const noexcept override { return "epoll"; }
 
   io_source* attach(int fd, bool stream) noexcept override {
-    auto* src = new (std::nothrow) io_source;
-    if (src == nullptr) {
-      errno = ENOMEM;
-      return nullptr;
-    }
-    src->fd = fd;
-    src->stream = stream;
-    src->owner = this;
+    auto* src = new_source<io_source>(fd, stream, this);
+    if (src == nullptr) return nullptr;
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
     ev.data.ptr = src;

@@ -4,6 +4,9 @@
 
 #include <kov/detail/io_op.hpp>
 
+#include <cerrno>
+#include <new>
+
 namespace kov::detail {
 
 // Invariant: head_ is null or the first of a doubly linked list of attached sources.
@@ -31,5 +34,20 @@ class source_list {
  private:
   io_source* head_ = nullptr;
 };
+
+// A new source of type S (io_source or a backend's own kind) for `fd`, owned by `owner`. Null
+// with errno = ENOMEM when memory runs out.
+template <class S>
+S* new_source(int fd, bool stream, reactor_backend* owner) noexcept {
+  auto* src = new (std::nothrow) S;
+  if (src == nullptr) {
+    errno = ENOMEM;
+    return nullptr;
+  }
+  src->fd = fd;
+  src->stream = stream;
+  src->owner = owner;
+  return src;
+}
 
 }  // namespace kov::detail

@@ -116,14 +116,8 @@ class uring_backend final : public reactor_backend {
   const char* name() const noexcept override { return "io_uring"; }
 
   io_source* attach(int fd, bool stream) noexcept override {
-    auto* src = new (std::nothrow) uring_source;
-    if (src == nullptr) {
-      errno = ENOMEM;
-      return nullptr;
-    }
-    src->fd = fd;
-    src->stream = stream;
-    src->owner = this;
+    auto* src = new_source<uring_source>(fd, stream, this);
+    if (src == nullptr) return nullptr;
     live_.push(*src);
     return src;
   }
