@@ -62,7 +62,7 @@ class epoll_backend final : public reactor_backend {
       errno = err;
       return nullptr;
     }
-    live_.push(*src);
+    live_.push_front(*src);
     return src;
   }
 

@@ -55,8 +55,8 @@ runtime_core::runtime_core(const runtime_options& options)
 runtime_core::~runtime_core() {
   // Destroy every live frame (destructors run; they may wake or abort other tasks, which is
   // handled as usual), then release what the queue and the inject channel still hold.
-  while (live_head_ != nullptr) {
-    task_header& t = *live_head_;
+  while (task_header* front = live_.front()) {
+    task_header& t = *front;
     retain(t);
     if (t.state_ == task_state::completed) {
       destroy_frame(t);
@@ -79,7 +79,15 @@ runtime_core::~runtime_core() {
 
 task_header& runtime_core::spawn(std::coroutine_handle<> frame, promise_base& promise,
                                  const char* name, location at) {
-  task_header* t = task_header::create();
+  task_header* t = nullptr;
+  try {
+    t = task_header::create();
+  } catch (...) {
+    // Out of memory for the header: the frame was not taken over yet, so free it here (every
+    // spawn path comes through this function).
+    frame.destroy();
+    throw;
+  }
   t->frame_ = frame;
   t->resume_point_ = frame;
   t->promise_ = &promise;
@@ -95,21 +103,12 @@ task_header& runtime_core::spawn(std::coroutine_handle<> frame, promise_base& pr
 }
 
 void runtime_core::link_live(task_header& t) noexcept {
-  t.live_prev_ = nullptr;
-  t.live_next_ = live_head_;
-  if (live_head_ != nullptr) live_head_->live_prev_ = &t;
-  live_head_ = &t;
+  live_.push_front(t);
   ++live_count_;
 }
 
 void runtime_core::unlink_live(task_header& t) noexcept {
-  if (t.live_prev_ != nullptr) {
-    t.live_prev_->live_next_ = t.live_next_;
-  } else {
-    live_head_ = t.live_next_;
-  }
-  if (t.live_next_ != nullptr) t.live_next_->live_prev_ = t.live_prev_;
-  t.live_prev_ = t.live_next_ = nullptr;
+  live_.erase(t);
   --live_count_;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
-// The sources a backend has attached, linked through io_source::prev/next, so that a backend
-// going away can hand what outlives it to the handles as orphans.
+// What both reactor backends share about their sources: the list of attached ones (so a
+// backend going away can hand what outlives it to the handles as orphans) and their allocation.
 
+#include <kov/detail/intrusive_list.hpp>
 #include <kov/detail/io_op.hpp>
 
 #include <cerrno>
@@ -9,31 +10,7 @@
 
 namespace kov::detail {
 
-// Invariant: head_ is null or the first of a doubly linked list of attached sources.
-class source_list {
- public:
-  io_source* front() const noexcept { return head_; }
-
-  void push(io_source& s) noexcept {
-    s.prev = nullptr;
-    s.next = head_;
-    if (head_ != nullptr) head_->prev = &s;
-    head_ = &s;
-  }
-
-  void erase(io_source& s) noexcept {
-    if (s.prev != nullptr) {
-      s.prev->next = s.next;
-    } else {
-      head_ = s.next;
-    }
-    if (s.next != nullptr) s.next->prev = s.prev;
-    s.prev = s.next = nullptr;
-  }
-
- private:
-  io_source* head_ = nullptr;
-};
+using source_list = intrusive_list<io_source, &io_source::prev, &io_source::next>;
 
 // A new source of type S (io_source or a backend's own kind) for `fd`, owned by `owner`. Null
 // with errno = ENOMEM when memory runs out.

@@ -23,7 +23,7 @@ const char* state_name(task_state s) noexcept {
 std::vector<task_snapshot> runtime_core::snapshot() const {
   std::vector<task_snapshot> out;
   out.reserve(live_count_);
-  for (const task_header* t = live_head_; t != nullptr; t = t->live_next_) {
+  for (const task_header* t = live_.front(); t != nullptr; t = t->live_next_) {
     task_snapshot s;
     s.id = t->id_;
     if (t->name_ != nullptr) s.name = t->name_;

@@ -118,7 +118,7 @@ class uring_backend final : public reactor_backend {
   io_source* attach(int fd, bool stream) noexcept override {
     auto* src = new_source<uring_source>(fd, stream, this);
     if (src == nullptr) return nullptr;
-    live_.push(*src);
+    live_.push_front(*src);
     return src;
   }
 

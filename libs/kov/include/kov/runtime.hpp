@@ -135,16 +135,9 @@ template <class T>
 join_handle<T> spawn_on(runtime_core& rt, task<T>&& t, const char* name, location at) {
   KOV_ASSERT(t.valid(), "spawning an empty task");
   auto h = t.release();
-  task_header* header = nullptr;
-  try {
-    header = &rt.spawn(h, h.promise(), name, at);
-  } catch (...) {
-    // Out of memory for the header: the frame was never handed over, so it is ours to free.
-    h.destroy();
-    throw;
-  }
-  header->wants_result_ = true;
-  return join_handle<T>(*header);
+  task_header& header = rt.spawn(h, h.promise(), name, at);
+  header.wants_result_ = true;
+  return join_handle<T>(header);
 }
 }  // namespace detail
 

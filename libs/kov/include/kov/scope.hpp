@@ -8,6 +8,7 @@
 //   s.spawn(fetch(b));
 //   co_await s.join();   // rethrows the first exception a child threw
 
+#include <kov/detail/intrusive_list.hpp>
 #include <kov/detail/runtime_core.hpp>
 #include <kov/result.hpp>
 #include <kov/task.hpp>
@@ -18,7 +19,7 @@
 
 namespace kov {
 
-// Invariant: head_ lists (via group_prev_/group_next_, one reference each) exactly the children
+// Invariant: children_ lists (via group_prev_/group_next_, one reference each) exactly the children
 // that have not finished; count_ is their number; each child's hook points at this scope.
 class scope {
  public:
@@ -28,7 +29,7 @@ class scope {
   ~scope() {
     cancel();
     // A child running right now (it destroyed its own scope) stops at its next suspension.
-    while (detail::task_header* c = head_) {
+    while (detail::task_header* c = children_.front()) {
       c->hook_ = {};
       unlink(*c);
     }
@@ -42,23 +43,20 @@ class scope {
     auto h = t.release();
     detail::task_header& c = rt->spawn(h, h.promise(), name, at);  // keeps the extra reference
     c.hook_ = {&on_child_finished, this};
-    c.group_prev_ = nullptr;
-    c.group_next_ = head_;
-    if (head_ != nullptr) head_->group_prev_ = &c;
-    head_ = &c;
+    children_.push_front(c);
     ++count_;
   }
 
   // Aborts every child (suspended ones are destroyed before this returns).
   void cancel() noexcept {
-    for (detail::task_header* c = head_; c != nullptr;) {
+    for (detail::task_header* c = children_.front(); c != nullptr;) {
       if (c->state_ == detail::task_state::running || c->rt_ == nullptr) {
         c->abort_requested_ = true;
         c = c->group_next_;
         continue;
       }
       c->rt_->abort(*c);  // finishes it: the hook unlinks it
-      c = head_;
+      c = children_.front();
     }
   }
 
@@ -84,13 +82,7 @@ class scope {
 
  private:
   void unlink(detail::task_header& c) noexcept {
-    if (c.group_prev_ != nullptr) {
-      c.group_prev_->group_next_ = c.group_next_;
-    } else {
-      head_ = c.group_next_;
-    }
-    if (c.group_next_ != nullptr) c.group_next_->group_prev_ = c.group_prev_;
-    c.group_prev_ = c.group_next_ = nullptr;
+    children_.erase(c);
     --count_;
     detail::release(c);
   }
@@ -106,7 +98,9 @@ class scope {
     if (s.count_ == 0) s.waiter_.wake();
   }
 
-  detail::task_header* head_ = nullptr;
+  detail::intrusive_list<detail::task_header, &detail::task_header::group_prev_,
+                         &detail::task_header::group_next_>
+      children_;
   std::size_t count_ = 0;
   waker waiter_;
   std::exception_ptr error_;

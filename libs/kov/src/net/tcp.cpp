@@ -31,11 +31,8 @@ task<result<tcp_stream>> tcp_stream::connect_until(socket_address to,
   // Safety: connect only reads the address, which lives in this frame until the await ends.
   op.addr = const_cast<sockaddr*>(to.native());
   op.addr_size = to.size();
-  auto connecting = s.op(op, kov::detail::finish_void{});
-  if (deadline) {
-    if (auto r = co_await std::move(connecting).with_deadline(*deadline); !r) co_return r.error();
-  } else {
-    if (auto r = co_await connecting; !r) co_return r.error();
+  if (auto r = co_await s.op(op, kov::detail::finish_void{}).with_deadline(deadline); !r) {
+    co_return r.error();
   }
   co_return std::move(s);
 }

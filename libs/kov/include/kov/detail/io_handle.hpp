@@ -84,8 +84,9 @@ class [[nodiscard]] io_awaitable {
     }
   }
 
-  // Gives up with errc::timed_out when the operation has not completed by `deadline`.
-  io_awaitable&& with_deadline(clock::time_point deadline) && noexcept {
+  // Gives up with errc::timed_out when the operation has not completed by `deadline` (none:
+  // no limit).
+  io_awaitable&& with_deadline(std::optional<clock::time_point> deadline) && noexcept {
     deadline_ = deadline;
     return std::move(*this);
   }

@@ -3,6 +3,7 @@
 
 #include <kov/detail/assert.hpp>
 #include <kov/detail/context.hpp>
+#include <kov/detail/intrusive_list.hpp>
 #include <kov/detail/location.hpp>
 #include <kov/detail/reactor_backend.hpp>
 #include <kov/detail/remote.hpp>
@@ -23,7 +24,7 @@ class promise_base;
 struct inject_channel;
 
 // Invariant: run_head_/run_tail_ form a FIFO of headers each holding one reference for the
-// queue; live_head_ lists every header whose frame is alive; only owner_ touches any of it
+// queue; live_ lists every header whose frame is alive; only owner_ touches any of it
 // (cross-thread wakes arrive through hub_'s inject channel and are applied here).
 class runtime_core {
  public:
@@ -117,7 +118,7 @@ class runtime_core {
   std::thread::id owner_;
   task_header* run_head_ = nullptr;
   task_header* run_tail_ = nullptr;
-  task_header* live_head_ = nullptr;
+  intrusive_list<task_header, &task_header::live_prev_, &task_header::live_next_> live_;
   std::size_t live_count_ = 0;
   std::uint64_t next_id_ = 1;
 
