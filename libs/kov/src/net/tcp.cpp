@@ -54,11 +54,4 @@ result<bool> tcp_stream::nodelay() const noexcept {
   return v != 0;
 }
 
-result<tcp_listener> tcp_listener::bind(const socket_address& at, int backlog) noexcept {
-  if (at.is_unix()) return std::make_error_code(std::errc::address_family_not_supported);
-  auto h = detail::listen_on(at, backlog);
-  if (!h) return h.error();
-  return tcp_listener(std::move(*h));
-}
-
 }  // namespace kov::net

@@ -43,11 +43,4 @@ result<std::pair<unix_stream, unix_stream>> unix_stream::pair() noexcept {
   return std::pair<unix_stream, unix_stream>(std::move(*a), std::move(*b));
 }
 
-result<unix_listener> unix_listener::bind(const socket_address& at, int backlog) noexcept {
-  if (!at.is_unix()) return std::make_error_code(std::errc::address_family_not_supported);
-  auto h = detail::listen_on(at, backlog);
-  if (!h) return h.error();
-  return unix_listener(std::move(*h));
-}
-
 }  // namespace kov::net

@@ -12,72 +12,33 @@
 // is a bug caught by an assertion. Closing the socket (or destroying it) completes an operation
 // in flight with errc::cancelled; aborting a task takes its operation back.
 
-#include <kov/buffer.hpp>
-#include <kov/detail/io_finish.hpp>
-#include <kov/detail/io_handle.hpp>
+#include <kov/detail/byte_stream.hpp>
 #include <kov/net/address.hpp>
 
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstddef>
+#include <system_error>
 #include <utility>
 
 namespace kov::net {
 
 enum class shutdown_how : int { read = SHUT_RD, write = SHUT_WR, both = SHUT_RDWR };
 
-class stream_socket {
+// read, read_exact, write, write_all, readable, writable, native_handle, is_open and close
+// come from detail::byte_stream (recv(2) and send(2) with MSG_NOSIGNAL).
+class stream_socket
+    : public kov::detail::byte_stream<kov::detail::io_kind::recv, kov::detail::io_kind::send> {
  public:
-  // One recv(2): the byte count, 0 at the end of the stream.
-  auto read(mutable_buffer b) noexcept {
-    return op(detail::make_op(detail::io_kind::recv, b.data, b.size), detail::finish_size{});
-  }
-  // Fills `b` completely, or fails (errc::end_of_stream if the peer ends the stream first).
-  auto read_exact(mutable_buffer b) noexcept {
-    detail::io_op o = detail::make_op(detail::io_kind::recv, b.data, b.size);
-    o.all = true;
-    return op(o, detail::finish_all{});
-  }
-  // One send(2): the byte count, possibly short.
-  auto write(const_buffer b) noexcept {
-    // Safety: a send op only reads its buffer; io_op holds one pointer type for both ways.
-    return op(detail::make_op(detail::io_kind::send, const_cast<void*>(b.data), b.size),
-              detail::finish_size{});
-  }
-  // Sends all of `b`, completing partial writes.
-  auto write_all(const_buffer b) noexcept {
-    // Safety: as in write().
-    detail::io_op o = detail::make_op(detail::io_kind::send, const_cast<void*>(b.data), b.size);
-    o.all = true;
-    return op(o, detail::finish_all{});
-  }
-  // Waits until a read (or a write) would not block, without doing one.
-  auto readable() noexcept {
-    return op(detail::make_op(detail::io_kind::readable), detail::finish_void{});
-  }
-  auto writable() noexcept {
-    return op(detail::make_op(detail::io_kind::writable), detail::finish_void{});
-  }
-
   // shutdown(2): `write` sends the end of the stream (a half-close), reads go on.
   result<void> shutdown(shutdown_how how = shutdown_how::write) noexcept;
   result<socket_address> local_address() const noexcept;
   result<socket_address> peer_address() const noexcept;
 
-  int native_handle() const noexcept { return handle_.fd(); }
-  bool is_open() const noexcept { return handle_.valid(); }
-  // Deregisters and closes now (the destructor does it otherwise).
-  void close() noexcept { handle_.close(); }
-
  protected:
   stream_socket() noexcept = default;
-  explicit stream_socket(detail::io_handle h) noexcept : handle_(std::move(h)) {}
-  template <class Finish>
-  detail::io_awaitable<Finish> op(const detail::io_op& o, Finish f) noexcept {
-    return {handle_.source(), o, f};
-  }
-  detail::io_handle handle_;
+  explicit stream_socket(kov::detail::io_handle h) noexcept : byte_stream(std::move(h)) {}
 };
 
 namespace detail {
@@ -100,6 +61,43 @@ struct finish_accept {
   void discard(const kov::detail::io_op& op) const noexcept {
     if (op.result >= 0) ::close(static_cast<int>(op.result));
   }
+};
+
+// What tcp_listener and unix_listener share: bind + listen, accept, the address. `Stream` is
+// the connection type; Stream::unix_domain says which address family the listener takes.
+template <class Stream>
+class basic_listener {
+ public:
+  basic_listener() noexcept = default;
+
+  // socket, SO_REUSEADDR (IP), bind, listen. IP port 0 picks a free port (see local_address).
+  // A Unix filesystem path must not exist yet (EADDRINUSE otherwise); the socket file is left
+  // behind on close, as bind(2) leaves it.
+  static result<basic_listener> bind(const socket_address& at, int backlog = 1024) noexcept {
+    if (at.is_unix() != Stream::unix_domain) {
+      return std::make_error_code(std::errc::address_family_not_supported);
+    }
+    auto h = listen_on(at, backlog);
+    if (!h) return h.error();
+    return basic_listener(std::move(*h));
+  }
+
+  // The next connection. Errors are values and the listener stays usable after them: when
+  // out of file descriptors (EMFILE, ENFILE) the pending connection stays queued, so a server
+  // should wait a moment before the next accept (a tight retry loop would spin).
+  auto accept() noexcept {
+    return kov::detail::io_awaitable<finish_accept<Stream>>(
+        handle_.source(), kov::detail::make_op(kov::detail::io_kind::accept), {});
+  }
+
+  result<socket_address> local_address() const noexcept { return socket_name(handle_.fd(), false); }
+  int native_handle() const noexcept { return handle_.fd(); }
+  bool is_open() const noexcept { return handle_.valid(); }
+  void close() noexcept { handle_.close(); }
+
+ private:
+  explicit basic_listener(kov::detail::io_handle h) noexcept : handle_(std::move(h)) {}
+  kov::detail::io_handle handle_;
 };
 
 }  // namespace detail

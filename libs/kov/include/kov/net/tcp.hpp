@@ -20,6 +20,7 @@ namespace kov::net {
 
 class tcp_stream : public stream_socket {
  public:
+  static constexpr bool unix_domain = false;  // for basic_listener
   tcp_stream() noexcept = default;
 
   // Connects to `to`; with a timeout, gives up with errc::timed_out. A refused connection is
@@ -39,31 +40,6 @@ class tcp_stream : public stream_socket {
                                                 std::optional<clock::time_point> deadline);
 };
 
-class tcp_listener {
- public:
-  tcp_listener() noexcept = default;
-
-  // socket, SO_REUSEADDR, bind, listen. Port 0 picks a free port (see local_address).
-  static result<tcp_listener> bind(const socket_address& at, int backlog = 1024) noexcept;
-
-  // The next connection. Errors are values and the listener stays usable after them: when
-  // out of file descriptors (EMFILE, ENFILE) the pending connection stays queued, so a server
-  // should wait a moment before the next accept (a tight retry loop would spin).
-  auto accept() noexcept {
-    return kov::detail::io_awaitable<detail::finish_accept<tcp_stream>>(
-        handle_.source(), kov::detail::make_op(kov::detail::io_kind::accept), {});
-  }
-
-  result<socket_address> local_address() const noexcept {
-    return detail::socket_name(handle_.fd(), false);
-  }
-  int native_handle() const noexcept { return handle_.fd(); }
-  bool is_open() const noexcept { return handle_.valid(); }
-  void close() noexcept { handle_.close(); }
-
- private:
-  explicit tcp_listener(kov::detail::io_handle h) noexcept : handle_(std::move(h)) {}
-  kov::detail::io_handle handle_;
-};
+using tcp_listener = detail::basic_listener<tcp_stream>;
 
 }  // namespace kov::net
