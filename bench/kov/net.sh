@@ -10,7 +10,9 @@
 # for 10 s (2 s with --quick; --duration overrides). The server gets a free loopback port and
 # CPU 0, the client CPU 1, so neither steals the other's core. Prints contract lines req_per_s
 # (req/s), latency_p50 and latency_p99 (us), and server_cpu_per_req (us): the server's CPU time
-# per request, which shows a server's cost even when the one-thread client sets the rate. Exit status 1, with a message naming the impl and
+# per request, which shows a server's cost even when the one-thread client sets the rate, and
+# client_cpu_share (ratio): the client's CPU time over its run time, near 1 when its core was
+# the limit. Exit status 1, with a message naming the impl and
 # the scenario, when anything fails: the server does not start, the client fails or wrk saw
 # errors, the server dies during the run or does not exit with status 0 on SIGTERM.
 set -euo pipefail
@@ -84,6 +86,10 @@ for _ in $(seq 100); do
 done
 (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || die "server $server does not accept on 127.0.0.1:$port after 5 s"
 
+# The client's wall and CPU time (GNU time, Debian package time): whether it, not the server,
+# set the rate shows as its share of its core.
+client_times="$(mktemp)"
+client_timed() { /usr/bin/time -o "$client_times" -f '%e %U %S' "$@"; }
 # The server's CPU time (user + system, in clock ticks) over the client's whole run.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
 ticks_before="$(cpu_ticks)"
@@ -91,11 +97,11 @@ started="$(date +%s.%N)"
 if [ "$kind" = echo ]; then
   warmup=1
   [ -n "$quick" ] && warmup=0.5
-  lines="$(taskset -c "$client_cpu" "$client" --connect "127.0.0.1:$port" --connections "$connections" \
+  lines="$(client_timed taskset -c "$client_cpu" "$client" --connect "127.0.0.1:$port" --connections "$connections" \
     --size 512 --duration "$duration" --warmup "$warmup" --scenario "$scenario" --impl "$impl" \
     --round "$round")" || die "the echo client failed"
 else
-  out="$(taskset -c "$client_cpu" wrk -t1 -c"$connections" -d"${duration}s" --latency \
+  out="$(client_timed taskset -c "$client_cpu" wrk -t1 -c"$connections" -d"${duration}s" --latency \
     "http://127.0.0.1:$port/" 2>&1)" || die "wrk failed: $out"
   echo "$out" | sed 's/^/  wrk: /' >&2
   lines="$(
@@ -134,6 +140,12 @@ echo "$lines" | awk -v ticks="$((ticks_after - ticks_before))" -v hz="$(getconf 
   END {
     if (rate > 0 && secs > 0) printf "{\"suite\":\"kov\",\"scenario\":\"%s\",\"impl\":\"%s\",\"metric\":\"server_cpu_per_req\",\"unit\":\"us\",\"value\":%.3f,\"round\":%d}\n", s, i, ticks / hz * 1e6 / (rate * secs), r
   }'
+# The client's CPU time over its wall time: near 1 means the client's own core was the limit.
+read -r c_wall c_user c_sys <"$client_times"
+awk -v w="$c_wall" -v u="$c_user" -v k="$c_sys" -v s="$scenario" -v i="$impl" -v r="$round" 'BEGIN {
+  if (w > 0) printf "{\"suite\":\"kov\",\"scenario\":\"%s\",\"impl\":\"%s\",\"metric\":\"client_cpu_share\",\"unit\":\"ratio\",\"value\":%.3f,\"round\":%d}\n", s, i, (u + k) / w, r
+}'
+rm -f "$client_times"
 
 running "$pid" || die "server $server died during the run"
 kill -TERM "$pid"
