@@ -95,16 +95,9 @@ class unbounded_queue {
   /// Takes the oldest message and hands it to `sink(T&&)`. `empty` means nothing is ready yet;
   /// `disconnected` means closed and fully drained.
   template <class Sink>
-  status try_consume(Sink&& sink) {
-    if ((head_ & slot_mask) == 0 && head_ != head_segment_->start) {
-      // Ordering: seq_cst: acquire pairs with the linking CAS (the segment's fields are set);
-      // seq_cst because a parked consumer's re-check may have to step into the new segment to
-      // see a message: the link CAS (seq_cst) precedes that message's ready store and the
-      // producer's notify() load in S, so either this load sees the link or notify sees us.
-      segment* next = head_segment_->next.load(detail::order::seq_cst);
-      if (next == nullptr) return empty_or_disconnected();
-      head_segment_ = next;
-      reclaim();
+  FLUME_LOCK_HOT status try_consume(Sink&& sink) {
+    if ((head_ & slot_mask) == 0 && head_ != head_segment_->start && !enter_next_segment()) {
+      return empty_or_disconnected();
     }
     slot& s = head_segment_->slots[head_ & slot_mask];
     // Ordering: seq_cst: pairs with write_slot's seq_cst store (publishes the message) and, when
@@ -190,10 +183,16 @@ class unbounded_queue {
     s.ready.store(1, detail::order::seq_cst);
   }
 
-  segment* find_segment(std::uint64_t index) {
-    const std::uint64_t start = index & ~slot_mask;
+  FLUME_LOCK_HOT segment* find_segment(std::uint64_t index) {
     // Ordering: seq_cst: see push(). acquire part: the segment's fields are visible.
     segment* const hint = tail_segment_.load(detail::order::seq_cst);
+    if (hint->first_slot() == (index & ~slot_mask)) return hint;  // 1023 sends in 1024
+    return find_segment_from(hint, index);
+  }
+
+  // The hint is not our segment: walk to it, growing the list if needed.
+  FLUME_LOCK_COLD segment* find_segment_from(segment* const hint, std::uint64_t index) {
+    const std::uint64_t start = index & ~slot_mask;
     segment* seg = hint;
     if (seg->first_slot() > start) {
       // The hint moved past our segment. Walking back is safe: our slot is unwritten, so the
@@ -206,7 +205,7 @@ class unbounded_queue {
       segment* next = seg->next.load(detail::order::acquire);
       seg = next != nullptr ? next : grow(seg);
     }
-    if (seg != hint) advance_tail(hint, seg);
+    advance_tail(hint, seg);
     return seg;
   }
 
@@ -268,6 +267,20 @@ class unbounded_queue {
       s->observed_tail.store(observed, detail::order::relaxed);
       s = next;
     }
+  }
+
+  // The consumer's step across a segment boundary: false when the next segment is not linked
+  // yet (so nothing after the boundary is ready).
+  FLUME_LOCK_COLD bool enter_next_segment() {
+    // Ordering: seq_cst: acquire pairs with the linking CAS (the segment's fields are set);
+    // seq_cst because a parked consumer's re-check may have to step into the new segment to
+    // see a message: the link CAS (seq_cst) precedes that message's ready store and the
+    // producer's notify() load in S, so either this load sees the link or notify sees us.
+    segment* next = head_segment_->next.load(detail::order::seq_cst);
+    if (next == nullptr) return false;
+    head_segment_ = next;
+    reclaim();
+    return true;
   }
 
   // Recycles the segments the consumer finished, oldest first, while the rule allows:

@@ -7,6 +7,12 @@
 
 #include "flume_lock/detail/atomic.hpp"
 
+// The fast paths (a slot in the current segment, nobody parked) are inlined into the caller;
+// the rare paths (segment boundaries, wake-ups, parking) stay out of line, so the fast paths
+// keep few registers and no stack frame.
+#define FLUME_LOCK_HOT [[gnu::always_inline]] inline
+#define FLUME_LOCK_COLD [[gnu::cold, gnu::noinline]]
+
 namespace flume_lock::detail {
 
 #if FLUME_LOCK_MODEL

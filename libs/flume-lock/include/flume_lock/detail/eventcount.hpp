@@ -15,6 +15,7 @@
 #include <ctime>
 
 #include "flume_lock/detail/atomic.hpp"
+#include "flume_lock/detail/config.hpp"
 #include "flume_lock/detail/futex.hpp"
 #include "flume_lock/waiter.hpp"
 
@@ -75,7 +76,7 @@ class eventcount {
   // ---- the notifying side ---------------------------------------------------------------------
 
   /// Wakes whoever announced a wait. Costs two loads of one cache line when nobody waits.
-  void notify() noexcept {
+  FLUME_LOCK_HOT void notify() noexcept {
     if (state_.load(order::seq_cst) & parked_bit) wake_threads();
     if (async_.load(order::seq_cst) != nullptr) wake_async();
   }
@@ -83,7 +84,7 @@ class eventcount {
  private:
   static constexpr std::uint32_t parked_bit = 1;
 
-  void wake_threads() noexcept {
+  FLUME_LOCK_COLD void wake_threads() noexcept {
     // Ordering: relaxed: only the value matters (the futex compares it); a woken thread
     // re-checks with seq_cst loads, ordered after our publication in S.
     std::uint32_t s = state_.load(order::relaxed);
@@ -100,7 +101,7 @@ class eventcount {
 #endif
   }
 
-  void wake_async() noexcept {
+  FLUME_LOCK_COLD void wake_async() noexcept {
     // Ordering: acquire pairs with prepare_async's store: the node's fields are visible.
     waiter* w = async_.exchange(nullptr, order::acquire);
     if (w == nullptr) return;  // cancelled, or another notifier took it
