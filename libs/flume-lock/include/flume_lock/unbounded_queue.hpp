@@ -59,7 +59,7 @@ class unbounded_queue {
     // load of tail_segment_ and advance_tail's seq_cst CAS + load of tail_: that is what makes
     // the observed-tail reclamation rule sound (docs/flume-lock.md, "segment reclamation").
     const std::uint64_t claim = tail_.fetch_add(2, detail::order::seq_cst);
-    if (claim & closed_bit) return status::disconnected;
+    if (claim & closed_bit) [[unlikely]] return status::disconnected;
     write_slot(claim >> 1, std::forward<U>(value));
     rx_event_.notify();
     return status::ok;
@@ -96,8 +96,8 @@ class unbounded_queue {
   /// `disconnected` means closed and fully drained.
   template <class Sink>
   FLUME_LOCK_HOT status try_consume(Sink&& sink) {
-    if ((head_ & slot_mask) == 0 && head_ != head_segment_->start && !enter_next_segment()) {
-      return empty_or_disconnected();
+    if ((head_ & slot_mask) == 0 && head_ != head_segment_->start) [[unlikely]] {
+      if (!enter_next_segment()) return empty_or_disconnected();
     }
     slot& s = head_segment_->slots[head_ & slot_mask];
     // Ordering: seq_cst: pairs with write_slot's seq_cst store (publishes the message) and, when
@@ -186,7 +186,7 @@ class unbounded_queue {
   FLUME_LOCK_HOT segment* find_segment(std::uint64_t index) {
     // Ordering: seq_cst: see push(). acquire part: the segment's fields are visible.
     segment* const hint = tail_segment_.load(detail::order::seq_cst);
-    if (hint->first_slot() == (index & ~slot_mask)) return hint;  // 1023 sends in 1024
+    if (hint->first_slot() == (index & ~slot_mask)) [[likely]] return hint;  // 1023 sends in 1024
     return find_segment_from(hint, index);
   }
 

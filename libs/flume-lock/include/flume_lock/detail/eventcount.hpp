@@ -77,14 +77,16 @@ class eventcount {
 
   /// Wakes whoever announced a wait. Costs two loads of one cache line when nobody waits.
   FLUME_LOCK_HOT void notify() noexcept {
-    if (state_.load(order::seq_cst) & parked_bit) wake_threads();
-    if (async_.load(order::seq_cst) != nullptr) wake_async();
+    if (state_.load(order::seq_cst) & parked_bit) [[unlikely]] wake_threads();
+    if (async_.load(order::seq_cst) != nullptr) [[unlikely]] wake_async();
   }
 
  private:
   static constexpr std::uint32_t parked_bit = 1;
 
-  FLUME_LOCK_COLD void wake_threads() noexcept {
+  // Out of line but not marked cold: GCC then treats every path that may call it (every send)
+  // as cold and moves the send's fast path out of the function's body.
+  [[gnu::noinline]] void wake_threads() noexcept {
     // Ordering: relaxed: only the value matters (the futex compares it); a woken thread
     // re-checks with seq_cst loads, ordered after our publication in S.
     std::uint32_t s = state_.load(order::relaxed);
@@ -101,7 +103,7 @@ class eventcount {
 #endif
   }
 
-  FLUME_LOCK_COLD void wake_async() noexcept {
+  [[gnu::noinline]] void wake_async() noexcept {
     // Ordering: acquire pairs with prepare_async's store: the node's fields are visible.
     waiter* w = async_.exchange(nullptr, order::acquire);
     if (w == nullptr) return;  // cancelled, or another notifier took it
