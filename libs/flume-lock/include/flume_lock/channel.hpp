@@ -44,7 +44,7 @@ class channel_state {
 
   // Calls f(queue&) on whichever flavour this channel has.
   template <class F>
-  FLUME_LOCK_HOT decltype(auto) with_queue(F&& f) {
+  decltype(auto) with_queue(F&& f) {
     if (auto* unbounded = std::get_if<0>(&queue_)) return f(*unbounded);
     auto* bounded = std::get_if<1>(&queue_);
     // Invariant: the variant holds one of the two (a state whose queue failed to build was never
@@ -239,15 +239,12 @@ class receiver {
   }
 
   /// Takes a message if one is ready: `ok`, `empty` or `disconnected` (closed and drained).
-  FLUME_LOCK_HOT status try_recv(T& out) {
+  status try_recv(T& out) {
     return consume([&](T&& v) { out = std::move(v); });
   }
 
   /// Waits for a message: `ok`, or `disconnected` once closed and drained.
-  FLUME_LOCK_HOT status recv(T& out) {
-    const status s = try_recv(out);
-    return s != status::empty ? s : recv_impl(out, nullptr);
-  }
+  status recv(T& out) { return recv_impl(out, nullptr); }
 
   /// As recv(), giving up with `timeout` after `wait`.
   template <class Rep, class Period>
@@ -301,12 +298,12 @@ class receiver {
   explicit receiver(detail::channel_state<T>* state) noexcept : state_(state) {}
 
   template <class F>
-  FLUME_LOCK_HOT status consume(F&& f) {
+  status consume(F&& f) {
     return state_->with_queue([&](auto& q) { return q.try_consume(f); });
   }
 
   // Spin briefly, then park on the rx eventcount (re-check after prepare_wait).
-  FLUME_LOCK_COLD status recv_impl(T& out, const detail::deadline* until) {
+  status recv_impl(T& out, const detail::deadline* until) {
     status s = try_recv(out);
     for (;;) {
       if (s != status::empty) return s;

@@ -291,6 +291,35 @@ struct park_wake_unbounded : channel_scenario<park_wake_unbounded, 0> {
   }
 };
 
+// Two senders: the receiver may park waiting for slot 0 while slot 1 is already published (its
+// producer sees the parked bit and, by design, does not wake it); slot 0's producer must.
+struct park_wake_hole : rl::test_suite<park_wake_hole, 3> {
+  flume_lock::sender<int>* tx[2] = {nullptr, nullptr};
+  flume_lock::receiver<int>* rx = nullptr;
+  void before() {
+    open_channel(tx[0], rx);
+    tx[1] = new flume_lock::sender<int>(*tx[0]);
+  }
+  void after() {
+    delete tx[0];
+    delete tx[1];
+    delete rx;
+  }
+  void thread(unsigned i) {
+    if (i < 2) {
+      RL_ASSERT(tx[i]->send(encode(i, 0)) == status::ok);
+      return;  // senders stay alive: only the messages can wake the receiver
+    }
+    int v = 0;
+    int seen = 0;
+    for (int k = 0; k < 2; ++k) {
+      RL_ASSERT(rx->recv(v) == status::ok);
+      seen += v;
+    }
+    RL_ASSERT(seen == encode(0, 0) + encode(1, 0));
+  }
+};
+
 struct park_wake_bounded : channel_scenario<park_wake_bounded, 1> {
   void thread(unsigned i) {
     if (i == 0) {
@@ -455,6 +484,7 @@ const scenario scenarios[] = {
     {"receiver_drop", &run<receiver_drop>},
     {"bounded_transitions", &run<bounded_transitions>},
     {"park_wake_unbounded", &run<park_wake_unbounded>},
+    {"park_wake_hole", &run<park_wake_hole>},
     {"park_wake_bounded", &run<park_wake_bounded>},
     {"park_wake_bounded_batched", &run<park_wake_bounded_batched>},
     {"park_close_bounded", &run<park_close_bounded>},
