@@ -3,6 +3,7 @@
 // while tasks wait on I/O; I/O objects that outlive their runtime.
 
 #include "io_fixture.hpp"
+#include "tcp_pair.hpp"
 
 #include <kov/async_fd.hpp>
 #include <kov/net/tcp.hpp>
@@ -25,6 +26,7 @@
 namespace {
 
 using namespace std::chrono_literals;
+using kov::test::connect_pair;
 namespace net = kov::net;
 using kov::test::fd_is_open;
 using cancel_io = kov::test::io_test;
@@ -34,23 +36,6 @@ struct destroyed_flag {
   bool* flag;
   ~destroyed_flag() { *flag = true; }
 };
-
-struct tcp_pair {
-  net::tcp_stream client;
-  net::tcp_stream server;
-};
-
-kov::task<kov::result<tcp_pair>> connect_pair() {
-  auto l = net::tcp_listener::bind(net::socket_address::ipv4_loopback(0));
-  if (!l) co_return l.error();
-  auto addr = l->local_address();
-  if (!addr) co_return addr.error();
-  auto c = co_await net::tcp_stream::connect(*addr, 5s);
-  if (!c) co_return c.error();
-  auto s = co_await l->accept().with_timeout(5s);
-  if (!s) co_return s.error();
-  co_return tcp_pair{std::move(*c), std::move(*s)};
-}
 
 // After an abort: the task's fd must be closed already, and must stay closed exactly once.
 // A pipe opened right away takes the lowest free numbers, normally the one just freed; if a

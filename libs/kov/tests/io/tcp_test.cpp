@@ -2,6 +2,7 @@
 // peer, half-close, refused and timed-out connects, read timeouts, options, addresses, IPv6.
 
 #include "io_fixture.hpp"
+#include "tcp_pair.hpp"
 
 #include <kov/net/tcp.hpp>
 #include <kov/runtime.hpp>
@@ -22,32 +23,10 @@
 namespace {
 
 using namespace std::chrono_literals;
+using kov::test::connect_pair;
 namespace net = kov::net;
 using kov::test::errno_code;
 using tcp_io = kov::test::io_test;
-
-struct tcp_pair {
-  net::tcp_stream client;
-  net::tcp_stream server;
-};
-
-// A connected pair: a client and the server side of its connection, through a listener on
-// `at` that is closed again once it has accepted.
-kov::task<kov::result<tcp_pair>> connect_pair(net::socket_address at) {
-  auto l = net::tcp_listener::bind(at);
-  if (!l) co_return l.error();
-  auto addr = l->local_address();
-  if (!addr) co_return addr.error();
-  auto c = co_await net::tcp_stream::connect(*addr, 5s);
-  if (!c) co_return c.error();
-  auto s = co_await l->accept().with_timeout(5s);
-  if (!s) co_return s.error();
-  co_return tcp_pair{std::move(*c), std::move(*s)};
-}
-
-kov::task<kov::result<tcp_pair>> connect_pair() {
-  return connect_pair(net::socket_address::ipv4_loopback(0));
-}
 
 // Sends back everything it reads until the end of the stream; the byte count.
 kov::task<kov::result<std::size_t>> echo_until_eof(net::stream_socket& s) {

@@ -2,6 +2,7 @@
 // and operations parked on them; those operations still complete afterwards.
 
 #include "io_fixture.hpp"
+#include "tcp_pair.hpp"
 
 #include <kov/net/tcp.hpp>
 #include <kov/runtime.hpp>
@@ -23,6 +24,7 @@
 namespace {
 
 using namespace std::chrono_literals;
+using kov::test::connect_pair;
 namespace net = kov::net;
 using wake_io = kov::test::io_test;
 
@@ -58,19 +60,11 @@ struct park_in {
   void await_resume() const noexcept {}
 };
 
-struct tcp_pair {
-  net::tcp_stream client;
-  net::tcp_stream server;
-};
-
-kov::task<kov::result<tcp_pair>> connect_pair(net::tcp_listener& l) {
-  auto addr = l.local_address();
-  if (!addr) co_return addr.error();
-  auto c = co_await net::tcp_stream::connect(*addr, 5s);
-  if (!c) co_return c.error();
-  auto s = co_await l.accept().with_timeout(5s);
-  if (!s) co_return s.error();
-  co_return tcp_pair{std::move(*c), std::move(*s)};
+// One read of up to 16 bytes: how many came (0 on an error).
+kov::task<std::size_t> read_once(net::tcp_stream& s) {
+  std::array<char, 16> buf{};
+  auto n = co_await s.read(buf);
+  co_return n ? *n : 0;
 }
 
 TEST_F(wake_io, remote_wake_reaches_a_runtime_parked_in_epoll) {
@@ -80,11 +74,7 @@ TEST_F(wake_io, remote_wake_reaches_a_runtime_parked_in_epoll) {
     auto p = co_await connect_pair(*l);
     KOV_CO_ASSERT_OK(p);
     // Registered sockets with operations parked on them: a read and an accept.
-    auto reader = kov::spawn([](net::tcp_stream& s) -> kov::task<std::size_t> {
-      std::array<char, 16> buf{};
-      auto n = co_await s.read(buf);
-      co_return n ? *n : 0;
-    }(p->client));
+    auto reader = kov::spawn(read_once(p->client));
     auto acceptor = kov::spawn([](net::tcp_listener& lis) -> kov::task<bool> {
       co_return (co_await lis.accept()).has_value();
     }(*l));
@@ -137,11 +127,7 @@ TEST_F(wake_io, remote_wake_ping_pong) {
     KOV_CO_ASSERT_OK(l);
     auto p = co_await connect_pair(*l);
     KOV_CO_ASSERT_OK(p);
-    auto reader = kov::spawn([](net::tcp_stream& s) -> kov::task<std::size_t> {
-      std::array<char, 16> buf{};
-      auto n = co_await s.read(buf);
-      co_return n ? *n : 0;
-    }(p->server));
+    auto reader = kov::spawn(read_once(p->server));
 
     mailbox box;
     std::atomic<int> granted{0};

@@ -7,9 +7,10 @@
 
 #include "flume_lock/detail/atomic.hpp"
 
-// The fast paths (a slot in the current segment, nobody parked) are inlined into the caller;
-// the rare paths (segment boundaries, wake-ups, parking) stay out of line, so the fast paths
-// keep few registers and no stack frame.
+// FLUME_LOCK_HOT: the fast paths (a slot in the current segment, nobody parked), inlined into
+// the caller. FLUME_LOCK_COLD: the rare segment walks and boundary steps, out of line so the
+// fast paths keep few registers. (The wake-ups are out of line too, but not cold: see
+// eventcount.hpp.)
 #define FLUME_LOCK_HOT [[gnu::always_inline]] inline
 #define FLUME_LOCK_COLD [[gnu::cold, gnu::noinline]]
 
