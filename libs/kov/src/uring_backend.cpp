@@ -20,8 +20,8 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
-#include <deque>
 #include <string>
+#include <vector>
 
 namespace kov::detail {
 namespace {
@@ -36,7 +36,9 @@ constexpr std::uint64_t ignored_data = 3; // async cancels: their own completion
 // delivered that no accept has taken yet.
 struct uring_source final : io_source {
   bool accept_armed = false;
-  std::deque<long> accepted;  // fds, or a negative errno the next accept reports
+  // fds, or a negative errno the next accept reports; at most max_queued_accepts. A vector
+  // because every connection's source has this member and an empty vector allocates nothing.
+  std::vector<long> accepted;
   ~uring_source() override {
     for (const long conn : accepted) {
       if (conn >= 0) ::close(static_cast<int>(conn));
@@ -143,7 +145,7 @@ class uring_backend final : public reactor_backend {
       uring_source& u = as_uring(src);
       if (!u.accepted.empty()) {
         op.result = u.accepted.front();
-        u.accepted.pop_front();
+        u.accepted.erase(u.accepted.begin());
         op.state = io_state::done;
         return true;
       }
