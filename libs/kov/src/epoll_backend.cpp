@@ -132,7 +132,10 @@ class epoll_backend final : public reactor_backend {
   static void retry(io_source& src, io_op*& waiter, bool& ready) noexcept {
     if (waiter == nullptr) return;
     io_op& op = *waiter;
-    const long r = perform(src, op);
+    // A readiness wait is answered by the event itself: epoll has just reported this side
+    // ready (or failed), which is what perform's poll() probe would find out again.
+    const bool readiness = op.kind == io_kind::readable || op.kind == io_kind::writable;
+    const long r = readiness ? 0 : perform(src, op);
     if (r == -EAGAIN) {
       ready = false;
       return;
