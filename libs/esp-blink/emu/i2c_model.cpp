@@ -6,7 +6,7 @@
 namespace esp_blink::emu {
 namespace {
 
-// Offsets and bits: esp32c3-facts.md "I2C0", the SVD, and the patched COMD layout.
+// Offsets and bits: docs/esp32c3.md, "I2C0" (the patched COMD layout included).
 constexpr uint32_t ctr = 0x04, sr = 0x08, fifo_conf = 0x18, data = 0x1C, int_raw = 0x20,
                    int_clr = 0x24, int_ena = 0x28, int_status = 0x2C, comd0 = 0x58,
                    scl_sp_conf = 0x80;

@@ -9,7 +9,7 @@
 namespace esp_blink::emu {
 namespace {
 
-// Memory map: esp32c3-facts.md, "Memory map".
+// Memory map: docs/esp32c3.md, "Memory map".
 constexpr uint32_t dram_base = 0x3FC80000, iram_base = 0x40380000, sram_size = 0x60000;
 constexpr uint32_t rtc_ram_base = 0x50000000, rtc_ram_size = 0x2000;
 constexpr uint32_t flash_size = 4u << 20;

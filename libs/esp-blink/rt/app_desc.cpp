@@ -1,5 +1,5 @@
 // The application descriptor an ESP-IDF bootloader looks for at the start of the first DROM
-// segment (esp32c3-facts.md, "App image format"). Linked into app-layout ELFs only.
+// segment (docs/esp32c3.md, "App image format"). Linked into app-layout ELFs only.
 #include <stdint.h>
 
 #ifndef ESP_BLINK_APP_NAME

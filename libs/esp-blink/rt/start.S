@@ -3,7 +3,7 @@
    then hands over to esp_blink_rt_start (static constructors, main). The loops are here rather than in
    C++ so that no compiler can turn them into memset/memcpy calls. */
     .section .direct_boot_header, "a"
-    /* Direct boot: the ROM looks for this magic at flash offset 0 (esp32c3-facts.md). */
+    /* Direct boot: the ROM looks for this magic at flash offset 0 (docs/esp32c3.md, "Booting"). */
     .word 0xaedb041d
     .word 0xaedb041d
 

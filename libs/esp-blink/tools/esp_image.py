@@ -6,7 +6,7 @@
     esp_image.py direct ELF -o OUT.bin    direct-boot image (flash it at 0x0)
     esp_image.py info IMAGE               parse an image back and print it
 
-Formats from esp32c3-facts.md ("App image format", "Booting"). Python 3 standard library only.
+Formats: docs/esp32c3.md, "App image format" and "Booting". Python 3 standard library only.
 """
 
 import argparse
