@@ -1,4 +1,3 @@
-#pragma once
 // A strict HTTP/1.1 request parser for the kov-http example: one call per attempt on a
 // connection's read buffer, no allocation, no state kept between calls.
 //
@@ -29,6 +28,7 @@
 // Speed: one pass over the header bytes, each byte classified by a table lookup; the header
 // names that matter are recognised by length first. Re-parsing after `incomplete` starts over,
 // which the header limit bounds.
+#pragma once
 
 #include <array>
 #include <cstddef>
@@ -47,12 +47,12 @@ enum class parse_status : std::uint8_t {
 struct parse_result {
   parse_status status = parse_status::incomplete;
   // The rest is set only when status is complete.
-  std::size_t consumed = 0;   // bytes of this request, body included
-  bool keep_alive = false;    // whether the connection stays open after the response
-  std::string_view method;    // "GET"
-  std::string_view target;    // "/index.html"
-  int minor_version = 0;      // 0 or 1: HTTP/1.0 or HTTP/1.1
-  std::string_view body;      // the Content-Length bytes after the header section
+  std::size_t consumed = 0;  // bytes of this request, body included
+  bool keep_alive = false;   // whether the connection stays open after the response
+  std::string_view method;   // "GET"
+  std::string_view target;   // "/index.html"
+  int minor_version = 0;     // 0 or 1: HTTP/1.0 or HTTP/1.1
+  std::string_view body;     // the Content-Length bytes after the header section
 };
 
 struct parse_limits {
@@ -77,8 +77,8 @@ constexpr std::array<std::uint8_t, 256> make_char_classes() {
     if (visible) bits |= target_char | value_char;
     if (c == ' ' || c == '\t' || c >= 0x80) bits |= value_char;
     const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    if (alnum || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) !=
-                     std::string_view::npos) {
+    if (alnum ||
+        std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos) {
       bits |= token_char;
     }
     table[c] = bits;
@@ -142,132 +142,160 @@ constexpr bool read_content_length(std::string_view value, std::size_t max,
   return true;
 }
 
+// How one step of the parse ended: `starved` ran out of bytes inside a valid beginning.
+enum class step : std::uint8_t { ok, starved, malformed };
+
+// The unread part of the header window, [p, end).
+struct cursor {
+  const char* p;
+  const char* end;
+
+  // `literal` next: ok and past it, starved on a prefix of it, malformed otherwise.
+  constexpr step expect(std::string_view literal) noexcept {
+    for (const char c : literal) {
+      if (p == end) return step::starved;
+      if (*p != c) return step::malformed;
+      ++p;
+    }
+    return step::ok;
+  }
+
+  // A non-empty run of class-`k` bytes ended by `delimiter`: `run` and past the delimiter.
+  constexpr step run_until(char_class k, char delimiter, std::string_view& run) noexcept {
+    const char* const begin = p;
+    while (p != end && is(*p, k)) ++p;
+    if (p == end) return step::starved;
+    if (*p != delimiter || p == begin) return step::malformed;
+    run = std::string_view(begin, static_cast<std::size_t>(p - begin));
+    ++p;
+    return step::ok;
+  }
+};
+
+struct request_line {
+  std::string_view method;
+  std::string_view target;
+  int minor_version = 0;
+};
+
+// request-line = method SP request-target SP "HTTP/1." ("0" / "1") CRLF
+constexpr step read_request_line(cursor& in, request_line& line) noexcept {
+  if (const step s = in.run_until(token_char, ' ', line.method); s != step::ok) return s;
+  if (const step s = in.run_until(target_char, ' ', line.target); s != step::ok) return s;
+  if (const step s = in.expect("HTTP/1."); s != step::ok) return s;
+  if (in.p == in.end) return step::starved;
+  if (*in.p != '0' && *in.p != '1') return step::malformed;
+  line.minor_version = *in.p - '0';
+  ++in.p;
+  return in.expect("\r\n");
+}
+
+// header = field-name ":" OWS field-value OWS CRLF. The value comes back without its OWS. A
+// line starting with SP or HTAB (obs-fold) is malformed: neither is a token char.
+constexpr step read_header_line(cursor& in, std::string_view& name,
+                                std::string_view& value) noexcept {
+  if (const step s = in.run_until(token_char, ':', name); s != step::ok) return s;
+  const char* const value_begin = in.p;
+  while (in.p != in.end && is(*in.p, value_char)) ++in.p;
+  if (in.p == in.end) return step::starved;
+  value = trim_ows(std::string_view(value_begin, static_cast<std::size_t>(in.p - value_begin)));
+  return in.expect("\r\n");
+}
+
+// What the header block says about the message, gathered field by field.
+struct header_facts {
+  std::size_t fields = 0;
+  std::size_t hosts = 0;
+  bool has_length = false;
+  std::size_t content_length = 0;
+  connection_options connection;
+
+  // Takes one field in; false when it makes the request malformed (Transfer-Encoding, a bad
+  // or disagreeing Content-Length). Only these names matter; their lengths differ, so one
+  // compare decides.
+  constexpr bool add(std::string_view name, std::string_view value,
+                     const parse_limits& limits) noexcept {
+    switch (name.size()) {
+      case 4:
+        if (equals_lower(name, "host")) ++hosts;
+        return true;
+      case 10:
+        if (equals_lower(name, "connection")) read_connection(value, connection);
+        return true;
+      case 14: {
+        if (!equals_lower(name, "content-length")) return true;
+        std::size_t length = 0;
+        if (!read_content_length(value, limits.max_body_bytes, length)) return false;
+        if (has_length && length != content_length) return false;
+        has_length = true;
+        content_length = length;
+        return true;
+      }
+      case 17:
+        return !equals_lower(name, "transfer-encoding");
+      default:
+        return true;
+    }
+  }
+
+  // HTTP/1.1 needs exactly one Host field, HTTP/1.0 at most one (RFC 9112 section 3.2).
+  constexpr bool host_rule_holds(int minor_version) const noexcept {
+    return hosts <= 1 && (minor_version != 1 || hosts == 1);
+  }
+};
+
+// Header lines up to and including the empty line, at most limits.max_headers of them.
+constexpr step read_header_block(cursor& in, const parse_limits& limits,
+                                 header_facts& facts) noexcept {
+  for (;;) {
+    if (in.p == in.end) return step::starved;
+    if (*in.p == '\r') return in.expect("\r\n");
+    if (++facts.fields > limits.max_headers) return step::malformed;
+    std::string_view name;
+    std::string_view value;
+    if (const step s = read_header_line(in, name, value); s != step::ok) return s;
+    if (!facts.add(name, value, limits)) return step::malformed;
+  }
+}
+
 }  // namespace detail
 
 // Parses the request at the start of `buffer` (see the top of this file for the grammar).
 // `limits.max_body_bytes` must be below SIZE_MAX / 10.
 constexpr parse_result parse_request(std::string_view buffer,
                                      const parse_limits& limits = {}) noexcept {
-  using detail::is;
-  parse_result malformed;
-  malformed.status = parse_status::malformed;
-  const parse_result incomplete;  // status incomplete, the rest unset
-
+  parse_result r;  // status incomplete
   // Only the first max_header_bytes can hold the header section. Running out of bytes inside it
   // is `incomplete` while fewer arrived, `malformed` once that many did.
-  const std::size_t window = buffer.size() < limits.max_header_bytes ? buffer.size()
-                                                                     : limits.max_header_bytes;
-  const parse_result starved = buffer.size() >= limits.max_header_bytes ? malformed : incomplete;
-  const char* p = buffer.data();
-  const char* const end = p + window;
+  const bool window_full = buffer.size() >= limits.max_header_bytes;
+  detail::cursor in{buffer.data(),
+                    buffer.data() + (window_full ? limits.max_header_bytes : buffer.size())};
 
-  // The bytes of `literal` next, or a prefix of them up to `end`.
-  enum class match : std::uint8_t { yes, no, partial };
-  const auto expect = [&p, end](std::string_view literal) noexcept {
-    for (const char c : literal) {
-      if (p == end) return match::partial;
-      if (*p != c) return match::no;
-      ++p;
-    }
-    return match::yes;
-  };
-
-  // Request line.
-  const char* const method_begin = p;
-  while (p != end && is(*p, detail::token_char)) ++p;
-  if (p == end) return starved;
-  if (*p != ' ' || p == method_begin) return malformed;
-  const std::string_view method(method_begin, static_cast<std::size_t>(p - method_begin));
-  ++p;
-
-  const char* const target_begin = p;
-  while (p != end && is(*p, detail::target_char)) ++p;
-  if (p == end) return starved;
-  if (*p != ' ' || p == target_begin) return malformed;
-  const std::string_view target(target_begin, static_cast<std::size_t>(p - target_begin));
-  ++p;
-
-  if (const match m = expect("HTTP/1."); m != match::yes) {
-    return m == match::partial ? starved : malformed;
+  detail::request_line line;
+  detail::header_facts facts;
+  detail::step s = detail::read_request_line(in, line);
+  if (s == detail::step::ok) s = detail::read_header_block(in, limits, facts);
+  if (s == detail::step::ok && !facts.host_rule_holds(line.minor_version)) {
+    s = detail::step::malformed;
   }
-  if (p == end) return starved;
-  if (*p != '0' && *p != '1') return malformed;
-  const int minor_version = *p - '0';
-  ++p;
-  if (const match m = expect("\r\n"); m != match::yes) {
-    return m == match::partial ? starved : malformed;
+  if (s == detail::step::starved && !window_full) return r;
+  if (s != detail::step::ok) {
+    r.status = parse_status::malformed;
+    return r;
   }
 
-  // Header fields, up to the empty line.
-  std::size_t fields = 0;
-  std::size_t hosts = 0;
-  bool has_length = false;
-  std::size_t content_length = 0;
-  detail::connection_options connection;
-  for (;;) {
-    if (p == end) return starved;
-    if (*p == '\r') break;
-    if (++fields > limits.max_headers) return malformed;
+  const std::size_t header_size = static_cast<std::size_t>(in.p - buffer.data());
+  if (buffer.size() - header_size < facts.content_length) return r;
 
-    // A line starting with SP or HTAB (obs-fold) fails here: neither is a token char.
-    const char* const name_begin = p;
-    while (p != end && is(*p, detail::token_char)) ++p;
-    if (p == end) return starved;
-    if (*p != ':' || p == name_begin) return malformed;
-    const std::string_view name(name_begin, static_cast<std::size_t>(p - name_begin));
-    ++p;
-
-    const char* const value_begin = p;
-    while (p != end && is(*p, detail::value_char)) ++p;
-    if (p == end) return starved;
-    const std::string_view value = detail::trim_ows(
-        std::string_view(value_begin, static_cast<std::size_t>(p - value_begin)));
-    if (const match m = expect("\r\n"); m != match::yes) {
-      return m == match::partial ? starved : malformed;
-    }
-
-    // Only these names matter; their lengths differ, so one compare decides.
-    switch (name.size()) {
-      case 4:
-        if (detail::equals_lower(name, "host")) ++hosts;
-        break;
-      case 10:
-        if (detail::equals_lower(name, "connection")) detail::read_connection(value, connection);
-        break;
-      case 14:
-        if (detail::equals_lower(name, "content-length")) {
-          std::size_t length = 0;
-          if (!detail::read_content_length(value, limits.max_body_bytes, length)) {
-            return malformed;
-          }
-          if (has_length && length != content_length) return malformed;
-          has_length = true;
-          content_length = length;
-        }
-        break;
-      case 17:
-        if (detail::equals_lower(name, "transfer-encoding")) return malformed;
-        break;
-      default: break;
-    }
-  }
-  if (const match m = expect("\r\n"); m != match::yes) {
-    return m == match::partial ? starved : malformed;
-  }
-  if (hosts > 1 || (minor_version == 1 && hosts == 0)) return malformed;
-
-  const std::size_t header_size = static_cast<std::size_t>(p - buffer.data());
-  if (buffer.size() - header_size < content_length) return incomplete;
-
-  parse_result r;
   r.status = parse_status::complete;
-  r.consumed = header_size + content_length;
-  r.keep_alive = minor_version == 1 ? !connection.close
-                                    : connection.keep_alive && !connection.close;
-  r.method = method;
-  r.target = target;
-  r.minor_version = minor_version;
-  r.body = std::string_view(p, content_length);
+  r.consumed = header_size + facts.content_length;
+  const detail::connection_options& connection = facts.connection;
+  r.keep_alive =
+      line.minor_version == 1 ? !connection.close : connection.keep_alive && !connection.close;
+  r.method = line.method;
+  r.target = line.target;
+  r.minor_version = line.minor_version;
+  r.body = std::string_view(in.p, facts.content_length);
   return r;
 }
 
