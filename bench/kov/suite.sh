@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The kov suite for bench/run.sh.
-# - Task, timer and channel scenarios: kov-bench (libs/kov/bench, CMake target kov-bench) and its
-#   tokio current_thread peer (libs/kov/bench/tokio, cargo). Both print contract lines for one
+# - Task, timer and channel scenarios: kov-bench (bench/kov/kov_bench.cpp, CMake target kov-bench) and its
+#   tokio current_thread peer (bench/kov/tokio, cargo). Both print contract lines for one
 #   scenario and one round when given --scenario and --round; --quick shrinks the sizes.
 # - Network scenarios echo_c50, echo_c1000, http_c50: bench/kov/net.sh runs one server (kov-echo,
-#   kov-http, or a peer from libs/kov/bench/peers: tokio, asio, libuv) against kov-echo-load or
+#   kov-http, or a peer from bench/kov/peers: tokio, asio, libuv) against kov-echo-load or
 #   wrk.
 #   suite.sh build BUILD_DIR OUT_DIR
 #   suite.sh plan  BUILD_DIR OUT_DIR QUICK
@@ -38,7 +38,7 @@ case "$action" in
     done
     cmake --build "$build_dir" --target "${targets[@]}" -j "${BENCH_JOBS:-2}" >&2
     for project in tokio peers/tokio; do
-      (cd "$repo/libs/kov/bench/$project" && CARGO_TARGET_DIR="$out_dir/cargo" cargo build --release --quiet) >&2
+      (cd "$repo/bench/kov/$project" && CARGO_TARGET_DIR="$out_dir/cargo" cargo build --release --quiet) >&2
     done
     mkdir -p "$bin"
     for t in $optional_targets; do rm -f "$bin/$t"; done  # no stale copy of a server not built now

@@ -17,7 +17,7 @@ log=build/bench/kov-demo.log
 : >"$log"
 # The tokio peer is a Cargo project (built offline); when it is up to date this takes a second.
 cargo_dir="$PWD/build/bench/cargo"
-(cd libs/kov/bench/peers/tokio && CARGO_TARGET_DIR="$cargo_dir" cargo build --release --quiet) \
+(cd bench/kov/peers/tokio && CARGO_TARGET_DIR="$cargo_dir" cargo build --release --quiet) \
   >>"$log" 2>&1 || echo "kov demo: the tokio peer did not build (log: $log); it is left out"
 
 echo "kov demo: HTTP/1.1 hello world, keep-alive, wrk -t1 -c50 -d3s, one server at a time"

@@ -54,13 +54,16 @@ void measure(const char* scenario, long ops, int round, F&& body) {
   body();
   const auto elapsed = bench_clock::now() - start;
   const long allocs = kov_support::allocation_count.load() - allocs_before;
-  const double ns = static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count());
+  const double ns =
+      static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count());
   emit(scenario, "ns_per_op", "ns", ns / static_cast<double>(ops), round);
   emit(scenario, "allocs_per_op", "allocs", static_cast<double>(allocs) / static_cast<double>(ops),
        round);
 }
 
-kov::task<void> trivial() { co_return; }
+kov::task<void> trivial() {
+  co_return;
+}
 
 // spawn_many: spawn N trivial tasks, then join them all.
 void spawn_many(kov::runtime& rt, long n, int round) {
@@ -228,7 +231,9 @@ void timer_precision(const char* scenario, std::chrono::nanoseconds tick, int sa
       const auto deadline = kov::clock::now() + d;
       co_await kov::sleep_until(deadline);
       const auto late = kov::clock::now() - deadline;
-      late_us.push_back(static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(late).count()) / 1000.0);
+      late_us.push_back(
+          static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(late).count()) /
+          1000.0);
     }
   };
   rt.block_on(body());
@@ -241,12 +246,20 @@ void timer_precision(const char* scenario, std::chrono::nanoseconds tick, int sa
   emit(scenario, "latency_min", "us", late_us.front(), round);
 }
 
-constexpr const char* scenarios[] = {
-    "spawn_many",           "chained_spawn",          "yield_many",
-    "ping_pong",            "oneshot_roundtrip",      "mpsc_roundtrip",
-    "timer_insert_cancel_1k", "timer_insert_cancel_100k", "timer_insert_cancel_1m",
-    "timer_insert_fire_1k", "timer_insert_fire_100k", "timer_insert_fire_1m",
-    "timer_precision_1ms_tick", "timer_precision_100us_tick"};
+constexpr const char* scenarios[] = {"spawn_many",
+                                     "chained_spawn",
+                                     "yield_many",
+                                     "ping_pong",
+                                     "oneshot_roundtrip",
+                                     "mpsc_roundtrip",
+                                     "timer_insert_cancel_1k",
+                                     "timer_insert_cancel_100k",
+                                     "timer_insert_cancel_1m",
+                                     "timer_insert_fire_1k",
+                                     "timer_insert_fire_100k",
+                                     "timer_insert_fire_1m",
+                                     "timer_precision_1ms_tick",
+                                     "timer_precision_100us_tick"};
 
 }  // namespace
 
@@ -303,9 +316,9 @@ int main(int argc, char** argv) {
                               std::pair{"timer_insert_cancel_1m", 1'000'000L}}) {
       if (wanted(name)) timer_insert_cancel(name, live, 1'000'000 / scale, round);
     }
-    for (auto [name, live] : {std::pair{"timer_insert_fire_1k", 1'000L},
-                              std::pair{"timer_insert_fire_100k", 100'000L},
-                              std::pair{"timer_insert_fire_1m", 1'000'000L}}) {
+    for (auto [name, live] :
+         {std::pair{"timer_insert_fire_1k", 1'000L}, std::pair{"timer_insert_fire_100k", 100'000L},
+          std::pair{"timer_insert_fire_1m", 1'000'000L}}) {
       if (wanted(name)) timer_insert_fire(name, live, round);
     }
     const int samples = cfg.quick ? 100 : 400;

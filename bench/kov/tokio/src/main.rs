@@ -1,5 +1,5 @@
 // kov-bench's tokio peer: tokio's current_thread runtime running the same scenario shapes as
-// libs/kov/bench/kov_bench.cpp, printing the same JSON lines with impl "tokio".
+// bench/kov/kov_bench.cpp, printing the same JSON lines with impl "tokio".
 // Usage: kov_bench_tokio [--quick] [--rounds N] [--round R] [--scenario NAME] [--list]
 
 use std::sync::Arc;
