@@ -1,20 +1,11 @@
 /* The C API, used from C11: values, pointers, timeouts, close and disconnect, threads. */
+#include <pthread.h> /* not <threads.h>: ThreadSanitizer does not intercept thrd_create */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <pthread.h>  /* not <threads.h>: ThreadSanitizer does not intercept thrd_create */
 
+#include "check.h"
 #include "flume_lock.h"
-
-static int failures = 0;
-
-#define CHECK(cond)                                                 \
-  do {                                                              \
-    if (!(cond)) {                                                  \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      ++failures;                                                   \
-    }                                                               \
-  } while (0)
 
 enum { per_producer = 50000 };
 
@@ -94,10 +85,5 @@ int main(void) {
   test_values_and_disconnect(0);
   test_values_and_disconnect(16);
   test_timeout_full_close_and_pointers();
-  if (failures != 0) {
-    fprintf(stderr, "%d check(s) failed\n", failures);
-    return EXIT_FAILURE;
-  }
-  puts("c api: all checks passed");
-  return EXIT_SUCCESS;
+  return check_report("flume_lock_c_api_test");
 }

@@ -14,18 +14,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "check.h"
 #include "echo.h"
 #include "kov.h"
-
-static int failures = 0;
-
-#define CHECK(cond)                                                            \
-  do {                                                                         \
-    if (!(cond)) {                                                             \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      ++failures;                                                              \
-    }                                                                          \
-  } while (0)
 
 /* Set while an API call that starts something runs; a callback seeing it set was called from
  * inside that call. */
@@ -748,10 +739,5 @@ int main(void) {
   if (fds_after != fds_before) fprintf(stderr, "fds: %d before, %d after\n", fds_before, fds_after);
   CHECK(fds_after == fds_before);
 
-  if (failures != 0) {
-    fprintf(stderr, "c_api_test: %d check(s) failed\n", failures);
-    return 1;
-  }
-  printf("c_api_test: all checks passed\n");
-  return 0;
+  return check_report("kov_c_api_test");
 }
