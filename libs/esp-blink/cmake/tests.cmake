@@ -67,7 +67,9 @@ foreach(case_and_message
     "8|GPIO11-17 drive the SPI flash"
     "9|GPIO18/19 are USB"
     "10|index outside func_out_sel_cfg"
-    "11|field is write-only")
+    "11|field is write-only"
+    "12|value_does_not_fit_the_field"
+    "13|index_out_of_range")
   string(REPLACE "|" ";" parts "${case_and_message}")
   list(GET parts 0 case)
   list(GET parts 1 message)

@@ -7,8 +7,10 @@ is missing is an error, so a fixed upstream SVD is noticed instead of silently p
 # The chip has 22 GPIOs (IO_MUX.GPIO%s has 22 entries); the SVD declares 26 of these.
 GPIO_COUNT = 22
 
-# ESP32-C3 I2C command word (ESP-IDF hal/esp32c3 i2c_ll.h, i2c_struct.h): the SVD has a single
-# 14-bit COMMAND field. The op codes differ from the original ESP32's.
+# ESP32-C3 I2C command word (docs/esp32c3.md, "I2C0"; ESP-IDF hal/esp32c3 i2c_ll.h and
+# i2c_struct.h agree): the SVD has a single 14-bit COMMAND field. The op codes differ from the
+# original ESP32's. The generator turns them into the enum class pac::i2c0_comd_op_code, the one
+# op-code table the I2C driver uses.
 I2C_OP_CODES = [("RSTART", 6), ("WRITE", 1), ("READ", 3), ("STOP", 2), ("END", 4)]
 
 PATCHES = [

@@ -1,14 +1,19 @@
 // Typed GPIO pins: the pin number is part of the type, so a wrong pin does not compile.
 //
-// GPIO11-17 carry the SPI flash and GPIO18/19 the USB D-/D+ (esp32c3-facts.md); driving them
-// breaks the board, so those pins compile only with an explicit unlock. Set and clear are one
-// store each (OUT_W1TS / OUT_W1TC); toggle is one store too, because the pin remembers the
-// level it drives.
+// GPIO11-17 carry the SPI flash and GPIO18/19 the USB D-/D+ (docs/esp32c3.md, "GPIO and
+// IO_MUX"); driving them breaks the board, so those pins compile only with an explicit unlock.
+// Set and clear are one store each (OUT_W1TS / OUT_W1TC); toggle is one store too, because the
+// pin remembers the level it drives.
 //
 //   esp_blink::gpio::output_pin<8> led;        // GPIO8, low
 //   led.toggle();                              // one sw to OUT_W1TS
 //   esp_blink::gpio::output_pin<12> bad;       // error: GPIO11-17 drive the SPI flash
 //   esp_blink::gpio::output_pin<12, esp_blink::gpio::unlock::flash> ok;
+//
+// Peripherals reach pins through the GPIO matrix, and every driver routes them the same way:
+//   esp_blink::gpio::connect_output<6, 53>({.pull_resistor = esp_blink::gpio::pull::up,
+//                                           .input_enable = true, .open_drain = true});
+//   esp_blink::gpio::connect_input<6, 53>();   // I2C0 SCL out to GPIO6 and back in
 #pragma once
 
 #include <stdint.h>
@@ -26,8 +31,12 @@ enum class pull : uint8_t { none, up, down };
 /// Pad drive strength (IO_MUX FUN_DRV): about 5, 10, 20 and 40 mA.
 enum class drive : uint8_t { ma5 = 0, ma10 = 1, ma20 = 2, ma40 = 3 };
 
-constexpr bool is_flash_pin(unsigned pin) { return pin >= 11 && pin <= 17; }
-constexpr bool is_usb_pin(unsigned pin) { return pin == 18 || pin == 19; }
+constexpr bool is_flash_pin(unsigned pin) {
+  return pin >= 11 && pin <= 17;
+}
+constexpr bool is_usb_pin(unsigned pin) {
+  return pin == 18 || pin == 19;
+}
 
 namespace detail {
 
@@ -56,6 +65,39 @@ inline void configure_pad(pull p, drive d, bool input_enable) {
 
 }  // namespace detail
 
+/// How a connection sets the pin's pad (IO_MUX); the pad always takes the GPIO matrix function.
+struct pad_config {
+  pull pull_resistor = pull::none;
+  drive strength = drive::ma20;
+  bool input_enable = false;  // also lets a peripheral read back a line it drives (I2C)
+  bool open_drain = false;    // GPIO PINn PAD_DRIVER: drive low, let the line float high
+};
+
+/// Drives Pin with GPIO matrix output signal Signal (128: the pin's own GPIO_OUT bit), the
+/// output enable taken from GPIO_ENABLE; sets the pad; enables the driver last, so a level
+/// written to GPIO_OUT beforehand is the first the pin shows.
+template <unsigned Pin, uint32_t Signal, unlock Unlock = unlock::none>
+inline void connect_output(pad_config pad = {}) {
+  static_assert(detail::check_pin<Pin, Unlock>());
+  using g = pac::gpio;
+  using pin_conf = g::pin<Pin>;
+  using out_conf = g::func_out_sel_cfg<Pin>;
+  pin_conf::modify(pin_conf::pad_driver::dynamic(pad.open_drain ? 1u : 0u));
+  out_conf::write(out_conf::out_sel::template value<Signal>(),
+                  out_conf::oen_sel::template value<1>());
+  detail::configure_pad<Pin>(pad.pull_resistor, pad.strength, pad.input_enable);
+  g::enable_w1ts::write(g::enable_w1ts::enable_w1ts_field::template value<1u << Pin>());
+}
+
+/// Feeds GPIO matrix input signal Signal from Pin, through the matrix (SEL = 1). The pad's
+/// input buffer must be on (pad_config::input_enable).
+template <unsigned Pin, uint32_t Signal, unlock Unlock = unlock::none>
+inline void connect_input() {
+  static_assert(detail::check_pin<Pin, Unlock>());
+  using in_conf = pac::gpio::func_in_sel_cfg<Signal>;
+  in_conf::write(in_conf::in_sel::template value<Pin>(), in_conf::sel::template value<1>());
+}
+
 /// A pin driven by GPIO_OUT. Constructing it configures the pad and enables the output.
 // Invariant: level_ is the level last written to the pin's OUT bit.
 template <unsigned Pin, unlock Unlock = unlock::none>
@@ -69,12 +111,8 @@ class output_pin {
 
   explicit output_pin(bool initially_high = false, drive strength = drive::ma20)
       : level_(initially_high) {
-    using out_cfg = gpio_regs::func_out_sel_cfg<Pin>;
-    out_cfg::write(out_cfg::out_sel::template value<detail::gpio_out_signal>(),
-                   out_cfg::oen_sel::template value<1>());
-    detail::configure_pad<Pin>(pull::none, strength, false);
     initially_high ? set_high() : set_low();
-    gpio_regs::enable_w1ts::write(gpio_regs::enable_w1ts::enable_w1ts_field::value<bit>());
+    connect_output<Pin, detail::gpio_out_signal, Unlock>({.strength = strength});
   }
 
   void set_high() {
@@ -103,8 +141,7 @@ class input_pin {
   static constexpr unsigned number = Pin;
 
   explicit input_pin(pull p = pull::none) {
-    gpio_regs::enable_w1tc::write(
-        gpio_regs::enable_w1tc::enable_w1tc_field::value<1u << Pin>());
+    gpio_regs::enable_w1tc::write(gpio_regs::enable_w1tc::enable_w1tc_field::value<1u << Pin>());
     detail::configure_pad<Pin>(p, drive::ma20, true);
   }
 

@@ -6,7 +6,8 @@
 //   uint8_t reg = 0x00, value[2];
 //   if (bus.write_read(0x48, &reg, 1, value, 2) != esp_blink::hal::error_kind::ok) { ... }
 //
-// Register layout and op codes: esp32c3-facts.md ("I2C0") and the generator's patch table.
+// Register layout and op codes: docs/esp32c3.md, "I2C0"; the command word's fields and op codes
+// come from the generator's patch table (tools/svd_patches.py) through pac::i2c0.
 #pragma once
 
 #include <stddef.h>
@@ -14,16 +15,14 @@
 
 #include <esp_blink/gpio.hpp>
 #include <esp_blink/hal/concepts.hpp>
-#include <esp_blink/pac/gpio.hpp>
 #include <esp_blink/pac/i2c0.hpp>
-#include <esp_blink/pac/io_mux.hpp>
 #include <esp_blink/pac/system.hpp>
 
 namespace esp_blink::i2c {
 
 inline constexpr uint32_t source_hz = 40'000'000;  // XTAL, CLK_CONF.SCLK_SEL = 0
 inline constexpr size_t fifo_size = 32;
-inline constexpr unsigned command_slots = 8;
+inline constexpr unsigned command_slots = pac::i2c0::comd_array::size;
 inline constexpr uint32_t scl_signal = 53;  // GPIO matrix signals of I2CEXT0
 inline constexpr uint32_t sda_signal = 54;
 inline constexpr uint32_t standard_mode = 100'000;
@@ -32,14 +31,14 @@ inline constexpr uint32_t fast_mode = 400'000;
 /// Bus timing in source clock cycles (25 ns).
 struct timing {
   uint32_t scl_low;
-  uint32_t scl_high;       // SCL_HIGH_PERIOD; the high phase is this plus scl_wait_high
+  uint32_t scl_high;  // SCL_HIGH_PERIOD; the high phase is this plus scl_wait_high
   uint32_t scl_wait_high;
-  uint32_t sda_hold;       // after SCL falls, before SDA changes
-  uint32_t sda_sample;     // after SCL rises, when SDA is sampled
-  uint32_t start_hold;     // tHD;STA
-  uint32_t rstart_setup;   // tSU;STA
-  uint32_t stop_setup;     // tSU;STO
-  uint32_t stop_hold;      // bus free time after STOP (tBUF)
+  uint32_t sda_hold;      // after SCL falls, before SDA changes
+  uint32_t sda_sample;    // after SCL rises, when SDA is sampled
+  uint32_t start_hold;    // tHD;STA
+  uint32_t rstart_setup;  // tSU;STA
+  uint32_t stop_setup;    // tSU;STO
+  uint32_t stop_hold;     // bus free time after STOP (tBUF)
 };
 
 /// SCL low for 55% of the period, high for 45%: the I2C specification's tLOW minimum is the
@@ -54,7 +53,8 @@ constexpr timing timing_for(uint32_t bus_hz) {
   return {low, high - wait_high, wait_high, low / 4, high / 2, high, low, high, low};
 }
 
-enum class op : uint32_t { rstart = 6, write = 1, read = 3, stop = 2, end = 4 };  // C3 op codes
+/// The C3's command op codes, as the generator emits them from the patch table.
+using op = pac::i2c0_comd_op_code;
 
 /// The I2C0 master on the given pins. Pins are checked like gpio pins (flash and USB pins need
 /// an unlock); BusHz must give register values that fit their 9-bit fields (about 80 kHz up).
@@ -70,6 +70,8 @@ class master {
   static_assert(BusHz <= fast_mode, "esp_blink::i2c: up to 400 kHz (fast mode)");
 
   using regs = pac::i2c0;
+  using comd = regs::comd_array;  // COMD0-7, indexed by the batch's command count
+  using command_word = comd::element;
 
  public:
   /// Polls of INT_RAW before a transfer counts as hung (about 1 s at 160 MHz).
@@ -80,8 +82,8 @@ class master {
     sys::perip_clk_en0::modify(sys::perip_clk_en0::i2c_ext0_clk_en::value<1>());
     sys::perip_rst_en0::modify(sys::perip_rst_en0::i2c_ext0_rst::value<1>());
     sys::perip_rst_en0::modify(sys::perip_rst_en0::i2c_ext0_rst::value<0>());
-    route<SclPin, scl_signal>();
-    route<SdaPin, sda_signal>();
+    connect<SclPin, scl_signal>();
+    connect<SdaPin, sda_signal>();
     regs::clk_conf::write(regs::clk_conf::sclk_sel::value<0>(),
                           regs::clk_conf::sclk_div_num::value<0>(),
                           regs::clk_conf::sclk_active::value<1>());
@@ -92,7 +94,8 @@ class master {
                             regs::filter_cfg::sda_filter_en::value<1>(),
                             regs::filter_cfg::scl_filter_thres::value<7>(),
                             regs::filter_cfg::sda_filter_thres::value<7>());
-    regs::scl_low_period::write(regs::scl_low_period::scl_low_period_field::value<timing_.scl_low>());
+    regs::scl_low_period::write(
+        regs::scl_low_period::scl_low_period_field::value<timing_.scl_low>());
     regs::scl_high_period::write(
         regs::scl_high_period::scl_high_period_field::value<timing_.scl_high>(),
         regs::scl_high_period::scl_wait_high_period::value<timing_.scl_wait_high>());
@@ -117,8 +120,8 @@ class master {
     return transaction(address, ops, 1);
   }
 
-  hal::error_kind write_read(uint8_t address, const uint8_t* out, size_t out_length,
-                             uint8_t* in, size_t in_length) {
+  hal::error_kind write_read(uint8_t address, const uint8_t* out, size_t out_length, uint8_t* in,
+                             size_t in_length) {
     hal::i2c_operation ops[] = {hal::i2c_operation::write(out, out_length),
                                 hal::i2c_operation::read(in, in_length)};
     return transaction(address, ops, 2);
@@ -195,19 +198,16 @@ class master {
     unsigned read_count = 0;
   };
 
+  // Open drain with the pad's pull-up, and read back through the matrix: the controller sees
+  // the line's real level (ACK, clock stretching, arbitration).
   template <unsigned Pin, uint32_t Signal>
-  static void route() {
-    using g = pac::gpio;
-    using pad = pac::io_mux::gpio<Pin>;
-    g::pin<Pin>::modify(g::pin<Pin>::pad_driver::template value<1>());  // open drain
-    g::func_out_sel_cfg<Pin>::write(g::func_out_sel_cfg<Pin>::out_sel::template value<Signal>(),
-                                    g::func_out_sel_cfg<Pin>::oen_sel::template value<1>());
-    g::func_in_sel_cfg<Signal>::write(g::func_in_sel_cfg<Signal>::in_sel::template value<Pin>(),
-                                      g::func_in_sel_cfg<Signal>::sel::template value<1>());
-    pad::modify(pad::mcu_sel::template value<1>(), pad::fun_ie::template value<1>(),
-                pad::fun_wpu::template value<1>());
-    g::enable_w1ts::write(g::enable_w1ts::enable_w1ts_field::template value<1u << Pin>());
+  static void connect() {
+    gpio::connect_output<Pin, Signal, Unlock>(
+        {.pull_resistor = gpio::pull::up, .input_enable = true, .open_drain = true});
+    gpio::connect_input<Pin, Signal, Unlock>();
   }
+
+  static void clear_interrupts() { regs::int_clr::write_raw(regs::int_clr::fields_mask); }
 
   static void reset() {
     regs::ctr::modify(regs::ctr::fsm_rst::value<1>());
@@ -215,22 +215,17 @@ class master {
                             regs::fifo_conf::rx_fifo_rst::value<1>());
     regs::fifo_conf::modify(regs::fifo_conf::tx_fifo_rst::value<0>(),
                             regs::fifo_conf::rx_fifo_rst::value<0>());
-    regs::int_clr::write_raw(0x3FFFF);
+    clear_interrupts();
     regs::ctr::modify(regs::ctr::conf_upgate::value<1>());
   }
 
+  // The next command slot; make_room keeps one free for END or STOP, so it is one of COMD0-7.
   void command(op code, size_t bytes, bool check_ack, uint32_t ack_value) {
-    write_command(batch_.commands, static_cast<uint32_t>(code), static_cast<uint32_t>(bytes),
-                  check_ack, ack_value);
+    comd::write(batch_.commands, command_word::op_code::dynamic(code),
+                command_word::byte_num::dynamic(static_cast<uint32_t>(bytes)),
+                command_word::ack_en::dynamic(check_ack ? 1u : 0u),
+                command_word::ack_val::dynamic(ack_value));
     ++batch_.commands;
-  }
-
-  static void write_command(unsigned index, uint32_t code, uint32_t bytes, bool check_ack,
-                            uint32_t ack_value) {
-    const uint32_t word = bytes | (check_ack ? 1u << 8 : 0u) | ack_value << 10 | code << 11;
-    // Safety: index < command_slots (make_room keeps a slot for END/STOP), so the address is
-    // one of COMD0-7; the typed comd<N> needs N at compile time, which this loop does not have.
-    mmio::write(regs::template comd<0>::address + 4u * index, word);
   }
 
   void push_tx(uint8_t byte) {
@@ -253,7 +248,7 @@ class master {
 
   hal::error_kind flush_batch(bool last) {
     if (!last) command(op::end, 0, false, 0);
-    regs::int_clr::write_raw(0x3FFFF);
+    clear_interrupts();
     // The C3 copies configuration into the I2C clock domain on CONF_UPGATE; doing it before
     // every start means the controller never runs on stale settings.
     regs::ctr::modify(regs::ctr::conf_upgate::value<1>());
@@ -299,9 +294,9 @@ class master {
   // The failed command is the first one the hardware did not mark done.
   bool nacked_address() const {
     for (unsigned i = 0; i < batch_.commands; ++i) {
-      // Safety: i < commands <= command_slots: one of COMD0-7.
-      const uint32_t word = mmio::read(regs::template comd<0>::address + 4u * i);
-      if ((word >> 31) == 0) return ((batch_.address_commands >> i) & 1u) != 0;
+      if (command_word::done::extract(comd::read(i)) == 0) {
+        return ((batch_.address_commands >> i) & 1u) != 0;
+      }
     }
     return false;
   }

@@ -3,6 +3,7 @@
 //
 // Clocking: RMT source = APB 80 MHz (SYS_CONF.SCLK_SEL = 1, no divider), channel divider 1,
 // so one tick is 12.5 ns. The channel RAM is written directly (SYS_CONF.APB_FIFO_MASK = 1).
+// Registers, item format and the matrix signal: docs/esp32c3.md, "RMT".
 #pragma once
 
 #include <stddef.h>
@@ -10,8 +11,6 @@
 
 #include <esp_blink/gpio.hpp>
 #include <esp_blink/mmio.hpp>
-#include <esp_blink/pac/gpio.hpp>
-#include <esp_blink/pac/io_mux.hpp>
 #include <esp_blink/pac/rmt.hpp>
 #include <esp_blink/pac/system.hpp>
 
@@ -50,22 +49,14 @@ class tx_channel0 {
     using sys = pac::system;
     sys::perip_clk_en0::modify(sys::perip_clk_en0::rmt_clk_en::value<1>());
     sys::perip_rst_en0::modify(sys::perip_rst_en0::rmt_rst::value<0>());
-    regs::sys_conf::write(regs::sys_conf::apb_fifo_mask::value<1>(),
-                          regs::sys_conf::mem_clk_force_on::value<1>(),
-                          regs::sys_conf::sclk_sel::value<1>(),
-                          regs::sys_conf::sclk_div_num::value<0>(),
-                          regs::sys_conf::sclk_active::value<1>(),
-                          regs::sys_conf::clk_en::value<1>());
+    regs::sys_conf::write(
+        regs::sys_conf::apb_fifo_mask::value<1>(), regs::sys_conf::mem_clk_force_on::value<1>(),
+        regs::sys_conf::sclk_sel::value<1>(), regs::sys_conf::sclk_div_num::value<0>(),
+        regs::sys_conf::sclk_active::value<1>(), regs::sys_conf::clk_en::value<1>());
     conf::write(conf::div_cnt::template value<1>(), conf::mem_size::template value<Blocks>(),
                 conf::idle_out_en::template value<1>(), conf::idle_out_lv::template value<0>(),
                 conf::carrier_en::template value<0>(), conf::conf_update::template value<1>());
-    using g = pac::gpio;
-    using pad = pac::io_mux::gpio<Pin>;
-    g::func_out_sel_cfg<Pin>::write(
-        g::func_out_sel_cfg<Pin>::out_sel::template value<tx0_signal>(),
-        g::func_out_sel_cfg<Pin>::oen_sel::template value<1>());
-    pad::modify(pad::mcu_sel::template value<1>(), pad::fun_ie::template value<0>());
-    g::enable_w1ts::write(g::enable_w1ts::enable_w1ts_field::template value<1u << Pin>());
+    gpio::connect_output<Pin, tx0_signal, Unlock>();
   }
 
   /// Sends `count` items (at most `capacity`; the last must hold a zero duration) and returns

@@ -15,7 +15,7 @@ namespace esp_blink::systimer {
 
 using regs = pac::systimer;
 
-inline constexpr uint32_t ticks_per_us = 16;  // esp32c3-facts.md: SYSTIMER runs at 16 MHz
+inline constexpr uint32_t ticks_per_us = 16;  // 16 MHz: docs/esp32c3.md, "SYSTIMER"
 
 /// Unit 0's counter (52 bits) in ticks of 1/16 us.
 inline uint64_t now() {
@@ -52,8 +52,12 @@ inline void delay_ticks(uint64_t ticks) {
   }
 }
 
-inline void delay_us(uint32_t us) { delay_ticks(uint64_t{us} * ticks_per_us); }
-inline void delay_ms(uint32_t ms) { delay_ticks(uint64_t{ms} * 1000u * ticks_per_us); }
+inline void delay_us(uint32_t us) {
+  delay_ticks(uint64_t{us} * ticks_per_us);
+}
+inline void delay_ms(uint32_t ms) {
+  delay_ticks(uint64_t{ms} * 1000u * ticks_per_us);
+}
 
 /// The delays as an object, for drivers written against hal::delay_ns. Nanoseconds round up
 /// to whole ticks (62.5 ns), so a delay is never shorter than asked.

@@ -19,7 +19,7 @@ namespace esp_blink::uart {
 
 inline constexpr uint32_t xtal_hz = 40'000'000;
 inline constexpr uint32_t sclk_sel_xtal = 3;
-inline constexpr uint32_t fifo_size = 128;  // TX FIFO bytes (esp32c3-facts.md)
+inline constexpr uint32_t fifo_size = 128;  // TX FIFO bytes (docs/esp32c3.md, "UART0")
 
 /// CLKDIV for a baud rate: integer part and 1/16 fraction of sclk / baud.
 struct divider {

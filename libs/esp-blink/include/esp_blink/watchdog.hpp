@@ -1,7 +1,7 @@
 // Switching off the four watchdogs that are armed after reset, each behind its write-protect key.
 //
-// Sequences from esp32c3-facts.md (as esp-hal does it): unlock, change, relock. A write
-// without the key is ignored by the chip, which the host fake and the emulator model too.
+// Sequences from docs/esp32c3.md, "Watchdogs" (as esp-hal does it): unlock, change, relock. A
+// write without the key is ignored by the chip, which the host fake and the emulator model too.
 #pragma once
 
 #include <stdint.h>

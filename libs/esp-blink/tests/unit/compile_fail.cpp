@@ -2,6 +2,7 @@
 // the library's diagnostic; case 0 has no misuse and must compile.
 #include <esp_blink/gpio.hpp>
 #include <esp_blink/pac/gpio.hpp>
+#include <esp_blink/pac/i2c0.hpp>
 #include <esp_blink/pac/uart0.hpp>
 
 using namespace esp_blink;
@@ -13,6 +14,11 @@ void misuse() {
   gpio::output_pin<8> ok;
   gpio::output_pin<12, gpio::unlock::flash> unlocked_flash;
   gpio::input_pin<19, gpio::unlock::usb> unlocked_usb;
+  using comd = pac::i2c0::comd<0>;
+  constexpr uint32_t word = comd::pack(comd::byte_num::dynamic(255));
+  constexpr uint32_t last = pac::i2c0::comd_array::address(7);
+  (void)word;
+  (void)last;
 #elif ESP_BLINK_CASE == 1
   (void)pac::gpio::out_w1ts::read();  // write-only register
 #elif ESP_BLINK_CASE == 2
@@ -36,5 +42,12 @@ void misuse() {
   pac::gpio::func_out_sel_cfg<22>::write_raw(0);  // the patch table says 22 GPIOs
 #elif ESP_BLINK_CASE == 11
   (void)pac::gpio::out_w1ts::out_w1ts_field::read();  // write-only field
+#elif ESP_BLINK_CASE == 12
+  using comd = pac::i2c0::comd<0>;
+  constexpr uint32_t word = comd::pack(comd::byte_num::dynamic(256));  // 8-bit field, constant
+  (void)word;
+#elif ESP_BLINK_CASE == 13
+  constexpr uint32_t ninth = pac::i2c0::comd_array::address(8);  // COMD0..7
+  (void)ninth;
 #endif
 }

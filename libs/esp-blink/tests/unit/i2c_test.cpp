@@ -16,8 +16,9 @@ using namespace esp_blink;
 using hal::error_kind;
 
 constexpr uint32_t base = 0x60013000;
-constexpr uint32_t ctr = base + 0x04, fifo_conf = base + 0x18, data = base + 0x1C, int_raw = base + 0x20,
-                   int_clr = base + 0x24, comd0 = base + 0x58, sp_conf = base + 0x80;
+constexpr uint32_t ctr = base + 0x04, fifo_conf = base + 0x18, data = base + 0x1C,
+                   int_raw = base + 0x20, int_clr = base + 0x24, comd0 = base + 0x58,
+                   sp_conf = base + 0x80;
 
 struct command {
   uint32_t op, bytes;
@@ -43,6 +44,7 @@ class i2c_fake final : public mmio::bus {
     if (address == data) {
       tx_.push_back(static_cast<uint8_t>(value));
     } else if (address == int_clr) {
+      int_clears.push_back(value);
       raw_ &= ~value;
     } else if (address == sp_conf) {
       if (value & 1u) recoveries.push_back((value >> 1) & 0x1Fu);
@@ -68,6 +70,7 @@ class i2c_fake final : public mmio::bus {
   bool hang = false;                 // raise the hardware time-out instead of finishing
   int fsm_resets = 0;
   std::vector<uint32_t> recoveries;
+  std::vector<uint32_t> int_clears;
 
  private:
   void run_batch() {
@@ -194,6 +197,27 @@ TEST_F(i2c_test, write_read_follows_the_transaction_contract) {
   EXPECT_EQ(fake_.tx_batches[0], (std::vector<uint8_t>{0x90, 0x00, 0x91}));
   EXPECT_EQ(value[0], 0x19);
   EXPECT_EQ(value[1], 0x20);
+}
+
+TEST_F(i2c_test, command_words_and_interrupt_clears_are_exact) {
+  i2c::master<6, 5> bus;
+  fake_.regs.log.clear();
+  const uint8_t reg = 0x00;
+  uint8_t value[2] = {};
+  ASSERT_EQ(bus.write_read(0x48, &reg, 1, value, 2), error_kind::ok);
+  std::vector<uint32_t> words;
+  for (const auto& a : fake_.regs.log) {
+    if (a.is_write && a.address >= comd0 && a.address < comd0 + 32) {
+      EXPECT_EQ(a.address, comd0 + 4 * words.size());  // COMD0, COMD1, ... in order
+      words.push_back(a.value);
+    }
+  }
+  // Byte count 7:0, ACK_EN 8, ACK_VAL 10, op code 13:11; ACK_EXP and DONE stay 0.
+  EXPECT_EQ(words, (std::vector<uint32_t>{0x3000, 0x0901, 0x0901, 0x3000, 0x0901, 0x1801, 0x1C01,
+                                          0x1000}));
+  // Every interrupt cleared, before the batch and by the reset in the constructor: bits 17:0.
+  ASSERT_FALSE(fake_.int_clears.empty());
+  for (uint32_t c : fake_.int_clears) EXPECT_EQ(c, 0x3FFFFu);
 }
 
 TEST_F(i2c_test, long_write_is_split_into_batches_joined_by_end) {
@@ -328,14 +352,14 @@ TEST_F(i2c_test, rx_fifo_overrun_is_reported_then_stop_and_stale_bytes_are_dropp
 TEST_F(i2c_test, fast_mode_writes_the_400_khz_timing) {
   i2c::master<6, 5, i2c::fast_mode> bus;
   // 100 cycles of 25 ns per bit: 55 low, 45 high (34 + 11 of wait).
-  EXPECT_EQ(fake_.regs.peek(base + 0x00), 55u);               // SCL_LOW_PERIOD
-  EXPECT_EQ(fake_.regs.peek(base + 0x38), 34u | 11u << 9);    // SCL_HIGH_PERIOD, WAIT_HIGH
-  EXPECT_EQ(fake_.regs.peek(base + 0x30), 13u);               // SDA_HOLD
-  EXPECT_EQ(fake_.regs.peek(base + 0x34), 22u);               // SDA_SAMPLE
-  EXPECT_EQ(fake_.regs.peek(base + 0x40), 45u);               // SCL_START_HOLD
-  EXPECT_EQ(fake_.regs.peek(base + 0x44), 55u);               // SCL_RSTART_SETUP
-  EXPECT_EQ(fake_.regs.peek(base + 0x48), 55u);               // SCL_STOP_HOLD
-  EXPECT_EQ(fake_.regs.peek(base + 0x4C), 45u);               // SCL_STOP_SETUP
+  EXPECT_EQ(fake_.regs.peek(base + 0x00), 55u);             // SCL_LOW_PERIOD
+  EXPECT_EQ(fake_.regs.peek(base + 0x38), 34u | 11u << 9);  // SCL_HIGH_PERIOD, WAIT_HIGH
+  EXPECT_EQ(fake_.regs.peek(base + 0x30), 13u);             // SDA_HOLD
+  EXPECT_EQ(fake_.regs.peek(base + 0x34), 22u);             // SDA_SAMPLE
+  EXPECT_EQ(fake_.regs.peek(base + 0x40), 45u);             // SCL_START_HOLD
+  EXPECT_EQ(fake_.regs.peek(base + 0x44), 55u);             // SCL_RSTART_SETUP
+  EXPECT_EQ(fake_.regs.peek(base + 0x48), 55u);             // SCL_STOP_HOLD
+  EXPECT_EQ(fake_.regs.peek(base + 0x4C), 45u);             // SCL_STOP_SETUP
   // Differs from standard mode, so the template argument really reaches the registers.
   EXPECT_NE(i2c::timing_for(i2c::standard_mode).scl_low, 55u);
 }
@@ -403,9 +427,9 @@ TEST_F(i2c_test, transaction_write_read_write_restarts_on_each_direction_change)
     }
     sent.insert(sent.end(), fake_.tx_batches[b].begin(), fake_.tx_batches[b].end());
   }
-  const std::vector<uint32_t> expected_ops = {rstart, write_op, write_op,             // W
-                                              rstart, write_op, read_op, read_op,     // R
-                                              rstart, write_op, write_op, stop};      // W
+  const std::vector<uint32_t> expected_ops = {rstart, write_op, write_op,           // W
+                                              rstart, write_op, read_op,  read_op,  // R
+                                              rstart, write_op, write_op, stop};    // W
   std::vector<uint32_t> ops_seen;
   for (const auto& k : all) ops_seen.push_back(k.op);
   EXPECT_EQ(ops_seen, expected_ops);

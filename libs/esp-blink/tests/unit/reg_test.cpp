@@ -68,10 +68,46 @@ TEST_F(reg_test, patched_i2c_command_fields) {
   using comd = pac::i2c0::comd<3>;
   static_assert(comd::address == 0x60013000 + 0x58 + 3 * 4);
   static_assert(comd::op_code::offset == 11 && comd::op_code::width == 3);
-  static_assert(comd::op_code::values::write == 1 && comd::op_code::values::rstart == 6);
+  static_assert(static_cast<uint32_t>(comd::op_code::values::write) == 1 &&
+                static_cast<uint32_t>(comd::op_code::values::rstart) == 6);
+  static_assert(detail::is_same_v<comd::op_code::values, pac::i2c0_comd_op_code>);
   comd::write(comd::op_code::value<comd::op_code::values::read>(), comd::byte_num::value<32>(),
               comd::ack_val::value<1>());
   EXPECT_EQ(fake_.peek(comd::address), (3u << 11) | 32u | (1u << 10));
+  EXPECT_EQ(comd::op_code::read(), pac::i2c0_comd_op_code::read);
+}
+
+TEST_F(reg_test, i2c_commands_indexed_at_run_time) {
+  using comd = pac::i2c0::comd_array;
+  using word = comd::element;
+  static_assert(comd::size == 8 && comd::address(7) == pac::i2c0::comd<7>::address);
+  // The packer: a command word from named fields, checked at compile time when constant.
+  constexpr uint32_t write_two = word::pack(word::op_code::value<word::op_code::values::write>(),
+                                            word::byte_num::value<2>(), word::ack_en::value<1>());
+  static_assert(write_two == ((1u << 11) | (1u << 8) | 2u));
+  for (unsigned i = 0; i < comd::size; ++i) {
+    comd::write(i, word::op_code::dynamic(pac::i2c0_comd_op_code::stop),
+                word::byte_num::dynamic(i));
+  }
+  for (unsigned i = 0; i < comd::size; ++i) {
+    EXPECT_EQ(fake_.peek(0x60013058 + 4 * i), (2u << 11) | i);
+    EXPECT_EQ(word::byte_num::extract(comd::read(i)), i);
+  }
+  comd::modify(3, word::done::value<1>());
+  EXPECT_EQ(fake_.peek(0x60013058 + 4 * 3), (1u << 31) | (2u << 11) | 3u);
+}
+
+TEST_F(reg_test, fields_mask_covers_every_field) {
+  static_assert(pac::i2c0::int_clr::fields_mask == 0x3FFFFu);  // 18 interrupts
+  static_assert(gpio::func_out_sel_cfg<0>::fields_mask == 0x7FFu);
+  SUCCEED();
+}
+
+TEST(reg_array_death, index_outside_the_array_panics) {
+  test::register_file_fake fake;
+  mmio::host_bus_guard guard(fake);
+  volatile unsigned eight = 8;  // a run-time index
+  EXPECT_DEATH(pac::i2c0::comd_array::write_raw(eight, 0), "register array index out of range");
 }
 
 TEST_F(reg_test, patched_gpio_arrays_have_22_entries) {

@@ -16,81 +16,97 @@ struct gpio_block {
   static constexpr uint32_t base = Base;
   /// GPIO bit select register
   struct bt_select : reg<Base + 0x0u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// GPIO bit select register
     using bt_sel = field<Base + 0x0u, 0, 32, access::read_write>;
   };
   /// GPIO output register
   struct out : reg<Base + 0x4u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x03FFFFFFu;
     /// GPIO output register for GPIO0-25
     using data_orig = field<Base + 0x4u, 0, 26, access::read_write>;
   };
   /// GPIO output set register
   struct out_w1ts : reg<Base + 0x8u, access::write_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x03FFFFFFu;
     /// GPIO output set register for GPIO0-25
     using out_w1ts_field = field<Base + 0x8u, 0, 26, access::write_only>;
   };
   /// GPIO output clear register
   struct out_w1tc : reg<Base + 0xCu, access::write_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x03FFFFFFu;
     /// GPIO output clear register for GPIO0-25
     using out_w1tc_field = field<Base + 0xCu, 0, 26, access::write_only>;
   };
   /// GPIO sdio select register
   struct sdio_select : reg<Base + 0x1Cu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x000000FFu;
     /// GPIO sdio select register
     using sdio_sel = field<Base + 0x1Cu, 0, 8, access::read_write>;
   };
   /// GPIO output enable register
   struct enable : reg<Base + 0x20u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x03FFFFFFu;
     /// GPIO output enable register for GPIO0-25
     using data = field<Base + 0x20u, 0, 26, access::read_write>;
   };
   /// GPIO output enable set register
   struct enable_w1ts : reg<Base + 0x24u, access::write_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x03FFFFFFu;
     /// GPIO output enable set register for GPIO0-25
     using enable_w1ts_field = field<Base + 0x24u, 0, 26, access::write_only>;
   };
   /// GPIO output enable clear register
   struct enable_w1tc : reg<Base + 0x28u, access::write_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x03FFFFFFu;
     /// GPIO output enable clear register for GPIO0-25
     using enable_w1tc_field = field<Base + 0x28u, 0, 26, access::write_only>;
   };
   /// pad strapping register
   struct strap : reg<Base + 0x38u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000FFFFu;
     /// pad strapping register
     using strapping = field<Base + 0x38u, 0, 16, access::read_only>;
   };
   /// GPIO input register
   struct in : reg<Base + 0x3Cu, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x03FFFFFFu;
     /// GPIO input register for GPIO0-25
     using data_next = field<Base + 0x3Cu, 0, 26, access::read_only>;
   };
   /// GPIO interrupt status register
   struct status : reg<Base + 0x44u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x03FFFFFFu;
     /// GPIO interrupt status register for GPIO0-25
     using interrupt = field<Base + 0x44u, 0, 26, access::read_write>;
   };
   /// GPIO interrupt status set register
   struct status_w1ts : reg<Base + 0x48u, access::write_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x03FFFFFFu;
     /// GPIO interrupt status set register for GPIO0-25
     using status_w1ts_field = field<Base + 0x48u, 0, 26, access::write_only>;
   };
   /// GPIO interrupt status clear register
   struct status_w1tc : reg<Base + 0x4Cu, access::write_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x03FFFFFFu;
     /// GPIO interrupt status clear register for GPIO0-25
     using status_w1tc_field = field<Base + 0x4Cu, 0, 26, access::write_only>;
   };
   /// GPIO PRO_CPU interrupt status register
   struct pcpu_int : reg<Base + 0x5Cu, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x03FFFFFFu;
     /// GPIO PRO_CPU interrupt status register for GPIO0-25
     using procpu_int = field<Base + 0x5Cu, 0, 26, access::read_only>;
   };
   /// GPIO PRO_CPU(not shielded) interrupt status register
   struct pcpu_nmi_int : reg<Base + 0x60u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x03FFFFFFu;
     /// GPIO PRO_CPU(not shielded) interrupt status register for GPIO0-25
     using procpu_nmi_int = field<Base + 0x60u, 0, 26, access::read_only>;
   };
   /// GPIO CPUSDIO interrupt status register
   struct cpusdio_int : reg<Base + 0x64u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x03FFFFFFu;
     /// GPIO CPUSDIO interrupt status register for GPIO0-25
     using sdio_int = field<Base + 0x64u, 0, 26, access::read_only>;
   };
@@ -98,6 +114,7 @@ struct gpio_block {
   template <unsigned N>
   struct pin : reg<Base + 0x74u + N * 0x4u, access::read_write, 0x00000000u> {
     static_assert(N <= 21u, "esp_blink: index outside pin[0..21]");
+    static constexpr uint32_t fields_mask = 0x0003FF9Fu;
     /// set GPIO input_sync2 signal mode. 0:disable. 1:trigger at negedge. 2or3:trigger at posedge.
     using sync2_bypass = field<Base + 0x74u + N * 0x4u, 0, 2, access::read_write>;
     /// set this bit to select pad driver. 1:open-drain. 0:normal.
@@ -113,8 +130,11 @@ struct gpio_block {
     /// set bit 13 to enable CPU interrupt. set bit 14 to enable CPU(not shielded) interrupt.
     using int_ena = field<Base + 0x74u + N * 0x4u, 13, 5, access::read_write>;
   };
+  /// pin<0..21> indexed at run time.
+  using pin_array = reg_array<pin<0u>, 0x4u, 22u, 0u>;
   /// GPIO interrupt source register
   struct status_next : reg<Base + 0x14Cu, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x03FFFFFFu;
     /// GPIO interrupt source register for GPIO0-25
     using status_interrupt_next = field<Base + 0x14Cu, 0, 26, access::read_only>;
   };
@@ -122,6 +142,7 @@ struct gpio_block {
   template <unsigned N>
   struct func_in_sel_cfg : reg<Base + 0x154u + N * 0x4u, access::read_write, 0x00000000u> {
     static_assert(N <= 127u, "esp_blink: index outside func_in_sel_cfg[0..127]");
+    static constexpr uint32_t fields_mask = 0x0000007Fu;
     /// set this value: s=0-53: connect GPIO[s] to this port. s=0x38: set this port always high level. s=0x3C: set this port always low level.
     using in_sel = field<Base + 0x154u + N * 0x4u, 0, 5, access::read_write>;
     /// set this bit to invert input signal. 1:invert. 0:not invert.
@@ -129,10 +150,13 @@ struct gpio_block {
     /// set this bit to bypass GPIO. 1:do not bypass GPIO. 0:bypass GPIO.
     using sel = field<Base + 0x154u + N * 0x4u, 6, 1, access::read_write>;
   };
+  /// func_in_sel_cfg<0..127> indexed at run time.
+  using func_in_sel_cfg_array = reg_array<func_in_sel_cfg<0u>, 0x4u, 128u, 0u>;
   /// GPIO output function select register
   template <unsigned N>
   struct func_out_sel_cfg : reg<Base + 0x554u + N * 0x4u, access::read_write, 0x00000080u> {
     static_assert(N <= 21u, "esp_blink: index outside func_out_sel_cfg[0..21]");
+    static constexpr uint32_t fields_mask = 0x000007FFu;
     /// The value of the bits: 0<=s<=256. Set the value to select output signal. s=0-255: output of GPIO[n] equals input of peripheral[s]. s=256: output of GPIO[n] equals GPIO_OUT_REG[n].
     using out_sel = field<Base + 0x554u + N * 0x4u, 0, 8, access::read_write>;
     /// set this bit to invert output signal.1:invert.0:not invert.
@@ -142,13 +166,17 @@ struct gpio_block {
     /// set this bit to invert output enable signal.1:invert.0:not invert.
     using oen_inv_sel = field<Base + 0x554u + N * 0x4u, 10, 1, access::read_write>;
   };
+  /// func_out_sel_cfg<0..21> indexed at run time.
+  using func_out_sel_cfg_array = reg_array<func_out_sel_cfg<0u>, 0x4u, 22u, 0u>;
   /// GPIO clock gate register
   struct clock_gate : reg<Base + 0x62Cu, access::read_write, 0x00000001u> {
+    static constexpr uint32_t fields_mask = 0x00000001u;
     /// set this bit to enable GPIO clock gate
     using clk_en = field<Base + 0x62Cu, 0, 1, access::read_write>;
   };
   /// GPIO version register
   struct reg_date : reg<Base + 0x6FCu, access::read_write, 0x02006130u> {
+    static constexpr uint32_t fields_mask = 0x0FFFFFFFu;
     /// version register
     using reg_date_field = field<Base + 0x6FCu, 0, 28, access::read_write>;
   };

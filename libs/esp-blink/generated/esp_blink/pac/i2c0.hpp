@@ -9,6 +9,15 @@
 
 namespace esp_blink::pac {
 
+/// I2C0 COMD%s.OP_CODE: the values the SVD names.
+enum class i2c0_comd_op_code : uint32_t {
+  rstart = 6u,
+  write = 1u,
+  read = 3u,
+  stop = 2u,
+  end = 4u,
+};
+
 /// I2C (Inter-Integrated Circuit) Controller 0
 /// I2C0 registers relative to Base (derived peripherals reuse it).
 template <uint32_t Base>
@@ -16,11 +25,13 @@ struct i2c0_block {
   static constexpr uint32_t base = Base;
   /// I2C_SCL_LOW_PERIOD_REG
   struct scl_low_period : reg<Base + 0x0u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x000001FFu;
     /// reg_scl_low_period
     using scl_low_period_field = field<Base + 0x0u, 0, 9, access::read_write>;
   };
   /// I2C_CTR_REG
   struct ctr : reg<Base + 0x4u, access::read_write, 0x0000020Bu> {
+    static constexpr uint32_t fields_mask = 0x00007FFFu;
     /// reg_sda_force_out
     using sda_force_out = field<Base + 0x4u, 0, 1, access::read_write>;
     /// reg_scl_force_out
@@ -54,6 +65,7 @@ struct i2c0_block {
   };
   /// I2C_SR_REG
   struct sr : reg<Base + 0x8u, access::read_only, 0x0000C000u> {
+    static constexpr uint32_t fields_mask = 0x77FCFF3Bu;
     /// reg_resp_rec
     using resp_rec = field<Base + 0x8u, 0, 1, access::read_only>;
     /// reg_slave_rw
@@ -77,6 +89,7 @@ struct i2c0_block {
   };
   /// I2C_TO_REG
   struct to : reg<Base + 0xCu, access::read_write, 0x00000010u> {
+    static constexpr uint32_t fields_mask = 0x0000003Fu;
     /// reg_time_out_value
     using time_out_value = field<Base + 0xCu, 0, 5, access::read_write>;
     /// reg_time_out_en
@@ -84,6 +97,7 @@ struct i2c0_block {
   };
   /// I2C_SLAVE_ADDR_REG
   struct slave_addr : reg<Base + 0x10u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x80007FFFu;
     /// reg_slave_addr
     using slave_addr_field = field<Base + 0x10u, 0, 15, access::read_write>;
     /// reg_addr_10bit_en
@@ -91,6 +105,7 @@ struct i2c0_block {
   };
   /// I2C_FIFO_ST_REG
   struct fifo_st : reg<Base + 0x14u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x3FCFFFFFu;
     /// reg_rxfifo_raddr
     using rxfifo_raddr = field<Base + 0x14u, 0, 5, access::read_only>;
     /// reg_rxfifo_waddr
@@ -104,6 +119,7 @@ struct i2c0_block {
   };
   /// I2C_FIFO_CONF_REG
   struct fifo_conf : reg<Base + 0x18u, access::read_write, 0x0000408Bu> {
+    static constexpr uint32_t fields_mask = 0x00007FFFu;
     /// reg_rxfifo_wm_thrhd
     using rxfifo_wm_thrhd = field<Base + 0x18u, 0, 5, access::read_write>;
     /// reg_txfifo_wm_thrhd
@@ -121,11 +137,13 @@ struct i2c0_block {
   };
   /// I2C_FIFO_DATA_REG
   struct data : reg<Base + 0x1Cu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x000000FFu;
     /// reg_fifo_rdata
     using fifo_rdata = field<Base + 0x1Cu, 0, 8, access::read_write>;
   };
   /// I2C_INT_RAW_REG
   struct int_raw : reg<Base + 0x20u, access::read_only, 0x00000002u> {
+    static constexpr uint32_t fields_mask = 0x0003FFFFu;
     /// reg_rxfifo_wm_int_raw
     using rxfifo_wm_int_raw = field<Base + 0x20u, 0, 1, access::read_only>;
     /// reg_txfifo_wm_int_raw
@@ -165,6 +183,7 @@ struct i2c0_block {
   };
   /// I2C_INT_CLR_REG
   struct int_clr : reg<Base + 0x24u, access::write_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0003FFFFu;
     /// reg_rxfifo_wm_int_clr
     using rxfifo_wm_int_clr = field<Base + 0x24u, 0, 1, access::write_only>;
     /// reg_txfifo_wm_int_clr
@@ -204,6 +223,7 @@ struct i2c0_block {
   };
   /// I2C_INT_ENA_REG
   struct int_ena : reg<Base + 0x28u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0003FFFFu;
     /// reg_rxfifo_wm_int_ena
     using rxfifo_wm_int_ena = field<Base + 0x28u, 0, 1, access::read_write>;
     /// reg_txfifo_wm_int_ena
@@ -243,6 +263,7 @@ struct i2c0_block {
   };
   /// I2C_INT_STATUS_REG
   struct int_status : reg<Base + 0x2Cu, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0003FFFFu;
     /// reg_rxfifo_wm_int_st
     using rxfifo_wm_int_st = field<Base + 0x2Cu, 0, 1, access::read_only>;
     /// reg_txfifo_wm_int_st
@@ -282,16 +303,19 @@ struct i2c0_block {
   };
   /// I2C_SDA_HOLD_REG
   struct sda_hold : reg<Base + 0x30u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x000001FFu;
     /// reg_sda_hold_time
     using time = field<Base + 0x30u, 0, 9, access::read_write>;
   };
   /// I2C_SDA_SAMPLE_REG
   struct sda_sample : reg<Base + 0x34u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x000001FFu;
     /// reg_sda_sample_time
     using time = field<Base + 0x34u, 0, 9, access::read_write>;
   };
   /// I2C_SCL_HIGH_PERIOD_REG
   struct scl_high_period : reg<Base + 0x38u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000FFFFu;
     /// reg_scl_high_period
     using scl_high_period_field = field<Base + 0x38u, 0, 9, access::read_write>;
     /// reg_scl_wait_high_period
@@ -299,26 +323,31 @@ struct i2c0_block {
   };
   /// I2C_SCL_START_HOLD_REG
   struct scl_start_hold : reg<Base + 0x40u, access::read_write, 0x00000008u> {
+    static constexpr uint32_t fields_mask = 0x000001FFu;
     /// reg_scl_start_hold_time
     using time = field<Base + 0x40u, 0, 9, access::read_write>;
   };
   /// I2C_SCL_RSTART_SETUP_REG
   struct scl_rstart_setup : reg<Base + 0x44u, access::read_write, 0x00000008u> {
+    static constexpr uint32_t fields_mask = 0x000001FFu;
     /// reg_scl_rstart_setup_time
     using time = field<Base + 0x44u, 0, 9, access::read_write>;
   };
   /// I2C_SCL_STOP_HOLD_REG
   struct scl_stop_hold : reg<Base + 0x48u, access::read_write, 0x00000008u> {
+    static constexpr uint32_t fields_mask = 0x000001FFu;
     /// reg_scl_stop_hold_time
     using time = field<Base + 0x48u, 0, 9, access::read_write>;
   };
   /// I2C_SCL_STOP_SETUP_REG
   struct scl_stop_setup : reg<Base + 0x4Cu, access::read_write, 0x00000008u> {
+    static constexpr uint32_t fields_mask = 0x000001FFu;
     /// reg_scl_stop_setup_time
     using time = field<Base + 0x4Cu, 0, 9, access::read_write>;
   };
   /// I2C_FILTER_CFG_REG
   struct filter_cfg : reg<Base + 0x50u, access::read_write, 0x00000300u> {
+    static constexpr uint32_t fields_mask = 0x000003FFu;
     /// reg_scl_filter_thres
     using scl_filter_thres = field<Base + 0x50u, 0, 4, access::read_write>;
     /// reg_sda_filter_thres
@@ -330,6 +359,7 @@ struct i2c0_block {
   };
   /// I2C_CLK_CONF_REG
   struct clk_conf : reg<Base + 0x54u, access::read_write, 0x00200000u> {
+    static constexpr uint32_t fields_mask = 0x003FFFFFu;
     /// reg_sclk_div_num
     using sclk_div_num = field<Base + 0x54u, 0, 8, access::read_write>;
     /// reg_sclk_div_a
@@ -345,34 +375,31 @@ struct i2c0_block {
   template <unsigned N>
   struct comd : reg<Base + 0x58u + N * 0x4u, access::read_write, 0x00000000u> {
     static_assert(N <= 7u, "esp_blink: index outside comd[0..7]");
+    static constexpr uint32_t fields_mask = 0x80003FFFu;
     using byte_num = field<Base + 0x58u + N * 0x4u, 0, 8, access::read_write>;
     using ack_en = field<Base + 0x58u + N * 0x4u, 8, 1, access::read_write>;
     using ack_exp = field<Base + 0x58u + N * 0x4u, 9, 1, access::read_write>;
     using ack_val = field<Base + 0x58u + N * 0x4u, 10, 1, access::read_write>;
-    struct op_code : field<Base + 0x58u + N * 0x4u, 11, 3, access::read_write> {
-      /// Enumerated values (raw), for value<...>() and comparisons.
-      struct values {
-        static constexpr uint32_t rstart = 6u;
-        static constexpr uint32_t write = 1u;
-        static constexpr uint32_t read = 3u;
-        static constexpr uint32_t stop = 2u;
-        static constexpr uint32_t end = 4u;
-      };
-    };
+    using op_code = field<Base + 0x58u + N * 0x4u, 11, 3, access::read_write, i2c0_comd_op_code>;
     using done = field<Base + 0x58u + N * 0x4u, 31, 1, access::read_write>;
   };
+  /// comd<0..7> indexed at run time.
+  using comd_array = reg_array<comd<0u>, 0x4u, 8u, 0u>;
   /// I2C_SCL_ST_TIME_OUT_REG
   struct scl_st_time_out : reg<Base + 0x78u, access::read_write, 0x00000010u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_scl_st_to_regno more than 23
     using scl_st_to_i2c = field<Base + 0x78u, 0, 5, access::read_write>;
   };
   /// I2C_SCL_MAIN_ST_TIME_OUT_REG
   struct scl_main_st_time_out : reg<Base + 0x7Cu, access::read_write, 0x00000010u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_scl_main_st_to_regno more than 23
     using scl_main_st_to_i2c = field<Base + 0x7Cu, 0, 5, access::read_write>;
   };
   /// I2C_SCL_SP_CONF_REG
   struct scl_sp_conf : reg<Base + 0x80u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x000000FFu;
     /// reg_scl_rst_slv_en
     using scl_rst_slv_en = field<Base + 0x80u, 0, 1, access::read_write>;
     /// reg_scl_rst_slv_num
@@ -384,6 +411,7 @@ struct i2c0_block {
   };
   /// I2C_SCL_STRETCH_CONF_REG
   struct scl_stretch_conf : reg<Base + 0x84u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x00003FFFu;
     /// reg_stretch_protect_num
     using stretch_protect_num = field<Base + 0x84u, 0, 10, access::read_write>;
     /// reg_slave_scl_stretch_en
@@ -397,16 +425,19 @@ struct i2c0_block {
   };
   /// I2C_DATE_REG
   struct date : reg<Base + 0xF8u, access::read_write, 0x20070201u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// reg_date
     using date_field = field<Base + 0xF8u, 0, 32, access::read_write>;
   };
   /// I2C_TXFIFO_START_ADDR_REG
   struct txfifo_start_addr : reg<Base + 0x100u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// reg_txfifo_start_addr.
     using txfifo_start_addr_field = field<Base + 0x100u, 0, 32, access::read_only>;
   };
   /// I2C_RXFIFO_START_ADDR_REG
   struct rxfifo_start_addr : reg<Base + 0x180u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// reg_rxfifo_start_addr.
     using rxfifo_start_addr_field = field<Base + 0x180u, 0, 32, access::read_only>;
   };

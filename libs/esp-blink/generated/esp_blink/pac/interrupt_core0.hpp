@@ -16,516 +16,619 @@ struct interrupt_core0_block {
   static constexpr uint32_t base = Base;
   /// mac intr map register
   struct mac_intr_map : reg<Base + 0x0u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// core0_mac_intr_map
     using mac_intr_map_field = field<Base + 0x0u, 0, 5, access::read_write>;
   };
   /// mac nmi_intr map register
   struct mac_nmi_map : reg<Base + 0x4u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_mac_nmi_map
     using mac_nmi_map_field = field<Base + 0x4u, 0, 5, access::read_write>;
   };
   /// pwr intr map register
   struct pwr_intr_map : reg<Base + 0x8u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_pwr_intr_map
     using pwr_intr_map_field = field<Base + 0x8u, 0, 5, access::read_write>;
   };
   /// bb intr map register
   struct bb_int_map : reg<Base + 0xCu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_bb_int_map
     using bb_int_map_field = field<Base + 0xCu, 0, 5, access::read_write>;
   };
   /// bt intr map register
   struct bt_mac_int_map : reg<Base + 0x10u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_bt_mac_int_map
     using bt_mac_int_map_field = field<Base + 0x10u, 0, 5, access::read_write>;
   };
   /// bb_bt intr map register
   struct bt_bb_int_map : reg<Base + 0x14u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_bt_bb_int_map
     using bt_bb_int_map_field = field<Base + 0x14u, 0, 5, access::read_write>;
   };
   /// bb_bt_nmi intr map register
   struct bt_bb_nmi_map : reg<Base + 0x18u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_bt_bb_nmi_map
     using bt_bb_nmi_map_field = field<Base + 0x18u, 0, 5, access::read_write>;
   };
   /// rwbt intr map register
   struct rwbt_irq_map : reg<Base + 0x1Cu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_rwbt_irq_map
     using rwbt_irq_map_field = field<Base + 0x1Cu, 0, 5, access::read_write>;
   };
   /// rwble intr map register
   struct rwble_irq_map : reg<Base + 0x20u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_rwble_irq_map
     using rwble_irq_map_field = field<Base + 0x20u, 0, 5, access::read_write>;
   };
   /// rwbt_nmi intr map register
   struct rwbt_nmi_map : reg<Base + 0x24u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_rwbt_nmi_map
     using rwbt_nmi_map_field = field<Base + 0x24u, 0, 5, access::read_write>;
   };
   /// rwble_nmi intr map register
   struct rwble_nmi_map : reg<Base + 0x28u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_rwble_nmi_map
     using rwble_nmi_map_field = field<Base + 0x28u, 0, 5, access::read_write>;
   };
   /// i2c intr map register
   struct i2c_mst_int_map : reg<Base + 0x2Cu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_i2c_mst_int_map
     using i2c_mst_int_map_field = field<Base + 0x2Cu, 0, 5, access::read_write>;
   };
   /// slc0 intr map register
   struct slc0_intr_map : reg<Base + 0x30u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_slc0_intr_map
     using slc0_intr_map_field = field<Base + 0x30u, 0, 5, access::read_write>;
   };
   /// slc1 intr map register
   struct slc1_intr_map : reg<Base + 0x34u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_slc1_intr_map
     using slc1_intr_map_field = field<Base + 0x34u, 0, 5, access::read_write>;
   };
   /// apb_ctrl intr map register
   struct apb_ctrl_intr_map : reg<Base + 0x38u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_apb_ctrl_intr_map
     using apb_ctrl_intr_map_field = field<Base + 0x38u, 0, 5, access::read_write>;
   };
   /// uchi0 intr map register
   struct uhci0_intr_map : reg<Base + 0x3Cu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_uhci0_intr_map
     using uhci0_intr_map_field = field<Base + 0x3Cu, 0, 5, access::read_write>;
   };
   /// gpio intr map register
   struct gpio_interrupt_pro_map : reg<Base + 0x40u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_gpio_interrupt_pro_map
     using gpio_interrupt_pro_map_field = field<Base + 0x40u, 0, 5, access::read_write>;
   };
   /// gpio_pro intr map register
   struct gpio_interrupt_pro_nmi_map : reg<Base + 0x44u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_gpio_interrupt_pro_nmi_map
     using gpio_interrupt_pro_nmi_map_field = field<Base + 0x44u, 0, 5, access::read_write>;
   };
   /// gpio_pro_nmi intr map register
   struct spi_intr_1_map : reg<Base + 0x48u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_spi_intr_1_map
     using spi_intr_1_map_field = field<Base + 0x48u, 0, 5, access::read_write>;
   };
   /// spi1 intr map register
   struct spi_intr_2_map : reg<Base + 0x4Cu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_spi_intr_2_map
     using spi_intr_2_map_field = field<Base + 0x4Cu, 0, 5, access::read_write>;
   };
   /// spi2 intr map register
   struct i2s1_int_map : reg<Base + 0x50u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_i2s1_int_map
     using i2s1_int_map_field = field<Base + 0x50u, 0, 5, access::read_write>;
   };
   /// i2s1 intr map register
   struct uart_intr_map : reg<Base + 0x54u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_uart_intr_map
     using uart_intr_map_field = field<Base + 0x54u, 0, 5, access::read_write>;
   };
   /// uart1 intr map register
   struct uart1_intr_map : reg<Base + 0x58u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_uart1_intr_map
     using uart1_intr_map_field = field<Base + 0x58u, 0, 5, access::read_write>;
   };
   /// ledc intr map register
   struct ledc_int_map : reg<Base + 0x5Cu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_ledc_int_map
     using ledc_int_map_field = field<Base + 0x5Cu, 0, 5, access::read_write>;
   };
   /// efuse intr map register
   struct efuse_int_map : reg<Base + 0x60u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_efuse_int_map
     using efuse_int_map_field = field<Base + 0x60u, 0, 5, access::read_write>;
   };
   /// can intr map register
   struct can_int_map : reg<Base + 0x64u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_can_int_map
     using can_int_map_field = field<Base + 0x64u, 0, 5, access::read_write>;
   };
   /// usb intr map register
   struct usb_intr_map : reg<Base + 0x68u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_usb_intr_map
     using usb_intr_map_field = field<Base + 0x68u, 0, 5, access::read_write>;
   };
   /// rtc intr map register
   struct rtc_core_intr_map : reg<Base + 0x6Cu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_rtc_core_intr_map
     using rtc_core_intr_map_field = field<Base + 0x6Cu, 0, 5, access::read_write>;
   };
   /// rmt intr map register
   struct rmt_intr_map : reg<Base + 0x70u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_rmt_intr_map
     using rmt_intr_map_field = field<Base + 0x70u, 0, 5, access::read_write>;
   };
   /// i2c intr map register
   struct i2c_ext0_intr_map : reg<Base + 0x74u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_i2c_ext0_intr_map
     using i2c_ext0_intr_map_field = field<Base + 0x74u, 0, 5, access::read_write>;
   };
   /// timer1 intr map register
   struct timer_int1_map : reg<Base + 0x78u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_timer_int1_map
     using timer_int1_map_field = field<Base + 0x78u, 0, 5, access::read_write>;
   };
   /// timer2 intr map register
   struct timer_int2_map : reg<Base + 0x7Cu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_timer_int2_map
     using timer_int2_map_field = field<Base + 0x7Cu, 0, 5, access::read_write>;
   };
   /// tg to intr map register
   struct tg_t0_int_map : reg<Base + 0x80u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_tg_t0_int_map
     using tg_t0_int_map_field = field<Base + 0x80u, 0, 5, access::read_write>;
   };
   /// tg wdt intr map register
   struct tg_wdt_int_map : reg<Base + 0x84u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_tg_wdt_int_map
     using tg_wdt_int_map_field = field<Base + 0x84u, 0, 5, access::read_write>;
   };
   /// tg1 to intr map register
   struct tg1_t0_int_map : reg<Base + 0x88u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_tg1_t0_int_map
     using tg1_t0_int_map_field = field<Base + 0x88u, 0, 5, access::read_write>;
   };
   /// tg1 wdt intr map register
   struct tg1_wdt_int_map : reg<Base + 0x8Cu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_tg1_wdt_int_map
     using tg1_wdt_int_map_field = field<Base + 0x8Cu, 0, 5, access::read_write>;
   };
   /// cache ia intr map register
   struct cache_ia_int_map : reg<Base + 0x90u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_cache_ia_int_map
     using cache_ia_int_map_field = field<Base + 0x90u, 0, 5, access::read_write>;
   };
   /// systimer intr map register
   struct systimer_target0_int_map : reg<Base + 0x94u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_systimer_target0_int_map
     using systimer_target0_int_map_field = field<Base + 0x94u, 0, 5, access::read_write>;
   };
   /// systimer target1 intr map register
   struct systimer_target1_int_map : reg<Base + 0x98u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_systimer_target1_int_map
     using systimer_target1_int_map_field = field<Base + 0x98u, 0, 5, access::read_write>;
   };
   /// systimer target2 intr map register
   struct systimer_target2_int_map : reg<Base + 0x9Cu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_systimer_target2_int_map
     using systimer_target2_int_map_field = field<Base + 0x9Cu, 0, 5, access::read_write>;
   };
   /// spi mem reject intr map register
   struct spi_mem_reject_intr_map : reg<Base + 0xA0u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_spi_mem_reject_intr_map
     using spi_mem_reject_intr_map_field = field<Base + 0xA0u, 0, 5, access::read_write>;
   };
   /// icache perload intr map register
   struct icache_preload_int_map : reg<Base + 0xA4u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_icache_preload_int_map
     using icache_preload_int_map_field = field<Base + 0xA4u, 0, 5, access::read_write>;
   };
   /// icache sync intr map register
   struct icache_sync_int_map : reg<Base + 0xA8u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_icache_sync_int_map
     using icache_sync_int_map_field = field<Base + 0xA8u, 0, 5, access::read_write>;
   };
   /// adc intr map register
   struct apb_adc_int_map : reg<Base + 0xACu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_apb_adc_int_map
     using apb_adc_int_map_field = field<Base + 0xACu, 0, 5, access::read_write>;
   };
   /// dma ch0 intr map register
   struct dma_ch0_int_map : reg<Base + 0xB0u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_dma_ch0_int_map
     using dma_ch0_int_map_field = field<Base + 0xB0u, 0, 5, access::read_write>;
   };
   /// dma ch1 intr map register
   struct dma_ch1_int_map : reg<Base + 0xB4u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_dma_ch1_int_map
     using dma_ch1_int_map_field = field<Base + 0xB4u, 0, 5, access::read_write>;
   };
   /// dma ch2 intr map register
   struct dma_ch2_int_map : reg<Base + 0xB8u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_dma_ch2_int_map
     using dma_ch2_int_map_field = field<Base + 0xB8u, 0, 5, access::read_write>;
   };
   /// rsa intr map register
   struct rsa_int_map : reg<Base + 0xBCu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_rsa_int_map
     using rsa_int_map_field = field<Base + 0xBCu, 0, 5, access::read_write>;
   };
   /// aes intr map register
   struct aes_int_map : reg<Base + 0xC0u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_aes_int_map
     using aes_int_map_field = field<Base + 0xC0u, 0, 5, access::read_write>;
   };
   /// sha intr map register
   struct sha_int_map : reg<Base + 0xC4u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_sha_int_map
     using sha_int_map_field = field<Base + 0xC4u, 0, 5, access::read_write>;
   };
   /// cpu from cpu 0 intr map register
   struct cpu_intr_from_cpu_0_map : reg<Base + 0xC8u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_cpu_intr_from_cpu_0_map
     using cpu_intr_from_cpu_0_map_field = field<Base + 0xC8u, 0, 5, access::read_write>;
   };
   /// cpu from cpu 0 intr map register
   struct cpu_intr_from_cpu_1_map : reg<Base + 0xCCu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_cpu_intr_from_cpu_1_map
     using cpu_intr_from_cpu_1_map_field = field<Base + 0xCCu, 0, 5, access::read_write>;
   };
   /// cpu from cpu 1 intr map register
   struct cpu_intr_from_cpu_2_map : reg<Base + 0xD0u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_cpu_intr_from_cpu_2_map
     using cpu_intr_from_cpu_2_map_field = field<Base + 0xD0u, 0, 5, access::read_write>;
   };
   /// cpu from cpu 3 intr map register
   struct cpu_intr_from_cpu_3_map : reg<Base + 0xD4u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_cpu_intr_from_cpu_3_map
     using cpu_intr_from_cpu_3_map_field = field<Base + 0xD4u, 0, 5, access::read_write>;
   };
   /// assist debug intr map register
   struct assist_debug_intr_map : reg<Base + 0xD8u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_assist_debug_intr_map
     using assist_debug_intr_map_field = field<Base + 0xD8u, 0, 5, access::read_write>;
   };
   /// dma pms violatile intr map register
   struct dma_apbperi_pms_monitor_violate_intr_map : reg<Base + 0xDCu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_dma_apbperi_pms_monitor_violate_intr_map
     using dma_apbperi_pms_monitor_violate_intr_map_field = field<Base + 0xDCu, 0, 5, access::read_write>;
   };
   /// iram0 pms violatile intr map register
   struct core_0_iram0_pms_monitor_violate_intr_map : reg<Base + 0xE0u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_core_0_iram0_pms_monitor_violate_intr_map
     using core_0_iram0_pms_monitor_violate_intr_map_field = field<Base + 0xE0u, 0, 5, access::read_write>;
   };
   /// mac intr map register
   struct core_0_dram0_pms_monitor_violate_intr_map : reg<Base + 0xE4u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_core_0_dram0_pms_monitor_violate_intr_map
     using core_0_dram0_pms_monitor_violate_intr_map_field = field<Base + 0xE4u, 0, 5, access::read_write>;
   };
   /// mac intr map register
   struct core_0_pif_pms_monitor_violate_intr_map : reg<Base + 0xE8u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_core_0_pif_pms_monitor_violate_intr_map
     using core_0_pif_pms_monitor_violate_intr_map_field = field<Base + 0xE8u, 0, 5, access::read_write>;
   };
   /// mac intr map register
   struct core_0_pif_pms_monitor_violate_size_intr_map : reg<Base + 0xECu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_core_0_pif_pms_monitor_violate_size_intr_map
     using core_0_pif_pms_monitor_violate_size_intr_map_field = field<Base + 0xECu, 0, 5, access::read_write>;
   };
   /// mac intr map register
   struct backup_pms_violate_intr_map : reg<Base + 0xF0u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_backup_pms_violate_intr_map
     using backup_pms_violate_intr_map_field = field<Base + 0xF0u, 0, 5, access::read_write>;
   };
   /// mac intr map register
   struct cache_core0_acs_int_map : reg<Base + 0xF4u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000001Fu;
     /// reg_core0_cache_core0_acs_int_map
     using cache_core0_acs_int_map_field = field<Base + 0xF4u, 0, 5, access::read_write>;
   };
   /// mac intr map register
   struct intr_status_reg_0 : reg<Base + 0xF8u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// reg_core0_intr_status_0
     using intr_status_0 = field<Base + 0xF8u, 0, 32, access::read_only>;
   };
   /// mac intr map register
   struct intr_status_reg_1 : reg<Base + 0xFCu, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// reg_core0_intr_status_1
     using intr_status_1 = field<Base + 0xFCu, 0, 32, access::read_only>;
   };
   /// mac intr map register
   struct clock_gate : reg<Base + 0x100u, access::read_write, 0x00000001u> {
+    static constexpr uint32_t fields_mask = 0x00000001u;
     /// reg_core0_reg_clk_en
     using reg_clk_en = field<Base + 0x100u, 0, 1, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_enable : reg<Base + 0x104u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// reg_core0_cpu_int_enable
     using cpu_int_enable_field = field<Base + 0x104u, 0, 32, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_type : reg<Base + 0x108u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// reg_core0_cpu_int_type
     using cpu_int_type_field = field<Base + 0x108u, 0, 32, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_clear : reg<Base + 0x10Cu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// reg_core0_cpu_int_clear
     using cpu_int_clear_field = field<Base + 0x10Cu, 0, 32, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_eip_status : reg<Base + 0x110u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// reg_core0_cpu_int_eip_status
     using cpu_int_eip_status_field = field<Base + 0x110u, 0, 32, access::read_only>;
   };
   /// mac intr map register
   struct cpu_int_pri_0 : reg<Base + 0x114u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_0_map
     using cpu_pri_0_map = field<Base + 0x114u, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_pri_1 : reg<Base + 0x118u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_1_map
     using cpu_pri_1_map = field<Base + 0x118u, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_pri_2 : reg<Base + 0x11Cu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_2_map
     using cpu_pri_2_map = field<Base + 0x11Cu, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_pri_3 : reg<Base + 0x120u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_3_map
     using cpu_pri_3_map = field<Base + 0x120u, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_pri_4 : reg<Base + 0x124u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_4_map
     using cpu_pri_4_map = field<Base + 0x124u, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_pri_5 : reg<Base + 0x128u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_5_map
     using cpu_pri_5_map = field<Base + 0x128u, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_pri_6 : reg<Base + 0x12Cu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_6_map
     using cpu_pri_6_map = field<Base + 0x12Cu, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_pri_7 : reg<Base + 0x130u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_7_map
     using cpu_pri_7_map = field<Base + 0x130u, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_pri_8 : reg<Base + 0x134u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_8_map
     using cpu_pri_8_map = field<Base + 0x134u, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_pri_9 : reg<Base + 0x138u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_9_map
     using cpu_pri_9_map = field<Base + 0x138u, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_pri_10 : reg<Base + 0x13Cu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_10_map
     using cpu_pri_10_map = field<Base + 0x13Cu, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_pri_11 : reg<Base + 0x140u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_11_map
     using cpu_pri_11_map = field<Base + 0x140u, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_pri_12 : reg<Base + 0x144u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_12_map
     using cpu_pri_12_map = field<Base + 0x144u, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_pri_13 : reg<Base + 0x148u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_13_map
     using cpu_pri_13_map = field<Base + 0x148u, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_pri_14 : reg<Base + 0x14Cu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_14_map
     using cpu_pri_14_map = field<Base + 0x14Cu, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_pri_15 : reg<Base + 0x150u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_15_map
     using cpu_pri_15_map = field<Base + 0x150u, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_pri_16 : reg<Base + 0x154u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_16_map
     using cpu_pri_16_map = field<Base + 0x154u, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_pri_17 : reg<Base + 0x158u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_17_map
     using cpu_pri_17_map = field<Base + 0x158u, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_pri_18 : reg<Base + 0x15Cu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_18_map
     using cpu_pri_18_map = field<Base + 0x15Cu, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_pri_19 : reg<Base + 0x160u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_19_map
     using cpu_pri_19_map = field<Base + 0x160u, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_pri_20 : reg<Base + 0x164u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_20_map
     using cpu_pri_20_map = field<Base + 0x164u, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_pri_21 : reg<Base + 0x168u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_21_map
     using cpu_pri_21_map = field<Base + 0x168u, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_pri_22 : reg<Base + 0x16Cu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_22_map
     using cpu_pri_22_map = field<Base + 0x16Cu, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_pri_23 : reg<Base + 0x170u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_23_map
     using cpu_pri_23_map = field<Base + 0x170u, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_pri_24 : reg<Base + 0x174u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_24_map
     using cpu_pri_24_map = field<Base + 0x174u, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_pri_25 : reg<Base + 0x178u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_25_map
     using cpu_pri_25_map = field<Base + 0x178u, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_pri_26 : reg<Base + 0x17Cu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_26_map
     using cpu_pri_26_map = field<Base + 0x17Cu, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_pri_27 : reg<Base + 0x180u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_27_map
     using cpu_pri_27_map = field<Base + 0x180u, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_pri_28 : reg<Base + 0x184u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_28_map
     using cpu_pri_28_map = field<Base + 0x184u, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_pri_29 : reg<Base + 0x188u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_29_map
     using cpu_pri_29_map = field<Base + 0x188u, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_pri_30 : reg<Base + 0x18Cu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_30_map
     using cpu_pri_30_map = field<Base + 0x18Cu, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_pri_31 : reg<Base + 0x190u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_pri_31_map
     using cpu_pri_31_map = field<Base + 0x190u, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct cpu_int_thresh : reg<Base + 0x194u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_core0_cpu_int_thresh
     using cpu_int_thresh_field = field<Base + 0x194u, 0, 4, access::read_write>;
   };
   /// mac intr map register
   struct interrupt_reg_date : reg<Base + 0x7FCu, access::read_write, 0x02007210u> {
+    static constexpr uint32_t fields_mask = 0x0FFFFFFFu;
     /// reg_core0_interrupt_reg_date
     using interrupt_reg_date_field = field<Base + 0x7FCu, 0, 28, access::read_write>;
   };

@@ -16,6 +16,7 @@ struct io_mux_block {
   static constexpr uint32_t base = Base;
   /// Clock Output Configuration Register
   struct pin_ctrl : reg<Base + 0x0u, access::read_write, 0x000007FFu> {
+    static constexpr uint32_t fields_mask = 0x00000FFFu;
     /// If you want to output clock for I2S to CLK_OUT_out1, set this register to 0x0. CLK_OUT_out1 can be found in peripheral output signals.
     using clk_out1 = field<Base + 0x0u, 0, 4, access::read_write>;
     /// If you want to output clock for I2S to CLK_OUT_out2, set this register to 0x0. CLK_OUT_out2 can be found in peripheral output signals.
@@ -27,6 +28,7 @@ struct io_mux_block {
   template <unsigned N>
   struct gpio : reg<Base + 0x4u + N * 0x4u, access::read_write, 0x00000B00u> {
     static_assert(N <= 21u, "esp_blink: index outside gpio[0..21]");
+    static constexpr uint32_t fields_mask = 0x0000FF9Fu;
     /// Output enable of the pad in sleep mode. 1: output enabled; 0: output disabled.
     using mcu_oe = field<Base + 0x4u + N * 0x4u, 0, 1, access::read_write>;
     /// Sleep mode selection of this pad. Set to 1 to put the pad in pad mode.
@@ -50,8 +52,11 @@ struct io_mux_block {
     /// Enable filter for pin input signals. 1: Filter enabled; 2: Filter disabled.
     using filter_en = field<Base + 0x4u + N * 0x4u, 15, 1, access::read_write>;
   };
+  /// gpio<0..21> indexed at run time.
+  using gpio_array = reg_array<gpio<0u>, 0x4u, 22u, 0u>;
   /// IO MUX Version Control Register
   struct date : reg<Base + 0xFCu, access::read_write, 0x02006050u> {
+    static constexpr uint32_t fields_mask = 0x0FFFFFFFu;
     /// Version control register
     using reg_date = field<Base + 0xFCu, 0, 28, access::read_write>;
   };

@@ -18,13 +18,17 @@ struct rmt_block {
   template <unsigned N>
   struct chdata : reg<Base + 0x0u + N * 0x4u, access::read_write, 0x00000000u> {
     static_assert(N <= 3u, "esp_blink: index outside chdata[0..3]");
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// Reserved.
     using data = field<Base + 0x0u + N * 0x4u, 0, 32, access::read_write>;
   };
+  /// chdata<0..3> indexed at run time.
+  using chdata_array = reg_array<chdata<0u>, 0x4u, 4u, 0u>;
   /// RMT_CH%sCONF%s_REG.
   template <unsigned N>
   struct ch_tx_conf0 : reg<Base + 0x10u + N * 0x4u, access::read_write, 0x00710200u> {
     static_assert(N <= 1u, "esp_blink: index outside ch_tx_conf0[0..1]");
+    static constexpr uint32_t fields_mask = 0x01F7FFFFu;
     /// reg_tx_start_ch0.
     using tx_start = field<Base + 0x10u + N * 0x4u, 0, 1, access::write_only>;
     /// reg_mem_rd_rst_ch0.
@@ -56,10 +60,13 @@ struct rmt_block {
     /// reg_reg_conf_update_ch0.
     using conf_update = field<Base + 0x10u + N * 0x4u, 24, 1, access::write_only>;
   };
+  /// ch_tx_conf0<0..1> indexed at run time.
+  using ch_tx_conf0_array = reg_array<ch_tx_conf0<0u>, 0x4u, 2u, 0u>;
   /// RMT_CH2CONF0_REG.
   template <unsigned N>
   struct ch_rx_conf0 : reg<Base + 0x18u + (N - 2u) * 0x8u, access::read_write, 0x30FFFF02u> {
     static_assert(N >= 2u && N <= 3u, "esp_blink: index outside ch_rx_conf0[2..3]");
+    static constexpr uint32_t fields_mask = 0x33FFFFFFu;
     /// reg_div_cnt_ch2.
     using div_cnt = field<Base + 0x18u + (N - 2u) * 0x8u, 0, 8, access::read_write>;
     /// reg_idle_thres_ch2.
@@ -71,10 +78,13 @@ struct rmt_block {
     /// reg_carrier_out_lv_ch2.
     using carrier_out_lv = field<Base + 0x18u + (N - 2u) * 0x8u, 29, 1, access::read_write>;
   };
+  /// ch_rx_conf0<2..3> indexed at run time.
+  using ch_rx_conf0_array = reg_array<ch_rx_conf0<2u>, 0x8u, 2u, 2u>;
   /// RMT_CH2CONF1_REG.
   template <unsigned N>
   struct ch_rx_conf1 : reg<Base + 0x1Cu + (N - 2u) * 0x8u, access::read_write, 0x000001E8u> {
     static_assert(N >= 2u && N <= 3u, "esp_blink: index outside ch_rx_conf1[2..3]");
+    static constexpr uint32_t fields_mask = 0x0000FFFFu;
     /// reg_rx_en_ch2.
     using rx_en = field<Base + 0x1Cu + (N - 2u) * 0x8u, 0, 1, access::read_write>;
     /// reg_mem_wr_rst_ch2.
@@ -94,10 +104,13 @@ struct rmt_block {
     /// reg_conf_update_ch2.
     using conf_update = field<Base + 0x1Cu + (N - 2u) * 0x8u, 15, 1, access::write_only>;
   };
+  /// ch_rx_conf1<2..3> indexed at run time.
+  using ch_rx_conf1_array = reg_array<ch_rx_conf1<2u>, 0x8u, 2u, 2u>;
   /// RMT_CH%sSTATUS_REG.
   template <unsigned N>
   struct ch_tx_status : reg<Base + 0x28u + N * 0x4u, access::read_only, 0x00000000u> {
     static_assert(N <= 1u, "esp_blink: index outside ch_tx_status[0..1]");
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// reg_mem_raddr_ex_ch0.
     using mem_raddr_ex = field<Base + 0x28u + N * 0x4u, 0, 9, access::read_only>;
     /// reg_state_ch0.
@@ -113,10 +126,13 @@ struct rmt_block {
     /// reg_apb_mem_raddr_ch0.
     using apb_mem_raddr = field<Base + 0x28u + N * 0x4u, 24, 8, access::read_only>;
   };
+  /// ch_tx_status<0..1> indexed at run time.
+  using ch_tx_status_array = reg_array<ch_tx_status<0u>, 0x4u, 2u, 0u>;
   /// RMT_CH2STATUS_REG.
   template <unsigned N>
   struct ch_rx_status : reg<Base + 0x30u + (N - 2u) * 0x4u, access::read_only, 0x00000000u> {
     static_assert(N >= 2u && N <= 3u, "esp_blink: index outside ch_rx_status[2..3]");
+    static constexpr uint32_t fields_mask = 0x0FDFF1FFu;
     /// reg_mem_waddr_ex_ch2.
     using mem_waddr_ex = field<Base + 0x30u + (N - 2u) * 0x4u, 0, 9, access::read_only>;
     /// reg_apb_mem_raddr_ch2.
@@ -130,8 +146,11 @@ struct rmt_block {
     /// reg_apb_mem_rd_err_ch2.
     using apb_mem_rd_err = field<Base + 0x30u + (N - 2u) * 0x4u, 27, 1, access::read_only>;
   };
+  /// ch_rx_status<2..3> indexed at run time.
+  using ch_rx_status_array = reg_array<ch_rx_status<2u>, 0x4u, 2u, 2u>;
   /// RMT_INT_RAW_REG.
   struct int_raw : reg<Base + 0x38u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x00003FFFu;
     /// reg_ch0_tx_end_int_raw.
     using ch0_tx_end = field<Base + 0x38u, 0, 1, access::read_write>;
     /// reg_ch1_tx_end_int_raw.
@@ -163,6 +182,7 @@ struct rmt_block {
   };
   /// RMT_INT_ST_REG.
   struct int_st : reg<Base + 0x3Cu, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x00003FFFu;
     /// reg_ch0_tx_end_int_st.
     using ch0_tx_end = field<Base + 0x3Cu, 0, 1, access::read_only>;
     /// reg_ch1_tx_end_int_st.
@@ -194,6 +214,7 @@ struct rmt_block {
   };
   /// RMT_INT_ENA_REG.
   struct int_ena : reg<Base + 0x40u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x00003FFFu;
     /// reg_ch0_tx_end_int_ena.
     using ch0_tx_end = field<Base + 0x40u, 0, 1, access::read_write>;
     /// reg_ch1_tx_end_int_ena.
@@ -225,6 +246,7 @@ struct rmt_block {
   };
   /// RMT_INT_CLR_REG.
   struct int_clr : reg<Base + 0x44u, access::write_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x00003FFFu;
     /// reg_ch0_tx_end_int_clr.
     using ch0_tx_end = field<Base + 0x44u, 0, 1, access::write_only>;
     /// reg_ch1_tx_end_int_clr.
@@ -258,24 +280,31 @@ struct rmt_block {
   template <unsigned N>
   struct chcarrier_duty : reg<Base + 0x48u + N * 0x4u, access::read_write, 0x00400040u> {
     static_assert(N <= 1u, "esp_blink: index outside chcarrier_duty[0..1]");
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// reg_carrier_low_ch0.
     using carrier_low = field<Base + 0x48u + N * 0x4u, 0, 16, access::read_write>;
     /// reg_carrier_high_ch0.
     using carrier_high = field<Base + 0x48u + N * 0x4u, 16, 16, access::read_write>;
   };
+  /// chcarrier_duty<0..1> indexed at run time.
+  using chcarrier_duty_array = reg_array<chcarrier_duty<0u>, 0x4u, 2u, 0u>;
   /// RMT_CH2_RX_CARRIER_RM_REG.
   template <unsigned N>
   struct ch_rx_carrier_rm : reg<Base + 0x50u + (N - 2u) * 0x4u, access::read_write, 0x00000000u> {
     static_assert(N >= 2u && N <= 3u, "esp_blink: index outside ch_rx_carrier_rm[2..3]");
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// reg_carrier_low_thres_ch2.
     using carrier_low_thres = field<Base + 0x50u + (N - 2u) * 0x4u, 0, 16, access::read_write>;
     /// reg_carrier_high_thres_ch2.
     using carrier_high_thres = field<Base + 0x50u + (N - 2u) * 0x4u, 16, 16, access::read_write>;
   };
+  /// ch_rx_carrier_rm<2..3> indexed at run time.
+  using ch_rx_carrier_rm_array = reg_array<ch_rx_carrier_rm<2u>, 0x4u, 2u, 2u>;
   /// RMT_CH%s_TX_LIM_REG.
   template <unsigned N>
   struct ch_tx_lim : reg<Base + 0x58u + N * 0x4u, access::read_write, 0x00000080u> {
     static_assert(N <= 1u, "esp_blink: index outside ch_tx_lim[0..1]");
+    static constexpr uint32_t fields_mask = 0x001FFFFFu;
     /// reg_rmt_tx_lim_ch0.
     using tx_lim = field<Base + 0x58u + N * 0x4u, 0, 9, access::read_write>;
     /// reg_rmt_tx_loop_num_ch0.
@@ -285,15 +314,21 @@ struct rmt_block {
     /// reg_loop_count_reset_ch0.
     using loop_count_reset = field<Base + 0x58u + N * 0x4u, 20, 1, access::write_only>;
   };
+  /// ch_tx_lim<0..1> indexed at run time.
+  using ch_tx_lim_array = reg_array<ch_tx_lim<0u>, 0x4u, 2u, 0u>;
   /// RMT_CH2_RX_LIM_REG.
   template <unsigned N>
   struct ch_rx_lim : reg<Base + 0x60u + (N - 2u) * 0x4u, access::read_write, 0x00000080u> {
     static_assert(N >= 2u && N <= 3u, "esp_blink: index outside ch_rx_lim[2..3]");
+    static constexpr uint32_t fields_mask = 0x000001FFu;
     /// reg_rmt_rx_lim_ch2.
     using rx_lim = field<Base + 0x60u + (N - 2u) * 0x4u, 0, 9, access::read_write>;
   };
+  /// ch_rx_lim<2..3> indexed at run time.
+  using ch_rx_lim_array = reg_array<ch_rx_lim<2u>, 0x4u, 2u, 2u>;
   /// RMT_SYS_CONF_REG.
   struct sys_conf : reg<Base + 0x68u, access::read_write, 0x05000010u> {
+    static constexpr uint32_t fields_mask = 0x87FFFFFFu;
     /// reg_apb_fifo_mask.
     using apb_fifo_mask = field<Base + 0x68u, 0, 1, access::read_write>;
     /// reg_mem_clk_force_on.
@@ -317,6 +352,7 @@ struct rmt_block {
   };
   /// RMT_TX_SIM_REG.
   struct tx_sim : reg<Base + 0x6Cu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x00000007u;
     /// reg_rmt_tx_sim_ch0.
     using tx_sim_ch0 = field<Base + 0x6Cu, 0, 1, access::read_write>;
     /// reg_rmt_tx_sim_ch1.
@@ -326,6 +362,7 @@ struct rmt_block {
   };
   /// RMT_REF_CNT_RST_REG.
   struct ref_cnt_rst : reg<Base + 0x70u, access::write_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_ref_cnt_rst_ch0.
     using ch0 = field<Base + 0x70u, 0, 1, access::write_only>;
     /// reg_ref_cnt_rst_ch1.
@@ -337,6 +374,7 @@ struct rmt_block {
   };
   /// RMT_DATE_REG.
   struct date : reg<Base + 0xCCu, access::read_write, 0x02006231u> {
+    static constexpr uint32_t fields_mask = 0x0FFFFFFFu;
     /// reg_rmt_date.
     using date_field = field<Base + 0xCCu, 0, 28, access::read_write>;
   };

@@ -16,6 +16,7 @@ struct rtc_cntl_block {
   static constexpr uint32_t base = Base;
   /// rtc configure register
   struct options0 : reg<Base + 0x0u, access::read_write, 0x1C00A000u> {
+    static constexpr uint32_t fields_mask = 0xFFF3FFFFu;
     /// {reg_sw_stall_appcpu_c1[5:0], reg_sw_stall_appcpu_c0[1:0]} == 0x86 will stall APP CPU
     using sw_stall_appcpu_c0 = field<Base + 0x0u, 0, 2, access::read_write>;
     /// {reg_sw_stall_procpu_c1[5:0], reg_sw_stall_procpu_c0[1:0]} == 0x86 will stall PRO CPU
@@ -65,11 +66,13 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct slp_timer0 : reg<Base + 0x4u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// configure the sleep time
     using slp_val_lo = field<Base + 0x4u, 0, 32, access::read_write>;
   };
   /// rtc configure register
   struct slp_timer1 : reg<Base + 0x8u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0001FFFFu;
     /// RTC sleep timer high 16 bits
     using slp_val_hi = field<Base + 0x8u, 0, 16, access::read_write>;
     /// timer alarm enable bit
@@ -77,6 +80,7 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct time_update : reg<Base + 0xCu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xB8000000u;
     /// Enable to record system stall time
     using timer_sys_stall = field<Base + 0xCu, 27, 1, access::read_write>;
     /// Enable to record 40M XTAL OFF time
@@ -88,16 +92,19 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct time_low0 : reg<Base + 0x10u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// RTC timer low 32 bits
     using timer_value0_low = field<Base + 0x10u, 0, 32, access::read_only>;
   };
   /// rtc configure register
   struct time_high0 : reg<Base + 0x14u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000FFFFu;
     /// RTC timer high 16 bits
     using timer_value0_high = field<Base + 0x14u, 0, 16, access::read_only>;
   };
   /// rtc configure register
   struct state0 : reg<Base + 0x18u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xF0400003u;
     /// rtc software interrupt to main cpu
     using sw_cpu_int = field<Base + 0x18u, 0, 1, access::write_only>;
     /// clear rtc sleep reject cause
@@ -115,6 +122,7 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct timer1 : reg<Base + 0x1Cu, access::read_write, 0x28140403u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// CPU stall enable bit
     using cpu_stall_en = field<Base + 0x1Cu, 0, 1, access::read_write>;
     /// CPU stall wait cycles in fast_clk_rtc
@@ -128,11 +136,13 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct timer2 : reg<Base + 0x20u, access::read_write, 0x01000000u> {
+    static constexpr uint32_t fields_mask = 0xFF000000u;
     /// minimal cycles in slow_clk_rtc for CK8M in power down state
     using min_time_ck8m_off = field<Base + 0x20u, 24, 8, access::read_write>;
   };
   /// rtc configure register
   struct timer3 : reg<Base + 0x24u, access::read_write, 0x0A080A08u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// wifi power domain wakeup time
     using wifi_wait_timer = field<Base + 0x24u, 0, 9, access::read_write>;
     /// wifi power domain power on time
@@ -144,6 +154,7 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct timer4 : reg<Base + 0x28u, access::read_write, 0x10200A08u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// cpu top power domain wakeup time
     using cpu_top_wait_timer = field<Base + 0x28u, 0, 9, access::read_write>;
     /// cpu top power domain power on time
@@ -155,11 +166,13 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct timer5 : reg<Base + 0x2Cu, access::read_write, 0x00008000u> {
+    static constexpr uint32_t fields_mask = 0x0000FF00u;
     /// minimal sleep cycles in slow_clk_rtc
     using min_slp_val = field<Base + 0x2Cu, 8, 8, access::read_write>;
   };
   /// rtc configure register
   struct timer6 : reg<Base + 0x30u, access::read_write, 0x0A080000u> {
+    static constexpr uint32_t fields_mask = 0xFFFF0000u;
     /// digital peri power domain wakeup time
     using dg_peri_wait_timer = field<Base + 0x30u, 16, 9, access::read_write>;
     /// digital peri power domain power on time
@@ -167,6 +180,7 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct ana_conf : reg<Base + 0x34u, access::read_write, 0x00C40000u> {
+    static constexpr uint32_t fields_mask = 0xDFDC0000u;
     /// force no bypass i2c power on reset
     using reset_por_force_pd = field<Base + 0x34u, 18, 1, access::read_write>;
     /// force bypass i2c power on reset
@@ -194,6 +208,7 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct reset_state : reg<Base + 0x38u, access::read_write, 0x00003000u> {
+    static constexpr uint32_t fields_mask = 0x03FFFFFFu;
     /// reset cause of PRO CPU
     using reset_cause_procpu = field<Base + 0x38u, 0, 6, access::read_only>;
     /// reset cause of APP CPU
@@ -229,11 +244,13 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct wakeup_state : reg<Base + 0x3Cu, access::read_write, 0x00060000u> {
+    static constexpr uint32_t fields_mask = 0xFFFF8000u;
     /// wakeup enable bitmap
     using wakeup_ena = field<Base + 0x3Cu, 15, 17, access::read_write>;
   };
   /// rtc configure register
   struct int_ena_rtc : reg<Base + 0x40u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0019860Bu;
     /// enable sleep wakeup interrupt
     using slp_wakeup_int_ena = field<Base + 0x40u, 0, 1, access::read_write>;
     /// enable sleep reject interrupt
@@ -255,6 +272,7 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct int_raw_rtc : reg<Base + 0x44u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0019860Bu;
     /// sleep wakeup interrupt raw
     using slp_wakeup_int_raw = field<Base + 0x44u, 0, 1, access::read_only>;
     /// sleep reject interrupt raw
@@ -276,6 +294,7 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct int_st_rtc : reg<Base + 0x48u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0019860Bu;
     /// sleep wakeup interrupt state
     using slp_wakeup_int_st = field<Base + 0x48u, 0, 1, access::read_only>;
     /// sleep reject interrupt state
@@ -297,6 +316,7 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct int_clr_rtc : reg<Base + 0x4Cu, access::write_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0019860Bu;
     /// Clear sleep wakeup interrupt state
     using slp_wakeup_int_clr = field<Base + 0x4Cu, 0, 1, access::write_only>;
     /// Clear sleep reject interrupt state
@@ -318,26 +338,31 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct store0 : reg<Base + 0x50u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// reserved register
     using scratch0 = field<Base + 0x50u, 0, 32, access::read_write>;
   };
   /// rtc configure register
   struct store1 : reg<Base + 0x54u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// reserved register
     using scratch1 = field<Base + 0x54u, 0, 32, access::read_write>;
   };
   /// rtc configure register
   struct store2 : reg<Base + 0x58u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// reserved register
     using scratch2 = field<Base + 0x58u, 0, 32, access::read_write>;
   };
   /// rtc configure register
   struct store3 : reg<Base + 0x5Cu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// reserved register
     using scratch3 = field<Base + 0x5Cu, 0, 32, access::read_write>;
   };
   /// rtc configure register
   struct ext_xtl_conf : reg<Base + 0x60u, access::read_write, 0x00066C80u> {
+    static constexpr uint32_t fields_mask = 0xC0FFFFFFu;
     /// xtal 32k watch dog enable
     using xtal32k_wdt_en = field<Base + 0x60u, 0, 1, access::read_write>;
     /// xtal 32k watch dog clock force on
@@ -377,11 +402,13 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct ext_wakeup_conf : reg<Base + 0x64u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x80000000u;
     /// enable filter for gpio wakeup event
     using gpio_wakeup_filter = field<Base + 0x64u, 31, 1, access::read_write>;
   };
   /// rtc configure register
   struct slp_reject_conf : reg<Base + 0x68u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFF000u;
     /// sleep reject enable
     using sleep_reject_ena = field<Base + 0x68u, 12, 18, access::read_write>;
     /// enable reject for light sleep
@@ -391,6 +418,7 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct cpu_period_conf : reg<Base + 0x6Cu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xE0000000u;
     /// CPU sel option
     using cpusel_conf = field<Base + 0x6Cu, 29, 1, access::read_write>;
     /// CPU clk sel option
@@ -398,6 +426,7 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct clk_conf : reg<Base + 0x70u, access::read_write, 0x11583218u> {
+    static constexpr uint32_t fields_mask = 0xFFFFF7FEu;
     /// efuse_clk_force_gating
     using efuse_clk_force_gating = field<Base + 0x70u, 1, 1, access::read_write>;
     /// efuse_clk_force_nogating
@@ -439,6 +468,7 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct slow_clk_conf : reg<Base + 0x74u, access::read_write, 0x00400000u> {
+    static constexpr uint32_t fields_mask = 0xFFC00000u;
     /// used to sync div bus. clear vld before set reg_rtc_ana_clk_div
     using ana_clk_div_vld = field<Base + 0x74u, 22, 1, access::read_write>;
     /// the clk divider num of RTC_CLK
@@ -448,6 +478,7 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct sdio_conf : reg<Base + 0x78u, access::read_write, 0x0AB0BE0Au> {
+    static constexpr uint32_t fields_mask = 0xFFFFFEFFu;
     /// timer count to apply reg_sdio_dcap after sdio power on
     using sdio_timer_target = field<Base + 0x78u, 0, 8, access::read_write>;
     /// Tieh = 1 mode drive ability. Initially set to 0 to limit charge current
@@ -482,6 +513,7 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct bias_conf : reg<Base + 0x7Cu, access::read_write, 0x00010800u> {
+    static constexpr uint32_t fields_mask = 0x03FFFDFFu;
     using dg_vdd_drv_b_slp = field<Base + 0x7Cu, 0, 8, access::read_write>;
     using dg_vdd_drv_b_slp_en = field<Base + 0x7Cu, 8, 1, access::read_write>;
     /// bias buf when rtc in normal work state
@@ -507,6 +539,7 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct rtc_cntl : reg<Base + 0x80u, access::read_write, 0xA0000000u> {
+    static constexpr uint32_t fields_mask = 0xF03FC080u;
     /// software enable digital regulator cali
     using dig_reg_cal_en = field<Base + 0x80u, 7, 1, access::read_write>;
     /// SCK_DCAP
@@ -522,11 +555,13 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct pwc : reg<Base + 0x84u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x00200000u;
     /// rtc pad force hold
     using pad_force_hold = field<Base + 0x84u, 21, 1, access::read_write>;
   };
   /// rtc configure register
   struct dig_pwc : reg<Base + 0x88u, access::read_write, 0x00555010u> {
+    static constexpr uint32_t fields_mask = 0xF87FF81Fu;
     /// vdd_spi drv's software value
     using vdd_spi_pwr_drv = field<Base + 0x88u, 0, 2, access::read_write>;
     /// vdd_spi drv use software value
@@ -572,6 +607,7 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct dig_iso : reg<Base + 0x8Cu, access::read_write, 0xAA805080u> {
+    static constexpr uint32_t fields_mask = 0xFFC0FF80u;
     /// DIG_ISO force off
     using force_off = field<Base + 0x8Cu, 7, 1, access::read_write>;
     /// DIG_ISO force on
@@ -613,6 +649,7 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct wdtconfig0 : reg<Base + 0x90u, access::read_write, 0x00013214u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// chip reset siginal pulse width
     using wdt_chip_reset_width = field<Base + 0x90u, 0, 8, access::read_write>;
     /// wdt reset whole chip enable
@@ -642,36 +679,43 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct wdtconfig1 : reg<Base + 0x94u, access::read_write, 0x00030D40u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// the hold time of stage0
     using wdt_stg0_hold = field<Base + 0x94u, 0, 32, access::read_write>;
   };
   /// rtc configure register
   struct wdtconfig2 : reg<Base + 0x98u, access::read_write, 0x00013880u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// the hold time of stage1
     using wdt_stg1_hold = field<Base + 0x98u, 0, 32, access::read_write>;
   };
   /// rtc configure register
   struct wdtconfig3 : reg<Base + 0x9Cu, access::read_write, 0x00000FFFu> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// the hold time of stage2
     using wdt_stg2_hold = field<Base + 0x9Cu, 0, 32, access::read_write>;
   };
   /// rtc configure register
   struct wdtconfig4 : reg<Base + 0xA0u, access::read_write, 0x00000FFFu> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// the hold time of stage3
     using wdt_stg3_hold = field<Base + 0xA0u, 0, 32, access::read_write>;
   };
   /// rtc configure register
   struct wdtfeed : reg<Base + 0xA4u, access::write_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x80000000u;
     /// sw feed rtc wdt
     using wdt_feed = field<Base + 0xA4u, 31, 1, access::write_only>;
   };
   /// rtc configure register
   struct wdtwprotect : reg<Base + 0xA8u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// the key of rtc wdt
     using wdt_wkey = field<Base + 0xA8u, 0, 32, access::read_write>;
   };
   /// rtc configure register
   struct swd_conf : reg<Base + 0xACu, access::read_write, 0x04B00000u> {
+    static constexpr uint32_t fields_mask = 0xFFFE0003u;
     /// swd reset flag
     using swd_reset_flag = field<Base + 0xACu, 0, 1, access::read_only>;
     /// swd interrupt for feeding
@@ -691,11 +735,13 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct swd_wprotect : reg<Base + 0xB0u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// the key of super wdt
     using swd_wkey = field<Base + 0xB0u, 0, 32, access::read_write>;
   };
   /// rtc configure register
   struct sw_cpu_stall : reg<Base + 0xB4u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFF00000u;
     /// {reg_sw_stall_appcpu_c1[5:0]
     using sw_stall_appcpu_c1 = field<Base + 0xB4u, 20, 6, access::read_write>;
     /// stall cpu by software
@@ -703,26 +749,31 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct store4 : reg<Base + 0xB8u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// reserved register
     using scratch4 = field<Base + 0xB8u, 0, 32, access::read_write>;
   };
   /// rtc configure register
   struct store5 : reg<Base + 0xBCu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// reserved register
     using scratch5 = field<Base + 0xBCu, 0, 32, access::read_write>;
   };
   /// rtc configure register
   struct store6 : reg<Base + 0xC0u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// reserved register
     using scratch6 = field<Base + 0xC0u, 0, 32, access::read_write>;
   };
   /// rtc configure register
   struct store7 : reg<Base + 0xC4u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// reserved register
     using scratch7 = field<Base + 0xC4u, 0, 32, access::read_write>;
   };
   /// rtc configure register
   struct low_power_st : reg<Base + 0xC8u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFDu;
     /// rom0 power down
     using xpd_rom0 = field<Base + 0xC8u, 0, 1, access::read_only>;
     /// External DCDC power down
@@ -782,10 +833,12 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct diag0 : reg<Base + 0xCCu, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     using low_power_diag1 = field<Base + 0xCCu, 0, 32, access::read_only>;
   };
   /// rtc configure register
   struct pad_hold : reg<Base + 0xD0u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000003Fu;
     /// the hold configure of rtc gpio0
     using gpio_pin0_hold = field<Base + 0xD0u, 0, 1, access::read_write>;
     /// the hold configure of rtc gpio1
@@ -801,11 +854,13 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct dig_pad_hold : reg<Base + 0xD4u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// the configure of digital pad
     using dig_pad_hold_field = field<Base + 0xD4u, 0, 32, access::read_write>;
   };
   /// rtc configure register
   struct brown_out : reg<Base + 0xD8u, access::read_write, 0x43FF0010u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFF0u;
     /// brown out interrupt wait cycles
     using brown_out_int_wait = field<Base + 0xD8u, 4, 10, access::read_write>;
     /// enable close flash when brown out happens
@@ -829,21 +884,25 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct time_low1 : reg<Base + 0xDCu, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// RTC timer low 32 bits
     using timer_value1_low = field<Base + 0xDCu, 0, 32, access::read_only>;
   };
   /// rtc configure register
   struct time_high1 : reg<Base + 0xE0u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000FFFFu;
     /// RTC timer high 16 bits
     using timer_value1_high = field<Base + 0xE0u, 0, 16, access::read_only>;
   };
   /// rtc configure register
   struct xtal32k_clk_factor : reg<Base + 0xE4u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// xtal 32k watch dog backup clock factor
     using xtal32k_clk_factor_field = field<Base + 0xE4u, 0, 32, access::read_write>;
   };
   /// rtc configure register
   struct xtal32k_conf : reg<Base + 0xE8u, access::read_write, 0x0FF00000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// cycles to wait to return noral xtal 32k
     using xtal32k_return_wait = field<Base + 0xE8u, 0, 4, access::read_write>;
     /// cycles to wait to repower on xtal 32k
@@ -855,31 +914,37 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct usb_conf : reg<Base + 0xECu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x00040000u;
     /// disable io_mux reset
     using io_mux_reset_disable = field<Base + 0xECu, 18, 1, access::read_write>;
   };
   /// RTC_CNTL_RTC_SLP_REJECT_CAUSE_REG
   struct slp_reject_cause : reg<Base + 0xF0u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0003FFFFu;
     /// sleep reject cause
     using reject_cause = field<Base + 0xF0u, 0, 18, access::read_only>;
   };
   /// rtc configure register
   struct option1 : reg<Base + 0xF4u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x00000001u;
     /// force chip entry download mode
     using force_download_boot = field<Base + 0xF4u, 0, 1, access::read_write>;
   };
   /// RTC_CNTL_RTC_SLP_WAKEUP_CAUSE_REG
   struct slp_wakeup_cause : reg<Base + 0xF8u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0001FFFFu;
     /// sleep wakeup cause
     using wakeup_cause = field<Base + 0xF8u, 0, 17, access::read_only>;
   };
   /// rtc configure register
   struct ulp_cp_timer_1 : reg<Base + 0xFCu, access::read_write, 0x0000C800u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFF00u;
     /// sleep cycles for ULP-coprocessor timer
     using ulp_cp_timer_slp_cycle = field<Base + 0xFCu, 8, 24, access::read_write>;
   };
   /// rtc configure register
   struct int_ena_rtc_w1ts : reg<Base + 0x100u, access::write_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0019860Bu;
     /// enable sleep wakeup interrupt
     using slp_wakeup_int_ena_w1ts = field<Base + 0x100u, 0, 1, access::write_only>;
     /// enable sleep reject interrupt
@@ -901,6 +966,7 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct int_ena_rtc_w1tc : reg<Base + 0x104u, access::write_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0019860Bu;
     /// clear sleep wakeup interrupt enable
     using slp_wakeup_int_ena_w1tc = field<Base + 0x104u, 0, 1, access::write_only>;
     /// clear sleep reject interrupt enable
@@ -922,6 +988,7 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct retention_ctrl : reg<Base + 0x108u, access::read_write, 0xA0D00000u> {
+    static constexpr uint32_t fields_mask = 0xFFFC0000u;
     /// Retention clk sel
     using retention_clk_sel = field<Base + 0x108u, 18, 1, access::read_write>;
     /// Retention done wait time
@@ -935,11 +1002,13 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct fib_sel : reg<Base + 0x10Cu, access::read_write, 0x00000007u> {
+    static constexpr uint32_t fields_mask = 0x00000007u;
     /// select use analog fib signal
     using fib_sel_field = field<Base + 0x10Cu, 0, 3, access::read_write>;
   };
   /// rtc configure register
   struct gpio_wakeup : reg<Base + 0x110u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// rtc gpio wakeup flag
     using gpio_wakeup_status = field<Base + 0x110u, 0, 6, access::read_only>;
     /// clear rtc gpio wakeup flag
@@ -973,6 +1042,7 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct dbg_sel : reg<Base + 0x114u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFEu;
     /// use for debug
     using debug_12m_no_gating = field<Base + 0x114u, 1, 1, access::read_write>;
     /// use for debug
@@ -990,6 +1060,7 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct dbg_map : reg<Base + 0x118u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFCu;
     /// use for debug
     using gpio_pin5_mux_sel = field<Base + 0x118u, 2, 1, access::read_write>;
     /// use for debug
@@ -1017,6 +1088,7 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct sensor_ctrl : reg<Base + 0x11Cu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xF8000000u;
     /// reg_sar2_pwdet_cct
     using sar2_pwdet_cct = field<Base + 0x11Cu, 27, 3, access::read_write>;
     /// force power up SAR
@@ -1024,11 +1096,13 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct dbg_sar_sel : reg<Base + 0x120u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xF8000000u;
     /// use for debug
     using sar_debug_sel = field<Base + 0x120u, 27, 5, access::read_write>;
   };
   /// rtc configure register
   struct pg_ctrl : reg<Base + 0x124u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFC000000u;
     /// power glitch desense
     using power_glitch_dsense = field<Base + 0x124u, 26, 2, access::read_write>;
     /// force disable power glitch
@@ -1042,6 +1116,7 @@ struct rtc_cntl_block {
   };
   /// rtc configure register
   struct date : reg<Base + 0x1FCu, access::read_write, 0x02007270u> {
+    static constexpr uint32_t fields_mask = 0x0FFFFFFFu;
     /// verision
     using date_field = field<Base + 0x1FCu, 0, 28, access::read_write>;
   };

@@ -16,6 +16,7 @@ struct system_block {
   static constexpr uint32_t base = Base;
   /// cpu_peripheral clock gating register
   struct cpu_peri_clk_en : reg<Base + 0x0u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x000000C0u;
     /// reg_clk_en_assist_debug
     using clk_en_assist_debug = field<Base + 0x0u, 6, 1, access::read_write>;
     /// reg_clk_en_dedicated_gpio
@@ -23,6 +24,7 @@ struct system_block {
   };
   /// cpu_peripheral reset register
   struct cpu_peri_rst_en : reg<Base + 0x4u, access::read_write, 0x000000C0u> {
+    static constexpr uint32_t fields_mask = 0x000000C0u;
     /// reg_rst_en_assist_debug
     using rst_en_assist_debug = field<Base + 0x4u, 6, 1, access::read_write>;
     /// reg_rst_en_dedicated_gpio
@@ -30,6 +32,7 @@ struct system_block {
   };
   /// cpu clock config register
   struct cpu_per_conf : reg<Base + 0x8u, access::read_write, 0x0000000Cu> {
+    static constexpr uint32_t fields_mask = 0x000000FFu;
     /// reg_cpuperiod_sel
     using cpuperiod_sel = field<Base + 0x8u, 0, 2, access::read_write>;
     /// reg_pll_freq_sel
@@ -41,11 +44,13 @@ struct system_block {
   };
   /// memory power down mask register
   struct mem_pd_mask : reg<Base + 0xCu, access::read_write, 0x00000001u> {
+    static constexpr uint32_t fields_mask = 0x00000001u;
     /// reg_lslp_mem_pd_mask
     using lslp_mem_pd_mask = field<Base + 0xCu, 0, 1, access::read_write>;
   };
   /// peripheral clock gating register
   struct perip_clk_en0 : reg<Base + 0x10u, access::read_write, 0xF9C1E06Fu> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// reg_timers_clk_en
     using timers_clk_en = field<Base + 0x10u, 0, 1, access::read_write>;
     /// reg_spi01_clk_en
@@ -113,6 +118,7 @@ struct system_block {
   };
   /// peripheral clock gating register
   struct perip_clk_en1 : reg<Base + 0x14u, access::read_write, 0x00000200u> {
+    static constexpr uint32_t fields_mask = 0x000007FEu;
     /// reg_crypto_aes_clk_en
     using crypto_aes_clk_en = field<Base + 0x14u, 1, 1, access::read_write>;
     /// reg_crypto_sha_clk_en
@@ -136,6 +142,7 @@ struct system_block {
   };
   /// reserved
   struct perip_rst_en0 : reg<Base + 0x18u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// reg_timers_rst
     using timers_rst = field<Base + 0x18u, 0, 1, access::read_write>;
     /// reg_spi01_rst
@@ -203,6 +210,7 @@ struct system_block {
   };
   /// peripheral reset register
   struct perip_rst_en1 : reg<Base + 0x1Cu, access::read_write, 0x000001FEu> {
+    static constexpr uint32_t fields_mask = 0x000007FEu;
     /// reg_crypto_aes_rst
     using crypto_aes_rst = field<Base + 0x1Cu, 1, 1, access::read_write>;
     /// reg_crypto_sha_rst
@@ -226,11 +234,13 @@ struct system_block {
   };
   /// clock config register
   struct bt_lpck_div_int : reg<Base + 0x20u, access::read_write, 0x000000FFu> {
+    static constexpr uint32_t fields_mask = 0x00000FFFu;
     /// reg_bt_lpck_div_num
     using bt_lpck_div_num = field<Base + 0x20u, 0, 12, access::read_write>;
   };
   /// clock config register
   struct bt_lpck_div_frac : reg<Base + 0x24u, access::read_write, 0x02001001u> {
+    static constexpr uint32_t fields_mask = 0x1FFFFFFFu;
     /// reg_bt_lpck_div_b
     using bt_lpck_div_b = field<Base + 0x24u, 0, 12, access::read_write>;
     /// reg_bt_lpck_div_a
@@ -248,26 +258,31 @@ struct system_block {
   };
   /// interrupt generate register
   struct cpu_intr_from_cpu_0 : reg<Base + 0x28u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x00000001u;
     /// reg_cpu_intr_from_cpu_0
     using cpu_intr_from_cpu_0_field = field<Base + 0x28u, 0, 1, access::read_write>;
   };
   /// interrupt generate register
   struct cpu_intr_from_cpu_1 : reg<Base + 0x2Cu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x00000001u;
     /// reg_cpu_intr_from_cpu_1
     using cpu_intr_from_cpu_1_field = field<Base + 0x2Cu, 0, 1, access::read_write>;
   };
   /// interrupt generate register
   struct cpu_intr_from_cpu_2 : reg<Base + 0x30u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x00000001u;
     /// reg_cpu_intr_from_cpu_2
     using cpu_intr_from_cpu_2_field = field<Base + 0x30u, 0, 1, access::read_write>;
   };
   /// interrupt generate register
   struct cpu_intr_from_cpu_3 : reg<Base + 0x34u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x00000001u;
     /// reg_cpu_intr_from_cpu_3
     using cpu_intr_from_cpu_3_field = field<Base + 0x34u, 0, 1, access::read_write>;
   };
   /// rsa memory power control register
   struct rsa_pd_ctrl : reg<Base + 0x38u, access::read_write, 0x00000001u> {
+    static constexpr uint32_t fields_mask = 0x00000007u;
     /// reg_rsa_mem_pd
     using rsa_mem_pd = field<Base + 0x38u, 0, 1, access::read_write>;
     /// reg_rsa_mem_force_pu
@@ -277,6 +292,7 @@ struct system_block {
   };
   /// EDMA clock and reset register
   struct edma_ctrl : reg<Base + 0x3Cu, access::read_write, 0x00000001u> {
+    static constexpr uint32_t fields_mask = 0x00000003u;
     /// reg_edma_clk_on
     using edma_clk_on = field<Base + 0x3Cu, 0, 1, access::read_write>;
     /// reg_edma_reset
@@ -284,6 +300,7 @@ struct system_block {
   };
   /// cache control register
   struct cache_control : reg<Base + 0x40u, access::read_write, 0x00000005u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_icache_clk_on
     using icache_clk_on = field<Base + 0x40u, 0, 1, access::read_write>;
     /// reg_icache_reset
@@ -295,6 +312,7 @@ struct system_block {
   };
   /// SYSTEM_EXTERNAL_DEVICE_ENCRYPT_DECRYPT_CONTROL_REG
   struct external_device_encrypt_decrypt_control : reg<Base + 0x44u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000000Fu;
     /// reg_enable_spi_manual_encrypt
     using enable_spi_manual_encrypt = field<Base + 0x44u, 0, 1, access::read_write>;
     /// reg_enable_download_db_encrypt
@@ -306,6 +324,7 @@ struct system_block {
   };
   /// fast memory config register
   struct rtc_fastmem_config : reg<Base + 0x48u, access::read_write, 0x7FF00000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFF00u;
     /// reg_rtc_mem_crc_start
     using rtc_mem_crc_start = field<Base + 0x48u, 8, 1, access::read_write>;
     /// reg_rtc_mem_crc_addr
@@ -317,11 +336,13 @@ struct system_block {
   };
   /// reserved
   struct rtc_fastmem_crc : reg<Base + 0x4Cu, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// reg_rtc_mem_crc_res
     using rtc_mem_crc_res = field<Base + 0x4Cu, 0, 32, access::read_only>;
   };
   /// eco register
   struct redundant_eco_ctrl : reg<Base + 0x50u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x00000003u;
     /// reg_redundant_eco_drive
     using redundant_eco_drive = field<Base + 0x50u, 0, 1, access::read_write>;
     /// reg_redundant_eco_result
@@ -329,11 +350,13 @@ struct system_block {
   };
   /// clock gating register
   struct clock_gate : reg<Base + 0x54u, access::read_write, 0x00000001u> {
+    static constexpr uint32_t fields_mask = 0x00000001u;
     /// reg_clk_en
     using clk_en = field<Base + 0x54u, 0, 1, access::read_write>;
   };
   /// system clock config register
   struct sysclk_conf : reg<Base + 0x58u, access::read_write, 0x00000001u> {
+    static constexpr uint32_t fields_mask = 0x000FFFFFu;
     /// reg_pre_div_cnt
     using pre_div_cnt = field<Base + 0x58u, 0, 10, access::read_write>;
     /// reg_soc_clk_sel
@@ -345,6 +368,7 @@ struct system_block {
   };
   /// mem pvt register
   struct mem_pvt : reg<Base + 0x5Cu, access::read_write, 0x00000003u> {
+    static constexpr uint32_t fields_mask = 0x00FFFFFFu;
     /// reg_mem_path_len
     using mem_path_len = field<Base + 0x5Cu, 0, 4, access::read_write>;
     /// reg_mem_err_cnt_clr
@@ -358,6 +382,7 @@ struct system_block {
   };
   /// mem pvt register
   struct comb_pvt_lvt_conf : reg<Base + 0x60u, access::read_write, 0x00000003u> {
+    static constexpr uint32_t fields_mask = 0x0000007Fu;
     /// reg_comb_path_len_lvt
     using comb_path_len_lvt = field<Base + 0x60u, 0, 5, access::read_write>;
     /// reg_comb_err_cnt_clr_lvt
@@ -367,6 +392,7 @@ struct system_block {
   };
   /// mem pvt register
   struct comb_pvt_nvt_conf : reg<Base + 0x64u, access::read_write, 0x00000003u> {
+    static constexpr uint32_t fields_mask = 0x0000007Fu;
     /// reg_comb_path_len_nvt
     using comb_path_len_nvt = field<Base + 0x64u, 0, 5, access::read_write>;
     /// reg_comb_err_cnt_clr_nvt
@@ -376,6 +402,7 @@ struct system_block {
   };
   /// mem pvt register
   struct comb_pvt_hvt_conf : reg<Base + 0x68u, access::read_write, 0x00000003u> {
+    static constexpr uint32_t fields_mask = 0x0000007Fu;
     /// reg_comb_path_len_hvt
     using comb_path_len_hvt = field<Base + 0x68u, 0, 5, access::read_write>;
     /// reg_comb_err_cnt_clr_hvt
@@ -385,66 +412,79 @@ struct system_block {
   };
   /// mem pvt register
   struct comb_pvt_err_lvt_site0 : reg<Base + 0x6Cu, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000FFFFu;
     /// reg_comb_timing_err_cnt_lvt_site0
     using comb_timing_err_cnt_lvt_site0 = field<Base + 0x6Cu, 0, 16, access::read_only>;
   };
   /// mem pvt register
   struct comb_pvt_err_nvt_site0 : reg<Base + 0x70u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000FFFFu;
     /// reg_comb_timing_err_cnt_nvt_site0
     using comb_timing_err_cnt_nvt_site0 = field<Base + 0x70u, 0, 16, access::read_only>;
   };
   /// mem pvt register
   struct comb_pvt_err_hvt_site0 : reg<Base + 0x74u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000FFFFu;
     /// reg_comb_timing_err_cnt_hvt_site0
     using comb_timing_err_cnt_hvt_site0 = field<Base + 0x74u, 0, 16, access::read_only>;
   };
   /// mem pvt register
   struct comb_pvt_err_lvt_site1 : reg<Base + 0x78u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000FFFFu;
     /// reg_comb_timing_err_cnt_lvt_site1
     using comb_timing_err_cnt_lvt_site1 = field<Base + 0x78u, 0, 16, access::read_only>;
   };
   /// mem pvt register
   struct comb_pvt_err_nvt_site1 : reg<Base + 0x7Cu, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000FFFFu;
     /// reg_comb_timing_err_cnt_nvt_site1
     using comb_timing_err_cnt_nvt_site1 = field<Base + 0x7Cu, 0, 16, access::read_only>;
   };
   /// mem pvt register
   struct comb_pvt_err_hvt_site1 : reg<Base + 0x80u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000FFFFu;
     /// reg_comb_timing_err_cnt_hvt_site1
     using comb_timing_err_cnt_hvt_site1 = field<Base + 0x80u, 0, 16, access::read_only>;
   };
   /// mem pvt register
   struct comb_pvt_err_lvt_site2 : reg<Base + 0x84u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000FFFFu;
     /// reg_comb_timing_err_cnt_lvt_site2
     using comb_timing_err_cnt_lvt_site2 = field<Base + 0x84u, 0, 16, access::read_only>;
   };
   /// mem pvt register
   struct comb_pvt_err_nvt_site2 : reg<Base + 0x88u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000FFFFu;
     /// reg_comb_timing_err_cnt_nvt_site2
     using comb_timing_err_cnt_nvt_site2 = field<Base + 0x88u, 0, 16, access::read_only>;
   };
   /// mem pvt register
   struct comb_pvt_err_hvt_site2 : reg<Base + 0x8Cu, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000FFFFu;
     /// reg_comb_timing_err_cnt_hvt_site2
     using comb_timing_err_cnt_hvt_site2 = field<Base + 0x8Cu, 0, 16, access::read_only>;
   };
   /// mem pvt register
   struct comb_pvt_err_lvt_site3 : reg<Base + 0x90u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000FFFFu;
     /// reg_comb_timing_err_cnt_lvt_site3
     using comb_timing_err_cnt_lvt_site3 = field<Base + 0x90u, 0, 16, access::read_only>;
   };
   /// mem pvt register
   struct comb_pvt_err_nvt_site3 : reg<Base + 0x94u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000FFFFu;
     /// reg_comb_timing_err_cnt_nvt_site3
     using comb_timing_err_cnt_nvt_site3 = field<Base + 0x94u, 0, 16, access::read_only>;
   };
   /// mem pvt register
   struct comb_pvt_err_hvt_site3 : reg<Base + 0x98u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000FFFFu;
     /// reg_comb_timing_err_cnt_hvt_site3
     using comb_timing_err_cnt_hvt_site3 = field<Base + 0x98u, 0, 16, access::read_only>;
   };
   /// Version register
   struct system_reg_date : reg<Base + 0xFFCu, access::read_write, 0x02007150u> {
+    static constexpr uint32_t fields_mask = 0x0FFFFFFFu;
     /// reg_system_reg_date
     using system_reg_date_field = field<Base + 0xFFCu, 0, 28, access::read_write>;
   };

@@ -16,6 +16,7 @@ struct systimer_block {
   static constexpr uint32_t base = Base;
   /// SYSTIMER_CONF.
   struct conf : reg<Base + 0x0u, access::read_write, 0x46000000u> {
+    static constexpr uint32_t fields_mask = 0xFFC00001u;
     /// systimer clock force on
     using systimer_clk_fo = field<Base + 0x0u, 0, 1, access::read_write>;
     /// target2 work enable
@@ -41,6 +42,7 @@ struct systimer_block {
   };
   /// SYSTIMER_UNIT0_OP.
   struct unit0_op : reg<Base + 0x4u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x60000000u;
     /// reg_timer_unit0_value_valid
     using timer_unit0_value_valid = field<Base + 0x4u, 29, 1, access::read_only>;
     /// update timer_unit0
@@ -48,6 +50,7 @@ struct systimer_block {
   };
   /// SYSTIMER_UNIT1_OP.
   struct unit1_op : reg<Base + 0x8u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x60000000u;
     /// timer value is sync and valid
     using timer_unit1_value_valid = field<Base + 0x8u, 29, 1, access::read_only>;
     /// update timer unit1
@@ -55,56 +58,67 @@ struct systimer_block {
   };
   /// SYSTIMER_UNIT0_LOAD_HI.
   struct unit0_load_hi : reg<Base + 0xCu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x000FFFFFu;
     /// timer unit0 load high 32 bit
     using timer_unit0_load_hi = field<Base + 0xCu, 0, 20, access::read_write>;
   };
   /// SYSTIMER_UNIT0_LOAD_LO.
   struct unit0_load_lo : reg<Base + 0x10u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// timer unit0 load low 32 bit
     using timer_unit0_load_lo = field<Base + 0x10u, 0, 32, access::read_write>;
   };
   /// SYSTIMER_UNIT1_LOAD_HI.
   struct unit1_load_hi : reg<Base + 0x14u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x000FFFFFu;
     /// timer unit1 load high 32 bit
     using timer_unit1_load_hi = field<Base + 0x14u, 0, 20, access::read_write>;
   };
   /// SYSTIMER_UNIT1_LOAD_LO.
   struct unit1_load_lo : reg<Base + 0x18u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// timer unit1 load low 32 bit
     using timer_unit1_load_lo = field<Base + 0x18u, 0, 32, access::read_write>;
   };
   /// SYSTIMER_TARGET0_HI.
   struct target0_hi : reg<Base + 0x1Cu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x000FFFFFu;
     /// timer taget0 high 32 bit
     using timer_target0_hi = field<Base + 0x1Cu, 0, 20, access::read_write>;
   };
   /// SYSTIMER_TARGET0_LO.
   struct target0_lo : reg<Base + 0x20u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// timer taget0 low 32 bit
     using timer_target0_lo = field<Base + 0x20u, 0, 32, access::read_write>;
   };
   /// SYSTIMER_TARGET1_HI.
   struct target1_hi : reg<Base + 0x24u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x000FFFFFu;
     /// timer taget1 high 32 bit
     using timer_target1_hi = field<Base + 0x24u, 0, 20, access::read_write>;
   };
   /// SYSTIMER_TARGET1_LO.
   struct target1_lo : reg<Base + 0x28u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// timer taget1 low 32 bit
     using timer_target1_lo = field<Base + 0x28u, 0, 32, access::read_write>;
   };
   /// SYSTIMER_TARGET2_HI.
   struct target2_hi : reg<Base + 0x2Cu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x000FFFFFu;
     /// timer taget2 high 32 bit
     using timer_target2_hi = field<Base + 0x2Cu, 0, 20, access::read_write>;
   };
   /// SYSTIMER_TARGET2_LO.
   struct target2_lo : reg<Base + 0x30u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// timer taget2 low 32 bit
     using timer_target2_lo = field<Base + 0x30u, 0, 32, access::read_write>;
   };
   /// SYSTIMER_TARGET0_CONF.
   struct target0_conf : reg<Base + 0x34u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xC3FFFFFFu;
     /// target0 period
     using target0_period = field<Base + 0x34u, 0, 26, access::read_write>;
     /// Set target0 to period mode
@@ -114,6 +128,7 @@ struct systimer_block {
   };
   /// SYSTIMER_TARGET1_CONF.
   struct target1_conf : reg<Base + 0x38u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xC3FFFFFFu;
     /// target1 period
     using target1_period = field<Base + 0x38u, 0, 26, access::read_write>;
     /// Set target1 to period mode
@@ -123,6 +138,7 @@ struct systimer_block {
   };
   /// SYSTIMER_TARGET2_CONF.
   struct target2_conf : reg<Base + 0x3Cu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xC3FFFFFFu;
     /// target2 period
     using target2_period = field<Base + 0x3Cu, 0, 26, access::read_write>;
     /// Set target2 to period mode
@@ -132,51 +148,61 @@ struct systimer_block {
   };
   /// SYSTIMER_UNIT0_VALUE_HI.
   struct unit0_value_hi : reg<Base + 0x40u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x000FFFFFu;
     /// timer read value high 32bit
     using timer_unit0_value_hi = field<Base + 0x40u, 0, 20, access::read_only>;
   };
   /// SYSTIMER_UNIT0_VALUE_LO.
   struct unit0_value_lo : reg<Base + 0x44u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// timer read value low 32bit
     using timer_unit0_value_lo = field<Base + 0x44u, 0, 32, access::read_only>;
   };
   /// SYSTIMER_UNIT1_VALUE_HI.
   struct unit1_value_hi : reg<Base + 0x48u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x000FFFFFu;
     /// timer read value high 32bit
     using timer_unit1_value_hi = field<Base + 0x48u, 0, 20, access::read_only>;
   };
   /// SYSTIMER_UNIT1_VALUE_LO.
   struct unit1_value_lo : reg<Base + 0x4Cu, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// timer read value low 32bit
     using timer_unit1_value_lo = field<Base + 0x4Cu, 0, 32, access::read_only>;
   };
   /// SYSTIMER_COMP0_LOAD.
   struct comp0_load : reg<Base + 0x50u, access::write_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x00000001u;
     /// timer comp0 load value
     using timer_comp0_load = field<Base + 0x50u, 0, 1, access::write_only>;
   };
   /// SYSTIMER_COMP1_LOAD.
   struct comp1_load : reg<Base + 0x54u, access::write_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x00000001u;
     /// timer comp1 load value
     using timer_comp1_load = field<Base + 0x54u, 0, 1, access::write_only>;
   };
   /// SYSTIMER_COMP2_LOAD.
   struct comp2_load : reg<Base + 0x58u, access::write_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x00000001u;
     /// timer comp2 load value
     using timer_comp2_load = field<Base + 0x58u, 0, 1, access::write_only>;
   };
   /// SYSTIMER_UNIT0_LOAD.
   struct unit0_load : reg<Base + 0x5Cu, access::write_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x00000001u;
     /// timer unit0 load value
     using timer_unit0_load = field<Base + 0x5Cu, 0, 1, access::write_only>;
   };
   /// SYSTIMER_UNIT1_LOAD.
   struct unit1_load : reg<Base + 0x60u, access::write_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x00000001u;
     /// timer unit1 load value
     using timer_unit1_load = field<Base + 0x60u, 0, 1, access::write_only>;
   };
   /// SYSTIMER_INT_ENA.
   struct int_ena : reg<Base + 0x64u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x00000007u;
     /// interupt0 enable
     using target0_int_ena = field<Base + 0x64u, 0, 1, access::read_write>;
     /// interupt1 enable
@@ -186,6 +212,7 @@ struct systimer_block {
   };
   /// SYSTIMER_INT_RAW.
   struct int_raw : reg<Base + 0x68u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x00000007u;
     /// interupt0 raw
     using target0_int_raw = field<Base + 0x68u, 0, 1, access::read_write>;
     /// interupt1 raw
@@ -195,6 +222,7 @@ struct systimer_block {
   };
   /// SYSTIMER_INT_CLR.
   struct int_clr : reg<Base + 0x6Cu, access::write_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x00000007u;
     /// interupt0 clear
     using target0_int_clr = field<Base + 0x6Cu, 0, 1, access::write_only>;
     /// interupt1 clear
@@ -204,6 +232,7 @@ struct systimer_block {
   };
   /// SYSTIMER_INT_ST.
   struct int_st : reg<Base + 0x70u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x00000007u;
     /// reg_target0_int_st
     using target0_int_st = field<Base + 0x70u, 0, 1, access::read_only>;
     /// reg_target1_int_st
@@ -213,6 +242,7 @@ struct systimer_block {
   };
   /// SYSTIMER_DATE.
   struct date : reg<Base + 0xFCu, access::read_write, 0x02006171u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// reg_date
     using date_field = field<Base + 0xFCu, 0, 32, access::read_write>;
   };

@@ -16,6 +16,7 @@ struct timg0_block {
   static constexpr uint32_t base = Base;
   /// TIMG_T0CONFIG_REG.
   struct t0config : reg<Base + 0x0u, access::read_write, 0x60002000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFF600u;
     /// reg_t0_use_xtal.
     using use_xtal = field<Base + 0x0u, 9, 1, access::read_write>;
     /// reg_t0_alarm_en.
@@ -33,46 +34,55 @@ struct timg0_block {
   };
   /// TIMG_T0LO_REG.
   struct t0lo : reg<Base + 0x4u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// t0_lo
     using lo = field<Base + 0x4u, 0, 32, access::read_only>;
   };
   /// TIMG_T0HI_REG.
   struct t0hi : reg<Base + 0x8u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x003FFFFFu;
     /// t0_hi
     using hi = field<Base + 0x8u, 0, 22, access::read_only>;
   };
   /// TIMG_T0UPDATE_REG.
   struct t0update : reg<Base + 0xCu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x80000000u;
     /// t0_update
     using update = field<Base + 0xCu, 31, 1, access::read_write>;
   };
   /// TIMG_T0ALARMLO_REG.
   struct t0alarmlo : reg<Base + 0x10u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// reg_t0_alarm_lo.
     using alarm_lo = field<Base + 0x10u, 0, 32, access::read_write>;
   };
   /// TIMG_T0ALARMHI_REG.
   struct t0alarmhi : reg<Base + 0x14u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x003FFFFFu;
     /// reg_t0_alarm_hi.
     using alarm_hi = field<Base + 0x14u, 0, 22, access::read_write>;
   };
   /// TIMG_T0LOADLO_REG.
   struct t0loadlo : reg<Base + 0x18u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// reg_t0_load_lo.
     using load_lo = field<Base + 0x18u, 0, 32, access::read_write>;
   };
   /// TIMG_T0LOADHI_REG.
   struct t0loadhi : reg<Base + 0x1Cu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x003FFFFFu;
     /// reg_t0_load_hi.
     using load_hi = field<Base + 0x1Cu, 0, 22, access::read_write>;
   };
   /// TIMG_T0LOAD_REG.
   struct t0load : reg<Base + 0x20u, access::write_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// t0_load
     using load = field<Base + 0x20u, 0, 32, access::write_only>;
   };
   /// TIMG_WDTCONFIG0_REG.
   struct wdtconfig0 : reg<Base + 0x48u, access::read_write, 0x0004C000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFF000u;
     /// reg_wdt_appcpu_reset_en.
     using wdt_appcpu_reset_en = field<Base + 0x48u, 12, 1, access::read_write>;
     /// reg_wdt_procpu_reset_en.
@@ -100,6 +110,7 @@ struct timg0_block {
   };
   /// TIMG_WDTCONFIG1_REG.
   struct wdtconfig1 : reg<Base + 0x4Cu, access::read_write, 0x00010000u> {
+    static constexpr uint32_t fields_mask = 0xFFFF0001u;
     /// reg_wdt_divcnt_rst.
     using wdt_divcnt_rst = field<Base + 0x4Cu, 0, 1, access::write_only>;
     /// reg_wdt_clk_prescale.
@@ -107,36 +118,43 @@ struct timg0_block {
   };
   /// TIMG_WDTCONFIG2_REG.
   struct wdtconfig2 : reg<Base + 0x50u, access::read_write, 0x018CBA80u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// reg_wdt_stg0_hold.
     using wdt_stg0_hold = field<Base + 0x50u, 0, 32, access::read_write>;
   };
   /// TIMG_WDTCONFIG3_REG.
   struct wdtconfig3 : reg<Base + 0x54u, access::read_write, 0x07FFFFFFu> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// reg_wdt_stg1_hold.
     using wdt_stg1_hold = field<Base + 0x54u, 0, 32, access::read_write>;
   };
   /// TIMG_WDTCONFIG4_REG.
   struct wdtconfig4 : reg<Base + 0x58u, access::read_write, 0x000FFFFFu> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// reg_wdt_stg2_hold.
     using wdt_stg2_hold = field<Base + 0x58u, 0, 32, access::read_write>;
   };
   /// TIMG_WDTCONFIG5_REG.
   struct wdtconfig5 : reg<Base + 0x5Cu, access::read_write, 0x000FFFFFu> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// reg_wdt_stg3_hold.
     using wdt_stg3_hold = field<Base + 0x5Cu, 0, 32, access::read_write>;
   };
   /// TIMG_WDTFEED_REG.
   struct wdtfeed : reg<Base + 0x60u, access::write_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// wdt_feed
     using wdt_feed = field<Base + 0x60u, 0, 32, access::write_only>;
   };
   /// TIMG_WDTWPROTECT_REG.
   struct wdtwprotect : reg<Base + 0x64u, access::read_write, 0x50D83AA1u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// reg_wdt_wkey.
     using wdt_wkey = field<Base + 0x64u, 0, 32, access::read_write>;
   };
   /// TIMG_RTCCALICFG_REG.
   struct rtccalicfg : reg<Base + 0x68u, access::read_write, 0x00013000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFF000u;
     /// reg_rtc_cali_start_cycling.
     using rtc_cali_start_cycling = field<Base + 0x68u, 12, 1, access::read_write>;
     /// reg_rtc_cali_clk_sel.0:rtcslowclock.1:clk_80m.2:xtal_32k
@@ -150,6 +168,7 @@ struct timg0_block {
   };
   /// TIMG_RTCCALICFG1_REG.
   struct rtccalicfg1 : reg<Base + 0x6Cu, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFF81u;
     /// rtc_cali_cycling_data_vld
     using rtc_cali_cycling_data_vld = field<Base + 0x6Cu, 0, 1, access::read_only>;
     /// rtc_cali_value
@@ -157,6 +176,7 @@ struct timg0_block {
   };
   /// INT_ENA_TIMG_REG
   struct int_ena_timers : reg<Base + 0x70u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x00000003u;
     /// t0_int_ena
     using t0_int_ena = field<Base + 0x70u, 0, 1, access::read_write>;
     /// wdt_int_ena
@@ -164,6 +184,7 @@ struct timg0_block {
   };
   /// INT_RAW_TIMG_REG
   struct int_raw_timers : reg<Base + 0x74u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x00000003u;
     /// t0_int_raw
     using t0_int_raw = field<Base + 0x74u, 0, 1, access::read_only>;
     /// wdt_int_raw
@@ -171,6 +192,7 @@ struct timg0_block {
   };
   /// INT_ST_TIMG_REG
   struct int_st_timers : reg<Base + 0x78u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x00000003u;
     /// t0_int_st
     using t0_int_st = field<Base + 0x78u, 0, 1, access::read_only>;
     /// wdt_int_st
@@ -178,6 +200,7 @@ struct timg0_block {
   };
   /// INT_CLR_TIMG_REG
   struct int_clr_timers : reg<Base + 0x7Cu, access::write_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x00000003u;
     /// t0_int_clr
     using t0_int_clr = field<Base + 0x7Cu, 0, 1, access::write_only>;
     /// wdt_int_clr
@@ -185,6 +208,7 @@ struct timg0_block {
   };
   /// TIMG_RTCCALICFG2_REG.
   struct rtccalicfg2 : reg<Base + 0x80u, access::read_write, 0xFFFFFF98u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFF9u;
     /// timeoutindicator
     using rtc_cali_timeout = field<Base + 0x80u, 0, 1, access::read_only>;
     /// reg_rtc_cali_timeout_rst_cnt.Cyclesthatreleasecalibrationtimeoutreset
@@ -194,11 +218,13 @@ struct timg0_block {
   };
   /// TIMG_NTIMG_DATE_REG.
   struct ntimg_date : reg<Base + 0xF8u, access::read_write, 0x02006191u> {
+    static constexpr uint32_t fields_mask = 0x0FFFFFFFu;
     /// reg_ntimers_date.
     using ntimgs_date = field<Base + 0xF8u, 0, 28, access::read_write>;
   };
   /// TIMG_REGCLK_REG.
   struct regclk : reg<Base + 0xFCu, access::read_write, 0x60000000u> {
+    static constexpr uint32_t fields_mask = 0xE0000000u;
     /// reg_wdt_clk_is_active.
     using wdt_clk_is_active = field<Base + 0xFCu, 29, 1, access::read_write>;
     /// reg_timer_clk_is_active.

@@ -16,11 +16,13 @@ struct uart0_block {
   static constexpr uint32_t base = Base;
   /// FIFO data register
   struct fifo : reg<Base + 0x0u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x000000FFu;
     /// UART 0 accesses FIFO via this register.
     using rxfifo_rd_byte = field<Base + 0x0u, 0, 8, access::read_write>;
   };
   /// Raw interrupt status
   struct int_raw : reg<Base + 0x4u, access::read_write, 0x00000002u> {
+    static constexpr uint32_t fields_mask = 0x000FFFFFu;
     /// This interrupt raw bit turns to high level when receiver receives more data than what rxfifo_full_thrhd specifies.
     using rxfifo_full_int_raw = field<Base + 0x4u, 0, 1, access::read_write>;
     /// This interrupt raw bit turns to high level when the amount of data in Tx-FIFO is less than what txfifo_empty_thrhd specifies .
@@ -64,6 +66,7 @@ struct uart0_block {
   };
   /// Masked interrupt status
   struct int_st : reg<Base + 0x8u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x000FFFFFu;
     /// This is the status bit for rxfifo_full_int_raw when rxfifo_full_int_ena is set to 1.
     using rxfifo_full_int_st = field<Base + 0x8u, 0, 1, access::read_only>;
     /// This is the status bit for txfifo_empty_int_raw when txfifo_empty_int_ena is set to 1.
@@ -107,6 +110,7 @@ struct uart0_block {
   };
   /// Interrupt enable bits
   struct int_ena : reg<Base + 0xCu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x000FFFFFu;
     /// This is the enable bit for rxfifo_full_int_st register.
     using rxfifo_full_int_ena = field<Base + 0xCu, 0, 1, access::read_write>;
     /// This is the enable bit for txfifo_empty_int_st register.
@@ -150,6 +154,7 @@ struct uart0_block {
   };
   /// Interrupt clear bits
   struct int_clr : reg<Base + 0x10u, access::write_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x000FFFFFu;
     /// Set this bit to clear the rxfifo_full_int_raw interrupt.
     using rxfifo_full_int_clr = field<Base + 0x10u, 0, 1, access::write_only>;
     /// Set this bit to clear txfifo_empty_int_raw interrupt.
@@ -193,6 +198,7 @@ struct uart0_block {
   };
   /// Clock divider configuration
   struct clkdiv : reg<Base + 0x14u, access::read_write, 0x000002B6u> {
+    static constexpr uint32_t fields_mask = 0x00F00FFFu;
     /// The integral part of the frequency divider factor.
     using clkdiv_field = field<Base + 0x14u, 0, 12, access::read_write>;
     /// The decimal part of the frequency divider factor.
@@ -200,6 +206,7 @@ struct uart0_block {
   };
   /// Rx Filter configuration
   struct rx_filt : reg<Base + 0x18u, access::read_write, 0x00000008u> {
+    static constexpr uint32_t fields_mask = 0x000001FFu;
     /// when input pulse width is lower than this value, the pulse is ignored.
     using glitch_filt = field<Base + 0x18u, 0, 8, access::read_write>;
     /// Set this bit to enable Rx signal filter.
@@ -207,6 +214,7 @@ struct uart0_block {
   };
   /// UART status register
   struct status : reg<Base + 0x1Cu, access::read_only, 0xE000C000u> {
+    static constexpr uint32_t fields_mask = 0xE3FFE3FFu;
     /// Stores the byte number of valid data in Rx-FIFO.
     using rxfifo_cnt = field<Base + 0x1Cu, 0, 10, access::read_only>;
     /// The register represent the level value of the internal uart dsr signal.
@@ -226,6 +234,7 @@ struct uart0_block {
   };
   /// a
   struct conf0 : reg<Base + 0x20u, access::read_write, 0x1000001Cu> {
+    static constexpr uint32_t fields_mask = 0x1FFFFFFFu;
     /// This register is used to configure the parity check mode.
     using parity = field<Base + 0x20u, 0, 1, access::read_write>;
     /// Set this bit to enable uart parity check.
@@ -283,6 +292,7 @@ struct uart0_block {
   };
   /// Configuration register 1
   struct conf1 : reg<Base + 0x24u, access::read_write, 0x0000C060u> {
+    static constexpr uint32_t fields_mask = 0x003FFFFFu;
     /// It will produce rxfifo_full_int interrupt when receiver receives more data than this register value.
     using rxfifo_full_thrhd = field<Base + 0x24u, 0, 9, access::read_write>;
     /// It will produce txfifo_empty_int interrupt when the data amount in Tx-FIFO is less than this register value.
@@ -298,21 +308,25 @@ struct uart0_block {
   };
   /// Autobaud minimum low pulse duration register
   struct lowpulse : reg<Base + 0x28u, access::read_only, 0x00000FFFu> {
+    static constexpr uint32_t fields_mask = 0x00000FFFu;
     /// This register stores the value of the minimum duration time of the low level pulse. It is used in baud rate-detect process.
     using min_cnt = field<Base + 0x28u, 0, 12, access::read_only>;
   };
   /// Autobaud minimum high pulse duration register
   struct highpulse : reg<Base + 0x2Cu, access::read_only, 0x00000FFFu> {
+    static constexpr uint32_t fields_mask = 0x00000FFFu;
     /// This register stores the value of the maxinum duration time for the high level pulse. It is used in baud rate-detect process.
     using min_cnt = field<Base + 0x2Cu, 0, 12, access::read_only>;
   };
   /// Autobaud edge change count register
   struct rxd_cnt : reg<Base + 0x30u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x000003FFu;
     /// This register stores the count of rxd edge change. It is used in baud rate-detect process.
     using rxd_edge_cnt = field<Base + 0x30u, 0, 10, access::read_only>;
   };
   /// Software flow-control configuration
   struct flow_conf : reg<Base + 0x34u, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x0000003Fu;
     /// Set this bit to enable software flow control. It is used with register sw_xon or sw_xoff.
     using sw_flow_con_en = field<Base + 0x34u, 0, 1, access::read_write>;
     /// Set this bit to remove flow control char from the received data.
@@ -328,11 +342,13 @@ struct uart0_block {
   };
   /// Sleep-mode configuration
   struct sleep_conf : reg<Base + 0x38u, access::read_write, 0x000000F0u> {
+    static constexpr uint32_t fields_mask = 0x000003FFu;
     /// The uart is activated from light sleeping mode when the input rxd edge changes more times than this register value.
     using active_threshold = field<Base + 0x38u, 0, 10, access::read_write>;
   };
   /// Software flow-control character configuration
   struct swfc_conf0 : reg<Base + 0x3Cu, access::read_write, 0x000026E0u> {
+    static constexpr uint32_t fields_mask = 0x0001FFFFu;
     /// When the data amount in Rx-FIFO is more than this register value with uart_sw_flow_con_en set to 1, it will send a Xoff char.
     using xoff_threshold = field<Base + 0x3Cu, 0, 9, access::read_write>;
     /// This register stores the Xoff flow control char.
@@ -340,6 +356,7 @@ struct uart0_block {
   };
   /// Software flow-control character configuration
   struct swfc_conf1 : reg<Base + 0x40u, access::read_write, 0x00002200u> {
+    static constexpr uint32_t fields_mask = 0x0001FFFFu;
     /// When the data amount in Rx-FIFO is less than this register value with uart_sw_flow_con_en set to 1, it will send a Xon char.
     using xon_threshold = field<Base + 0x40u, 0, 9, access::read_write>;
     /// This register stores the Xon flow control char.
@@ -347,11 +364,13 @@ struct uart0_block {
   };
   /// Tx Break character configuration
   struct txbrk_conf : reg<Base + 0x44u, access::read_write, 0x0000000Au> {
+    static constexpr uint32_t fields_mask = 0x000000FFu;
     /// This register is used to configure the number of 0 to be sent after the process of sending data is done. It is active when txd_brk is set to 1.
     using tx_brk_num = field<Base + 0x44u, 0, 8, access::read_write>;
   };
   /// Frame-end idle configuration
   struct idle_conf : reg<Base + 0x48u, access::read_write, 0x00040100u> {
+    static constexpr uint32_t fields_mask = 0x000FFFFFu;
     /// It will produce frame end signal when receiver takes more time to receive one byte data than this register value.
     using rx_idle_thrhd = field<Base + 0x48u, 0, 10, access::read_write>;
     /// This register is used to configure the duration time between transfers.
@@ -359,6 +378,7 @@ struct uart0_block {
   };
   /// RS485 mode configuration
   struct rs485_conf : reg<Base + 0x4Cu, access::read_write, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x000003FFu;
     /// Set this bit to choose the rs485 mode.
     using rs485_en = field<Base + 0x4Cu, 0, 1, access::read_write>;
     /// Set this bit to delay the stop bit by 1 bit.
@@ -376,21 +396,25 @@ struct uart0_block {
   };
   /// Pre-sequence timing configuration
   struct at_cmd_precnt : reg<Base + 0x50u, access::read_write, 0x00000901u> {
+    static constexpr uint32_t fields_mask = 0x0000FFFFu;
     /// This register is used to configure the idle duration time before the first at_cmd is received by receiver.
     using pre_idle_num = field<Base + 0x50u, 0, 16, access::read_write>;
   };
   /// Post-sequence timing configuration
   struct at_cmd_postcnt : reg<Base + 0x54u, access::read_write, 0x00000901u> {
+    static constexpr uint32_t fields_mask = 0x0000FFFFu;
     /// This register is used to configure the duration time between the last at_cmd and the next data.
     using post_idle_num = field<Base + 0x54u, 0, 16, access::read_write>;
   };
   /// Timeout configuration
   struct at_cmd_gaptout : reg<Base + 0x58u, access::read_write, 0x0000000Bu> {
+    static constexpr uint32_t fields_mask = 0x0000FFFFu;
     /// This register is used to configure the duration time between the at_cmd chars.
     using rx_gap_tout = field<Base + 0x58u, 0, 16, access::read_write>;
   };
   /// AT escape sequence detection configuration
   struct at_cmd_char : reg<Base + 0x5Cu, access::read_write, 0x0000032Bu> {
+    static constexpr uint32_t fields_mask = 0x0000FFFFu;
     /// This register is used to configure the content of at_cmd char.
     using at_cmd_char_field = field<Base + 0x5Cu, 0, 8, access::read_write>;
     /// This register is used to configure the num of continuous at_cmd chars received by receiver.
@@ -398,6 +422,7 @@ struct uart0_block {
   };
   /// UART threshold and allocation configuration
   struct mem_conf : reg<Base + 0x60u, access::read_write, 0x000A0012u> {
+    static constexpr uint32_t fields_mask = 0x0FFFFFFEu;
     /// This register is used to configure the amount of mem allocated for receive-FIFO. The default number is 128 bytes.
     using rx_size = field<Base + 0x60u, 1, 3, access::read_write>;
     /// This register is used to configure the amount of mem allocated for transmit-FIFO. The default number is 128 bytes.
@@ -413,6 +438,7 @@ struct uart0_block {
   };
   /// Tx-FIFO write and read offset address.
   struct mem_tx_status : reg<Base + 0x64u, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x001FFBFFu;
     /// This register stores the offset address in Tx-FIFO when software writes Tx-FIFO via APB.
     using apb_tx_waddr = field<Base + 0x64u, 0, 10, access::read_only>;
     /// This register stores the offset address in Tx-FIFO when Tx-FSM reads data via Tx-FIFO_Ctrl.
@@ -420,6 +446,7 @@ struct uart0_block {
   };
   /// Rx-FIFO write and read offset address.
   struct mem_rx_status : reg<Base + 0x68u, access::read_only, 0x00080100u> {
+    static constexpr uint32_t fields_mask = 0x001FFBFFu;
     /// This register stores the offset address in RX-FIFO when software reads data from Rx-FIFO via APB. UART0 is 10'h100. UART1 is 10'h180.
     using apb_rx_raddr = field<Base + 0x68u, 0, 10, access::read_only>;
     /// This register stores the offset address in Rx-FIFO when Rx-FIFO_Ctrl writes Rx-FIFO. UART0 is 10'h100. UART1 is 10'h180.
@@ -427,6 +454,7 @@ struct uart0_block {
   };
   /// UART transmit and receive status.
   struct fsm_status : reg<Base + 0x6Cu, access::read_only, 0x00000000u> {
+    static constexpr uint32_t fields_mask = 0x000000FFu;
     /// This is the status register of receiver.
     using st_urx_out = field<Base + 0x6Cu, 0, 4, access::read_only>;
     /// This is the status register of transmitter.
@@ -434,16 +462,19 @@ struct uart0_block {
   };
   /// Autobaud high pulse register
   struct pospulse : reg<Base + 0x70u, access::read_only, 0x00000FFFu> {
+    static constexpr uint32_t fields_mask = 0x00000FFFu;
     /// This register stores the minimal input clock count between two positive edges. It is used in boudrate-detect process.
     using posedge_min_cnt = field<Base + 0x70u, 0, 12, access::read_only>;
   };
   /// Autobaud low pulse register
   struct negpulse : reg<Base + 0x74u, access::read_only, 0x00000FFFu> {
+    static constexpr uint32_t fields_mask = 0x00000FFFu;
     /// This register stores the minimal input clock count between two negative edges. It is used in boudrate-detect process.
     using negedge_min_cnt = field<Base + 0x74u, 0, 12, access::read_only>;
   };
   /// UART core clock configuration
   struct clk_conf : reg<Base + 0x78u, access::read_write, 0x03701000u> {
+    static constexpr uint32_t fields_mask = 0x0FFFFFFFu;
     /// The denominator of the frequency divider factor.
     using sclk_div_b = field<Base + 0x78u, 0, 6, access::read_write>;
     /// The numerator of the frequency divider factor.
@@ -467,11 +498,13 @@ struct uart0_block {
   };
   /// UART Version register
   struct date : reg<Base + 0x7Cu, access::read_write, 0x02008270u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// This is the version register.
     using date_field = field<Base + 0x7Cu, 0, 32, access::read_write>;
   };
   /// UART ID register
   struct id : reg<Base + 0x80u, access::read_write, 0x40000500u> {
+    static constexpr uint32_t fields_mask = 0xFFFFFFFFu;
     /// This register is used to configure the uart_id.
     using id_field = field<Base + 0x80u, 0, 30, access::read_write>;
     /// This bit used to select synchronize mode. 1: Registers are auto synchronized into UART Core clock and UART core should be keep the same with APB clock. 0: After configure registers, software needs to write 1 to UART_REG_UPDATE to synchronize registers.
