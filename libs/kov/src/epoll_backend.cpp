@@ -3,11 +3,6 @@
 // op waiting on that side is retried at once, here, and its task woken only when it completed.
 // A side stays ready until a syscall says EAGAIN, so an fd costs no epoll_ctl per operation.
 
-#include "source_list.hpp"
-
-#include <kov/detail/reactor_backend.hpp>
-#include <kov/detail/runtime_core.hpp>
-
 #include <sys/epoll.h>
 #include <unistd.h>
 
@@ -16,6 +11,14 @@
 #include <cstdint>
 #include <ctime>
 #include <system_error>
+#include <utility>
+
+#include <kov/detail/reactor_backend.hpp>
+#include <kov/result.hpp>
+
+#include "backend_ops.hpp"
+#include "io_perform.hpp"
+#include "source_list.hpp"
 
 namespace kov::detail {
 namespace {
@@ -25,24 +28,19 @@ namespace {
 // the source; live_ lists every attached source.
 class epoll_backend final : public reactor_backend {
  public:
-  explicit epoll_backend(int wake_fd)
-      : wake_fd_(wake_fd), epfd_(::epoll_create1(EPOLL_CLOEXEC)) {
-    if (epfd_ < 0) throw std::system_error(errno, std::system_category(), "epoll_create1");
+  explicit epoll_backend(int wake_fd) : wake_fd_(wake_fd), epfd_(::epoll_create1(EPOLL_CLOEXEC)) {
+    if (epfd_ < 0) throw std::system_error(last_error(), "epoll_create1");
     epoll_event ev{};
     ev.events = EPOLLIN;
     ev.data.ptr = nullptr;
     if (::epoll_ctl(epfd_, EPOLL_CTL_ADD, wake_fd_, &ev) != 0) {
-      const int err = errno;
+      const std::error_code err = last_error();
       ::close(epfd_);
-      throw std::system_error(err, std::system_category(), "epoll_ctl");
+      throw std::system_error(err, "epoll_ctl");
     }
   }
   ~epoll_backend() override {
-    // Handles that outlive the runtime still own their fds; their sources become orphans.
-    while (io_source* s = live_.front()) {
-      live_.erase(*s);
-      s->owner = nullptr;
-    }
+    orphan_all(live_);
     ::close(epfd_);
   }
   epoll_backend(const epoll_backend&) = delete;
@@ -51,18 +49,18 @@ class epoll_backend final : public reactor_backend {
   const char* name() const noexcept override { return "epoll"; }
 
   io_source* attach(int fd, bool stream) noexcept override {
-    auto* src = new_source<io_source>(fd, stream, this);
+    auto* src = attach_source<readiness_source>(live_, fd, stream, this);
     if (src == nullptr) return nullptr;
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
     ev.data.ptr = src;
     if (::epoll_ctl(epfd_, EPOLL_CTL_ADD, fd, &ev) != 0) {
       const int err = errno;
+      live_.erase(*src);
       delete src;
       errno = err;
       return nullptr;
     }
-    live_.push_front(*src);
     return src;
   }
 
@@ -70,35 +68,36 @@ class epoll_backend final : public reactor_backend {
     // Deleting the registration explicitly (not relying on close) matters when the fd was
     // duplicated: the registration lives as long as the open file description.
     ::epoll_ctl(epfd_, EPOLL_CTL_DEL, src.fd, nullptr);
-    abandon(src.reader, src);
-    abandon(src.writer, src);
+    for (io_op* op : {std::exchange(src.reader, nullptr), std::exchange(src.writer, nullptr)}) {
+      if (op != nullptr) complete(*op, -ECANCELED, op->task);
+    }
     live_.erase(src);
     // Safety: events naming `src` can only come from a later epoll_wait, and it is no longer
     // registered; poll() never holds a source across a task's run.
     delete &src;
   }
 
-  bool start(io_source& src, io_op& op) noexcept override {
-    const bool in = side_of(op.kind) == io_side::in;
-    KOV_ASSERT((in ? src.reader : src.writer) == nullptr, "two pending operations on one side");
-    if (in ? src.ready_in : src.ready_out) {
+  // Deadlines are the caller's: epoll has no per-operation timeout.
+  bool start(io_source& s, io_op& op) noexcept override {
+    KOV_ASSERT(waiter_of(s, op) == nullptr, "two pending operations on one side");
+    readiness_source& src = as_readiness(s);
+    make_op_state<readiness_op>(op);
+    bool& ready = side_of(op.kind) == io_side::in ? src.ready_in : src.ready_out;
+    if (ready) {
       const long r = perform(src, op);
       if (r != -EAGAIN) {
-        op.result = r;
-        op.state = io_state::done;
-        return true;
+        complete(op, r, nullptr);
+        return false;
       }
-      (in ? src.ready_in : src.ready_out) = false;
+      ready = false;
     }
-    op.state = io_state::pending;
-    (in ? src.reader : src.writer) = &op;
+    park(src, op);
     return false;
   }
 
   void cancel(io_source& src, io_op& op) noexcept override {
     if (op.state != io_state::pending) return;
-    if (src.reader == &op) src.reader = nullptr;
-    if (src.writer == &op) src.writer = nullptr;
+    clear_waiter(src, op);
     op.state = io_state::idle;
   }
 
@@ -113,7 +112,7 @@ class epoll_backend final : public reactor_backend {
       }
       // Safety: a registered source stays alive until detach, which removes its registration
       // first; all events of this batch are handled before any task runs.
-      io_source& src = *static_cast<io_source*>(ev.data.ptr);
+      readiness_source& src = as_readiness(*static_cast<io_source*>(ev.data.ptr));
       const bool failed = (ev.events & (EPOLLERR | EPOLLHUP)) != 0;
       if ((ev.events & (EPOLLIN | EPOLLRDHUP)) != 0 || failed) {
         if ((ev.events & EPOLLRDHUP) != 0 || failed) src.read_closed = true;
@@ -128,8 +127,13 @@ class epoll_backend final : public reactor_backend {
   }
 
  private:
+  static readiness_source& as_readiness(io_source& s) noexcept {
+    // Safety: this backend allocates every source it registers as a readiness_source.
+    return static_cast<readiness_source&>(s);
+  }
+
   // The side is ready: run the waiting op again; wake its task if it completed.
-  static void retry(io_source& src, io_op*& waiter, bool& ready) noexcept {
+  static void retry(readiness_source& src, io_op*& waiter, bool& ready) noexcept {
     if (waiter == nullptr) return;
     io_op& op = *waiter;
     // A readiness wait is answered by the event itself: epoll has just reported this side
@@ -141,19 +145,7 @@ class epoll_backend final : public reactor_backend {
       return;
     }
     waiter = nullptr;
-    complete(op, r);
-  }
-
-  static void abandon(io_op*& waiter, io_source&) noexcept {
-    if (waiter == nullptr) return;
-    io_op& op = *std::exchange(waiter, nullptr);
-    complete(op, -ECANCELED);
-  }
-
-  static void complete(io_op& op, long r) noexcept {
-    op.result = r;
-    op.state = io_state::done;
-    if (op.task != nullptr && op.task->rt_ != nullptr) op.task->rt_->wake(*op.task);
+    complete(op, r, op.task);
   }
 
   int wait(std::optional<std::chrono::nanoseconds> timeout) {
@@ -164,9 +156,7 @@ class epoll_backend final : public reactor_backend {
     } else if (timeout->count() <= 0) {
       n = ::epoll_wait(epfd_, events_.data(), max, 0);
     } else if (have_pwait2_) {
-      timespec ts{};
-      ts.tv_sec = static_cast<time_t>(timeout->count() / 1'000'000'000);
-      ts.tv_nsec = static_cast<long>(timeout->count() % 1'000'000'000);
+      const auto ts = to_timespec<timespec>(*timeout);
       n = ::epoll_pwait2(epfd_, events_.data(), max, &ts, nullptr);
       if (n < 0 && errno == ENOSYS) {
         have_pwait2_ = false;  // older kernel: millisecond waits, rounded up
@@ -174,12 +164,12 @@ class epoll_backend final : public reactor_backend {
       }
     } else {
       const auto ms = (timeout->count() + 999'999) / 1'000'000;
-      n = ::epoll_wait(epfd_, events_.data(), max, static_cast<int>(ms > 1'000'000 ? 1'000'000 : ms));
+      n = ::epoll_wait(epfd_, events_.data(), max,
+                       static_cast<int>(ms > 1'000'000 ? 1'000'000 : ms));
     }
     // EINTR: a signal arrived; the runtime's turn simply ends early.
     return n < 0 ? 0 : n;
   }
-
 
   int wake_fd_;
   int epfd_;

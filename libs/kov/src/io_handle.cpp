@@ -15,15 +15,15 @@ result<io_handle> io_handle::adopt(int fd, bool stream) noexcept {
   }
   const int fl = ::fcntl(fd, F_GETFL);
   if (fl < 0 || ((fl & O_NONBLOCK) == 0 && ::fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0)) {
-    const int err = errno;
+    const std::error_code err = last_error();
     ::close(fd);
-    return std::error_code(err, std::system_category());
+    return err;
   }
   io_source* src = rt->reactor().attach(fd, stream);
   if (src == nullptr) {
-    const int err = errno;
+    const std::error_code err = last_error();
     ::close(fd);
-    return std::error_code(err, std::system_category());
+    return err;
   }
   return io_handle(fd, src);
 }
@@ -50,7 +50,7 @@ std::error_code io_error(long negative_errno) noexcept {
   const int err = static_cast<int>(-negative_errno);
   if (err == ECANCELED) return errc::cancelled;
   if (err == ETIMEDOUT) return errc::timed_out;
-  return {err, std::system_category()};
+  return errno_code(err);
 }
 
 }  // namespace kov::detail

@@ -1,7 +1,7 @@
 // The syscalls behind each io_kind, for readiness-based backends (epoll): one attempt, with
 // EINTR retried and partial transfers of `all` operations continued.
 
-#include <kov/detail/io_op.hpp>
+#include "io_perform.hpp"
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -9,33 +9,42 @@
 
 #include <cerrno>
 
+#include "backend_ops.hpp"
+
 namespace kov::detail {
 namespace {
 
 long once(io_source& src, io_op& op, void* buf, std::size_t len) noexcept {
   const int fd = src.fd;
   switch (op.kind) {
-    case io_kind::read: return ::read(fd, buf, len);
-    case io_kind::write: return ::write(fd, buf, len);
-    case io_kind::recv: return ::recv(fd, buf, len, op.flags);
+    case io_kind::read:
+      return ::read(fd, buf, len);
+    case io_kind::write:
+      return ::write(fd, buf, len);
+    case io_kind::recv:
+      return ::recv(fd, buf, len, op.flags);
     // MSG_NOSIGNAL: a write to a reset connection is an EPIPE value, never a SIGPIPE.
-    case io_kind::send: return ::send(fd, buf, len, op.flags | MSG_NOSIGNAL);
-    case io_kind::recv_from: return ::recvfrom(fd, buf, len, op.flags, op.addr, op.addr_len);
+    case io_kind::send:
+      return ::send(fd, buf, len, op.flags | MSG_NOSIGNAL);
+    case io_kind::recv_from:
+      return ::recvfrom(fd, buf, len, op.flags, op.addr, op.addr_len);
     case io_kind::send_to:
       return ::sendto(fd, buf, len, op.flags | MSG_NOSIGNAL, op.addr, op.addr_size);
     case io_kind::accept:
       return ::accept4(fd, op.addr, op.addr_len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    default: return 0;
+    default:
+      return 0;
   }
 }
 
 // connect: issue connect(2) once; afterwards each readiness event asks whether the handshake
 // has ended (SO_ERROR holds its failure; getpeername tells success from "still going").
 long connect_step(io_source& src, io_op& op) noexcept {
-  if (!op.connect_started) {
+  bool& started = op_state<readiness_op>(op).connect_started;
+  if (!started) {
     if (::connect(src.fd, op.addr, op.addr_size) == 0) return 0;
     if (errno != EINPROGRESS) return -errno;
-    op.connect_started = true;
+    started = true;
     return -EAGAIN;
   }
   int err = 0;
@@ -67,12 +76,15 @@ long probe(const io_source& src, const io_op& op) noexcept {
 
 }  // namespace
 
-long perform(io_source& src, io_op& op) noexcept {
+long perform(readiness_source& src, io_op& op) noexcept {
   switch (op.kind) {
     case io_kind::readable:
-    case io_kind::writable: return probe(src, op);
-    case io_kind::connect: return connect_step(src, op);
-    default: break;
+    case io_kind::writable:
+      return probe(src, op);
+    case io_kind::connect:
+      return connect_step(src, op);
+    default:
+      break;
   }
   for (;;) {
     // Safety: buf holds len bytes (the awaiting frame keeps the caller's buffer alive) and

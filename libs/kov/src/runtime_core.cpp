@@ -2,6 +2,7 @@
 
 #include <kov/detail/runtime_core.hpp>
 #include <kov/detail/wake_protocol.hpp>
+#include <kov/result.hpp>
 #include <kov/task.hpp>
 
 #include <sys/eventfd.h>
@@ -40,7 +41,7 @@ runtime_core::runtime_core(const runtime_options& options)
   if (options_.task_budget == 0) options_.task_budget = 1;
 
   const int fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (fd < 0) throw std::system_error(errno, std::system_category(), "eventfd");
+  if (fd < 0) throw std::system_error(last_error(), "eventfd");
   auto [tx, rx] = flume_lock::channel<slot_ref>();
   hub_ = new wake_hub(std::move(tx), fd);
   inject_ = std::make_unique<inject_channel>(inject_channel{std::move(rx)});

@@ -18,10 +18,10 @@ result<signal_set> signal_set::watch(std::initializer_list<int> signals) noexcep
   }
   // Blocked first: a signal arriving in between is then queued for the signalfd.
   if (const int err = ::pthread_sigmask(SIG_BLOCK, &set, nullptr); err != 0) {
-    return std::error_code(err, std::system_category());
+    return detail::errno_code(err);
   }
   const int fd = ::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-  if (fd < 0) return std::error_code(errno, std::system_category());
+  if (fd < 0) return detail::last_error();
   auto h = detail::io_handle::adopt(fd, false);
   if (!h) return h.error();
   return signal_set(std::move(*h));

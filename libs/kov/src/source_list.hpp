@@ -1,21 +1,21 @@
-#pragma once
 // What both reactor backends share about their sources: the list of attached ones (so a
 // backend going away can hand what outlives it to the handles as orphans) and their allocation.
-
-#include <kov/detail/intrusive_list.hpp>
-#include <kov/detail/io_op.hpp>
+#pragma once
 
 #include <cerrno>
 #include <new>
+
+#include <kov/detail/intrusive_list.hpp>
+#include <kov/detail/io_op.hpp>
 
 namespace kov::detail {
 
 using source_list = intrusive_list<io_source, &io_source::prev, &io_source::next>;
 
-// A new source of type S (io_source or a backend's own kind) for `fd`, owned by `owner`. Null
-// with errno = ENOMEM when memory runs out.
+// A new source of type S (the backend's own kind of io_source) for `fd`, owned by `owner` and
+// on its list `live`. Null with errno = ENOMEM when memory runs out.
 template <class S>
-S* new_source(int fd, bool stream, reactor_backend* owner) noexcept {
+S* attach_source(source_list& live, int fd, bool stream, reactor_backend* owner) noexcept {
   auto* src = new (std::nothrow) S;
   if (src == nullptr) {
     errno = ENOMEM;
@@ -24,7 +24,23 @@ S* new_source(int fd, bool stream, reactor_backend* owner) noexcept {
   src->fd = fd;
   src->stream = stream;
   src->owner = owner;
+  live.push_front(*src);
   return src;
+}
+
+// A backend going away: every source still attached belongs to a handle that outlives the
+// runtime and keeps its fd; each becomes an orphan (owner null), which its handle deletes.
+// `last(source&)` runs for each first, while the backend still owns it.
+template <class Last>
+void orphan_all(source_list& live, Last&& last) noexcept {
+  while (io_source* s = live.front()) {
+    last(*s);
+    live.erase(*s);
+    s->owner = nullptr;
+  }
+}
+inline void orphan_all(source_list& live) noexcept {
+  orphan_all(live, [](io_source&) noexcept {});
 }
 
 }  // namespace kov::detail

@@ -7,21 +7,27 @@
 // Cancellation: the kernel may write into an operation's buffer until its completion arrives,
 // and the buffer lives in the awaiting task's frame. Taking an operation back therefore submits
 // an async cancel and waits for the operation's completion before returning.
-
-#include "source_list.hpp"
-
-#include <kov/detail/reactor_backend.hpp>
-#include <kov/detail/runtime_core.hpp>
+//
+// Whether the kernel offers io_uring (and what this backend uses of it) is found out once per
+// process, by the first runtime that asks; later runtimes where it is blocked fall back to
+// epoll without trying again.
 
 #include <liburing.h>
 #include <poll.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <mutex>
 #include <string>
 #include <vector>
+
+#include <kov/detail/reactor_backend.hpp>
+
+#include "backend_ops.hpp"
+#include "source_list.hpp"
 
 namespace kov::detail {
 namespace {
@@ -29,8 +35,8 @@ namespace {
 // user_data of a submission: an io_op*, an io_source* (multishot accept) or a tag. Both types
 // are 8-byte aligned, which leaves the low bits for the tag.
 enum : std::uint64_t { tag_op = 0, tag_accept = 1, tag_mask = 7 };
-constexpr std::uint64_t wake_data = 2;    // the poll on the wake eventfd
-constexpr std::uint64_t ignored_data = 3; // async cancels: their own completion carries nothing
+constexpr std::uint64_t wake_data = 2;     // the poll on the wake eventfd
+constexpr std::uint64_t ignored_data = 3;  // async cancels: their own completion carries nothing
 
 // A listener's state beyond the common source: the multishot accept and the connections it
 // delivered that no accept has taken yet.
@@ -51,6 +57,63 @@ uring_source& as_uring(io_source& s) noexcept {
   return static_cast<uring_source&>(s);
 }
 
+// What the kernel reads of an op while it is in flight (in io_op::backend, made by start()).
+struct uring_op {
+  io_source* source;           // the source it was started on
+  msghdr msg;                  // recv_from / send_to: the message the kernel fills or sends
+  iovec iov;                   // msg's one buffer
+  __kernel_timespec deadline;  // the linked timeout's expiry (read at submission)
+};
+
+// The process's verdict on io_uring, reached by the first runtime that sets a ring up.
+// Running out of a resource (ENOMEM, EMFILE) is no verdict: a later runtime tries again.
+class uring_verdict {
+ public:
+  enum class state : std::uint8_t { unknown, usable, unusable };
+  // The verdict so far; when unusable, `why` is set to the reason.
+  state get(std::string& why) const {
+    const std::lock_guard lock(mutex_);
+    if (state_ == state::unusable) why = why_;
+    return state_;
+  }
+  // Records the verdict: usable when `why` is empty.
+  void set(const std::string& why) {
+    const std::lock_guard lock(mutex_);
+    state_ = why.empty() ? state::usable : state::unusable;
+    why_ = why;
+  }
+
+ private:
+  mutable std::mutex mutex_;  // runtimes may start on several threads at once
+  state state_ = state::unknown;
+  std::string why_;
+};
+
+uring_verdict& process_verdict() {
+  static uring_verdict v;
+  return v;
+}
+
+// Why this kernel cannot run the backend on `ring` (set up with `features`), or empty.
+std::string lacking(io_uring& ring, unsigned features) {
+  if ((features & IORING_FEAT_EXT_ARG) == 0 || (features & IORING_FEAT_NODROP) == 0) {
+    return "kernel lacks IORING_FEAT_EXT_ARG or IORING_FEAT_NODROP";
+  }
+  io_uring_probe* probe = io_uring_get_probe_ring(&ring);
+  if (probe == nullptr) return "io_uring probe failed";
+  std::string why;
+  for (const int opcode : {IORING_OP_READ, IORING_OP_WRITE, IORING_OP_RECV, IORING_OP_SEND,
+                           IORING_OP_RECVMSG, IORING_OP_SENDMSG, IORING_OP_ACCEPT,
+                           IORING_OP_CONNECT, IORING_OP_POLL_ADD, IORING_OP_ASYNC_CANCEL}) {
+    if (io_uring_opcode_supported(probe, opcode) == 0) {
+      why = "kernel lacks io_uring opcode " + std::to_string(opcode);
+      break;
+    }
+  }
+  io_uring_free_probe(probe);
+  return why;
+}
+
 // Invariant: ring_ is initialised; wake_armed_ says a multishot poll on wake_fd_ is in flight;
 // live_ lists every attached source; each pending op has exactly one submission in flight
 // (or queued in the SQ) whose user_data is the op.
@@ -58,13 +121,17 @@ class uring_backend final : public reactor_backend {
  public:
   explicit uring_backend(int wake_fd) noexcept : wake_fd_(wake_fd) {}
 
-  // Sets the ring up and checks that the kernel has everything this backend uses. Returns
-  // false with `why` set when it has not (or io_uring is blocked, as seccomp profiles do).
-  bool init(std::string& why) noexcept {
+  // Sets the ring up and checks that the kernel has everything this backend uses (once per
+  // process). Returns false with `why` set when it has not (or io_uring is blocked, as
+  // seccomp profiles do).
+  bool init(std::string& why) {
+    const auto known = process_verdict().get(why);
+    if (known == uring_verdict::state::unusable) return false;
     io_uring_params params{};
     // One thread submits; completions may wait for our next syscall instead of interrupting
     // us, and the kernel flags when one is needed.
-    params.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG;
+    params.flags =
+        IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG;
     params.cq_entries = 4 * ring_entries;
     params.flags |= IORING_SETUP_CQSIZE;
     int r = io_uring_queue_init_params(ring_entries, &ring_, &params);
@@ -74,28 +141,15 @@ class uring_backend final : public reactor_backend {
     }
     if (r < 0) {
       why = std::string("io_uring_setup: ") + std::strerror(-r);
+      if (r != -ENOMEM && r != -EMFILE && r != -ENFILE && r != -EAGAIN) process_verdict().set(why);
       return false;
     }
     initialised_ = true;
-    if ((params.features & IORING_FEAT_EXT_ARG) == 0 || (params.features & IORING_FEAT_NODROP) == 0) {
-      why = "kernel lacks IORING_FEAT_EXT_ARG or IORING_FEAT_NODROP";
-      return false;
+    if (known == uring_verdict::state::unknown) {
+      why = lacking(ring_, params.features);
+      process_verdict().set(why);
+      if (!why.empty()) return false;
     }
-    io_uring_probe* probe = io_uring_get_probe_ring(&ring_);
-    if (probe == nullptr) {
-      why = "io_uring probe failed";
-      return false;
-    }
-    for (const int opcode : {IORING_OP_READ, IORING_OP_WRITE, IORING_OP_RECV, IORING_OP_SEND,
-                             IORING_OP_RECVMSG, IORING_OP_SENDMSG, IORING_OP_ACCEPT,
-                             IORING_OP_CONNECT, IORING_OP_POLL_ADD, IORING_OP_ASYNC_CANCEL}) {
-      if (io_uring_opcode_supported(probe, opcode) == 0) {
-        why = "kernel lacks io_uring opcode " + std::to_string(opcode);
-        io_uring_free_probe(probe);
-        return false;
-      }
-    }
-    io_uring_free_probe(probe);
     // Saves the ring fd lookup on every io_uring_enter; optional.
     (void)io_uring_register_ring_fd(&ring_);
     return true;
@@ -103,13 +157,11 @@ class uring_backend final : public reactor_backend {
 
   ~uring_backend() override {
     if (!initialised_) return;
-    // Handles outliving the runtime keep their fds; nothing of theirs is in flight any more
-    // (their tasks were destroyed first, which took every operation back).
-    while (io_source* s = live_.front()) {
-      if (as_uring(*s).accept_armed) cancel_accept(as_uring(*s));
-      live_.erase(*s);
-      s->owner = nullptr;
-    }
+    // Nothing of the orphans' is in flight any more (their tasks were destroyed first, which
+    // took every operation back) but a listener's multishot accept.
+    orphan_all(live_, [this](io_source& s) {
+      if (as_uring(s).accept_armed) cancel_accept(as_uring(s));
+    });
     io_uring_queue_exit(&ring_);
   }
   uring_backend(const uring_backend&) = delete;
@@ -118,10 +170,7 @@ class uring_backend final : public reactor_backend {
   const char* name() const noexcept override { return "io_uring"; }
 
   io_source* attach(int fd, bool stream) noexcept override {
-    auto* src = new_source<uring_source>(fd, stream, this);
-    if (src == nullptr) return nullptr;
-    live_.push_front(*src);
-    return src;
+    return attach_source<uring_source>(live_, fd, stream, this);
   }
 
   void detach(io_source& src) noexcept override {
@@ -130,7 +179,7 @@ class uring_backend final : public reactor_backend {
       if (op == nullptr) continue;
       task_header* t = op->task;
       take_back(src, *op);
-      finish(*op, -ECANCELED, t);
+      complete(*op, -ECANCELED, t);
     }
     // After the ops: with no accept waiting, the multishot's last completion does not re-arm.
     if (u.accept_armed) cancel_accept(u);
@@ -138,25 +187,26 @@ class uring_backend final : public reactor_backend {
     delete &u;
   }
 
+  // The kernel enforces a deadline with a timeout linked to the op's submission; an accept
+  // waits on the listener's multishot, which has none.
   bool start(io_source& src, io_op& op) noexcept override {
-    const bool in = side_of(op.kind) == io_side::in;
-    KOV_ASSERT((in ? src.reader : src.writer) == nullptr, "two pending operations on one side");
+    KOV_ASSERT(waiter_of(src, op) == nullptr, "two pending operations on one side");
     if (op.kind == io_kind::accept) {
       uring_source& u = as_uring(src);
       if (!u.accepted.empty()) {
-        op.result = u.accepted.front();
+        const long conn = u.accepted.front();
         u.accepted.erase(u.accepted.begin());
-        op.state = io_state::done;
-        return true;
+        complete(op, conn, nullptr);
+        return false;
       }
       if (!u.accept_armed) arm_accept(u);
-    } else {
-      op.source = &src;
-      submit(src, op);
+      park(src, op);
+      return false;
     }
-    op.state = io_state::pending;
-    (in ? src.reader : src.writer) = &op;
-    return false;
+    make_op_state<uring_op>(op).source = &src;
+    submit(src, op);
+    park(src, op);
+    return op.deadline_ns != 0;
   }
 
   void cancel(io_source& src, io_op& op) noexcept override {
@@ -171,11 +221,7 @@ class uring_backend final : public reactor_backend {
         io_uring_submit_and_get_events(&ring_);
       }
     } else {
-      __kernel_timespec ts{};
-      if (timeout) {
-        ts.tv_sec = timeout->count() / 1'000'000'000;
-        ts.tv_nsec = timeout->count() % 1'000'000'000;
-      }
+      auto ts = to_timespec<__kernel_timespec>(timeout.value_or(std::chrono::nanoseconds{}));
       io_uring_cqe* cqe = nullptr;
       // EINTR (a signal) and ETIME (the timeout) both just end the turn.
       io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, timeout ? &ts : nullptr, nullptr);
@@ -207,29 +253,44 @@ class uring_backend final : public reactor_backend {
     const auto rest = static_cast<unsigned>(op.len - op.transferred);
     switch (op.kind) {
       // Offset -1: the file's current position, which is what read(2) and write(2) use.
-      case io_kind::read: io_uring_prep_read(sqe, fd, at, rest, static_cast<__u64>(-1)); break;
-      case io_kind::write: io_uring_prep_write(sqe, fd, at, rest, static_cast<__u64>(-1)); break;
-      case io_kind::recv: io_uring_prep_recv(sqe, fd, at, rest, op.flags); break;
-      case io_kind::send: io_uring_prep_send(sqe, fd, at, rest, op.flags | MSG_NOSIGNAL); break;
+      case io_kind::read:
+        io_uring_prep_read(sqe, fd, at, rest, static_cast<__u64>(-1));
+        break;
+      case io_kind::write:
+        io_uring_prep_write(sqe, fd, at, rest, static_cast<__u64>(-1));
+        break;
+      case io_kind::recv:
+        io_uring_prep_recv(sqe, fd, at, rest, op.flags);
+        break;
+      case io_kind::send:
+        io_uring_prep_send(sqe, fd, at, rest, op.flags | MSG_NOSIGNAL);
+        break;
       case io_kind::recv_from:
       case io_kind::send_to: {
-        op.iov = {at, rest};
-        op.msg = {};
-        op.msg.msg_iov = &op.iov;
-        op.msg.msg_iovlen = 1;
-        op.msg.msg_name = op.addr;
+        uring_op& st = op_state<uring_op>(op);
+        st.iov = {at, rest};
+        st.msg = {};
+        st.msg.msg_iov = &st.iov;
+        st.msg.msg_iovlen = 1;
+        st.msg.msg_name = op.addr;
         if (op.kind == io_kind::recv_from) {
-          op.msg.msg_namelen = op.addr_len != nullptr ? *op.addr_len : 0;
-          io_uring_prep_recvmsg(sqe, fd, &op.msg, static_cast<unsigned>(op.flags));
+          st.msg.msg_namelen = op.addr_len != nullptr ? *op.addr_len : 0;
+          io_uring_prep_recvmsg(sqe, fd, &st.msg, static_cast<unsigned>(op.flags));
         } else {
-          op.msg.msg_namelen = op.addr_size;
-          io_uring_prep_sendmsg(sqe, fd, &op.msg, static_cast<unsigned>(op.flags | MSG_NOSIGNAL));
+          st.msg.msg_namelen = op.addr_size;
+          io_uring_prep_sendmsg(sqe, fd, &st.msg, static_cast<unsigned>(op.flags | MSG_NOSIGNAL));
         }
         break;
       }
-      case io_kind::connect: io_uring_prep_connect(sqe, fd, op.addr, op.addr_size); break;
-      case io_kind::readable: io_uring_prep_poll_add(sqe, fd, POLLIN); break;
-      case io_kind::writable: io_uring_prep_poll_add(sqe, fd, POLLOUT); break;
+      case io_kind::connect:
+        io_uring_prep_connect(sqe, fd, op.addr, op.addr_size);
+        break;
+      case io_kind::readable:
+        io_uring_prep_poll_add(sqe, fd, POLLIN);
+        break;
+      case io_kind::writable:
+        io_uring_prep_poll_add(sqe, fd, POLLOUT);
+        break;
       case io_kind::accept:
         io_uring_prep_accept(sqe, fd, op.addr, op.addr_len, SOCK_NONBLOCK | SOCK_CLOEXEC);
         break;
@@ -243,12 +304,11 @@ class uring_backend final : public reactor_backend {
   // the clock of io_uring timeouts.
   void link_deadline(io_uring_sqe* op_sqe, io_op& op) noexcept {
     op_sqe->flags |= IOSQE_IO_LINK;
-    op.deadline_spec.tv_sec = op.deadline_ns / 1'000'000'000;
-    op.deadline_spec.tv_nsec = op.deadline_ns % 1'000'000'000;
+    __kernel_timespec& at = op_state<uring_op>(op).deadline;
+    at = to_timespec<__kernel_timespec>(std::chrono::nanoseconds(op.deadline_ns));
     io_uring_sqe* sqe = next_sqe();
-    io_uring_prep_link_timeout(sqe, &op.deadline_spec, IORING_TIMEOUT_ABS);
+    io_uring_prep_link_timeout(sqe, &at, IORING_TIMEOUT_ABS);
     io_uring_sqe_set_data64(sqe, ignored_data);
-    op.deadline_in_kernel = true;
   }
 
   void arm_accept(uring_source& u) noexcept {
@@ -281,8 +341,7 @@ class uring_backend final : public reactor_backend {
 
   // Takes `op` back from the kernel: afterwards nothing writes into its buffer.
   void take_back(io_source& src, io_op& op) noexcept {
-    if (src.reader == &op) src.reader = nullptr;
-    if (src.writer == &op) src.writer = nullptr;
+    clear_waiter(src, op);
     op.task = nullptr;  // its completion must not wake the task that gave it up
     if (op.kind == io_kind::accept) {
       // The multishot accept is the source's, not the op's: it keeps running for the next
@@ -299,12 +358,6 @@ class uring_backend final : public reactor_backend {
   void cancel_accept(uring_source& u) noexcept {
     cancel_and_wait(reinterpret_cast<std::uintptr_t>(&u) | tag_accept,
                     [&u] { return !u.accept_armed; });
-  }
-
-  static void finish(io_op& op, long r, task_header* t) noexcept {
-    op.result = r;
-    op.state = io_state::done;
-    if (t != nullptr && t->rt_ != nullptr) t->rt_->wake(*t);
   }
 
   void reap() noexcept {
@@ -343,7 +396,8 @@ class uring_backend final : public reactor_backend {
   }
 
   void on_op(io_op& op, int res) noexcept {
-    io_source& src = *op.source;
+    uring_op& st = op_state<uring_op>(op);
+    io_source& src = *st.source;
     if (op.all && res > 0) {
       op.transferred += static_cast<std::size_t>(res);
       if (op.transferred < op.len) {
@@ -353,13 +407,14 @@ class uring_backend final : public reactor_backend {
     }
     long r = res;
     if (op.all && res >= 0) r = static_cast<long>(op.transferred);
-    if (res == -ECANCELED && op.deadline_in_kernel) r = -ETIMEDOUT;  // its linked timeout fired
+    // Every op with a deadline has a linked timeout, and a cancel of our own is taken back
+    // (take_back) before it completes here: this cancel is the timeout's.
+    if (res == -ECANCELED && op.deadline_ns != 0) r = -ETIMEDOUT;
     if (op.kind == io_kind::recv_from && res >= 0 && op.addr_len != nullptr) {
-      *op.addr_len = op.msg.msg_namelen;
+      *op.addr_len = st.msg.msg_namelen;
     }
-    if (src.reader == &op) src.reader = nullptr;
-    if (src.writer == &op) src.writer = nullptr;
-    finish(op, r, op.task);
+    clear_waiter(src, op);
+    complete(op, r, op.task);
   }
 
   void on_accept(uring_source& u, int res, unsigned flags) noexcept {
@@ -376,7 +431,7 @@ class uring_backend final : public reactor_backend {
     }
     if (io_op* op = u.reader; op != nullptr && op->kind == io_kind::accept) {
       u.reader = nullptr;
-      finish(*op, res, op->task);
+      complete(*op, res, op->task);
       // Still waiting for nothing: a stopped multishot is armed again by the next accept.
     } else {
       u.accepted.push_back(res);
@@ -390,7 +445,6 @@ class uring_backend final : public reactor_backend {
     }
     if (!u.accept_armed && u.reader != nullptr) arm_accept(u);
   }
-
 
   static constexpr unsigned ring_entries = 1024;
   static constexpr std::size_t max_queued_accepts = 64;

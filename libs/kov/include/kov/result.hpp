@@ -1,13 +1,14 @@
-#pragma once
 // kov's error values: an error enum in its own std::error_category and a small result type
 // (std::expected needs C++23, which Clang 14 cannot use with libstdc++).
+#pragma once
 
-#include <kov/detail/assert.hpp>
-
+#include <cerrno>
 #include <system_error>
 #include <type_traits>
 #include <utility>
 #include <variant>
+
+#include <kov/detail/assert.hpp>
 
 namespace kov {
 
@@ -31,6 +32,20 @@ inline std::error_code make_error_code(errc e) noexcept {
 template <>
 struct std::is_error_code_enum<kov::errc> : std::true_type {};
 
+namespace kov::detail {
+
+// An errno value as an error_code (std::system_category): kov's one spelling of it.
+inline std::error_code errno_code(int err) noexcept {
+  return {err, std::system_category()};
+}
+
+// The calling thread's errno now, as an error_code: right after the failed call that set it.
+inline std::error_code last_error() noexcept {
+  return errno_code(errno);
+}
+
+}  // namespace kov::detail
+
 namespace kov {
 
 // A value of T or an error.
@@ -39,17 +54,20 @@ namespace kov {
 template <class T>
 class [[nodiscard]] result {
  public:
+  // (clang-format 14 cannot lay out a requires clause.)
+  // clang-format off
   template <class U = T>
     requires std::is_constructible_v<T, U&&> &&
              (!std::is_same_v<std::remove_cvref_t<U>, result>) &&
              (!std::is_same_v<std::remove_cvref_t<U>, std::error_code>) &&
              (!std::is_same_v<std::remove_cvref_t<U>, errc>)
   result(U&& value) : v_(std::in_place_index<0>, std::forward<U>(value)) {}  // NOLINT: implicit by design
+  // clang-format on
   // Always a value, even when T is itself an error type.
   template <class... Args>
   explicit result(std::in_place_t, Args&&... args)
       : v_(std::in_place_index<0>, std::forward<Args>(args)...) {}
-  result(std::error_code error) : v_(std::in_place_index<1>, error) {       // NOLINT
+  result(std::error_code error) : v_(std::in_place_index<1>, error) {  // NOLINT
     KOV_ASSERT(error, "a result's error must be an error");
   }
   result(errc error) : result(make_error_code(error)) {}  // NOLINT
@@ -91,7 +109,7 @@ template <>
 class [[nodiscard]] result<void> {
  public:
   result() noexcept = default;
-  result(std::error_code error) noexcept : error_(error) {}  // NOLINT: implicit by design
+  result(std::error_code error) noexcept : error_(error) {}        // NOLINT: implicit by design
   result(errc error) noexcept : error_(make_error_code(error)) {}  // NOLINT
 
   bool has_value() const noexcept { return !error_; }

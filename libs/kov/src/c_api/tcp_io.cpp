@@ -53,9 +53,9 @@ kov::task<void> read_op(tcp_ref h, kov::mutable_buffer buf, io_cb cb, void* user
 
 kov::task<void> write_op(tcp_ref h, kov::const_buffer buf, io_cb cb, void* user) {
   long n = -ECANCELED;
-  if (!h->closed && buf.size == 0) {
-    n = 0;  // nothing to send (and `buf.data` may be null)
-  } else if (!h->closed) {
+  if (!h->closed) {
+    // A zero-length write completes at once with 0, touching neither `buf.data` (which may be
+    // null) nor the socket: write_all of nothing is done before it starts.
     auto r = co_await h->stream.write_all(buf);
     n = r ? static_cast<long>(buf.size) : -errno_of(r.error());
   }

@@ -6,11 +6,8 @@
 #include <cerrno>
 
 namespace kov::net {
-namespace {
 
-std::error_code last_error() noexcept { return {errno, std::system_category()}; }
-
-}  // namespace
+using kov::detail::last_error;
 
 result<void> stream_socket::shutdown(shutdown_how how) noexcept {
   if (::shutdown(handle_.fd(), static_cast<int>(how)) != 0) return last_error();

@@ -19,7 +19,8 @@ task<result<tcp_stream>> tcp_stream::connect(socket_address to) {
 }
 
 task<result<tcp_stream>> tcp_stream::connect(socket_address to, std::chrono::nanoseconds timeout) {
-  return connect_until(std::move(to), clock::now() + std::chrono::duration_cast<clock::duration>(timeout));
+  return connect_until(std::move(to),
+                       clock::now() + std::chrono::duration_cast<clock::duration>(timeout));
 }
 
 task<result<tcp_stream>> tcp_stream::connect_until(socket_address to,
@@ -40,7 +41,7 @@ task<result<tcp_stream>> tcp_stream::connect_until(socket_address to,
 result<void> tcp_stream::set_nodelay(bool on) noexcept {
   const int v = on ? 1 : 0;
   if (::setsockopt(handle_.fd(), IPPROTO_TCP, TCP_NODELAY, &v, sizeof v) != 0) {
-    return std::error_code(errno, std::system_category());
+    return kov::detail::last_error();
   }
   return {};
 }
@@ -49,7 +50,7 @@ result<bool> tcp_stream::nodelay() const noexcept {
   int v = 0;
   socklen_t size = sizeof v;
   if (::getsockopt(handle_.fd(), IPPROTO_TCP, TCP_NODELAY, &v, &size) != 0) {
-    return std::error_code(errno, std::system_category());
+    return kov::detail::last_error();
   }
   return v != 0;
 }

@@ -11,14 +11,14 @@ result<udp_socket> udp_socket::bind(const socket_address& at) noexcept {
   auto h = detail::open_socket(at.family(), SOCK_DGRAM);
   if (!h) return h.error();
   if (::bind(h->fd(), at.native(), at.size()) != 0) {
-    return std::error_code(errno, std::system_category());
+    return kov::detail::last_error();
   }
   return udp_socket(std::move(*h));
 }
 
 result<void> udp_socket::connect(const socket_address& peer) noexcept {
   if (::connect(handle_.fd(), peer.native(), peer.size()) != 0) {
-    return std::error_code(errno, std::system_category());
+    return kov::detail::last_error();
   }
   return {};
 }

@@ -23,7 +23,7 @@ task<result<unix_stream>> unix_stream::connect(socket_address to) {
   // there is room again, so a connect parked for readiness would wait forever: the EAGAIN is
   // the result.
   if (::connect(h->fd(), to.native(), to.size()) != 0) {
-    co_return std::error_code(errno, std::system_category());
+    co_return kov::detail::last_error();
   }
   co_return unix_stream(std::move(*h));
 }
@@ -31,7 +31,7 @@ task<result<unix_stream>> unix_stream::connect(socket_address to) {
 result<std::pair<unix_stream, unix_stream>> unix_stream::pair() noexcept {
   int fds[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0) {
-    return std::error_code(errno, std::system_category());
+    return kov::detail::last_error();
   }
   auto a = adopt(fds[0]);
   if (!a) {

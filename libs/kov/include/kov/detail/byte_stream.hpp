@@ -1,12 +1,12 @@
-#pragma once
 // The reads and writes every byte-stream I/O type offers (async_fd with read(2)/write(2),
 // stream sockets with recv(2)/send(2)), over the fd it owns.
+#pragma once
+
+#include <utility>
 
 #include <kov/buffer.hpp>
 #include <kov/detail/io_finish.hpp>
 #include <kov/detail/io_handle.hpp>
-
-#include <utility>
 
 namespace kov::detail {
 
@@ -14,10 +14,9 @@ template <io_kind Read, io_kind Write>
 class byte_stream {
  public:
   // One read: the byte count, 0 at the end of the stream.
-  auto read(mutable_buffer b) noexcept {
-    return op(make_op(Read, b.data, b.size), finish_size{});
-  }
-  // Fills `b` completely, or fails (errc::end_of_stream if the stream ends first).
+  auto read(mutable_buffer b) noexcept { return op(make_op(Read, b.data, b.size), finish_size{}); }
+  // Fills `b` completely, or fails (errc::end_of_stream if the stream ends first). An empty
+  // `b` succeeds at once, without a syscall.
   auto read_exact(mutable_buffer b) noexcept {
     io_op o = make_op(Read, b.data, b.size);
     o.all = true;
@@ -28,7 +27,8 @@ class byte_stream {
     // Safety: a write op only reads its buffer; io_op holds one pointer type for both ways.
     return op(make_op(Write, const_cast<void*>(b.data), b.size), finish_size{});
   }
-  // Writes all of `b`, completing partial writes.
+  // Writes all of `b`, completing partial writes. An empty `b` succeeds at once, without a
+  // syscall (its data pointer may be null).
   auto write_all(const_buffer b) noexcept {
     // Safety: as in write().
     io_op o = make_op(Write, const_cast<void*>(b.data), b.size);

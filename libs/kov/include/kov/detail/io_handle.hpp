@@ -1,16 +1,16 @@
-#pragma once
 // What every kov I/O type is built from: an owned fd registered with the runtime's reactor
 // (io_handle), and the awaitable that runs one operation on it (io_awaitable).
-
-#include <kov/detail/io_op.hpp>
-#include <kov/detail/reactor_backend.hpp>
-#include <kov/result.hpp>
-#include <kov/time.hpp>
+#pragma once
 
 #include <chrono>
 #include <optional>
 #include <system_error>
 #include <utility>
+
+#include <kov/detail/io_op.hpp>
+#include <kov/detail/reactor_backend.hpp>
+#include <kov/result.hpp>
+#include <kov/time.hpp>
 
 namespace kov::detail {
 
@@ -69,8 +69,10 @@ class [[nodiscard]] io_awaitable {
   io_awaitable(io_source* src, const io_op& op, Finish finish) noexcept
       : src_(src), op_(op), finish_(std::move(finish)) {}
   io_awaitable(io_awaitable&& other) noexcept
-      : src_(other.src_), op_(other.op_), finish_(std::move(other.finish_)),
-        deadline_(other.deadline_), handed_over_(std::exchange(other.handed_over_, true)) {
+      : src_(other.src_),
+        op_(other.op_),
+        finish_(std::move(other.finish_)),
+        handed_over_(std::exchange(other.handed_over_, true)) {
     // A completed result now belongs to this awaitable only: the moved-from one discards nothing.
     KOV_ASSERT(other.op_.state != io_state::pending, "moving an I/O operation in flight");
   }
@@ -87,7 +89,7 @@ class [[nodiscard]] io_awaitable {
   // Gives up with errc::timed_out when the operation has not completed by `deadline` (none:
   // no limit).
   io_awaitable&& with_deadline(std::optional<clock::time_point> deadline) && noexcept {
-    deadline_ = deadline;
+    op_.deadline_ns = deadline ? deadline->time_since_epoch().count() : 0;
     return std::move(*this);
   }
   template <class Rep, class Period>
@@ -101,15 +103,18 @@ class [[nodiscard]] io_awaitable {
       // A closed handle, or one whose runtime is gone.
       op_.result = src_ == nullptr ? -EBADF : -ECANCELED;
       op_.state = io_state::done;
-    } else if (deadline_ && clock::now() >= *deadline_) {
+    } else if (has_deadline() && clock::now() >= deadline()) {
       op_.result = -ETIMEDOUT;
+      op_.state = io_state::done;
+    } else if (op_.all && op_.len == 0) {
+      // All of nothing is through before it starts (and its buffer may be null).
+      op_.result = 0;
       op_.state = io_state::done;
     } else {
       // A result conversion that owns storage (an address to fill in) points the op at it now
       // that the awaitable sits where it will stay.
       if constexpr (requires { finish_.prepare(op_); }) finish_.prepare(op_);
-      if (deadline_) op_.deadline_ns = deadline_->time_since_epoch().count();
-      src_->owner->start(*src_, op_);
+      backend_keeps_deadline_ = src_->owner->start(*src_, op_);
     }
     return op_.state == io_state::done && coop_proceed();
   }
@@ -121,7 +126,7 @@ class [[nodiscard]] io_awaitable {
     }
     op_.task = current_task();
     KOV_ASSERT(op_.task != nullptr, "awaiting I/O outside a kov task");
-    if (deadline_ && !op_.deadline_in_kernel && !timer_.arm(*deadline_)) yield_current();
+    if (has_deadline() && !backend_keeps_deadline_ && !timer_.arm(deadline())) yield_current();
   }
 
   auto await_resume() {
@@ -140,12 +145,16 @@ class [[nodiscard]] io_awaitable {
   void take_back() noexcept {
     if (op_.state == io_state::pending) src_->owner->cancel(*src_, op_);
   }
+  bool has_deadline() const noexcept { return op_.deadline_ns != 0; }
+  clock::time_point deadline() const noexcept {
+    return clock::time_point(clock::duration(op_.deadline_ns));
+  }
 
   io_source* src_;
-  io_op op_;
+  io_op op_;  // its deadline_ns is the awaitable's deadline (0: none)
   Finish finish_;
-  std::optional<clock::time_point> deadline_;
-  bool handed_over_ = false;  // await_resume gave the result to the task
+  bool handed_over_ = false;             // await_resume gave the result to the task
+  bool backend_keeps_deadline_ = false;  // start() said the backend enforces the deadline
   timer_waker timer_;
 };
 

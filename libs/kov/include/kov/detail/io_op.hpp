@@ -1,13 +1,13 @@
-#pragma once
 // One I/O operation and one registered file descriptor, as every reactor backend sees them.
 //
 // An operation is a request ("receive into this buffer", "accept a connection") that a backend
 // completes: at once when the kernel can answer now, or later, waking the task that awaits it.
-// Requests rather than readiness keep the interface open to completion-based backends.
+// Requests rather than readiness keep the interface open to completion-based backends. What a
+// backend needs beyond the request (io_uring's msghdr, epoll's connect progress) lives in the
+// op's backend slot, as that backend's own type; see src/backend_ops.hpp.
+#pragma once
 
 #include <sys/socket.h>
-#include <sys/uio.h>
-#include <linux/time_types.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -40,8 +40,10 @@ constexpr io_side side_of(io_kind k) noexcept {
     case io_kind::send:
     case io_kind::send_to:
     case io_kind::connect:
-    case io_kind::writable: return io_side::out;
-    default: return io_side::in;
+    case io_kind::writable:
+      return io_side::out;
+    default:
+      return io_side::in;
   }
 }
 
@@ -52,8 +54,14 @@ enum class io_state : std::uint8_t {
   done,        // `result` holds the outcome
 };
 
+// The backend slot's size: the largest per-operation state of a backend (io_uring's: its
+// source, a msghdr, an iovec and a timespec). Each backend checks at compile time that its
+// state fits.
+inline constexpr std::size_t io_op_backend_bytes = 96;
+
 // Invariant: while pending, the op is its source's waiter for side_of(kind), `task` is the
-// suspended task to wake, and the op does not move (it lives in that task's frame).
+// suspended task to wake, and the op does not move (it lives in that task's frame). From
+// start() on, `backend` holds the state of the backend that started it.
 struct io_op {
   io_kind kind = io_kind::read;
   io_state state = io_state::idle;
@@ -61,50 +69,36 @@ struct io_op {
   // completed inside the backend. The result is then `transferred`, short only when a read met
   // the end of the stream first.
   bool all = false;
-  bool connect_started = false;  // connect: the non-blocking connect(2) has been issued
-  int flags = 0;                 // recv/send flags
+  int flags = 0;            // recv/send flags
+  socklen_t addr_size = 0;  // send_to, connect: the size of *addr
   void* buf = nullptr;
   std::size_t len = 0;
-  std::size_t transferred = 0;   // `all` ops: bytes moved so far
-  sockaddr* addr = nullptr;      // recv_from, accept: filled in; send_to, connect: read
+  std::size_t transferred = 0;  // `all` ops: bytes moved so far
+  sockaddr* addr = nullptr;     // recv_from, accept: filled in; send_to, connect: read
   socklen_t* addr_len = nullptr;
-  socklen_t addr_size = 0;       // send_to, connect: the size of *addr
-  long result = 0;               // done: >= 0 as the syscall returned it, or -errno
+  long result = 0;  // done: >= 0 as the syscall returned it, or -errno
   task_header* task = nullptr;
-  io_source* source = nullptr;  // completion backends: the source it was started on
-  // A deadline on the steady clock (nanoseconds since its epoch; 0: none). A backend that
-  // enforces it in the kernel sets deadline_in_kernel and completes the op with -ETIMEDOUT;
-  // otherwise the awaiting side arms a timer of its own.
+  // A deadline on the steady clock (nanoseconds since its epoch; 0: none). start() says
+  // whether the backend enforces it (completing the op with -ETIMEDOUT); otherwise the
+  // awaiting side arms a timer of its own.
   std::int64_t deadline_ns = 0;
-  bool deadline_in_kernel = false;
-  __kernel_timespec deadline_spec{};  // completion backends: what the kernel reads
-  // Completion backends: the message a recv_from / send_to hands the kernel.
-  msghdr msg{};
-  iovec iov{};
+  alignas(8) std::byte backend[io_op_backend_bytes]{};
 };
 
-// One registered fd. Backends allocate it (with new, possibly a derived type) on attach and free
-// it on detach; one that outlives its backend is an orphan (owner null) that its handle deletes.
+// One registered fd. Backends allocate it (with new, as their own type derived from it) on
+// attach and free it on detach; one that outlives its backend is an orphan (owner null) that
+// its handle deletes.
 //
-// Invariant: reader/writer are null or a pending op of that side; ready_in/ready_out are the
-// backend's knowledge that a syscall may succeed (set by readiness events, cleared by EAGAIN).
+// Invariant: reader/writer are null or a pending op of that side.
 struct io_source {
   virtual ~io_source() = default;
   int fd = -1;
-  bool stream = false;      // a byte stream: a short read means the socket was drained
-  bool ready_in = true;     // optimistic: the first attempt is a syscall
-  bool ready_out = true;
-  bool read_closed = false; // the peer's end of stream (or an error) was reported
+  bool stream = false;  // a byte stream: a short read means the socket was drained
   io_op* reader = nullptr;
   io_op* writer = nullptr;
   reactor_backend* owner = nullptr;
   io_source* prev = nullptr;  // the backend's list of live sources
   io_source* next = nullptr;
 };
-
-// Runs the syscall of `op` once (or until blocked, for `all` ops) and returns what a backend
-// stores in op.result: a result >= 0, -errno, or -EAGAIN when the op must wait for readiness.
-// EINTR is retried here. (src/io_perform.cpp)
-long perform(io_source& src, io_op& op) noexcept;
 
 }  // namespace kov::detail

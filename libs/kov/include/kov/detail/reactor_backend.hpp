@@ -1,19 +1,18 @@
-#pragma once
 // The one interface a reactor implements to plug into the executor.
 //
 // The runtime calls poll() once per reactor turn: with a zero timeout while tasks are ready
 // (just collect what is pending), otherwise with the time to the next timer (or no limit).
 // A backend completes I/O operations, wakes their tasks, and returns early when the runtime's
 // wake fd becomes readable (a cross-thread wake). Backends live one per file in src/.
-
-#include <kov/detail/io_op.hpp>
-
-#include <kov/runtime_options.hpp>
+#pragma once
 
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
+
+#include <kov/detail/io_op.hpp>
+#include <kov/runtime_options.hpp>
 
 namespace kov::detail {
 
@@ -31,10 +30,11 @@ class reactor_backend {
   // (its task is woken). A source that outlived its backend is freed by detach_orphan.
   virtual void detach(io_source& src) noexcept = 0;
 
-  // Starts `op` on `src`: returns true when it completed at once (op.result is set), false when
-  // it is pending; the backend then completes it later and wakes op.task. At most one op per
-  // side of a source may be pending.
-  virtual bool start(io_source& src, io_op& op) noexcept = 0;
+  // Starts `op` on `src`: it completes at once (op.state is done, op.result set) or is pending;
+  // the backend then completes it later and wakes op.task. At most one op per side of a
+  // source may be pending. Returns whether the backend enforces op.deadline_ns itself
+  // (completing the op with -ETIMEDOUT when it passes); when false, the caller must.
+  [[nodiscard]] virtual bool start(io_source& src, io_op& op) noexcept = 0;
   // Takes a pending op back: afterwards the backend no longer touches it.
   virtual void cancel(io_source& src, io_op& op) noexcept = 0;
 };
