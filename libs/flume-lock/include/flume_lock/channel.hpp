@@ -33,6 +33,35 @@ namespace detail {
 
 using deadline = eventcount::deadline;
 
+// The blocking loop of a bounded send and of recv, entered after a first `attempt()` returned
+// `blocked` (the callers make that one themselves: it is their fast path). Repeats `attempt()`
+// until it returns anything else, spinning briefly and then parking on `event`. The attempt made
+// after prepare_wait is the re-check: what lands between the previous attempt and the park has
+// woken `event` by then, so the park returns at once. `poll` (nullptr: none) caps each park at
+// that long from its start, so a party that wakes waiters in batches cannot strand one;
+// `timeout` only when `until` (nullptr: never) passed with `attempt()` still blocked.
+template <class Attempt>
+status block_on(eventcount& event, adaptive_spin& spin, status blocked, const deadline* until,
+                const std::chrono::milliseconds* poll, Attempt&& attempt) {
+  status s = blocked;
+  for (;;) {
+    if (spin.spin_until([&] { return (s = attempt()) != blocked; })) return s;
+    const std::uint32_t key = event.prepare_wait();
+    s = attempt();  // re-check
+    if (s != blocked) return s;
+    const deadline* park_until = until;
+    deadline poll_at;
+    if (poll != nullptr) {
+      poll_at = std::chrono::steady_clock::now() + *poll;
+      if (until == nullptr || poll_at < *until) park_until = &poll_at;
+    }
+    const bool woken = event.wait(key, park_until);
+    s = attempt();
+    if (s != blocked) return s;
+    if (!woken && park_until == until) return status::timeout;
+  }
+}
+
 // Invariant: handles_ counts live sender and receiver objects (the state dies with the last);
 // senders_ counts live senders (the channel closes when it drops to zero).
 template <class T>
@@ -189,27 +218,17 @@ class sender {
   }
 
   // Spin briefly, then park on the queue's tx eventcount until a slot frees or the channel
-  // closes. try_push only moves from `value` when it returns ok.
+  // closes. try_push only moves from `value` when it returns ok. The receiver wakes parked
+  // senders in batches (bounded_queue::try_consume); looking again every tx_poll_interval
+  // bounds the wait for space it freed and then left. Out of line, so the send fast path
+  // (make asm) stays a call here.
   template <class U>
-  static status send_bounded(bounded_queue<T>& q, detail::adaptive_spin& spin, U&& value,
+  [[gnu::noinline]] static status send_bounded(bounded_queue<T>& q, detail::adaptive_spin& spin, U&& value,
                              const detail::deadline* until) {
-    status s = q.try_push(std::forward<U>(value));
-    for (;;) {
-      if (s != status::full) return s;
-      if (spin.spin_until([&] { return (s = q.try_push(std::forward<U>(value))) != status::full; })) {
-        return s;
-      }
-      const std::uint32_t key = q.tx_event().prepare_wait();
-      s = q.try_push(std::forward<U>(value));  // re-check
-      if (s != status::full) return s;
-      // The receiver wakes parked senders in batches (bounded_queue::try_consume); looking
-      // again every tx_poll_interval bounds the wait for space it freed and then left.
-      const detail::deadline poll = std::chrono::steady_clock::now() + detail::tx_poll_interval;
-      const bool user_deadline_first = until != nullptr && *until <= poll;
-      const bool woken = q.tx_event().wait(key, user_deadline_first ? until : &poll);
-      s = q.try_push(std::forward<U>(value));
-      if (!woken && user_deadline_first && s == status::full) return status::timeout;
-    }
+    const status s = q.try_push(std::forward<U>(value));
+    if (s != status::full) return s;
+    return detail::block_on(q.tx_event(), spin, status::full, until, &detail::tx_poll_interval,
+                            [&] { return q.try_push(std::forward<U>(value)); });
   }
 
   detail::channel_state<T>* state_;
@@ -221,7 +240,8 @@ template <class T>
 class receiver {
  public:
   receiver(receiver&& other) noexcept
-      : state_(std::exchange(other.state_, nullptr)), registered_(std::exchange(other.registered_, nullptr)) {}
+      : state_(std::exchange(other.state_, nullptr)),
+        registered_(std::exchange(other.registered_, nullptr)) {}
   receiver& operator=(receiver&& other) noexcept {
     receiver moved(std::move(other));
     std::swap(state_, moved.state_);
@@ -302,20 +322,13 @@ class receiver {
     return state_->with_queue([&](auto& q) { return q.try_consume(f); });
   }
 
-  // Spin briefly, then park on the rx eventcount (re-check after prepare_wait).
-  status recv_impl(T& out, const detail::deadline* until) {
-    status s = try_recv(out);
-    for (;;) {
-      if (s != status::empty) return s;
-      if (spin_.spin_until([&] { return (s = try_recv(out)) != status::empty; })) return s;
-      detail::eventcount& event = state_->rx_event();
-      const std::uint32_t key = event.prepare_wait();
-      s = try_recv(out);  // re-check
-      if (s != status::empty) return s;
-      const bool woken = event.wait(key, until);
-      s = try_recv(out);
-      if (!woken && s == status::empty) return status::timeout;
-    }
+  // Spin briefly, then park on the rx eventcount until a message or the close arrives. Out of
+  // line, so recv() (make asm) stays a jump here.
+  [[gnu::noinline]] status recv_impl(T& out, const detail::deadline* until) {
+    const status s = try_recv(out);
+    if (s != status::empty) return s;
+    return detail::block_on(state_->rx_event(), spin_, status::empty, until, nullptr,
+                            [&] { return try_recv(out); });
   }
 
   detail::channel_state<T>* state_;
