@@ -64,8 +64,9 @@ class master {
   static_assert(gpio::detail::check_pin<SclPin, Unlock>() &&
                 gpio::detail::check_pin<SdaPin, Unlock>());
   static_assert(SclPin != SdaPin, "esp_blink::i2c: SCL and SDA need two pins");
-  static constexpr timing timing_ = timing_for(BusHz);
-  static_assert(timing_.scl_low <= 511 && timing_.scl_high <= 511 && timing_.stop_hold <= 511,
+  static constexpr timing bus_timing = timing_for(BusHz);
+  static_assert(bus_timing.scl_low <= 511 && bus_timing.scl_high <= 511 &&
+                    bus_timing.stop_hold <= 511,
                 "esp_blink::i2c: bus frequency too low for the timing registers");
   static_assert(BusHz <= fast_mode, "esp_blink::i2c: up to 400 kHz (fast mode)");
 
@@ -95,16 +96,16 @@ class master {
                             regs::filter_cfg::scl_filter_thres::value<7>(),
                             regs::filter_cfg::sda_filter_thres::value<7>());
     regs::scl_low_period::write(
-        regs::scl_low_period::scl_low_period_field::value<timing_.scl_low>());
+        regs::scl_low_period::scl_low_period_field::value<bus_timing.scl_low>());
     regs::scl_high_period::write(
-        regs::scl_high_period::scl_high_period_field::value<timing_.scl_high>(),
-        regs::scl_high_period::scl_wait_high_period::value<timing_.scl_wait_high>());
-    regs::sda_hold::write(regs::sda_hold::time::value<timing_.sda_hold>());
-    regs::sda_sample::write(regs::sda_sample::time::value<timing_.sda_sample>());
-    regs::scl_start_hold::write(regs::scl_start_hold::time::value<timing_.start_hold>());
-    regs::scl_rstart_setup::write(regs::scl_rstart_setup::time::value<timing_.rstart_setup>());
-    regs::scl_stop_setup::write(regs::scl_stop_setup::time::value<timing_.stop_setup>());
-    regs::scl_stop_hold::write(regs::scl_stop_hold::time::value<timing_.stop_hold>());
+        regs::scl_high_period::scl_high_period_field::value<bus_timing.scl_high>(),
+        regs::scl_high_period::scl_wait_high_period::value<bus_timing.scl_wait_high>());
+    regs::sda_hold::write(regs::sda_hold::time::value<bus_timing.sda_hold>());
+    regs::sda_sample::write(regs::sda_sample::time::value<bus_timing.sda_sample>());
+    regs::scl_start_hold::write(regs::scl_start_hold::time::value<bus_timing.start_hold>());
+    regs::scl_rstart_setup::write(regs::scl_rstart_setup::time::value<bus_timing.rstart_setup>());
+    regs::scl_stop_setup::write(regs::scl_stop_setup::time::value<bus_timing.stop_setup>());
+    regs::scl_stop_hold::write(regs::scl_stop_hold::time::value<bus_timing.stop_hold>());
     // Hardware time-out after 2^20 source cycles (26 ms) with SCL stuck.
     regs::to::write(regs::to::time_out_value::value<20>(), regs::to::time_out_en::value<1>());
     reset();

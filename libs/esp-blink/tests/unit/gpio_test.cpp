@@ -1,4 +1,7 @@
+// GPIO pins and the signal-matrix connections against the register-file fake.
 #include <gtest/gtest.h>
+
+#include <vector>
 
 #include <esp_blink/gpio.hpp>
 
@@ -20,9 +23,9 @@ TEST_F(gpio_test, output_pin_routes_the_pad_to_gpio_out_and_enables_it) {
   gpio::output_pin<8> led(false, gpio::drive::ma40);
   EXPECT_EQ(fake_.peek(0x60004554 + 4 * 8) & 0x2FFu, 128u | (1u << 9));  // OUT_SEL, OEN_SEL
   const uint32_t pad = fake_.peek(0x60009004 + 4 * 8);
-  EXPECT_EQ((pad >> 12) & 7u, 1u);   // MCU_SEL = GPIO
-  EXPECT_EQ((pad >> 9) & 1u, 0u);    // input disabled
-  EXPECT_EQ((pad >> 10) & 3u, 3u);   // 40 mA
+  EXPECT_EQ((pad >> 12) & 7u, 1u);  // MCU_SEL = GPIO
+  EXPECT_EQ((pad >> 9) & 1u, 0u);   // input disabled
+  EXPECT_EQ((pad >> 10) & 3u, 3u);  // 40 mA
   EXPECT_EQ(fake_.peek(enable), 1u << 8);
   EXPECT_EQ(fake_.peek(out) & (1u << 8), 0u);
 }
@@ -75,6 +78,31 @@ TEST_F(gpio_test, input_pin_with_pull_up_reads_gpio_in) {
   EXPECT_TRUE(button.is_high());
   fake_.poke(in, ~(1u << 4));
   EXPECT_TRUE(button.is_low());
+}
+
+TEST_F(gpio_test, connect_output_routes_the_signal_sets_the_pad_and_enables_the_driver_last) {
+  gpio::connect_output<6, 53>(
+      {.pull_resistor = gpio::pull::up, .input_enable = true, .open_drain = true});
+  std::vector<test::access_record> writes;
+  for (const auto& a : fake_.log) {
+    if (a.is_write) writes.push_back(a);
+  }
+  ASSERT_EQ(writes.size(), 4u);
+  EXPECT_EQ(writes[0].address, 0x60004074u + 4 * 6);  // PIN6: PAD_DRIVER, open drain
+  EXPECT_EQ(writes[0].value, 1u << 2);
+  EXPECT_EQ(writes[1].address, 0x60004554u + 4 * 6);  // FUNC6_OUT_SEL_CFG: signal 53, OEN_SEL
+  EXPECT_EQ(writes[1].value, 53u | (1u << 9));
+  EXPECT_EQ(writes[2].address, 0x60009004u + 4 * 6);  // IO_MUX GPIO6: matrix, IE, WPU, 20 mA
+  EXPECT_EQ(writes[2].value & 0x7F80u, (1u << 12) | (2u << 10) | (1u << 9) | (1u << 8));
+  EXPECT_EQ(writes[3].address, 0x60004024u);  // ENABLE_W1TS
+  EXPECT_EQ(writes[3].value, 1u << 6);
+}
+
+TEST_F(gpio_test, connect_input_feeds_the_signal_from_the_pin_through_the_matrix) {
+  gpio::connect_input<5, 54>();
+  ASSERT_EQ(fake_.log.size(), 1u);                        // one store, no load
+  EXPECT_EQ(fake_.log[0].address, 0x60004154u + 4 * 54);  // FUNC54_IN_SEL_CFG
+  EXPECT_EQ(fake_.log[0].value, 5u | (1u << 6));          // IN_SEL = GPIO5, SEL
 }
 
 TEST_F(gpio_test, unlocked_flash_pin_is_usable) {
