@@ -1,7 +1,7 @@
+// The I2C0 controller, its place in the address map, and the TMP102 device model.
 #include "i2c_model.hpp"
 
 #include <cmath>
-#include <cstdio>
 
 namespace esp_blink::emu {
 namespace {
@@ -14,8 +14,22 @@ constexpr uint32_t end_detect = 1u << 3, trans_complete = 1u << 7, nack = 1u << 
                    txfifo_ovf = 1u << 11, rxfifo_ovf = 1u << 2, mst_txfifo_udf = 1u << 6;
 constexpr uint32_t op_rstart = 6, op_write = 1, op_read = 3, op_stop = 2, op_end = 4;
 constexpr size_t fifo_size = 32;
+constexpr unsigned clock_gate = 7;  // SYSTEM PERIP_CLK_EN0.I2C_EXT0_CLK_EN
 
 }  // namespace
+
+i2c_model::i2c_model(model_context& ctx) : ctx_(ctx) {
+  controller_.on_report = [this](const std::string& what) { ctx_.report(what); };
+}
+
+void i2c_model::write(uint32_t offset, uint32_t value, uint64_t) {
+  if (!ctx_.clocked(clock_gate)) {
+    ctx_.report("I2C0 write " + hex32(value) + " to " + hex32(i2c0_base + offset) +
+                " ignored: clock gated or held in reset (SYSTEM PERIP_CLK_EN0/PERIP_RST_EN0)");
+    return;
+  }
+  controller_.write(offset, value);
+}
 
 void tmp102::start(bool reading) {
   written_ = 0;
@@ -27,7 +41,10 @@ bool tmp102::write(uint8_t byte) {
   if (written_ == 0) {
     pointer_ = byte & 3u;
   } else {
-    uint16_t* target = pointer_ == 1 ? &config_ : pointer_ == 2 ? &t_low_ : pointer_ == 3 ? &t_high_ : nullptr;
+    uint16_t* target = pointer_ == 1   ? &config_
+                       : pointer_ == 2 ? &t_low_
+                       : pointer_ == 3 ? &t_high_
+                                       : nullptr;
     if (target != nullptr) {
       *target = written_ == 1 ? static_cast<uint16_t>(uint32_t{byte} << 8 | (*target & 0xFFu))
                               : static_cast<uint16_t>((*target & 0xFF00u) | byte);
@@ -43,9 +60,12 @@ uint16_t tmp102::register_value(uint8_t pointer) const {
       const auto sixteenths = static_cast<int32_t>(std::lround(celsius_ * 16.0));
       return static_cast<uint16_t>(static_cast<uint32_t>(sixteenths) << 4);
     }
-    case 1: return config_;
-    case 2: return t_low_;
-    default: return t_high_;
+    case 1:
+      return config_;
+    case 2:
+      return t_low_;
+    default:
+      return t_high_;
   }
 }
 

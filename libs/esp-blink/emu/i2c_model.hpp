@@ -1,5 +1,7 @@
 // I2C0 controller model: executes the COMD command list on TRANS_START against attached
 // devices, with the TX/RX FIFOs, done bits and raw interrupt bits the driver polls.
+// `i2c_controller` is the controller alone (tests drive it directly); `i2c_model` puts it in the
+// peripheral address map behind SYSTEM's clock gate.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +10,8 @@
 #include <map>
 #include <memory>
 #include <string>
+
+#include "peripheral_model.hpp"
 
 namespace esp_blink::emu {
 
@@ -67,6 +71,22 @@ class i2c_controller {
   bool expect_address_ = false;
   uint32_t recovery_pulses_ = 0;
   uint32_t transactions_ = 0;
+};
+
+inline constexpr uint32_t i2c0_base = 0x60013000;
+
+class i2c_model final : public peripheral_model {
+ public:
+  explicit i2c_model(model_context& ctx);
+
+  uint32_t read(uint32_t offset, uint64_t) override { return controller_.read(offset); }
+  void write(uint32_t offset, uint32_t value, uint64_t) override;
+
+  i2c_controller& controller() { return controller_; }
+
+ private:
+  model_context& ctx_;
+  i2c_controller controller_;
 };
 
 }  // namespace esp_blink::emu

@@ -69,7 +69,7 @@ struct machine_hooks {
     }
     m.instructions_ += b.count;
     m.cycles_ += b.count + m.io_.take_idle_skip();
-    m.io_.instructions = m.instructions_;
+    m.io_.set_instructions(m.instructions_);
     if (m.instructions_ >= m.options_.max_instructions) {
       m.cap_hit_ = true;
       uc_emu_stop(uc);

@@ -41,7 +41,7 @@ struct run_result {
   uint64_t instructions = 0;
   uint64_t cycles = 0;
   std::vector<trap_record> traps;
-  std::string fault;  // what went wrong when reason == fault
+  std::string fault;                          // what went wrong when reason == fault
   uint64_t first_uart_byte_instructions = 0;  // 0: no byte was sent
   /// The process exit status the CLI uses (0 only for a clean halt with status 0 or a
   /// requested time limit).
@@ -62,6 +62,7 @@ class machine {
   run_result run();
 
   peripherals& io() { return io_; }
+  const peripherals& io() const { return io_; }
 
   /// Guest memory as the CPU sees it (for tests and tools); throws on an unmapped address.
   std::vector<uint8_t> read_memory(uint32_t address, size_t size);

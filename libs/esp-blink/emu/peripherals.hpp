@@ -1,138 +1,93 @@
-// Models of the ESP32-C3 peripherals the firmware touches, behind one MMIO dispatcher.
+// The ESP32-C3's peripherals as the firmware sees them: one model per peripheral, each behind
+// its base address in one address map (see peripheral_model.hpp for the interface).
 //
 // Time is virtual: the machine passes the cycle count into every access. The models are plain
-// C++ with no Unicorn dependency, so tests can drive them directly.
+// C++ with no Unicorn dependency, so tests can drive them directly. An access to a block no
+// model claims is kept as storage and reported once per address.
 #pragma once
 
+#include <array>
 #include <cstdint>
-#include <deque>
 #include <functional>
-#include <map>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "gpio_model.hpp"
 #include "i2c_model.hpp"
+#include "peripheral_model.hpp"
+#include "rmt_model.hpp"
+#include "systimer_model.hpp"
+#include "uart_model.hpp"
+#include "watchdog_models.hpp"
 
 namespace esp_blink::emu {
-
-inline constexpr uint32_t mmio_base = 0x60000000;
-inline constexpr uint32_t mmio_size = 0x000D1000;
-
-struct gpio_edge {
-  uint64_t cycle;
-  uint64_t instructions;
-  unsigned pin;
-  bool level;
-};
-
-struct clock_config {
-  uint32_t cpu_hz = 160'000'000;
-  uint32_t systimer_hz = 16'000'000;
-};
-
-/// One watchdog's state as the models see it.
-struct watchdog_state {
-  bool enabled = true;         // counting (enable bit or flash-boot mode; super WDT: not fed)
-  uint32_t locked_writes = 0;  // writes dropped because the key was not written first
-  uint64_t fed_at = 0;         // cycle of the last feed (or of reset)
-};
 
 class peripherals {
  public:
   explicit peripherals(clock_config clocks = {});
+  // The models hold references into this object.
+  peripherals(const peripherals&) = delete;
+  peripherals& operator=(const peripherals&) = delete;
 
   /// An access from the CPU. `now_cycles` is the virtual time of the access.
   uint32_t read(uint32_t address, uint64_t now_cycles);
   void write(uint32_t address, uint32_t value, uint64_t now_cycles);
 
   // Observations.
-  const std::string& uart0_output() const { return uart0_tx_; }
+  const std::string& uart0_output() const { return uart0_.output(); }
   /// Instructions executed when the first UART0 byte was queued (0: none yet).
-  uint64_t first_uart0_byte_instructions() const { return first_tx_instructions_; }
-  const std::vector<gpio_edge>& edges() const { return edges_; }
-  uint32_t uart0_baud() const;
-  const watchdog_state& rtc_wdt() const { return rtc_wdt_; }
-  const watchdog_state& super_wdt() const { return super_wdt_; }
-  const watchdog_state& timg_wdt(unsigned n) const { return timg_wdt_[n]; }
+  uint64_t first_uart0_byte_instructions() const { return uart0_.first_byte_instructions(); }
+  const std::vector<gpio_edge>& edges() const { return gpio_.edges(); }
+  uint32_t uart0_baud() const { return uart0_.baud(); }
+  const watchdog_state& rtc_wdt() const { return rtc_cntl_.rtc_wdt(); }
+  const watchdog_state& super_wdt() const { return rtc_cntl_.super_wdt(); }
+  const watchdog_state& timg_wdt(unsigned n) const { return timg_[n].wdt(); }
   const std::set<uint32_t>& unmodelled() const { return unmodelled_; }
   /// The first watchdog still running `timeout` cycles after its last feed, or nullptr.
   /// (The emulator's timeout is a model parameter, not the chip's stage-0 period.)
   const char* expired_watchdog(uint64_t now, uint64_t timeout) const;
-  bool pin_output_enabled(unsigned pin) const { return (gpio_enable_ >> pin) & 1u; }
-  bool pin_level(unsigned pin) const { return (gpio_out_ >> pin) & 1u; }
-  uint32_t rmt_transmissions() const { return rmt_transmissions_; }
-  i2c_controller& i2c0() { return i2c0_; }
+  bool pin_output_enabled(unsigned pin) const { return gpio_.output_enabled(pin); }
+  bool pin_level(unsigned pin) const { return gpio_.level(pin); }
+  uint32_t rmt_transmissions() const { return rmt_.transmissions(); }
+  i2c_controller& i2c0() { return i2c0_.controller(); }
+  uint64_t systimer_ticks(uint64_t cycles) const { return systimer_.ticks(cycles); }
 
   // Stimulus and hooks.
-  void inject_uart0_rx(const std::string& bytes) { uart0_rx_.insert(uart0_rx_.end(), bytes.begin(), bytes.end()); }
-  void set_input_levels(uint32_t levels) { gpio_in_ = levels; }
+  void inject_uart0_rx(const std::string& bytes) { uart0_.inject_rx(bytes); }
+  void set_input_levels(uint32_t levels) { gpio_.set_input_levels(levels); }
+  /// The machine's instruction count, stamped on edges and the first UART byte.
+  void set_instructions(uint64_t n) { ctx_.instructions = n; }
   std::function<void(char)> on_uart0_byte;
   std::function<void(const gpio_edge&)> on_edge;
   std::function<void(const std::string&)> on_report;  // unmodelled accesses, dropped writes
-  uint64_t instructions = 0;  // maintained by the machine, stamped on edges
 
-  /// Cycles an idle wait may skip: set when the firmware polls the SYSTIMER alarm twice in a
-  /// row with nothing else in between; the machine adds them to virtual time.
+  /// Cycles an idle wait may skip: set when the firmware polls the SYSTIMER alarm (or the RMT's
+  /// TX_END) twice in a row with nothing else in between; the machine adds them to virtual time.
   uint64_t take_idle_skip() {
-    const uint64_t s = idle_skip_;
-    idle_skip_ = 0;
+    const uint64_t s = ctx_.idle_skip;
+    ctx_.idle_skip = 0;
     return s;
   }
 
-  uint64_t systimer_ticks(uint64_t cycles) const;
-
  private:
-  uint32_t& reg(uint32_t address);
-  void report(const std::string& what);
-  void gpio_write_out(uint32_t new_out, uint64_t now);
-  uint32_t uart0_access(uint32_t offset, bool is_write, uint32_t value, uint64_t now);
-  uint32_t uart0_tx_fifo_count(uint64_t now);
-  uint32_t systimer_read(uint32_t offset, uint64_t now);
-  void systimer_write(uint32_t offset, uint32_t value, uint64_t now);
-  void rmt_write(uint32_t offset, uint32_t value, uint64_t now);
-  uint32_t rmt_read(uint32_t offset, uint64_t now);
-  void drive_pin(unsigned pin, bool level, uint64_t cycle);
-  bool protected_write(watchdog_state& wdt, uint32_t key_reg, uint32_t key, uint32_t address,
-                       uint32_t value, uint64_t now, uint32_t feed_address);
-  void refresh_watchdogs();
+  /// The model for the block holding `address`, or nullptr.
+  peripheral_model* model_at(uint32_t address) const;
+  void unmodelled_access(uint32_t address, const std::string& what);
 
-  clock_config clocks_;
-  std::map<uint32_t, uint32_t> regs_;  // every register's last written value
+  model_context ctx_;
+  gpio_model gpio_;
+  uart_model uart0_;
+  systimer_model systimer_;
+  rmt_model rmt_;
+  rtc_cntl_model rtc_cntl_;
+  timg_model timg_[2];
+  i2c_model i2c0_;
+  storage_model io_mux_, system_;
+  std::array<peripheral_model*, mmio_size / block_size> map_{};  // by (address - mmio_base) / 4K
   std::set<uint32_t> unmodelled_;
-  bool last_access_was_alarm_poll_ = false;
-  bool last_access_was_rmt_poll_ = false;
-  uint64_t idle_skip_ = 0;
-
-  // GPIO
-  uint32_t gpio_out_ = 0, gpio_enable_ = 0, gpio_in_ = 0;
-  std::vector<gpio_edge> edges_;
-
-  // UART0
-  std::string uart0_tx_;
-  uint64_t first_tx_instructions_ = 0;
-  // Cycle at which each byte still in the TX FIFO starts shifting out; the shifter sends one
-  // byte (start, 8 data, stop bits) per 10 bit times at the configured baud rate.
-  std::deque<uint64_t> uart0_tx_starts_;
-  uint64_t uart0_tx_busy_until_ = 0;
-  std::deque<char> uart0_rx_;
-
-  // SYSTIMER
-  uint64_t latched_ticks_ = 0;
-  uint64_t target0_loaded_ = 0;
-  bool target0_raw_ = false;
-  bool target0_fired_ = false;  // one-shot: fires once per COMP0_LOAD
-
-  watchdog_state rtc_wdt_, super_wdt_, timg_wdt_[2];
-  i2c_controller i2c0_;
-
-  // RMT TX channel 0: the pulses of one transmission are laid out in virtual time when it
-  // starts; TX_END rises once that time has passed.
-  uint64_t rmt_tx_end_cycle_ = 0;
-  uint32_t rmt_transmissions_ = 0;
-  bool rmt_tx_busy_ = false;
-  bool rmt_tx_end_raw_ = false;
-  uint32_t peripheral_levels_ = 0;  // pins driven by a peripheral signal, not by GPIO_OUT
+  bool last_access_was_read_ = false;
+  uint32_t last_read_address_ = 0;
 };
 
 }  // namespace esp_blink::emu

@@ -5,7 +5,7 @@
 #include <ostream>
 #include <vector>
 
-#include "peripherals.hpp"
+#include "gpio_model.hpp"
 
 namespace esp_blink::emu {
 

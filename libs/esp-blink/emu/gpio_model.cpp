@@ -1,0 +1,59 @@
+// GPIO registers: docs/esp32c3.md, "GPIO and IO_MUX".
+#include "gpio_model.hpp"
+
+namespace esp_blink::emu {
+namespace {
+
+constexpr uint32_t out_reg = 0x04, out_w1tc = 0x0C, enable_reg = 0x20, enable_w1tc = 0x28,
+                   in_reg = 0x3C, func_out_sel_cfg = 0x554;
+constexpr uint32_t pin_mask = (1u << gpio_pins) - 1;
+
+}  // namespace
+
+uint32_t gpio_model::out() const {
+  return ctx_.regs.peek(gpio_base + out_reg);
+}
+uint32_t gpio_model::enable() const {
+  return ctx_.regs.peek(gpio_base + enable_reg);
+}
+
+uint32_t gpio_model::out_signal(unsigned pin) const {
+  return ctx_.regs.peek(gpio_base + func_out_sel_cfg + 4 * pin) & 0xFFu;
+}
+
+uint32_t gpio_model::read(uint32_t offset, uint64_t) {
+  if (offset == in_reg) {  // driven pins read back their level, the others the stimulus
+    return (out() & enable()) | (input_levels_ & ~enable());
+  }
+  return ctx_.regs.read(gpio_base + offset);
+}
+
+void gpio_model::write(uint32_t offset, uint32_t value, uint64_t now) {
+  const uint32_t before = out() & enable();
+  ctx_.regs.write(gpio_base + offset, value);
+  const bool drives =
+      (offset >= out_reg && offset <= out_w1tc) || (offset >= enable_reg && offset <= enable_w1tc);
+  if (!drives) return;
+  ctx_.regs.poke(gpio_base + out_reg, out() & pin_mask);
+  ctx_.regs.poke(gpio_base + enable_reg, enable() & pin_mask);
+  // A pin that starts or stops driving is an edge too, if its visible level changes.
+  const uint32_t after = out() & enable();
+  for (unsigned pin = 0; pin < gpio_pins; ++pin) {
+    if (((before ^ after) >> pin) & 1u) record(pin, ((after >> pin) & 1u) != 0, now);
+  }
+}
+
+void gpio_model::drive_pin(unsigned pin, bool level, uint64_t cycle) {
+  const bool before = ((peripheral_levels_ >> pin) & 1u) != 0;
+  if (before == level) return;
+  peripheral_levels_ ^= 1u << pin;
+  record(pin, level, cycle);
+}
+
+void gpio_model::record(unsigned pin, bool level, uint64_t cycle) {
+  const gpio_edge e{cycle, ctx_.instructions, pin, level};
+  edges_.push_back(e);
+  if (on_edge) on_edge(e);
+}
+
+}  // namespace esp_blink::emu

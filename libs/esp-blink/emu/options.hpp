@@ -1,0 +1,43 @@
+// esp-blink-emu's command line: one table of options, parsed into a `command_line`.
+//
+//   parse_result r = parse_command_line({"--max-time-ms", "500", "blink.bin"});
+//   if (!r.error.empty()) ...  // say r.error, print usage(), exit 4
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "machine.hpp"
+
+namespace esp_blink::emu {
+
+/// A simulated device for I2C0, from `--i2c-device NAME@ADDR[=VALUE]`.
+struct i2c_device_spec {
+  std::string name;  // "tmp102"
+  uint8_t address;   // 7-bit
+  double value;      // tmp102: temperature in degC
+};
+
+struct command_line {
+  run_options run;
+  std::string image;  // IMAGE_OR_ELF
+  std::string vcd_path;
+  std::string uart_input;
+  std::vector<i2c_device_spec> devices;
+  bool trace_gpio = false;
+  bool quiet = false;
+  bool help = false;  // -h/--help: print usage, exit 0
+};
+
+struct parse_result {
+  command_line options;
+  std::string error;  // empty: parsed
+};
+
+parse_result parse_command_line(const std::vector<std::string>& args);
+
+/// The usage text, one line per option of the table.
+std::string usage();
+
+}  // namespace esp_blink::emu
