@@ -105,7 +105,8 @@ trio_gtest(NAME esp_blink_emu_tests LIB esp-blink KIND emu DISCOVER esp_blink.
   LINK esp_blink_emu_core SOURCES
   ${ESP_BLINK_ROOT}/tests/emu/firmware_test.cpp
   ${ESP_BLINK_ROOT}/tests/emu/image_test.cpp
-  ${ESP_BLINK_ROOT}/tests/emu/model_test.cpp)
+  ${ESP_BLINK_ROOT}/tests/emu/model_test.cpp
+  ${ESP_BLINK_ROOT}/tests/emu/options_test.cpp)
 add_dependencies(esp_blink_emu_tests esp_blink_firmware)
 target_compile_definitions(esp_blink_emu_tests PRIVATE
   ESP_BLINK_FIRMWARE_BIN="${ESP_BLINK_FIRMWARE_BIN}")

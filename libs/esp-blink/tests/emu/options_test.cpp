@@ -1,0 +1,74 @@
+// esp-blink-emu's command line: each option lands in the struct, and each kind of bad argument
+// is an error that names it (the CLI then prints usage and exits 4).
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "options.hpp"
+
+namespace {
+
+using namespace esp_blink::emu;
+
+TEST(command_line, every_option_reaches_the_struct) {
+  const parse_result r = parse_command_line(
+      {"--max-instructions", "1000", "--max-time-ms", "2", "--watchdog-ms", "0", "--vcd", "out.vcd",
+       "--uart-input", "hi", "--trace-gpio", "--quiet", "--i2c-device", "tmp102@0x49=-3.5",
+       "--i2c-device", "tmp102@72", "blink.bin"});
+  ASSERT_EQ(r.error, "");
+  const command_line& c = r.options;
+  EXPECT_EQ(c.run.max_instructions, 1000u);
+  EXPECT_EQ(c.run.max_cycles, 2u * 160'000u);
+  EXPECT_EQ(c.run.watchdog_timeout_cycles, 0u);
+  EXPECT_EQ(c.vcd_path, "out.vcd");
+  EXPECT_EQ(c.uart_input, "hi");
+  EXPECT_TRUE(c.trace_gpio);
+  EXPECT_TRUE(c.quiet);
+  ASSERT_EQ(c.devices.size(), 2u);
+  EXPECT_EQ(c.devices[0].address, 0x49);
+  EXPECT_EQ(c.devices[0].value, -3.5);
+  EXPECT_EQ(c.devices[1].address, 72);
+  EXPECT_EQ(c.devices[1].value, 25.0);  // the default temperature
+  EXPECT_EQ(c.image, "blink.bin");
+}
+
+TEST(command_line, help_needs_no_image) {
+  for (const char* flag : {"-h", "--help"}) {
+    const parse_result r = parse_command_line({flag});
+    EXPECT_EQ(r.error, "");
+    EXPECT_TRUE(r.options.help);
+  }
+}
+
+TEST(command_line, bad_arguments_are_named) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{}, "no image given"},
+      {{"--bogus", "a.bin"}, "unknown option --bogus"},
+      {{"a.bin", "b.bin"}, "more than one image: a.bin, b.bin"},
+      {{"a.bin", "--vcd"}, "--vcd needs FILE"},
+      {{"--max-instructions", "12x", "a.bin"}, "--max-instructions: not a number: '12x'"},
+      {{"--max-time-ms", "-1", "a.bin"}, "--max-time-ms: not a number: '-1'"},
+      {{"--i2c-device", "tmp102", "a.bin"}, "expected NAME@ADDR[=VALUE]"},
+      {{"--i2c-device", "nosuch@0x48", "a.bin"}, "unknown device 'nosuch'"},
+      {{"--i2c-device", "tmp102@0x80", "a.bin"}, "address must be 0..0x7F"},
+      {{"--i2c-device", "tmp102@0x48=warm", "a.bin"}, "value must be a number"},
+  };
+  for (const auto& [args, message] : cases) {
+    const parse_result r = parse_command_line(args);
+    EXPECT_NE(r.error.find(message), std::string::npos)
+        << r.error << " (expected: " << message << ")";
+  }
+}
+
+TEST(command_line, usage_lists_every_option) {
+  const std::string text = usage();
+  for (const char* name : {"--max-instructions N", "--max-time-ms MS", "--vcd FILE",
+                           "--watchdog-ms MS", "--uart-input TEXT", "--trace-gpio",
+                           "--i2c-device NAME@ADDR[=VALUE]", "--quiet", "--help"}) {
+    EXPECT_NE(text.find(name), std::string::npos) << name;
+  }
+  EXPECT_NE(text.find("4 usage or load error"), std::string::npos);
+}
+
+}  // namespace
