@@ -137,8 +137,9 @@ struct reg_array {
   static constexpr uint32_t address(unsigned index) {
     // Unsigned: an index below FirstIndex wraps to a large position and fails the check too.
     const unsigned position = index - FirstIndex;
-    if (position >= Count) [[unlikely]]
+    if (position >= Count) [[unlikely]] {
       detail::index_out_of_range();
+    }
     return Element::address + Stride * position;
   }
 
