@@ -54,15 +54,15 @@ TEST(model, systimer_counts_16_mhz_of_virtual_time) {
 
 TEST(model, alarm_poll_skips_idle_time_exactly_to_the_target) {
   peripherals p;
-  p.write(0x60023020, 1600, 0);           // target 100 us
-  p.write(0x60023050, 1, 0);              // COMP0_LOAD
-  p.write(0x60023000, 1u << 24, 0);       // TARGET0_WORK_EN
+  p.write(0x60023020, 1600, 0);      // target 100 us
+  p.write(0x60023050, 1, 0);         // COMP0_LOAD
+  p.write(0x60023000, 1u << 24, 0);  // TARGET0_WORK_EN
   EXPECT_EQ(p.read(0x60023068, 100), 0u);
-  EXPECT_EQ(p.take_idle_skip(), 0u);      // one poll is not a wait yet
+  EXPECT_EQ(p.take_idle_skip(), 0u);  // one poll is not a wait yet
   EXPECT_EQ(p.read(0x60023068, 110), 0u);
   EXPECT_EQ(p.take_idle_skip(), 16'000u - 110u);
   EXPECT_EQ(p.read(0x60023068, 16'000), 1u);
-  p.write(0x6002306C, 1, 16'001);         // INT_CLR
+  p.write(0x6002306C, 1, 16'001);  // INT_CLR
   EXPECT_EQ(p.read(0x60023068, 16'002), 0u);
 }
 
@@ -90,6 +90,35 @@ TEST(model, unmodelled_access_is_reported_once) {
   p.read(0x60040000, 0);
   EXPECT_EQ(reports.size(), 1u);
   EXPECT_EQ(p.unmodelled().count(0x60040000), 1u);
+}
+
+TEST(register_file, store_rules) {
+  register_file r;
+  r.write(0x60004008, 0b0110);  // OUT_W1TS
+  r.write(0x6000400C, 0b0010);  // OUT_W1TC
+  EXPECT_EQ(r.peek(0x60004004), 0b0100u);
+  EXPECT_EQ(r.peek(0x60004008), 0u);     // the alias keeps nothing
+  EXPECT_FALSE(r.write(0x6001F048, 0));  // TIMG0 WDTCONFIG0 without the key
+  EXPECT_EQ(r.peek(0x6001F048), 0x0004C000u);
+  EXPECT_TRUE(r.write(0x6001F064, 0x50D83AA1));
+  EXPECT_TRUE(r.write(0x6001F048, 0));
+  EXPECT_EQ(r.peek(0x6001F048), 0u);
+  r.write(0x60000080, 0x80000500);  // UART0 ID with REG_UPDATE
+  EXPECT_EQ(r.peek(0x60000080), 0x500u);
+  EXPECT_EQ(r.read(0x60023004) & (1u << 29), 1u << 29);  // VALUE_VALID
+  r.poke(0x60023068, 1);
+  r.write(0x6002306C, 1);  // INT_CLR
+  EXPECT_EQ(r.peek(0x60023068), 0u);
+}
+
+TEST(model, plain_blocks_are_storage_and_report_nothing) {
+  peripherals p;
+  std::vector<std::string> reports;
+  p.on_report = [&](const std::string& r) { reports.push_back(r); };
+  p.write(0x60009004 + 4 * 8, 0x1200, 0);  // IO_MUX GPIO8
+  EXPECT_EQ(p.read(0x60009004 + 4 * 8, 0), 0x1200u);
+  EXPECT_EQ(p.read(0x600C0010, 0), 0xF9C1E06Fu);  // SYSTEM PERIP_CLK_EN0 reset value
+  EXPECT_TRUE(reports.empty());
 }
 
 }  // namespace
@@ -155,9 +184,18 @@ TEST(memory_map, sram_is_one_memory_at_two_addresses) {
 
 // An app image built by hand, so the tests can break the rules the image tool keeps.
 std::vector<uint8_t> app_image_of(const std::vector<std::pair<uint32_t, uint32_t>>& segments) {
-  std::vector<uint8_t> img = {0xE9, static_cast<uint8_t>(segments.size()), 2, 0x2F,
-                              0x20, 0x00, 0x00, 0x42, 0xEE, 0, 0, 0, 0x05, 0, 0, 0, 0,
-                              0xFF, 0xFF, 0, 0, 0, 0, 1};
+  std::vector<uint8_t> img = {0xE9, static_cast<uint8_t>(segments.size()),
+                              2,    0x2F,
+                              0x20, 0x00,
+                              0x00, 0x42,
+                              0xEE, 0,
+                              0,    0,
+                              0x05, 0,
+                              0,    0,
+                              0,    0xFF,
+                              0xFF, 0,
+                              0,    0,
+                              0,    1};
   uint8_t checksum = 0xEF;
   for (auto [addr, len] : segments) {
     for (int i = 0; i < 4; ++i) img.push_back(static_cast<uint8_t>(addr >> (8 * i)));
@@ -218,11 +256,11 @@ TEST(i2c_model, command_list_reads_the_tmp102_temperature) {
   i2c_controller c;
   c.attach(0x48, std::make_unique<tmp102>(25.0));
   for (uint32_t b : {0x90u, 0x00u, 0x91u}) c.write(0x1C, b);
-  const uint32_t list[] = {comd(6, 0), comd(1, 1, true), comd(1, 1, true), comd(6, 0),
-                           comd(1, 1, true), comd(3, 1), comd(3, 1, false, 1), comd(2, 0)};
+  const uint32_t list[] = {comd(6, 0),       comd(1, 1, true), comd(1, 1, true),     comd(6, 0),
+                           comd(1, 1, true), comd(3, 1),       comd(3, 1, false, 1), comd(2, 0)};
   for (uint32_t i = 0; i < 8; ++i) c.write(0x58 + 4 * i, list[i]);
-  c.write(0x04, 1u << 5);  // TRANS_START
-  EXPECT_NE(c.read(0x20) & (1u << 7), 0u);  // TRANS_COMPLETE
+  c.write(0x04, 1u << 5);                      // TRANS_START
+  EXPECT_NE(c.read(0x20) & (1u << 7), 0u);     // TRANS_COMPLETE
   EXPECT_EQ((c.read(0x08) >> 8) & 0x3Fu, 2u);  // RXFIFO_CNT
   EXPECT_EQ(c.read(0x1C), 0x19u);
   EXPECT_EQ(c.read(0x1C), 0x00u);
