@@ -1,3 +1,5 @@
+// Parsing ELF files, app images and direct-boot images into what the machine loads (formats:
+// docs/esp32c3.md, "App image format" and "Booting").
 #include "image.hpp"
 
 #include <cstring>

@@ -1,3 +1,4 @@
+// The machine: memory map, image loading, the run loop with virtual time, and trap entry.
 #include "machine.hpp"
 
 #include <unicorn/unicorn.h>

@@ -1,3 +1,4 @@
+// SHA-256 as FIPS 180-4 specifies it: one compression function over 64-byte blocks.
 #include "sha256.hpp"
 
 #include <vector>
@@ -21,7 +22,7 @@ constexpr uint32_t rotr(uint32_t x, unsigned n) { return (x >> n) | (x << (32 - 
 
 void compress(std::array<uint32_t, 8>& h, const uint8_t* block) {
   std::array<uint32_t, 64> w{};
-  for (unsigned i = 0; i < 16; ++i) {
+  for (size_t i = 0; i < 16; ++i) {
     w[i] = uint32_t{block[4 * i]} << 24 | uint32_t{block[4 * i + 1]} << 16 |
            uint32_t{block[4 * i + 2]} << 8 | uint32_t{block[4 * i + 3]};
   }

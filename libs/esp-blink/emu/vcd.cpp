@@ -1,3 +1,4 @@
+// Writing the edge log as VCD: one wire per GPIO, all low at 0, then the changes in time order.
 #include "vcd.hpp"
 
 #include <algorithm>
