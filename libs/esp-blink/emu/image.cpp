@@ -61,7 +61,9 @@ bool is_direct_boot_image(const std::vector<uint8_t>& b) {
   return b.size() >= 8 && std::memcmp(b.data(), direct_magic, 8) == 0;
 }
 
-bool is_app_image(const std::vector<uint8_t>& b) { return !b.empty() && b[0] == 0xE9; }
+bool is_app_image(const std::vector<uint8_t>& b) {
+  return !b.empty() && b[0] == 0xE9;
+}
 
 elf_file parse_elf(const std::vector<uint8_t>& b) {
   if (!is_elf(b) || b.size() < 52) throw std::runtime_error("not an ELF file");
@@ -91,7 +93,9 @@ elf_file parse_elf(const std::vector<uint8_t>& b) {
     elf.segments.push_back(std::move(s));
   }
   // Sections: names, and the symbol table for tests and reports.
-  auto section = [&](uint32_t i, uint32_t field) { return le32(b, shoff + size_t{i} * shentsize + field); };
+  auto section = [&](uint32_t i, uint32_t field) {
+    return le32(b, shoff + size_t{i} * shentsize + field);
+  };
   if (shoff != 0 && shstrndx < shnum) {
     const uint32_t names = section(shstrndx, 16);
     for (uint32_t i = 0; i < shnum; ++i) {

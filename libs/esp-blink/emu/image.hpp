@@ -15,8 +15,12 @@ inline constexpr uint32_t flash_window = 0x00800000;  // 8 MiB of address space 
 inline constexpr uint32_t mmu_page = 0x10000;
 inline constexpr uint32_t app_flash_offset = 0x10000;
 
-constexpr bool in_irom(uint32_t a) { return a >= irom_base && a < irom_base + flash_window; }
-constexpr bool in_drom(uint32_t a) { return a >= drom_base && a < drom_base + flash_window; }
+constexpr bool in_irom(uint32_t a) {
+  return a >= irom_base && a < irom_base + flash_window;
+}
+constexpr bool in_drom(uint32_t a) {
+  return a >= drom_base && a < drom_base + flash_window;
+}
 
 struct segment {
   uint32_t vaddr = 0;

@@ -34,9 +34,13 @@ uint32_t reg_read(uc_engine* uc, int reg) {
   return v;
 }
 
-void reg_write(uc_engine* uc, int reg, uint32_t v) { uc_reg_write(uc, reg, &v); }
+void reg_write(uc_engine* uc, int reg, uint32_t v) {
+  uc_reg_write(uc, reg, &v);
+}
 
-bool in_sram(uint32_t a, uint32_t base) { return a >= base && a - base < sram_size; }
+bool in_sram(uint32_t a, uint32_t base) {
+  return a >= base && a - base < sram_size;
+}
 
 }  // namespace
 
@@ -48,11 +52,16 @@ machine::host_memory::host_memory(size_t size) : storage_(size + 4096), size_(si
 
 int run_result::exit_status() const {
   switch (reason) {
-    case stop_reason::halted: return halt_status == 0 && traps.empty() ? 0 : 1;
-    case stop_reason::trap_halt: return 1;
-    case stop_reason::time_limit: return traps.empty() ? 0 : 1;
-    case stop_reason::fault: return 2;
-    case stop_reason::instruction_cap: return 3;
+    case stop_reason::halted:
+      return halt_status == 0 && traps.empty() ? 0 : 1;
+    case stop_reason::trap_halt:
+      return 1;
+    case stop_reason::time_limit:
+      return traps.empty() ? 0 : 1;
+    case stop_reason::fault:
+      return 2;
+    case stop_reason::instruction_cap:
+      return 3;
   }
   return 2;
 }
@@ -93,7 +102,7 @@ struct machine_hooks {
   static bool unmapped(uc_engine* uc, uc_mem_type type, uint64_t address, int size,
                        int64_t /*value*/, void* user) {
     auto& m = *static_cast<machine*>(user);
-    const char* kind = type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT ? "fetch"
+    const char* kind = type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT   ? "fetch"
                        : type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_WRITE_PROT ? "write"
                                                                                     : "read";
     m.fault_ = std::string(kind) + " of " + std::to_string(size) + " bytes at " + hex32(address) +
@@ -139,14 +148,14 @@ machine::machine(run_options options)
   uc_hook h;
   // Safety: Unicorn takes every callback as void* and calls it with the signature of the
   // hook type given next to it; each function below has exactly that signature.
-  check(uc_hook_add(uc_, &h, UC_HOOK_BLOCK, reinterpret_cast<void*>(&machine_hooks::block), this,
-                    1, 0),
+  check(uc_hook_add(uc_, &h, UC_HOOK_BLOCK, reinterpret_cast<void*>(&machine_hooks::block), this, 1,
+                    0),
         "block hook");
-  check(uc_hook_add(uc_, &h, UC_HOOK_INTR, reinterpret_cast<void*>(&machine_hooks::interrupt),
-                    this, 1, 0),
+  check(uc_hook_add(uc_, &h, UC_HOOK_INTR, reinterpret_cast<void*>(&machine_hooks::interrupt), this,
+                    1, 0),
         "interrupt hook");
-  check(uc_hook_add(uc_, &h, UC_HOOK_MEM_INVALID,
-                    reinterpret_cast<void*>(&machine_hooks::unmapped), this, 1, 0),
+  check(uc_hook_add(uc_, &h, UC_HOOK_MEM_INVALID, reinterpret_cast<void*>(&machine_hooks::unmapped),
+                    this, 1, 0),
         "memory hook");
 }
 
@@ -194,7 +203,9 @@ void machine::write_memory(uint32_t address, const std::vector<uint8_t>& bytes) 
   check(uc_mem_write(uc_, address, bytes.data(), bytes.size()), "write memory");
 }
 
-void machine::load_file(const std::string& path) { load_bytes(read_file(path)); }
+void machine::load_file(const std::string& path) {
+  load_bytes(read_file(path));
+}
 
 void machine::load_bytes(const std::vector<uint8_t>& bytes) {
   if (is_elf(bytes)) {
@@ -308,23 +319,24 @@ run_result machine::run() {
     }
     if (watchdog_hit_ != nullptr) {
       result.reason = stop_reason::fault;
-      result.fault = std::string(watchdog_hit_) + " still running " +
-                     std::to_string(options_.watchdog_timeout_cycles / (options_.clocks.cpu_hz / 1000)) +
-                     " ms after its last feed: the chip would reset";
+      result.fault =
+          std::string(watchdog_hit_) + " still running " +
+          std::to_string(options_.watchdog_timeout_cycles / (options_.clocks.cpu_hz / 1000)) +
+          " ms after its last feed: the chip would reset";
       break;
     }
     if (pending_trap_) {
       // Unicorn 2.0.1 reports the exception with pc advanced by 4 whatever the instruction's
       // length (seen with 2-byte c.unimp and 4-byte unimp alike), so the faulting instruction
-      // starts 4 bytes back.
+      // starts 4 bytes back (docs/esp32c3.md, "Host emulation with Unicorn").
       const uint32_t mepc = pc - 4;
       uint32_t insn = 0;
       uc_mem_read(uc_, mepc, &insn, 4);
       if ((insn & 3u) != 3u) insn &= 0xFFFFu;
       uint32_t mcause = pending_cause_;
       uint32_t mtval = 0;
-      if (pending_cause_ == 2) mtval = insn;       // illegal instruction: its bits
-      if (pending_cause_ == 8) mcause = 11;        // ecall, from machine mode on the chip
+      if (pending_cause_ == 2) mtval = insn;  // illegal instruction: its bits
+      if (pending_cause_ == 8) mcause = 11;   // ecall, from machine mode on the chip
       result.traps.push_back({mcause, mepc, mtval});
       if (result.traps.size() > max_traps) {
         result.reason = stop_reason::fault;
@@ -343,10 +355,9 @@ run_result machine::run() {
       continue;
     }
     result.reason = stop_reason::fault;
-    result.fault = !fault_.empty() ? fault_
-                   : err != UC_ERR_OK
-                       ? std::string(uc_strerror(err)) + " at pc " + hex32(pc)
-                       : "emulation stopped at pc " + hex32(pc);
+    result.fault = !fault_.empty()    ? fault_
+                   : err != UC_ERR_OK ? std::string(uc_strerror(err)) + " at pc " + hex32(pc)
+                                      : "emulation stopped at pc " + hex32(pc);
     break;
   }
   result.instructions = instructions_;

@@ -13,7 +13,9 @@ uint64_t to_ns(uint64_t cycles, uint32_t cpu_hz) {
 }
 
 // VCD identifiers are printable characters; one per pin starting at '!'.
-char id_of(unsigned pin) { return static_cast<char>('!' + pin); }
+char id_of(unsigned pin) {
+  return static_cast<char>('!' + pin);
+}
 
 }  // namespace
 

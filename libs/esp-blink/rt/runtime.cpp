@@ -28,8 +28,7 @@ extern "C" [[noreturn]] void esp_blink_rt_start() {
   esp_blink::rt::halt(main() == 0 ? 0u : static_cast<uint32_t>(esp_blink::rt::halt_code::panic));
 }
 
-extern "C" [[noreturn]] void esp_blink_trap_report(uint32_t mcause, uint32_t mepc,
-                                                   uint32_t mtval) {
+extern "C" [[noreturn]] void esp_blink_trap_report(uint32_t mcause, uint32_t mepc, uint32_t mtval) {
   esp_blink::print(console, "\ntrap: mcause=", esp_blink::hex{mcause},
                    " mepc=", esp_blink::hex{mepc}, " mtval=", esp_blink::hex{mtval}, "\n");
   console.flush();

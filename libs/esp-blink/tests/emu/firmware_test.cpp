@@ -12,7 +12,9 @@ namespace {
 
 using namespace esp_blink::emu;
 
-std::string fw(const std::string& name) { return std::string(ESP_BLINK_FIRMWARE_BIN) + "/" + name; }
+std::string fw(const std::string& name) {
+  return std::string(ESP_BLINK_FIRMWARE_BIN) + "/" + name;
+}
 
 struct run_output {
   run_result result;
@@ -134,8 +136,10 @@ TEST_P(startup, data_bss_constructors_and_iram_code_are_set_up) {
   // on the bootloader's RAM segments. Either way IRAM code and .data share one SRAM, so .data
   // must start where the IRAM code ends.
   const std::string name = GetParam();
-  const auto elf = parse_elf(read_file(fw(name == "startup.bin" ? "startup.app.elf" : "startup.elf")));
-  const auto siram = elf.symbol("_siram"), eiram = elf.symbol("_eiram"), sdata = elf.symbol("_sdata");
+  const auto elf =
+      parse_elf(read_file(fw(name == "startup.bin" ? "startup.app.elf" : "startup.elf")));
+  const auto siram = elf.symbol("_siram"), eiram = elf.symbol("_eiram"),
+             sdata = elf.symbol("_sdata");
   ASSERT_TRUE(siram && eiram && sdata);
   EXPECT_EQ(*siram, 0x40380000u);
   EXPECT_GT(*eiram, *siram);
@@ -179,8 +183,7 @@ TEST_P(i2c_example, without_a_device_reports_the_nack_and_stops) {
   m.io().i2c0().attach(0x49, std::make_unique<tmp102>(20.0));  // wrong address
   m.load_file(fw(GetParam()));
   const auto result = m.run();
-  EXPECT_EQ(m.io().uart0_output(),
-            "i2c error: no acknowledge of the address (tmp102 at 0x48)\n");
+  EXPECT_EQ(m.io().uart0_output(), "i2c error: no acknowledge of the address (tmp102 at 0x48)\n");
   EXPECT_EQ(result.reason, stop_reason::halted);  // not the instruction cap: no hang
   EXPECT_EQ(result.exit_status(), 1);
 }
@@ -193,8 +196,7 @@ TEST_P(i2c_example, with_no_device_at_all_reports_the_address_nack_and_halts) {
   m.io().on_report = [&](const std::string& r) { reports.push_back(r); };
   m.load_file(fw(GetParam()));  // nothing attached: every address byte goes unacknowledged
   const auto result = m.run();
-  EXPECT_EQ(m.io().uart0_output(),
-            "i2c error: no acknowledge of the address (tmp102 at 0x48)\n");
+  EXPECT_EQ(m.io().uart0_output(), "i2c error: no acknowledge of the address (tmp102 at 0x48)\n");
   EXPECT_EQ(result.reason, stop_reason::halted);
   EXPECT_LT(result.instructions, options.max_instructions);
   EXPECT_EQ(result.exit_status(), 1);
@@ -247,8 +249,7 @@ TEST(watchdog, firmware_that_leaves_them_running_is_stopped) {
   options.watchdog_timeout_cycles = 160'000'000;  // 1 s
   const auto out = run_file(fw("forgetful.bin"), options);
   EXPECT_EQ(out.result.reason, stop_reason::fault);
-  EXPECT_NE(out.result.fault.find("watchdog still running"), std::string::npos)
-      << out.result.fault;
+  EXPECT_NE(out.result.fault.find("watchdog still running"), std::string::npos) << out.result.fault;
   EXPECT_GE(out.result.cycles, 160'000'000u);
   EXPECT_LT(out.result.cycles, 2 * 160'000'000u);
   EXPECT_EQ(out.result.exit_status(), 2);
@@ -257,7 +258,7 @@ TEST(watchdog, firmware_that_leaves_them_running_is_stopped) {
 TEST(watchdog, feeding_keeps_a_watchdog_quiet) {
   peripherals p;
   p.write(0x6001F064, 0x50D83AA1, 0);  // TIMG0 key
-  p.write(0x6001F060, 1, 900);           // feed at cycle 900
+  p.write(0x6001F060, 1, 900);         // feed at cycle 900
   EXPECT_STRNE(p.expired_watchdog(1000, 1000), "TIMG0 watchdog");
   EXPECT_STREQ(p.expired_watchdog(1000, 100), "super watchdog");  // never fed, no auto-feed
 }

@@ -13,7 +13,9 @@ namespace {
 
 using namespace esp_blink::emu;
 
-std::string fw(const std::string& name) { return std::string(ESP_BLINK_FIRMWARE_BIN) + "/" + name; }
+std::string fw(const std::string& name) {
+  return std::string(ESP_BLINK_FIRMWARE_BIN) + "/" + name;
+}
 
 class app_image_test : public ::testing::TestWithParam<const char*> {};
 
@@ -25,7 +27,7 @@ TEST_P(app_image_test, every_field_matches_the_elf) {
   EXPECT_EQ(img.header.magic, 0xE9);
   EXPECT_EQ(img.header.chip_id, 0x0005);
   EXPECT_EQ(img.header.entry, elf.entry);
-  EXPECT_EQ(img.header.spi_mode, 2);  // DIO
+  EXPECT_EQ(img.header.spi_mode, 2);            // DIO
   EXPECT_EQ(img.header.flash_size_freq, 0x2F);  // 4 MB, 80 MHz
   EXPECT_EQ(img.header.wp_pin, 0xEE);
   EXPECT_EQ(img.header.hash_appended, 1);
