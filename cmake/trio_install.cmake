@@ -5,13 +5,15 @@
 #   INCLUDE_DIR <dir>         headers installed as they are laid out under <dir>
 #   PC_LIBS <flags>           libraries for the pkg-config "Libs:" line
 #   PC_REQUIRES_PRIVATE <s>   optional pkg-config Libs.private
-#   DEPENDENCIES <pkg>...     find_dependency() calls for the config file)
+#   DEPENDENCIES <pkg>...     find_dependency() calls for the config file
+#   FIND_MODULES <file>...    Find<pkg>.cmake modules those calls need, installed beside the
+#                             config file and searched only while it runs)
 include(CMakePackageConfigHelpers)
 include(GNUInstallDirs)
 
 function(trio_install_library)
   cmake_parse_arguments(arg "" "NAME;NAMESPACE;INCLUDE_DIR;PC_LIBS;PC_LIBS_PRIVATE;DESCRIPTION"
-                        "TARGETS;DEPENDENCIES" ${ARGN})
+                        "TARGETS;DEPENDENCIES;FIND_MODULES" ${ARGN})
   set(cmake_dir "${CMAKE_INSTALL_LIBDIR}/cmake/${arg_NAME}")
   install(TARGETS ${arg_TARGETS} EXPORT ${arg_NAME}Targets
           ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
@@ -23,9 +25,19 @@ function(trio_install_library)
 
   set(TRIO_PACKAGE_NAME ${arg_NAME})
   set(TRIO_PACKAGE_DEPENDENCIES "")
+  if(arg_FIND_MODULES)
+    install(FILES ${arg_FIND_MODULES} DESTINATION ${cmake_dir})
+    string(APPEND TRIO_PACKAGE_DEPENDENCIES
+      "set(_${arg_NAME}_module_path \"\${CMAKE_MODULE_PATH}\")\n"
+      "list(PREPEND CMAKE_MODULE_PATH \"\${CMAKE_CURRENT_LIST_DIR}\")\n")
+  endif()
   foreach(dep IN LISTS arg_DEPENDENCIES)
     string(APPEND TRIO_PACKAGE_DEPENDENCIES "find_dependency(${dep})\n")
   endforeach()
+  if(arg_FIND_MODULES)
+    string(APPEND TRIO_PACKAGE_DEPENDENCIES
+      "set(CMAKE_MODULE_PATH \"\${_${arg_NAME}_module_path}\")\n")
+  endif()
   configure_package_config_file("${PROJECT_SOURCE_DIR}/cmake/package-config.cmake.in"
     "${CMAKE_CURRENT_BINARY_DIR}/${arg_NAME}Config.cmake" INSTALL_DESTINATION ${cmake_dir})
   write_basic_package_version_file("${CMAKE_CURRENT_BINARY_DIR}/${arg_NAME}ConfigVersion.cmake"
