@@ -24,7 +24,7 @@ bench: deps
 	@bash bench/run.sh "$(SUITE)" "$(QUICK)"
 
 mutate: deps
-	@python3 libs/flume-lock/tests/model/mutate.py
+	@python3 scripts/mutate.py $(if $(LIB),--lib $(LIB))
 
 asm:
 	@bash libs/flume-lock/tools/asm.sh

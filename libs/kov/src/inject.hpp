@@ -3,6 +3,7 @@
 
 #include <kov/detail/atomic.hpp>
 #include <kov/detail/remote.hpp>
+#include <kov/detail/wake_protocol.hpp>
 
 #include <flume_lock/channel.hpp>
 
@@ -36,5 +37,18 @@ struct inject_channel {
 
 // Pokes the hub's eventfd (the runtime may be parked on it).
 void signal(wake_hub& hub) noexcept;
+
+// Runtime side of the cross-thread wake path (remote_wake is the waker side): takes every slot
+// queued since the last drain off the inject channel and calls `wake(remote_slot&)` for each.
+// runtime_core::drain_remote and the Relacy model tests (tests/model) run this same code.
+template <class Wake>
+void drain_wakes(wake_hub& hub, inject_channel& in, Wake&& wake) noexcept {
+  if (!take_notification(hub.notified_)) return;
+  in.rx.drain([&wake](slot_ref&& ref) noexcept {
+    remote_slot& s = *ref.get();
+    release_slot(s.queued_);
+    wake(s);
+  });
+}
 
 }  // namespace kov::detail

@@ -1,11 +1,17 @@
-#include "inject.hpp"
+// The cross-thread wake path: reference counts of remote slots and wake hubs, the waker side of
+// a remote wake (queue the slot on the inject channel, poke the eventfd), and the eventfd itself.
+// The Relacy model tests (tests/model) compile this file as it is, with KOV_MODEL=1.
 
-#include <kov/detail/runtime_core.hpp>
-#include <kov/detail/wake_protocol.hpp>
+#include <kov/detail/remote.hpp>
 
 #include <unistd.h>
 
 #include <cstdint>
+
+#include <kov/detail/runtime_core.hpp>
+#include <kov/detail/wake_protocol.hpp>
+
+#include "inject.hpp"
 
 namespace kov::detail {
 

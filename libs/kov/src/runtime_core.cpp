@@ -243,10 +243,7 @@ void runtime_core::turn(bool may_block) {
 }
 
 void runtime_core::drain_remote() noexcept {
-  if (!take_notification(hub_->notified_)) return;
-  inject_->rx.drain([this](slot_ref&& ref) noexcept {
-    remote_slot& s = *ref.get();
-    release_slot(s.queued_);
+  drain_wakes(*hub_, *inject_, [this](remote_slot& s) noexcept {
     if (s.task_ != nullptr) wake(*s.task_);
   });
 }

@@ -7,6 +7,9 @@
 //
 // Cancel-safety of the receive: abandoning the await loses nothing; the value stays in the
 // channel for the next await of the same receiver.
+//
+// Every atomic operation is in oneshot_state or the two ends' send/drop/try_recv; the awaiter
+// only adds the task glue. tests/model/oneshot_model_test.cpp runs that code under Relacy.
 
 #include <kov/detail/atomic.hpp>
 #include <kov/detail/frame_pool.hpp>
@@ -37,6 +40,7 @@ struct oneshot_state {
   atomic<std::uint32_t> flags_{0};
   std::optional<T> value_;
   slot_ref rx_slot_;
+  [[no_unique_address]] race_probe rx_slot_probe_;  // model builds: rx_slot_'s hand-over
 
   static oneshot_state* create() { return ::new (pool_allocate(sizeof(oneshot_state))) oneshot_state; }
   void release() noexcept {
@@ -51,7 +55,40 @@ struct oneshot_state {
     // Ordering: acq_rel: release publishes value_ (pairs with the receiver's acquire loads);
     // acquire pairs with the receiver's fetch_or(waiting) so rx_slot_ is visible.
     const std::uint32_t prev = flags_.fetch_or(bit, detail::order::acq_rel);
-    if ((prev & waiting) != 0 && (prev & receiver_gone) == 0) remote_wake(*rx_slot_.get());
+    if ((prev & waiting) != 0 && (prev & receiver_gone) == 0) {
+      rx_slot_probe_.on_read();
+      remote_wake(*rx_slot_.get());
+    }
+  }
+
+  // Receiver: the flags, with what the sender published before setting them.
+  std::uint32_t observe() const noexcept {
+    // Ordering: acquire: pairs with the sender's release in publish().
+    return flags_.load(detail::order::acquire);
+  }
+  bool ready() const noexcept { return (observe() & (value_ready | sender_gone)) != 0; }
+
+  // Receiver, suspending: `slot` is woken by publish(). True if a value or the sender's drop
+  // came first, so no wake will come for this registration.
+  bool wait_on(slot_ref slot) noexcept {
+    rx_slot_ = std::move(slot);
+    rx_slot_probe_.on_write();
+    // Ordering: acq_rel: release publishes rx_slot_ to the sender's fetch_or; acquire makes
+    // a value published first visible.
+    const std::uint32_t prev = flags_.fetch_or(waiting, detail::order::acq_rel);
+    return (prev & (value_ready | sender_gone)) != 0;
+  }
+  // Receiver, resumed after wait_on.
+  void stop_waiting() noexcept {
+    // Ordering: acquire: pairs with the sender's release in publish().
+    flags_.fetch_and(~waiting, detail::order::acquire);
+  }
+  // Receiver, abandoning a wait_on without having been resumed: a later await may register
+  // another task.
+  void withdraw() noexcept {
+    // Ordering: relaxed: only this end writes `waiting`; the sender reads rx_slot_ only if
+    // its own fetch_or saw the bit, and that order is settled by the RMW chain on flags_.
+    flags_.fetch_and(~waiting, detail::order::relaxed);
   }
 };
 
@@ -116,11 +153,7 @@ class oneshot_receiver {
   }
 
   // The value if it has arrived: errc::would_block if not yet, errc::closed if never will.
-  result<T> try_recv() {
-    // Ordering: acquire: pairs with the sender's release in publish().
-    const std::uint32_t f = s_->flags_.load(detail::order::acquire);
-    return take(f);
-  }
+  result<T> try_recv() { return take_from(*s_, s_->observe()); }
 
   class awaiter {
    public:
@@ -128,15 +161,12 @@ class oneshot_receiver {
     awaiter(const awaiter&) = delete;
     awaiter& operator=(const awaiter&) = delete;
     ~awaiter() {
-      // Abandoned while waiting: withdraw, so a later await may register another task.
-      // Ordering: relaxed: only this end writes `waiting`; the sender reads rx_slot_ only if
-      // its own fetch_or saw the bit, and that order is settled by the RMW chain on flags_.
-      if (waiting_) s_.flags_.fetch_and(~state::waiting, detail::order::relaxed);
+      if (waiting_) s_.withdraw();  // abandoned while waiting
     }
 
-    bool await_ready() const noexcept { return ready() && detail::coop_proceed(); }
+    bool await_ready() const noexcept { return s_.ready() && detail::coop_proceed(); }
     void await_suspend(std::coroutine_handle<>) {
-      if (ready()) {
+      if (s_.ready()) {
         detail::yield_current();
         return;
       }
@@ -144,30 +174,18 @@ class oneshot_receiver {
       KOV_ASSERT(t != nullptr && t->rt_ != nullptr, "awaiting a oneshot outside a kov task");
       detail::remote_slot& slot = t->rt_->remote_slot_of(*t);
       detail::retain(slot);
-      s_.rx_slot_ = detail::slot_ref(&slot);
-      // Ordering: acq_rel: release publishes rx_slot_ to the sender's fetch_or; acquire makes
-      // a value published first visible.
-      const std::uint32_t prev = s_.flags_.fetch_or(state::waiting, detail::order::acq_rel);
       waiting_ = true;
-      if ((prev & (state::value_ready | state::sender_gone)) != 0) detail::yield_current();
+      if (s_.wait_on(detail::slot_ref(&slot))) detail::yield_current();
     }
     result<T> await_resume() {
       if (waiting_) {
-        // Ordering: acquire: pairs with the sender's release in publish().
-        s_.flags_.fetch_and(~state::waiting, detail::order::acquire);
+        s_.stop_waiting();
         waiting_ = false;
       }
-      // Ordering: acquire: pairs with the sender's release in publish().
-      return take_from(s_, s_.flags_.load(detail::order::acquire));
+      return take_from(s_, s_.observe());
     }
 
    private:
-    using state = detail::oneshot_state<T>;
-    bool ready() const noexcept {
-      // Ordering: acquire: pairs with the sender's release in publish().
-      return (s_.flags_.load(detail::order::acquire) &
-              (state::value_ready | state::sender_gone)) != 0;
-    }
     detail::oneshot_state<T>& s_;
     bool waiting_ = false;
   };
@@ -186,7 +204,6 @@ class oneshot_receiver {
     if ((f & (state::sender_gone | state::value_ready)) != 0) return errc::closed;
     return errc::would_block;
   }
-  result<T> take(std::uint32_t f) { return take_from(*s_, f); }
 
   detail::oneshot_state<T>* s_ = nullptr;
 };
