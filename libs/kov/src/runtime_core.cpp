@@ -1,15 +1,18 @@
-#include "inject.hpp"
-
+// The executor: spawning, polling and finishing tasks, the run loop, timers and the reactor
+// turn, and the wakes that arrive from other threads.
 #include <kov/detail/runtime_core.hpp>
-#include <kov/detail/wake_protocol.hpp>
-#include <kov/result.hpp>
-#include <kov/task.hpp>
 
 #include <sys/eventfd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <system_error>
+
+#include <kov/detail/wake_protocol.hpp>
+#include <kov/result.hpp>
+#include <kov/task.hpp>
+
+#include "inject.hpp"
 
 namespace kov::detail {
 namespace {
@@ -58,7 +61,7 @@ runtime_core::~runtime_core() {
   // handled as usual), then release what the queue and the inject channel still hold.
   while (task_header* front = live_.front()) {
     task_header& t = *front;
-    retain(t);
+    const task_ref keep(t);
     if (t.state_ == task_state::completed) {
       destroy_frame(t);
     } else {
@@ -66,9 +69,8 @@ runtime_core::~runtime_core() {
       destroy_frame(t);
       finish(t);
     }
-    release(t);
   }
-  while (task_header* t = pop()) release(*t);
+  while (task_header* t = run_queue_.pop_front()) task_ref::from_raw(*t).reset();
   KOV_ASSERT(wheel_.size() == 0, "timers outlived their tasks");
   // Closing first makes later remote wakes fail to send instead of queueing.
   inject_->rx.close();
@@ -78,8 +80,8 @@ runtime_core::~runtime_core() {
   release(*hub_);
 }
 
-task_header& runtime_core::spawn(std::coroutine_handle<> frame, promise_base& promise,
-                                 const char* name, location at) {
+task_ref runtime_core::spawn(std::coroutine_handle<> frame, promise_base& promise,
+                             bool wants_result, const char* name, location at) {
   task_header* t = nullptr;
   try {
     t = task_header::create();
@@ -93,14 +95,15 @@ task_header& runtime_core::spawn(std::coroutine_handle<> frame, promise_base& pr
   t->resume_point_ = frame;
   t->promise_ = &promise;
   t->rt_ = this;
+  t->wants_result_ = wants_result;
   t->id_ = next_id_++;
   t->name_ = name;
   t->spawned_at_ = at;
+  // The header's first reference is the runtime's (dropped with the frame).
   link_live(*t);
   t->state_ = task_state::scheduled;
   push(*t);
-  retain(*t);  // the caller's
-  return *t;
+  return task_ref(*t);  // the caller's
 }
 
 void runtime_core::link_live(task_header& t) noexcept {
@@ -123,7 +126,7 @@ void runtime_core::destroy_frame(task_header& t) noexcept {
   // Safety: the frame is suspended (never destroyed while running: aborting a running task
   // only sets abort_requested_) and owned by this header alone.
   frame.destroy();
-  release(t);  // the runtime's reference
+  task_ref::from_raw(t).reset();  // the runtime's reference
 }
 
 void runtime_core::finish(task_header& t) noexcept {
@@ -133,35 +136,37 @@ void runtime_core::finish(task_header& t) noexcept {
   }
   if (completion_hook hook = std::exchange(t.hook_, {}); hook.fn != nullptr) hook.fn(hook.ctx, t);
   if (task_header* joiner = std::exchange(t.joiner_, nullptr)) {
-    if (joiner->rt_ != nullptr) joiner->rt_->wake(*joiner);
-    release(*joiner);
+    task_ref::from_raw(*joiner).wake();  // and drops the registration's reference
   }
 }
 
 void runtime_core::complete(task_header& t) noexcept {
   t.state_ = task_state::completed;
-  retain(t);
+  const task_ref keep(t);
   finish(t);
   if (!t.wants_result_ || t.promise_ == nullptr || t.promise_->nothing_to_hand_over_) {
     destroy_frame(t);
   }
-  release(t);
 }
 
 void runtime_core::cancel_now(task_header& t) noexcept {
   t.state_ = task_state::cancelled;
-  retain(t);
+  const task_ref keep(t);
   destroy_frame(t);
   finish(t);
-  release(t);
 }
 
 void runtime_core::abort(task_header& t) noexcept {
   switch (t.state_) {
     case task_state::idle:
-    case task_state::scheduled: cancel_now(t); break;
-    case task_state::running: t.abort_requested_ = true; break;
-    default: break;
+    case task_state::scheduled:
+      cancel_now(t);
+      break;
+    case task_state::running:
+      t.abort_requested_ = true;
+      break;
+    default:
+      break;
   }
 }
 
@@ -192,17 +197,18 @@ void runtime_core::poll(task_header& t) {
   }
 }
 
-void runtime_core::run_until_finished(task_header& root) {
+void runtime_core::run_until_finished(const task_ref& root_ref) {
   loop_guard guard(this);
+  const task_header& root = *root_ref.get();  // checked after every poll: no indirection
   while (!root.finished()) {
     for (std::uint32_t n = 0; n < options_.event_interval; ++n) {
-      task_header* t = pop();
+      task_header* t = run_queue_.pop_front();
       if (t == nullptr) break;
       poll(*t);
-      release(*t);  // the queue's reference
+      task_ref::from_raw(*t).reset();  // the queue's reference
       if (root.finished()) return;
     }
-    turn(run_head_ == nullptr);
+    turn(run_queue_.empty());
   }
 }
 

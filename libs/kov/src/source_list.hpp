@@ -10,7 +10,7 @@
 
 namespace kov::detail {
 
-using source_list = intrusive_list<io_source, &io_source::prev, &io_source::next>;
+using source_list = intrusive_list<io_source, member_link<&io_source::link>>;
 
 // A new source of type S (the backend's own kind of io_source) for `fd`, owned by `owner` and
 // on its list `live`. Null with errno = ENOMEM when memory runs out.

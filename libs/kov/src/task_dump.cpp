@@ -1,8 +1,10 @@
-#include <kov/detail/runtime_core.hpp>
-#include <kov/task.hpp>
+// The task dump: a snapshot of the runtime's live tasks, and its text form.
 #include <kov/task_dump.hpp>
 
 #include <string>
+
+#include <kov/detail/runtime_core.hpp>
+#include <kov/task.hpp>
 
 namespace kov {
 namespace detail {
@@ -10,11 +12,16 @@ namespace detail {
 namespace {
 const char* state_name(task_state s) noexcept {
   switch (s) {
-    case task_state::idle: return "idle";
-    case task_state::scheduled: return "scheduled";
-    case task_state::running: return "running";
-    case task_state::completed: return "completed";
-    case task_state::cancelled: return "cancelled";
+    case task_state::idle:
+      return "idle";
+    case task_state::scheduled:
+      return "scheduled";
+    case task_state::running:
+      return "running";
+    case task_state::completed:
+      return "completed";
+    case task_state::cancelled:
+      return "cancelled";
   }
   return "?";
 }
@@ -23,7 +30,7 @@ const char* state_name(task_state s) noexcept {
 std::vector<task_snapshot> runtime_core::snapshot() const {
   std::vector<task_snapshot> out;
   out.reserve(live_count_);
-  for (const task_header* t = live_.front(); t != nullptr; t = t->live_next_) {
+  for (const task_header* t = live_.front(); t != nullptr; t = live_list::next(*t)) {
     task_snapshot s;
     s.id = t->id_;
     if (t->name_ != nullptr) s.name = t->name_;

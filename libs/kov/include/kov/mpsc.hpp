@@ -11,6 +11,7 @@
 
 #include <kov/detail/remote.hpp>
 #include <kov/detail/runtime_core.hpp>
+#include <kov/detail/task_ref.hpp>
 #include <kov/result.hpp>
 #include <kov/runtime.hpp>
 #include <kov/task.hpp>
@@ -58,13 +59,10 @@ class message_wait {
 
   bool await_ready() const noexcept { return false; }
   bool await_suspend(std::coroutine_handle<>) {
-    task_header* t = current_task();
-    KOV_ASSERT(t != nullptr && t->rt_ != nullptr, "receiving outside a kov task");
-    remote_slot& s = t->rt_->remote_slot_of(*t);
-    retain(s);
-    slot_ = slot_ref(&s);
+    slot_ = task_ref::current().wake_slot();
+    KOV_ASSERT(slot_, "receiving outside a kov task");
     waiter_.wake = &wake;
-    waiter_.ctx = &s;
+    waiter_.ctx = slot_.get();
     status_ = rx_.poll_recv(out_, waiter_);
     return status_ == flume_lock::status::empty;  // registered: sleep until a send or close
   }
@@ -114,9 +112,12 @@ class mpsc_receiver {
   result<T> try_recv() {
     T out{};
     switch (rx_.try_recv(out)) {
-      case flume_lock::status::ok: return result<T>(std::in_place, std::move(out));
-      case flume_lock::status::empty: return errc::would_block;
-      default: return errc::closed;
+      case flume_lock::status::ok:
+        return result<T>(std::in_place, std::move(out));
+      case flume_lock::status::empty:
+        return errc::would_block;
+      default:
+        return errc::closed;
     }
   }
 

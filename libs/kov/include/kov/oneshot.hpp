@@ -170,12 +170,10 @@ class oneshot_receiver {
         detail::yield_current();
         return;
       }
-      detail::task_header* t = detail::current_task();
-      KOV_ASSERT(t != nullptr && t->rt_ != nullptr, "awaiting a oneshot outside a kov task");
-      detail::remote_slot& slot = t->rt_->remote_slot_of(*t);
-      detail::retain(slot);
+      detail::slot_ref slot = detail::task_ref::current().wake_slot();
+      KOV_ASSERT(slot, "awaiting a oneshot outside a kov task");
       waiting_ = true;
-      if (s_.wait_on(detail::slot_ref(&slot))) detail::yield_current();
+      if (s_.wait_on(std::move(slot))) detail::yield_current();
     }
     result<T> await_resume() {
       if (waiting_) {

@@ -9,6 +9,7 @@
 // rethrows its exception. Dropping the handle detaches the task; abort() cancels it.
 
 #include <kov/detail/runtime_core.hpp>
+#include <kov/detail/task_ref.hpp>
 #include <kov/result.hpp>
 #include <kov/runtime_options.hpp>
 #include <kov/task.hpp>
@@ -23,67 +24,62 @@ namespace kov {
 
 // Owns a spawned task's outcome. Move-only.
 //
-// Invariant: t_ is null or holds one reference to its header, whose wants_result_ is true
-// until the result is taken or the handle is dropped.
+// Invariant: t_ is empty or the task's reference for this handle; the task was spawned wanting
+// its result, and keeps it until the result is taken or the handle is dropped.
 template <class T>
 class [[nodiscard]] join_handle {
  public:
   join_handle() noexcept = default;
-  explicit join_handle(detail::task_header& t) noexcept : t_(&t) {}  // adopts a reference
-  join_handle(join_handle&& other) noexcept : t_(std::exchange(other.t_, nullptr)) {}
+  explicit join_handle(detail::task_ref t) noexcept : t_(std::move(t)) {}
+  join_handle(join_handle&& other) noexcept = default;
   join_handle& operator=(join_handle&& other) noexcept {
     join_handle moved(std::move(other));
-    std::swap(t_, moved.t_);
+    t_.swap(moved.t_);
     return *this;
   }
   ~join_handle() { detach(); }
 
   // Lets the task run on unobserved; its result (or exception) is discarded.
   void detach() noexcept {
-    if (t_ == nullptr) return;
-    if (t_->rt_ != nullptr) {
-      t_->rt_->drop_result(*t_);
-    } else {
-      t_->wants_result_ = false;
-    }
-    detail::release(*std::exchange(t_, nullptr));
+    if (!t_) return;
+    t_.drop_result();
+    t_.reset();
   }
 
   // Cancels the task: a suspended task is destroyed before abort() returns (destructors run);
   // a task aborting itself stops at its next suspension. Joining then gives errc::cancelled.
   void abort() noexcept {
-    if (t_ != nullptr && t_->rt_ != nullptr) t_->rt_->abort(*t_);
+    if (t_) t_.abort();
   }
 
-  bool valid() const noexcept { return t_ != nullptr; }
-  bool is_finished() const noexcept { return t_ == nullptr || t_->finished(); }
-  std::uint64_t id() const noexcept { return t_ != nullptr ? t_->id_ : 0; }
-  detail::task_header* header() const noexcept { return t_; }  // for kov's own combinators
+  bool valid() const noexcept { return static_cast<bool>(t_); }
+  bool is_finished() const noexcept { return !t_ || t_.finished(); }
+  std::uint64_t id() const noexcept { return t_ ? t_.id() : 0; }
+  const detail::task_ref& ref() const noexcept { return t_; }        // for kov's own combinators
+  detail::task_header* header() const noexcept { return t_.get(); }  // for kov's own tests
 
   // The outcome of a finished task (call once): its value, errc::cancelled, or its exception
   // rethrown.
   result<T> take_result() {
-    KOV_ASSERT(t_ != nullptr && t_->finished(), "taking the result of an unfinished task");
-    if (t_->state_ == detail::task_state::cancelled) return errc::cancelled;
-    if (!t_->frame_) {
+    KOV_ASSERT(t_ && t_.finished(), "taking the result of an unfinished task");
+    if (t_.cancelled()) return errc::cancelled;
+    // Safety: spawn<T> took a task<T>, whose frame holds a task_promise<T>.
+    auto* promise = t_.template promise<detail::task_promise<T>>();
+    if (promise == nullptr) {
       // A void task's frame goes at completion; any other frame is gone only because the
       // runtime shut down before the result was taken.
       if constexpr (std::is_void_v<T>) return {};
       return errc::cancelled;
     }
     struct drop_frame {
-      detail::task_header* t;
-      ~drop_frame() {
-        if (t->rt_ != nullptr) t->rt_->drop_result(*t);
-      }
+      const detail::task_ref& t;
+      ~drop_frame() { t.drop_result(); }
     } guard{t_};
-    // Safety: the frame was made for a task_promise<T> (spawn<T> took a task<T>).
-    auto h = std::coroutine_handle<detail::task_promise<T>>::from_address(t_->frame_.address());
     if constexpr (std::is_void_v<T>) {
-      h.promise().take_result();
+      promise->take_result();
       return {};
     } else {
-      return result<T>(std::in_place, h.promise().take_result());
+      return result<T>(std::in_place, promise->take_result());
     }
   }
 
@@ -92,42 +88,26 @@ class [[nodiscard]] join_handle {
     explicit awaiter(join_handle& h) noexcept : h_(h) {}
     awaiter(const awaiter&) = delete;
     awaiter& operator=(const awaiter&) = delete;
-    ~awaiter() { unregister(); }
 
     bool await_ready() const noexcept { return h_.is_finished(); }
-    void await_suspend(std::coroutine_handle<>) noexcept {
-      detail::task_header* me = detail::current_task();
-      KOV_ASSERT(me != nullptr, "joining outside a kov task");
-      KOV_ASSERT(h_.t_->joiner_ == nullptr, "two tasks joining one handle");
-      detail::retain(*me);
-      h_.t_->joiner_ = me;
-      waiting_ = me;
-    }
+    // Cancel-safe: abandoning the await only withdraws the registration.
+    void await_suspend(std::coroutine_handle<>) noexcept { wait_.arm(h_.t_); }
     result<T> await_resume() {
-      unregister();
-      if (h_.t_ == nullptr) return errc::cancelled;
+      wait_.disarm();
+      if (!h_.t_) return errc::cancelled;
       return h_.take_result();
     }
 
    private:
-    // Cancel-safe: abandoning the await only withdraws the registration.
-    void unregister() noexcept {
-      if (waiting_ == nullptr) return;
-      if (h_.t_ != nullptr && h_.t_->joiner_ == waiting_) {
-        h_.t_->joiner_ = nullptr;
-        detail::release(*waiting_);
-      }
-      waiting_ = nullptr;
-    }
     join_handle& h_;
-    detail::task_header* waiting_ = nullptr;
+    detail::join_wait wait_;
   };
 
   awaiter operator co_await() & noexcept { return awaiter(*this); }
   awaiter operator co_await() && noexcept { return awaiter(*this); }
 
  private:
-  detail::task_header* t_ = nullptr;
+  detail::task_ref t_;
 };
 
 namespace detail {
@@ -135,9 +115,7 @@ template <class T>
 join_handle<T> spawn_on(runtime_core& rt, task<T>&& t, const char* name, location at) {
   KOV_ASSERT(t.valid(), "spawning an empty task");
   auto h = t.release();
-  task_header& header = rt.spawn(h, h.promise(), name, at);
-  header.wants_result_ = true;
-  return join_handle<T>(header);
+  return join_handle<T>(rt.spawn(h, h.promise(), true, name, at));
 }
 }  // namespace detail
 
@@ -157,7 +135,7 @@ class runtime {
   template <class T>
   T block_on(task<T> t, detail::location at = detail::location::current()) {
     join_handle<T> h = detail::spawn_on(*core_, std::move(t), "block_on", at);
-    core_->run_until_finished(*h.header());
+    core_->run_until_finished(h.ref());
     return h.take_result().value();
   }
 
@@ -194,7 +172,9 @@ struct yield_awaitable {
   void await_suspend(std::coroutine_handle<>) const noexcept { detail::yield_current(); }
   void await_resume() const noexcept {}
 };
-inline yield_awaitable yield_now() noexcept { return {}; }
+inline yield_awaitable yield_now() noexcept {
+  return {};
+}
 
 // The live tasks of the runtime running on this thread (empty outside one).
 inline std::vector<task_snapshot> dump_tasks() {

@@ -8,8 +8,8 @@
 //   s.spawn(fetch(b));
 //   co_await s.join();   // rethrows the first exception a child threw
 
-#include <kov/detail/intrusive_list.hpp>
 #include <kov/detail/runtime_core.hpp>
+#include <kov/detail/task_ref.hpp>
 #include <kov/result.hpp>
 #include <kov/task.hpp>
 #include <kov/waker.hpp>
@@ -19,7 +19,7 @@
 
 namespace kov {
 
-// Invariant: children_ lists (via group_prev_/group_next_, one reference each) exactly the children
+// Invariant: children_ lists (one reference each) exactly the children
 // that have not finished; count_ is their number; each child's hook points at this scope.
 class scope {
  public:
@@ -30,7 +30,7 @@ class scope {
     cancel();
     // A child running right now (it destroyed its own scope) stops at its next suspension.
     while (detail::task_header* c = children_.front()) {
-      c->hook_ = {};
+      detail::task_ref(*c).set_hook({});
       unlink(*c);
     }
   }
@@ -41,22 +41,18 @@ class scope {
     detail::runtime_core* rt = detail::current_runtime();
     if (rt == nullptr) throw std::system_error(make_error_code(errc::no_runtime));
     auto h = t.release();
-    detail::task_header& c = rt->spawn(h, h.promise(), name, at);  // keeps the extra reference
-    c.hook_ = {&on_child_finished, this};
-    children_.push_front(c);
+    detail::task_ref c = rt->spawn(h, h.promise(), false, name, at);
+    c.set_hook({&on_child_finished, this});
+    children_.push_front(std::move(c).into_raw());  // the list keeps the reference
     ++count_;
   }
 
   // Aborts every child (suspended ones are destroyed before this returns).
   void cancel() noexcept {
     for (detail::task_header* c = children_.front(); c != nullptr;) {
-      if (c->state_ == detail::task_state::running || c->rt_ == nullptr) {
-        c->abort_requested_ = true;
-        c = c->group_next_;
-        continue;
-      }
-      c->rt_->abort(*c);  // finishes it: the hook unlinks it
-      c = children_.front();
+      // A child that finishes now is unlinked by its hook; a running one stops when it next
+      // suspends.
+      c = detail::task_ref(*c).abort() ? children_.front() : detail::child_list::next(*c);
     }
   }
 
@@ -84,23 +80,23 @@ class scope {
   void unlink(detail::task_header& c) noexcept {
     children_.erase(c);
     --count_;
-    detail::release(c);
+    detail::task_ref::from_raw(c).reset();  // the list's reference
   }
 
   static void on_child_finished(void* ctx, detail::task_header& c) noexcept {
     // Safety: the hook is cleared before the scope goes away (destructor above).
     scope& s = *static_cast<scope*>(ctx);
-    if (c.state_ == detail::task_state::completed && c.promise_ != nullptr && !s.error_) {
-      // Safety: scope::spawn only takes task<void>, so the promise is a task_promise<void>.
-      s.error_ = static_cast<detail::task_promise<void>*>(c.promise_)->take_exception();
+    const detail::task_ref child(c);
+    // Safety: scope::spawn only takes task<void>, so the promise is a task_promise<void>.
+    auto* promise = child.promise<detail::task_promise<void>>();
+    if (!child.cancelled() && promise != nullptr && !s.error_) {
+      s.error_ = promise->take_exception();
     }
     s.unlink(c);
     if (s.count_ == 0) s.waiter_.wake();
   }
 
-  detail::intrusive_list<detail::task_header, &detail::task_header::group_prev_,
-                         &detail::task_header::group_next_>
-      children_;
+  detail::child_list children_;
   std::size_t count_ = 0;
   waker waiter_;
   std::exception_ptr error_;

@@ -12,7 +12,7 @@
 #include <kov/detail/context.hpp>
 #include <kov/detail/frame_pool.hpp>
 #include <kov/detail/location.hpp>
-#include <kov/detail/task_header.hpp>
+#include <kov/detail/task_ref.hpp>
 
 #include <coroutine>
 #include <exception>
@@ -37,7 +37,7 @@ struct forwarding_awaiter {
   template <class Promise>
   auto await_suspend(std::coroutine_handle<Promise> caller) {
     // A wake resumes the innermost suspended frame of the task, which is this one.
-    if (task_header* t = tls_context.current) t->resume_point_ = caller;
+    set_resume_point(caller);
     return awaiter.await_suspend(caller);
   }
   decltype(auto) await_resume() { return awaiter.await_resume(); }
@@ -70,12 +70,14 @@ class promise_base {
   // at the co_await expression. Hands back a prvalue forwarding to the real awaiter: GCC 12
   // copies an awaitable returned by reference, which non-movable awaitables forbid.
   template <class Awaitable>
-  auto await_transform(Awaitable&& awaitable, const char* file = __builtin_FILE(),
-                       const char* function = __builtin_FUNCTION(),
-                       unsigned line = __builtin_LINE()) noexcept(noexcept(
-      std::forward<Awaitable>(awaitable).operator co_await())) requires requires {
+  auto await_transform(
+      Awaitable&& awaitable, const char* file = __builtin_FILE(),
+      const char* function = __builtin_FUNCTION(),
+      unsigned line = __builtin_LINE()) noexcept(noexcept(std::forward<Awaitable>(awaitable).
+                                                          operator co_await())) requires requires {
     std::forward<Awaitable>(awaitable).operator co_await();
-  } {
+  }
+  {
     site_ = location{file, function, line};
     using awaiter = decltype(std::forward<Awaitable>(awaitable).operator co_await());
     return forwarding_awaiter<awaiter>{std::forward<Awaitable>(awaitable).operator co_await()};
@@ -115,7 +117,7 @@ class task_promise final : public promise_base {
   task<T> get_return_object() noexcept;
 
   template <class U = T>
-    requires std::is_convertible_v<U&&, T>
+  requires std::is_convertible_v<U&&, T>
   void return_value(U&& value) noexcept(std::is_nothrow_constructible_v<T, U&&>) {
     result_.template emplace<1>(std::forward<U>(value));
   }

@@ -1,61 +1,25 @@
-#pragma once
 // Timers on the runtime's timing wheel: sleep_for, sleep_until, interval, timeout.
 //
 // A timer fires at the first wheel tick at or after its deadline (runtime_options::timer_tick,
 // 1 ms by default), so it is never early and late by at most a tick plus scheduling delay.
 // Cancel-safety: abandoning any of these awaits loses nothing (the timer is unlinked).
-
-#include <kov/detail/runtime_core.hpp>
-#include <kov/as_task.hpp>
-#include <kov/detail/timer_wheel.hpp>
-#include <kov/result.hpp>
-#include <kov/runtime.hpp>
-#include <kov/task.hpp>
-#include <kov/waker.hpp>
+#pragma once
 
 #include <chrono>
 #include <type_traits>
 #include <utility>
 
+#include <kov/as_task.hpp>
+#include <kov/detail/runtime_core.hpp>
+#include <kov/detail/task_ref.hpp>
+#include <kov/detail/timer_waker.hpp>
+#include <kov/result.hpp>
+#include <kov/runtime.hpp>
+#include <kov/task.hpp>
+
 namespace kov {
 
 using clock = std::chrono::steady_clock;
-
-namespace detail {
-
-// A wheel entry that wakes one task.
-//
-// Invariant: while linked, rt_ is the runtime whose wheel holds it and waker_ the task to wake.
-struct timer_waker : timer_entry {
-  timer_waker() noexcept : timer_entry(&fire) {}
-  ~timer_waker() { disarm(); }
-  timer_waker(const timer_waker&) = delete;
-  timer_waker& operator=(const timer_waker&) = delete;
-
-  // Links the entry for the current task; false if the deadline has already passed.
-  bool arm(clock::time_point deadline) noexcept {
-    task_header* t = current_task();
-    KOV_ASSERT(t != nullptr && t->rt_ != nullptr, "awaiting a timer outside a kov task");
-    if (!t->rt_->add_timer(*this, deadline)) return false;
-    rt_ = t->rt_;
-    waker_ = waker(*t);
-    return true;
-  }
-  void disarm() noexcept {
-    if (linked()) rt_->cancel_timer(*this);
-    waker_.reset();
-  }
-
-  static void fire(timer_entry& e) noexcept {
-    // Safety: every entry linked with `fire` as its callback is a timer_waker.
-    static_cast<timer_waker&>(e).waker_.wake();
-  }
-
-  runtime_core* rt_ = nullptr;
-  waker waker_;
-};
-
-}  // namespace detail
 
 // Completes at `deadline`. Returned by sleep_until/sleep_for; await it once.
 //
@@ -69,9 +33,7 @@ class [[nodiscard]] sleep_awaitable {
   }
   sleep_awaitable& operator=(sleep_awaitable&&) = delete;
 
-  bool await_ready() const noexcept {
-    return clock::now() >= deadline_ && detail::coop_proceed();
-  }
+  bool await_ready() const noexcept { return clock::now() >= deadline_ && detail::coop_proceed(); }
   void await_suspend(std::coroutine_handle<>) noexcept {
     // Already due (and out of budget, or aborted): go round the queue once.
     if (!entry_.arm(deadline_)) detail::yield_current();
@@ -124,41 +86,28 @@ namespace detail {
 
 // Awaits a task's end or a deadline, whichever comes first; yields true if the task finished.
 //
-// Invariant: waiting_ (one reference) is t_'s registered joiner while suspended; timer_ is
-// armed only while suspended.
+// Invariant: wait_ is registered and timer_ armed only while suspended.
 class join_until {
  public:
-  join_until(task_header& t, clock::time_point deadline) noexcept : t_(t), deadline_(deadline) {}
+  join_until(const task_ref& t, clock::time_point deadline) noexcept : t_(t), deadline_(deadline) {}
   join_until(const join_until&) = delete;
   join_until& operator=(const join_until&) = delete;
-  ~join_until() { unregister(); }
 
   bool await_ready() const noexcept { return t_.finished() || clock::now() >= deadline_; }
   void await_suspend(std::coroutine_handle<>) noexcept {
-    task_header* me = current_task();
-    KOV_ASSERT(t_.joiner_ == nullptr, "two tasks joining one task");
-    retain(*me);
-    t_.joiner_ = me;
-    waiting_ = me;
+    wait_.arm(t_);
     if (!timer_.arm(deadline_)) yield_current();
   }
   bool await_resume() noexcept {
-    unregister();
+    timer_.disarm();
+    wait_.disarm();
     return t_.finished();
   }
 
  private:
-  void unregister() noexcept {
-    timer_.disarm();
-    if (waiting_ != nullptr && t_.joiner_ == waiting_) {
-      t_.joiner_ = nullptr;
-      release(*waiting_);
-    }
-    waiting_ = nullptr;
-  }
-  task_header& t_;
+  const task_ref& t_;
   clock::time_point deadline_;
-  task_header* waiting_ = nullptr;
+  join_wait wait_;
   timer_waker timer_;
 };
 
@@ -174,7 +123,7 @@ task<result<T>> timeout_at(clock::time_point deadline, task<T> t) {
     join_handle<T>& h;
     ~abort_on_exit() { h.abort(); }
   } guard{child};
-  if (!co_await detail::join_until(*child.header(), deadline)) co_return errc::timed_out;
+  if (!co_await detail::join_until(child.ref(), deadline)) co_return errc::timed_out;
   co_return co_await child;
 }
 

@@ -9,7 +9,7 @@
 
 #include <kov/detail/remote.hpp>
 #include <kov/detail/runtime_core.hpp>
-#include <kov/detail/task_header.hpp>
+#include <kov/detail/task_ref.hpp>
 
 #include <utility>
 
@@ -31,51 +31,29 @@ class remote_waker {
   detail::slot_ref slot_;
 };
 
-// Invariant: t_ is null or holds one reference to its header.
+// Invariant: t_ is empty or a reference to the task to wake.
 class waker {
  public:
   waker() noexcept = default;
-  explicit waker(detail::task_header& t) noexcept : t_(&t) { detail::retain(t); }
-  waker(const waker& other) noexcept : t_(other.t_) {
-    if (t_ != nullptr) detail::retain(*t_);
-  }
-  waker(waker&& other) noexcept : t_(std::exchange(other.t_, nullptr)) {}
-  waker& operator=(waker other) noexcept {
-    std::swap(t_, other.t_);
-    return *this;
-  }
-  ~waker() {
-    if (t_ != nullptr) detail::release(*t_);
-  }
+  explicit waker(detail::task_ref t) noexcept : t_(std::move(t)) {}
 
   // The waker of the task being polled on this thread (empty outside a task).
-  static waker current() noexcept {
-    detail::task_header* t = detail::current_task();
-    return t != nullptr ? waker(*t) : waker();
-  }
+  static waker current() noexcept { return waker(detail::task_ref::current()); }
 
   // Queues the task if it is suspended. Call on the runtime's thread.
-  void wake() const noexcept {
-    if (t_ != nullptr && t_->rt_ != nullptr) t_->rt_->wake(*t_);
-  }
+  void wake() const noexcept { t_.wake(); }
 
   // A thread-safe waker for the same task; empty if the task has finished. Call on the
   // runtime's thread.
-  remote_waker to_remote() const {
-    if (t_ == nullptr || t_->rt_ == nullptr) return {};
-    detail::remote_slot& s = t_->rt_->remote_slot_of(*t_);
-    detail::retain(s);
-    return remote_waker(detail::slot_ref(&s));
-  }
+  remote_waker to_remote() const { return t_ ? remote_waker(t_.wake_slot()) : remote_waker(); }
 
-  bool valid() const noexcept { return t_ != nullptr; }
-  detail::task_header* header() const noexcept { return t_; }
+  bool valid() const noexcept { return static_cast<bool>(t_); }
 
-  void reset() noexcept { waker().swap(*this); }
-  void swap(waker& other) noexcept { std::swap(t_, other.t_); }
+  void reset() noexcept { t_.reset(); }
+  void swap(waker& other) noexcept { t_.swap(other.t_); }
 
  private:
-  detail::task_header* t_ = nullptr;
+  detail::task_ref t_;
 };
 
 }  // namespace kov

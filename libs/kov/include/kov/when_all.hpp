@@ -26,13 +26,15 @@ task<std::tuple<detail::value_or_monostate_t<Ts>...>> when_all(task<Ts>... tasks
   // Declared after the handles so it is destroyed (aborting stragglers) before them.
   detail::child_group<sizeof...(Ts)> group(false);
   [&]<std::size_t... I>(std::index_sequence<I...>) {
-    (group.watch(I, *std::get<I>(handles).header()), ...);
-  }(std::index_sequence_for<Ts...>{});
+    (group.watch(I, std::get<I>(handles).ref()), ...);
+  }
+  (std::index_sequence_for<Ts...>{});
   co_await group.wait();
   co_return [&]<std::size_t... I>(std::index_sequence<I...>) {
     return std::tuple<detail::value_or_monostate_t<Ts>...>{
         detail::unwrap(std::get<I>(handles).take_result())...};
-  }(std::index_sequence_for<Ts...>{});
+  }
+  (std::index_sequence_for<Ts...>{});
 }
 
 }  // namespace kov

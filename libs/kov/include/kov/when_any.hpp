@@ -18,8 +18,8 @@
 #include <kov/task.hpp>
 
 #include <optional>
-#include <type_traits>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -35,8 +35,9 @@ task<std::variant<detail::value_or_monostate_t<Ts>...>> when_any(task<Ts>... tas
       detail::spawn_on(*rt, std::move(tasks), "when_any", detail::location::current())...};
   detail::child_group<sizeof...(Ts)> group(true);
   [&]<std::size_t... I>(std::index_sequence<I...>) {
-    (group.watch(I, *std::get<I>(handles).header()), ...);
-  }(std::index_sequence_for<Ts...>{});
+    (group.watch(I, std::get<I>(handles).ref()), ...);
+  }
+  (std::index_sequence_for<Ts...>{});
   co_await group.wait();
   const std::size_t winner = group.first();
   std::optional<variant_type> out;
@@ -47,7 +48,8 @@ task<std::variant<detail::value_or_monostate_t<Ts>...>> when_any(task<Ts>... tas
       }
     };
     (take(std::integral_constant<std::size_t, I>{}), ...);
-  }(std::index_sequence_for<Ts...>{});
+  }
+  (std::index_sequence_for<Ts...>{});
   co_return std::move(*out);
 }
 

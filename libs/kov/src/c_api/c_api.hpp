@@ -6,6 +6,7 @@
 
 #include <kov/detail/atomic.hpp>
 #include <kov/detail/context.hpp>
+#include <kov/detail/intrusive_list.hpp>
 #include <kov/mpsc.hpp>
 #include <kov/runtime.hpp>
 
@@ -24,6 +25,10 @@ struct message {
   void* user = nullptr;
 };
 
+// How kov_runtime::handles reaches a kov_tcp's link (defined with kov_tcp, tcp_handle.hpp).
+struct handle_link;
+using handle_list = detail::intrusive_list<kov_tcp, handle_link>;
+
 }  // namespace kov::c_api
 
 // Invariant: `core` is engaged from construction until the destructor; `owner` is the thread
@@ -37,7 +42,7 @@ struct kov_runtime {
   kov_runtime& operator=(const kov_runtime&) = delete;
 
   std::thread::id owner = std::this_thread::get_id();
-  kov_tcp* handles = nullptr;
+  kov::c_api::handle_list handles;
   bool running = false;
   // Set by the first kov_stop that the loop has not yet seen: later ones need not send.
   kov::detail::atomic<bool> stop_pending{false};

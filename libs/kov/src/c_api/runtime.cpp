@@ -45,7 +45,7 @@ kov_runtime::~kov_runtime() {
   // Every task frame goes first: timers free themselves, operations drop their references to
   // TCP handles, so the last handles are freed here.
   core.reset();
-  KOV_ASSERT(handles == nullptr, "a kov_tcp outlived its runtime");
+  KOV_ASSERT(handles.empty(), "a kov_tcp outlived its runtime");
 }
 
 extern "C" {
@@ -65,7 +65,7 @@ void kov_runtime_free(kov_runtime* rt) {
   KOV_ASSERT(kov::c_api::on_runtime_thread(*rt), "kov_runtime_free on a foreign thread");
   // Close what the program still owns (operations in flight hold their own references and
   // drop them when the runtime destroys their tasks).
-  for (kov_tcp* h = rt->handles; h != nullptr;) {
+  for (kov_tcp* h = rt->handles.front(); h != nullptr;) {
     kov_tcp* next = kov::c_api::next_handle(*h);
     // Safety: closing `h` may free `h` (it unlinks only itself), never `next`.
     kov::c_api::close_owned(*h);

@@ -11,7 +11,7 @@
 namespace kov::c_api {
 
 kov_tcp* next_handle(const kov_tcp& h) noexcept {
-  return h.next;
+  return handle_list::next(h);
 }
 
 void close_owned(kov_tcp& h) noexcept {

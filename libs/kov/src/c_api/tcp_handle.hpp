@@ -8,36 +8,37 @@
 #include <cstdint>
 #include <utility>
 
+namespace kov::c_api {
+struct handle_link {
+  static detail::list_link<kov_tcp>& link(kov_tcp& h) noexcept;
+  static const detail::list_link<kov_tcp>& link(const kov_tcp& h) noexcept;
+};
+}  // namespace kov::c_api
+
 // Invariant: `refs` counts the program's ownership (until kov_tcp_close) and each operation
 // task of the handle, alive or not yet started; the handle is freed at zero. `listening` says
 // which of `listener` / `stream` is the socket; once `closed`, both are closed. `reading`,
 // `writing`, `accepting`: an operation of that kind is in flight, cleared right before its
-// callback runs. While the handle exists it is on rt->handles (linked by prev / next).
+// callback runs. While the handle exists it is on rt->handles (through `link`).
 struct kov_tcp {
   kov_tcp(kov_runtime& r, kov::net::tcp_listener l) noexcept
       : rt(&r), listening(true), listener(std::move(l)) {
-    link();
+    rt->handles.push_front(*this);
   }
   kov_tcp(kov_runtime& r, kov::net::tcp_stream s) noexcept
       : rt(&r), listening(false), stream(std::move(s)) {
-    link();
+    rt->handles.push_front(*this);
   }
   ~kov_tcp() {
     // Safety: `rt` outlives its handles: ~kov_runtime destroys every task (the last holders of
     // references) before its list goes, and kov_runtime_free drops the program's references.
-    if (prev != nullptr) {
-      prev->next = next;
-    } else {
-      rt->handles = next;
-    }
-    if (next != nullptr) next->prev = prev;
+    rt->handles.erase(*this);
   }
   kov_tcp(const kov_tcp&) = delete;
   kov_tcp& operator=(const kov_tcp&) = delete;
 
   kov_runtime* rt;
-  kov_tcp* prev = nullptr;
-  kov_tcp* next = nullptr;
+  kov::detail::list_link<kov_tcp> link;
   std::uint32_t refs = 1;
   bool listening;
   bool closed = false;
@@ -46,16 +47,14 @@ struct kov_tcp {
   bool accepting = false;
   kov::net::tcp_listener listener;
   kov::net::tcp_stream stream;
-
- private:
-  void link() noexcept {
-    next = rt->handles;
-    if (next != nullptr) next->prev = this;
-    rt->handles = this;
-  }
 };
 
 namespace kov::c_api {
+
+inline detail::list_link<kov_tcp>& handle_link::link(kov_tcp& h) noexcept { return h.link; }
+inline const detail::list_link<kov_tcp>& handle_link::link(const kov_tcp& h) noexcept {
+  return h.link;
+}
 
 inline void release(kov_tcp& h) noexcept {
   // Safety: every reference is counted in `refs` (the program's, one per tcp_ref), so at zero

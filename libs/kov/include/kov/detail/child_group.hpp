@@ -2,6 +2,7 @@
 // A fixed set of child tasks watched through their completion hooks (when_all, when_any).
 
 #include <kov/detail/runtime_core.hpp>
+#include <kov/detail/task_ref.hpp>
 #include <kov/result.hpp>
 #include <kov/waker.hpp>
 
@@ -16,9 +17,9 @@ namespace kov::detail {
 template <class T>
 using value_or_monostate_t = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
 
-// Invariant: children_[i] is the i-th watched child (the join handles that own the results hold
-// the references); while a child is unfinished its hook points at slots_[i]; first_ is the
-// index of the first child to finish (N until then); pending_ counts unfinished children.
+// Invariant: children_[i] is the i-th watched child (the join handles own the results); while a
+// child is unfinished its hook points at slots_[i]; first_ is the index of the first child to
+// finish (N until then); pending_ counts unfinished children.
 template <std::size_t N>
 class child_group {
  public:
@@ -29,16 +30,16 @@ class child_group {
   child_group& operator=(const child_group&) = delete;
   // Structured: the children do not outlive the group. Their destructors have run on return.
   ~child_group() {
-    for (task_header* c : children_) {
-      if (c == nullptr || c->finished()) continue;
-      c->hook_ = {};
-      if (c->rt_ != nullptr) c->rt_->abort(*c);
+    for (const task_ref& c : children_) {
+      if (!c || c.finished()) continue;
+      c.set_hook({});
+      c.abort();
     }
   }
 
-  void watch(std::size_t i, task_header& child) noexcept {
-    children_[i] = &child;
-    child.hook_ = {&on_finished, &slots_[i]};
+  void watch(std::size_t i, const task_ref& child) noexcept {
+    children_[i] = child;
+    child.set_hook({&on_finished, &slots_[i]});
   }
 
   std::size_t first() const noexcept { return first_; }
@@ -67,24 +68,22 @@ class child_group {
     // Safety: hooks are cleared (or the child finished) before the group is destroyed.
     const slot& s = *static_cast<const slot*>(ctx);
     child_group& g = *s.group;
-    g.children_[s.index]->hook_ = {};
+    g.children_[s.index].set_hook({});
     --g.pending_;
     if (g.first_ == N) {
       g.first_ = s.index;
       // The losers are aborted now, before any of them can run again and take something.
       if (g.first_wins_) {
         for (std::size_t j = 0; j < N; ++j) {
-          task_header* c = g.children_[j];
-          if (j != s.index && c != nullptr && !c->finished() && c->rt_ != nullptr) {
-            c->rt_->abort(*c);
-          }
+          const task_ref& c = g.children_[j];
+          if (j != s.index && c && !c.finished()) c.abort();
         }
       }
     }
     if (g.done()) g.waiter_.wake();
   }
 
-  std::array<task_header*, N> children_{};
+  std::array<task_ref, N> children_{};
   std::array<slot, N> slots_{};
   std::size_t pending_ = N;
   std::size_t first_ = N;

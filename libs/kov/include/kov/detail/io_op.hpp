@@ -12,6 +12,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <kov/detail/intrusive_list.hpp>
+
 namespace kov::detail {
 
 class reactor_backend;
@@ -97,8 +99,7 @@ struct io_source {
   io_op* reader = nullptr;
   io_op* writer = nullptr;
   reactor_backend* owner = nullptr;
-  io_source* prev = nullptr;  // the backend's list of live sources
-  io_source* next = nullptr;
+  list_link<io_source> link;  // on the backend's list of live sources
 };
 
 }  // namespace kov::detail

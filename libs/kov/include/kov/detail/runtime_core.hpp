@@ -1,16 +1,8 @@
-#pragma once
 // The executor behind kov::runtime: run queue, task lifecycle, timers, the reactor turn.
-
-#include <kov/detail/assert.hpp>
-#include <kov/detail/context.hpp>
-#include <kov/detail/intrusive_list.hpp>
-#include <kov/detail/location.hpp>
-#include <kov/detail/reactor_backend.hpp>
-#include <kov/detail/remote.hpp>
-#include <kov/detail/task_header.hpp>
-#include <kov/detail/timer_wheel.hpp>
-#include <kov/runtime_options.hpp>
-#include <kov/task_dump.hpp>
+//
+// Every reference it takes on a task goes through task_ref (the run queue's, the runtime's own,
+// the caller's from spawn); the end of this file defines task_ref's operations that call it.
+#pragma once
 
 #include <chrono>
 #include <cstdint>
@@ -18,12 +10,23 @@
 #include <thread>
 #include <vector>
 
+#include <kov/detail/assert.hpp>
+#include <kov/detail/context.hpp>
+#include <kov/detail/location.hpp>
+#include <kov/detail/reactor_backend.hpp>
+#include <kov/detail/remote.hpp>
+#include <kov/detail/task_header.hpp>
+#include <kov/detail/task_ref.hpp>
+#include <kov/detail/timer_wheel.hpp>
+#include <kov/runtime_options.hpp>
+#include <kov/task_dump.hpp>
+
 namespace kov::detail {
 
 class promise_base;
 struct inject_channel;
 
-// Invariant: run_head_/run_tail_ form a FIFO of headers each holding one reference for the
+// Invariant: run_queue_ is a FIFO of headers each holding one reference for the
 // queue; live_ lists every header whose frame is alive; only owner_ touches any of it
 // (cross-thread wakes arrive through hub_'s inject channel and are applied here).
 class runtime_core {
@@ -35,10 +38,11 @@ class runtime_core {
   runtime_core(const runtime_core&) = delete;
   runtime_core& operator=(const runtime_core&) = delete;
 
-  // Takes ownership of `frame` (a kov task frame) and queues it. The header comes with one
-  // extra reference for the caller.
-  task_header& spawn(std::coroutine_handle<> frame, promise_base& promise, const char* name,
-                     location at);
+  // Takes ownership of `frame` (a kov task frame) and queues it; returns the caller's
+  // reference. `wants_result`: a join handle will take the result, so a completed frame waits
+  // for it (drop_result).
+  task_ref spawn(std::coroutine_handle<> frame, promise_base& promise, bool wants_result,
+                 const char* name, location at);
 
   // Local wake: queue an idle task; remember a wake that lands while it runs; otherwise
   // nothing (already queued, or finished). No atomic operation.
@@ -49,8 +53,11 @@ class runtime_core {
         t.state_ = task_state::scheduled;
         push(t);
         break;
-      case task_state::running: t.notified_ = true; break;
-      default: break;
+      case task_state::running:
+        t.notified_ = true;
+        break;
+      default:
+        break;
     }
   }
 
@@ -62,7 +69,7 @@ class runtime_core {
   void drop_result(task_header& t) noexcept;
 
   // Runs tasks and reactor turns until `root` has finished.
-  void run_until_finished(task_header& root);
+  void run_until_finished(const task_ref& root);
 
   // Timers. add_timer returns false, leaving `e` unlinked, when `deadline` has already passed.
   bool add_timer(timer_entry& e, clock::time_point deadline) noexcept;
@@ -81,25 +88,7 @@ class runtime_core {
   const runtime_options& options() const noexcept { return options_; }
 
  private:
-  void push(task_header& t) noexcept {
-    retain(t);
-    t.run_next_ = nullptr;
-    if (run_tail_ != nullptr) {
-      run_tail_->run_next_ = &t;
-    } else {
-      run_head_ = &t;
-    }
-    run_tail_ = &t;
-  }
-  task_header* pop() noexcept {
-    task_header* t = run_head_;
-    if (t != nullptr) {
-      run_head_ = t->run_next_;
-      if (run_head_ == nullptr) run_tail_ = nullptr;
-      t->run_next_ = nullptr;
-    }
-    return t;
-  }
+  void push(task_header& t) noexcept { run_queue_.push_back(task_ref(t).into_raw()); }
 
   void poll(task_header& t);
   void turn(bool may_block);
@@ -116,24 +105,27 @@ class runtime_core {
 
   runtime_options options_;
   std::thread::id owner_;
-  task_header* run_head_ = nullptr;
-  task_header* run_tail_ = nullptr;
-  intrusive_list<task_header, &task_header::live_prev_, &task_header::live_next_> live_;
+  run_queue run_queue_;
+  live_list live_;
   std::size_t live_count_ = 0;
   std::uint64_t next_id_ = 1;
 
   clock::time_point origin_;
   timer_wheel wheel_;
 
-  wake_hub* hub_ = nullptr;                  // counted reference
+  wake_hub* hub_ = nullptr;                 // counted reference
   std::unique_ptr<inject_channel> inject_;  // receiving end of hub_'s channel
   std::unique_ptr<reactor_backend> backend_;
 };
 
 // The runtime driving this thread, or null.
-inline runtime_core* current_runtime() noexcept { return tls_context.rt; }
+inline runtime_core* current_runtime() noexcept {
+  return tls_context.rt;
+}
 // The task being polled on this thread, or null.
-inline task_header* current_task() noexcept { return tls_context.current; }
+inline task_header* current_task() noexcept {
+  return tls_context.current;
+}
 
 // Cooperative budget: true if the current task may complete one more ready await without
 // suspending. False when its budget is spent or it has been aborted: the caller then suspends
@@ -151,6 +143,31 @@ inline void yield_current() noexcept {
   task_header* t = current_task();
   KOV_ASSERT(t != nullptr && t->rt_ != nullptr, "yield outside a kov task");
   t->rt_->wake(*t);
+}
+
+inline void task_ref::wake() const noexcept {
+  if (t_ != nullptr && t_->rt_ != nullptr) t_->rt_->wake(*t_);
+}
+
+inline bool task_ref::abort() const noexcept {
+  if (t_ == nullptr || t_->rt_ == nullptr) return t_ != nullptr && t_->finished();
+  t_->rt_->abort(*t_);
+  return t_->finished();
+}
+
+inline void task_ref::drop_result() const noexcept {
+  if (t_->rt_ != nullptr) {
+    t_->rt_->drop_result(*t_);
+  } else {
+    t_->wants_result_ = false;
+  }
+}
+
+inline slot_ref task_ref::wake_slot() const {
+  if (t_ == nullptr || t_->rt_ == nullptr) return {};
+  remote_slot& s = t_->rt_->remote_slot_of(*t_);
+  retain(s);
+  return slot_ref(&s);
 }
 
 }  // namespace kov::detail

@@ -1,12 +1,14 @@
-#pragma once
 // The control block of a spawned task: what the run queue, wakers and join handles point at.
-
-#include <kov/detail/frame_pool.hpp>
-#include <kov/detail/location.hpp>
+// Outside the runtime, reach it through task_ref (task_ref.hpp), never its fields.
+#pragma once
 
 #include <coroutine>
 #include <cstdint>
 #include <new>
+
+#include <kov/detail/frame_pool.hpp>
+#include <kov/detail/intrusive_list.hpp>
+#include <kov/detail/location.hpp>
 
 namespace kov::detail {
 
@@ -33,7 +35,7 @@ struct completion_hook {
 // Invariant:
 // - refs_ counts: the runtime while frame_ is alive (1), the run queue while queued (1), each
 //   waker, join handle, joiner registration and owning group. The block is freed at zero, and
-//   frame_ is null by then.
+//   frame_ is null by then. Only task_ref (task_ref.hpp) changes it.
 // - resume_point_ is frame_ or a frame nested in it (a task it awaits, transitively); every
 //   co_await in a kov frame records itself there before suspending.
 // - frame_ is non-null from spawn until the frame is destroyed; while non-null the header is on
@@ -50,16 +52,14 @@ struct task_header {
   bool abort_requested_ = false;  // aborted while running: cancel it when it suspends
   bool wants_result_ = false;     // a join handle will take the result
 
-  std::coroutine_handle<> frame_{};          // the outermost frame (owned)
-  std::coroutine_handle<> resume_point_{};   // the innermost suspended frame: what a wake resumes
+  std::coroutine_handle<> frame_{};         // the outermost frame (owned)
+  std::coroutine_handle<> resume_point_{};  // the innermost suspended frame: what a wake resumes
   promise_base* promise_ = nullptr;
   runtime_core* rt_ = nullptr;
 
-  task_header* run_next_ = nullptr;
-  task_header* live_prev_ = nullptr;
-  task_header* live_next_ = nullptr;
-  task_header* group_prev_ = nullptr;  // links within an owning scope
-  task_header* group_next_ = nullptr;
+  queue_link<task_header> run_link_;   // on the run queue
+  list_link<task_header> live_link_;   // on the runtime's live list
+  list_link<task_header> group_link_;  // on an owning scope's children
 
   task_header* joiner_ = nullptr;
   completion_hook hook_{};
@@ -76,13 +76,8 @@ struct task_header {
   }
 };
 
-inline void retain(task_header& t) noexcept { ++t.refs_; }
-
-inline void release(task_header& t) noexcept {
-  if (--t.refs_ == 0) {
-    t.~task_header();
-    pool_deallocate(&t, sizeof(task_header));
-  }
-}
+using run_queue = intrusive_list<task_header, member_link<&task_header::run_link_>>;
+using live_list = intrusive_list<task_header, member_link<&task_header::live_link_>>;
+using child_list = intrusive_list<task_header, member_link<&task_header::group_link_>>;
 
 }  // namespace kov::detail

@@ -1,21 +1,23 @@
-#pragma once
 // A hierarchical timing wheel: 6 levels of 64 slots over integer ticks, O(1) insert and cancel.
 //
 // Level L slot S holds the entries whose deadline agrees with the wheel's current tick in every
 // base-64 digit above L and has digit S at L. Finding the next expiry is a count-trailing-zeros
 // per level; an expiry at level L > 0 moves its entries down (cascades). Deadlines beyond the
 // current 64^6-tick block wait on an overflow list that is re-sorted once per block.
+#pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+
+#include <kov/detail/intrusive_list.hpp>
 
 namespace kov::detail {
 
 // One timer, embedded in whatever waits on it (no allocation).
 //
 // Invariant: `where_ == where::nowhere` <=> the entry is in no list; otherwise it is in exactly
-// the list named by (where_, level_, slot_), linked through prev_/next_.
+// the list named by (where_, level_, slot_), linked through link_.
 struct timer_entry {
   using fire_fn = void (*)(timer_entry&) noexcept;
 
@@ -32,8 +34,7 @@ struct timer_entry {
   where where_ = where::nowhere;
   std::uint8_t level_ = 0;
   std::uint8_t slot_ = 0;
-  timer_entry* prev_ = nullptr;
-  timer_entry* next_ = nullptr;
+  list_link<timer_entry> link_;
 };
 
 class timer_wheel {
@@ -66,18 +67,15 @@ class timer_wheel {
   std::size_t size() const noexcept { return count_; }
 
  private:
-  struct list {
-    timer_entry* head = nullptr;
-    timer_entry* tail = nullptr;
-  };
+  // FIFO: entries of one slot fire in the order they were placed there.
+  using list = intrusive_list<timer_entry, member_link<&timer_entry::link_>>;
   struct expiry {
     unsigned level;
     unsigned slot;
     std::uint64_t deadline;
   };
 
-  static void push(list& l, timer_entry& e) noexcept;
-  static void unlink(list& l, timer_entry& e) noexcept;
+  void sort_out(list taken) noexcept;  // every entry of `taken` to due_ or a lower slot
   std::optional<expiry> next_slot() const noexcept;
   void place(timer_entry& e) noexcept;  // e is due later than elapsed_
   std::uint64_t block_end() const noexcept { return elapsed_ | (block_ticks - 1); }
@@ -87,8 +85,8 @@ class timer_wheel {
   // due_ holds entries being fired by advance(); count_ counts all linked entries.
   list wheel_[levels][slots]{};
   std::uint64_t occupied_[levels]{};
-  list overflow_{};
-  list due_{};
+  list overflow_;
+  list due_;
   std::uint64_t elapsed_;
   std::size_t count_ = 0;
 };

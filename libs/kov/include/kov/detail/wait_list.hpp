@@ -1,6 +1,8 @@
+// An intrusive FIFO of suspended awaiters, for kov's single-thread sync primitives (mutex,
+// semaphore, notify, event): the first waiter queued is the first granted.
 #pragma once
-// An intrusive FIFO of suspended awaiters, for kov's single-thread sync primitives.
 
+#include <kov/detail/intrusive_list.hpp>
 #include <kov/waker.hpp>
 
 #include <cstddef>
@@ -12,50 +14,32 @@ namespace kov::detail {
 // Invariant: linked_ <=> on exactly one wait_list; granted_ means the primitive handed this
 // waiter what it asked for (a lock, permits, a notification) and it has not consumed it yet.
 struct wait_node {
-  wait_node* prev_ = nullptr;
-  wait_node* next_ = nullptr;
+  list_link<wait_node> link_;
   waker waker_;
   std::size_t want_ = 1;
   bool linked_ = false;
   bool granted_ = false;
 };
 
-// Invariant: head_..tail_ is a well-formed doubly linked list of linked_ nodes.
+// Invariant: nodes_ holds exactly the nodes whose linked_ is set, in arrival order.
 class wait_list {
  public:
-  bool empty() const noexcept { return head_ == nullptr; }
-  wait_node* front() const noexcept { return head_; }
+  bool empty() const noexcept { return nodes_.empty(); }
+  wait_node* front() const noexcept { return nodes_.front(); }
 
   void push_back(wait_node& n) noexcept {
-    n.prev_ = tail_;
-    n.next_ = nullptr;
-    if (tail_ != nullptr) {
-      tail_->next_ = &n;
-    } else {
-      head_ = &n;
-    }
-    tail_ = &n;
+    nodes_.push_back(n);
     n.linked_ = true;
   }
 
   void remove(wait_node& n) noexcept {
-    if (n.prev_ != nullptr) {
-      n.prev_->next_ = n.next_;
-    } else {
-      head_ = n.next_;
-    }
-    if (n.next_ != nullptr) {
-      n.next_->prev_ = n.prev_;
-    } else {
-      tail_ = n.prev_;
-    }
-    n.prev_ = n.next_ = nullptr;
+    nodes_.erase(n);
     n.linked_ = false;
   }
 
   wait_node* pop_front() noexcept {
-    wait_node* n = head_;
-    if (n != nullptr) remove(*n);
+    wait_node* n = nodes_.pop_front();
+    if (n != nullptr) n->linked_ = false;
     return n;
   }
 
@@ -66,8 +50,7 @@ class wait_list {
   }
 
  private:
-  wait_node* head_ = nullptr;
-  wait_node* tail_ = nullptr;
+  intrusive_list<wait_node, member_link<&wait_node::link_>> nodes_;
 };
 
 }  // namespace kov::detail
