@@ -1,5 +1,6 @@
 // async_fd on pipes: read and write, read_exact and write_all (megabytes through a 64 KiB
-// pipe), end of file, a write to a pipe whose reader is gone, readable() and writable().
+// pipe, and of nothing), end of file, a write to a pipe whose reader is gone, readable() and
+// writable().
 
 #include "io_fixture.hpp"
 
@@ -82,6 +83,20 @@ TEST_F(pipe_io, a_read_waits_for_the_writer) {
     auto got = co_await reader;
     KOV_CO_ASSERT_OK(got);
     EXPECT_EQ(*got, "later");
+  }());
+}
+
+TEST_F(pipe_io, all_of_nothing_completes_at_once) {
+  run([]() -> kov::task<void> {
+    auto p = make_pipe();
+    KOV_CO_ASSERT_OK(p);
+    fill_pipe(p->w.native_handle());
+    // Neither waits for room or data, nor touches the (null) buffer.
+    auto wrote = co_await p->w.write_all(kov::const_buffer(nullptr, 0)).with_timeout(5s);
+    EXPECT_TRUE(wrote.has_value()) << wrote.error().message();
+    std::array<char, 1> none{};
+    auto read = co_await p->r.read_exact(kov::mutable_buffer(none.data(), 0)).with_timeout(5s);
+    EXPECT_TRUE(read.has_value()) << read.error().message();
   }());
 }
 
