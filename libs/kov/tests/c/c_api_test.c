@@ -308,14 +308,17 @@ static void test_timers(void) {
   CHECK(kov_timer_start(NULL, 1, 0, record, NULL) == NULL);
   CHECK(kov_timer_start(rt, 1, 0, NULL, NULL) == NULL);
 
+  /* Deadlines are spaced by tick_ms so that a scheduler delay between two starts (a loaded
+     machine) cannot reorder them. */
+  const uint64_t tick_ms = 5;
   const double start = now_ms();
-  CHECK(CALL(kov_timer_start(rt, 30, 0, record, (void*)(intptr_t)30) != NULL));
-  CHECK(CALL(kov_timer_start(rt, 10, 0, at_10ms, (void*)(intptr_t)10) != NULL));
-  CHECK(CALL(kov_timer_start(rt, 20, 0, at_20ms, (void*)(intptr_t)20) != NULL));
+  CHECK(CALL(kov_timer_start(rt, 30 * tick_ms, 0, record, (void*)(intptr_t)30) != NULL));
+  CHECK(CALL(kov_timer_start(rt, 10 * tick_ms, 0, at_10ms, (void*)(intptr_t)10) != NULL));
+  CHECK(CALL(kov_timer_start(rt, 20 * tick_ms, 0, at_20ms, (void*)(intptr_t)20) != NULL));
   CHECK(CALL(kov_timer_start(rt, 0, 0, record, (void*)(intptr_t)0) != NULL));
-  CHECK(CALL(kov_timer_start(rt, 5, 0, one_shot_cancels_itself, (void*)(intptr_t)5) != NULL));
-  doomed = kov_timer_start(rt, 15, 0, record, (void*)(intptr_t)15);
-  kov_timer* never = kov_timer_start(rt, 2, 0, record, (void*)(intptr_t)2);
+  CHECK(CALL(kov_timer_start(rt, 5 * tick_ms, 0, one_shot_cancels_itself, (void*)(intptr_t)5) != NULL));
+  doomed = kov_timer_start(rt, 15 * tick_ms, 0, record, (void*)(intptr_t)15);
+  kov_timer* never = kov_timer_start(rt, 2 * tick_ms, 0, record, (void*)(intptr_t)2);
   CHECK(doomed != NULL && never != NULL);
   kov_timer_cancel(never); /* outside kov_run, before it ever ran */
   repeating = kov_timer_start(rt, 1, 3, count_repeating, NULL);
@@ -325,7 +328,7 @@ static void test_timers(void) {
 
   arm_failsafe(rt, 10000);
   CHECK(kov_run(rt) == 0);
-  CHECK(now_ms() - start >= 30.0); /* never early */
+  CHECK(now_ms() - start >= 30.0 * (double)tick_ms); /* never early */
 
   CHECK(fired_count == 5);
   const int expected[] = {0, 5, 10, 20, 30};
