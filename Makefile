@@ -2,7 +2,7 @@
 SUITE ?=
 QUICK ?=
 
-.PHONY: all deps demo test check bench mutate asm clean
+.PHONY: all deps demo test check format tidy bench mutate asm clean
 
 all: check
 
@@ -19,6 +19,14 @@ check:
 	cmake --preset dev
 	cmake --build --preset dev -j 2
 	ctest --preset dev -L unit -j 2
+
+# Formats every C/C++ source in place (scripts/format.sh --check is the gate's check).
+format:
+	@bash scripts/format.sh --fix
+
+# clang-tidy over the libraries' sources with build/dev's compile database (run `make check` first).
+tidy:
+	@bash scripts/tidy.sh build/dev
 
 bench: deps
 	@bash bench/run.sh "$(SUITE)" "$(QUICK)"

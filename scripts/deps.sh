@@ -5,6 +5,8 @@ set -euo pipefail
 packages=(
   # build
   cmake ninja-build g++ gcc clang-14 libclang-rt-14-dev pkg-config make python3 time
+  # checks (scripts/format.sh, scripts/tidy.sh)
+  clang-format-14 clang-tidy-14
   # tests
   googletest libgtest-dev libgmock-dev relacy-dev
   # cross toolchain and emulator

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The full test gate: every preset's build and tests, stopping at the first failing stage.
-# Last line: "N passed, M failed" over all stages (a CTest test counts one, a build-only
-# stage counts one).
+# Stages: clang-format check, each preset (configure, build, CTest), clang-tidy after dev, the
+# ESP32-C3 cross build. Last line: "N passed, M failed" over all stages (a CTest test counts
+# one, a check or build-only stage counts one).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,8 +46,22 @@ host_stage() {  # configure, build and test one host preset
   [ $rc -eq 0 ] || fail_stage "$preset" "ctest exited $rc" 0
 }
 
+script_stage() {  # one checking script as one stage: script_stage NAME COMMAND...
+  local name=$1 log="$log_dir/$1.log"
+  shift
+  echo "gate: [$name] $*"
+  "$@" >"$log" 2>&1 || fail_stage "$name" "$(tail -1 "$log")"
+  tail -1 "$log" | sed "s/^/gate: [$name] /"
+  passed=$((passed + 1))
+}
+
+# Cheap first: every C/C++ source formatted as .clang-format says.
+script_stage format scripts/format.sh --check
+
 for preset in ${GATE_PRESETS:-dev clang asan tsan}; do
   host_stage "$preset"
+  # clang-tidy reads the dev tree's compile database, right after that tree is built.
+  if [ "$preset" = dev ]; then script_stage tidy scripts/tidy.sh build/dev; fi
 done
 
 if [ -f libs/esp-blink/CMakeLists.txt ]; then

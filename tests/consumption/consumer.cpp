@@ -25,6 +25,7 @@ int main() {
   flume_lock_sender_destroy(ctx);
   flume_lock_receiver_destroy(crx);
 
-  std::printf("consumer: sum %llu, C API %s\n", static_cast<unsigned long long>(sum), c_ok ? "ok" : "broken");
+  std::printf("consumer: sum %llu, C API %s\n", static_cast<unsigned long long>(sum),
+              c_ok ? "ok" : "broken");
   return sum == 500500 && c_ok ? 0 : 1;
 }

@@ -89,7 +89,8 @@ int main(int argc, char** argv) {
     if (arg == "--list") {
       for (const auto& impl : all_impls) {
         for (const auto& s : all_scenarios) {
-          if (supports(impl, s)) std::printf("%s %.*s\n", impl.name, static_cast<int>(s.name.size()), s.name.data());
+          if (supports(impl, s))
+            std::printf("%s %.*s\n", impl.name, static_cast<int>(s.name.size()), s.name.data());
         }
       }
       return 0;

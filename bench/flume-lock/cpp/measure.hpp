@@ -38,8 +38,12 @@ inline std::uint64_t proc_status_bytes(const std::string& key) {
 }
 
 // Peak resident set size of this process so far (the kernel's high-water mark).
-inline std::uint64_t peak_rss_bytes() { return proc_status_bytes("VmHWM"); }
-inline std::uint64_t current_rss_bytes() { return proc_status_bytes("VmRSS"); }
+inline std::uint64_t peak_rss_bytes() {
+  return proc_status_bytes("VmHWM");
+}
+inline std::uint64_t current_rss_bytes() {
+  return proc_status_bytes("VmRSS");
+}
 
 // Resident memory before the run made its queue: the program's own baseline (libraries, the
 // runtime), which differs between the C++ and the Rust program. peak - baseline is what the run

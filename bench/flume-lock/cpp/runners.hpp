@@ -112,7 +112,8 @@ void run_seq(const scenario&, const run_options& o, const run_label& at) {
 
 inline double percentile(std::vector<double>& samples, double q) {
   const auto k = static_cast<std::size_t>(std::floor(q * static_cast<double>(samples.size() - 1)));
-  std::nth_element(samples.begin(), samples.begin() + static_cast<std::ptrdiff_t>(k), samples.end());
+  std::nth_element(samples.begin(), samples.begin() + static_cast<std::ptrdiff_t>(k),
+                   samples.end());
   return samples[k];
 }
 
@@ -150,7 +151,8 @@ void run_pingpong(const scenario&, const run_options& o, const run_label& at) {
     rx.recv(v);
     const auto stop = std::chrono::steady_clock::now();
     if (v != i) fail_run("pingpong got " + std::to_string(v) + ", expected " + std::to_string(i));
-    if (i > warmup) samples.push_back(std::chrono::duration<double, std::nano>(stop - start).count());
+    if (i > warmup)
+      samples.push_back(std::chrono::duration<double, std::nano>(stop - start).count());
   }
   echo.join();
   const double wall = wall_seconds() - t0;

@@ -7,7 +7,7 @@
 namespace {
 
 kov::task<void> echo(kov::net::tcp_stream conn) {
-  std::array<char, 4096> buf;
+  std::array<char, 4096> buf{};
   for (;;) {
     auto n = co_await conn.read(buf);
     if (!n || *n == 0) co_return;  // a reset or the end of the stream: the connection is done
@@ -17,4 +17,6 @@ kov::task<void> echo(kov::net::tcp_stream conn) {
 
 }  // namespace
 
-int main(int argc, char** argv) { return example::server_main("kov-echo", argc, argv, echo); }
+int main(int argc, char** argv) {
+  return example::server_main("kov-echo", argc, argv, echo);
+}

@@ -15,7 +15,8 @@ using namespace std::chrono_literals;
 
 kov::task<int> square_later(int v) {
   co_await kov::sleep_for(2ms);
-  co_return v * v;
+  const int square = v * v;
+  co_return square;
 }
 
 kov::task<void> consumer(kov::mpsc_receiver<int>& rx) {

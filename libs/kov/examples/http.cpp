@@ -21,7 +21,7 @@ std::chrono::seconds idle_timeout{30};
 //
 // Invariant: in[begin, end) holds bytes received but not yet parsed; end <= in.size().
 struct connection_buffers {
-  std::vector<char> in = std::vector<char>(16 * 1024);
+  std::vector<char> in = std::vector<char>(std::size_t{16} * 1024);
   std::size_t begin = 0;
   std::size_t end = 0;
   std::string out;
@@ -59,7 +59,7 @@ kov::task<void> serve_http(kov::net::tcp_stream conn) {
       }
       b.begin += r.consumed;
       b.out += r.keep_alive && r.minor_version == 0 ? http::hello_keep_alive_response
-                                                   : http::hello_response;
+                                                    : http::hello_response;
       if (!r.keep_alive) {
         close = true;
         break;
