@@ -51,7 +51,9 @@ struct kov_tcp {
 
 namespace kov::c_api {
 
-inline detail::list_link<kov_tcp>& handle_link::link(kov_tcp& h) noexcept { return h.link; }
+inline detail::list_link<kov_tcp>& handle_link::link(kov_tcp& h) noexcept {
+  return h.link;
+}
 inline const detail::list_link<kov_tcp>& handle_link::link(const kov_tcp& h) noexcept {
   return h.link;
 }
