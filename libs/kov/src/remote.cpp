@@ -15,7 +15,9 @@
 
 namespace kov::detail {
 
-wake_hub::~wake_hub() { ::close(event_fd_); }
+wake_hub::~wake_hub() {
+  ::close(event_fd_);
+}
 
 void release(wake_hub& hub) noexcept {
   // Ordering: acq_rel: every user's accesses happen-before the deleting thread's delete.

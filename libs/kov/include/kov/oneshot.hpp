@@ -42,7 +42,9 @@ struct oneshot_state {
   slot_ref rx_slot_;
   [[no_unique_address]] race_probe rx_slot_probe_;  // model builds: rx_slot_'s hand-over
 
-  static oneshot_state* create() { return ::new (pool_allocate(sizeof(oneshot_state))) oneshot_state; }
+  static oneshot_state* create() {
+    return ::new (pool_allocate(sizeof(oneshot_state))) oneshot_state;
+  }
   void release() noexcept {
     // Ordering: acq_rel: each end's accesses happen-before the other end's destruction.
     if (refs_.fetch_sub(1, detail::order::acq_rel) == 1) {
@@ -73,15 +75,16 @@ struct oneshot_state {
   bool wait_on(slot_ref slot) noexcept {
     rx_slot_ = std::move(slot);
     rx_slot_probe_.on_write();
-    // Ordering: acq_rel: release publishes rx_slot_ to the sender's fetch_or; acquire makes
-    // a value published first visible.
-    const std::uint32_t prev = flags_.fetch_or(waiting, detail::order::acq_rel);
+    // Ordering: release: publishes rx_slot_ to the sender's fetch_or (acq_rel). No acquire: the
+    // value is read only after observe() (acquire), which pairs with publish() itself.
+    const std::uint32_t prev = flags_.fetch_or(waiting, detail::order::release);
     return (prev & (value_ready | sender_gone)) != 0;
   }
   // Receiver, resumed after wait_on.
   void stop_waiting() noexcept {
-    // Ordering: acquire: pairs with the sender's release in publish().
-    flags_.fetch_and(~waiting, detail::order::acquire);
+    // Ordering: relaxed: only this end writes `waiting`; the observe() (acquire) that follows
+    // is what makes the sender's value visible.
+    flags_.fetch_and(~waiting, detail::order::relaxed);
   }
   // Receiver, abandoning a wait_on without having been resumed: a later await may register
   // another task.
@@ -117,9 +120,11 @@ class oneshot_sender {
   result<void> send(T value) {
     KOV_ASSERT(s_ != nullptr, "oneshot sender used after send");
     detail::oneshot_state<T>* s = std::exchange(s_, nullptr);
-    // Ordering: acquire: pairs with the receiver's release in its destructor (fetch_or).
+    // Ordering: relaxed: only a hint to skip a value nobody will take (a receiver dropped just
+    // after is handled by publish()); nothing the receiver wrote is read on either answer, and
+    // the state's end is ordered by refs_.
     const bool receiver_alive =
-        (s->flags_.load(detail::order::acquire) & detail::oneshot_state<T>::receiver_gone) == 0;
+        (s->flags_.load(detail::order::relaxed) & detail::oneshot_state<T>::receiver_gone) == 0;
     if (receiver_alive) {
       s->value_.emplace(std::move(value));
       s->publish(detail::oneshot_state<T>::value_ready);
@@ -147,8 +152,9 @@ class oneshot_receiver {
   }
   ~oneshot_receiver() {
     if (s_ == nullptr) return;
-    // Ordering: release: pairs with the sender's acquire load in send().
-    s_->flags_.fetch_or(detail::oneshot_state<T>::receiver_gone, detail::order::release);
+    // Ordering: relaxed: publishes nothing; the sender only tests the bit (send(), publish()),
+    // and this end's accesses are ordered before the state's end by release() (acq_rel).
+    s_->flags_.fetch_or(detail::oneshot_state<T>::receiver_gone, detail::order::relaxed);
     s_->release();
   }
 

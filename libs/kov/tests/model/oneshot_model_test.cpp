@@ -21,8 +21,12 @@ namespace kov::detail {
 
 // The model's frame pool: Relacy's tracked allocator, so a shared state freed twice or never is
 // reported.
-void* pool_allocate(std::size_t size) { return malloc(size); }
-void pool_deallocate(void* block, std::size_t) noexcept { free(block); }
+void* pool_allocate(std::size_t size) {
+  return malloc(size);
+}
+void pool_deallocate(void* block, std::size_t) noexcept {
+  free(block);
+}
 
 }  // namespace kov::detail
 

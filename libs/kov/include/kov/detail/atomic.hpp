@@ -41,12 +41,8 @@ class atomic {
   atomic(const atomic&) = delete;
   atomic& operator=(const atomic&) = delete;
 
-  T load(memory_order mo, here w = here::current()) const {
-    return value_.load(mo, model_site(w));
-  }
-  void store(T v, memory_order mo, here w = here::current()) {
-    value_.store(v, mo, model_site(w));
-  }
+  T load(memory_order mo, here w = here::current()) const { return value_.load(mo, model_site(w)); }
+  void store(T v, memory_order mo, here w = here::current()) { value_.store(v, mo, model_site(w)); }
   T exchange(T v, memory_order mo, here w = here::current()) {
     return value_.exchange(v, mo, model_site(w));
   }
