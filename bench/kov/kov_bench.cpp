@@ -12,6 +12,8 @@
 #include <kov/runtime.hpp>
 #include <kov/time.hpp>
 
+#include "counting_new.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -23,8 +25,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include "counting_new.hpp"
 
 namespace {
 

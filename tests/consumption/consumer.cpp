@@ -1,10 +1,10 @@
 // A tiny program a user would write: it only needs the libraries' installed headers and targets.
+#include <flume_lock.h>
+#include <flume_lock/channel.hpp>
+
 #include <cstdint>
 #include <cstdio>
 #include <thread>
-
-#include <flume_lock.h>
-#include <flume_lock/channel.hpp>
 
 int main() {
   auto [tx, rx] = flume_lock::channel<std::uint64_t>();

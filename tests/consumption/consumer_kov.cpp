@@ -1,10 +1,10 @@
 // A tiny kov program built against the installed (or vendored) kov and flume-lock.
-#include <chrono>
-#include <cstdio>
-
 #include <kov/runtime.hpp>
 #include <kov/time.hpp>
 #include <kov/when_all.hpp>
+
+#include <chrono>
+#include <cstdio>
 
 kov::task<int> twice(int v) {
   co_await kov::sleep_for(std::chrono::milliseconds(1));

@@ -1,9 +1,10 @@
-#pragma once
 // The wait a spinning consumer or producer does when a non-blocking queue has nothing for it.
 // Peers without a blocking operation are used the way their own examples use them: retry in a
 // loop. A short burst of pause instructions keeps the latency low when the other side is running;
 // after that the thread yields, because with 2 cores and up to 9 threads a pure spin would keep
 // the thread that could make progress off the CPU.
+#pragma once
+
 #include <thread>
 
 #if defined(__x86_64__) || defined(__i386__)

@@ -1,4 +1,3 @@
-#pragma once
 // Exactly-once delivery check, cheap enough to run inside every measured consumer loop.
 //
 // Producer p sends (p << producer_shift) | i for i = 1..count(p): values are distinct and never 0
@@ -7,6 +6,8 @@
 // values sent. A lost, duplicated or corrupted message changes the count or moves the sums, so a
 // broken queue cannot post a number. Order is not checked: some peers (atomic_queue) do not keep
 // per-producer FIFO order under preemption, and the suite measures delivery, not ordering.
+#pragma once
+
 #include <cstdint>
 #include <string>
 #include <vector>

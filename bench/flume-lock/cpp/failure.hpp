@@ -1,6 +1,7 @@
-#pragma once
 // A run that breaks its contract ends the process with a loud message and exit status 2, so it
 // can never be mistaken for a number. The driver (bench/tools/interleave.py) collects these.
+#pragma once
+
 #include <cstdio>
 #include <cstdlib>
 #include <string>

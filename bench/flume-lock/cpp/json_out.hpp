@@ -1,5 +1,6 @@
-#pragma once
 // Writes result lines in the benchmark output contract (one JSON object a line on stdout).
+#pragma once
+
 #include <cstdint>
 #include <cstdio>
 #include <string>

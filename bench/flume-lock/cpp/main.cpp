@@ -5,12 +5,6 @@
 //   bench_flume_lock --list
 //   bench_flume_lock --impl moodycamel --scenario mpsc_t4 [--n 5000000] [--round-trips 100000]
 //                    [--round 0]
-#include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <string>
-#include <string_view>
-
 #include "peers/atomic_queue.hpp"
 #include "peers/boost_lockfree.hpp"
 #include "peers/moodycamel.hpp"
@@ -19,6 +13,12 @@
 #include "peers/xenium.hpp"
 #include "runners.hpp"
 #include "scenarios.hpp"
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
 #if TRIO_BENCH_HAVE_FLUME_LOCK
 #include "peers/flume_lock.hpp"
 #endif

@@ -1,5 +1,6 @@
-#pragma once
 // Wall clock, process CPU time and resident memory, read the same way for every implementation.
+#pragma once
+
 #include <sys/resource.h>
 
 #include <chrono>

@@ -1,4 +1,3 @@
-#pragma once
 // The three scenario shapes, written once against the queue adapter interface every
 // implementation provides (see peers/*.hpp):
 //
@@ -10,6 +9,14 @@
 //
 // Threads are started and their handles made before the clock starts; the clock stops when the
 // consumer has every message and every producer has returned.
+#pragma once
+
+#include "delivery_check.hpp"
+#include "failure.hpp"
+#include "json_out.hpp"
+#include "measure.hpp"
+#include "scenarios.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -18,12 +25,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include "delivery_check.hpp"
-#include "failure.hpp"
-#include "json_out.hpp"
-#include "measure.hpp"
-#include "scenarios.hpp"
 
 namespace bench {
 

@@ -1,6 +1,7 @@
-#pragma once
 // The flume-lock suite's scenarios (docs: shared benchmarks.md), shared by name with the Rust
 // peer program (bench/flume-lock/rust/src/scenarios.rs): same names, same shapes.
+#pragma once
+
 #include <cstddef>
 #include <optional>
 #include <string_view>

@@ -2,11 +2,11 @@
 // visible level change, whether GPIO_OUT or a peripheral signal (RMT) drives the pin.
 #pragma once
 
+#include "peripheral_model.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <vector>
-
-#include "peripheral_model.hpp"
 
 namespace esp_blink::emu {
 

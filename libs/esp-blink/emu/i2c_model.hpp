@@ -4,14 +4,14 @@
 // peripheral address map behind SYSTEM's clock gate.
 #pragma once
 
+#include "peripheral_model.hpp"
+
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
-
-#include "peripheral_model.hpp"
 
 namespace esp_blink::emu {
 

@@ -2,12 +2,12 @@
 // docs/esp32c3.md, "App image format" and "Booting").
 #include "image.hpp"
 
+#include "sha256.hpp"
+
 #include <cstring>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
-
-#include "sha256.hpp"
 
 namespace esp_blink::emu {
 namespace {

@@ -5,14 +5,14 @@
 // firmware waits on a SYSTIMER alarm (see peripherals::take_idle_skip).
 #pragma once
 
+#include "image.hpp"
+#include "peripherals.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include "image.hpp"
-#include "peripherals.hpp"
 
 struct uc_struct;
 

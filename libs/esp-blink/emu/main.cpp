@@ -1,16 +1,16 @@
 // esp-blink-emu: runs ESP32-C3 firmware (ELF, app image or direct-boot image) on Unicorn with
 // peripheral models. UART0 output goes to stdout, exactly as sent; everything the emulator
 // itself says goes to stderr, each line starting "esp-blink-emu: ". Exit statuses: usage().
+#include "machine.hpp"
+#include "options.hpp"
+#include "vcd.hpp"
+
 #include <cstdio>
 #include <exception>
 #include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include "machine.hpp"
-#include "options.hpp"
-#include "vcd.hpp"
 
 namespace {
 

@@ -4,11 +4,11 @@
 //   if (!r.error.empty()) ...  // say r.error, print usage(), exit 4
 #pragma once
 
+#include "machine.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include "machine.hpp"
 
 namespace esp_blink::emu {
 

@@ -7,11 +7,11 @@
 // self-clearing bits); a model adds what depends on time or on its own state.
 #pragma once
 
+#include "register_file.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <string>
-
-#include "register_file.hpp"
 
 namespace esp_blink::emu {
 

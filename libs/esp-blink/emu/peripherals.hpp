@@ -6,13 +6,6 @@
 // model claims is kept as storage and reported once per address.
 #pragma once
 
-#include <array>
-#include <cstdint>
-#include <functional>
-#include <set>
-#include <string>
-#include <vector>
-
 #include "gpio_model.hpp"
 #include "i2c_model.hpp"
 #include "peripheral_model.hpp"
@@ -20,6 +13,13 @@
 #include "systimer_model.hpp"
 #include "uart_model.hpp"
 #include "watchdog_models.hpp"
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <set>
+#include <string>
+#include <vector>
 
 namespace esp_blink::emu {
 

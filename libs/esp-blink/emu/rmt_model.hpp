@@ -3,10 +3,10 @@
 // Polling TX_END twice in a row asks the machine to skip to it.
 #pragma once
 
-#include <cstdint>
-
 #include "gpio_model.hpp"
 #include "peripheral_model.hpp"
+
+#include <cstdint>
 
 namespace esp_blink::emu {
 

@@ -2,9 +2,9 @@
 // once per COMP0_LOAD. Polling the alarm twice in a row asks the machine to skip to it.
 #pragma once
 
-#include <cstdint>
-
 #include "peripheral_model.hpp"
+
+#include <cstdint>
 
 namespace esp_blink::emu {
 

@@ -2,12 +2,12 @@
 // and the baud rate from CLKDIV and CLK_CONF. Bytes written while the clock is gated are lost.
 #pragma once
 
+#include "peripheral_model.hpp"
+
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <string>
-
-#include "peripheral_model.hpp"
 
 namespace esp_blink::emu {
 

@@ -1,11 +1,11 @@
 // GPIO edges as a Value Change Dump (IEEE 1364), viewable in GTKWave.
 #pragma once
 
+#include "gpio_model.hpp"
+
 #include <cstdint>
 #include <ostream>
 #include <vector>
-
-#include "gpio_model.hpp"
 
 namespace esp_blink::emu {
 

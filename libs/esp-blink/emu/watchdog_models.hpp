@@ -3,9 +3,9 @@
 // report it, note feeds, and tell whether each watchdog still runs.
 #pragma once
 
-#include <cstdint>
-
 #include "peripheral_model.hpp"
+
+#include <cstdint>
 
 namespace esp_blink::emu {
 

@@ -1,10 +1,10 @@
 // C++ half of the runtime: static constructors, main, and the two fault reports.
-#include <stdint.h>
-
 #include <esp_blink/format.hpp>
 #include <esp_blink/panic.hpp>
 #include <esp_blink/rt.hpp>
 #include <esp_blink/uart.hpp>
+
+#include <stdint.h>
 
 // Provided by the linker script.
 extern "C" {

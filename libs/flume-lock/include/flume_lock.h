@@ -51,8 +51,10 @@ flume_lock_status flume_lock_send_ptr(flume_lock_sender* tx, void* pointer);
 /* Receives without waiting: OK, EMPTY or DISCONNECTED. */
 flume_lock_status flume_lock_try_recv(flume_lock_receiver* rx, uint64_t* out);
 /* Waits up to timeout_ns (negative: forever): OK, TIMEOUT or DISCONNECTED. */
-flume_lock_status flume_lock_recv_timeout(flume_lock_receiver* rx, uint64_t* out, int64_t timeout_ns);
-flume_lock_status flume_lock_recv_ptr_timeout(flume_lock_receiver* rx, void** out, int64_t timeout_ns);
+flume_lock_status flume_lock_recv_timeout(flume_lock_receiver* rx, uint64_t* out,
+                                          int64_t timeout_ns);
+flume_lock_status flume_lock_recv_ptr_timeout(flume_lock_receiver* rx, void** out,
+                                              int64_t timeout_ns);
 
 /* Closes the channel for senders; queued values can still be received. */
 void flume_lock_sender_close(flume_lock_sender* tx);

@@ -1,13 +1,12 @@
 // The C API: thin handles around sender<uint64_t> / receiver<uint64_t>.
-#include "flume_lock.h"
+#include <flume_lock.h>
+#include <flume_lock/channel.hpp>
 
 #include <chrono>
 #include <cstdint>
 #include <new>
 #include <optional>
 #include <utility>
-
-#include "flume_lock/channel.hpp"
 
 struct flume_lock_sender {
   flume_lock::sender<std::uint64_t> tx;

@@ -1,4 +1,5 @@
-#include "flume_lock/detail/futex.hpp"
+// The futex calls behind flume-lock's parking: wait with an absolute deadline, wake every waiter.
+#include <flume_lock/detail/futex.hpp>
 
 #include <linux/futex.h>
 #include <sys/syscall.h>
@@ -9,7 +10,8 @@
 
 namespace flume_lock::detail {
 
-bool futex_wait(const std::uint32_t* word, std::uint32_t expected, const timespec* deadline) noexcept {
+bool futex_wait(const std::uint32_t* word, std::uint32_t expected,
+                const timespec* deadline) noexcept {
   // FUTEX_WAIT_BITSET takes an absolute CLOCK_MONOTONIC deadline, so retries after EINTR do not
   // stretch the timeout.
   long rc = syscall(SYS_futex, word, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, expected, deadline,

@@ -1,3 +1,4 @@
+// async_fd: adopting a caller's non-blocking fd (pipes and the like) into the reactor.
 #include <kov/async_fd.hpp>
 
 #include <csignal>

@@ -8,14 +8,14 @@
 //   io_source& src = *op_state<uring_op>(op).source;  // on its completion
 #pragma once
 
+#include <kov/detail/assert.hpp>
+#include <kov/detail/io_op.hpp>
+#include <kov/detail/runtime_core.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <new>
 #include <type_traits>
-
-#include <kov/detail/assert.hpp>
-#include <kov/detail/io_op.hpp>
-#include <kov/detail/runtime_core.hpp>
 
 namespace kov::detail {
 

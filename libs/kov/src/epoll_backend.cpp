@@ -3,6 +3,13 @@
 // op waiting on that side is retried at once, here, and its task woken only when it completed.
 // A side stays ready until a syscall says EAGAIN, so an fd costs no epoll_ctl per operation.
 
+#include <kov/detail/reactor_backend.hpp>
+#include <kov/result.hpp>
+
+#include "backend_ops.hpp"
+#include "io_perform.hpp"
+#include "source_list.hpp"
+
 #include <sys/epoll.h>
 #include <unistd.h>
 
@@ -12,13 +19,6 @@
 #include <ctime>
 #include <system_error>
 #include <utility>
-
-#include <kov/detail/reactor_backend.hpp>
-#include <kov/result.hpp>
-
-#include "backend_ops.hpp"
-#include "io_perform.hpp"
-#include "source_list.hpp"
 
 namespace kov::detail {
 namespace {

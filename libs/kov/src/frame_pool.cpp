@@ -1,3 +1,4 @@
+// The per-thread pool of coroutine frames, by size class.
 #include <kov/detail/frame_pool.hpp>
 
 #include <new>
@@ -77,6 +78,8 @@ void pool_deallocate(void* block, std::size_t size) noexcept {
   ++cache.cached;
 }
 
-std::size_t pool_cached_blocks() noexcept { return cache.cached; }
+std::size_t pool_cached_blocks() noexcept {
+  return cache.cached;
+}
 
 }  // namespace kov::detail

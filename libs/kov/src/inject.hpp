@@ -1,11 +1,10 @@
-#pragma once
 // Internal: the shared end of the cross-thread wake path and the runtime's receiving end.
+#pragma once
 
+#include <flume_lock/channel.hpp>
 #include <kov/detail/atomic.hpp>
 #include <kov/detail/remote.hpp>
 #include <kov/detail/wake_protocol.hpp>
-
-#include <flume_lock/channel.hpp>
 
 #include <cstdint>
 

@@ -1,3 +1,4 @@
+// io_handle: an fd attached to the current runtime's reactor, closed exactly once.
 #include <kov/detail/io_handle.hpp>
 
 #include <fcntl.h>

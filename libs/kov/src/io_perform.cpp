@@ -3,13 +3,13 @@
 
 #include "io_perform.hpp"
 
+#include "backend_ops.hpp"
+
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
-
-#include "backend_ops.hpp"
 
 namespace kov::detail {
 namespace {

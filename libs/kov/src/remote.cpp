@@ -3,15 +3,14 @@
 // The Relacy model tests (tests/model) compile this file as it is, with KOV_MODEL=1.
 
 #include <kov/detail/remote.hpp>
-
-#include <unistd.h>
-
-#include <cstdint>
-
 #include <kov/detail/runtime_core.hpp>
 #include <kov/detail/wake_protocol.hpp>
 
 #include "inject.hpp"
+
+#include <unistd.h>
+
+#include <cstdint>
 
 namespace kov::detail {
 

@@ -1,18 +1,17 @@
 // The executor: spawning, polling and finishing tasks, the run loop, timers and the reactor
 // turn, and the wakes that arrive from other threads.
 #include <kov/detail/runtime_core.hpp>
+#include <kov/detail/wake_protocol.hpp>
+#include <kov/result.hpp>
+#include <kov/task.hpp>
+
+#include "inject.hpp"
 
 #include <sys/eventfd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <system_error>
-
-#include <kov/detail/wake_protocol.hpp>
-#include <kov/result.hpp>
-#include <kov/task.hpp>
-
-#include "inject.hpp"
 
 namespace kov::detail {
 namespace {

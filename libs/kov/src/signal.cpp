@@ -1,3 +1,4 @@
+// signal_set: blocks the watched signals and reads them from a signalfd.
 #include <kov/signal.hpp>
 
 #include <pthread.h>

@@ -2,11 +2,11 @@
 // backend going away can hand what outlives it to the handles as orphans) and their allocation.
 #pragma once
 
-#include <cerrno>
-#include <new>
-
 #include <kov/detail/intrusive_list.hpp>
 #include <kov/detail/io_op.hpp>
+
+#include <cerrno>
+#include <new>
 
 namespace kov::detail {
 

@@ -1,10 +1,9 @@
 // The task dump: a snapshot of the runtime's live tasks, and its text form.
+#include <kov/detail/runtime_core.hpp>
+#include <kov/task.hpp>
 #include <kov/task_dump.hpp>
 
 #include <string>
-
-#include <kov/detail/runtime_core.hpp>
-#include <kov/task.hpp>
 
 namespace kov {
 namespace detail {

@@ -12,6 +12,11 @@
 // process, by the first runtime that asks; later runtimes where it is blocked fall back to
 // epoll without trying again.
 
+#include <kov/detail/reactor_backend.hpp>
+
+#include "backend_ops.hpp"
+#include "source_list.hpp"
+
 #include <liburing.h>
 #include <poll.h>
 #include <sys/uio.h>
@@ -23,11 +28,6 @@
 #include <mutex>
 #include <string>
 #include <vector>
-
-#include <kov/detail/reactor_backend.hpp>
-
-#include "backend_ops.hpp"
-#include "source_list.hpp"
 
 namespace kov::detail {
 namespace {

@@ -1,15 +1,16 @@
-#pragma once
 // atomic_queue (bounded MPMC ring of atomic slots). Its push and pop wait by spinning; that is
 // the library's intended use, so no backoff is added. The capacity is a template argument, so
 // the two capacities of the suite are instantiated here. Capacity 1 turns off the library's
 // index shuffling (MINIMIZE_CONTENTION), which would otherwise round the ring up.
+#pragma once
+
+#include "../failure.hpp"
+
 #include <atomic_queue/atomic_queue.h>
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-
-#include "../failure.hpp"
 
 namespace bench {
 

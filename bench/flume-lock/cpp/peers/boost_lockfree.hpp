@@ -1,14 +1,15 @@
-#pragma once
 // boost::lockfree::queue (MPMC). Unbounded: nodes come from a free list that grows on demand.
 // Bounded: fixed_sized, a push fails when the node pool is used up. Neither side blocks, so
 // both retry with a backoff.
+#pragma once
+
+#include "../backoff.hpp"
+
 #include <boost/lockfree/queue.hpp>
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-
-#include "../backoff.hpp"
 
 namespace bench {
 

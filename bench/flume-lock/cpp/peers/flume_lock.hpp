@@ -1,13 +1,14 @@
-#pragma once
 // flume-lock itself: a sender copy per producing thread, the blocking recv on the consumer
 // (the channel's intended use, as crossbeam's recv is crossbeam's).
+#pragma once
+
 #include <flume_lock/channel.hpp>
+
+#include "../failure.hpp"
 
 #include <cstddef>
 #include <cstdint>
 #include <utility>
-
-#include "../failure.hpp"
 
 namespace bench {
 

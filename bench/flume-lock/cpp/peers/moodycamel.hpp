@@ -1,13 +1,14 @@
-#pragma once
 // moodycamel::ConcurrentQueue (unbounded MPMC), used as its README recommends for speed: one
 // ProducerToken per producing thread and a ConsumerToken. It has no blocking dequeue (that is
 // the separate BlockingConcurrentQueue), so the consumer retries try_dequeue with a backoff.
+#pragma once
+
+#include "../backoff.hpp"
+
 #include <concurrentqueue/concurrentqueue.h>
 
 #include <cstddef>
 #include <cstdint>
-
-#include "../backoff.hpp"
 
 namespace bench {
 

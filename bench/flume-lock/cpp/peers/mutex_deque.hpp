@@ -1,6 +1,7 @@
-#pragma once
 // The floor: std::deque under a std::mutex, with condition variables so both sides block
 // instead of spinning (unbounded: only the consumer can wait).
+#pragma once
+
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>

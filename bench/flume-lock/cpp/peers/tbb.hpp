@@ -1,13 +1,14 @@
-#pragma once
 // oneTBB. Unbounded: tbb::concurrent_queue, whose consumer API is try_pop only (retried with a
 // backoff). Bounded: tbb::concurrent_bounded_queue with set_capacity, whose push and pop block.
+#pragma once
+
+#include "../backoff.hpp"
+
 #include <tbb/concurrent_queue.h>
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-
-#include "../backoff.hpp"
 
 namespace bench {
 

@@ -1,4 +1,3 @@
-#pragma once
 // xenium's unbounded MPMC queues, both with epoch-based reclamation of their nodes; try_pop
 // only, so the consumer retries with a backoff.
 //
@@ -6,6 +5,10 @@
 // uint64_t payload travels as a pointer-sized integer shifted left by 3: the queue never
 // dereferences it, the low bits it reserves for its mark stay clear, and no allocation is added.
 // Benchmark values stay below 2^44, so the shift never loses bits.
+#pragma once
+
+#include "../backoff.hpp"
+
 #include <xenium/michael_scott_queue.hpp>
 #include <xenium/policy.hpp>
 #include <xenium/ramalhete_queue.hpp>
@@ -13,8 +16,6 @@
 
 #include <cstddef>
 #include <cstdint>
-
-#include "../backoff.hpp"
 
 namespace bench {
 

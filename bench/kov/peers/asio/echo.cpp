@@ -1,7 +1,7 @@
 // asio-echo --listen HOST:PORT: TCP echo on Asio's C++20 coroutines, one thread.
-#include <array>
-
 #include "serve.hpp"
+
+#include <array>
 
 namespace {
 

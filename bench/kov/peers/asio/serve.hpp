@@ -3,13 +3,13 @@
 // Standalone Asio (Debian libasio-dev), C++20 coroutines: co_spawn, use_awaitable, awaitable<>.
 #pragma once
 
+#include "../common/listen_arg.hpp"
+
 #include <asio.hpp>
 
 #include <csignal>
 #include <cstdio>
 #include <system_error>
-
-#include "../common/listen_arg.hpp"
 
 namespace peers::asio_peer {
 

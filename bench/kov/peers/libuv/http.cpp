@@ -1,9 +1,9 @@
 // libuv-http --listen HOST:PORT: HTTP/1.1 hello world (keep-alive, pipelining) on libuv's
 // default loop, one thread. All responses to one read go out in one write.
-#include <string>
-
 #include "../common/http_hello.hpp"
 #include "serve.hpp"
+
+#include <string>
 
 namespace {
 

@@ -3,13 +3,13 @@
 // and SIGINT/SIGTERM closing every handle so the loop ends and the process exits with 0.
 #pragma once
 
+#include "../common/listen_arg.hpp"
+
 #include <uv.h>
 
 #include <csignal>
 #include <cstdio>
 #include <vector>
-
-#include "../common/listen_arg.hpp"
 
 namespace peers::uv_peer {
 

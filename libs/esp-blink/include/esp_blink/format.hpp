@@ -9,7 +9,9 @@
 namespace esp_blink {
 
 template <typename Sink>
-concept byte_sink = requires(Sink& sink, uint8_t byte) { sink.write_byte(byte); };
+concept byte_sink = requires(Sink& sink, uint8_t byte) {
+  sink.write_byte(byte);
+};
 
 /// Prints as 0x followed by eight hex digits.
 struct hex {

@@ -16,11 +16,11 @@
 //   esp_blink::gpio::connect_input<6, 53>();   // I2C0 SCL out to GPIO6 and back in
 #pragma once
 
-#include <stdint.h>
-
 #include <esp_blink/hal/concepts.hpp>
 #include <esp_blink/pac/gpio.hpp>
 #include <esp_blink/pac/io_mux.hpp>
+
+#include <stdint.h>
 
 namespace esp_blink::gpio {
 

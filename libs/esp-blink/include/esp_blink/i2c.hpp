@@ -10,13 +10,13 @@
 // come from the generator's patch table (tools/svd_patches.py) through pac::i2c0.
 #pragma once
 
-#include <stddef.h>
-#include <stdint.h>
-
 #include <esp_blink/gpio.hpp>
 #include <esp_blink/hal/concepts.hpp>
 #include <esp_blink/pac/i2c0.hpp>
 #include <esp_blink/pac/system.hpp>
+
+#include <stddef.h>
+#include <stdint.h>
 
 namespace esp_blink::i2c {
 

@@ -14,11 +14,11 @@
 //   comd::write(i, comd::element::op_code::dynamic(code), comd::element::byte_num::dynamic(n));
 #pragma once
 
-#include <stdint.h>
-
 #include <esp_blink/detail/traits.hpp>
 #include <esp_blink/mmio.hpp>
 #include <esp_blink/panic.hpp>
+
+#include <stdint.h>
 
 namespace esp_blink {
 

@@ -6,13 +6,13 @@
 // Registers, item format and the matrix signal: docs/esp32c3.md, "RMT".
 #pragma once
 
-#include <stddef.h>
-#include <stdint.h>
-
 #include <esp_blink/gpio.hpp>
 #include <esp_blink/mmio.hpp>
 #include <esp_blink/pac/rmt.hpp>
 #include <esp_blink/pac/system.hpp>
+
+#include <stddef.h>
+#include <stdint.h>
 
 namespace esp_blink::rmt {
 

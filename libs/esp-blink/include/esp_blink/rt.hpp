@@ -1,9 +1,9 @@
 // The runtime's public face: how firmware stops, and the codes it stops with.
 #pragma once
 
-#include <stdint.h>
-
 #include <esp_blink/mmio.hpp>
+
+#include <stdint.h>
 
 /// Places a function in IRAM (copied there at start-up): for code that must not wait on the
 /// flash cache. Linker scripts: rt/esp32c3-*.ld, section .iram.text.

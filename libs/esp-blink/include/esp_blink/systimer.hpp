@@ -6,10 +6,10 @@
 // the counter instead (see alarm_threshold_ticks).
 #pragma once
 
-#include <stdint.h>
-
 #include <esp_blink/hal/concepts.hpp>
 #include <esp_blink/pac/systimer.hpp>
+
+#include <stdint.h>
 
 namespace esp_blink::systimer {
 

@@ -8,12 +8,12 @@
 //   esp_blink::print(serial, "hello ", 42, "\n");
 #pragma once
 
-#include <stdint.h>
-
 #include <esp_blink/format.hpp>
 #include <esp_blink/hal/concepts.hpp>
 #include <esp_blink/pac/uart0.hpp>
 #include <esp_blink/pac/uart1.hpp>
+
+#include <stdint.h>
 
 namespace esp_blink::uart {
 

@@ -4,11 +4,11 @@
 // write without the key is ignored by the chip, which the host fake and the emulator model too.
 #pragma once
 
-#include <stdint.h>
-
 #include <esp_blink/pac/rtc_cntl.hpp>
 #include <esp_blink/pac/timg0.hpp>
 #include <esp_blink/pac/timg1.hpp>
+
+#include <stdint.h>
 
 namespace esp_blink::watchdog {
 

@@ -9,10 +9,10 @@
 // first; the line then stays low at least 280 us (WS2812B V5; older parts need 50 us) to latch.
 #pragma once
 
+#include <esp_blink/rmt.hpp>
+
 #include <stddef.h>
 #include <stdint.h>
-
-#include <esp_blink/rmt.hpp>
 
 namespace esp_blink {
 
@@ -40,10 +40,10 @@ class ws2812 {
   /// Sets every LED of the chain (colours[0] is the one nearest the pin).
   void write(const rgb (&colours)[Count]) {
     using namespace ws2812_timing;
-    constexpr uint32_t zero = rmt::item(true, rmt::ticks_from_ns(t0h_ns), false,
-                                        rmt::ticks_from_ns(t0l_ns));
-    constexpr uint32_t one = rmt::item(true, rmt::ticks_from_ns(t1h_ns), false,
-                                       rmt::ticks_from_ns(t1l_ns));
+    constexpr uint32_t zero =
+        rmt::item(true, rmt::ticks_from_ns(t0h_ns), false, rmt::ticks_from_ns(t0l_ns));
+    constexpr uint32_t one =
+        rmt::item(true, rmt::ticks_from_ns(t1h_ns), false, rmt::ticks_from_ns(t1l_ns));
     static_assert(rmt::ticks_from_ns(latch_ns) <= rmt::max_ticks);
     uint32_t items[item_count];
     size_t n = 0;

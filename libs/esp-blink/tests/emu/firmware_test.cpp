@@ -1,12 +1,12 @@
 // The real firmware images in the emulator: what each one does, seen from outside the chip.
+#include "image.hpp"
+#include "machine.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <memory>
 #include <string>
-
-#include "image.hpp"
-#include "machine.hpp"
 
 namespace {
 

@@ -1,13 +1,14 @@
 // The image tool's output read back by the emulator's own parser and compared with the ELF the
 // image was made from.
+#include "image.hpp"
+
+#include "sha256.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
 #include <stdexcept>
 #include <string>
-
-#include "image.hpp"
-#include "sha256.hpp"
 
 namespace {
 

@@ -1,7 +1,7 @@
 // Peripheral models on their own: the chip behaviours firmware depends on.
-#include <gtest/gtest.h>
-
 #include "peripherals.hpp"
+
+#include <gtest/gtest.h>
 
 namespace {
 
@@ -123,10 +123,10 @@ TEST(model, plain_blocks_are_storage_and_report_nothing) {
 
 }  // namespace
 
+#include "vcd.hpp"
+
 #include <memory>
 #include <sstream>
-
-#include "vcd.hpp"
 
 namespace {
 
@@ -145,11 +145,11 @@ TEST(vcd, edges_become_timed_value_changes) {
 
 }  // namespace
 
-#include <cstring>
-#include <stdexcept>
-
 #include "machine.hpp"
 #include "sha256.hpp"
+
+#include <cstring>
+#include <stdexcept>
 
 namespace {
 

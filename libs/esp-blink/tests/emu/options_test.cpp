@@ -1,11 +1,11 @@
 // esp-blink-emu's command line: each option lands in the struct, and each kind of bad argument
 // is an error that names it (the CLI then prints usage and exits 4).
+#include "options.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
-
-#include "options.hpp"
 
 namespace {
 

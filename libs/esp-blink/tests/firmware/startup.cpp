@@ -15,7 +15,9 @@ volatile uint32_t from_bss;            // must read 0
 
 }  // namespace
 
-ESP_BLINK_IRAM uint32_t triple_in_iram(uint32_t x) { return 3 * x; }
+ESP_BLINK_IRAM uint32_t triple_in_iram(uint32_t x) {
+  return 3 * x;
+}
 
 int main() {
   esp_blink::watchdog::disable_all();

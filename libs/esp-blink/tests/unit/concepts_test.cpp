@@ -1,13 +1,13 @@
 // The HAL concepts: the chip's drivers model them (static_asserts in their headers), host
 // mocks can, and near misses do not.
-#include <gtest/gtest.h>
-
 #include <esp_blink/gpio.hpp>
 #include <esp_blink/hal/concepts.hpp>
 #include <esp_blink/systimer.hpp>
 #include <esp_blink/uart.hpp>
 
 #include "register_file_fake.hpp"
+
+#include <gtest/gtest.h>
 
 namespace {
 
@@ -66,7 +66,7 @@ TEST(concepts, short_delays_poll_the_counter_instead_of_arming_the_alarm) {
   fake.ticks_per_read = 1;
   systimer::delay d;
   const uint64_t before = fake.systimer_ticks;
-  d.delay_ns(100);  // 1.6 ticks -> 2
+  d.delay_ns(100);                            // 1.6 ticks -> 2
   EXPECT_EQ(fake.writes_to(0x60023050), 0u);  // COMP0_LOAD untouched
   EXPECT_GE(fake.systimer_ticks - before, 2u);
 }

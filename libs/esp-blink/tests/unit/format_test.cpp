@@ -1,9 +1,10 @@
+// format.hpp's integer and string output, written to a string sink on the host.
+#include <esp_blink/format.hpp>
+
 #include <gtest/gtest.h>
 
 #include <climits>
 #include <string>
-
-#include <esp_blink/format.hpp>
 
 namespace {
 

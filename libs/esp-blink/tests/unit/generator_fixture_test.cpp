@@ -1,11 +1,11 @@
 // Headers generated at build time from tests/data/fixture.svd: the SVD features the C3's own
 // file does not use.
-#include <gtest/gtest.h>
-
 #include <esp_blink/pac/demo0.hpp>
 #include <esp_blink/pac/demo1.hpp>
 
 #include "register_file_fake.hpp"
+
+#include <gtest/gtest.h>
 
 namespace {
 

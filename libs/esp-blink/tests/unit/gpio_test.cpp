@@ -1,11 +1,11 @@
 // GPIO pins and the signal-matrix connections against the register-file fake.
-#include <gtest/gtest.h>
-
-#include <vector>
-
 #include <esp_blink/gpio.hpp>
 
 #include "register_file_fake.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
 
 namespace {
 

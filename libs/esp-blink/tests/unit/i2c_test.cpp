@@ -1,14 +1,14 @@
 // The I2C0 master against a fake that executes nothing but records each batch of commands and
 // FIFO bytes and answers like the hardware: done bits, END_DETECT or TRANS_COMPLETE, NACK,
 // arbitration loss, RX FIFO overrun.
+#include <esp_blink/i2c.hpp>
+
+#include "register_file_fake.hpp"
+
 #include <gtest/gtest.h>
 
 #include <deque>
 #include <vector>
-
-#include <esp_blink/i2c.hpp>
-
-#include "register_file_fake.hpp"
 
 namespace {
 

@@ -1,9 +1,9 @@
 // The register and field templates, checked through the generated GPIO/UART/I2C headers.
-#include <gtest/gtest.h>
-
 #include <esp_blink/pac.hpp>
 
 #include "register_file_fake.hpp"
+
+#include <gtest/gtest.h>
 
 namespace {
 

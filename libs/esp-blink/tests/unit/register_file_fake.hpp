@@ -8,14 +8,14 @@
 // Every access is logged, so a test can count stores.
 #pragma once
 
+#include <esp_blink/mmio.hpp>
+
+#include "register_file.hpp"
+
 #include <cstdint>
 #include <deque>
 #include <string>
 #include <vector>
-
-#include <esp_blink/mmio.hpp>
-
-#include "register_file.hpp"
 
 namespace esp_blink::test {
 

@@ -1,16 +1,16 @@
 // The SHT3x driver against host mocks of hal::i2c and hal::delay_ns: NACKs and checksum
 // errors included.
+#include <esp_blink/drivers/sht3x.hpp>
+
 #include <gtest/gtest.h>
 
 #include <vector>
 
-#include <esp_blink/drivers/sht3x.hpp>
-
 namespace {
 
-using esp_blink::hal::error_kind;
 using esp_blink::drivers::sht3x_crc;
 using esp_blink::drivers::sht3x_status;
+using esp_blink::hal::error_kind;
 
 struct mock_bus {
   std::vector<uint8_t> sent;

@@ -1,8 +1,9 @@
-#include <gtest/gtest.h>
-
+// The SYSTIMER driver's register sequences (snapshot, read, alarms) against the register-file fake.
 #include <esp_blink/systimer.hpp>
 
 #include "register_file_fake.hpp"
+
+#include <gtest/gtest.h>
 
 namespace {
 
@@ -30,9 +31,9 @@ TEST_F(systimer_test, delay_arms_alarm_zero_at_now_plus_ticks_and_waits_for_it) 
   // now() saw 5000 plus a few reads' worth of ticks; the target is that plus 250 us * 16.
   EXPECT_GE(target, 5000u + 250u * 16u);
   EXPECT_LE(target, 5000u + 250u * 16u + 5 * 100u);
-  EXPECT_GE(fake_.systimer_ticks, target);  // returned only after the alarm fired
+  EXPECT_GE(fake_.systimer_ticks, target);       // returned only after the alarm fired
   EXPECT_EQ((fake_.peek(base) >> 24) & 1u, 1u);  // TARGET0_WORK_EN
-  EXPECT_EQ(fake_.peek(base + 0x34), 0u);          // one-shot on unit 0
+  EXPECT_EQ(fake_.peek(base + 0x34), 0u);        // one-shot on unit 0
 }
 
 TEST_F(systimer_test, delay_clears_a_stale_alarm_before_waiting) {

@@ -1,9 +1,9 @@
 // The TMP102 driver against a host mock of hal::i2c: no chip registers involved at all.
+#include <esp_blink/drivers/tmp102.hpp>
+
 #include <gtest/gtest.h>
 
 #include <vector>
-
-#include <esp_blink/drivers/tmp102.hpp>
 
 namespace {
 

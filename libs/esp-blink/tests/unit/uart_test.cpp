@@ -1,8 +1,9 @@
-#include <gtest/gtest.h>
-
+// The UART driver's register sequences (configuration, FIFO writes and reads) against the fake.
 #include <esp_blink/uart.hpp>
 
 #include "register_file_fake.hpp"
+
+#include <gtest/gtest.h>
 
 namespace {
 
@@ -28,13 +29,13 @@ TEST(uart_divider, baud_from_the_40_mhz_clock) {
 TEST_F(uart_test, init_programs_clock_and_divider_then_latches) {
   serial_.init(115200);
   const uint32_t clk_conf = fake_.peek(0x60000078);
-  EXPECT_EQ((clk_conf >> 20) & 3u, 3u);   // XTAL
+  EXPECT_EQ((clk_conf >> 20) & 3u, 3u);  // XTAL
   EXPECT_EQ((clk_conf >> 12) & 0xFFu, 0u);
   EXPECT_EQ((clk_conf >> 22) & 0xFu, 0b1101u);  // SCLK_EN, core not in reset, TX/RX clocks
   const uint32_t clkdiv = fake_.peek(0x60000014);
   EXPECT_EQ(clkdiv & 0xFFFu, 347u);
   EXPECT_EQ((clkdiv >> 20) & 0xFu, 4u);
-  EXPECT_EQ(fake_.writes_to(0x60000080), 1u);  // REG_UPDATE
+  EXPECT_EQ(fake_.writes_to(0x60000080), 1u);   // REG_UPDATE
   EXPECT_EQ(fake_.peek(0x60000080) >> 31, 0u);  // and it cleared
 }
 

@@ -1,8 +1,9 @@
-#include <gtest/gtest.h>
-
+// Disabling and feeding the watchdogs: write-protect keys and configuration stores, in order.
 #include <esp_blink/watchdog.hpp>
 
 #include "register_file_fake.hpp"
+
+#include <gtest/gtest.h>
 
 namespace {
 
@@ -29,7 +30,7 @@ TEST_F(watchdog_test, fake_drops_writes_without_the_key) {
 TEST_F(watchdog_test, disable_all_stops_every_watchdog_and_relocks) {
   watchdog::disable_all();
   EXPECT_EQ(fake_.dropped_writes, 0u);
-  EXPECT_EQ(fake_.peek(rtc_config0), 0u);  // WDT_EN and FLASHBOOT_MOD_EN clear
+  EXPECT_EQ(fake_.peek(rtc_config0), 0u);     // WDT_EN and FLASHBOOT_MOD_EN clear
   EXPECT_EQ(fake_.peek(swd_conf) >> 31, 1u);  // auto-feed
   for (uint32_t cfg : {timg0_config0, timg1_config0}) {
     EXPECT_EQ(fake_.peek(cfg) >> 31, 0u);

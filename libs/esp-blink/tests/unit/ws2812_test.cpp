@@ -1,9 +1,9 @@
 // The WS2812 encoding as it lands in the RMT channel RAM, against the register-file fake.
-#include <gtest/gtest.h>
-
 #include <esp_blink/ws2812.hpp>
 
 #include "register_file_fake.hpp"
+
+#include <gtest/gtest.h>
 
 namespace {
 
@@ -15,15 +15,19 @@ struct half {
   uint32_t ticks;
 };
 
-half first(uint32_t item) { return {(item & 0x8000u) != 0, item & 0x7FFFu}; }
-half second(uint32_t item) { return {(item >> 31) != 0, (item >> 16) & 0x7FFFu}; }
+half first(uint32_t item) {
+  return {(item & 0x8000u) != 0, item & 0x7FFFu};
+}
+half second(uint32_t item) {
+  return {(item >> 31) != 0, (item >> 16) & 0x7FFFu};
+}
 
 TEST(ws2812, bits_are_items_with_datasheet_timing_in_grb_order) {
   test::register_file_fake fake;
   mmio::host_bus_guard guard(fake);
   fake.poke(int_raw, 1);  // the fake's channel "finishes" at once
   ws2812<8> led;
-  led.write({{0xA5, 0x0F, 0x81}});  // r, g, b
+  led.write({{0xA5, 0x0F, 0x81}});             // r, g, b
   const uint8_t wire[3] = {0x0F, 0xA5, 0x81};  // g, r, b
   constexpr double tick_ns = 12.5;
   for (unsigned i = 0; i < 24; ++i) {

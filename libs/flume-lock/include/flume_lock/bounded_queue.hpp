@@ -3,6 +3,11 @@
 // with a CAS on tail_ (they must not claim a full slot); the single consumer's cursor is private.
 #pragma once
 
+#include <flume_lock/detail/atomic.hpp>
+#include <flume_lock/detail/config.hpp>
+#include <flume_lock/detail/eventcount.hpp>
+#include <flume_lock/status.hpp>
+
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -11,16 +16,12 @@
 #include <type_traits>
 #include <utility>
 
-#include "flume_lock/detail/atomic.hpp"
-#include "flume_lock/detail/config.hpp"
-#include "flume_lock/detail/eventcount.hpp"
-#include "flume_lock/status.hpp"
-
 namespace flume_lock {
 
 template <class T>
 class bounded_queue {
-  static_assert(std::is_nothrow_move_constructible_v<T>, "messages must be nothrow-move-constructible");
+  static_assert(std::is_nothrow_move_constructible_v<T>,
+                "messages must be nothrow-move-constructible");
 
  public:
   /// A queue holding at most `capacity` (>= 1) messages.
@@ -66,7 +67,8 @@ class bounded_queue {
         const std::uint64_t next = index + 1 < capacity_ ? tail + 1 : lap + one_lap_;
         // Ordering: relaxed: the CAS only arbitrates between producers; the slot's stamp
         // carries all publication.
-        if (tail_.compare_exchange_weak(tail, next, detail::order::relaxed, detail::order::relaxed)) {
+        if (tail_.compare_exchange_weak(tail, next, detail::order::relaxed,
+                                        detail::order::relaxed)) {
           ::new (static_cast<void*>(s.storage)) T(std::forward<U>(value));
           s.probe.on_write();
           // Ordering: seq_cst: release publishes the message to try_consume; seq_cst orders it
@@ -159,7 +161,8 @@ class bounded_queue {
   status empty_or_disconnected() const noexcept {
     // Ordering: seq_cst: the parked consumer's re-check pairs with close()'s seq_cst RMW.
     const std::uint64_t tail = tail_.load(detail::order::seq_cst);
-    return (tail & mark_bit_) && (tail & ~mark_bit_) == head_ ? status::disconnected : status::empty;
+    return (tail & mark_bit_) && (tail & ~mark_bit_) == head_ ? status::disconnected
+                                                              : status::empty;
   }
 
   // Invariant: tail_ = lap | closed mark_bit_ | index; a slot's stamp is lap|index when free for

@@ -7,20 +7,20 @@
 //   while (rx.recv(msg) == flume_lock::status::ok) use(msg);  // ends when every sender is gone
 #pragma once
 
+#include <flume_lock/bounded_queue.hpp>
+#include <flume_lock/detail/atomic.hpp>
+#include <flume_lock/detail/config.hpp>
+#include <flume_lock/detail/eventcount.hpp>
+#include <flume_lock/status.hpp>
+#include <flume_lock/unbounded_queue.hpp>
+#include <flume_lock/waiter.hpp>
+
 #include <chrono>
 #include <cstddef>
 #include <iterator>
 #include <type_traits>
 #include <utility>
 #include <variant>
-
-#include "flume_lock/bounded_queue.hpp"
-#include "flume_lock/detail/atomic.hpp"
-#include "flume_lock/detail/config.hpp"
-#include "flume_lock/detail/eventcount.hpp"
-#include "flume_lock/status.hpp"
-#include "flume_lock/unbounded_queue.hpp"
-#include "flume_lock/waiter.hpp"
 
 namespace flume_lock {
 
@@ -223,8 +223,8 @@ class sender {
   // bounds the wait for space it freed and then left. Out of line, so the send fast path
   // (make asm) stays a call here.
   template <class U>
-  [[gnu::noinline]] static status send_bounded(bounded_queue<T>& q, detail::adaptive_spin& spin, U&& value,
-                             const detail::deadline* until) {
+  [[gnu::noinline]] static status send_bounded(bounded_queue<T>& q, detail::adaptive_spin& spin,
+                                               U&& value, const detail::deadline* until) {
     const status s = q.try_push(std::forward<U>(value));
     if (s != status::full) return s;
     return detail::block_on(q.tx_event(), spin, status::full, until, &detail::tx_poll_interval,

@@ -16,11 +16,16 @@ enum class status : unsigned char {
 /// The status's name, for logs and test messages.
 constexpr const char* to_string(status s) noexcept {
   switch (s) {
-    case status::ok: return "ok";
-    case status::empty: return "empty";
-    case status::full: return "full";
-    case status::disconnected: return "disconnected";
-    case status::timeout: return "timeout";
+    case status::ok:
+      return "ok";
+    case status::empty:
+      return "empty";
+    case status::full:
+      return "full";
+    case status::disconnected:
+      return "disconnected";
+    case status::timeout:
+      return "timeout";
   }
   return "unknown";
 }

@@ -12,6 +12,11 @@
 //   is never reused while any producer can reach it.
 #pragma once
 
+#include <flume_lock/detail/atomic.hpp>
+#include <flume_lock/detail/config.hpp>
+#include <flume_lock/detail/eventcount.hpp>
+#include <flume_lock/status.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -19,16 +24,12 @@
 #include <type_traits>
 #include <utility>
 
-#include "flume_lock/detail/atomic.hpp"
-#include "flume_lock/detail/config.hpp"
-#include "flume_lock/detail/eventcount.hpp"
-#include "flume_lock/status.hpp"
-
 namespace flume_lock {
 
 template <class T, std::size_t Slots = detail::default_segment_slots>
 class unbounded_queue {
-  static_assert(std::is_nothrow_move_constructible_v<T>, "messages must be nothrow-move-constructible");
+  static_assert(std::is_nothrow_move_constructible_v<T>,
+                "messages must be nothrow-move-constructible");
   static_assert(Slots >= 2 && (Slots & (Slots - 1)) == 0, "segment size must be a power of two");
 
  public:
@@ -59,7 +60,8 @@ class unbounded_queue {
     // load of tail_segment_ and advance_tail's seq_cst CAS + load of tail_: that is what makes
     // the observed-tail reclamation rule sound (docs/flume-lock.md, "segment reclamation").
     const std::uint64_t claim = tail_.fetch_add(2, detail::order::seq_cst);
-    if (claim & closed_bit) [[unlikely]] return status::disconnected;
+    if (claim & closed_bit) [[unlikely]]
+      return status::disconnected;
     write_slot(claim >> 1, std::forward<U>(value));
     rx_event_.notify();
     return status::ok;
@@ -164,8 +166,8 @@ class unbounded_queue {
       prev = previous_segment;
     }
 
-    std::uint64_t start;                      // index of slots[0]
-    segment* prev;                            // older neighbour (valid while this one is live)
+    std::uint64_t start;  // index of slots[0]
+    segment* prev;        // older neighbour (valid while this one is live)
     [[no_unique_address]] detail::race_probe meta_probe;
     detail::atomic<segment*> next{nullptr};
     detail::atomic<std::uint64_t> observed_tail{not_released};
@@ -186,7 +188,8 @@ class unbounded_queue {
   FLUME_LOCK_HOT segment* find_segment(std::uint64_t index) {
     // Ordering: seq_cst: see push(). acquire part: the segment's fields are visible.
     segment* const hint = tail_segment_.load(detail::order::seq_cst);
-    if (hint->first_slot() == (index & ~slot_mask)) [[likely]] return hint;  // 1023 sends in 1024
+    if (hint->first_slot() == (index & ~slot_mask)) [[likely]]
+      return hint;  // 1023 sends in 1024
     return find_segment_from(hint, index);
   }
 
@@ -197,7 +200,8 @@ class unbounded_queue {
     if (seg->first_slot() > start) {
       // The hint moved past our segment. Walking back is safe: our slot is unwritten, so the
       // consumer has not passed it and frees nothing at or after our segment.
-      do seg = seg->previous(); while (seg->first_slot() != start);
+      do seg = seg->previous();
+      while (seg->first_slot() != start);
       return seg;
     }
     while (seg->first_slot() != start) {

@@ -2,9 +2,9 @@
 // blocking a thread. kov's mpsc receive is built on it.
 #pragma once
 
-#include <cstdint>
+#include <flume_lock/detail/atomic.hpp>
 
-#include "flume_lock/detail/atomic.hpp"
+#include <cstdint>
 
 namespace flume_lock {
 

@@ -1,11 +1,12 @@
 /* The C API, used from C11: values, pointers, timeouts, close and disconnect, threads. */
+#include <flume_lock.h>
+
+#include "check.h"
+
 #include <pthread.h> /* not <threads.h>: ThreadSanitizer does not intercept thrd_create */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-
-#include "check.h"
-#include "flume_lock.h"
 
 enum { per_producer = 50000 };
 

@@ -25,15 +25,16 @@
 #include <utility>
 #include <variant>
 
+// After every standard header (above), before the code under test (below).
 #include <relacy/relacy.hpp>
 
 // Relacy's `delete` macro would also rewrite `= delete`; its global operator delete still
 // tracks every free without it.
 #pragma push_macro("delete")
 #undef delete
-#include "flume_lock/bounded_queue.hpp"
-#include "flume_lock/channel.hpp"
-#include "flume_lock/unbounded_queue.hpp"
+#include <flume_lock/bounded_queue.hpp>
+#include <flume_lock/channel.hpp>
+#include <flume_lock/unbounded_queue.hpp>
 #pragma pop_macro("delete")
 
 namespace {
@@ -41,11 +42,14 @@ namespace {
 using flume_lock::status;
 
 // Messages encode (producer, sequence) so the consumer can check exactly-once and FIFO.
-constexpr int encode(unsigned producer, int seq) { return static_cast<int>(producer) * 100 + seq; }
+constexpr int encode(unsigned producer, int seq) {
+  return static_cast<int>(producer) * 100 + seq;
+}
 
 // Opens a channel (capacity 0: unbounded) into heap handles the test threads share.
 template <class T>
-void open_channel(flume_lock::sender<T>*& tx, flume_lock::receiver<T>*& rx, std::size_t capacity = 0) {
+void open_channel(flume_lock::sender<T>*& tx, flume_lock::receiver<T>*& rx,
+                  std::size_t capacity = 0) {
   auto [s, r] = flume_lock::make_channel<T>(capacity);
   tx = new flume_lock::sender<T>(std::move(s));
   rx = new flume_lock::receiver<T>(std::move(r));
@@ -506,7 +510,8 @@ int main(int argc, char** argv) {
   bool all_ok = true;
   bool found = false;
   for (const scenario& s : scenarios) {
-    if (only != nullptr && std::strcmp(only, "all") != 0 && std::strcmp(only, s.name) != 0) continue;
+    if (only != nullptr && std::strcmp(only, "all") != 0 && std::strcmp(only, s.name) != 0)
+      continue;
     found = true;
     if (!s.fn(s.name, b)) {
       all_ok = false;

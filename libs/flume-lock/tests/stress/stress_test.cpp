@@ -1,5 +1,7 @@
 // Real threads hammering real queues: exactly-once and per-producer FIFO, with random delays
 // so interleavings vary (run under the tsan preset too).
+#include <flume_lock/channel.hpp>
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -9,14 +11,14 @@
 #include <thread>
 #include <vector>
 
-#include "flume_lock/channel.hpp"
-
 namespace {
 
 using flume_lock::status;
 
 // A message: producer id in the high bits, sequence number in the low bits.
-constexpr std::uint64_t encode(std::uint64_t producer, std::uint64_t seq) { return producer << 40 | seq; }
+constexpr std::uint64_t encode(std::uint64_t producer, std::uint64_t seq) {
+  return producer << 40 | seq;
+}
 
 void random_pause(std::minstd_rand& rng) {
   const auto roll = rng() % 1024;

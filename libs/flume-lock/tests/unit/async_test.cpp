@@ -1,11 +1,11 @@
 // The async hook: registration, exactly one wake, cancellation.
+#include <flume_lock/channel.hpp>
+#include <flume_lock/waiter.hpp>
+
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <thread>
-
-#include "flume_lock/channel.hpp"
-#include "flume_lock/waiter.hpp"
 
 namespace {
 

@@ -1,3 +1,6 @@
+// The bounded channel's rules: capacity, blocking and timed send, close and disconnect.
+#include <flume_lock/channel.hpp>
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -5,8 +8,6 @@
 #include <cstdint>
 #include <string>
 #include <thread>
-
-#include "flume_lock/channel.hpp"
 
 namespace {
 

@@ -1,10 +1,10 @@
 // Every message is destroyed exactly once, whoever goes first.
+#include <flume_lock/channel.hpp>
+
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <thread>
-
-#include "flume_lock/channel.hpp"
 
 namespace {
 

@@ -1,5 +1,7 @@
 // Memory goes back to the allocator after a drain: live heap bytes are counted by replacing the
 // global allocation functions in this test binary.
+#include <flume_lock/channel.hpp>
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -7,15 +9,14 @@
 #include <cstdlib>
 #include <new>
 
-#include "flume_lock/channel.hpp"
-
 namespace {
 std::atomic<std::int64_t> live_bytes{0};
 
 void* counted_alloc(std::size_t size, std::size_t align) {
   // Keep the size in front of the block so delete can subtract it.
   const std::size_t header = align > sizeof(std::size_t) ? align : sizeof(std::size_t);
-  auto* base = static_cast<unsigned char*>(std::aligned_alloc(header, (size + 2 * header) / header * header));
+  auto* base = static_cast<unsigned char*>(
+      std::aligned_alloc(header, (size + 2 * header) / header * header));
   if (base == nullptr) throw std::bad_alloc();
   *reinterpret_cast<std::size_t*>(base) = size;
   *reinterpret_cast<std::size_t*>(base + header - sizeof(std::size_t)) = header;
@@ -33,12 +34,24 @@ void counted_free(void* p) noexcept {
 }
 }  // namespace
 
-void* operator new(std::size_t n) { return counted_alloc(n, alignof(std::max_align_t)); }
-void* operator new(std::size_t n, std::align_val_t a) { return counted_alloc(n, static_cast<std::size_t>(a)); }
-void operator delete(void* p) noexcept { counted_free(p); }
-void operator delete(void* p, std::size_t) noexcept { counted_free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { counted_free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { counted_free(p); }
+void* operator new(std::size_t n) {
+  return counted_alloc(n, alignof(std::max_align_t));
+}
+void* operator new(std::size_t n, std::align_val_t a) {
+  return counted_alloc(n, static_cast<std::size_t>(a));
+}
+void operator delete(void* p) noexcept {
+  counted_free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  counted_free(p);
+}
+void operator delete(void* p, std::align_val_t) noexcept {
+  counted_free(p);
+}
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept {
+  counted_free(p);
+}
 
 namespace {
 

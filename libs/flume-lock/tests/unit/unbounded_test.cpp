@@ -1,3 +1,6 @@
+// The unbounded channel's rules: order, segment growth and recycling, close and disconnect.
+#include <flume_lock/channel.hpp>
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -5,8 +8,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include "flume_lock/channel.hpp"
 
 namespace {
 

@@ -12,9 +12,9 @@
 #ifndef KOV_EXAMPLES_ECHO_H
 #define KOV_EXAMPLES_ECHO_H
 
-#include <stddef.h>
+#include <kov.h>
 
-#include "kov.h"
+#include <stddef.h>
 
 typedef struct echo_server echo_server;
 

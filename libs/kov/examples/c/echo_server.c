@@ -8,14 +8,15 @@
  * closes the server; once the last connection is closed and freed, the server's `done`
  * callback calls kov_stop and kov_run returns.
  */
+#include <kov.h>
+
+#include "echo.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-
-#include "echo.h"
-#include "kov.h"
 
 static const char name[] = "kov-echo-c";
 

@@ -1,5 +1,5 @@
-#pragma once
 // The kov-http example's fixed responses, ready to write as they are.
+#pragma once
 
 #include <string_view>
 

@@ -1,6 +1,6 @@
-#pragma once
 // The part kov-echo and kov-http share: `--listen ADDR`, an accept loop that spawns one task per
 // connection, and a clean stop on SIGINT or SIGTERM.
+#pragma once
 
 #include <kov/net/tcp.hpp>
 #include <kov/runtime.hpp>

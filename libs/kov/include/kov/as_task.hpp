@@ -1,8 +1,8 @@
-#pragma once
 // kov::as_task: wraps any awaitable in a task, so it can be spawned, raced (when_any) or given
 // a timeout.
 //
 //   co_await kov::when_any(rx.recv(), kov::as_task(kov::sleep_for(10ms)));
+#pragma once
 
 #include <kov/task.hpp>
 

@@ -1,4 +1,3 @@
-#pragma once
 // kov::async_fd: any non-blocking file descriptor (a pipe, a tty, an eventfd, a socket kov has
 // no type for) driven by the runtime's reactor.
 //
@@ -9,6 +8,7 @@
 // Reads and writes are read(2) and write(2); EINTR and EAGAIN are handled inside. A write to
 // a pipe whose reader is gone is an EPIPE error value: adopting the first fd sets SIGPIPE to
 // ignored if it still had its default (process-killing) action, as Rust's runtime does.
+#pragma once
 
 #include <kov/detail/byte_stream.hpp>
 

@@ -1,8 +1,8 @@
-#pragma once
 // Views of the bytes an I/O operation reads into or writes from. They convert from any
 // contiguous range of bytes (std::string, std::vector<char>, std::array<std::byte, N>, char
 // arrays, std::span) and from a pointer and a size. They do not own: the bytes must outlive
 // the operation that uses them.
+#pragma once
 
 #include <cstddef>
 #include <ranges>
@@ -18,7 +18,7 @@ concept byte_like = sizeof(T) == 1 && std::is_trivially_copyable_v<T>;
 
 template <class R>
 concept byte_range = std::ranges::contiguous_range<R> && std::ranges::sized_range<R> &&
-                     byte_like<std::ranges::range_value_t<R>>;
+    byte_like<std::ranges::range_value_t<R>>;
 
 }  // namespace detail
 
@@ -29,8 +29,9 @@ struct mutable_buffer {
   constexpr mutable_buffer() noexcept = default;
   constexpr mutable_buffer(void* d, std::size_t n) noexcept : data(d), size(n) {}
   template <detail::byte_range R>
-    requires(!std::is_const_v<std::remove_reference_t<std::ranges::range_reference_t<R>>>)
-  mutable_buffer(R&& r) noexcept  // NOLINT: implicit by design
+  requires(!std::is_const_v<std::remove_reference_t<std::ranges::range_reference_t<R>>>)
+      mutable_buffer(R&& r)
+  noexcept  // NOLINT: implicit by design
       : data(std::ranges::data(r)), size(std::ranges::size(r)) {}
 };
 
@@ -40,7 +41,7 @@ struct const_buffer {
 
   constexpr const_buffer() noexcept = default;
   constexpr const_buffer(const void* d, std::size_t n) noexcept : data(d), size(n) {}
-  constexpr const_buffer(mutable_buffer b) noexcept : data(b.data), size(b.size) {}  // NOLINT
+  constexpr const_buffer(mutable_buffer b) noexcept : data(b.data), size(b.size) {}        // NOLINT
   constexpr const_buffer(std::string_view s) noexcept : data(s.data()), size(s.size()) {}  // NOLINT
   // A string literal: without its terminating NUL.
   template <std::size_t N>

@@ -1,4 +1,3 @@
-#pragma once
 // kov::mpsc: an unbounded multi-producer channel into one receiving task, on flume-lock.
 //
 //   auto [tx, rx] = kov::mpsc<int>();
@@ -8,16 +7,16 @@
 // Cancel-safety of recv(): a message is taken off the queue only in the step that completes the
 // receive, so abandoning a recv() (abort, timeout, losing a when_any) never drops a message: it
 // stays queued for the next recv(). T must be default-constructible and movable.
+#pragma once
 
+#include <flume_lock/channel.hpp>
+#include <flume_lock/waiter.hpp>
 #include <kov/detail/remote.hpp>
 #include <kov/detail/runtime_core.hpp>
 #include <kov/detail/task_ref.hpp>
 #include <kov/result.hpp>
 #include <kov/runtime.hpp>
 #include <kov/task.hpp>
-
-#include <flume_lock/channel.hpp>
-#include <flume_lock/waiter.hpp>
 
 #include <concepts>
 #include <utility>

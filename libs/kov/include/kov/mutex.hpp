@@ -1,4 +1,3 @@
-#pragma once
 // kov::mutex: an async mutex for tasks of one runtime, FIFO-fair: unlock hands the lock to the
 // longest waiter directly, so a task that unlocks and re-locks in a loop cannot barge ahead.
 //
@@ -7,6 +6,7 @@
 //
 // Cancel-safety of lock(): abandoning the await loses nothing; if the lock had already been
 // handed to the abandoned waiter, it passes on to the next one.
+#pragma once
 
 #include <kov/detail/runtime_core.hpp>
 #include <kov/detail/wait_list.hpp>

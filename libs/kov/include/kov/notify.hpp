@@ -1,4 +1,3 @@
-#pragma once
 // Signals between tasks of one runtime.
 //
 // kov::notify: notify_one() wakes the longest waiter, or, with nobody waiting, stores one permit
@@ -7,6 +6,7 @@
 //
 // Cancel-safety: abandoning notified() loses nothing (a notification already handed to the
 // abandoned waiter passes to the next one, or becomes the permit); abandoning wait() too.
+#pragma once
 
 #include <kov/detail/runtime_core.hpp>
 #include <kov/detail/wait_list.hpp>

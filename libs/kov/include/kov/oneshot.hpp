@@ -1,4 +1,3 @@
-#pragma once
 // kov::oneshot: one value from a sender (any thread) to a receiving task.
 //
 //   auto [tx, rx] = kov::oneshot<int>();
@@ -10,6 +9,7 @@
 //
 // Every atomic operation is in oneshot_state or the two ends' send/drop/try_recv; the awaiter
 // only adds the task glue. tests/model/oneshot_model_test.cpp runs that code under Relacy.
+#pragma once
 
 #include <kov/detail/atomic.hpp>
 #include <kov/detail/frame_pool.hpp>

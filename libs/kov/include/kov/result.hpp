@@ -2,13 +2,13 @@
 // (std::expected needs C++23, which Clang 14 cannot use with libstdc++).
 #pragma once
 
+#include <kov/detail/assert.hpp>
+
 #include <cerrno>
 #include <system_error>
 #include <type_traits>
 #include <utility>
 #include <variant>
-
-#include <kov/detail/assert.hpp>
 
 namespace kov {
 

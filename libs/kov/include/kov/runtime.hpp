@@ -1,4 +1,3 @@
-#pragma once
 // kov::runtime: a single-threaded executor for kov tasks.
 //
 //   kov::runtime rt;
@@ -7,6 +6,7 @@
 // Inside a task, kov::spawn starts another task on the same runtime and returns a join handle;
 // co_await on the handle yields the task's result (errc::cancelled if it was aborted) and
 // rethrows its exception. Dropping the handle detaches the task; abort() cancels it.
+#pragma once
 
 #include <kov/detail/runtime_core.hpp>
 #include <kov/detail/task_ref.hpp>

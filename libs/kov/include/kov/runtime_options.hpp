@@ -1,5 +1,5 @@
-#pragma once
 // Knobs of a kov::runtime.
+#pragma once
 
 #include <chrono>
 #include <cstdint>

@@ -1,4 +1,3 @@
-#pragma once
 // kov::scope: structured concurrency. A scope owns the tasks spawned into it; join() waits for
 // all of them; destroying the scope (or cancel()) aborts the ones still running, and their
 // destructors have run by the time the scope is gone. Children never outlive their scope.
@@ -7,6 +6,7 @@
 //   s.spawn(fetch(a));
 //   s.spawn(fetch(b));
 //   co_await s.join();   // rethrows the first exception a child threw
+#pragma once
 
 #include <kov/detail/runtime_core.hpp>
 #include <kov/detail/task_ref.hpp>

@@ -1,4 +1,3 @@
-#pragma once
 // kov::semaphore: counted permits for tasks of one runtime, FIFO-fair (a large request at the
 // head is not overtaken by later small ones).
 //
@@ -7,6 +6,7 @@
 //
 // Cancel-safety of acquire(): abandoning the await loses nothing; permits already handed to the
 // abandoned waiter are returned.
+#pragma once
 
 #include <kov/detail/runtime_core.hpp>
 #include <kov/detail/wait_list.hpp>

@@ -1,4 +1,3 @@
-#pragma once
 // kov::signal_set: await POSIX signals (SIGINT, SIGTERM, SIGHUP, SIGUSR1, ...) in a task.
 //
 //   auto sigs = kov::signal_set::watch({SIGINT, SIGTERM}).value();
@@ -11,6 +10,7 @@
 // pending would run its default action. Two sets watching one signal share its deliveries (a
 // delivery goes to one of them); like POSIX, signals of one kind that arrive together may
 // coalesce into one.
+#pragma once
 
 #include <kov/detail/io_finish.hpp>
 #include <kov/detail/io_handle.hpp>
@@ -46,8 +46,8 @@ class signal_set {
 
   // The next watched signal's number.
   auto next() noexcept {
-    return detail::io_awaitable<detail::finish_signal>(
-        handle_.source(), detail::make_op(detail::io_kind::read), {});
+    return detail::io_awaitable<detail::finish_signal>(handle_.source(),
+                                                       detail::make_op(detail::io_kind::read), {});
   }
 
   int native_handle() const noexcept { return handle_.fd(); }

@@ -1,4 +1,3 @@
-#pragma once
 // kov::task<T>: a lazy, move-only coroutine. Nothing runs until it is awaited (or spawned);
 // awaiting it runs it to completion and yields its value, or rethrows its exception.
 //
@@ -7,6 +6,7 @@
 //
 // Control moves between a task and its awaiter by symmetric transfer, so a loop of a million
 // synchronously completing awaits runs in constant stack.
+#pragma once
 
 #include <kov/detail/assert.hpp>
 #include <kov/detail/context.hpp>

@@ -1,5 +1,5 @@
-#pragma once
 // A snapshot of a runtime's live tasks: what each is and where it is suspended.
+#pragma once
 
 #include <kov/detail/location.hpp>
 

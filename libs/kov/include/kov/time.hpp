@@ -5,10 +5,6 @@
 // Cancel-safety: abandoning any of these awaits loses nothing (the timer is unlinked).
 #pragma once
 
-#include <chrono>
-#include <type_traits>
-#include <utility>
-
 #include <kov/as_task.hpp>
 #include <kov/detail/runtime_core.hpp>
 #include <kov/detail/task_ref.hpp>
@@ -16,6 +12,10 @@
 #include <kov/result.hpp>
 #include <kov/runtime.hpp>
 #include <kov/task.hpp>
+
+#include <chrono>
+#include <type_traits>
+#include <utility>
 
 namespace kov {
 

@@ -1,4 +1,3 @@
-#pragma once
 // Wakers: handles that put a suspended task back on its runtime's run queue.
 //
 // kov::waker is the local one: use it on the runtime's thread; waking costs no atomic operation.
@@ -6,6 +5,7 @@
 // channel and eventfd and is never lost. Both are safe to call after the task finished or its
 // runtime was destroyed (the call does nothing), and waking a task that is already queued or
 // running does not run it twice.
+#pragma once
 
 #include <kov/detail/remote.hpp>
 #include <kov/detail/runtime_core.hpp>

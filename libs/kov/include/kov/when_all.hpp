@@ -1,4 +1,3 @@
-#pragma once
 // kov::when_all: runs tasks concurrently (as child tasks of the current runtime) and yields all
 // their values as a tuple (void becomes std::monostate), once every one has finished.
 //
@@ -6,6 +5,7 @@
 //
 // Exceptions: after all have finished, the first by argument order is rethrown. Aborting the
 // awaiting task aborts every child still running (structured: none outlives the await).
+#pragma once
 
 #include <kov/detail/child_group.hpp>
 #include <kov/result.hpp>

@@ -1,4 +1,3 @@
-#pragma once
 // kov::when_any: runs tasks concurrently (as child tasks) and yields the first to finish as a
 // variant whose index is the winner's position (void becomes std::monostate). The winner's
 // exception is rethrown.
@@ -11,6 +10,7 @@
 // receives only take a message when they complete, so no message a loser could have received is
 // lost. (Work a branch does after its own receive completed is that branch's: put the receive
 // last in a branch.)
+#pragma once
 
 #include <kov/detail/child_group.hpp>
 #include <kov/result.hpp>

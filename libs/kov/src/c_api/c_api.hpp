@@ -1,9 +1,8 @@
-#pragma once
 // Internal: what the C API's files share. The runtime handle, the TCP handle list it keeps for
 // kov_runtime_free, error conversion, and the boundary guard that keeps exceptions in C++.
+#pragma once
 
-#include "kov.h"
-
+#include <kov.h>
 #include <kov/detail/atomic.hpp>
 #include <kov/detail/context.hpp>
 #include <kov/detail/intrusive_list.hpp>

@@ -1,9 +1,9 @@
-#pragma once
 // Internal: the kov_tcp handle and the counted reference that operations in flight hold.
-
-#include "c_api.hpp"
+#pragma once
 
 #include <kov/net/tcp.hpp>
+
+#include "c_api.hpp"
 
 #include <cstdint>
 #include <utility>

@@ -2,9 +2,9 @@
 // owns the kov_timer, so the timer is freed exactly when the task ends, however it ends: the
 // one-shot ran, kov_timer_cancel aborted it, or its runtime was freed.
 
-#include "c_api.hpp"
-
 #include <kov/time.hpp>
+
+#include "c_api.hpp"
 
 #include <algorithm>
 #include <chrono>

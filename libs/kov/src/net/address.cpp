@@ -19,9 +19,13 @@ constexpr socklen_t capacity = sizeof(sockaddr_storage);
 constexpr std::size_t sun_path_offset = offsetof(sockaddr_un, sun_path);
 constexpr std::size_t sun_path_size = sizeof(sockaddr_un::sun_path);
 
-std::error_code invalid_argument() { return std::make_error_code(std::errc::invalid_argument); }
+std::error_code invalid_argument() {
+  return std::make_error_code(std::errc::invalid_argument);
+}
 
-bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+bool is_digit(char c) noexcept {
+  return c >= '0' && c <= '9';
+}
 
 // A decimal number: digits only (no sign, no space), no leading zero unless it is "0", at most
 // `max`. False for anything else.
@@ -81,7 +85,7 @@ bool parse_ipv6(std::string_view text, in6_addr& addr) noexcept {
 template <class Sockaddr>
 Sockaddr load(const sockaddr_storage& storage) noexcept {
   static_assert(sizeof(Sockaddr) <= sizeof(sockaddr_storage));
-  Sockaddr out;
+  Sockaddr out{};
   std::memcpy(&out, &storage, sizeof(out));
   return out;
 }
@@ -131,7 +135,7 @@ std::string_view unix_name(const sockaddr_storage& storage, socklen_t size) noex
 
 }  // namespace
 
-socket_address::socket_address() noexcept { std::memset(&storage_, 0, sizeof(storage_)); }
+socket_address::socket_address() noexcept : storage_{} {}
 
 result<socket_address> socket_address::parse(std::string_view text) {
   std::string_view host;
@@ -227,9 +231,12 @@ sa_family_t socket_address::family() const noexcept {
 
 std::uint16_t socket_address::port() const noexcept {
   switch (family()) {
-    case AF_INET: return ntohs(load<sockaddr_in>(storage_).sin_port);
-    case AF_INET6: return ntohs(load<sockaddr_in6>(storage_).sin6_port);
-    default: return 0;
+    case AF_INET:
+      return ntohs(load<sockaddr_in>(storage_).sin_port);
+    case AF_INET6:
+      return ntohs(load<sockaddr_in6>(storage_).sin6_port);
+    default:
+      return 0;
   }
 }
 
@@ -248,7 +255,8 @@ socket_address socket_address::with_port(std::uint16_t port) const noexcept {
       std::memcpy(&out.storage_, &in6, sizeof(in6));
       break;
     }
-    default: break;
+    default:
+      break;
   }
   return out;
 }
@@ -259,7 +267,9 @@ const sockaddr* socket_address::native() const noexcept {
   return reinterpret_cast<const sockaddr*>(&storage_);
 }
 
-socklen_t socket_address::size() const noexcept { return std::min(size_, capacity); }
+socklen_t socket_address::size() const noexcept {
+  return std::min(size_, capacity);
+}
 
 sockaddr* socket_address::native_mut() noexcept {
   // Safety: as native(); the kernel writes at most *size_mut() bytes, the storage's capacity.
@@ -310,8 +320,10 @@ std::string socket_address::to_string() const {
       if (bytes.front() == '\0') return '@' + std::string(bytes.substr(1));
       return std::string(unix_name(storage_, size()));
     }
-    case AF_UNSPEC: return "(unspecified)";
-    default: return "(family " + std::to_string(family()) + ")";
+    case AF_UNSPEC:
+      return "(unspecified)";
+    default:
+      return "(family " + std::to_string(family()) + ")";
   }
 }
 
@@ -331,7 +343,8 @@ bool operator==(const socket_address& a, const socket_address& b) noexcept {
              x.sin6_scope_id == y.sin6_scope_id &&
              std::memcmp(&x.sin6_addr, &y.sin6_addr, sizeof(x.sin6_addr)) == 0;
     }
-    case AF_UNIX: return unix_name(a.storage_, a.size()) == unix_name(b.storage_, b.size());
+    case AF_UNIX:
+      return unix_name(a.storage_, a.size()) == unix_name(b.storage_, b.size());
     default:
       return a.size() == b.size() && std::memcmp(&a.storage_, &b.storage_, a.size()) == 0;
   }

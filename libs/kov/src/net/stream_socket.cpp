@@ -1,3 +1,4 @@
+// Operations shared by TCP and Unix stream sockets: shutdown, addresses, opening and listening.
 #include <kov/net/stream_socket.hpp>
 
 #include <sys/socket.h>

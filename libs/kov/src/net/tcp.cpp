@@ -1,3 +1,4 @@
+// TCP streams and listeners: adopt, connect with an optional deadline, bind and listen.
 #include <kov/net/tcp.hpp>
 
 #include <netinet/in.h>
@@ -15,12 +16,11 @@ result<tcp_stream> tcp_stream::adopt(int fd) noexcept {
 }
 
 task<result<tcp_stream>> tcp_stream::connect(socket_address to) {
-  return connect_until(std::move(to), std::nullopt);
+  return connect_until(to, std::nullopt);
 }
 
 task<result<tcp_stream>> tcp_stream::connect(socket_address to, std::chrono::nanoseconds timeout) {
-  return connect_until(std::move(to),
-                       clock::now() + std::chrono::duration_cast<clock::duration>(timeout));
+  return connect_until(to, clock::now() + std::chrono::duration_cast<clock::duration>(timeout));
 }
 
 task<result<tcp_stream>> tcp_stream::connect_until(socket_address to,

@@ -1,3 +1,4 @@
+// UDP sockets: bind, connect, and datagrams with or without the peer's address.
 #include <kov/net/stream_socket.hpp>
 #include <kov/net/udp.hpp>
 

@@ -1,7 +1,7 @@
+// Unix stream sockets and listeners: paths, abstract names and connected pairs.
 #include <kov/net/unix.hpp>
 
 #include <sys/socket.h>
-
 #include <unistd.h>
 
 #include <cerrno>

@@ -4,6 +4,11 @@
  * values; close with operations pending; freeing a runtime with everything still open. At the
  * end no file descriptor may be left over. Every callback checks that it was not called from
  * inside the API call that started its operation. */
+#include <kov.h>
+
+#include "check.h"
+#include "echo.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -13,10 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#include "check.h"
-#include "echo.h"
-#include "kov.h"
 
 /* Set while an API call that starts something runs; a callback seeing it set was called from
  * inside that call. */
@@ -316,7 +317,8 @@ static void test_timers(void) {
   CHECK(CALL(kov_timer_start(rt, 10 * tick_ms, 0, at_10ms, (void*)(intptr_t)10) != NULL));
   CHECK(CALL(kov_timer_start(rt, 20 * tick_ms, 0, at_20ms, (void*)(intptr_t)20) != NULL));
   CHECK(CALL(kov_timer_start(rt, 0, 0, record, (void*)(intptr_t)0) != NULL));
-  CHECK(CALL(kov_timer_start(rt, 5 * tick_ms, 0, one_shot_cancels_itself, (void*)(intptr_t)5) != NULL));
+  CHECK(CALL(kov_timer_start(rt, 5 * tick_ms, 0, one_shot_cancels_itself, (void*)(intptr_t)5) !=
+             NULL));
   doomed = kov_timer_start(rt, 15 * tick_ms, 0, record, (void*)(intptr_t)15);
   kov_timer* never = kov_timer_start(rt, 2 * tick_ms, 0, record, (void*)(intptr_t)2);
   CHECK(doomed != NULL && never != NULL);

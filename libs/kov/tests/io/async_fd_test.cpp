@@ -2,15 +2,14 @@
 // pipe, and of nothing), end of file, a write to a pipe whose reader is gone, readable() and
 // writable().
 
-#include "io_fixture.hpp"
-
 #include <kov/async_fd.hpp>
 #include <kov/runtime.hpp>
 #include <kov/time.hpp>
 
-#include <gtest/gtest.h>
+#include "io_fixture.hpp"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <array>

@@ -2,18 +2,17 @@
 // write; closing a socket under a parked read; a timeout around accept; a runtime destroyed
 // while tasks wait on I/O; I/O objects that outlive their runtime.
 
-#include "io_fixture.hpp"
-#include "tcp_pair.hpp"
-
 #include <kov/async_fd.hpp>
 #include <kov/net/tcp.hpp>
 #include <kov/net/unix.hpp>
 #include <kov/runtime.hpp>
 #include <kov/time.hpp>
 
-#include <gtest/gtest.h>
+#include "io_fixture.hpp"
+#include "tcp_pair.hpp"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>

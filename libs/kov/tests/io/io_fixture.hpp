@@ -1,15 +1,14 @@
-#pragma once
 // What the kov I/O tests share: a fixture that fails a test which leaves a file descriptor open
 // (or closes one it did not open), helpers for raw fds, RLIMIT_NOFILE and byte patterns, and
 // assertions usable inside coroutines (gtest's ASSERT_* return, which a coroutine cannot).
+#pragma once
 
 #include <kov/result.hpp>
 #include <kov/runtime.hpp>
 
-#include <gtest/gtest.h>
-
 #include <dirent.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <unistd.h>

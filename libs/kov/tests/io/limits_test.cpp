@@ -1,12 +1,12 @@
 // Scale and resource limits: a thousand connections open at once on one runtime, and a server
 // that runs out of file descriptors (EMFILE), backs off without spinning and recovers.
 
-#include "io_fixture.hpp"
-
 #include <kov/net/tcp.hpp>
 #include <kov/notify.hpp>
 #include <kov/runtime.hpp>
 #include <kov/time.hpp>
+
+#include "io_fixture.hpp"
 
 #include <gtest/gtest.h>
 

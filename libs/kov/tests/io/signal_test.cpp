@@ -2,14 +2,13 @@
 // action (SIGTERM would end this program), one at a time and in a row, whether the task waits
 // already or not yet.
 
-#include "io_fixture.hpp"
-
 #include <kov/runtime.hpp>
 #include <kov/signal.hpp>
 #include <kov/time.hpp>
 
-#include <gtest/gtest.h>
+#include "io_fixture.hpp"
 
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
 

@@ -1,5 +1,5 @@
-#pragma once
 // A connected TCP pair for the I/O tests: a client and the server side of its connection.
+#pragma once
 
 #include <kov/net/tcp.hpp>
 #include <kov/result.hpp>

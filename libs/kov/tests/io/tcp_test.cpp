@@ -1,15 +1,14 @@
 // TCP on loopback: echo, a slow reader and a slow writer, both directions at once, a reset
 // peer, half-close, refused and timed-out connects, read timeouts, options, addresses, IPv6.
 
-#include "io_fixture.hpp"
-#include "tcp_pair.hpp"
-
 #include <kov/net/tcp.hpp>
 #include <kov/runtime.hpp>
 #include <kov/time.hpp>
 
-#include <gtest/gtest.h>
+#include "io_fixture.hpp"
+#include "tcp_pair.hpp"
 
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>

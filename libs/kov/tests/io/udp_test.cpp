@@ -1,11 +1,11 @@
 // UDP on loopback: send_to/recv_from with the sender's address, connected send/recv, a
 // datagram longer than the buffer, a parked receive, a receive timeout.
 
-#include "io_fixture.hpp"
-
 #include <kov/net/udp.hpp>
 #include <kov/runtime.hpp>
 #include <kov/time.hpp>
+
+#include "io_fixture.hpp"
 
 #include <gtest/gtest.h>
 

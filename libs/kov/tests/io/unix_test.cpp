@@ -1,14 +1,13 @@
 // Unix-domain stream sockets: a listener on a filesystem path and on an abstract name,
 // connect, pair(), echo, and the errors of connecting to nothing.
 
-#include "io_fixture.hpp"
-
 #include <kov/net/unix.hpp>
 #include <kov/runtime.hpp>
 #include <kov/time.hpp>
 
-#include <gtest/gtest.h>
+#include "io_fixture.hpp"
 
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 

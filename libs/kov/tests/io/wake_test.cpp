@@ -1,13 +1,13 @@
 // Cross-thread wakes reach a runtime that is blocked in epoll_wait with sockets registered
 // and operations parked on them; those operations still complete afterwards.
 
-#include "io_fixture.hpp"
-#include "tcp_pair.hpp"
-
 #include <kov/net/tcp.hpp>
 #include <kov/runtime.hpp>
 #include <kov/time.hpp>
 #include <kov/waker.hpp>
+
+#include "io_fixture.hpp"
+#include "tcp_pair.hpp"
 
 #include <gtest/gtest.h>
 

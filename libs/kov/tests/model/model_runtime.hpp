@@ -35,6 +35,7 @@
 #include <variant>
 #include <vector>
 
+// After every standard header (above), before kov's code.
 #include <relacy/relacy.hpp>
 
 // Relacy's `delete` macro would also rewrite `= delete` (here and in the tests that include

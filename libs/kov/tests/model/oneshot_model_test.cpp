@@ -15,6 +15,7 @@
 
 #include "model_runtime.hpp"
 
+// After model_runtime.hpp (and so after Relacy), which then tracks its allocations.
 #include <kov/oneshot.hpp>
 
 namespace kov::detail {

@@ -3,9 +3,8 @@
 
 #include <kov/net/address.hpp>
 
-#include <gtest/gtest.h>
-
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -311,8 +310,8 @@ TEST(socket_address, from_native_caps_the_size) {
   } big{};
   big.storage.ss_family = AF_INET6;
   // Safety: `big` starts with a sockaddr_storage and holds sizeof(big) readable bytes.
-  const socket_address a = socket_address::from_native(reinterpret_cast<const sockaddr*>(&big),
-                                                       sizeof(big));
+  const socket_address a =
+      socket_address::from_native(reinterpret_cast<const sockaddr*>(&big), sizeof(big));
   EXPECT_EQ(a.size(), sizeof(sockaddr_storage));
   EXPECT_TRUE(a.is_ipv6());
 }

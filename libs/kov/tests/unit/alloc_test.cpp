@@ -3,17 +3,19 @@
 
 #include <kov/runtime.hpp>
 
+#include "counting_new.hpp"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <cstdlib>
 #include <new>
 
-#include "counting_new.hpp"
-
 namespace {
 
-kov::task<int> leaf(int v) { co_return v; }
+kov::task<int> leaf(int v) {
+  co_return v;
+}
 
 kov::task<int> child(int v) {
   int a = co_await leaf(v);

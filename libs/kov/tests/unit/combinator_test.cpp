@@ -23,7 +23,9 @@ kov::task<int> after(int v, int yields) {
   co_return v;
 }
 
-kov::task<void> nothing() { co_return; }
+kov::task<void> nothing() {
+  co_return;
+}
 
 struct destroy_counter {
   int* n;
@@ -62,7 +64,9 @@ TEST(when_all, rethrows_after_all_finished) {
     f = true;
     co_return 1;
   };
-  auto body = [&]() -> kov::task<void> { (void)co_await kov::when_all(thrower(), slow(other_finished)); };
+  auto body = [&]() -> kov::task<void> {
+    (void)co_await kov::when_all(thrower(), slow(other_finished));
+  };
   EXPECT_THROW(rt.block_on(body()), std::runtime_error);
   EXPECT_TRUE(other_finished);
 }

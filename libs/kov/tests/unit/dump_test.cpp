@@ -12,9 +12,13 @@ namespace {
 
 using namespace std::chrono_literals;
 
-kov::task<void> inner_wait() { co_await kov::sleep_for(1h); }
+kov::task<void> inner_wait() {
+  co_await kov::sleep_for(1h);
+}
 
-kov::task<void> outer_wait() { co_await inner_wait(); }
+kov::task<void> outer_wait() {
+  co_await inner_wait();
+}
 
 TEST(dump, shows_state_name_and_suspension_points) {
   kov::runtime rt;

@@ -1,10 +1,9 @@
 // The kov-http example's request parser: every prefix of a valid request is incomplete,
 // pipelined requests split anywhere, keep-alive rules, each malformed case, the limits, bodies.
 
+#include <gtest/gtest.h>
 #include <http/request_parser.hpp>
 #include <http/response.hpp>
-
-#include <gtest/gtest.h>
 
 #include <cstddef>
 #include <string>
@@ -65,10 +64,12 @@ TEST(http_parser, simple_get_is_complete) {
 }
 
 TEST(http_parser, every_proper_prefix_of_a_valid_request_is_incomplete) {
-  for (const std::string& request : {simple_get, post_with_body, http10_keep_alive, get_then_close}) {
+  for (const std::string& request :
+       {simple_get, post_with_body, http10_keep_alive, get_then_close}) {
     for (std::size_t n = 0; n < request.size(); ++n) {
       const parse_result r = parse_request(std::string_view(request).substr(0, n));
-      ASSERT_EQ(r.status, parse_status::incomplete) << "prefix of " << n << " bytes of\n" << request;
+      ASSERT_EQ(r.status, parse_status::incomplete) << "prefix of " << n << " bytes of\n"
+                                                    << request;
       EXPECT_EQ(r.consumed, 0U);
     }
     const parse_result r = parse_request(request);
@@ -105,8 +106,8 @@ std::vector<seen_request> serve(std::string_view stream, std::size_t read_size) 
       const parse_result r = parse_request(buffer);
       EXPECT_NE(r.status, parse_status::malformed);
       if (r.status != parse_status::complete) break;
-      seen.push_back({std::string(r.method), std::string(r.target), std::string(r.body),
-                      r.keep_alive});
+      seen.push_back(
+          {std::string(r.method), std::string(r.target), std::string(r.body), r.keep_alive});
       buffer.erase(0, r.consumed);
     }
   }
@@ -115,13 +116,11 @@ std::vector<seen_request> serve(std::string_view stream, std::size_t read_size) 
 }
 
 TEST(http_parser, pipelined_requests_split_at_every_read_size) {
-  const std::string stream = simple_get + post_with_body + http10_keep_alive + simple_get +
-                             get_then_close;
+  const std::string stream =
+      simple_get + post_with_body + http10_keep_alive + simple_get + get_then_close;
   const std::vector<seen_request> expected = {
-      {"GET", "/", "", true},
-      {"POST", "/submit?x=1", "hello world", true},
-      {"GET", "/old", "", true},
-      {"GET", "/", "", true},
+      {"GET", "/", "", true},     {"POST", "/submit?x=1", "hello world", true},
+      {"GET", "/old", "", true},  {"GET", "/", "", true},
       {"GET", "/bye", "", false},
   };
   for (std::size_t read_size = 1; read_size <= stream.size(); ++read_size) {
@@ -199,13 +198,13 @@ TEST(http_parser, accepts_the_whole_grammar) {
       "!#$%&'*+-.^_`|~09azAZ / HTTP/1.1\r\nHost: a\r\n\r\n",
       "GET / HTTP/1.1\r\nHost: a\r\n!#$%&'*+-.^_`|~09azAZ: v\r\n\r\n",
       "GET / HTTP/1.1\r\nhost:a\r\n\r\n",
-      "GET / HTTP/1.1\r\nHost:\r\n\r\n",            // an empty Host is allowed
+      "GET / HTTP/1.1\r\nHost:\r\n\r\n",  // an empty Host is allowed
       "GET / HTTP/1.1\r\nHost: a\r\nX-Empty:\r\n\r\n",
       "GET / HTTP/1.1\r\nHost: a\r\nX-Ows: \t \t\r\n\r\n",
       "GET / HTTP/1.1\r\nHost: a\r\nX: inner  spaces\tand tabs\r\n\r\n",
       "GET / HTTP/1.1\r\nHost: a\r\nX: caf\xc3\xa9\r\n\r\n",  // obs-text in a value
       "GET / HTTP/1.1\r\nHost: a\r\nX: \"quoted\", (comment); q=0.5\r\n\r\n",
-      "GET / HTTP/1.0\r\n\r\n",                     // HTTP/1.0 needs no Host
+      "GET / HTTP/1.0\r\n\r\n",  // HTTP/1.0 needs no Host
   };
   for (const std::string_view request : valid) {
     const parse_result r = parse_request(request);
@@ -248,8 +247,8 @@ const std::string_view malformed_requests[] = {
     // Header fields.
     "GET / HTTP/1.1\r\nHost : a\r\n\r\n",  // whitespace before the colon
     "GET / HTTP/1.1\r\nHost\t: a\r\n\r\n",
-    "GET / HTTP/1.1\r\n: a\r\nHost: a\r\n\r\n",  // empty name
-    "GET / HTTP/1.1\r\n Host: a\r\n\r\n",        // whitespace before the first field
+    "GET / HTTP/1.1\r\n: a\r\nHost: a\r\n\r\n",         // empty name
+    "GET / HTTP/1.1\r\n Host: a\r\n\r\n",               // whitespace before the first field
     "GET / HTTP/1.1\r\nHost: a\r\nX: b\r\n c\r\n\r\n",  // obs-fold
     "GET / HTTP/1.1\r\nHost: a\r\nX: b\r\n\tc\r\n\r\n",
     "GET / HTTP/1.1\r\nHost a\r\n\r\n",
@@ -263,8 +262,8 @@ const std::string_view malformed_requests[] = {
     "GET / HTTP/1.1\r\nHost: a\r\nX: a\x7fz\r\n\r\n",
     "GET / HTTP/1.1\r\nHost: a\r\nX: a\0z\r\n\r\n"sv,
     // Message rules.
-    "GET / HTTP/1.1\r\n\r\n",                          // HTTP/1.1 without Host
-    "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",    // two Hosts
+    "GET / HTTP/1.1\r\n\r\n",                        // HTTP/1.1 without Host
+    "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",  // two Hosts
     "GET / HTTP/1.0\r\nHost: a\r\nhost: a\r\n\r\n",
     "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
     "POST / HTTP/1.1\r\nHost: a\r\ntransfer-encoding: identity\r\n\r\n",
@@ -411,8 +410,9 @@ TEST(http_parser, bodies) {
 
   // A body is not parsed: bytes that look like a request are still body.
   const std::string inner = "GET / HTTP/1.1\r\nHost: b\r\n\r\n";
-  const std::string tricky = "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: " +
-                             std::to_string(inner.size()) + "\r\n\r\n" + inner;
+  const std::string tricky =
+      "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: " + std::to_string(inner.size()) + "\r\n\r\n" +
+      inner;
   const parse_result t = parse_request(tricky);
   ASSERT_EQ(t.status, parse_status::complete);
   EXPECT_EQ(t.consumed, tricky.size());
@@ -434,12 +434,12 @@ TEST(http_parser, bodies) {
   }
 
   const std::size_t max_body = http::parse_limits{}.max_body_bytes;
-  const std::string largest = "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: " +
-                              std::to_string(max_body) + "\r\n\r\n";
+  const std::string largest =
+      "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: " + std::to_string(max_body) + "\r\n\r\n";
   EXPECT_EQ(parse_request(largest).status, parse_status::incomplete);
   EXPECT_EQ(parse_request(largest + std::string(max_body, 'b')).status, parse_status::complete);
-  const std::string too_large = "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: " +
-                                std::to_string(max_body + 1) + "\r\n\r\n";
+  const std::string too_large =
+      "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: " + std::to_string(max_body + 1) + "\r\n\r\n";
   EXPECT_EQ(parse_request(too_large).status, parse_status::malformed);
 }
 

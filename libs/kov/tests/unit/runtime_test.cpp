@@ -12,7 +12,9 @@
 
 namespace {
 
-kov::task<int> value(int v) { co_return v; }
+kov::task<int> value(int v) {
+  co_return v;
+}
 
 TEST(runtime, spawn_and_join) {
   kov::runtime rt;
@@ -164,7 +166,7 @@ TEST(runtime, an_always_ready_task_cannot_starve_others) {
   auto spinner = [](bool& s) -> kov::task<int> {
     int spins = 0;
     while (!s) {
-      co_await value(1);            // completes synchronously
+      co_await value(1);  // completes synchronously
       if (!kov::detail::coop_proceed()) co_await kov::yield_now();
       ++spins;
     }

@@ -124,7 +124,7 @@ TEST(notify, permit_is_stored_and_all_wakes_everyone) {
     ++w;
   };
   auto body = [&]() -> kov::task<void> {
-    n.notify_one();        // nobody waits: stored
+    n.notify_one();         // nobody waits: stored
     co_await n.notified();  // consumes the permit immediately
     auto a = kov::spawn(waiter(n, woken));
     auto b = kov::spawn(waiter(n, woken));

@@ -12,16 +12,22 @@
 
 namespace {
 
-kov::task<int> forty_two() { co_return 42; }
+kov::task<int> forty_two() {
+  co_return 42;
+}
 
-kov::task<std::unique_ptr<int>> boxed(int v) { co_return std::make_unique<int>(v); }
+kov::task<std::unique_ptr<int>> boxed(int v) {
+  co_return std::make_unique<int>(v);
+}
 
 kov::task<void> throws() {
   throw std::runtime_error("boom");
   co_return;
 }
 
-kov::task<int> add_one(int v) { co_return v + 1; }
+kov::task<int> add_one(int v) {
+  co_return v + 1;
+}
 
 // The deepest stack address seen by a synchronously completing task: if awaiting grew the
 // stack, this would drift down (x86 stacks grow downwards) with every await.

@@ -78,7 +78,7 @@ TEST(time, interval_ticks_on_schedule_and_skips_missed_ticks) {
     const auto before = kov::clock::now();
     co_await iv.tick();  // one late tick, not a burst
     co_await iv.tick();  // then back on the 2ms grid, after now
-    co_return on_time && kov::clock::now() > before;
+    co_return on_time&& kov::clock::now() > before;
   };
   EXPECT_TRUE(rt.block_on(body()));
 }
@@ -90,7 +90,9 @@ kov::task<int> slow(int v, std::chrono::milliseconds d) {
 
 TEST(time, timeout_returns_the_value_in_time) {
   kov::runtime rt;
-  auto body = []() -> kov::task<kov::result<int>> { co_return co_await kov::timeout(1s, slow(4, 1ms)); };
+  auto body = []() -> kov::task<kov::result<int>> {
+    co_return co_await kov::timeout(1s, slow(4, 1ms));
+  };
   auto r = rt.block_on(body());
   ASSERT_TRUE(r);
   EXPECT_EQ(*r, 4);

@@ -7,10 +7,10 @@
 //   if (m.status == esp_blink::drivers::sht3x_status::ok) use(m.centi_celsius, m.centi_percent);
 #pragma once
 
+#include <esp_blink/hal/concepts.hpp>
+
 #include <stddef.h>
 #include <stdint.h>
-
-#include <esp_blink/hal/concepts.hpp>
 
 namespace esp_blink::drivers {
 

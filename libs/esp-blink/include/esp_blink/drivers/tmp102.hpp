@@ -6,9 +6,9 @@
 //   if (r.error == esp_blink::hal::error_kind::ok) use(r.sixteenths);  // 1/16 degC
 #pragma once
 
-#include <stdint.h>
-
 #include <esp_blink/hal/concepts.hpp>
+
+#include <stdint.h>
 
 namespace esp_blink::drivers {
 

@@ -61,14 +61,22 @@ enum class error_kind : uint8_t {
 /// A short, fixed description for logs.
 constexpr const char* describe(error_kind kind) {
   switch (kind) {
-    case error_kind::ok: return "ok";
-    case error_kind::bus: return "bus error";
-    case error_kind::arbitration_loss: return "arbitration lost";
-    case error_kind::no_acknowledge_address: return "no acknowledge of the address";
-    case error_kind::no_acknowledge_data: return "no acknowledge of data";
-    case error_kind::overrun: return "overrun";
-    case error_kind::timeout: return "timeout";
-    case error_kind::other: return "other error";
+    case error_kind::ok:
+      return "ok";
+    case error_kind::bus:
+      return "bus error";
+    case error_kind::arbitration_loss:
+      return "arbitration lost";
+    case error_kind::no_acknowledge_address:
+      return "no acknowledge of the address";
+    case error_kind::no_acknowledge_data:
+      return "no acknowledge of data";
+    case error_kind::overrun:
+      return "overrun";
+    case error_kind::timeout:
+      return "timeout";
+    case error_kind::other:
+      return "other error";
   }
   return "?";
 }

@@ -53,11 +53,13 @@ class atomic {
   }
   bool compare_exchange_strong(T& expected, T desired, memory_order success, memory_order failure,
                                here w = here::current()) {
-    return value_.compare_exchange_strong(expected, desired, success, model_site(w), failure, model_site(w));
+    return value_.compare_exchange_strong(expected, desired, success, model_site(w), failure,
+                                          model_site(w));
   }
   bool compare_exchange_weak(T& expected, T desired, memory_order success, memory_order failure,
                              here w = here::current()) {
-    return value_.compare_exchange_weak(expected, desired, success, model_site(w), failure, model_site(w));
+    return value_.compare_exchange_weak(expected, desired, success, model_site(w), failure,
+                                        model_site(w));
   }
 
  private:
@@ -68,7 +70,9 @@ class atomic {
 /// publish a message shows up as a DATA RACE. Compiles to nothing outside model builds.
 class race_probe {
  public:
-  void on_write(std::source_location w = std::source_location::current()) { probe_(model_site(w)) = 1; }
+  void on_write(std::source_location w = std::source_location::current()) {
+    probe_(model_site(w)) = 1;
+  }
   void on_read(std::source_location w = std::source_location::current()) const {
     (void)static_cast<int>(probe_(model_site(w)));
   }

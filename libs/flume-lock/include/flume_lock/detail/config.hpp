@@ -1,11 +1,11 @@
 // Build-wide constants of flume-lock.
 #pragma once
 
+#include <flume_lock/detail/atomic.hpp>
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-
-#include "flume_lock/detail/atomic.hpp"
 
 // FLUME_LOCK_HOT: the fast paths (a slot in the current segment, nobody parked), inlined into
 // the caller. FLUME_LOCK_COLD: the rare segment walks and boundary steps, out of line so the
@@ -63,11 +63,13 @@ class adaptive_spin {
     for (unsigned i = 1;; ++i) {
       spin_pause();
       if (done()) {
-        if (budget < max_ns) budget_ns_.store(budget * 2 < max_ns ? budget * 2 : max_ns, order::relaxed);
+        if (budget < max_ns)
+          budget_ns_.store(budget * 2 < max_ns ? budget * 2 : max_ns, order::relaxed);
         return true;
       }
       if ((i & 15) == 0 && std::chrono::steady_clock::now() >= give_up) {
-        if (budget > min_ns) budget_ns_.store(budget / 2 > min_ns ? budget / 2 : min_ns, order::relaxed);
+        if (budget > min_ns)
+          budget_ns_.store(budget / 2 > min_ns ? budget / 2 : min_ns, order::relaxed);
         return false;
       }
     }

@@ -10,14 +10,14 @@
 // comes after the announcement and sees it. No lost wakeup.
 #pragma once
 
+#include <flume_lock/detail/atomic.hpp>
+#include <flume_lock/detail/config.hpp>
+#include <flume_lock/detail/futex.hpp>
+#include <flume_lock/waiter.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <ctime>
-
-#include "flume_lock/detail/atomic.hpp"
-#include "flume_lock/detail/config.hpp"
-#include "flume_lock/detail/futex.hpp"
-#include "flume_lock/waiter.hpp"
 
 namespace flume_lock::detail {
 
@@ -28,7 +28,9 @@ class eventcount {
   // ---- threads ------------------------------------------------------------------------------
 
   /// Announces a parked thread; the caller re-checks its condition, then calls wait(key).
-  std::uint32_t prepare_wait() noexcept { return state_.fetch_or(parked_bit, order::seq_cst) | parked_bit; }
+  std::uint32_t prepare_wait() noexcept {
+    return state_.fetch_or(parked_bit, order::seq_cst) | parked_bit;
+  }
 
   /// Blocks until a notify() after prepare_wait() (or spuriously). False when `until` passed.
   bool wait(std::uint32_t key, const deadline* until) noexcept {
@@ -42,7 +44,8 @@ class eventcount {
 #else
     timespec ts{};
     if (until != nullptr) {
-      auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(until->time_since_epoch()).count();
+      auto ns =
+          std::chrono::duration_cast<std::chrono::nanoseconds>(until->time_since_epoch()).count();
       if (ns < 0) ns = 0;
       ts.tv_sec = static_cast<time_t>(ns / 1'000'000'000);
       ts.tv_nsec = static_cast<long>(ns % 1'000'000'000);
@@ -77,8 +80,10 @@ class eventcount {
 
   /// Wakes whoever announced a wait. Costs two loads of one cache line when nobody waits.
   FLUME_LOCK_HOT void notify() noexcept {
-    if (state_.load(order::seq_cst) & parked_bit) [[unlikely]] wake_threads();
-    if (async_.load(order::seq_cst) != nullptr) [[unlikely]] wake_async();
+    if (state_.load(order::seq_cst) & parked_bit) [[unlikely]]
+      wake_threads();
+    if (async_.load(order::seq_cst) != nullptr) [[unlikely]]
+      wake_async();
   }
 
  private:
@@ -93,7 +98,8 @@ class eventcount {
     do {
       if ((s & parked_bit) == 0) return;  // another notifier got here first
       // Ordering: relaxed, as above: clear the bit and advance the epoch (bits 1..31).
-    } while (!state_.compare_exchange_weak(s, (s | parked_bit) + 1, order::relaxed, order::relaxed));
+    } while (
+        !state_.compare_exchange_weak(s, (s | parked_bit) + 1, order::relaxed, order::relaxed));
 #if FLUME_LOCK_MODEL
     mutex_.lock(site());
     condition_.notify_all(site());

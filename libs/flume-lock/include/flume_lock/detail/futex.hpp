@@ -8,7 +8,8 @@ namespace flume_lock::detail {
 
 /// Blocks while `*word == expected`, until woken or until `deadline` (CLOCK_MONOTONIC, absolute;
 /// null = no deadline). May return spuriously. Returns false only when the deadline passed.
-bool futex_wait(const std::uint32_t* word, std::uint32_t expected, const timespec* deadline) noexcept;
+bool futex_wait(const std::uint32_t* word, std::uint32_t expected,
+                const timespec* deadline) noexcept;
 
 /// Wakes every thread blocked in futex_wait on `word`.
 void futex_wake_all(const std::uint32_t* word) noexcept;

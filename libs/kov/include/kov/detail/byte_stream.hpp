@@ -2,11 +2,11 @@
 // stream sockets with recv(2)/send(2)), over the fd it owns.
 #pragma once
 
-#include <utility>
-
 #include <kov/buffer.hpp>
 #include <kov/detail/io_finish.hpp>
 #include <kov/detail/io_handle.hpp>
+
+#include <utility>
 
 namespace kov::detail {
 

@@ -1,5 +1,5 @@
-#pragma once
 // A fixed set of child tasks watched through their completion hooks (when_all, when_any).
+#pragma once
 
 #include <kov/detail/runtime_core.hpp>
 #include <kov/detail/task_ref.hpp>

@@ -1,5 +1,5 @@
-#pragma once
 // The per-thread execution context and the resume trampoline.
+#pragma once
 
 #include <coroutine>
 #include <cstdint>

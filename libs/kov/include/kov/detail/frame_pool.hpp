@@ -1,4 +1,3 @@
-#pragma once
 // Per-thread recycling of coroutine frames and task headers by size class.
 //
 // Blocks of up to `max_pooled_size` bytes are rounded up to a multiple of `size_class_step`
@@ -7,6 +6,7 @@
 // allocator. A block may be released on another thread
 // than the one that allocated it: it then joins that thread's lists (the memory is generic).
 // Larger blocks go straight to ::operator new.
+#pragma once
 
 #include <cstddef>
 

@@ -1,5 +1,5 @@
-#pragma once
 // The result conversions of io_awaitable that several I/O types share.
+#pragma once
 
 #include <kov/detail/io_handle.hpp>
 

@@ -2,15 +2,15 @@
 // (io_handle), and the awaitable that runs one operation on it (io_awaitable).
 #pragma once
 
-#include <chrono>
-#include <optional>
-#include <system_error>
-#include <utility>
-
 #include <kov/detail/io_op.hpp>
 #include <kov/detail/reactor_backend.hpp>
 #include <kov/result.hpp>
 #include <kov/time.hpp>
+
+#include <chrono>
+#include <optional>
+#include <system_error>
+#include <utility>
 
 namespace kov::detail {
 

@@ -7,12 +7,12 @@
 // op's backend slot, as that backend's own type; see src/backend_ops.hpp.
 #pragma once
 
+#include <kov/detail/intrusive_list.hpp>
+
 #include <sys/socket.h>
 
 #include <cstddef>
 #include <cstdint>
-
-#include <kov/detail/intrusive_list.hpp>
 
 namespace kov::detail {
 

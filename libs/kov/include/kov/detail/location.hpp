@@ -1,6 +1,6 @@
-#pragma once
 // A source position captured by default arguments (std::source_location is not usable with
 // Clang 14 and libstdc++, the builtins are).
+#pragma once
 
 namespace kov::detail {
 

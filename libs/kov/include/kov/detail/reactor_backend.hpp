@@ -6,13 +6,13 @@
 // wake fd becomes readable (a cross-thread wake). Backends live one per file in src/.
 #pragma once
 
+#include <kov/detail/io_op.hpp>
+#include <kov/runtime_options.hpp>
+
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <kov/detail/io_op.hpp>
-#include <kov/runtime_options.hpp>
 
 namespace kov::detail {
 

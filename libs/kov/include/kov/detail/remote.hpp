@@ -1,6 +1,6 @@
-#pragma once
 // The cross-thread wake path: a wake from another thread queues the task's remote slot on its
 // runtime's inject channel (flume-lock) and pokes the runtime's eventfd.
+#pragma once
 
 #include <kov/detail/atomic.hpp>
 

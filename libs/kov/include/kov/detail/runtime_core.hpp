@@ -4,12 +4,6 @@
 // the caller's from spawn); the end of this file defines task_ref's operations that call it.
 #pragma once
 
-#include <chrono>
-#include <cstdint>
-#include <memory>
-#include <thread>
-#include <vector>
-
 #include <kov/detail/assert.hpp>
 #include <kov/detail/context.hpp>
 #include <kov/detail/location.hpp>
@@ -20,6 +14,12 @@
 #include <kov/detail/timer_wheel.hpp>
 #include <kov/runtime_options.hpp>
 #include <kov/task_dump.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <thread>
+#include <vector>
 
 namespace kov::detail {
 

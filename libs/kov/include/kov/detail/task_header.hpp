@@ -2,13 +2,13 @@
 // Outside the runtime, reach it through task_ref (task_ref.hpp), never its fields.
 #pragma once
 
-#include <coroutine>
-#include <cstdint>
-#include <new>
-
 #include <kov/detail/frame_pool.hpp>
 #include <kov/detail/intrusive_list.hpp>
 #include <kov/detail/location.hpp>
+
+#include <coroutine>
+#include <cstdint>
+#include <new>
 
 namespace kov::detail {
 

@@ -16,14 +16,14 @@
 // thread-safe handle.
 #pragma once
 
-#include <coroutine>
-#include <cstdint>
-#include <utility>
-
 #include <kov/detail/assert.hpp>
 #include <kov/detail/context.hpp>
 #include <kov/detail/remote.hpp>
 #include <kov/detail/task_header.hpp>
+
+#include <coroutine>
+#include <cstdint>
+#include <utility>
 
 namespace kov::detail {
 

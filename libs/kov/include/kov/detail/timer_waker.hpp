@@ -8,13 +8,13 @@
 // A linked entry must not move: keep it in the frame from arm() until disarm().
 #pragma once
 
-#include <chrono>
-
 #include <kov/detail/assert.hpp>
 #include <kov/detail/runtime_core.hpp>
 #include <kov/detail/task_ref.hpp>
 #include <kov/detail/timer_wheel.hpp>
 #include <kov/waker.hpp>
+
+#include <chrono>
 
 namespace kov::detail {
 

@@ -6,11 +6,11 @@
 // current 64^6-tick block wait on an overflow list that is re-sorted once per block.
 #pragma once
 
+#include <kov/detail/intrusive_list.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-
-#include <kov/detail/intrusive_list.hpp>
 
 namespace kov::detail {
 

@@ -1,4 +1,3 @@
-#pragma once
 // The cross-thread wake protocol, shared by the runtime (src/remote.cpp, src/runtime_core.cpp)
 // and its Relacy model test (tests/model).
 //
@@ -11,6 +10,7 @@
 // Never lost: a message enqueued after the runtime's take_notification either finds `notified`
 // false (that waker writes the eventfd, so a parked runtime wakes) or true, set after the take by
 // a waker that wrote the eventfd itself. Never doubled: a slot is on the queue at most once.
+#pragma once
 
 #include <kov/detail/atomic.hpp>
 

@@ -1,4 +1,3 @@
-#pragma once
 // kov::net::socket_address: an IPv4, IPv6 or Unix-domain socket address as one value.
 //
 //   auto a = kov::net::socket_address::parse("[::1]:8080");   // no DNS: literals only
@@ -8,6 +7,7 @@
 //   kov::net::socket_address peer;                             // filled in by the kernel
 //   int conn = ::accept4(fd, peer.native_mut(), peer.size_mut(), SOCK_CLOEXEC);
 //   log(peer.to_string());                                     // "[::1]:50312"
+#pragma once
 
 #include <kov/result.hpp>
 

@@ -1,4 +1,3 @@
-#pragma once
 // kov::net::stream_socket: what a connected TCP or Unix stream socket can do. Reads and writes
 // are recv(2) and send(2); EINTR and EAGAIN are handled inside, and a send never raises SIGPIPE
 // (a reset connection is an EPIPE or ECONNRESET value).
@@ -11,6 +10,7 @@
 // One read and one write may be in flight at once (from two tasks); a second of either kind
 // is a bug caught by an assertion. Closing the socket (or destroying it) completes an operation
 // in flight with errc::cancelled; aborting a task takes its operation back.
+#pragma once
 
 #include <kov/detail/byte_stream.hpp>
 #include <kov/net/address.hpp>

@@ -1,14 +1,15 @@
-#pragma once
 // TCP: kov::net::tcp_listener and kov::net::tcp_stream.
 //
-//   auto listener = kov::net::tcp_listener::bind(kov::net::socket_address::parse("127.0.0.1:8080").value());
-//   for (;;) {
+//   auto listener =
+//   kov::net::tcp_listener::bind(kov::net::socket_address::parse("127.0.0.1:8080").value()); for
+//   (;;) {
 //     auto conn = co_await listener->accept();
 //     if (!conn) { ... }                     // EMFILE and the like: an error value, see accept()
 //     kov::spawn(serve(std::move(*conn)));
 //   }
 //
 //   auto s = co_await kov::net::tcp_stream::connect(addr, 2s);   // errc::timed_out after 2 s
+#pragma once
 
 #include <kov/net/stream_socket.hpp>
 #include <kov/task.hpp>

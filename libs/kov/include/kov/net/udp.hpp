@@ -1,4 +1,3 @@
-#pragma once
 // kov::net::udp_socket: datagrams.
 //
 //   auto sock = kov::net::udp_socket::bind(kov::net::socket_address::parse("127.0.0.1:0").value());
@@ -7,6 +6,7 @@
 //
 // A datagram longer than the buffer is truncated (the rest is lost), as recvfrom(2) does; a
 // send never raises SIGPIPE.
+#pragma once
 
 #include <kov/buffer.hpp>
 #include <kov/detail/io_finish.hpp>

@@ -1,6 +1,6 @@
-#pragma once
 // Unix-domain stream sockets: kov::net::unix_listener and kov::net::unix_stream. Paths as in
 // socket_address::unix_path ("@name" is Linux's abstract namespace).
+#pragma once
 
 #include <kov/net/stream_socket.hpp>
 #include <kov/task.hpp>
