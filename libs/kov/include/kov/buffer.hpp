@@ -28,11 +28,13 @@ struct mutable_buffer {
 
   constexpr mutable_buffer() noexcept = default;
   constexpr mutable_buffer(void* d, std::size_t n) noexcept : data(d), size(n) {}
+  // Implicit by design; the requires-clause keeps copies and moves off this constructor.
+  // NOLINTBEGIN(bugprone-forwarding-reference-overload, google-explicit-constructor)
   template <detail::byte_range R>
   requires(!std::is_const_v<std::remove_reference_t<std::ranges::range_reference_t<R>>>)
       mutable_buffer(R&& r)
-  noexcept  // NOLINT: implicit by design
-      : data(std::ranges::data(r)), size(std::ranges::size(r)) {}
+  noexcept : data(std::ranges::data(r)), size(std::ranges::size(r)) {}
+  // NOLINTEND(bugprone-forwarding-reference-overload, google-explicit-constructor)
 };
 
 struct const_buffer {
