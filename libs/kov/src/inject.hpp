@@ -26,6 +26,7 @@ struct wake_hub {
   atomic<bool> notified_{false};
   const flume_lock::sender<slot_ref> tx_;  // used concurrently by every waking thread
   const int event_fd_;
+  [[no_unique_address]] race_probe end_probe_;  // model builds: as remote_slot's
 };
 
 void release(wake_hub& hub) noexcept;

@@ -19,8 +19,12 @@ wake_hub::~wake_hub() {
 }
 
 void release(wake_hub& hub) noexcept {
+  hub.end_probe_.on_read();  // model builds: this user's last touch, ordered before the free
   // Ordering: acq_rel: every user's accesses happen-before the deleting thread's delete.
-  if (hub.refs_.fetch_sub(1, order::acq_rel) == 1) delete &hub;
+  if (hub.refs_.fetch_sub(1, order::acq_rel) == 1) {
+    hub.end_probe_.on_write();
+    delete &hub;
+  }
 }
 
 void retain(remote_slot& s) noexcept {
@@ -29,8 +33,10 @@ void retain(remote_slot& s) noexcept {
 }
 
 void release(remote_slot& s) noexcept {
+  s.end_probe_.on_read();  // model builds: as wake_hub's
   // Ordering: acq_rel: as wake_hub's release.
   if (s.refs_.fetch_sub(1, order::acq_rel) == 1) {
+    s.end_probe_.on_write();
     if (s.hub_ != nullptr) release(*s.hub_);
     delete &s;
   }

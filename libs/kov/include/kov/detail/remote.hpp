@@ -23,6 +23,9 @@ struct remote_slot {
   atomic<bool> queued_{false};
   task_header* task_ = nullptr;
   wake_hub* hub_ = nullptr;  // counted reference
+  // Model builds: each user's last touch (in release) and the delete, so Relacy sees a slot
+  // freed by one thread while another's accesses are not ordered before the free.
+  [[no_unique_address]] race_probe end_probe_;
 };
 
 void retain(remote_slot& s) noexcept;

@@ -18,9 +18,11 @@ namespace kov::detail {
 
 // Waker side: true if this wake must enqueue the slot (it was not queued already).
 inline bool claim_slot(atomic<bool>& queued) noexcept {
-  // Ordering: acq_rel: release publishes what the waker did before waking to the runtime's
-  // release_slot (acquire); acquire orders this enqueue after the runtime's previous take.
-  return !queued.exchange(true, order::acq_rel);
+  // Ordering: release: publishes what the waker did before waking to the runtime's
+  // release_slot (acquire), also when this wake merges into a slot already queued (the channel
+  // then orders nothing for it). No acquire: after its claim the waker touches only the slot's
+  // count and the channel, which order themselves; it reads nothing the runtime wrote.
+  return !queued.exchange(true, order::release);
 }
 
 // Waker side, after the enqueue: true if the caller must write the runtime's eventfd.
@@ -39,9 +41,10 @@ inline bool take_notification(atomic<bool>& notified) noexcept {
 
 // Runtime side, for each slot taken off the queue: later wakes may enqueue it again.
 inline void release_slot(atomic<bool>& queued) noexcept {
-  // Ordering: acq_rel: acquire pairs with claim_slot's release (the waker's prior writes are
-  // visible to the task about to run); release pairs with the next claim_slot.
-  queued.exchange(false, order::acq_rel);
+  // Ordering: acquire: pairs with claim_slot's release (every claim before this one in
+  // queued's order, merged ones too, has its waker's prior writes visible to the task about to
+  // run). No release: a later claim_slot has nothing of the runtime's to read.
+  queued.exchange(false, order::acquire);
 }
 
 }  // namespace kov::detail
