@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Two builds of kov head to head on the task, channel and timer scenarios: the current
 # kov-bench against a baseline binary (another revision's kov-bench), interleaved in rounds with
-# tokio's current_thread runtime for context (tools/interleave.py). Prints per scenario the
+# tokio's current_thread runtime for context where it has the scenario (tools/interleave.py). Prints per scenario the
 # median [min-max] of the per-round ratios current/baseline and current/tokio (times: <1 =
 # current is faster).
 #
@@ -34,7 +34,8 @@ for s in $scenarios; do
   # The baseline prints impl "kov" too; its lines are renamed so the two can be told apart.
   printf 'kov\t%s\tbaseline\t%s --scenario %s --round {round} %s | %s\n' \
     "$s" "$baseline" "$s" "$size_flag" "sed 's/\"impl\":\"kov\"/\"impl\":\"baseline\"/'"
-  if [ -x "$tokio" ]; then
+  # tokio for context, in the scenarios it has (timers have no tokio counterpart).
+  if [ -x "$tokio" ] && "$tokio" --list | awk '{print $NF}' | grep -qx "$s"; then
     printf 'kov\t%s\ttokio\t%s --scenario %s --round {round} %s\n' "$s" "$tokio" "$s" "$size_flag"
   fi
 done >"$work/plan"
