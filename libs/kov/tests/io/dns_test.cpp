@@ -1,0 +1,316 @@
+// DNS: kov::net::resolve against a real server (dnsmasq, started per test on a loopback port),
+// a server that never answers, /etc/hosts with no server, abort mid-lookup, and
+// tcp_stream::connect by name (through the hosts file, and falling through a refusing address).
+
+#include <kov/net/dns.hpp>
+#include <kov/net/tcp.hpp>
+#include <kov/net/udp.hpp>
+#include <kov/runtime.hpp>
+#include <kov/time.hpp>
+
+#include "dnsmasq.hpp"
+#include "io_fixture.hpp"
+
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+using namespace std::chrono_literals;
+namespace net = kov::net;
+
+// Every test starts with the fd check of io_test; tests that need a server start one.
+class dns_io : public kov::test::io_test {
+ protected:
+  // Starts dnsmasq with `records`; skips the test when dnsmasq is not installed.
+  bool start_server(const std::vector<std::string>& records) {
+    const std::string program = kov::test::find_dnsmasq();
+    if (program.empty()) return false;
+    if (!server_.start(program, records)) {
+      ADD_FAILURE() << "dnsmasq: " << server_.error();
+      return false;
+    }
+    return true;
+  }
+  net::resolve_options server_options() const {
+    net::resolve_options o;
+    o.server = net::socket_address::ipv4_loopback(server_.port());
+    o.timeout = 10s;
+    return o;
+  }
+  void TearDown() override {
+    server_.stop();
+    io_test::TearDown();
+  }
+
+  kov::test::dnsmasq_server server_;
+};
+
+#define START_DNSMASQ(...)                                                                  \
+  do {                                                                                      \
+    if (kov::test::find_dnsmasq().empty()) {                                                \
+      GTEST_SKIP() << "dnsmasq is not installed (Debian package dnsmasq): no DNS server to " \
+                      "test against";                                                       \
+    }                                                                                       \
+    if (!start_server(__VA_ARGS__)) return;                                                 \
+  } while (0)
+
+// The zone every server test uses: names the test chooses, NXDOMAIN for the rest of kov.test.
+const std::vector<std::string> zone = {
+    "local=/kov.test/",
+    "host-record=alpha.kov.test,127.0.0.5,fd00::5",
+    "host-record=v4only.kov.test,127.0.0.6",
+    "host-record=v6only.kov.test,fd00::6",
+    "host-record=multi.kov.test,127.0.0.1",
+    "host-record=multi.kov.test,127.0.0.2",
+};
+
+std::vector<std::string> texts(const std::vector<net::socket_address>& addrs) {
+  std::vector<std::string> out;
+  for (const auto& a : addrs) out.push_back(a.to_string());
+  return out;
+}
+
+TEST_F(dns_io, a_and_aaaa_records_from_the_server) {
+  START_DNSMASQ(zone);
+  run([](net::resolve_options o) -> kov::task<void> {
+    auto both = co_await net::resolve("alpha.kov.test", "80", o);
+    KOV_CO_ASSERT_OK(both);
+    auto got = texts(*both);
+    std::sort(got.begin(), got.end());
+    EXPECT_EQ(got, (std::vector<std::string>{"127.0.0.5:80", "[fd00::5]:80"}));
+
+    auto v4 = co_await net::resolve("v4only.kov.test", "443", o);
+    KOV_CO_ASSERT_OK(v4);
+    EXPECT_EQ(texts(*v4), std::vector<std::string>{"127.0.0.6:443"});
+
+    auto v6 = co_await net::resolve("v6only.kov.test", "", o);
+    KOV_CO_ASSERT_OK(v6);
+    EXPECT_EQ(texts(*v6), std::vector<std::string>{"[fd00::6]:0"});
+  }(server_options()));
+}
+
+TEST_F(dns_io, unknown_name_is_host_not_found) {
+  START_DNSMASQ(zone);
+  run([](net::resolve_options o) -> kov::task<void> {
+    auto r = co_await net::resolve("missing.kov.test", "80", o);
+    KOV_CO_ASSERT(!r);
+    EXPECT_EQ(r.error(), net::dns_errc::host_not_found) << r.error().message();
+    EXPECT_EQ(r.error().category().name(), std::string_view("kov.dns"));
+    EXPECT_EQ(r.error().message(), "host not found");
+  }(server_options()));
+}
+
+TEST_F(dns_io, many_lookups_at_once_each_get_their_answer) {
+  START_DNSMASQ(zone);
+  run([](net::resolve_options o) -> kov::task<void> {
+    std::vector<kov::join_handle<kov::result<std::vector<net::socket_address>>>> lookups;
+    const std::array<const char*, 3> names = {"v4only.kov.test", "v6only.kov.test",
+                                              "missing.kov.test"};
+    for (int i = 0; i < 30; ++i) {
+      lookups.push_back(kov::spawn(net::resolve(names[static_cast<std::size_t>(i % 3)], "1", o)));
+    }
+    for (std::size_t i = 0; i < lookups.size(); ++i) {
+      auto r = (co_await lookups[i]).value();
+      switch (i % 3) {
+        case 0:
+          KOV_CO_ASSERT_OK(r);
+          EXPECT_EQ(texts(*r), std::vector<std::string>{"127.0.0.6:1"});
+          break;
+        case 1:
+          KOV_CO_ASSERT_OK(r);
+          EXPECT_EQ(texts(*r), std::vector<std::string>{"[fd00::6]:1"});
+          break;
+        default:
+          EXPECT_EQ(r.error(), net::dns_errc::host_not_found);
+      }
+    }
+  }(server_options()));
+}
+
+// A UDP socket nobody reads: the query is sent and never answered.
+kov::result<net::udp_socket> silent_server() {
+  return net::udp_socket::bind(net::socket_address::ipv4_loopback(0));
+}
+
+TEST_F(dns_io, a_server_that_never_answers_times_out_at_the_deadline) {
+  run([]() -> kov::task<void> {
+    auto silent = silent_server();
+    KOV_CO_ASSERT_OK(silent);
+    net::resolve_options o;
+    o.server = *silent->local_address();
+    o.timeout = 300ms;
+    const auto start = kov::clock::now();
+    auto r = co_await net::resolve("slow.kov.test", "80", o);
+    const auto took = kov::clock::now() - start;
+    KOV_CO_ASSERT(!r);
+    EXPECT_EQ(r.error(), net::dns_errc::timed_out) << r.error().message();
+    EXPECT_EQ(r.error(), std::errc::timed_out);
+    EXPECT_GE(took, 300ms);
+    EXPECT_LT(took, 3s) << "the deadline was not kept";
+  }());
+}
+
+TEST_F(dns_io, aborting_a_lookup_in_flight_closes_its_sockets) {
+  run([]() -> kov::task<void> {
+    auto silent = silent_server();
+    KOV_CO_ASSERT_OK(silent);
+    const auto before = kov::test::open_fds();
+    net::resolve_options o;
+    o.server = *silent->local_address();
+    o.timeout = 60s;
+    auto lookup = kov::spawn(net::resolve("slow.kov.test", "80", o));
+    // Until the query has gone out: the silent socket then has a datagram waiting.
+    std::array<char, 512> buf{};
+    auto query = co_await silent->recv_from(buf).with_timeout(5s);
+    KOV_CO_ASSERT_OK(query);
+    EXPECT_GT(kov::test::open_fds().size(), before.size()) << "the lookup holds a socket";
+    KOV_CO_ASSERT(!lookup.is_finished());
+    lookup.abort();
+    EXPECT_EQ(kov::test::open_fds(), before) << "the aborted lookup left an fd open";
+    auto joined = co_await lookup;
+    EXPECT_EQ(joined.error(), kov::errc::cancelled);
+  }());
+}
+
+TEST_F(dns_io, a_runtime_dropped_with_a_lookup_in_flight_leaks_nothing) {
+  // A plain socket as the silent server: kov sockets need a runtime, and this one outlives it.
+  kov::test::unique_fd quiet(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  ASSERT_EQ(::bind(quiet.get(), reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(::getsockname(quiet.get(), reinterpret_cast<sockaddr*>(&a), &len), 0);
+  {
+    kov::runtime rt;
+    net::resolve_options o;
+    o.server = net::socket_address::from_native(reinterpret_cast<sockaddr*>(&a), len);
+    o.timeout = 60s;
+    rt.spawn(net::resolve("slow.kov.test", "80", o)).detach();
+    rt.block_on([]() -> kov::task<void> { co_await kov::sleep_for(50ms); }());
+  }
+  // The fixture checks the fds; asan checks the memory.
+}
+
+TEST_F(dns_io, localhost_comes_from_the_hosts_file_without_any_server) {
+  run([]() -> kov::task<void> {
+    // The only server is one that never answers: an answer can only come from /etc/hosts.
+    auto silent = silent_server();
+    KOV_CO_ASSERT_OK(silent);
+    net::resolve_options o;
+    o.server = *silent->local_address();
+    o.timeout = 5s;
+    auto r = co_await net::resolve("localhost", "8080", o);
+    KOV_CO_ASSERT_OK(r);
+    KOV_CO_ASSERT(!r->empty());
+    for (const auto& a : *r) {
+      EXPECT_TRUE(a == net::socket_address::ipv4_loopback(8080) ||
+                  a == net::socket_address::ipv6_loopback(8080))
+          << a.to_string();
+    }
+    // And with the system's own configuration.
+    auto plain = co_await net::resolve("localhost", "");
+    KOV_CO_ASSERT_OK(plain);
+    EXPECT_FALSE(plain->empty());
+  }());
+}
+
+TEST_F(dns_io, ip_literals_and_bad_input) {
+  run([]() -> kov::task<void> {
+    auto v6 = co_await net::resolve("::1", "80");
+    KOV_CO_ASSERT_OK(v6);
+    EXPECT_EQ(texts(*v6), std::vector<std::string>{"[::1]:80"});
+    auto empty = co_await net::resolve("", "80");
+    EXPECT_EQ(empty.error(), net::dns_errc::bad_name);
+    auto nul = co_await net::resolve(std::string("a\0b", 3), "80");
+    EXPECT_EQ(nul.error(), net::dns_errc::bad_name);
+    auto service = co_await net::resolve("localhost", "no-such-service-kov");
+    EXPECT_EQ(service.error(), net::dns_errc::bad_service) << service.error().message();
+    for (const char* text : {"localhost", ":80", "localhost:", "a:b:80", "[::1"}) {
+      auto c = co_await net::tcp_stream::connect(text, 1s);
+      EXPECT_EQ(c.error(), std::errc::invalid_argument) << text;
+    }
+  }());
+}
+
+TEST_F(dns_io, connect_by_name_reaches_a_kov_listener) {
+  run([]() -> kov::task<void> {
+    auto l = net::tcp_listener::bind(net::socket_address::ipv4_loopback(0));
+    KOV_CO_ASSERT_OK(l);
+    const auto port = l->local_address()->port();
+    auto c = co_await net::tcp_stream::connect("localhost:" + std::to_string(port), 5s);
+    KOV_CO_ASSERT_OK(c);
+    auto s = co_await l->accept().with_timeout(5s);
+    KOV_CO_ASSERT_OK(s);
+    EXPECT_EQ(*c->peer_address(), *s->local_address());
+    auto sent = co_await c->write_all(std::string_view("hi"));
+    KOV_CO_ASSERT_OK(sent);
+    std::array<char, 2> buf{};
+    auto got = co_await s->read_exact(buf);
+    KOV_CO_ASSERT_OK(got);
+    EXPECT_EQ(std::string_view(buf.data(), 2), "hi");
+    // An IP literal goes straight to connect; a service name is looked up.
+    auto literal = co_await net::tcp_stream::connect("127.0.0.1:" + std::to_string(port));
+    EXPECT_TRUE(literal.has_value());
+  }());
+}
+
+TEST_F(dns_io, connect_by_name_falls_through_a_refusing_address) {
+  START_DNSMASQ(zone);
+  run([](net::resolve_options o) -> kov::task<void> {
+    auto addrs = co_await net::resolve("multi.kov.test", "0", o);
+    KOV_CO_ASSERT_OK(addrs);
+    KOV_CO_ASSERT(addrs->size() == 2);
+    // Listen on the address tried second, on a port the first has nothing bound to.
+    auto l = net::tcp_listener::bind((*addrs)[1]);
+    KOV_CO_ASSERT_OK(l);
+    const auto port = l->local_address()->port();
+    auto refused = co_await net::tcp_stream::connect((*addrs)[0].with_port(port), 5s);
+    KOV_CO_ASSERT(!refused);
+    EXPECT_EQ(refused.error(), std::errc::connection_refused);
+
+    auto c = co_await net::tcp_stream::connect("multi.kov.test:" + std::to_string(port), o);
+    KOV_CO_ASSERT_OK(c);
+    EXPECT_EQ(*c->peer_address(), *l->local_address());
+
+    // Nothing listening on either: the error of the last attempt.
+    l->close();
+    auto none = co_await net::tcp_stream::connect("multi.kov.test:" + std::to_string(port), o);
+    KOV_CO_ASSERT(!none);
+    EXPECT_EQ(none.error(), std::errc::connection_refused);
+    auto missing = co_await net::tcp_stream::connect("missing.kov.test:80", o);
+    EXPECT_EQ(missing.error(), net::dns_errc::host_not_found);
+  }(server_options()));
+}
+
+// The example of docs/kov.md's DNS section, compiled and run here.
+kov::task<kov::result<void>> docs_example(std::uint16_t port) {
+  auto addrs = co_await kov::net::resolve("localhost", std::to_string(port));
+  if (!addrs) co_return addrs.error();  // dns_errc::host_not_found, timed_out, ...
+  for (const auto& a : *addrs) std::printf("localhost is %s\n", a.to_string().c_str());
+
+  auto conn = co_await kov::net::tcp_stream::connect("localhost:" + std::to_string(port), 5s);
+  if (!conn) co_return conn.error();  // the last address's error, or the lookup's
+  co_return co_await conn->write_all(std::string_view("hello\n"));
+}
+
+TEST_F(dns_io, docs_example) {
+  run([]() -> kov::task<void> {
+    auto l = net::tcp_listener::bind(net::socket_address::ipv4_loopback(0));
+    KOV_CO_ASSERT_OK(l);
+    auto r = co_await docs_example(l->local_address()->port());
+    EXPECT_TRUE(r.has_value());
+  }());
+}
+
+}  // namespace
