@@ -1,23 +1,23 @@
-// kov::net::resolve: one c-ares channel per lookup, driven by the awaiting task itself.
-//
-// c-ares reports the sockets it wants watched through its socket-state callback; they go into
-// an epoll set of the lookup's own, and that set's fd is what the task awaits on kov's reactor
-// (an epoll fd is readable while any fd in it is ready, on both backends). Between answers the
-// task wakes for c-ares's retry timeouts (ares_timeout) and for the lookup's own deadline.
-// A channel per lookup makes abort exact (ares_destroy closes the lookup's sockets and ends
-// its query, nothing is left to a channel that outlives the task) and keeps the runtime free
-// of state; the price is ares_init's read of /etc/resolv.conf on every lookup.
+// kov::net::resolve: c-ares channels of the runtime, one per configuration (server, hosts
+// file), each made on first use and driven by a task of its own ("kov-dns") that lives as long
+// as the runtime: its frame owns the channel, so the channel goes when the runtime's tasks do.
+// A lookup submits its query and waits for the answer with its own deadline.
 #include <kov/async_fd.hpp>
 #include <kov/detail/runtime_core.hpp>
 #include <kov/net/dns.hpp>
+#include <kov/notify.hpp>
+#include <kov/runtime.hpp>
 #include <kov/time.hpp>
 
 #include <ares.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <cerrno>
 #include <string>
@@ -83,30 +83,61 @@ void init_library_once() noexcept {
   (void)status;
 }
 
-// One lookup: its channel, the epoll set of the channel's sockets, and the answer.
-//
-// Invariant: channel_ is null or a live channel whose callbacks point at this object (which
-// never moves: it lives in the resolving task's frame). poller_ is open once c-ares has opened
-// a socket; every socket c-ares watches is in it with the events c-ares asked for.
-class lookup {
- public:
-  lookup() noexcept = default;
-  ~lookup() {
-    // Runs the pending query's callback (ARES_EDESTRUCTION) and closes the sockets, each going
-    // through on_socket_state while poller_ is still open.
-    if (channel_ != nullptr) ares_destroy(channel_);
-  }
-  lookup(const lookup&) = delete;
-  lookup& operator=(const lookup&) = delete;
+// What one lookup waits for: c-ares's answer. Shared by the lookup and c-ares's callback (which
+// holds its own reference until it has run), so either may go first: a lookup abandoned by
+// its task (aborted, timed out) leaves the callback a place to write to.
+struct query {
+  event ready;
+  result<std::vector<socket_address>> answer = errc::cancelled;
+};
 
-  result<void> start(const std::string& host, const std::string& service,
-                     const resolve_options& o) {
+// A c-ares channel of one runtime and one configuration (server, hosts file), driven by its
+// pump task (below). c-ares's sockets go into an epoll set of the channel's own, together with
+// `kick_`, an eventfd that a new query writes to; the pump awaits that set's fd on kov's reactor
+// (an epoll fd is readable while any fd in it is ready, on both backends), with ares_timeout
+// as its deadline for c-ares's retries.
+//
+// Invariant: once open() succeeded, channel_ is a live channel whose callbacks point at this
+// object, which never moves (it lives in the pump's frame); poller_ is open and holds kick_ and
+// every socket c-ares watches, with the events c-ares asked for. `pending` counts the queries
+// whose callback has not run yet.
+class shared_channel {
+ public:
+  shared_channel(detail::runtime_core* rt, std::string key) : rt_(rt), key_(std::move(key)) {
+    registry().push_back(this);
+  }
+  ~shared_channel() {
+    std::erase(registry(), this);
+    // Runs every pending query's callback (ARES_EDESTRUCTION) and closes the sockets, each
+    // going through on_socket_state while poller_ is still open.
+    if (channel_ != nullptr) ares_destroy(channel_);
+    if (kick_ >= 0) ::close(kick_);
+  }
+  shared_channel(const shared_channel&) = delete;
+  shared_channel& operator=(const shared_channel&) = delete;
+
+  bool serves(const detail::runtime_core* rt, const std::string& key) const noexcept {
+    return rt_ == rt && key_ == key;
+  }
+
+  result<void> open(const resolve_options& o) {
     init_library_once();
+    auto p = async_fd::adopt(::epoll_create1(EPOLL_CLOEXEC), false);
+    if (!p) return p.error();
+    poller_ = std::move(*p);
+    kick_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (kick_ < 0) return detail::last_error();
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = kick_;
+    if (::epoll_ctl(poller_.native_handle(), EPOLL_CTL_ADD, kick_, &ev) != 0) {
+      return detail::last_error();
+    }
     ares_options opts{};
-    int mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_LOOKUPS;
-    opts.sock_state_cb = &lookup::on_socket_state;
+    const int mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_LOOKUPS;
+    opts.sock_state_cb = &shared_channel::on_socket_state;
     opts.sock_state_cb_data = this;
-    // Files then DNS ("fb"), as getaddrinfo's usual nsswitch order, without c-ares reading
+    // Files then DNS ("fb"), getaddrinfo's usual nsswitch order, without c-ares reading
     // nsswitch.conf; c-ares copies the string.
     std::string order = o.hosts_file ? "fb" : "b";
     opts.lookups = order.data();
@@ -115,94 +146,140 @@ class lookup {
       return from_ares(s);
     }
     if (o.server) {
-      if (!o.server->is_ipv4() && !o.server->is_ipv6()) {
-        return make_error_code(std::errc::invalid_argument);
-      }
       const std::string csv = o.server->to_string();  // "127.0.0.1:53", "[::1]:53"
       if (const int s = ares_set_servers_ports_csv(channel_, csv.c_str()); s != ARES_SUCCESS) {
         return from_ares(s);
       }
     }
-    ares_addrinfo_hints hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    ares_getaddrinfo(channel_, host.c_str(), service.empty() ? nullptr : service.c_str(), &hints,
-                     &lookup::on_answer, this);
     return {};
   }
 
-  bool done() const noexcept { return done_; }
-  // A failure to watch a socket: the lookup cannot go on.
-  std::error_code watch_error() const noexcept { return watch_error_; }
-  bool has_poller() const noexcept { return poller_.is_open(); }
-  async_fd& poller() noexcept { return poller_; }
-
-  // When c-ares next needs to run for its retries, capped at `limit`.
-  clock::time_point next_timeout(clock::time_point limit) const noexcept {
-    timeval tv{};
-    if (ares_timeout(channel_, nullptr, &tv) == nullptr) return limit;
-    const auto wait = std::chrono::seconds(tv.tv_sec) + std::chrono::microseconds(tv.tv_usec);
-    return std::min(limit, clock::now() + wait);
+  // Starts a lookup. Answers from /etc/hosts and IP literals are there when this returns.
+  void submit(const std::string& host, const std::string& service, std::shared_ptr<query> q) {
+    ares_addrinfo_hints hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    const query& started = *q;  // kept alive by the caller's reference
+    auto* ref = new callback_ref{this, std::move(q)};
+    ++pending_;
+    ares_getaddrinfo(channel_, host.c_str(), service.empty() ? nullptr : service.c_str(), &hints,
+                     &shared_channel::on_answer, ref);
+    // Going to the network: the pump recomputes its deadline (c-ares's retry timeout).
+    if (!started.ready.is_set()) kick();
   }
 
-  // Lets c-ares read, write and retry on whatever is ready now.
-  void process() noexcept {
-    std::array<epoll_event, 8> events{};
-    const int n = has_poller() ? ::epoll_wait(poller_.native_handle(), events.data(),
-                                              static_cast<int>(events.size()), 0)
-                               : 0;
-    for (int i = 0; i < n && !done_; ++i) {
-      const int fd = events[static_cast<std::size_t>(i)].data.fd;
-      const std::uint32_t ev = events[static_cast<std::size_t>(i)].events;
-      const bool readable = (ev & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0;
-      const bool writable = (ev & (EPOLLOUT | EPOLLERR | EPOLLHUP)) != 0;
-      ares_process_fd(channel_, readable ? fd : ARES_SOCKET_BAD, writable ? fd : ARES_SOCKET_BAD);
+  // A lookup gave up on its query. When it was the only one in flight, c-ares stops it now
+  // (its callback runs, the sockets of the channel are closed); otherwise it runs to its end
+  // and the answer is dropped.
+  void abandon() noexcept {
+    if (pending_ == 1) ares_cancel(channel_);
+  }
+
+  // The pump: lets c-ares read, write and retry whenever its sockets or timeouts say so.
+  // Lives as long as the runtime (it is destroyed with the runtime's tasks).
+  static task<void> pump(std::unique_ptr<shared_channel> self) {
+    for (;;) {
+      auto ready = co_await self->poller_.readable().with_deadline(self->next_timeout());
+      if (!ready && ready.error() != errc::timed_out) {
+        // The reactor lost the poller: nothing can be answered any more.
+        self->failure_ = ready.error();
+        ares_cancel(self->channel_);
+        co_return;
+      }
+      self->process();
     }
-    // Timeouts (and nothing else, when no fd was ready).
-    if (!done_) ares_process_fd(channel_, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
   }
 
-  result<std::vector<socket_address>> take() noexcept { return std::move(answer_); }
+  // The channel of `rt` for `key`, if there is one.
+  static shared_channel* find(const detail::runtime_core* rt, const std::string& key) noexcept {
+    for (shared_channel* c : registry()) {
+      if (c->serves(rt, key)) return c;
+    }
+    return nullptr;
+  }
 
  private:
+  // c-ares's reference to a query, freed by the callback.
+  struct callback_ref {
+    shared_channel* channel;
+    std::shared_ptr<query> q;
+  };
+
+  // The channels of the runtimes on this thread: each is listed from its construction to its
+  // destruction (with its pump's frame, at the latest with its runtime).
+  static std::vector<shared_channel*>& registry() noexcept {
+    thread_local std::vector<shared_channel*> channels;
+    return channels;
+  }
+
+  void kick() noexcept {
+    const std::uint64_t one = 1;
+    // A full counter (never, at 2^64 - 2) would still leave the fd readable.
+    (void)!::write(kick_, &one, sizeof one);
+  }
+
+  // When c-ares next needs to run for its retries (none: only when a socket is ready).
+  std::optional<clock::time_point> next_timeout() const noexcept {
+    timeval tv{};
+    if (ares_timeout(channel_, nullptr, &tv) == nullptr) return std::nullopt;
+    return clock::now() + std::chrono::seconds(tv.tv_sec) + std::chrono::microseconds(tv.tv_usec);
+  }
+
+  void process() noexcept {
+    std::array<epoll_event, 8> events{};
+    const int n = ::epoll_wait(poller_.native_handle(), events.data(),
+                               static_cast<int>(events.size()), 0);
+    for (int i = 0; i < n; ++i) {
+      const epoll_event& e = events[static_cast<std::size_t>(i)];
+      if (e.data.fd == kick_) {
+        std::uint64_t count = 0;
+        (void)!::read(kick_, &count, sizeof count);
+        continue;
+      }
+      const bool readable = (e.events & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0;
+      const bool writable = (e.events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) != 0;
+      ares_process_fd(channel_, readable ? e.data.fd : ARES_SOCKET_BAD,
+                      writable ? e.data.fd : ARES_SOCKET_BAD);
+    }
+    // Timeouts (and nothing else, when no socket was ready).
+    ares_process_fd(channel_, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+  }
+
   static void on_socket_state(void* data, ares_socket_t fd, int readable, int writable) noexcept {
-    // Safety: `data` is the lookup that owns the channel calling back (see the invariant).
-    static_cast<lookup*>(data)->watch(fd, readable != 0, writable != 0);
+    // Safety: `data` is the channel object that owns the c-ares channel calling back (see the
+    // invariant).
+    static_cast<shared_channel*>(data)->watch(fd, readable != 0, writable != 0);
   }
 
   void watch(int fd, bool readable, bool writable) noexcept {
+    const int epfd = poller_.native_handle();
     if (!readable && !writable) {
       // c-ares is about to close it. Removing it is all that is needed.
-      if (has_poller()) ::epoll_ctl(poller_.native_handle(), EPOLL_CTL_DEL, fd, nullptr);
+      ::epoll_ctl(epfd, EPOLL_CTL_DEL, fd, nullptr);
       return;
-    }
-    if (!has_poller()) {
-      auto p = async_fd::adopt(::epoll_create1(EPOLL_CLOEXEC), false);
-      if (!p) {
-        watch_error_ = p.error();
-        return;
-      }
-      poller_ = std::move(*p);
     }
     epoll_event ev{};
     ev.events = (readable ? EPOLLIN : 0U) | (writable ? EPOLLOUT : 0U);
     ev.data.fd = fd;
-    const int epfd = poller_.native_handle();
     if (::epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev) != 0 &&
         (errno != ENOENT || ::epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) != 0)) {
-      watch_error_ = detail::last_error();
+      // Unwatched, the socket's queries could only time out: fail them now instead.
+      failure_ = detail::last_error();
+      ares_cancel(channel_);
     }
   }
 
   static void on_answer(void* arg, int status, int /*timeouts*/, ares_addrinfo* ai) noexcept {
-    // Safety: as in on_socket_state.
-    static_cast<lookup*>(arg)->finish(status, ai);
+    // Safety: `arg` is the callback_ref that submit() made for this query; c-ares calls back
+    // exactly once, so it is freed exactly once, here.
+    std::unique_ptr<callback_ref> ref(static_cast<callback_ref*>(arg));
+    ref->channel->finish(*ref->q, status, ai);
   }
 
-  void finish(int status, ares_addrinfo* ai) noexcept {
-    done_ = true;
+  void finish(query& q, int status, ares_addrinfo* ai) noexcept {
+    --pending_;
     if (status != ARES_SUCCESS) {
-      answer_ = from_ares(status);
+      q.answer = status == ARES_ECANCELLED && failure_ ? failure_ : from_ares(status);
     } else {
       try {
         std::vector<socket_address> addrs;
@@ -210,21 +287,47 @@ class lookup {
           addrs.push_back(
               socket_address::from_native(n->ai_addr, static_cast<socklen_t>(n->ai_addrlen)));
         }
-        answer_ = addrs.empty() ? result<std::vector<socket_address>>(make_error_code(dns_errc::no_data))
-                                : result<std::vector<socket_address>>(std::move(addrs));
+        q.answer = addrs.empty()
+                       ? result<std::vector<socket_address>>(make_error_code(dns_errc::no_data))
+                       : result<std::vector<socket_address>>(std::move(addrs));
       } catch (const std::bad_alloc&) {
-        answer_ = make_error_code(std::errc::not_enough_memory);
+        q.answer = make_error_code(std::errc::not_enough_memory);
       }
     }
     if (ai != nullptr) ares_freeaddrinfo(ai);
+    q.ready.set();
   }
 
+  detail::runtime_core* rt_;
+  std::string key_;
   ares_channel channel_ = nullptr;
   async_fd poller_;
-  std::error_code watch_error_;
-  bool done_ = false;
-  result<std::vector<socket_address>> answer_ = errc::cancelled;
+  int kick_ = -1;
+  std::size_t pending_ = 0;
+  std::error_code failure_;
 };
+
+// Completes once `q` has its answer.
+task<void> answered(std::shared_ptr<query> q) {
+  co_await q->ready.wait();
+}
+
+// What selects a channel: the server, and whether /etc/hosts is read.
+std::string channel_key(const resolve_options& o) {
+  return (o.server ? o.server->to_string() : std::string()) + (o.hosts_file ? "|fb" : "|b");
+}
+
+// The runtime's channel for `o`, made (with its pump) on first use.
+result<shared_channel*> channel_for(const resolve_options& o) {
+  detail::runtime_core* rt = detail::current_runtime();
+  std::string key = channel_key(o);
+  if (shared_channel* c = shared_channel::find(rt, key)) return c;
+  auto c = std::make_unique<shared_channel>(rt, std::move(key));
+  if (auto opened = c->open(o); !opened) return opened.error();
+  shared_channel* raw = c.get();
+  detail::spawn_on(*rt, shared_channel::pump(std::move(c)), "kov-dns", detail::location::current()).detach();
+  return raw;
+}
 
 bool valid_name(const std::string& host) noexcept {
   return !host.empty() && host.find('\0') == std::string::npos;
@@ -278,26 +381,33 @@ const char* dns_description(dns_errc e) noexcept {
 task<result<std::vector<socket_address>>> resolve(std::string host, std::string service,
                                                   resolve_options options) {
   if (detail::current_runtime() == nullptr) co_return errc::no_runtime;
-  if (!valid_name(host) || service.find('\0') != std::string::npos) co_return make_error_code(dns_errc::bad_name);
+  if (!valid_name(host) || service.find('\0') != std::string::npos) {
+    co_return make_error_code(dns_errc::bad_name);
+  }
+  if (options.server && !options.server->is_ipv4() && !options.server->is_ipv6()) {
+    co_return make_error_code(std::errc::invalid_argument);
+  }
   const clock::time_point deadline = deadline_after(options.timeout);
   // A port number is set here; only a service name goes to c-ares.
   const std::optional<std::uint16_t> port = numeric_port(service);
   if (port) service.clear();
-  lookup l;
-  if (auto started = l.start(host, service, options); !started) co_return started.error();
-  while (!l.done()) {
-    if (l.watch_error()) co_return l.watch_error();
-    if (clock::now() >= deadline) co_return make_error_code(dns_errc::timed_out);
-    const clock::time_point wake_at = l.next_timeout(deadline);
-    if (l.has_poller()) {
-      auto ready = co_await l.poller().readable().with_deadline(wake_at);
-      if (!ready && ready.error() != errc::timed_out) co_return ready.error();
-    } else {
-      co_await sleep_until(wake_at);
-    }
-    l.process();
+  auto channel = channel_for(options);
+  if (!channel) co_return channel.error();
+  auto q = std::make_shared<query>();
+  (*channel)->submit(host, service, q);
+  if (!q->ready.is_set()) {
+    // Gives the query up if this task is aborted or the deadline passes first.
+    struct abandon_guard {
+      shared_channel* channel;
+      const query& q;
+      ~abandon_guard() {
+        if (!q.ready.is_set()) channel->abandon();
+      }
+    } guard{*channel, *q};
+    auto waited = co_await timeout_at(deadline, answered(q));
+    if (!waited) co_return make_error_code(dns_errc::timed_out);
   }
-  auto answer = l.take();
+  auto answer = std::move(q->answer);
   if (answer && port) {
     for (socket_address& a : *answer) a = a.with_port(*port);
   }

@@ -58,8 +58,13 @@ struct resolve_options {
 // Every IPv4 and IPv6 address of `host` with the port of `service` (a number or a name from
 // /etc/services; empty: port 0), in the order getaddrinfo would give them (RFC 6724 sorting).
 // An IP literal comes back as itself without a lookup. Errors are values: dns_errc, or
-// errc::no_runtime outside a runtime. Aborting the awaiting task ends the lookup at once: its
-// sockets are closed and nothing stays behind.
+// errc::no_runtime outside a runtime.
+//
+// Lookups run on c-ares channels of the runtime, one per set of options (server, hosts_file),
+// made on first use (reading /etc/resolv.conf then) and kept until the runtime is destroyed.
+// Aborting the awaiting task (or its timeout) gives its query up at once: when no other
+// lookup of that channel is in flight, c-ares cancels it and closes its sockets; otherwise it
+// runs to c-ares's own end and the answer is dropped. Nothing outlives the runtime.
 task<result<std::vector<socket_address>>> resolve(std::string host, std::string service,
                                                   resolve_options options = {});
 
