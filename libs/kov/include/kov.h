@@ -28,7 +28,7 @@
  *   callback runs. `user` pointers are never dereferenced: they are handed back to callbacks.
  *   kov_runtime_free frees every handle (timer, TCP) still alive without calling any callback.
  *
- * Linking: kov is C++ inside. Link with -lkov -lflume_lock -lstdc++, or, in CMake, link
+ * Linking: kov is C++ inside. Link with -lkov -lflume_lock -lcares -lstdc++, or, in CMake, link
  * kov::kov from a project that enables CXX besides C (CMake then links with the C++ driver).
  */
 #ifndef KOV_H
@@ -91,15 +91,15 @@ const char* kov_strerror(int error);
 
 /* Errors of a lookup that have no errno value (kov_strerror describes them). A lookup that
  * got no answer in time is -ETIMEDOUT. */
-#define KOV_EDNS_NOTFOUND (-4001)   /* no such host */
-#define KOV_EDNS_NODATA (-4002)     /* the name has no address */
-#define KOV_EDNS_REFUSED (-4004)    /* the server refused the query */
-#define KOV_EDNS_SERVFAIL (-4005)   /* the server failed */
+#define KOV_EDNS_NOTFOUND (-4001)    /* no such host */
+#define KOV_EDNS_NODATA (-4002)      /* the name has no address */
+#define KOV_EDNS_REFUSED (-4004)     /* the server refused the query */
+#define KOV_EDNS_SERVFAIL (-4005)    /* the server failed */
 #define KOV_EDNS_UNREACHABLE (-4006) /* no server could be reached */
-#define KOV_EDNS_BADNAME (-4007)    /* malformed host name */
-#define KOV_EDNS_BADSERVICE (-4008) /* unknown service */
-#define KOV_EDNS_BADRESP (-4009)    /* malformed answer */
-#define KOV_EDNS_FAILURE (-4010)    /* any other lookup failure */
+#define KOV_EDNS_BADNAME (-4007)     /* malformed host name */
+#define KOV_EDNS_BADSERVICE (-4008)  /* unknown service */
+#define KOV_EDNS_BADRESP (-4009)     /* malformed answer */
+#define KOV_EDNS_FAILURE (-4010)     /* any other lookup failure */
 
 /* Resolves `host` (/etc/hosts first, then the servers of /etc/resolv.conf) on the runtime
  * thread, with no helper thread: `cb(0, addrs, count, user)` with every address as text with

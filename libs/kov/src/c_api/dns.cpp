@@ -15,8 +15,8 @@ using resolve_cb = void (*)(int, const char* const*, size_t, void*);
 
 // Safety: a task of rt's runtime never outlives rt (~kov_runtime destroys every frame), and
 // `cb` runs from this task, on the runtime thread.
-kov::task<void> resolve_op(std::string host, std::string service,
-                           kov::net::resolve_options options, resolve_cb cb, void* user) {
+kov::task<void> resolve_op(std::string host, std::string service, kov::net::resolve_options options,
+                           resolve_cb cb, void* user) {
   auto addrs = co_await kov::net::resolve(std::move(host), std::move(service), options);
   if (!addrs) {
     cb(-kov::c_api::errno_of(addrs.error()), nullptr, 0, user);
@@ -47,8 +47,9 @@ int kov_resolve(kov_runtime* rt, const char* host, const char* service, uint64_t
   return kov::c_api::guarded([&] {
     kov::net::resolve_options options;
     if (timeout_ms > 0) options.timeout = kov::c_api::timeout_of(timeout_ms);
-    rt->core->spawn(resolve_op(host, service != nullptr ? service : "", options, cb, user),
-                    "kov_resolve")
+    rt->core
+        ->spawn(resolve_op(host, service != nullptr ? service : "", options, cb, user),
+                "kov_resolve")
         .detach();
     return 0;
   });

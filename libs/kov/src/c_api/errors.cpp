@@ -48,7 +48,8 @@ const char* kov_strerror(int error) {
   if (error < -INT_MAX) return "unknown error";  // INT_MIN has no positive counterpart
   const int e = error < 0 ? -error : error;
   if (e > kov::c_api::dns_errno_base && e <= kov::c_api::dns_errno_base + 100) {
-    return kov::net::dns_description(static_cast<kov::net::dns_errc>(e - kov::c_api::dns_errno_base));
+    return kov::net::dns_description(
+        static_cast<kov::net::dns_errc>(e - kov::c_api::dns_errno_base));
   }
   // glibc's own static descriptions; unlike strerror, never a per-thread buffer.
   const char* text = e > 0 ? ::strerrordesc_np(e) : nullptr;

@@ -77,6 +77,22 @@ kov::task<void> connect_op(kov_runtime* rt, kov::task<kov::result<kov::net::tcp_
   cb(conn, status, user);
 }
 
+// Starts the connect task: `connect(timeout)` with a limit, `connect()` without one. The task is
+// chosen before it is awaited: `co_await (cond ? connect(...) : connect(...))` crashed at run
+// time with GCC 12.
+template <class Connect>
+int spawn_connect(kov_runtime* rt, uint64_t timeout_ms, Connect connect, connect_cb cb, void* user,
+                  const char* name) {
+  kov::task<kov::result<kov::net::tcp_stream>> connecting;
+  if (timeout_ms > 0) {
+    connecting = connect(kov::c_api::timeout_of(timeout_ms));
+  } else {
+    connecting = connect();
+  }
+  rt->core->spawn(connect_op(rt, std::move(connecting), cb, user), name).detach();
+  return 0;
+}
+
 }  // namespace
 
 extern "C" {
@@ -104,16 +120,10 @@ int kov_tcp_connect(kov_runtime* rt, const char* addr, uint64_t timeout_ms,
   return kov::c_api::guarded([&] {
     auto to = kov::net::socket_address::parse(addr);
     if (!to) return -EINVAL;
-    // Not `cond ? connect(...) : connect(...)` awaited in one expression: with GCC 12 that
-    // crashed at run time.
-    kov::task<kov::result<kov::net::tcp_stream>> connecting;
-    if (timeout_ms > 0) {
-      connecting = kov::net::tcp_stream::connect(*to, kov::c_api::timeout_of(timeout_ms));
-    } else {
-      connecting = kov::net::tcp_stream::connect(*to);
-    }
-    rt->core->spawn(connect_op(rt, std::move(connecting), cb, user), "kov_tcp_connect").detach();
-    return 0;
+    auto connect = [to = *to](auto... timeout) {
+      return kov::net::tcp_stream::connect(to, timeout...);
+    };
+    return spawn_connect(rt, timeout_ms, connect, cb, user, "kov_tcp_connect");
   });
 }
 
@@ -125,16 +135,10 @@ int kov_tcp_connect_name(kov_runtime* rt, const char* host_port, uint64_t timeou
     const std::string_view text(host_port);
     const std::size_t colon = text.rfind(':');
     if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size()) return -EINVAL;
-    kov::task<kov::result<kov::net::tcp_stream>> connecting;
-    if (timeout_ms > 0) {
-      connecting =
-          kov::net::tcp_stream::connect(std::string(text), kov::c_api::timeout_of(timeout_ms));
-    } else {
-      connecting = kov::net::tcp_stream::connect(std::string(text));
-    }
-    rt->core->spawn(connect_op(rt, std::move(connecting), cb, user), "kov_tcp_connect_name")
-        .detach();
-    return 0;
+    auto connect = [text](auto... timeout) {
+      return kov::net::tcp_stream::connect(std::string(text), timeout...);
+    };
+    return spawn_connect(rt, timeout_ms, connect, cb, user, "kov_tcp_connect_name");
   });
 }
 

@@ -16,10 +16,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <cerrno>
 #include <string>
 #include <utility>
 
@@ -74,7 +74,8 @@ std::error_code from_ares(int status) noexcept {
 clock::time_point deadline_after(std::chrono::nanoseconds d) noexcept {
   const clock::time_point now = clock::now();
   const auto room = clock::time_point::max() - now;
-  return d >= room ? clock::time_point::max() : now + std::chrono::duration_cast<clock::duration>(d);
+  return d >= room ? clock::time_point::max()
+                   : now + std::chrono::duration_cast<clock::duration>(d);
 }
 
 void init_library_once() noexcept {
@@ -227,8 +228,8 @@ class shared_channel {
 
   void process() noexcept {
     std::array<epoll_event, 8> events{};
-    const int n = ::epoll_wait(poller_.native_handle(), events.data(),
-                               static_cast<int>(events.size()), 0);
+    const int n =
+        ::epoll_wait(poller_.native_handle(), events.data(), static_cast<int>(events.size()), 0);
     for (int i = 0; i < n; ++i) {
       const epoll_event& e = events[static_cast<std::size_t>(i)];
       if (e.data.fd == kick_) {
@@ -325,7 +326,8 @@ result<shared_channel*> channel_for(const resolve_options& o) {
   auto c = std::make_unique<shared_channel>(rt, std::move(key));
   if (auto opened = c->open(o); !opened) return opened.error();
   shared_channel* raw = c.get();
-  detail::spawn_on(*rt, shared_channel::pump(std::move(c)), "kov-dns", detail::location::current()).detach();
+  detail::spawn_on(*rt, shared_channel::pump(std::move(c)), "kov-dns", detail::location::current())
+      .detach();
   return raw;
 }
 

@@ -52,7 +52,7 @@ task<result<tcp_stream>> tcp_stream::connect(std::string host_port,
 }
 
 task<result<tcp_stream>> tcp_stream::connect(std::string host_port, resolve_options dns) {
-  return connect_by_name(std::move(host_port), std::move(dns), std::nullopt);
+  return connect_by_name(std::move(host_port), dns, std::nullopt);
 }
 
 task<result<tcp_stream>> tcp_stream::connect_by_name(std::string host_port, resolve_options dns,

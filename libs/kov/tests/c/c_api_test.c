@@ -742,8 +742,7 @@ static void dns_maybe_stop(kov_runtime* rt) {
   if (++dns_done == 4) kov_stop(rt);
 }
 
-static void on_resolved_localhost(int status, const char* const* addrs, size_t count,
-                                  void* user) {
+static void on_resolved_localhost(int status, const char* const* addrs, size_t count, void* user) {
   IN_CALLBACK();
   const char* want = (const char*)user; /* "127.0.0.1:<port>" or "[::1]:<port>" */
   CHECK(status == 0);
@@ -794,8 +793,8 @@ static void test_dns(void) {
   CHECK(kov_tcp_connect_name(dns_rt, "localhost", 0, on_connected_by_name, NULL) == -EINVAL);
   CHECK(kov_tcp_connect_name(dns_rt, ":80", 0, on_connected_by_name, NULL) == -EINVAL);
 
-  CHECK(CALL(kov_resolve(dns_rt, "localhost", port, 5000, on_resolved_localhost_then_stop,
-                         addr)) == 0);
+  CHECK(CALL(kov_resolve(dns_rt, "localhost", port, 5000, on_resolved_localhost_then_stop, addr)) ==
+        0);
   /* An unknown service name fails in the lookup itself, whatever DNS the machine has. */
   CHECK(CALL(kov_resolve(dns_rt, "localhost", "no-such-service-kov", 5000, on_resolved_error,
                          &dns_bad_service_status)) == 0);

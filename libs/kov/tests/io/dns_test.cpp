@@ -55,13 +55,13 @@ class dns_io : public kov::test::io_test {
   kov::test::dnsmasq_server server_;
 };
 
-#define START_DNSMASQ(...)                                                                  \
-  do {                                                                                      \
-    if (kov::test::find_dnsmasq().empty()) {                                                \
+#define START_DNSMASQ(...)                                                                   \
+  do {                                                                                       \
+    if (kov::test::find_dnsmasq().empty()) {                                                 \
       GTEST_SKIP() << "dnsmasq is not installed (Debian package dnsmasq): no DNS server to " \
-                      "test against";                                                       \
-    }                                                                                       \
-    if (!start_server(__VA_ARGS__)) return;                                                 \
+                      "test against";                                                        \
+    }                                                                                        \
+    if (!start_server(__VA_ARGS__)) return;                                                  \
   } while (0)
 
 // The zone every server test uses: names the test chooses, NXDOMAIN for the rest of kov.test.
@@ -137,18 +137,28 @@ TEST_F(dns_io, many_lookups_at_once_each_get_their_answer) {
   }(server_options()));
 }
 
-// A UDP socket nobody reads: the query is sent and never answered.
-kov::result<net::udp_socket> silent_server() {
-  return net::udp_socket::bind(net::socket_address::ipv4_loopback(0));
+// A UDP socket nobody reads (the query is sent and never answered), and options that ask it.
+struct silent_server {
+  net::udp_socket socket;
+  net::resolve_options options;
+};
+
+kov::result<silent_server> ask_silent_server(std::chrono::nanoseconds timeout) {
+  auto s = net::udp_socket::bind(net::socket_address::ipv4_loopback(0));
+  if (!s) return s.error();
+  auto at = s->local_address();
+  if (!at) return at.error();
+  net::resolve_options o;
+  o.server = *at;
+  o.timeout = timeout;
+  return silent_server{std::move(*s), o};
 }
 
 TEST_F(dns_io, a_server_that_never_answers_times_out_at_the_deadline) {
   run([]() -> kov::task<void> {
-    auto silent = silent_server();
+    auto silent = ask_silent_server(300ms);
     KOV_CO_ASSERT_OK(silent);
-    net::resolve_options o;
-    o.server = *silent->local_address();
-    o.timeout = 300ms;
+    const net::resolve_options& o = silent->options;
     const auto start = kov::clock::now();
     auto r = co_await net::resolve("slow.kov.test", "80", o);
     const auto took = kov::clock::now() - start;
@@ -162,11 +172,9 @@ TEST_F(dns_io, a_server_that_never_answers_times_out_at_the_deadline) {
 
 TEST_F(dns_io, aborting_a_lookup_in_flight_closes_its_sockets) {
   run([]() -> kov::task<void> {
-    auto silent = silent_server();
+    auto silent = ask_silent_server(60s);
     KOV_CO_ASSERT_OK(silent);
-    net::resolve_options o;
-    o.server = *silent->local_address();
-    o.timeout = 60s;
+    const net::resolve_options& o = silent->options;
     // The runtime's channel for these options exists once a lookup has used it (localhost is
     // answered from /etc/hosts): what stays open from here on is the channel's, not a query's.
     auto warm = co_await net::resolve("localhost", "80", o);
@@ -175,7 +183,7 @@ TEST_F(dns_io, aborting_a_lookup_in_flight_closes_its_sockets) {
     auto lookup = kov::spawn(net::resolve("slow.kov.test", "80", o));
     // Until the query has gone out: the silent socket then has a datagram waiting.
     std::array<char, 512> buf{};
-    auto query = co_await silent->recv_from(buf).with_timeout(5s);
+    auto query = co_await silent->socket.recv_from(buf).with_timeout(5s);
     KOV_CO_ASSERT_OK(query);
     EXPECT_GT(kov::test::open_fds().size(), before.size()) << "the lookup holds a socket";
     KOV_CO_ASSERT(!lookup.is_finished());
@@ -212,11 +220,9 @@ TEST_F(dns_io, a_runtime_dropped_with_a_lookup_in_flight_leaks_nothing) {
 TEST_F(dns_io, localhost_comes_from_the_hosts_file_without_any_server) {
   run([]() -> kov::task<void> {
     // The only server is one that never answers: an answer can only come from /etc/hosts.
-    auto silent = silent_server();
+    auto silent = ask_silent_server(5s);
     KOV_CO_ASSERT_OK(silent);
-    net::resolve_options o;
-    o.server = *silent->local_address();
-    o.timeout = 5s;
+    const net::resolve_options& o = silent->options;
     auto r = co_await net::resolve("localhost", "8080", o);
     KOV_CO_ASSERT_OK(r);
     KOV_CO_ASSERT(!r->empty());
