@@ -188,6 +188,11 @@ class shared_channel {
         co_return;
       }
       self->process();
+      if (self->failure_) {
+        // A socket could not be watched (watch() below): its queries could only time out.
+        ares_cancel(self->channel_);
+        self->failure_.clear();
+      }
     }
   }
 
@@ -264,9 +269,10 @@ class shared_channel {
     ev.data.fd = fd;
     if (::epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev) != 0 &&
         (errno != ENOENT || ::epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) != 0)) {
-      // Unwatched, the socket's queries could only time out: fail them now instead.
+      // Unwatched, the socket's queries could only time out: the pump fails them instead (not
+      // from here, inside c-ares).
       failure_ = detail::last_error();
-      ares_cancel(channel_);
+      kick();
     }
   }
 
@@ -399,6 +405,8 @@ task<result<std::vector<socket_address>>> resolve(std::string host, std::string 
   (*channel)->submit(host, service, q);
   if (!q->ready.is_set()) {
     // Gives the query up if this task is aborted or the deadline passes first.
+    // Safety: the channel outlives every query it has not answered (its destructor and the
+    // pump's exit answer them all), and `channel` is used only while `q` is unanswered.
     struct abandon_guard {
       shared_channel* channel;
       const query& q;
