@@ -95,7 +95,7 @@ const char* kov_strerror(int error);
 #define KOV_EDNS_NODATA (-4002)      /* the name has no address */
 #define KOV_EDNS_REFUSED (-4004)     /* the server refused the query */
 #define KOV_EDNS_SERVFAIL (-4005)    /* the server failed */
-#define KOV_EDNS_UNREACHABLE (-4006) /* no server could be reached */
+#define KOV_EDNS_UNREACHABLE (-4006) /* no server gave an answer */
 #define KOV_EDNS_BADNAME (-4007)     /* malformed host name */
 #define KOV_EDNS_BADSERVICE (-4008)  /* unknown service */
 #define KOV_EDNS_BADRESP (-4009)     /* malformed answer */

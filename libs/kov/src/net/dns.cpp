@@ -373,7 +373,7 @@ const char* dns_description(dns_errc e) noexcept {
     case dns_errc::server_failure:
       return "the DNS server failed";
     case dns_errc::unreachable:
-      return "no DNS server could be reached";
+      return "no DNS server gave an answer";
     case dns_errc::bad_name:
       return "malformed host name";
     case dns_errc::bad_service:

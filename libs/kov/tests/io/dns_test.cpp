@@ -110,6 +110,19 @@ TEST_F(dns_io, unknown_name_is_host_not_found) {
   }(server_options()));
 }
 
+TEST_F(dns_io, a_name_the_server_will_not_answer_is_refused) {
+  START_DNSMASQ(zone);
+  run([](net::resolve_options o) -> kov::task<void> {
+    // dnsmasq answers REFUSED outside its zone when it has nowhere to forward to. c-ares then
+    // tries the next server; with none left, 1.18 reports ECONNREFUSED (unreachable), later
+    // versions the server's REFUSED.
+    auto r = co_await net::resolve("outside.example", "80", o);
+    KOV_CO_ASSERT(!r);
+    EXPECT_TRUE(r.error() == net::dns_errc::refused || r.error() == net::dns_errc::unreachable)
+        << r.error().message();
+  }(server_options()));
+}
+
 TEST_F(dns_io, many_lookups_at_once_each_get_their_answer) {
   START_DNSMASQ(zone);
   run([](net::resolve_options o) -> kov::task<void> {

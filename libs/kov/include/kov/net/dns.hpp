@@ -31,7 +31,8 @@ enum class dns_errc : int {
   timed_out,           // no answer before the lookup's timeout
   refused,             // the server refused the query (REFUSED)
   server_failure,      // the server failed (SERVFAIL)
-  unreachable,         // no server could be reached (the query was refused at the socket)
+  unreachable,         // no server gave an answer: refused at the socket, or (c-ares 1.18)
+                       // every server answered REFUSED or SERVFAIL
   bad_name,            // empty, a NUL byte, or malformed
   bad_service,         // the service is neither a port number nor in /etc/services
   bad_response,        // a malformed answer (or the server called the query malformed)
