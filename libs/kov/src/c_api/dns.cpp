@@ -17,7 +17,7 @@ using resolve_cb = void (*)(int, const char* const*, size_t, void*);
 // `cb` runs from this task, on the runtime thread.
 kov::task<void> resolve_op(std::string host, std::string service, kov::net::resolve_options options,
                            resolve_cb cb, void* user) {
-  auto addrs = co_await kov::net::resolve(std::move(host), std::move(service), options);
+  auto addrs = co_await kov::net::resolve(host, service, options);
   if (!addrs) {
     cb(-kov::c_api::errno_of(addrs.error()), nullptr, 0, user);
     co_return;

@@ -136,7 +136,7 @@ int kov_tcp_connect_name(kov_runtime* rt, const char* host_port, uint64_t timeou
     const std::size_t colon = text.rfind(':');
     if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size()) return -EINVAL;
     auto connect = [text](auto... timeout) {
-      return kov::net::tcp_stream::connect(std::string(text), timeout...);
+      return kov::net::tcp_stream::connect(text, timeout...);
     };
     return spawn_connect(rt, timeout_ms, connect, cb, user, "kov_tcp_connect_name");
   });

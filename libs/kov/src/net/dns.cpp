@@ -70,12 +70,11 @@ std::error_code from_ares(int status) noexcept {
   }
 }
 
-// now + d, saturating at the clock's end instead of overflowing.
+// now + d, with d capped at a year (a longer wait is as good as none, and keeps the timer's
+// arithmetic far from the clock's end).
 clock::time_point deadline_after(std::chrono::nanoseconds d) noexcept {
-  const clock::time_point now = clock::now();
-  const auto room = clock::time_point::max() - now;
-  return d >= room ? clock::time_point::max()
-                   : now + std::chrono::duration_cast<clock::duration>(d);
+  constexpr std::chrono::nanoseconds year = std::chrono::hours(24 * 365);
+  return clock::now() + std::chrono::duration_cast<clock::duration>(std::min(d, year));
 }
 
 void init_library_once() noexcept {
@@ -386,8 +385,10 @@ const char* dns_description(dns_errc e) noexcept {
   return "unknown DNS error";
 }
 
-task<result<std::vector<socket_address>>> resolve(std::string host, std::string service,
-                                                  resolve_options options) {
+namespace {
+
+task<result<std::vector<socket_address>>> resolve_copied(std::string host, std::string service,
+                                                         resolve_options options) {
   if (detail::current_runtime() == nullptr) co_return errc::no_runtime;
   if (!valid_name(host) || service.find('\0') != std::string::npos) {
     co_return make_error_code(dns_errc::bad_name);
@@ -422,6 +423,13 @@ task<result<std::vector<socket_address>>> resolve(std::string host, std::string 
     for (socket_address& a : *answer) a = a.with_port(*port);
   }
   co_return answer;
+}
+
+}  // namespace
+
+task<result<std::vector<socket_address>>> resolve(std::string_view host, std::string_view service,
+                                                  resolve_options options) {
+  return resolve_copied(std::string(host), std::string(service), options);
 }
 
 }  // namespace kov::net

@@ -40,19 +40,19 @@ clock::time_point after(std::chrono::nanoseconds d) {
 
 }  // namespace
 
-task<result<tcp_stream>> tcp_stream::connect(std::string host_port) {
-  return connect_by_name(std::move(host_port), resolve_options{}, std::nullopt);
+task<result<tcp_stream>> tcp_stream::connect(std::string_view host_port) {
+  return connect_by_name(std::string(host_port), resolve_options{}, std::nullopt);
 }
 
-task<result<tcp_stream>> tcp_stream::connect(std::string host_port,
+task<result<tcp_stream>> tcp_stream::connect(std::string_view host_port,
                                              std::chrono::nanoseconds timeout) {
   resolve_options dns;
   dns.timeout = timeout;
-  return connect_by_name(std::move(host_port), dns, after(timeout));
+  return connect_by_name(std::string(host_port), dns, after(timeout));
 }
 
-task<result<tcp_stream>> tcp_stream::connect(std::string host_port, resolve_options dns) {
-  return connect_by_name(std::move(host_port), dns, std::nullopt);
+task<result<tcp_stream>> tcp_stream::connect(std::string_view host_port, resolve_options dns) {
+  return connect_by_name(std::string(host_port), dns, std::nullopt);
 }
 
 task<result<tcp_stream>> tcp_stream::connect_by_name(std::string host_port, resolve_options dns,
@@ -63,7 +63,7 @@ task<result<tcp_stream>> tcp_stream::connect_by_name(std::string host_port, reso
   }
   auto parts = split_host_port(host_port);
   if (!parts) co_return parts.error();
-  auto addrs = co_await resolve(std::move(parts->host), std::move(parts->service), dns);
+  auto addrs = co_await resolve(parts->host, parts->service, dns);
   if (!addrs) co_return addrs.error();
   std::error_code last = dns_errc::no_data;
   for (const socket_address& to : *addrs) {

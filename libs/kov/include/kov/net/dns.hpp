@@ -18,6 +18,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -50,7 +51,7 @@ inline std::error_code make_error_code(dns_errc e) noexcept {
 struct resolve_options {
   // The server to ask (an IP literal with its port, any port) instead of /etc/resolv.conf's.
   std::optional<socket_address> server;
-  // The whole lookup gives up with dns_errc::timed_out after this long.
+  // The whole lookup gives up with dns_errc::timed_out after this long (at most a year).
   std::chrono::nanoseconds timeout = std::chrono::seconds(10);
   // Look in /etc/hosts before asking DNS (as getaddrinfo does); false: DNS only.
   bool hosts_file = true;
@@ -66,7 +67,8 @@ struct resolve_options {
 // Aborting the awaiting task (or its timeout) gives its query up at once: when no other
 // lookup of that channel is in flight, c-ares cancels it and closes its sockets; otherwise it
 // runs to c-ares's own end and the answer is dropped. Nothing outlives the runtime.
-task<result<std::vector<socket_address>>> resolve(std::string host, std::string service,
+// The text is copied before this returns: the caller's strings need not outlive the task.
+task<result<std::vector<socket_address>>> resolve(std::string_view host, std::string_view service,
                                                   resolve_options options = {});
 
 }  // namespace kov::net

@@ -19,6 +19,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace kov::net {
 
@@ -38,10 +39,12 @@ class tcp_stream : public stream_socket {
   // when all fail, the error of the last attempt. No Happy Eyeballs (RFC 8305): attempts do
   // not overlap. Text that is not HOST:PORT is std::errc::invalid_argument. With a timeout,
   // it bounds the whole (resolution and every attempt): errc::timed_out or
-  // dns_errc::timed_out. `dns` picks the server and the lookup's own timeout.
-  static task<result<tcp_stream>> connect(std::string host_port);
-  static task<result<tcp_stream>> connect(std::string host_port, std::chrono::nanoseconds timeout);
-  static task<result<tcp_stream>> connect(std::string host_port, resolve_options dns);
+  // dns_errc::timed_out. `dns` picks the server and the lookup's own timeout. The text is
+  // copied before this returns.
+  static task<result<tcp_stream>> connect(std::string_view host_port);
+  static task<result<tcp_stream>> connect(std::string_view host_port,
+                                          std::chrono::nanoseconds timeout);
+  static task<result<tcp_stream>> connect(std::string_view host_port, resolve_options dns);
 
   // Takes ownership of a connected TCP socket (closed on failure too).
   static result<tcp_stream> adopt(int fd) noexcept;
