@@ -164,12 +164,13 @@ int kov_tcp_connect(kov_runtime* rt, const char* addr, uint64_t timeout_ms,
                     void (*cb)(kov_tcp* conn, int status, void* user), void* user);
 
 /* Connects by name: `host_port` is "example.com:443", "localhost:8080" or an IP literal with
- * its port. The host is resolved as kov_resolve does, then each address is tried in turn until
- * one accepts; when all fail, `cb(NULL, error of the last attempt, user)`. A failed lookup is
- * one of the KOV_EDNS_* values (or -ETIMEDOUT). timeout_ms bounds the whole; 0 means the
- * lookup's default (10 s) and no limit on the attempts. Returns 0 when started, or -EINVAL
- * (null argument, no HOST:PORT shape), -EPERM, -ENOMEM: then `cb` never runs. A host that is
- * not a name (such as an unbracketed IPv6 address) reaches `cb` as -EINVAL. */
+ * its port. The host is resolved as kov_resolve does, then the addresses are tried as
+ * tcp_stream::connect by name does (Happy Eyeballs, RFC 8305); when all fail, `cb(NULL, error of
+ * the last attempt, user)`. A failed lookup is one of the KOV_EDNS_* values (or -ETIMEDOUT).
+ * timeout_ms bounds the whole; 0 means the lookup's default (10 s) and no limit on the attempts.
+ * Returns 0 when started, or -EINVAL (null argument, no HOST:PORT shape), -EPERM, -ENOMEM: then
+ * `cb` never runs. A host that is not a name (such as an unbracketed IPv6 address) reaches `cb` as
+ * -EINVAL. */
 int kov_tcp_connect_name(kov_runtime* rt, const char* host_port, uint64_t timeout_ms,
                          void (*cb)(kov_tcp* conn, int status, void* user), void* user);
 

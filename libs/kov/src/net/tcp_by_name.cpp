@@ -1,8 +1,13 @@
-// tcp_stream::connect by name: split HOST:PORT, resolve, try each address in turn.
+// tcp_stream::connect by name: split HOST:PORT, resolve, then try the addresses with Happy
+// Eyeballs (RFC 8305): families interleaved, a new attempt every 250 ms while none has won.
 #include <kov/net/tcp.hpp>
+#include <kov/notify.hpp>
+#include <kov/scope.hpp>
+#include <kov/time.hpp>
 
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace kov::net {
 namespace {
@@ -38,6 +43,84 @@ clock::time_point after(std::chrono::nanoseconds d) {
   return clock::now() + std::chrono::duration_cast<clock::duration>(d);
 }
 
+// RFC 8305's "Connection Attempt Delay": how long an attempt runs alone before the next
+// address is tried beside it.
+constexpr auto attempt_delay = std::chrono::milliseconds(250);
+
+// RFC 8305 section 4: the resolver's order, with the two families taking turns (starting with
+// the family of the first address), so a broken IPv6 path delays IPv4 by one attempt delay.
+std::vector<socket_address> interleave_families(const std::vector<socket_address>& addrs) {
+  std::vector<socket_address> first;
+  std::vector<socket_address> other;
+  for (const socket_address& a : addrs) {
+    (a.family() == addrs.front().family() ? first : other).push_back(a);
+  }
+  std::vector<socket_address> out;
+  out.reserve(addrs.size());
+  for (std::size_t i = 0; i < first.size() || i < other.size(); ++i) {
+    if (i < first.size()) out.push_back(first[i]);
+    if (i < other.size()) out.push_back(other[i]);
+  }
+  return out;
+}
+
+// The attempts of one connect by name: the first connection wins; the error of the attempt
+// that failed last stands when none does.
+struct attempt_race {
+  std::optional<tcp_stream> winner;
+  std::error_code last_error = make_error_code(dns_errc::no_data);
+  std::size_t running = 0;
+  notify changed;  // an attempt ended
+};
+
+task<void> attempt(socket_address to, std::optional<clock::time_point> deadline,
+                   attempt_race& race) {
+  // Not `deadline ? co_await ... : co_await ...`: GCC 12 miscompiles a co_await in a
+  // conditional expression.
+  task<result<tcp_stream>> connecting;
+  if (deadline) {
+    connecting = tcp_stream::connect(to, *deadline - clock::now());
+  } else {
+    connecting = tcp_stream::connect(to);
+  }
+  auto s = co_await std::move(connecting);
+  --race.running;
+  if (s && !race.winner) {
+    race.winner = std::move(*s);
+  } else if (!s) {
+    race.last_error = s.error();
+  }
+  race.changed.notify_one();
+}
+
+task<void> attempt_ended(attempt_race& race) {
+  co_await race.changed.notified();
+}
+
+// Happy Eyeballs (RFC 8305): starts the next address when the running attempts have all failed
+// or after attempt_delay, whichever is first; the first connection wins and the other attempts
+// are aborted (their sockets closed).
+task<result<tcp_stream>> connect_racing(std::vector<socket_address> addrs,
+                                        std::optional<clock::time_point> deadline) {
+  attempt_race race;
+  scope attempts;  // declared after `race`: the attempts are gone before it is
+  std::size_t next = 0;
+  while (!race.winner) {
+    if (next < addrs.size()) {  // the first address, or: one failed, or the delay passed
+      ++race.running;
+      attempts.spawn(attempt(addrs[next++], deadline, race), "kov-connect-attempt");
+    }
+    if (race.running == 0) break;  // every address failed
+    if (next < addrs.size()) {
+      (void)co_await timeout(attempt_delay, attempt_ended(race));
+    } else {
+      co_await attempt_ended(race);
+    }
+  }
+  if (!race.winner) co_return race.last_error;
+  co_return std::move(*race.winner);
+}
+
 }  // namespace
 
 task<result<tcp_stream>> tcp_stream::connect(std::string_view host_port) {
@@ -65,14 +148,8 @@ task<result<tcp_stream>> tcp_stream::connect_by_name(std::string host_port, reso
   if (!parts) co_return parts.error();
   auto addrs = co_await resolve(parts->host, parts->service, dns);
   if (!addrs) co_return addrs.error();
-  std::error_code last = dns_errc::no_data;
-  for (const socket_address& to : *addrs) {
-    auto s = co_await connect_until(to, deadline);
-    if (s) co_return std::move(*s);
-    last = s.error();
-    if (deadline && clock::now() >= *deadline) break;  // no time left for the next address
-  }
-  co_return last;
+  if (addrs->size() == 1) co_return co_await connect_until(addrs->front(), deadline);
+  co_return co_await connect_racing(interleave_families(*addrs), deadline);
 }
 
 }  // namespace kov::net

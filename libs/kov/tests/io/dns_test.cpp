@@ -13,10 +13,12 @@
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -309,7 +311,7 @@ TEST_F(dns_io, connect_by_name_falls_through_a_refusing_address) {
     auto addrs = co_await net::resolve("multi.kov.test", "0", o);
     KOV_CO_ASSERT_OK(addrs);
     KOV_CO_ASSERT(addrs->size() == 2);
-    // Listen on the address tried second, on a port the first has nothing bound to.
+    // Listen on one address, on a port the other has nothing bound to.
     auto l = net::tcp_listener::bind((*addrs)[1]);
     KOV_CO_ASSERT_OK(l);
     const auto port = l->local_address()->port();
@@ -317,9 +319,13 @@ TEST_F(dns_io, connect_by_name_falls_through_a_refusing_address) {
     KOV_CO_ASSERT(!refused);
     EXPECT_EQ(refused.error(), std::errc::connection_refused);
 
-    auto c = co_await net::tcp_stream::connect("multi.kov.test:" + std::to_string(port), o);
-    KOV_CO_ASSERT_OK(c);
-    EXPECT_EQ(*c->peer_address(), *l->local_address());
+    // dnsmasq rotates the two records from one answer to the next: over two connects, the
+    // refusing address comes first once.
+    for (int i = 0; i < 2; ++i) {
+      auto c = co_await net::tcp_stream::connect("multi.kov.test:" + std::to_string(port), o);
+      KOV_CO_ASSERT_OK(c);
+      EXPECT_EQ(*c->peer_address(), *l->local_address());
+    }
 
     // Nothing listening on either: the error of the last attempt.
     l->close();
@@ -329,6 +335,59 @@ TEST_F(dns_io, connect_by_name_falls_through_a_refusing_address) {
     auto missing = co_await net::tcp_stream::connect("missing.kov.test:80", o);
     EXPECT_EQ(missing.error(), net::dns_errc::host_not_found);
   }(server_options()));
+}
+
+// Raw connects to `to` until one hangs (the listener's accept queue is full, so the kernel
+// drops the SYNs): true once one has not completed within 200 ms. The sockets stay open in
+// `held`, keeping the queue full.
+bool fill_accept_queue(const net::socket_address& to, std::vector<kov::test::unique_fd>& held) {
+  for (int i = 0; i < 16; ++i) {
+    kov::test::unique_fd s(::socket(to.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    if (::connect(s.get(), to.native(), to.size()) != 0 && errno != EINPROGRESS) return false;
+    pollfd p{s.get(), POLLOUT, 0};
+    const int ready = ::poll(&p, 1, 200);
+    held.push_back(std::move(s));
+    if (ready == 0) return true;
+  }
+  return false;
+}
+
+TEST_F(dns_io, connect_by_name_races_past_an_address_that_never_answers) {
+  START_DNSMASQ(zone);
+  std::vector<kov::test::unique_fd> queue_fillers;
+  bool queue_full = true;
+  run([](net::resolve_options o, std::vector<kov::test::unique_fd>& held,
+         bool& full) -> kov::task<void> {
+    auto addrs = co_await net::resolve("multi.kov.test", "0", o);
+    KOV_CO_ASSERT_OK(addrs);
+    KOV_CO_ASSERT(addrs->size() == 2);
+    // The first address: a listener with a backlog of 0 and its queue full.
+    auto stuck = net::tcp_listener::bind((*addrs)[0], 0);
+    KOV_CO_ASSERT_OK(stuck);
+    const auto port = stuck->local_address()->port();
+    full = fill_accept_queue((*addrs)[0].with_port(port), held);
+    if (!full) co_return;
+    auto l = net::tcp_listener::bind((*addrs)[1].with_port(port));
+    KOV_CO_ASSERT_OK(l);
+    // dnsmasq rotates the two records from one answer to the next: over two connects, the
+    // stuck address comes first once.
+    bool raced = false;
+    for (int i = 0; i < 2; ++i) {
+      const auto start = kov::clock::now();
+      auto c = co_await net::tcp_stream::connect("multi.kov.test:" + std::to_string(port), o);
+      const auto took = kov::clock::now() - start;
+      KOV_CO_ASSERT_OK(c);
+      EXPECT_EQ(*c->peer_address(), *l->local_address());
+      // With the stuck address first: one attempt delay (250 ms), not the kernel's SYN
+      // retries (over a minute) that a connect waiting for it would take.
+      EXPECT_LT(took, 5s);
+      raced = raced || took >= 250ms;
+      auto accepted = co_await l->accept().with_timeout(5s);
+      KOV_CO_ASSERT_OK(accepted);
+    }
+    EXPECT_TRUE(raced) << "the stuck address was never tried first";
+  }(server_options(), queue_fillers, queue_full));
+  if (!queue_full) GTEST_SKIP() << "this kernel completes connections to a full listener";
 }
 
 // The example of docs/kov.md's DNS section, compiled and run here.

@@ -35,12 +35,13 @@ class tcp_stream : public stream_socket {
 
   // Connects by name: "example.com:443", "localhost:8080", "[::1]:80" (a service name such as
   // "example.com:http" works too). Resolves the host (kov::net::resolve, /etc/hosts first),
-  // then tries its addresses one after the other in the resolver's order until one accepts;
-  // when all fail, the error of the last attempt. No Happy Eyeballs (RFC 8305): attempts do
-  // not overlap. Text that is not HOST:PORT is std::errc::invalid_argument. With a timeout,
-  // it bounds the whole (resolution and every attempt): errc::timed_out or
-  // dns_errc::timed_out. `dns` picks the server and the lookup's own timeout. The text is
-  // copied before this returns.
+  // then tries its addresses with Happy Eyeballs (RFC 8305): the two families take turns, a
+  // new attempt starts when the running ones have all failed or 250 ms after the last one
+  // started, the first connection wins and the other attempts are aborted. When all fail,
+  // the error of the attempt that failed last. Text that is not HOST:PORT is
+  // std::errc::invalid_argument. With a timeout, it bounds the whole (resolution and every
+  // attempt): errc::timed_out or dns_errc::timed_out. `dns` picks the server and the
+  // lookup's own timeout. The text is copied before this returns.
   static task<result<tcp_stream>> connect(std::string_view host_port);
   static task<result<tcp_stream>> connect(std::string_view host_port,
                                           std::chrono::nanoseconds timeout);
