@@ -148,7 +148,9 @@ task<result<tcp_stream>> tcp_stream::connect_by_name(std::string host_port, reso
   if (!parts) co_return parts.error();
   auto addrs = co_await resolve(parts->host, parts->service, dns);
   if (!addrs) co_return addrs.error();
-  if (addrs->size() == 1) co_return co_await connect_until(addrs->front(), deadline);
+  if (addrs->size() == 1) {
+    co_return co_await connect_until(addrs->front(), deadline);
+  }
   co_return co_await connect_racing(interleave_families(*addrs), deadline);
 }
 
