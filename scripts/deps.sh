@@ -13,6 +13,8 @@ packages=(
   gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf libunicorn-dev
   # kov backends
   liburing-dev
+  # kov DNS (c-ares), and a DNS server its tests start on a loopback port
+  libc-ares-dev dnsmasq
   # benchmark peers and load tools
   libbenchmark-dev libconcurrentqueue-dev libboost-dev libtbb-dev libxenium-dev
   libatomic-queue-dev libasio-dev libuv1-dev wrk cargo rustc valgrind linux-perf strace

@@ -7,6 +7,7 @@
 // global operator new.
 
 #include <kov/mpsc.hpp>
+#include <kov/net/dns.hpp>
 #include <kov/notify.hpp>
 #include <kov/oneshot.hpp>
 #include <kov/runtime.hpp>
@@ -246,6 +247,17 @@ void timer_precision(const char* scenario, std::chrono::nanoseconds tick, int sa
   emit(scenario, "latency_min", "us", late_us.front(), round);
 }
 
+// resolve_hosts: resolve "localhost" (from /etc/hosts) n times, one lookup after the other.
+void resolve_hosts(kov::runtime& rt, long n, int round) {
+  auto body = [&]() -> kov::task<void> {
+    for (long i = 0; i < n; ++i) {
+      auto addrs = co_await kov::net::resolve("localhost", "80");
+      if (!addrs || addrs->empty()) std::abort();
+    }
+  };
+  measure("resolve_hosts", n, round, [&] { rt.block_on(body()); });
+}
+
 constexpr const char* scenarios[] = {"spawn_many",
                                      "chained_spawn",
                                      "yield_many",
@@ -259,7 +271,8 @@ constexpr const char* scenarios[] = {"spawn_many",
                                      "timer_insert_fire_100k",
                                      "timer_insert_fire_1m",
                                      "timer_precision_1ms_tick",
-                                     "timer_precision_100us_tick"};
+                                     "timer_precision_100us_tick",
+                                     "resolve_hosts"};
 
 }  // namespace
 
@@ -328,6 +341,7 @@ int main(int argc, char** argv) {
     if (wanted("timer_precision_100us_tick")) {
       timer_precision("timer_precision_100us_tick", 100us, samples, round);
     }
+    if (wanted("resolve_hosts")) resolve_hosts(rt, 10'000 / scale, round);
   }
   return 0;
 }

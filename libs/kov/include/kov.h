@@ -28,7 +28,7 @@
  *   callback runs. `user` pointers are never dereferenced: they are handed back to callbacks.
  *   kov_runtime_free frees every handle (timer, TCP) still alive without calling any callback.
  *
- * Linking: kov is C++ inside. Link with -lkov -lflume_lock -lstdc++, or, in CMake, link
+ * Linking: kov is C++ inside. Link with -lkov -lflume_lock -lcares -lstdc++, or, in CMake, link
  * kov::kov from a project that enables CXX besides C (CMake then links with the C++ driver).
  */
 #ifndef KOV_H
@@ -87,6 +87,30 @@ int kov_spawn(kov_runtime* rt, void (*fn)(kov_runtime* rt, void* user), void* us
  * thread-safe. */
 const char* kov_strerror(int error);
 
+/* ---- DNS ------------------------------------------------------------------------------ */
+
+/* Errors of a lookup that have no errno value (kov_strerror describes them). A lookup that
+ * got no answer in time is -ETIMEDOUT. */
+#define KOV_EDNS_NOTFOUND (-4001)    /* no such host */
+#define KOV_EDNS_NODATA (-4002)      /* the name has no address */
+#define KOV_EDNS_REFUSED (-4004)     /* the server refused the query */
+#define KOV_EDNS_SERVFAIL (-4005)    /* the server failed */
+#define KOV_EDNS_UNREACHABLE (-4006) /* no server gave an answer */
+#define KOV_EDNS_BADNAME (-4007)     /* malformed host name */
+#define KOV_EDNS_BADSERVICE (-4008)  /* unknown service */
+#define KOV_EDNS_BADRESP (-4009)     /* malformed answer */
+#define KOV_EDNS_FAILURE (-4010)     /* any other lookup failure */
+
+/* Resolves `host` (/etc/hosts first, then the servers of /etc/resolv.conf) on the runtime
+ * thread, with no helper thread: `cb(0, addrs, count, user)` with every address as text with
+ * the port of `service` ("127.0.0.1:80", "[::1]:80"; service NULL or "" gives port 0), in the
+ * order getaddrinfo would use; or `cb(error, NULL, 0, user)`. The strings live until `cb`
+ * returns. timeout_ms 0 means 10 s. Returns 0 when started, or -EINVAL (null rt, host or cb),
+ * -EPERM, -ENOMEM: then `cb` never runs. A lookup ends with the runtime (no callback then). */
+int kov_resolve(kov_runtime* rt, const char* host, const char* service, uint64_t timeout_ms,
+                void (*cb)(int status, const char* const* addrs, size_t count, void* user),
+                void* user);
+
 /* ---- Timers --------------------------------------------------------------------------- */
 
 /* Calls `cb(timer, user)` once `delay_ms` milliseconds from now, then, when `repeat_ms` is not
@@ -138,6 +162,17 @@ int kov_tcp_accept(kov_tcp* listener,
  * cancelled (it ends with the runtime). */
 int kov_tcp_connect(kov_runtime* rt, const char* addr, uint64_t timeout_ms,
                     void (*cb)(kov_tcp* conn, int status, void* user), void* user);
+
+/* Connects by name: `host_port` is "example.com:443", "localhost:8080" or an IP literal with
+ * its port. The host is resolved as kov_resolve does, then the addresses are tried as
+ * tcp_stream::connect by name does (Happy Eyeballs, RFC 8305); when all fail, `cb(NULL, error of
+ * the last attempt, user)`. A failed lookup is one of the KOV_EDNS_* values (or -ETIMEDOUT).
+ * timeout_ms bounds the whole; 0 means the lookup's default (10 s) and no limit on the attempts.
+ * Returns 0 when started, or -EINVAL (null argument, no HOST:PORT shape), -EPERM, -ENOMEM: then
+ * `cb` never runs. A host that is not a name (such as an unbracketed IPv6 address) reaches `cb` as
+ * -EINVAL. */
+int kov_tcp_connect_name(kov_runtime* rt, const char* host_port, uint64_t timeout_ms,
+                         void (*cb)(kov_tcp* conn, int status, void* user), void* user);
 
 /* Reads what is there, up to `len` bytes, into `buf`, waiting until at least one byte is:
  * `cb(conn, n, user)` with n > 0 bytes read, 0 at the end of the stream, or -errno

@@ -13,6 +13,7 @@ const SCENARIOS: &[&str] = &[
     "ping_pong",
     "oneshot_roundtrip",
     "mpsc_roundtrip",
+    "resolve_hosts",
 ];
 
 fn emit(scenario: &str, ns_per_op: f64, round: i64) {
@@ -142,6 +143,19 @@ fn mpsc_roundtrip(rt: &tokio::runtime::Runtime, n: u64, round: i64) {
     });
 }
 
+// resolve_hosts: resolve "localhost" (from /etc/hosts) n times, one lookup after the other.
+// tokio::net::lookup_host runs getaddrinfo on the blocking pool.
+fn resolve_hosts(rt: &tokio::runtime::Runtime, n: u64, round: i64) {
+    measure("resolve_hosts", n, round, || {
+        rt.block_on(async {
+            for _ in 0..n {
+                let addrs = tokio::net::lookup_host("localhost:80").await.unwrap();
+                assert!(addrs.count() > 0);
+            }
+        })
+    });
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (mut quick, mut rounds, mut first_round, mut single, mut only) = (false, 5i64, 0i64, false, String::new());
@@ -196,5 +210,6 @@ fn main() {
         if wanted("ping_pong") { ping_pong(&rt, 1_000_000 / scale, round); }
         if wanted("oneshot_roundtrip") { oneshot_roundtrip(&rt, 100_000 / scale, round); }
         if wanted("mpsc_roundtrip") { mpsc_roundtrip(&rt, 1_000_000 / scale, round); }
+        if wanted("resolve_hosts") { resolve_hosts(&rt, 10_000 / scale, round); }
     }
 }

@@ -10,6 +10,8 @@
 #include <kov/runtime.hpp>
 
 #include <cerrno>
+#include <chrono>
+#include <cstdint>
 #include <new>
 #include <optional>
 #include <system_error>
@@ -61,13 +63,24 @@ inline bool on_runtime_thread(const kov_runtime& rt) noexcept {
   return std::this_thread::get_id() == rt.owner;
 }
 
-// The errno value (positive) that a kov error stands for; EIO when none fits.
+// KOV_EDNS_* values are -(dns_errno_base + the dns_errc value): beyond every errno value.
+inline constexpr int dns_errno_base = 4000;
+
+// The errno value (positive) that a kov error stands for; EIO when none fits. A DNS error is
+// dns_errno_base + its dns_errc value (ETIMEDOUT for a lookup that timed out).
 int errno_of(std::error_code e) noexcept;
 
 // The TCP handles (tcp.cpp): walking the runtime's list, and kov_runtime_free's close of a
 // handle the program still owns (nothing if it closed it already).
 kov_tcp* next_handle(const kov_tcp& h) noexcept;
 void close_owned(kov_tcp& h) noexcept;
+
+// A C API timeout in milliseconds as a duration: up to about 31 years; beyond that, as good as
+// no limit.
+inline std::chrono::milliseconds timeout_of(std::uint64_t timeout_ms) noexcept {
+  constexpr std::uint64_t cap = 1'000'000'000'000;
+  return std::chrono::milliseconds(static_cast<std::int64_t>(timeout_ms < cap ? timeout_ms : cap));
+}
 
 // Runs `f` and turns any exception into a negative errno value: nothing C++ crosses the C
 // boundary.

@@ -1,5 +1,7 @@
 // The C API's error values: kov's error codes as errno values, and kov_strerror.
 
+#include <kov/net/dns.hpp>
+
 #include "c_api.hpp"
 
 #include <climits>
@@ -26,6 +28,11 @@ int errno_of(std::error_code e) noexcept {
     }
     return EIO;
   }
+  if (e.category() == kov::net::dns_category()) {
+    // KOV_EDNS_* (kov.h): 4000 + the dns_errc value; a lookup that timed out is ETIMEDOUT.
+    const auto d = static_cast<kov::net::dns_errc>(e.value());
+    return d == kov::net::dns_errc::timed_out ? ETIMEDOUT : dns_errno_base + e.value();
+  }
   if (e.category() == std::system_category() || e.category() == std::generic_category()) {
     return e.value() > 0 ? e.value() : EIO;
   }
@@ -40,6 +47,10 @@ const char* kov_strerror(int error) {
   if (error == 0) return "success";
   if (error < -INT_MAX) return "unknown error";  // INT_MIN has no positive counterpart
   const int e = error < 0 ? -error : error;
+  if (e > kov::c_api::dns_errno_base && e <= kov::c_api::dns_errno_base + 100) {
+    return kov::net::dns_description(
+        static_cast<kov::net::dns_errc>(e - kov::c_api::dns_errno_base));
+  }
   // glibc's own static descriptions; unlike strerror, never a per-thread buffer.
   const char* text = e > 0 ? ::strerrordesc_np(e) : nullptr;
   return text != nullptr ? text : "unknown error";

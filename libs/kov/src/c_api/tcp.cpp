@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 namespace kov::c_api {
 
@@ -59,15 +60,8 @@ int address_text(kov::result<kov::net::socket_address> a, char* buf, size_t len)
 using connect_cb = void (*)(kov_tcp*, int, void*);
 
 // Safety: a task of rt's runtime never outlives rt (~kov_runtime destroys every frame).
-kov::task<void> connect_op(kov_runtime* rt, kov::net::socket_address to,
-                           std::chrono::milliseconds timeout, connect_cb cb, void* user) {
-  // Not `co_await (cond ? connect(...) : connect(...))`: with GCC 12 that crashed at run time.
-  kov::task<kov::result<kov::net::tcp_stream>> connecting;
-  if (timeout.count() > 0) {
-    connecting = kov::net::tcp_stream::connect(to, timeout);
-  } else {
-    connecting = kov::net::tcp_stream::connect(to);
-  }
+kov::task<void> connect_op(kov_runtime* rt, kov::task<kov::result<kov::net::tcp_stream>> connecting,
+                           connect_cb cb, void* user) {
   auto s = co_await connecting;
   int status = 0;
   kov_tcp* conn = nullptr;
@@ -81,6 +75,22 @@ kov::task<void> connect_op(kov_runtime* rt, kov::net::socket_address to,
     }
   }
   cb(conn, status, user);
+}
+
+// Starts the connect task: `connect(timeout)` with a limit, `connect()` without one. The task is
+// chosen before it is awaited: `co_await (cond ? connect(...) : connect(...))` crashed at run
+// time with GCC 12.
+template <class Connect>
+int spawn_connect(kov_runtime* rt, uint64_t timeout_ms, Connect connect, connect_cb cb, void* user,
+                  const char* name) {
+  kov::task<kov::result<kov::net::tcp_stream>> connecting;
+  if (timeout_ms > 0) {
+    connecting = connect(kov::c_api::timeout_of(timeout_ms));
+  } else {
+    connecting = connect();
+  }
+  rt->core->spawn(connect_op(rt, std::move(connecting), cb, user), name).detach();
+  return 0;
 }
 
 }  // namespace
@@ -110,11 +120,25 @@ int kov_tcp_connect(kov_runtime* rt, const char* addr, uint64_t timeout_ms,
   return kov::c_api::guarded([&] {
     auto to = kov::net::socket_address::parse(addr);
     if (!to) return -EINVAL;
-    // Up to about 31 years; beyond that, as good as no limit.
-    const auto timeout = std::chrono::milliseconds(
-        static_cast<std::int64_t>(std::min<uint64_t>(timeout_ms, 1'000'000'000'000)));
-    rt->core->spawn(connect_op(rt, *to, timeout, cb, user), "kov_tcp_connect").detach();
-    return 0;
+    auto connect = [to = *to](auto... timeout) {
+      return kov::net::tcp_stream::connect(to, timeout...);
+    };
+    return spawn_connect(rt, timeout_ms, connect, cb, user, "kov_tcp_connect");
+  });
+}
+
+int kov_tcp_connect_name(kov_runtime* rt, const char* host_port, uint64_t timeout_ms,
+                         void (*cb)(kov_tcp*, int, void*), void* user) {
+  if (rt == nullptr || host_port == nullptr || cb == nullptr) return -EINVAL;
+  if (!kov::c_api::on_runtime_thread(*rt)) return -EPERM;
+  return kov::c_api::guarded([&] {
+    const std::string_view text(host_port);
+    const std::size_t colon = text.rfind(':');
+    if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size()) return -EINVAL;
+    auto connect = [text](auto... timeout) {
+      return kov::net::tcp_stream::connect(text, timeout...);
+    };
+    return spawn_connect(rt, timeout_ms, connect, cb, user, "kov_tcp_connect_name");
   });
 }
 

@@ -1,7 +1,8 @@
 /* kov's C API, used from C11: the echo server of examples/c in-process with 50 clients that
  * connect through the C API and check every echoed byte; timers (order, repeat, cancel, from
  * inside their own callbacks); kov_spawn; kov_stop and kov_post from another thread; error
- * values; close with operations pending; freeing a runtime with everything still open. At the
+ * values; close with operations pending; freeing a runtime with everything still open; DNS
+ * (kov_resolve and kov_tcp_connect_name through /etc/hosts's localhost). At the
  * end no file descriptor may be left over. Every callback checks that it was not called from
  * inside the API call that started its operation. */
 #include <kov.h>
@@ -728,6 +729,99 @@ static void test_free_with_everything_open(void) {
   kov_tcp_close(NULL);
 }
 
+/* ---- DNS: resolve localhost, connect to a listener by name, the errors ---- */
+
+static int dns_done = 0;
+static int dns_localhost_ok = 0;
+static int dns_unknown_status = 0;
+static int dns_connect_status = 1;
+static int dns_bad_service_status = 0;
+static kov_tcp* dns_conn = NULL;
+
+static void dns_maybe_stop(kov_runtime* rt) {
+  if (++dns_done == 4) kov_stop(rt);
+}
+
+static void on_resolved_localhost(int status, const char* const* addrs, size_t count, void* user) {
+  IN_CALLBACK();
+  const char* want = (const char*)user; /* "127.0.0.1:<port>" or "[::1]:<port>" */
+  CHECK(status == 0);
+  CHECK(count > 0);
+  int seen = 0;
+  for (size_t i = 0; i < count; ++i) {
+    if (strcmp(addrs[i], want) == 0) seen = 1;
+  }
+  dns_localhost_ok = seen;
+}
+
+static kov_runtime* dns_rt = NULL;
+
+static void on_resolved_localhost_then_stop(int status, const char* const* addrs, size_t count,
+                                            void* user) {
+  on_resolved_localhost(status, addrs, count, user);
+  dns_maybe_stop(dns_rt);
+}
+
+static void on_resolved_error(int status, const char* const* addrs, size_t count, void* user) {
+  IN_CALLBACK();
+  CHECK(addrs == NULL && count == 0);
+  *(int*)user = status;
+  dns_maybe_stop(dns_rt);
+}
+
+static void on_connected_by_name(kov_tcp* conn, int status, void* user) {
+  IN_CALLBACK();
+  (void)user;
+  dns_connect_status = status;
+  dns_conn = conn;
+  dns_maybe_stop(dns_rt);
+}
+
+static void test_dns(void) {
+  dns_rt = kov_runtime_new();
+  CHECK(dns_rt != NULL);
+  kov_tcp* l = NULL;
+  CHECK(kov_tcp_listen(dns_rt, "127.0.0.1:0", &l) == 0);
+  char addr[64];
+  CHECK(kov_tcp_local_address(l, addr, sizeof addr) > 10);
+  const char* port = strrchr(addr, ':') + 1;
+  char by_name[64];
+  snprintf(by_name, sizeof by_name, "localhost:%s", port);
+
+  CHECK(kov_resolve(NULL, "localhost", "80", 0, on_resolved_error, NULL) == -EINVAL);
+  CHECK(kov_resolve(dns_rt, NULL, "80", 0, on_resolved_error, NULL) == -EINVAL);
+  CHECK(kov_tcp_connect_name(dns_rt, "localhost", 0, on_connected_by_name, NULL) == -EINVAL);
+  CHECK(kov_tcp_connect_name(dns_rt, ":80", 0, on_connected_by_name, NULL) == -EINVAL);
+
+  CHECK(CALL(kov_resolve(dns_rt, "localhost", port, 5000, on_resolved_localhost_then_stop, addr)) ==
+        0);
+  /* An unknown service name fails in the lookup itself, whatever DNS the machine has. */
+  CHECK(CALL(kov_resolve(dns_rt, "localhost", "no-such-service-kov", 5000, on_resolved_error,
+                         &dns_bad_service_status)) == 0);
+  /* .invalid never resolves (RFC 6761); with no reachable DNS it may time out instead. */
+  CHECK(CALL(kov_resolve(dns_rt, "name.invalid", NULL, 2000, on_resolved_error,
+                         &dns_unknown_status)) == 0);
+  CHECK(CALL(kov_tcp_connect_name(dns_rt, by_name, 5000, on_connected_by_name, NULL)) == 0);
+  arm_failsafe(dns_rt, 20000);
+  CHECK(kov_run(dns_rt) == 0);
+  disarm_failsafe();
+
+  CHECK(dns_done == 4);
+  CHECK(dns_localhost_ok);
+  CHECK(dns_bad_service_status == KOV_EDNS_BADSERVICE);
+  CHECK(strcmp(kov_strerror(KOV_EDNS_BADSERVICE), "unknown service") == 0);
+  CHECK(dns_unknown_status < 0);
+  CHECK(strcmp(kov_strerror(KOV_EDNS_NOTFOUND), "host not found") == 0);
+  CHECK(dns_connect_status == 0);
+  CHECK(dns_conn != NULL);
+  char peer[64];
+  CHECK(kov_tcp_peer_address(dns_conn, peer, sizeof peer) > 0);
+  CHECK(strcmp(peer, addr) == 0);
+  kov_tcp_close(dns_conn);
+  kov_tcp_close(l);
+  kov_runtime_free(dns_rt);
+}
+
 int main(void) {
   const int fds_before = count_fds();
   CHECK(fds_before > 0);
@@ -739,6 +833,7 @@ int main(void) {
   test_close_with_pending_operations();
   test_free_with_everything_open();
   test_echo_server();
+  test_dns();
 
   const int fds_after = count_fds();
   if (fds_after != fds_before) fprintf(stderr, "fds: %d before, %d after\n", fds_before, fds_after);
