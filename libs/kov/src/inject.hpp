@@ -51,4 +51,18 @@ void drain_wakes(wake_hub& hub, inject_channel& in, Wake&& wake) noexcept {
   });
 }
 
+// Runtime side, at shutdown: closes the inject channel and drops every queued wake, including
+// one whose waker claimed its place before the close and is still writing it. recv() waits for
+// that write (flume-lock's `disconnected` means closed and every claimed message taken); a drain
+// of what is ready now would leave the late message in the channel, where it holds its slot, the
+// slot holds the hub and the hub holds the channel's sender: a cycle nothing frees.
+// runtime_core's destructor and the Relacy model tests (tests/model) run this same code.
+inline void shutdown_wakes(inject_channel& in) noexcept {
+  in.rx.close();
+  for (;;) {
+    slot_ref late;
+    if (in.rx.recv(late) != flume_lock::status::ok) return;
+  }
+}
+
 }  // namespace kov::detail

@@ -71,9 +71,8 @@ runtime_core::~runtime_core() {
   }
   while (task_header* t = run_queue_.pop_front()) task_ref::from_raw(*t).reset();
   KOV_ASSERT(wheel_.size() == 0, "timers outlived their tasks");
-  // Closing first makes later remote wakes fail to send instead of queueing.
-  inject_->rx.close();
-  inject_->rx.drain([](slot_ref&&) noexcept {});
+  // Later remote wakes fail to send instead of queueing; queued and in-flight ones are dropped.
+  shutdown_wakes(*inject_);
   inject_.reset();
   backend_.reset();
   release(*hub_);

@@ -102,14 +102,10 @@ struct model_runtime {
   }
 
   // The runtime shuts down (runtime_core's destructor), at most once (after() may call it again).
-  // Called once every wake has returned (from after(), or on the runtime's thread once it knows
-  // that): a send that claimed its queue slot before the close but writes it after the drain
-  // would leave a slot_ref in the channel, and that reference keeps the hub (and so the
-  // channel's sender) alive: a leak, not modelled here.
+  // Wakes may still be running on other threads (scenario shutdown_race).
   void close() {
     if (inject == nullptr) return;
-    inject->rx.close();
-    inject->rx.drain([](slot_ref&&) noexcept {});
+    kov::detail::shutdown_wakes(*inject);
     delete inject;
     inject = nullptr;
     kov::detail::release(*hub);  // closes the eventfd once the last slot lets go
