@@ -1,4 +1,4 @@
-// kov-bench: task, timer and channel scenarios, one JSON object per line on stdout:
+// kov-bench: task, timer, channel and buffered-I/O scenarios, one JSON object per line on stdout:
 //   {"suite":"kov","scenario":...,"impl":"kov","metric":...,"unit":...,"value":...,"round":...}
 // Usage: kov-bench [--quick] [--rounds N] [--round R] [--scenario NAME] [--list]
 //   --list prints "kov <scenario>" per line; --scenario runs one; --round R runs one round
@@ -6,7 +6,9 @@
 // A benchmark reports; it asserts nothing about speed. Allocation counts come from a replaced
 // global operator new.
 
+#include <kov/io/buf_reader.hpp>
 #include <kov/mpsc.hpp>
+#include <kov/net/unix.hpp>
 #include <kov/notify.hpp>
 #include <kov/oneshot.hpp>
 #include <kov/runtime.hpp>
@@ -23,6 +25,7 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -246,6 +249,33 @@ void timer_precision(const char* scenario, std::chrono::nanoseconds tick, int sa
   emit(scenario, "latency_min", "us", late_us.front(), round);
 }
 
+kov::task<void> write_payload(kov::net::unix_stream& s, const std::string& payload) {
+  constexpr std::size_t chunk = 64 * 1024;
+  for (std::size_t at = 0; at < payload.size(); at += chunk) {
+    if (!co_await s.write_all(std::string_view(payload).substr(at, chunk))) std::abort();
+  }
+  if (!s.shutdown()) std::abort();
+}
+
+// lines_1m: N lines ("line <i>") read through a buf_reader's lines loop over a Unix socket
+// pair, written by another task in 64 KiB writes (ns per line).
+void lines_1m(kov::runtime& rt, long n, int round) {
+  std::string payload;
+  for (long i = 0; i < n; ++i) payload += "line " + std::to_string(i) + "\n";
+  auto body = [&]() -> kov::task<void> {
+    auto p = kov::net::unix_stream::pair();
+    if (!p) std::abort();
+    auto writer = kov::spawn(write_payload(p->first, payload));
+    kov::buf_reader reader(p->second);
+    auto lines = reader.lines();
+    long count = 0;
+    while (auto line = co_await lines.next()) count += line->empty() ? 0 : 1;
+    if (lines.error() || count != n) std::abort();
+    (void)co_await writer;
+  };
+  measure("lines_1m", n, round, [&] { rt.block_on(body()); });
+}
+
 constexpr const char* scenarios[] = {"spawn_many",
                                      "chained_spawn",
                                      "yield_many",
@@ -259,7 +289,8 @@ constexpr const char* scenarios[] = {"spawn_many",
                                      "timer_insert_fire_100k",
                                      "timer_insert_fire_1m",
                                      "timer_precision_1ms_tick",
-                                     "timer_precision_100us_tick"};
+                                     "timer_precision_100us_tick",
+                                     "lines_1m"};
 
 }  // namespace
 
@@ -328,6 +359,7 @@ int main(int argc, char** argv) {
     if (wanted("timer_precision_100us_tick")) {
       timer_precision("timer_precision_100us_tick", 100us, samples, round);
     }
+    if (wanted("lines_1m")) lines_1m(rt, 1'000'000 / scale, round);
   }
   return 0;
 }
