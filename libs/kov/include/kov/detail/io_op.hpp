@@ -27,6 +27,8 @@ enum class io_kind : std::uint8_t {
   send,       // send(2) with MSG_NOSIGNAL | `flags`
   recv_from,  // recvfrom(2), filling `addr` / `addr_len`
   send_to,    // sendto(2) to `addr`
+  send_vectored,  // sendmsg(2) with MSG_NOSIGNAL | `flags`: `buf` is an iovec array of `len`
+                  // entries (never an `all` op: the caller continues partial writes)
   accept,     // accept4(2), non-blocking and close-on-exec; fills `addr` when given
   connect,    // connect(2) to `addr`, then waits for the handshake
   readable,   // no transfer: completes when a read would not block (poll(2) says so)
@@ -41,6 +43,7 @@ constexpr io_side side_of(io_kind k) noexcept {
     case io_kind::write:
     case io_kind::send:
     case io_kind::send_to:
+    case io_kind::send_vectored:
     case io_kind::connect:
     case io_kind::writable:
       return io_side::out;

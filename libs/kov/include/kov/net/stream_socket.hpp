@@ -14,11 +14,14 @@
 
 #include <kov/detail/byte_stream.hpp>
 #include <kov/net/address.hpp>
+#include <kov/task.hpp>
 
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cstddef>
+#include <span>
 #include <system_error>
 #include <utility>
 
@@ -31,6 +34,21 @@ enum class shutdown_how : int { read = SHUT_RD, write = SHUT_WR, both = SHUT_RDW
 class stream_socket
     : public kov::detail::byte_stream<kov::detail::io_kind::recv, kov::detail::io_kind::send> {
  public:
+  using byte_stream::write_all;
+
+  // Vectored writes (sendmsg(2), the SENDMSG opcode on io_uring): the buffers go out in order
+  // as if they were one, without copying them together. Empty buffers are skipped.
+  //
+  // One sendmsg of as many of `bufs` as it takes (up to max_vectored_buffers of them): the byte
+  // count, possibly short.
+  task<result<std::size_t>> write_vectored(std::span<const const_buffer> bufs);
+  // All of `bufs`, continuing partial writes (a batch of max_vectored_buffers at a time).
+  //
+  //   std::array<kov::const_buffer, 3> parts{head, body, "\r\n"};
+  //   co_await conn.write_all(parts);
+  task<result<void>> write_all(std::span<const const_buffer> bufs);
+  static constexpr std::size_t max_vectored_buffers = 64;
+
   // shutdown(2): `write` sends the end of the stream (a half-close), reads go on.
   result<void> shutdown(shutdown_how how = shutdown_how::write) noexcept;
   result<socket_address> local_address() const noexcept;
@@ -39,6 +57,13 @@ class stream_socket
  protected:
   stream_socket() noexcept = default;
   explicit stream_socket(kov::detail::io_handle h) noexcept : byte_stream(std::move(h)) {}
+
+ private:
+  // One sendmsg of `count` iovecs (which must stay put until it completes).
+  auto send_iovecs(iovec* iov, std::size_t count) noexcept {
+    return op(kov::detail::make_op(kov::detail::io_kind::send_vectored, iov, count),
+              kov::detail::finish_size{});
+  }
 };
 
 namespace detail {
