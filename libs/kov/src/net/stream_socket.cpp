@@ -85,16 +85,34 @@ result<kov::detail::io_handle> open_socket(int family, int type) noexcept {
   return kov::detail::io_handle::adopt(fd, type == SOCK_STREAM);
 }
 
-result<kov::detail::io_handle> listen_on(const socket_address& at, int backlog) noexcept {
+result<std::pair<kov::detail::io_handle, kov::detail::io_handle>> socket_pair(int type) noexcept {
+  int fds[2];
+  if (::socketpair(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0) return last_error();
+  auto a = kov::detail::io_handle::adopt(fds[0], type == SOCK_STREAM);
+  if (!a) {
+    ::close(fds[1]);
+    return a.error();
+  }
+  auto b = kov::detail::io_handle::adopt(fds[1], type == SOCK_STREAM);
+  if (!b) return b.error();
+  return std::pair<kov::detail::io_handle, kov::detail::io_handle>(std::move(*a), std::move(*b));
+}
+
+result<kov::detail::io_handle> listen_on(const socket_address& at,
+                                         const listen_options& opts) noexcept {
   auto h = open_socket(at.family(), SOCK_STREAM);
   if (!h) return h.error();
-  if (!at.is_unix()) {
-    // A restarted server can bind while old connections linger in TIME_WAIT.
-    const int on = 1;
-    if (::setsockopt(h->fd(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0) return last_error();
+  socket_options o(h->fd());
+  // A restarted server can bind while old connections linger in TIME_WAIT.
+  if (auto r = at.is_unix() ? result<void>() : o.set_reuse_address(opts.reuse_address); !r) {
+    return r.error();
+  }
+  if (auto r = opts.reuse_port ? o.set_reuse_port(true) : result<void>(); !r) return r.error();
+  if (auto r = opts.v6_only ? o.set_v6_only(*opts.v6_only) : result<void>(); !r) {
+    return r.error();
   }
   if (::bind(h->fd(), at.native(), at.size()) != 0) return last_error();
-  if (::listen(h->fd(), backlog) != 0) return last_error();
+  if (::listen(h->fd(), opts.backlog) != 0) return last_error();
   return h;
 }
 

@@ -14,6 +14,7 @@
 
 #include <kov/detail/byte_stream.hpp>
 #include <kov/net/address.hpp>
+#include <kov/net/socket_options.hpp>
 #include <kov/task.hpp>
 
 #include <sys/socket.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <system_error>
 #include <utility>
@@ -28,6 +30,14 @@
 namespace kov::net {
 
 enum class shutdown_how : int { read = SHUT_RD, write = SHUT_WR, both = SHUT_RDWR };
+
+// How a listener is set up before bind(2): the options that cannot be changed usefully later.
+struct listen_options {
+  int backlog = 1024;
+  bool reuse_address = true;    // SO_REUSEADDR (IP addresses only)
+  bool reuse_port = false;      // SO_REUSEPORT: several listeners on one port
+  std::optional<bool> v6_only;  // IPV6_V6ONLY for an IPv6 address (nullopt: the system's default)
+};
 
 // read, read_exact, write, write_all, readable, writable, native_handle, is_open and close
 // come from detail::byte_stream (recv(2) and send(2) with MSG_NOSIGNAL).
@@ -53,6 +63,8 @@ class stream_socket
   result<void> shutdown(shutdown_how how = shutdown_how::write) noexcept;
   result<socket_address> local_address() const noexcept;
   result<socket_address> peer_address() const noexcept;
+  // Keepalive, buffer sizes, linger and the rest (socket_options.hpp).
+  socket_options options() const noexcept { return socket_options(handle_.fd()); }
 
  protected:
   stream_socket() noexcept = default;
@@ -70,8 +82,11 @@ namespace detail {
 
 // A new non-blocking, close-on-exec socket registered with the current runtime.
 result<kov::detail::io_handle> open_socket(int family, int type) noexcept;
-// bind(2) + listen(2) on a new stream socket; SO_REUSEADDR for IP addresses.
-result<kov::detail::io_handle> listen_on(const socket_address& at, int backlog) noexcept;
+// Two connected Unix-domain sockets of `type` (socketpair(2)), registered likewise.
+result<std::pair<kov::detail::io_handle, kov::detail::io_handle>> socket_pair(int type) noexcept;
+// A new stream socket, set up as `opts` says, bound to `at` and listening.
+result<kov::detail::io_handle> listen_on(const socket_address& at,
+                                         const listen_options& opts) noexcept;
 // getsockname / getpeername as a socket_address.
 result<socket_address> socket_name(int fd, bool peer) noexcept;
 
@@ -99,10 +114,17 @@ class basic_listener {
   // A Unix filesystem path must not exist yet (EADDRINUSE otherwise); the socket file is left
   // behind on close, as bind(2) leaves it.
   static result<basic_listener> bind(const socket_address& at, int backlog = 1024) noexcept {
+    listen_options opts;
+    opts.backlog = backlog;
+    return bind(at, opts);
+  }
+  // The same, with SO_REUSEPORT, IPV6_V6ONLY and the rest set as `opts` says before bind(2).
+  static result<basic_listener> bind(const socket_address& at,
+                                     const listen_options& opts) noexcept {
     if (at.is_unix() != Stream::unix_domain) {
       return std::make_error_code(std::errc::address_family_not_supported);
     }
-    auto h = listen_on(at, backlog);
+    auto h = listen_on(at, opts);
     if (!h) return h.error();
     return basic_listener(std::move(*h));
   }
@@ -116,6 +138,7 @@ class basic_listener {
   }
 
   result<socket_address> local_address() const noexcept { return socket_name(handle_.fd(), false); }
+  socket_options options() const noexcept { return socket_options(handle_.fd()); }
   int native_handle() const noexcept { return handle_.fd(); }
   bool is_open() const noexcept { return handle_.valid(); }
   void close() noexcept { handle_.close(); }
