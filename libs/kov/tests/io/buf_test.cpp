@@ -102,12 +102,13 @@ std::vector<std::string> expected_mixed() {
 TEST_F(buf_io, lines_split_across_two_reads_at_every_byte_position) {
   for (std::size_t cut = 0; cut <= mixed_text.size(); ++cut) {
     for (const std::size_t capacity : {std::size_t{1}, std::size_t{3}, kov::default_buffer_size}) {
-      auto [lines, error] = run([](std::size_t at, std::size_t cap)
-                                    -> kov::task<std::pair<std::vector<std::string>, std::error_code>> {
-        kov::buf_reader reader(scripted_stream({mixed_text.substr(0, at), mixed_text.substr(at)}),
-                               cap);
-        co_return co_await all_lines(reader);
-      }(cut, capacity));
+      auto [lines, error] = run(
+          [](std::size_t at,
+             std::size_t cap) -> kov::task<std::pair<std::vector<std::string>, std::error_code>> {
+            kov::buf_reader reader(
+                scripted_stream({mixed_text.substr(0, at), mixed_text.substr(at)}), cap);
+            co_return co_await all_lines(reader);
+          }(cut, capacity));
       EXPECT_EQ(lines, expected_mixed()) << "cut at " << cut << ", capacity " << capacity;
       EXPECT_FALSE(error) << error.message();
     }
@@ -356,7 +357,8 @@ TEST_F(buf_io, copy_bidirectional_passes_half_close_through) {
     auto sent = kov::spawn(send_and_end(client, std::string(request.begin(), request.end())));
     auto got_request = co_await read_to_end(upstream);
     KOV_CO_ASSERT_OK(got_request);
-    EXPECT_TRUE(std::equal(got_request->begin(), got_request->end(), request.begin(), request.end()));
+    EXPECT_TRUE(
+        std::equal(got_request->begin(), got_request->end(), request.begin(), request.end()));
     auto answered = kov::spawn(send_and_end(upstream, std::string(reply.begin(), reply.end())));
     auto got_reply = co_await read_to_end(client);
     KOV_CO_ASSERT_OK(got_reply);

@@ -42,7 +42,8 @@ kov::task<kov::result<std::vector<char>>> read_slowly(Stream& s, std::size_t siz
   std::vector<char> got(size);
   std::size_t at = 0;
   while (at < size) {
-    auto n = co_await s.read(kov::mutable_buffer(got.data() + at, std::min<std::size_t>(size - at, 3000)))
+    auto n = co_await s
+                 .read(kov::mutable_buffer(got.data() + at, std::min<std::size_t>(size - at, 3000)))
                  .with_timeout(10s);
     if (!n) co_return n.error();
     if (*n == 0) co_return kov::errc::end_of_stream;

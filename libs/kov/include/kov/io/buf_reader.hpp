@@ -29,7 +29,7 @@
 namespace kov {
 
 // The longest line read_line and lines accept unless told otherwise, without its terminator.
-inline constexpr std::size_t default_max_line = 64 * 1024;
+inline constexpr std::size_t default_max_line = std::size_t{64} * 1024;
 
 template <class Stream>
 class line_reader;

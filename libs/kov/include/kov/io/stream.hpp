@@ -14,7 +14,7 @@
 namespace kov {
 
 // A buffered stream's buffer size unless told otherwise (tokio's and Go's choice too).
-inline constexpr std::size_t default_buffer_size = 8 * 1024;
+inline constexpr std::size_t default_buffer_size = std::size_t{8} * 1024;
 
 // `co_await s.read(b)` reads at most b.size bytes: the count, 0 at the end of the stream.
 template <class S>

@@ -14,6 +14,7 @@
 #include <kov/net/stream_socket.hpp>
 #include <kov/result.hpp>
 
+#include <concepts>
 #include <memory>
 #include <system_error>
 #include <type_traits>
@@ -67,8 +68,7 @@ class write_half {
 };
 
 // Splits `s` (a tcp_stream or unix_stream) into halves that share it.
-template <class Stream>
-requires std::is_base_of_v<stream_socket, Stream>
+template <std::derived_from<stream_socket> Stream>
 std::pair<read_half<Stream>, write_half<Stream>> into_split(Stream s) {
   auto shared = std::make_shared<Stream>(std::move(s));
   return {read_half<Stream>(shared), write_half<Stream>(shared)};

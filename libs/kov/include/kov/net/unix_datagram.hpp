@@ -2,9 +2,10 @@
 // Datagrams keep their boundaries and, unlike UDP, are never dropped by the kernel: a send to a
 // full receiver waits.
 //
-//   auto server = kov::net::unix_datagram::bind(kov::net::socket_address::unix_path("@log").value());
+//   auto at = kov::net::socket_address::unix_path("@log").value();
+//   auto server = kov::net::unix_datagram::bind(at);
 //   auto client = kov::net::unix_datagram::unbound();
-//   co_await client->send_to("hello", server_address);
+//   co_await client->send_to("hello", at);
 //
 // An unbound sender has no address: the receiver's datagram::from is then empty, and it cannot
 // answer. Bind both sides (or use pair()) for replies.
