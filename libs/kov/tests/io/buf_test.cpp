@@ -340,15 +340,26 @@ TEST_F(buf_io, copy_moves_every_byte_and_counts_them) {
   }());
 }
 
-// client <-> (c_far, u_near) proxy <-> upstream: copy_bidirectional(c_far, u_near).
+// client <-> (c_far, u_near) proxy <-> upstream: two connected pairs, the proxy in the middle
+// running copy_bidirectional(c_far, u_near).
+struct proxy_sockets {
+  net::unix_stream client, c_far, u_near, upstream;
+
+  static kov::result<proxy_sockets> make() {
+    auto c = net::unix_stream::pair();
+    if (!c) return c.error();
+    auto u = net::unix_stream::pair();
+    if (!u) return u.error();
+    return proxy_sockets{std::move(c->first), std::move(c->second), std::move(u->first),
+                         std::move(u->second)};
+  }
+};
+
 TEST_F(buf_io, copy_bidirectional_passes_half_close_through) {
   run([]() -> kov::task<void> {
-    auto c = net::unix_stream::pair();
-    auto u = net::unix_stream::pair();
-    KOV_CO_ASSERT_OK(c);
-    KOV_CO_ASSERT_OK(u);
-    auto& [client, c_far] = *c;
-    auto& [u_near, upstream] = *u;
+    auto sockets = proxy_sockets::make();
+    KOV_CO_ASSERT_OK(sockets);
+    auto& [client, c_far, u_near, upstream] = *sockets;
     auto proxy = kov::spawn(kov::copy_bidirectional(c_far, u_near));
     const std::vector<char> request = kov::test::pattern(1, 300000);
     const std::vector<char> reply = kov::test::pattern(2, 500000);
@@ -374,12 +385,9 @@ TEST_F(buf_io, copy_bidirectional_passes_half_close_through) {
 
 TEST_F(buf_io, copy_bidirectional_closes_both_sides_on_error) {
   run([]() -> kov::task<void> {
-    auto c = net::unix_stream::pair();
-    auto u = net::unix_stream::pair();
-    KOV_CO_ASSERT_OK(c);
-    KOV_CO_ASSERT_OK(u);
-    auto& [client, c_far] = *c;
-    auto& [u_near, upstream] = *u;
+    auto sockets = proxy_sockets::make();
+    KOV_CO_ASSERT_OK(sockets);
+    auto& [client, c_far, u_near, upstream] = *sockets;
     // The upstream is gone before the client's bytes can reach it: writing them fails.
     upstream.close();
     KOV_CO_ASSERT((co_await client.write_all(std::string(1000, 'q'))).has_value());

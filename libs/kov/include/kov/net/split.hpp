@@ -23,48 +23,55 @@
 namespace kov::net {
 
 template <class Stream>
-class write_half;
-
-// The reading side: read, read_exact, readable.
+class read_half;
 template <class Stream>
-class read_half {
- public:
-  read_half() noexcept = default;
-  explicit read_half(std::shared_ptr<Stream> s) noexcept : s_(std::move(s)) {}
+class write_half;
+template <class Stream>
+result<Stream> reunite(read_half<Stream> r, write_half<Stream> w) noexcept;
 
-  auto read(mutable_buffer b) noexcept { return s_->read(b); }
-  auto read_exact(mutable_buffer b) noexcept { return s_->read_exact(b); }
-  auto readable() noexcept { return s_->readable(); }
+namespace detail {
+
+// What both halves have: the shared stream and its addresses.
+template <class Stream>
+class stream_half {
+ public:
+  stream_half() noexcept = default;
+  explicit stream_half(std::shared_ptr<Stream> s) noexcept : s_(std::move(s)) {}
+
   result<socket_address> local_address() const noexcept { return s_->local_address(); }
   result<socket_address> peer_address() const noexcept { return s_->peer_address(); }
   int native_handle() const noexcept { return s_->native_handle(); }
 
- private:
+ protected:
   template <class S>
-  friend result<S> reunite(read_half<S> r, write_half<S> w) noexcept;
+  friend result<S> net::reunite(read_half<S> r, write_half<S> w) noexcept;
   std::shared_ptr<Stream> s_;
+};
+
+}  // namespace detail
+
+// The reading side: read, read_exact, readable.
+template <class Stream>
+class read_half : public detail::stream_half<Stream> {
+ public:
+  using detail::stream_half<Stream>::stream_half;
+
+  auto read(mutable_buffer b) noexcept { return this->s_->read(b); }
+  auto read_exact(mutable_buffer b) noexcept { return this->s_->read_exact(b); }
+  auto readable() noexcept { return this->s_->readable(); }
 };
 
 // The writing side: write, write_all, writable, and the half-close.
 template <class Stream>
-class write_half {
+class write_half : public detail::stream_half<Stream> {
  public:
-  write_half() noexcept = default;
-  explicit write_half(std::shared_ptr<Stream> s) noexcept : s_(std::move(s)) {}
+  using detail::stream_half<Stream>::stream_half;
 
-  auto write(const_buffer b) noexcept { return s_->write(b); }
-  auto write_all(const_buffer b) noexcept { return s_->write_all(b); }
-  auto writable() noexcept { return s_->writable(); }
+  auto write(const_buffer b) noexcept { return this->s_->write(b); }
+  auto write_all(const_buffer b) noexcept { return this->s_->write_all(b); }
+  auto writable() noexcept { return this->s_->writable(); }
   // Ends the sending direction (shutdown(2) with SHUT_WR); the read half goes on reading.
-  result<void> shutdown() noexcept { return s_->shutdown(shutdown_how::write); }
-  result<socket_address> local_address() const noexcept { return s_->local_address(); }
-  result<socket_address> peer_address() const noexcept { return s_->peer_address(); }
-  int native_handle() const noexcept { return s_->native_handle(); }
-
- private:
-  template <class S>
-  friend result<S> reunite(read_half<S> r, write_half<S> w) noexcept;
-  std::shared_ptr<Stream> s_;
+  result<void> shutdown() noexcept { return this->s_->shutdown(shutdown_how::write); }
 };
 
 // Splits `s` (a tcp_stream or unix_stream) into halves that share it.
