@@ -46,7 +46,9 @@ class buf_reader {
   // its first byte.
   using record = result<std::optional<std::string_view>>;
 
-  explicit buf_reader(Stream stream, std::size_t capacity = default_buffer_size)
+  // Not deducible from here: the deduction guide below decides between owning and borrowing.
+  explicit buf_reader(std::type_identity_t<Stream> stream,
+                      std::size_t capacity = default_buffer_size)
       : stream_(std::forward<Stream>(stream)),
         capacity_(std::max<std::size_t>(capacity, 1)),
         buf_(std::make_unique_for_overwrite<char[]>(capacity_)) {}
@@ -212,6 +214,7 @@ class buf_reader {
   std::size_t end_ = 0;
 };
 
+// An rvalue stream is moved in and owned; an lvalue one is borrowed (buf_reader<Stream&>).
 template <class Stream>
 buf_reader(Stream&&, std::size_t = default_buffer_size) -> buf_reader<Stream>;
 

@@ -33,7 +33,9 @@ template <class Stream>
 requires async_write_stream<std::remove_reference_t<Stream>>
 class buf_writer {
  public:
-  explicit buf_writer(Stream stream, std::size_t capacity = default_buffer_size)
+  // Not deducible from here: the deduction guide below decides between owning and borrowing.
+  explicit buf_writer(std::type_identity_t<Stream> stream,
+                      std::size_t capacity = default_buffer_size)
       : stream_(std::forward<Stream>(stream)),
         capacity_(std::max<std::size_t>(capacity, 1)),
         buf_(std::make_unique_for_overwrite<char[]>(capacity_)) {}
@@ -91,6 +93,7 @@ class buf_writer {
   std::size_t used_ = 0;
 };
 
+// An rvalue stream is moved in and owned; an lvalue one is borrowed (buf_writer<Stream&>).
 template <class Stream>
 buf_writer(Stream&&, std::size_t = default_buffer_size) -> buf_writer<Stream>;
 
