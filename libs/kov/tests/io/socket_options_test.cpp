@@ -7,6 +7,7 @@
 #include <kov/runtime.hpp>
 
 #include "io_fixture.hpp"
+#include "tcp_pair.hpp"
 
 #include <gtest/gtest.h>
 
@@ -25,19 +26,6 @@ net::socket_address loopback() {
   return net::socket_address::parse("127.0.0.1:0").value();
 }
 
-// A connected pair of TCP streams over loopback.
-kov::task<kov::result<std::pair<net::tcp_stream, net::tcp_stream>>> tcp_pair() {
-  auto l = net::tcp_listener::bind(loopback());
-  if (!l) co_return l.error();
-  auto at = l->local_address();
-  if (!at) co_return at.error();
-  auto c = co_await net::tcp_stream::connect(*at, 5s);
-  if (!c) co_return c.error();
-  auto s = co_await l->accept().with_timeout(5s);
-  if (!s) co_return s.error();
-  co_return std::pair<net::tcp_stream, net::tcp_stream>(std::move(*c), std::move(*s));
-}
-
 // Sets a boolean option both ways and reads each back.
 template <class Set, class Get>
 void round_trip_bool(Set set, Get get, const char* what) {
@@ -51,9 +39,9 @@ void round_trip_bool(Set set, Get get, const char* what) {
 
 TEST_F(socket_options_io, every_option_round_trips_on_a_tcp_stream) {
   run([]() -> kov::task<void> {
-    auto p = co_await tcp_pair();
+    auto p = co_await kov::test::connect_pair();
     KOV_CO_ASSERT_OK(p);
-    net::socket_options o = p->first.options();
+    net::socket_options o = p->client.options();
     round_trip_bool([&](bool on) { return o.set_keepalive(on); }, [&] { return o.keepalive(); },
                     "keepalive");
     round_trip_bool([&](bool on) { return o.set_nodelay(on); }, [&] { return o.nodelay(); },
@@ -85,8 +73,8 @@ TEST_F(socket_options_io, every_option_round_trips_on_a_tcp_stream) {
     EXPECT_FALSE(o.linger()->has_value());
     EXPECT_EQ(o.set_linger(-1s).error(), std::errc::invalid_argument);
     // tcp_stream's own nodelay is the same option.
-    KOV_CO_ASSERT(p->second.set_nodelay(true).has_value());
-    EXPECT_TRUE(*p->second.options().nodelay());
+    KOV_CO_ASSERT(p->server.set_nodelay(true).has_value());
+    EXPECT_TRUE(*p->server.options().nodelay());
     // IPV6_V6ONLY on an IPv4 socket, and TCP_NODELAY on a Unix socket, are error values.
     EXPECT_FALSE(o.set_v6_only(true).has_value());
     auto u = net::unix_stream::pair();
@@ -97,12 +85,12 @@ TEST_F(socket_options_io, every_option_round_trips_on_a_tcp_stream) {
 
 TEST_F(socket_options_io, linger_zero_resets_the_connection_on_close) {
   run([]() -> kov::task<void> {
-    auto p = co_await tcp_pair();
+    auto p = co_await kov::test::connect_pair();
     KOV_CO_ASSERT_OK(p);
-    KOV_CO_ASSERT(p->first.options().set_linger(0s).has_value());
-    p->first.close();
+    KOV_CO_ASSERT(p->client.options().set_linger(0s).has_value());
+    p->client.close();
     std::array<char, 16> buf{};
-    auto r = co_await p->second.read(buf).with_timeout(5s);
+    auto r = co_await p->server.read(buf).with_timeout(5s);
     EXPECT_EQ(r.error(), errno_code(ECONNRESET));
   }());
 }

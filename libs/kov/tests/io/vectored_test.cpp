@@ -7,6 +7,7 @@
 #include <kov/runtime.hpp>
 
 #include "io_fixture.hpp"
+#include "tcp_pair.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/socket.h>
@@ -83,16 +84,10 @@ TEST_F(vectored_io, many_buffers_over_a_unix_pair_through_partial_writes) {
 
 TEST_F(vectored_io, many_buffers_over_tcp) {
   run([]() -> kov::task<void> {
-    auto l = net::tcp_listener::bind(net::socket_address::parse("127.0.0.1:0").value());
-    KOV_CO_ASSERT_OK(l);
-    auto at = l->local_address();
-    KOV_CO_ASSERT_OK(at);
-    auto c = co_await net::tcp_stream::connect(*at, 5s);
-    KOV_CO_ASSERT_OK(c);
-    auto s = co_await l->accept().with_timeout(5s);
-    KOV_CO_ASSERT_OK(s);
-    shrink_send_buffer(c->native_handle());
-    co_await many_buffers_arrive_in_order(*c, *s);
+    auto p = co_await kov::test::connect_pair();
+    KOV_CO_ASSERT_OK(p);
+    shrink_send_buffer(p->client.native_handle());
+    co_await many_buffers_arrive_in_order(p->client, p->server);
   }());
 }
 
