@@ -92,7 +92,8 @@ class buf_reader {
     return detail::ready_or_task<record>(read_line_slow(max_length));
   }
 
-  // A loop over the lines of the stream (see line_reader).
+  // A loop over the lines of the stream (see line_reader). It borrows this reader, which must
+  // outlive it.
   line_reader<Stream> lines(std::size_t max_length = default_max_line) noexcept {
     return line_reader<Stream>(*this, max_length);
   }
