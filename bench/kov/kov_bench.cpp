@@ -1,4 +1,4 @@
-// kov-bench: task, timer and channel scenarios, one JSON object per line on stdout:
+// kov-bench: task, timer, channel and buffered-I/O scenarios, one JSON object per line on stdout:
 //   {"suite":"kov","scenario":...,"impl":"kov","metric":...,"unit":...,"value":...,"round":...}
 // Usage: kov-bench [--quick] [--rounds N] [--round R] [--scenario NAME] [--list]
 //   --list prints "kov <scenario>" per line; --scenario runs one; --round R runs one round
@@ -6,8 +6,10 @@
 // A benchmark reports; it asserts nothing about speed. Allocation counts come from a replaced
 // global operator new.
 
+#include <kov/io/buf_reader.hpp>
 #include <kov/mpsc.hpp>
 #include <kov/net/dns.hpp>
+#include <kov/net/unix.hpp>
 #include <kov/notify.hpp>
 #include <kov/oneshot.hpp>
 #include <kov/runtime.hpp>
@@ -24,6 +26,7 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -258,6 +261,33 @@ void resolve_hosts(kov::runtime& rt, long n, int round) {
   measure("resolve_hosts", n, round, [&] { rt.block_on(body()); });
 }
 
+kov::task<void> write_payload(kov::net::unix_stream& s, const std::string& payload) {
+  constexpr std::size_t chunk = 64 * 1024;
+  for (std::size_t at = 0; at < payload.size(); at += chunk) {
+    if (!co_await s.write_all(std::string_view(payload).substr(at, chunk))) std::abort();
+  }
+  if (!s.shutdown()) std::abort();
+}
+
+// lines_1m: N lines ("line <i>") read through a buf_reader's lines loop over a Unix socket
+// pair, written by another task in 64 KiB writes (ns per line).
+void lines_1m(kov::runtime& rt, long n, int round) {
+  std::string payload;
+  for (long i = 0; i < n; ++i) payload += "line " + std::to_string(i) + "\n";
+  auto body = [&]() -> kov::task<void> {
+    auto p = kov::net::unix_stream::pair();
+    if (!p) std::abort();
+    auto writer = kov::spawn(write_payload(p->first, payload));
+    kov::buf_reader reader(p->second);
+    auto lines = reader.lines();
+    long count = 0;
+    while (auto line = co_await lines.next()) count += line->empty() ? 0 : 1;
+    if (lines.error() || count != n) std::abort();
+    (void)co_await writer;
+  };
+  measure("lines_1m", n, round, [&] { rt.block_on(body()); });
+}
+
 constexpr const char* scenarios[] = {"spawn_many",
                                      "chained_spawn",
                                      "yield_many",
@@ -272,7 +302,8 @@ constexpr const char* scenarios[] = {"spawn_many",
                                      "timer_insert_fire_1m",
                                      "timer_precision_1ms_tick",
                                      "timer_precision_100us_tick",
-                                     "resolve_hosts"};
+                                     "resolve_hosts",
+                                     "lines_1m"};
 
 }  // namespace
 
@@ -342,6 +373,7 @@ int main(int argc, char** argv) {
       timer_precision("timer_precision_100us_tick", 100us, samples, round);
     }
     if (wanted("resolve_hosts")) resolve_hosts(rt, 10'000 / scale, round);
+    if (wanted("lines_1m")) lines_1m(rt, 1'000'000 / scale, round);
   }
   return 0;
 }

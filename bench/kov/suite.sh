@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The kov suite for bench/run.sh.
-# - Task, timer and channel scenarios: kov-bench (bench/kov/kov_bench.cpp, CMake target kov-bench) and its
-#   tokio current_thread peer (bench/kov/tokio, cargo). Both print contract lines for one
-#   scenario and one round when given --scenario and --round; --quick shrinks the sizes.
+# - Task, timer, channel and buffered-I/O (lines_1m) scenarios: kov-bench (bench/kov/kov_bench.cpp,
+#   CMake target kov-bench) and its tokio current_thread peer (bench/kov/tokio, cargo). Both
+#   print contract lines for one scenario and one round when given --scenario and --round;
+#   --quick shrinks the sizes.
 # - Network scenarios echo_c50, echo_c1000, http_c50: bench/kov/net.sh runs one server (kov-echo,
 #   kov-http, or a peer from bench/kov/peers: tokio, asio, libuv) against kov-echo-load or
 #   wrk.

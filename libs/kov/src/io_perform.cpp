@@ -7,6 +7,7 @@
 
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -30,6 +31,12 @@ long once(io_source& src, io_op& op, void* buf, std::size_t len) noexcept {
       return ::recvfrom(fd, buf, len, op.flags, op.addr, op.addr_len);
     case io_kind::send_to:
       return ::sendto(fd, buf, len, op.flags | MSG_NOSIGNAL, op.addr, op.addr_size);
+    case io_kind::send_vectored: {
+      msghdr msg{};
+      msg.msg_iov = static_cast<iovec*>(op.buf);
+      msg.msg_iovlen = op.len;
+      return ::sendmsg(fd, &msg, op.flags | MSG_NOSIGNAL);
+    }
     case io_kind::accept:
       return ::accept4(fd, op.addr, op.addr_len, SOCK_NONBLOCK | SOCK_CLOEXEC);
     default:

@@ -60,8 +60,8 @@ uring_source& as_uring(io_source& s) noexcept {
 // What the kernel reads of an op while it is in flight (in io_op::backend, made by start()).
 struct uring_op {
   io_source* source;           // the source it was started on
-  msghdr msg;                  // recv_from / send_to: the message the kernel fills or sends
-  iovec iov;                   // msg's one buffer
+  msghdr msg;                  // recv_from / send_to / send_vectored: the message
+  iovec iov;                   // msg's one buffer (recv_from / send_to)
   __kernel_timespec deadline;  // the linked timeout's expiry (read at submission)
 };
 
@@ -280,6 +280,15 @@ class uring_backend final : public reactor_backend {
           st.msg.msg_namelen = op.addr_size;
           io_uring_prep_sendmsg(sqe, fd, &st.msg, static_cast<unsigned>(op.flags | MSG_NOSIGNAL));
         }
+        break;
+      }
+      case io_kind::send_vectored: {
+        // The iovec array lives in the awaiting frame, as a buffer does.
+        uring_op& st = op_state<uring_op>(op);
+        st.msg = {};
+        st.msg.msg_iov = static_cast<iovec*>(op.buf);
+        st.msg.msg_iovlen = op.len;
+        io_uring_prep_sendmsg(sqe, fd, &st.msg, static_cast<unsigned>(op.flags | MSG_NOSIGNAL));
         break;
       }
       case io_kind::connect:

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 use std::time::Instant;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::{mpsc, oneshot, Notify};
 
 const SCENARIOS: &[&str] = &[
@@ -14,6 +15,7 @@ const SCENARIOS: &[&str] = &[
     "oneshot_roundtrip",
     "mpsc_roundtrip",
     "resolve_hosts",
+    "lines_1m",
 ];
 
 fn emit(scenario: &str, ns_per_op: f64, round: i64) {
@@ -156,6 +158,37 @@ fn resolve_hosts(rt: &tokio::runtime::Runtime, n: u64, round: i64) {
     });
 }
 
+// lines_1m: N lines ("line <i>") read with BufReader::lines over a Unix socket pair, written by
+// another task in 64 KiB writes (ns per line).
+fn lines_1m(rt: &tokio::runtime::Runtime, n: u64, round: i64) {
+    let mut payload = Vec::new();
+    for i in 0..n {
+        payload.extend_from_slice(format!("line {}\n", i).as_bytes());
+    }
+    let payload = Arc::new(payload);
+    measure("lines_1m", n, round, || {
+        rt.block_on(async {
+            let (rd, mut wr) = tokio::net::UnixStream::pair().unwrap();
+            let p = payload.clone();
+            let writer = tokio::spawn(async move {
+                for chunk in p.chunks(64 * 1024) {
+                    wr.write_all(chunk).await.unwrap();
+                }
+                wr.shutdown().await.unwrap();
+            });
+            let mut lines = BufReader::new(rd).lines();
+            let mut count = 0u64;
+            while let Some(line) = lines.next_line().await.unwrap() {
+                if !line.is_empty() {
+                    count += 1;
+                }
+            }
+            assert_eq!(count, n);
+            writer.await.unwrap();
+        })
+    });
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (mut quick, mut rounds, mut first_round, mut single, mut only) = (false, 5i64, 0i64, false, String::new());
@@ -202,6 +235,8 @@ fn main() {
     let scale: u64 = if quick { 10 } else { 1 };
     let wanted = |s: &str| only.is_empty() || only == s;
     let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    // The I/O scenario gets a runtime with the I/O driver; the others keep theirs without it.
+    let io_rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     spawn_many(&rt, 100_000 / scale, -1); // warm-up, not reported
     for round in first_round..first_round + rounds {
         if wanted("spawn_many") { spawn_many(&rt, 100_000 / scale, round); }
@@ -211,5 +246,6 @@ fn main() {
         if wanted("oneshot_roundtrip") { oneshot_roundtrip(&rt, 100_000 / scale, round); }
         if wanted("mpsc_roundtrip") { mpsc_roundtrip(&rt, 1_000_000 / scale, round); }
         if wanted("resolve_hosts") { resolve_hosts(&rt, 10_000 / scale, round); }
+        if wanted("lines_1m") { lines_1m(&io_rt, 1_000_000 / scale, round); }
     }
 }

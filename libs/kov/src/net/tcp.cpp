@@ -1,8 +1,6 @@
 // TCP streams and listeners: adopt, connect with an optional deadline, bind and listen.
 #include <kov/net/tcp.hpp>
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -39,20 +37,11 @@ task<result<tcp_stream>> tcp_stream::connect_until(socket_address to,
 }
 
 result<void> tcp_stream::set_nodelay(bool on) noexcept {
-  const int v = on ? 1 : 0;
-  if (::setsockopt(handle_.fd(), IPPROTO_TCP, TCP_NODELAY, &v, sizeof v) != 0) {
-    return kov::detail::last_error();
-  }
-  return {};
+  return options().set_nodelay(on);
 }
 
 result<bool> tcp_stream::nodelay() const noexcept {
-  int v = 0;
-  socklen_t size = sizeof v;
-  if (::getsockopt(handle_.fd(), IPPROTO_TCP, TCP_NODELAY, &v, &size) != 0) {
-    return kov::detail::last_error();
-  }
-  return v != 0;
+  return options().nodelay();
 }
 
 }  // namespace kov::net

@@ -29,18 +29,10 @@ task<result<unix_stream>> unix_stream::connect(socket_address to) {
 }
 
 result<std::pair<unix_stream, unix_stream>> unix_stream::pair() noexcept {
-  int fds[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0) {
-    return kov::detail::last_error();
-  }
-  auto a = adopt(fds[0]);
-  if (!a) {
-    ::close(fds[1]);
-    return a.error();
-  }
-  auto b = adopt(fds[1]);
-  if (!b) return b.error();
-  return std::pair<unix_stream, unix_stream>(std::move(*a), std::move(*b));
+  auto p = detail::socket_pair(SOCK_STREAM);
+  if (!p) return p.error();
+  return std::pair<unix_stream, unix_stream>(unix_stream(std::move(p->first)),
+                                             unix_stream(std::move(p->second)));
 }
 
 }  // namespace kov::net

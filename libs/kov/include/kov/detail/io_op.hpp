@@ -21,16 +21,18 @@ struct task_header;
 struct io_source;
 
 enum class io_kind : std::uint8_t {
-  read,       // read(2): any fd
-  write,      // write(2): any fd
-  recv,       // recv(2) with `flags`
-  send,       // send(2) with MSG_NOSIGNAL | `flags`
-  recv_from,  // recvfrom(2), filling `addr` / `addr_len`
-  send_to,    // sendto(2) to `addr`
-  accept,     // accept4(2), non-blocking and close-on-exec; fills `addr` when given
-  connect,    // connect(2) to `addr`, then waits for the handshake
-  readable,   // no transfer: completes when a read would not block (poll(2) says so)
-  writable,   // no transfer: completes when a write would not block
+  read,           // read(2): any fd
+  write,          // write(2): any fd
+  recv,           // recv(2) with `flags`
+  send,           // send(2) with MSG_NOSIGNAL | `flags`
+  recv_from,      // recvfrom(2), filling `addr` / `addr_len`
+  send_to,        // sendto(2) to `addr`
+  send_vectored,  // sendmsg(2) with MSG_NOSIGNAL | `flags`: `buf` is an iovec array of `len`
+                  // entries (never an `all` op: the caller continues partial writes)
+  accept,         // accept4(2), non-blocking and close-on-exec; fills `addr` when given
+  connect,        // connect(2) to `addr`, then waits for the handshake
+  readable,       // no transfer: completes when a read would not block (poll(2) says so)
+  writable,       // no transfer: completes when a write would not block
 };
 
 // Which readiness an operation waits for.
@@ -41,6 +43,7 @@ constexpr io_side side_of(io_kind k) noexcept {
     case io_kind::write:
     case io_kind::send:
     case io_kind::send_to:
+    case io_kind::send_vectored:
     case io_kind::connect:
     case io_kind::writable:
       return io_side::out;

@@ -14,11 +14,16 @@
 
 #include <kov/detail/byte_stream.hpp>
 #include <kov/net/address.hpp>
+#include <kov/net/socket_options.hpp>
+#include <kov/task.hpp>
 
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cstddef>
+#include <optional>
+#include <span>
 #include <system_error>
 #include <utility>
 
@@ -26,27 +31,62 @@ namespace kov::net {
 
 enum class shutdown_how : int { read = SHUT_RD, write = SHUT_WR, both = SHUT_RDWR };
 
+// How a listener is set up before bind(2): the options that cannot be changed usefully later.
+struct listen_options {
+  int backlog = 1024;
+  bool reuse_address = true;    // SO_REUSEADDR (IP addresses only)
+  bool reuse_port = false;      // SO_REUSEPORT: several listeners on one port
+  std::optional<bool> v6_only;  // IPV6_V6ONLY for an IPv6 address (nullopt: the system's default)
+};
+
 // read, read_exact, write, write_all, readable, writable, native_handle, is_open and close
 // come from detail::byte_stream (recv(2) and send(2) with MSG_NOSIGNAL).
 class stream_socket
     : public kov::detail::byte_stream<kov::detail::io_kind::recv, kov::detail::io_kind::send> {
  public:
+  using byte_stream::write_all;
+
+  // Vectored writes (sendmsg(2), the SENDMSG opcode on io_uring): the buffers go out in order
+  // as if they were one, without copying them together. Empty buffers are skipped.
+  //
+  // One sendmsg of as many of `bufs` as it takes (up to max_vectored_buffers of them): the byte
+  // count, possibly short.
+  task<result<std::size_t>> write_vectored(std::span<const const_buffer> bufs);
+  // All of `bufs`, continuing partial writes (a batch of max_vectored_buffers at a time).
+  //
+  //   std::array<kov::const_buffer, 3> parts{head, body, "\r\n"};
+  //   co_await conn.write_all(parts);
+  task<result<void>> write_all(std::span<const const_buffer> bufs);
+  static constexpr std::size_t max_vectored_buffers = 64;
+
   // shutdown(2): `write` sends the end of the stream (a half-close), reads go on.
   result<void> shutdown(shutdown_how how = shutdown_how::write) noexcept;
   result<socket_address> local_address() const noexcept;
   result<socket_address> peer_address() const noexcept;
+  // Keepalive, buffer sizes, linger and the rest (socket_options.hpp).
+  socket_options options() const noexcept { return socket_options(handle_.fd()); }
 
  protected:
   stream_socket() noexcept = default;
   explicit stream_socket(kov::detail::io_handle h) noexcept : byte_stream(std::move(h)) {}
+
+ private:
+  // One sendmsg of `count` iovecs (which must stay put until it completes).
+  auto send_iovecs(iovec* iov, std::size_t count) noexcept {
+    return op(kov::detail::make_op(kov::detail::io_kind::send_vectored, iov, count),
+              kov::detail::finish_size{});
+  }
 };
 
 namespace detail {
 
 // A new non-blocking, close-on-exec socket registered with the current runtime.
 result<kov::detail::io_handle> open_socket(int family, int type) noexcept;
-// bind(2) + listen(2) on a new stream socket; SO_REUSEADDR for IP addresses.
-result<kov::detail::io_handle> listen_on(const socket_address& at, int backlog) noexcept;
+// Two connected Unix-domain sockets of `type` (socketpair(2)), registered likewise.
+result<std::pair<kov::detail::io_handle, kov::detail::io_handle>> socket_pair(int type) noexcept;
+// A new stream socket, set up as `opts` says, bound to `at` and listening.
+result<kov::detail::io_handle> listen_on(const socket_address& at,
+                                         const listen_options& opts) noexcept;
 // getsockname / getpeername as a socket_address.
 result<socket_address> socket_name(int fd, bool peer) noexcept;
 
@@ -74,10 +114,17 @@ class basic_listener {
   // A Unix filesystem path must not exist yet (EADDRINUSE otherwise); the socket file is left
   // behind on close, as bind(2) leaves it.
   static result<basic_listener> bind(const socket_address& at, int backlog = 1024) noexcept {
+    listen_options opts;
+    opts.backlog = backlog;
+    return bind(at, opts);
+  }
+  // The same, with SO_REUSEPORT, IPV6_V6ONLY and the rest set as `opts` says before bind(2).
+  static result<basic_listener> bind(const socket_address& at,
+                                     const listen_options& opts) noexcept {
     if (at.is_unix() != Stream::unix_domain) {
       return std::make_error_code(std::errc::address_family_not_supported);
     }
-    auto h = listen_on(at, backlog);
+    auto h = listen_on(at, opts);
     if (!h) return h.error();
     return basic_listener(std::move(*h));
   }
@@ -91,6 +138,7 @@ class basic_listener {
   }
 
   result<socket_address> local_address() const noexcept { return socket_name(handle_.fd(), false); }
+  socket_options options() const noexcept { return socket_options(handle_.fd()); }
   int native_handle() const noexcept { return handle_.fd(); }
   bool is_open() const noexcept { return handle_.valid(); }
   void close() noexcept { handle_.close(); }

@@ -4,88 +4,24 @@
 //   auto got = co_await sock->recv_from(buf);          // got->size bytes from got->from
 //   co_await sock->send_to(reply, got->from);
 //
-// A datagram longer than the buffer is truncated (the rest is lost), as recvfrom(2) does; a
-// send never raises SIGPIPE.
+// send_to, recv_from, send, recv, connect and the rest come from detail::datagram_socket.
 #pragma once
 
-#include <kov/buffer.hpp>
-#include <kov/detail/io_finish.hpp>
-#include <kov/detail/io_handle.hpp>
-#include <kov/net/address.hpp>
+#include <kov/net/datagram_socket.hpp>
 
-#include <cstddef>
+#include <utility>
 
 namespace kov::net {
 
-struct datagram {
-  std::size_t size = 0;  // bytes received
-  socket_address from;   // the sender
-};
-
-namespace detail {
-
-// recv_from: the address is filled in inside the awaitable, which does not move while the op
-// is in flight.
-struct finish_recv_from {
-  socket_address from;
-  void prepare(kov::detail::io_op& op) noexcept {
-    op.addr = from.native_mut();
-    op.addr_len = from.size_mut();
-  }
-  result<datagram> operator()(const kov::detail::io_op& op) const noexcept {
-    if (op.result < 0) return kov::detail::io_error(op.result);
-    return datagram{static_cast<std::size_t>(op.result), from};
-  }
-};
-
-}  // namespace detail
-
-class udp_socket {
+class udp_socket : public detail::datagram_socket {
  public:
   udp_socket() noexcept = default;
 
   // A socket bound to `at` (port 0: any free port).
   static result<udp_socket> bind(const socket_address& at) noexcept;
 
-  // Sets the default peer (connect(2) on a datagram socket: nothing is sent); send and recv
-  // then talk to it, and datagrams from others are dropped by the kernel.
-  result<void> connect(const socket_address& peer) noexcept;
-
-  // `to` and the buffer must outlive the await (they are read when the send happens).
-  auto send_to(const_buffer b, const socket_address& to) noexcept {
-    // Safety: a send only reads the buffer and the address; io_op holds mutable pointers.
-    kov::detail::io_op o =
-        kov::detail::make_op(kov::detail::io_kind::send_to, const_cast<void*>(b.data), b.size);
-    o.addr = const_cast<sockaddr*>(to.native());
-    o.addr_size = to.size();
-    return op(o, kov::detail::finish_size{});
-  }
-  auto recv_from(mutable_buffer b) noexcept {
-    return op(kov::detail::make_op(kov::detail::io_kind::recv_from, b.data, b.size),
-              detail::finish_recv_from{});
-  }
-  // On a connected socket.
-  auto send(const_buffer b) noexcept {
-    // Safety: as in send_to.
-    return op(kov::detail::make_op(kov::detail::io_kind::send, const_cast<void*>(b.data), b.size),
-              kov::detail::finish_size{});
-  }
-  auto recv(mutable_buffer b) noexcept {
-    return op(kov::detail::make_op(kov::detail::io_kind::recv, b.data, b.size),
-              kov::detail::finish_size{});
-  }
-
-  result<socket_address> local_address() const noexcept;
-  int native_handle() const noexcept { return handle_.fd(); }
-  void close() noexcept { handle_.close(); }
-
  private:
-  explicit udp_socket(kov::detail::io_handle h) noexcept : handle_(std::move(h)) {}
-  template <class Finish>
-  kov::detail::io_awaitable<Finish> op(const kov::detail::io_op& o, Finish f) noexcept {
-    return {handle_.source(), o, std::move(f)};
-  }
-  kov::detail::io_handle handle_;
+  explicit udp_socket(kov::detail::io_handle h) noexcept : datagram_socket(std::move(h)) {}
 };
 
 }  // namespace kov::net
