@@ -22,6 +22,8 @@
 
 namespace kov {
 
+class handle;
+
 // Owns a spawned task's outcome. Move-only.
 //
 // Invariant: t_ is empty or the task's reference for this handle; the task was spawned wanting
@@ -150,6 +152,10 @@ class runtime {
   std::vector<task_snapshot> dump() const { return core_->snapshot(); }
   std::size_t live_tasks() const noexcept { return core_->live_tasks(); }
   const runtime_options& options() const noexcept { return core_->options(); }
+  // Threads of the blocking pool alive now (kov/blocking.hpp).
+  std::size_t blocking_threads() const { return core_->blocking_threads(); }
+  // A handle for other threads (defined in kov/handle.hpp). Call on the runtime's thread.
+  kov::handle handle();
   detail::runtime_core& core() noexcept { return *core_; }
 
  private:
