@@ -13,6 +13,7 @@ const SCENARIOS: &[&str] = &[
     "ping_pong",
     "oneshot_roundtrip",
     "mpsc_roundtrip",
+    "spawn_blocking_roundtrip",
 ];
 
 fn emit(scenario: &str, ns_per_op: f64, round: i64) {
@@ -142,6 +143,18 @@ fn mpsc_roundtrip(rt: &tokio::runtime::Runtime, n: u64, round: i64) {
     });
 }
 
+fn spawn_blocking_roundtrip(rt: &tokio::runtime::Runtime, n: u64, round: i64) {
+    measure("spawn_blocking_roundtrip", n, round, || {
+        rt.block_on(async {
+            let mut sum = 0u64;
+            for i in 0..n {
+                sum += tokio::task::spawn_blocking(move || i).await.unwrap();
+            }
+            assert_eq!(sum, n * (n - 1) / 2);
+        })
+    });
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (mut quick, mut rounds, mut first_round, mut single, mut only) = (false, 5i64, 0i64, false, String::new());
@@ -196,5 +209,6 @@ fn main() {
         if wanted("ping_pong") { ping_pong(&rt, 1_000_000 / scale, round); }
         if wanted("oneshot_roundtrip") { oneshot_roundtrip(&rt, 100_000 / scale, round); }
         if wanted("mpsc_roundtrip") { mpsc_roundtrip(&rt, 1_000_000 / scale, round); }
+        if wanted("spawn_blocking_roundtrip") { spawn_blocking_roundtrip(&rt, 100_000 / scale, round); }
     }
 }
