@@ -4,9 +4,8 @@
 // The runtime's thread is the only sender. A pool thread takes jobs off the receiving end
 // only while it holds `mu`, so the single-consumer channel sees one receiver at a time, and the
 // idle count that decides whether a submit wakes a thread or starts one is exact.
-#include <kov/detail/blocking_pool.hpp>
-
 #include <flume_lock/channel.hpp>
+#include <kov/detail/blocking_pool.hpp>
 
 #include <algorithm>
 #include <condition_variable>

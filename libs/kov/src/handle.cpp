@@ -34,8 +34,12 @@ task<void> serve_inbox(mpsc_receiver<posted_ptr> rx) {
   for (;;) {
     result<posted_ptr> work = co_await rx.recv();
     if (!work) co_return;
-    // Safety: this task runs only inside its runtime's loop, which installs the runtime.
-    (*work)->run(*current_runtime());
+    try {
+      // Safety: this task runs only inside its runtime's loop, which installs the runtime.
+      (*work)->run(*current_runtime());
+    } catch (...) {
+      // Dropped, as a detached task's exception is: the inbox must go on serving.
+    }
   }
 }
 
@@ -45,8 +49,7 @@ handle_inbox& runtime_core::inbox() {
   if (!inbox_) {
     auto [tx, rx] = mpsc<posted_ptr>();
     auto inbox = std::make_unique<handle_inbox>(handle_inbox{std::move(tx)});
-    spawn_on(*this, serve_inbox(std::move(rx)), "kov::handle inbox", location::current())
-        .detach();
+    spawn_on(*this, serve_inbox(std::move(rx)), "kov::handle inbox", location::current()).detach();
     inbox_ = std::move(inbox);
   }
   return *inbox_;

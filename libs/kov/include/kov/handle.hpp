@@ -72,10 +72,13 @@ class handle {
 
   // Queues `f()` to run on the runtime's thread, inside its loop, in the order of this
   // thread's posts. errc::closed (and `f` dropped) once the runtime is gone. An exception
-  // thrown by `f` ends the runtime's block_on, as one from any task would.
+  // thrown by `f` is dropped, as a detached task's is; later posts still run.
+  // (clang-format 14 cannot lay out this requires clause.)
+  // clang-format off
   template <class F>
-  requires std::is_invocable_v<std::decay_t<F>&>
+    requires std::is_invocable_v<std::decay_t<F>&>
   result<void> post(F&& f) const {
+    // clang-format on
     using fn = std::decay_t<F>;
     return send(std::make_unique<detail::posted_call<fn>>(fn(std::forward<F>(f))));
   }

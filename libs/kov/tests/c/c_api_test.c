@@ -1,9 +1,9 @@
 /* kov's C API, used from C11: the echo server of examples/c in-process with 50 clients that
  * connect through the C API and check every echoed byte; timers (order, repeat, cancel, from
- * inside their own callbacks); kov_spawn; kov_spawn_blocking; kov_stop and kov_post from another thread; error
- * values; close with operations pending; freeing a runtime with everything still open. At the
- * end no file descriptor may be left over. Every callback checks that it was not called from
- * inside the API call that started its operation. */
+ * inside their own callbacks); kov_spawn; kov_spawn_blocking; kov_stop and kov_post from another
+ * thread; error values; close with operations pending; freeing a runtime with everything still
+ * open. At the end no file descriptor may be left over. Every callback checks that it was not
+ * called from inside the API call that started its operation. */
 #include <kov.h>
 
 #include "check.h"
@@ -398,8 +398,8 @@ enum { blocking_jobs = 64 };
 typedef struct blocking_job {
   struct blocking_state* state;
   int id;
-  int squared;           /* written by work on a pool thread, read by done */
-  int work_on_runtime;   /* work ran on the runtime thread (it must not) */
+  int squared;         /* written by work on a pool thread, read by done */
+  int work_on_runtime; /* work ran on the runtime thread (it must not) */
 } blocking_job;
 
 typedef struct blocking_state {

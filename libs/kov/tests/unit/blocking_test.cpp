@@ -6,6 +6,8 @@
 #include <kov/runtime.hpp>
 #include <kov/time.hpp>
 
+#include "tracked.hpp"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -45,14 +47,7 @@ class gate {
   bool open_ = false;
 };
 
-// Counts the live copies of itself (results and captures whose destruction the tests watch).
-struct tracked {
-  explicit tracked(std::atomic<int>& live) : live_(&live) { live_->fetch_add(1); }
-  tracked(const tracked& other) : live_(other.live_) { live_->fetch_add(1); }
-  tracked& operator=(const tracked&) = delete;
-  ~tracked() { live_->fetch_sub(1); }
-  std::atomic<int>* live_;
-};
+using kov_test::tracked;
 
 // Waits (in a task, letting the runtime run) until `done()` holds; false after 10 s.
 template <class Done>
@@ -259,7 +254,7 @@ TEST(blocking, runtime_destroyed_drops_queued_jobs_and_waits_for_running_ones) {
   rt.reset();
   // The destructor returned only after the running function had.
   EXPECT_TRUE(running_job_returned.load());
-  EXPECT_EQ(queued_ran.load(), 0);      // dropped unrun
+  EXPECT_EQ(queued_ran.load(), 0);     // dropped unrun
   EXPECT_EQ(live_captures.load(), 0);  // and destroyed
   opener.join();
 }
@@ -277,7 +272,9 @@ TEST(blocking, a_handle_dropped_unawaited_still_runs_its_job) {
   kov::runtime rt;
   std::atomic<bool> ran{false};
   auto main_task = [&]() -> kov::task<void> {
-    { auto dropped = kov::spawn_blocking([&] { ran.store(true); }); }
+    {
+      auto dropped = kov::spawn_blocking([&] { ran.store(true); });
+    }
     EXPECT_TRUE(co_await eventually([&] { return ran.load(); }));
   };
   rt.block_on(main_task());

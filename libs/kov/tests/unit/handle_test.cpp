@@ -5,25 +5,21 @@
 #include <kov/oneshot.hpp>
 #include <kov/runtime.hpp>
 
+#include "tracked.hpp"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <system_error>
 #include <thread>
 #include <vector>
 
 namespace {
 
-// Counts the live copies of itself (what a dropped post or spawn must destroy).
-struct tracked {
-  explicit tracked(std::atomic<int>& live) : live_(&live) { live_->fetch_add(1); }
-  tracked(const tracked& other) : live_(other.live_) { live_->fetch_add(1); }
-  tracked& operator=(const tracked&) = delete;
-  ~tracked() { live_->fetch_sub(1); }
-  std::atomic<int>* live_;
-};
+using kov_test::tracked;
 
 TEST(handle, four_threads_spawn_ten_thousand_tasks_each_and_every_one_runs_once) {
   constexpr std::size_t threads = 4;
@@ -97,6 +93,17 @@ TEST(handle, current_is_the_running_runtime_and_no_runtime_outside) {
   EXPECT_EQ(rt.block_on(main_task()), 3);
   EXPECT_THROW((void)kov::handle::current(), std::system_error);
   EXPECT_EQ(kov::handle().post([] {}).error(), kov::errc::no_runtime);
+}
+
+TEST(handle, a_posted_function_that_throws_does_not_stop_later_posts) {
+  kov::runtime rt;
+  const kov::handle h = rt.handle();
+  auto [tx, rx] = kov::oneshot<int>();
+  std::optional<kov::oneshot_sender<int>> done(std::move(tx));
+  ASSERT_TRUE(h.post([] { throw std::runtime_error("posted work failed"); }));
+  ASSERT_TRUE(h.post([&] { (void)done->send(1); }));
+  auto main_task = [&]() -> kov::task<int> { co_return (co_await rx).value(); };
+  EXPECT_EQ(rt.block_on(main_task()), 1);
 }
 
 kov::task<void> never_runs(tracked, bool& ran) {
