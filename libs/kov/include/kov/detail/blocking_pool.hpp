@@ -1,5 +1,6 @@
 // The runtime's pool of threads for blocking work (kov::spawn_blocking): jobs travel on a
-// flume-lock channel; threads start on demand up to a limit and exit after a keep-alive idle.
+// flume-lock channel; threads start on demand up to a limit and exit after a keep-alive idle
+// (the protocol is described in src/blocking_pool.cpp).
 #pragma once
 
 #include <chrono>
