@@ -84,7 +84,9 @@ job_ptr listen(blocking_pool_state& s, std::unique_lock<std::mutex>& lock, bool&
 // A pool thread: listens or follows while idle, runs what it gets, ends after a keep-alive
 // without work or at shutdown.
 void work(std::shared_ptr<blocking_pool_state> state) {
-  blocking_pool_state& s = *state;
+  // This thread's own reference, held to its last step (after the pool may be gone).
+  const std::shared_ptr<blocking_pool_state> keep = std::move(state);
+  blocking_pool_state& s = *keep;
   std::unique_lock lock(s.mu);
   for (;;) {
     if (s.shutting_down) break;

@@ -5,10 +5,10 @@
 //   kov::handle h = rt.handle();
 //   std::thread worker([h] { (void)h.spawn(say_hello()); });   // runs on rt's thread
 //
-// The work travels as kov_post's does: on a kov::mpsc channel read by one task of the runtime
-// (its inbox, started by the first handle and counted in live_tasks()). Once the runtime is
-// destroyed, post and spawn return errc::closed and drop what they were given; work still
-// queued at that moment is dropped unrun.
+// The work travels on a kov::mpsc channel read by one task of the runtime (its inbox, started
+// by the first handle and counted in live_tasks()); the C API's kov_post and kov_stop use it too.
+// Once the runtime is destroyed, post and spawn return errc::closed and drop what they were given;
+// work still queued at that moment is dropped unrun.
 #pragma once
 
 #include <kov/detail/handle_inbox.hpp>
