@@ -127,7 +127,8 @@ class runtime {
   explicit runtime(const runtime_options& options = {})
       : core_(std::make_unique<detail::runtime_core>(options)) {}
   // Destroys every task still alive (their destructors run); wakers and handles that outlive
-  // the runtime stay safe to use and do nothing.
+  // the runtime stay safe to use and do nothing. Then drops the blocking jobs no pool thread
+  // has started and waits for the running ones to return (kov/blocking.hpp).
   ~runtime() = default;
   runtime(const runtime&) = delete;
   runtime& operator=(const runtime&) = delete;
