@@ -31,8 +31,10 @@ TEST(handle, four_threads_spawn_ten_thousand_tasks_each_and_every_one_runs_once)
   std::vector<int> runs(total, 0);  // touched only on the runtime's thread
   std::size_t finished = 0;
   int foreign = 0;
-  auto [done_tx, done_rx] = kov::oneshot<std::size_t>();
-  std::optional<kov::oneshot_sender<std::size_t>> done(std::move(done_tx));
+  // Not a structured binding: Clang 14 cannot capture one in a lambda.
+  auto channel = kov::oneshot<std::size_t>();
+  kov::oneshot_receiver<std::size_t>& done_rx = channel.second;
+  std::optional<kov::oneshot_sender<std::size_t>> done(std::move(channel.first));
 
   auto one = [&](std::size_t id) -> kov::task<void> {
     ++runs[id];
@@ -59,8 +61,9 @@ TEST(handle, post_runs_functions_on_the_runtime_thread_in_order) {
   const std::thread::id runtime_thread = std::this_thread::get_id();
   std::vector<int> order;
   bool all_on_runtime_thread = true;
-  auto [done_tx, done_rx] = kov::oneshot<int>();
-  std::optional<kov::oneshot_sender<int>> done(std::move(done_tx));
+  auto channel = kov::oneshot<int>();
+  kov::oneshot_receiver<int>& done_rx = channel.second;
+  std::optional<kov::oneshot_sender<int>> done(std::move(channel.first));
   std::thread poster([&] {
     for (int i = 0; i < 100; ++i) {
       ASSERT_TRUE(h.post([&, i] {
@@ -88,7 +91,8 @@ TEST(handle, current_is_the_running_runtime_and_no_runtime_outside) {
       ran = 1;
       (void)sender->send(2);
     }));
-    co_return ran + (co_await rx).value();
+    const int sent = (co_await rx).value();  // first: `ran` is set by then
+    co_return ran + sent;
   };
   EXPECT_EQ(rt.block_on(main_task()), 3);
   EXPECT_THROW((void)kov::handle::current(), std::system_error);
@@ -98,8 +102,9 @@ TEST(handle, current_is_the_running_runtime_and_no_runtime_outside) {
 TEST(handle, a_posted_function_that_throws_does_not_stop_later_posts) {
   kov::runtime rt;
   const kov::handle h = rt.handle();
-  auto [tx, rx] = kov::oneshot<int>();
-  std::optional<kov::oneshot_sender<int>> done(std::move(tx));
+  auto channel = kov::oneshot<int>();
+  kov::oneshot_receiver<int>& rx = channel.second;
+  std::optional<kov::oneshot_sender<int>> done(std::move(channel.first));
   ASSERT_TRUE(h.post([] { throw std::runtime_error("posted work failed"); }));
   ASSERT_TRUE(h.post([&] { (void)done->send(1); }));
   auto main_task = [&]() -> kov::task<int> { co_return (co_await rx).value(); };
