@@ -1,4 +1,5 @@
-// kov-bench: task, timer, channel and buffered-I/O scenarios, one JSON object per line on stdout:
+// kov-bench: task, timer, channel, blocking-pool, DNS and buffered-I/O scenarios, one JSON object
+// per line on stdout:
 //   {"suite":"kov","scenario":...,"impl":"kov","metric":...,"unit":...,"value":...,"round":...}
 // Usage: kov-bench [--quick] [--rounds N] [--round R] [--scenario NAME] [--list]
 //   --list prints "kov <scenario>" per line; --scenario runs one; --round R runs one round
@@ -7,6 +8,7 @@
 // global operator new.
 
 #include <kov/io/buf_reader.hpp>
+#include <kov/blocking.hpp>
 #include <kov/mpsc.hpp>
 #include <kov/net/dns.hpp>
 #include <kov/net/unix.hpp>
@@ -173,6 +175,20 @@ void mpsc_roundtrip(kov::runtime& rt, long n, int round) {
   measure("mpsc_roundtrip", n, round, [&] { rt.block_on(body()); });
 }
 
+// spawn_blocking_roundtrip: N jobs, one at a time, each handed to the blocking pool and its
+// result awaited (a pool thread woken, the runtime woken back).
+void spawn_blocking_roundtrip(kov::runtime& rt, long n, int round) {
+  auto body = [&]() -> kov::task<void> {
+    long sum = 0;
+    for (long i = 0; i < n; ++i) {
+      auto job = kov::spawn_blocking([i] { return i; });
+      sum += (co_await job).value();
+    }
+    if (sum != n * (n - 1) / 2) std::abort();
+  };
+  measure("spawn_blocking_roundtrip", n, round, [&] { rt.block_on(body()); });
+}
+
 // timer_insert_cancel_<live>: with `live` timers already armed, arm and cancel one more.
 void timer_insert_cancel(const char* scenario, long live, long n, int round) {
   kov::detail::timer_wheel wheel;
@@ -294,6 +310,7 @@ constexpr const char* scenarios[] = {"spawn_many",
                                      "ping_pong",
                                      "oneshot_roundtrip",
                                      "mpsc_roundtrip",
+                                     "spawn_blocking_roundtrip",
                                      "timer_insert_cancel_1k",
                                      "timer_insert_cancel_100k",
                                      "timer_insert_cancel_1m",
@@ -355,6 +372,7 @@ int main(int argc, char** argv) {
     if (wanted("ping_pong")) ping_pong(rt, 1'000'000 / scale, round);
     if (wanted("oneshot_roundtrip")) oneshot_roundtrip(rt, 100'000 / scale, round);
     if (wanted("mpsc_roundtrip")) mpsc_roundtrip(rt, 1'000'000 / scale, round);
+    if (wanted("spawn_blocking_roundtrip")) spawn_blocking_roundtrip(rt, 100'000 / scale, round);
     for (auto [name, live] : {std::pair{"timer_insert_cancel_1k", 1'000L},
                               std::pair{"timer_insert_cancel_100k", 100'000L},
                               std::pair{"timer_insert_cancel_1m", 1'000'000L}}) {

@@ -82,6 +82,18 @@ int kov_post(kov_runtime* rt, void (*fn)(kov_runtime* rt, void* user), void* use
  * the thread-safe way). 0, -EINVAL (null rt or fn), -EPERM or -ENOMEM. */
 int kov_spawn(kov_runtime* rt, void (*fn)(kov_runtime* rt, void* user), void* user);
 
+/* Runs `work(user)` on the runtime's pool of threads for blocking calls (a file read, a slow
+ * library call), so callbacks go on running meanwhile; then calls `done(rt, status, user)` on
+ * the runtime thread, inside kov_run: status 0 once `work` has returned (-EIO if a C++ `work`
+ * threw). `work` starts at once, on a pool thread (started on demand, at most 512, each
+ * leaving after 10 s idle); it must not call this API except kov_post and kov_stop. A running
+ * `work` cannot be stopped. kov_runtime_free drops the work no thread has started (neither
+ * function is called) and waits for the running `work` calls to return (their `done` is not
+ * called). Runtime thread only. 0, -EINVAL (null rt, work or done), -EPERM, -ENOMEM, or the
+ * system's error when no pool thread can be started. */
+int kov_spawn_blocking(kov_runtime* rt, void (*work)(void* user),
+                       void (*done)(kov_runtime* rt, int status, void* user), void* user);
+
 /* A static, human-readable description of an error value of this API ("Connection refused"
  * for -ECONNREFUSED, "success" for 0). A positive value is read as its negation. Never NULL;
  * thread-safe. */

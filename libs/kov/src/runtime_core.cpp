@@ -1,5 +1,7 @@
 // The executor: spawning, polling and finishing tasks, the run loop, timers and the reactor
 // turn, and the wakes that arrive from other threads.
+#include <kov/detail/blocking_pool.hpp>
+#include <kov/detail/handle_inbox.hpp>
 #include <kov/detail/runtime_core.hpp>
 #include <kov/detail/wake_protocol.hpp>
 #include <kov/result.hpp>
@@ -70,6 +72,8 @@ runtime_core::~runtime_core() {
     }
   }
   while (task_header* t = run_queue_.pop_front()) task_ref::from_raw(*t).reset();
+  // Every awaiting task is gone: unstarted blocking jobs are dropped, running ones waited for.
+  blocking_.reset();
   KOV_ASSERT(wheel_.size() == 0, "timers outlived their tasks");
   // Later remote wakes fail to send instead of queueing; queued and in-flight ones are dropped.
   shutdown_wakes(*inject_);
@@ -255,6 +259,18 @@ void runtime_core::drain_remote() noexcept {
 void runtime_core::fire_timers() noexcept {
   if (wheel_.size() == 0) return;
   wheel_.advance(tick_now());
+}
+
+blocking_pool& runtime_core::blocking() {
+  if (!blocking_) {
+    blocking_ = std::make_unique<blocking_pool>(options_.max_blocking_threads,
+                                                options_.blocking_keep_alive);
+  }
+  return *blocking_;
+}
+
+std::size_t runtime_core::blocking_threads() const {
+  return blocking_ ? blocking_->thread_count() : 0;
 }
 
 remote_slot& runtime_core::remote_slot_of(task_header& t) {

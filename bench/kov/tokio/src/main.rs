@@ -16,6 +16,7 @@ const SCENARIOS: &[&str] = &[
     "mpsc_roundtrip",
     "resolve_hosts",
     "lines_1m",
+    "spawn_blocking_roundtrip",
 ];
 
 fn emit(scenario: &str, ns_per_op: f64, round: i64) {
@@ -189,6 +190,20 @@ fn lines_1m(rt: &tokio::runtime::Runtime, n: u64, round: i64) {
     });
 }
 
+// spawn_blocking_roundtrip: N jobs, one at a time, each handed to the blocking pool and its
+// result awaited (ns per job).
+fn spawn_blocking_roundtrip(rt: &tokio::runtime::Runtime, n: u64, round: i64) {
+    measure("spawn_blocking_roundtrip", n, round, || {
+        rt.block_on(async {
+            let mut sum = 0u64;
+            for i in 0..n {
+                sum += tokio::task::spawn_blocking(move || i).await.unwrap();
+            }
+            assert_eq!(sum, n * (n - 1) / 2);
+        })
+    });
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (mut quick, mut rounds, mut first_round, mut single, mut only) = (false, 5i64, 0i64, false, String::new());
@@ -247,5 +262,6 @@ fn main() {
         if wanted("mpsc_roundtrip") { mpsc_roundtrip(&rt, 1_000_000 / scale, round); }
         if wanted("resolve_hosts") { resolve_hosts(&rt, 10_000 / scale, round); }
         if wanted("lines_1m") { lines_1m(&io_rt, 1_000_000 / scale, round); }
+        if wanted("spawn_blocking_roundtrip") { spawn_blocking_roundtrip(&rt, 100_000 / scale, round); }
     }
 }

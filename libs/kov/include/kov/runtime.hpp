@@ -22,6 +22,8 @@
 
 namespace kov {
 
+class handle;
+
 // Owns a spawned task's outcome. Move-only.
 //
 // Invariant: t_ is empty or the task's reference for this handle; the task was spawned wanting
@@ -125,7 +127,8 @@ class runtime {
   explicit runtime(const runtime_options& options = {})
       : core_(std::make_unique<detail::runtime_core>(options)) {}
   // Destroys every task still alive (their destructors run); wakers and handles that outlive
-  // the runtime stay safe to use and do nothing.
+  // the runtime stay safe to use and do nothing. Then drops the blocking jobs no pool thread
+  // has started and waits for the running ones to return (kov/blocking.hpp).
   ~runtime() = default;
   runtime(const runtime&) = delete;
   runtime& operator=(const runtime&) = delete;
@@ -150,6 +153,10 @@ class runtime {
   std::vector<task_snapshot> dump() const { return core_->snapshot(); }
   std::size_t live_tasks() const noexcept { return core_->live_tasks(); }
   const runtime_options& options() const noexcept { return core_->options(); }
+  // Threads of the blocking pool alive now (kov/blocking.hpp).
+  std::size_t blocking_threads() const { return core_->blocking_threads(); }
+  // A handle for other threads (defined in kov/handle.hpp). Call on the runtime's thread.
+  kov::handle handle();
   detail::runtime_core& core() noexcept { return *core_; }
 
  private:

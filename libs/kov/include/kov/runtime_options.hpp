@@ -22,6 +22,10 @@ struct runtime_options {
   // of the run queue (cooperative budget), so an always-ready task cannot starve the others.
   std::uint32_t task_budget = 128;
   io_backend backend = io_backend::automatic;
+  // The blocking pool (kov::spawn_blocking): threads start on demand up to this many (at least
+  // 1), and one that has waited `blocking_keep_alive` without a job exits.
+  std::uint32_t max_blocking_threads = 512;
+  std::chrono::nanoseconds blocking_keep_alive = std::chrono::seconds(10);
 };
 
 }  // namespace kov

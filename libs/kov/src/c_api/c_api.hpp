@@ -6,7 +6,8 @@
 #include <kov/detail/atomic.hpp>
 #include <kov/detail/context.hpp>
 #include <kov/detail/intrusive_list.hpp>
-#include <kov/mpsc.hpp>
+#include <kov/handle.hpp>
+#include <kov/notify.hpp>
 #include <kov/runtime.hpp>
 
 #include <cerrno>
@@ -20,22 +21,17 @@
 
 namespace kov::c_api {
 
-// A unit of work handed in from any thread by kov_post; `fn == nullptr` is a stop request.
-struct message {
-  void (*fn)(kov_runtime*, void*) = nullptr;
-  void* user = nullptr;
-};
-
 // How kov_runtime::handles reaches a kov_tcp's link (defined with kov_tcp, tcp_handle.hpp).
 struct handle_link;
 using handle_list = detail::intrusive_list<kov_tcp, handle_link>;
 
 }  // namespace kov::c_api
 
-// Invariant: `core` is engaged from construction until the destructor; `owner` is the thread
-// that made it, the only one that drives or changes anything but `tx` and `stop_pending`;
-// `handles` lists every kov_tcp alive (each unlinks itself when freed), and is empty once
-// `core` is gone; `running` is true exactly while kov_run is inside block_on.
+// Invariant: `core` is engaged from construction until the destructor, and `handle` is its
+// handle; `owner` is the thread that made it, the only one that drives or changes anything but
+// `handle` and `stop_pending`; `handles` lists every kov_tcp alive (each unlinks itself when
+// freed), and is empty once `core` is gone; `running` is true exactly while kov_run is inside
+// block_on.
 struct kov_runtime {
   kov_runtime();
   ~kov_runtime();
@@ -47,14 +43,9 @@ struct kov_runtime {
   bool running = false;
   // Set by the first kov_stop that the loop has not yet seen: later ones need not send.
   kov::detail::atomic<bool> stop_pending{false};
-  kov::mpsc_sender<kov::c_api::message> tx;    // thread-safe; kov_stop and kov_post
-  kov::mpsc_receiver<kov::c_api::message> rx;  // read by kov_run's root task only
-  std::optional<kov::runtime> core;            // declared last: its tasks go first
-
- private:
-  using channel =
-      std::pair<kov::mpsc_sender<kov::c_api::message>, kov::mpsc_receiver<kov::c_api::message>>;
-  explicit kov_runtime(channel c);
+  kov::notify stop;                  // notified (on the runtime thread) by a kov_stop's post
+  kov::handle handle;                // thread-safe; kov_stop and kov_post
+  std::optional<kov::runtime> core;  // declared last: its tasks go first
 };
 
 namespace kov::c_api {

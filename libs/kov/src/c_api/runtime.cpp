@@ -1,9 +1,10 @@
 // The C API's runtime: kov_runtime_new / free, kov_run, kov_stop, kov_post, kov_spawn.
 //
-// kov_run drives block_on of a root task that receives messages from an mpsc channel: a posted
-// function is called, a stop request ends the task and with it kov_run. The channel is
-// thread-safe and wakes a runtime parked in epoll, which makes kov_stop and kov_post callable
-// from any thread.
+// kov_post and kov_stop go through the runtime's kov::handle, as C++'s handle::post does: a
+// posted function runs on the runtime thread; a stop posts a function that notifies kov_run's
+// root task, which then ends, and with it kov_run. The handle is thread-safe and wakes a runtime
+// parked in epoll, which makes kov_stop and kov_post callable from any thread, and one channel
+// keeps each thread's posts and stops in order.
 
 #include "c_api.hpp"
 
@@ -11,21 +12,12 @@
 
 namespace {
 
-using kov::c_api::message;
-
 // Safety (both tasks): a task of rt's runtime never outlives rt, whose destructor destroys
 // every task frame first.
 kov::task<int> run_until_stopped(kov_runtime& rt) {
-  for (;;) {
-    auto m = co_await rt.rx.recv();
-    // rt.tx is a sender of the channel for as long as rt lives: it cannot close.
-    if (!m) co_return -EPIPE;
-    if (m->fn == nullptr) {
-      rt.stop_pending.store(false, kov::detail::order::seq_cst);
-      co_return 0;
-    }
-    m->fn(&rt, m->user);
-  }
+  co_await rt.stop.notified();
+  rt.stop_pending.store(false, kov::detail::order::seq_cst);
+  co_return 0;
 }
 
 kov::task<void> call(kov_runtime* rt, void (*fn)(kov_runtime*, void*), void* user) {
@@ -35,10 +27,9 @@ kov::task<void> call(kov_runtime* rt, void (*fn)(kov_runtime*, void*), void* use
 
 }  // namespace
 
-kov_runtime::kov_runtime() : kov_runtime(kov::mpsc<message>()) {}
-
-kov_runtime::kov_runtime(channel c) : tx(std::move(c.first)), rx(std::move(c.second)) {
+kov_runtime::kov_runtime() {
   core.emplace();
+  handle = core->handle();
 }
 
 kov_runtime::~kov_runtime() {
@@ -90,7 +81,8 @@ void kov_stop(kov_runtime* rt) {
   // Several stops before the loop sees one make one: only the first sends.
   if (rt->stop_pending.exchange(true, kov::detail::order::seq_cst)) return;
   try {
-    if (!rt->tx.send(message{})) rt->stop_pending.store(false, kov::detail::order::seq_cst);
+    auto sent = rt->handle.post([rt] { rt->stop.notify_one(); });
+    if (!sent) rt->stop_pending.store(false, kov::detail::order::seq_cst);
   } catch (...) {
     // Out of memory for the queue node: the stop is lost, and the next kov_stop sends again.
     rt->stop_pending.store(false, kov::detail::order::seq_cst);
@@ -100,7 +92,7 @@ void kov_stop(kov_runtime* rt) {
 int kov_post(kov_runtime* rt, void (*fn)(kov_runtime*, void*), void* user) {
   if (rt == nullptr || fn == nullptr) return -EINVAL;
   return kov::c_api::guarded([&] {
-    auto sent = rt->tx.send(message{fn, user});
+    auto sent = rt->handle.post([rt, fn, user] { fn(rt, user); });
     return sent ? 0 : -EPIPE;
   });
 }

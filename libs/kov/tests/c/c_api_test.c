@@ -1,10 +1,10 @@
 /* kov's C API, used from C11: the echo server of examples/c in-process with 50 clients that
  * connect through the C API and check every echoed byte; timers (order, repeat, cancel, from
- * inside their own callbacks); kov_spawn; kov_stop and kov_post from another thread; error
- * values; close with operations pending; freeing a runtime with everything still open; DNS
- * (kov_resolve and kov_tcp_connect_name through /etc/hosts's localhost). At the
- * end no file descriptor may be left over. Every callback checks that it was not called from
- * inside the API call that started its operation. */
+ * inside their own callbacks); kov_spawn; kov_spawn_blocking; kov_stop and kov_post from another
+ * thread; error values; close with operations pending; freeing a runtime with everything still
+ * open; DNS (kov_resolve and kov_tcp_connect_name through /etc/hosts's localhost). At the end no
+ * file descriptor may be left over. Every callback checks that it was not called from inside
+ * the API call that started its operation. */
 #include <kov.h>
 
 #include "check.h"
@@ -390,6 +390,67 @@ static void test_spawn(void) {
   CHECK(spawn_count == 3);
   CHECK(spawn_order[0] == 1 && spawn_order[1] == 2 && spawn_order[2] == 3);
   kov_runtime_free(rt);
+}
+
+/* ---- kov_spawn_blocking ------------------------------------------------------------------ */
+
+enum { blocking_jobs = 64 };
+
+typedef struct blocking_job {
+  struct blocking_state* state;
+  int id;
+  int squared;         /* written by work on a pool thread, read by done */
+  int work_on_runtime; /* work ran on the runtime thread (it must not) */
+} blocking_job;
+
+typedef struct blocking_state {
+  kov_runtime* rt;
+  pthread_t runtime_thread;
+  blocking_job jobs[blocking_jobs];
+  int done_calls[blocking_jobs];
+  int done_total;
+  int done_bad; /* a done off the runtime thread, with a bad status, or before its work */
+} blocking_state;
+
+static void square(void* user) {
+  blocking_job* j = user;
+  j->work_on_runtime = pthread_equal(pthread_self(), j->state->runtime_thread);
+  j->squared = j->id * j->id;
+}
+
+static void squared_done(kov_runtime* rt, int status, void* user) {
+  blocking_job* j = user;
+  blocking_state* s = j->state;
+  IN_CALLBACK();
+  if (!pthread_equal(pthread_self(), s->runtime_thread) || status != 0 ||
+      j->squared != j->id * j->id || j->work_on_runtime) {
+    ++s->done_bad;
+  }
+  ++s->done_calls[j->id];
+  if (++s->done_total == blocking_jobs) kov_stop(rt);
+}
+
+static void test_spawn_blocking(void) {
+  static blocking_state s;
+  memset(&s, 0, sizeof s);
+  s.rt = kov_runtime_new();
+  CHECK(s.rt != NULL);
+  s.runtime_thread = pthread_self();
+  CHECK(kov_spawn_blocking(NULL, square, squared_done, NULL) == -EINVAL);
+  CHECK(kov_spawn_blocking(s.rt, NULL, squared_done, NULL) == -EINVAL);
+  CHECK(kov_spawn_blocking(s.rt, square, NULL, NULL) == -EINVAL);
+  arm_failsafe(s.rt, 20000);
+  for (int i = 0; i < blocking_jobs; ++i) {
+    s.jobs[i].state = &s;
+    s.jobs[i].id = i;
+    CHECK(CALL(kov_spawn_blocking(s.rt, square, squared_done, &s.jobs[i])) == 0);
+  }
+  CHECK(kov_run(s.rt) == 0);
+  disarm_failsafe();
+  CHECK(s.done_total == blocking_jobs);
+  CHECK(s.done_bad == 0);
+  for (int i = 0; i < blocking_jobs; ++i) CHECK(s.done_calls[i] == 1);
+  kov_runtime_free(s.rt);
 }
 
 /* ---- kov_stop and kov_post from another thread ----------------------------------------- */
@@ -829,6 +890,7 @@ int main(void) {
   test_timers();
   test_spawn();
   test_stop_from_another_thread();
+  test_spawn_blocking();
   test_errors();
   test_close_with_pending_operations();
   test_free_with_everything_open();

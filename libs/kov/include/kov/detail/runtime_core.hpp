@@ -25,6 +25,8 @@ namespace kov::detail {
 
 class promise_base;
 struct inject_channel;
+class blocking_pool;
+struct handle_inbox;
 
 // Invariant: run_queue_ is a FIFO of headers each holding one reference for the
 // queue; live_ lists every header whose frame is alive; only owner_ touches any of it
@@ -83,6 +85,12 @@ class runtime_core {
   remote_slot& remote_slot_of(task_header& t);
   wake_hub* hub() const noexcept { return hub_; }
 
+  // The pool behind kov::spawn_blocking (started on first use), and its threads alive now.
+  blocking_pool& blocking();
+  std::size_t blocking_threads() const;
+  // Where kov::handle's work arrives (its task started on first use; src/handle.cpp).
+  handle_inbox& inbox();
+
   std::vector<task_snapshot> snapshot() const;
   std::size_t live_tasks() const noexcept { return live_count_; }
   const runtime_options& options() const noexcept { return options_; }
@@ -116,6 +124,8 @@ class runtime_core {
   wake_hub* hub_ = nullptr;                 // counted reference
   std::unique_ptr<inject_channel> inject_;  // receiving end of hub_'s channel
   std::unique_ptr<reactor_backend> backend_;
+  std::unique_ptr<blocking_pool> blocking_;  // made on first use
+  std::unique_ptr<handle_inbox> inbox_;      // made on first use
 };
 
 // The runtime driving this thread, or null.
