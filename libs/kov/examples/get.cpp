@@ -5,12 +5,12 @@
 // 1 on any failure (DNS, connect, a malformed response, a server that closes mid-body), with a
 // message on stderr, and 2 for bad arguments or a bad URL.
 
-#include "http/response_reader.hpp"
-#include "http/url.hpp"
-
 #include <kov/io/buf_reader.hpp>
 #include <kov/net/tcp.hpp>
 #include <kov/runtime.hpp>
+
+#include "http/response_reader.hpp"
+#include "http/url.hpp"
 
 #include <chrono>
 #include <cstdio>

@@ -12,13 +12,13 @@
 //   on both sides.
 // Bad arguments: a message and exit code 2. SIGINT or SIGTERM stops it.
 
-#include "server/serve.hpp"
-
 #include <kov/io/copy.hpp>
 #include <kov/net/tcp.hpp>
 #include <kov/runtime.hpp>
 #include <kov/time.hpp>
 #include <kov/when_any.hpp>
+
+#include "server/serve.hpp"
 
 #include <charconv>
 #include <chrono>
@@ -35,7 +35,7 @@ constexpr int exit_usage = 2;
 constexpr std::chrono::seconds connect_timeout{10};
 
 struct proxy_config {
-  std::string upstream;                       // HOST:PORT
+  std::string upstream;                      // HOST:PORT
   std::optional<std::chrono::seconds> idle;  // --idle-timeout
 };
 
@@ -71,8 +71,7 @@ class watched_stream {
 
 // Completes once `idle` has passed since `last_activity` (which the copy keeps moving).
 // Safety: `last_activity` lives in proxy_connection's frame, which awaits this task.
-kov::task<void> idle_watch(const kov::clock::time_point& last_activity,
-                           std::chrono::seconds idle) {
+kov::task<void> idle_watch(const kov::clock::time_point& last_activity, std::chrono::seconds idle) {
   for (;;) {
     const auto deadline = last_activity + idle;
     if (kov::clock::now() >= deadline) co_return;

@@ -13,12 +13,12 @@
 // bound; the body goes through a fixed buffer whatever its size.
 #pragma once
 
-#include "response_parser.hpp"
-
 #include <kov/buffer.hpp>
 #include <kov/io/buf_reader.hpp>
 #include <kov/result.hpp>
 #include <kov/task.hpp>
+
+#include "response_parser.hpp"
 
 #include <algorithm>
 #include <cstddef>
@@ -51,16 +51,26 @@ inline const std::error_category& response_category() noexcept {
     const char* name() const noexcept override { return "http.response"; }
     std::string message(int e) const override {
       switch (static_cast<response_errc>(e)) {
-        case response_errc::bad_status_line: return "malformed status line";
-        case response_errc::bad_header: return "malformed header field";
-        case response_errc::bad_framing: return "malformed or contradictory body framing";
-        case response_errc::bad_chunk: return "malformed chunk";
-        case response_errc::line_too_long: return "line too long";
-        case response_errc::too_many_fields: return "too many header fields";
-        case response_errc::closed_in_head: return "connection closed before the end of the head";
-        case response_errc::closed_in_body: return "connection closed before the end of the body";
-        case response_errc::unsupported: return "unexpected protocol switch";
-        case response_errc::sink_failed: return "could not write the body out";
+        case response_errc::bad_status_line:
+          return "malformed status line";
+        case response_errc::bad_header:
+          return "malformed header field";
+        case response_errc::bad_framing:
+          return "malformed or contradictory body framing";
+        case response_errc::bad_chunk:
+          return "malformed chunk";
+        case response_errc::line_too_long:
+          return "line too long";
+        case response_errc::too_many_fields:
+          return "too many header fields";
+        case response_errc::closed_in_head:
+          return "connection closed before the end of the head";
+        case response_errc::closed_in_body:
+          return "connection closed before the end of the body";
+        case response_errc::unsupported:
+          return "unexpected protocol switch";
+        case response_errc::sink_failed:
+          return "could not write the body out";
       }
       return "unknown response error";
     }
@@ -104,7 +114,8 @@ kov::task<kov::result<std::string_view>> read_response_line(Reader& reader, std:
                                                             response_errc closed) {
   auto line = co_await reader.read_line(max_line);
   if (!line) {
-    if (line.error() == std::errc::message_size) co_return make_error_code(response_errc::line_too_long);
+    if (line.error() == std::errc::message_size)
+      co_return make_error_code(response_errc::line_too_long);
     if (line.error() == kov::errc::end_of_stream) co_return make_error_code(closed);
     co_return line.error();
   }
@@ -136,7 +147,8 @@ kov::task<kov::result<void>> pass_exactly(Reader& reader, std::uint64_t n, std::
     auto got = co_await reader.read(kov::mutable_buffer(buf.data(), want));
     if (!got) co_return got.error();
     if (*got == 0) co_return make_error_code(response_errc::closed_in_body);
-    if (!sink(std::string_view(buf.data(), *got))) co_return make_error_code(response_errc::sink_failed);
+    if (!sink(std::string_view(buf.data(), *got)))
+      co_return make_error_code(response_errc::sink_failed);
     n -= *got;
   }
   co_return kov::result<void>();
@@ -148,7 +160,8 @@ kov::task<kov::result<void>> pass_until_close(Reader& reader, std::vector<char>&
     auto got = co_await reader.read(kov::mutable_buffer(buf.data(), buf.size()));
     if (!got) co_return got.error();
     if (*got == 0) co_return kov::result<void>();
-    if (!sink(std::string_view(buf.data(), *got))) co_return make_error_code(response_errc::sink_failed);
+    if (!sink(std::string_view(buf.data(), *got)))
+      co_return make_error_code(response_errc::sink_failed);
   }
 }
 
@@ -158,8 +171,7 @@ template <class Reader, class Sink>
 kov::task<kov::result<void>> pass_chunked(Reader& reader, const response_limits& limits,
                                           std::vector<char>& buf, Sink& sink) {
   for (;;) {
-    auto line =
-        co_await read_response_line(reader, limits.max_line, response_errc::closed_in_body);
+    auto line = co_await read_response_line(reader, limits.max_line, response_errc::closed_in_body);
     if (!line) co_return line.error();
     const auto size = parse_chunk_size(*line, std::uint64_t{1} << 60);
     if (!size) co_return make_error_code(response_errc::bad_chunk);
@@ -169,8 +181,9 @@ kov::task<kov::result<void>> pass_chunked(Reader& reader, const response_limits&
     if (!end) co_return end.error();
     if (!end->empty()) co_return make_error_code(response_errc::bad_chunk);
   }
-  co_return co_await read_fields(reader, limits, response_errc::closed_in_body,
-                                 [](std::string_view, header_field) { return kov::result<void>(); });
+  co_return co_await read_fields(
+      reader, limits, response_errc::closed_in_body,
+      [](std::string_view, header_field) { return kov::result<void>(); });
 }
 
 }  // namespace detail

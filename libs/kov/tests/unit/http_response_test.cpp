@@ -3,12 +3,13 @@
 // through a buf_reader from a scripted stream that hands its bytes out a few at a time, so that
 // every record is split across reads.
 
+#include <kov/io/buf_reader.hpp>
+#include <kov/runtime.hpp>
+
 #include <gtest/gtest.h>
 #include <http/response_parser.hpp>
 #include <http/response_reader.hpp>
 #include <http/url.hpp>
-#include <kov/io/buf_reader.hpp>
-#include <kov/runtime.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -51,8 +52,8 @@ TEST(HttpHeaderField, SplitsAndTrims) {
   f = http::parse_header_field("X-Empty:");
   ASSERT_TRUE(f);
   EXPECT_EQ(f->value, "");
-  for (const char* bad : {"", ": v", " Folded: v", "Name : v", "No colon", "Bad\x7f: v",
-                          "X: a\x01b", "X: a\rb"}) {
+  for (const char* bad :
+       {"", ": v", " Folded: v", "Name : v", "No colon", "Bad\x7f: v", "X: a\x01b", "X: a\rb"}) {
     EXPECT_FALSE(http::parse_header_field(bad)) << bad;
   }
 }
@@ -71,12 +72,12 @@ TEST(HttpChunkSize, HexWithExtensions) {
 
 TEST(HttpChunkSize, RefusesMalformedAndTooLarge) {
   const std::uint64_t max = std::uint64_t{1} << 60;
-  for (const char* bad : {"", "x", ";a", "-1", "0x10", "5;", "5;=b", "5;a=", "5;a=\"open",
-                          "5 a", "5;a b", "5;a=\"\x01\""}) {
+  for (const char* bad : {"", "x", ";a", "-1", "0x10", "5;", "5;=b", "5;a=", "5;a=\"open", "5 a",
+                          "5;a b", "5;a=\"\x01\""}) {
     EXPECT_FALSE(http::parse_chunk_size(bad, max)) << bad;
   }
-  EXPECT_FALSE(http::parse_chunk_size("1000000000000001", max));    // just over 2^60
-  EXPECT_EQ(http::parse_chunk_size("1000000000000000", max), max);  // 2^60 exactly
+  EXPECT_FALSE(http::parse_chunk_size("1000000000000001", max));      // just over 2^60
+  EXPECT_EQ(http::parse_chunk_size("1000000000000000", max), max);    // 2^60 exactly
   EXPECT_FALSE(http::parse_chunk_size("ffffffffffffffffffff", max));  // would overflow 64 bits
   EXPECT_FALSE(http::parse_chunk_size("11", 16));
   EXPECT_EQ(http::parse_chunk_size("10", 16), 16U);
@@ -289,12 +290,12 @@ TEST(HttpResponseReader, Limits) {
 TEST(HttpResponseReader, SinkRefusal) {
   kov::runtime rt;
   const auto error = rt.block_on([]() -> kov::task<std::error_code> {
-    kov::buf_reader reader(
-        scripted_stream{"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc", 4}, 16);
+    kov::buf_reader reader(scripted_stream{"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc", 4},
+                           16);
     auto head = co_await http::read_response_head(reader);
     if (!head) co_return head.error();
-    auto body = co_await http::read_response_body(reader, *head,
-                                                  [](std::string_view) { return false; });
+    auto body =
+        co_await http::read_response_body(reader, *head, [](std::string_view) { return false; });
     co_return body ? std::error_code() : body.error();
   }());
   EXPECT_EQ(error, make_error_code(response_errc::sink_failed));
