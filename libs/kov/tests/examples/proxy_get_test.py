@@ -280,15 +280,21 @@ class Test:
 
 
 def stop_all():
+    """Stops every process; the kov programs must exit 0 on SIGTERM (under the sanitizers, a
+    leak or an error found at exit makes that fail)."""
     for p in processes:
         if p.poll() is None:
             p.send_signal(signal.SIGTERM)
+    failed = []
     for p in processes:
         try:
-            p.wait(timeout=5)
+            p.wait(timeout=10)
         except subprocess.TimeoutExpired:
             p.kill()
             p.wait()
+        if os.path.basename(p.args[0]).startswith("kov-") and p.returncode != 0:
+            failed.append(f"{' '.join(p.args)}: exit {p.returncode}: {p.stderr.read()[-3000:]!r}")
+    return failed
 
 
 def main():
@@ -306,8 +312,9 @@ def main():
     try:
         Test(args.bin, tmp).run()
     finally:
-        stop_all()
+        failed = stop_all()
         shutil.rmtree(tmp, ignore_errors=True)
+    check(not failed, "every kov program exited 0 on SIGTERM" + "".join("\n  " + f for f in failed))
     print("all passed")
 
 
