@@ -23,6 +23,7 @@ import select
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -37,7 +38,8 @@ processes = []
 def start(args, pattern, count=1):
     """Starts a program and reads `count` matches of `pattern` (one group: a port) from its
     stdout, within 10 s."""
-    p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # Unbuffered: readline takes a byte at a time, so select() sees what is still unread.
+    p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
     processes.append(p)
     ports, text = [], b""
     deadline = time.monotonic() + 10
@@ -212,6 +214,28 @@ class Test:
                 outcome = "reset"
         check(outcome == "reset", f"an upstream reset reaches the client as a reset ({outcome})")
 
+    def client_reset(self):
+        """The test is the upstream here, to see what reaches it when the client resets."""
+        with socket.socket() as listener:
+            listener.bind(("127.0.0.1", 0))
+            listener.listen()
+            listener.settimeout(10)
+            proxy = start_proxy(self.bin, f"127.0.0.1:{listener.getsockname()[1]}")
+            client = connect(proxy)
+            upstream, _ = listener.accept()
+            with upstream:
+                upstream.settimeout(10)
+                client.sendall(b"ping")
+                check(upstream.recv(4) == b"ping", "bytes reach the test's upstream")
+                client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                client.close()  # a reset
+                try:
+                    got = read_to_end(upstream)
+                    outcome = f"a clean end after {len(got)} bytes"
+                except ConnectionResetError:
+                    outcome = "reset"
+        check(outcome == "reset", f"a client reset reaches the upstream as a reset ({outcome})")
+
     def refused(self):
         with connect(self.proxy_refused) as s:
             s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -269,6 +293,7 @@ class Test:
         self.kov_get_errors()
         self.half_close()
         self.reset_passes_through()
+        self.client_reset()
         self.refused()
         self.idle_timeout()
         self.concurrent(self.proxy_kov_http, "/", b"Hello, world!", "kov-http")
