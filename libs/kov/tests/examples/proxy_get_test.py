@@ -98,6 +98,21 @@ def read_to_end(s):
         data += piece
 
 
+def how_it_ends(s):
+    """Reads to the end: "a clean end" (no bytes, then FIN), "reset", or what else came."""
+    try:
+        got = read_to_end(s)
+        return "a clean end" if got == b"" else f"{len(got)} bytes, then a clean end"
+    except ConnectionResetError:
+        return "reset"
+
+
+def send_then_see_end(port, data):
+    with connect(port) as s:
+        s.sendall(data)
+        return how_it_ends(s)
+
+
 class Test:
     def __init__(self, bin_dir, tmp):
         self.bin = bin_dir
@@ -205,13 +220,7 @@ class Test:
               "half-close through the proxy: the upstream saw the end, the answer came back")
 
     def reset_passes_through(self):
-        with connect(self.proxy_reset) as s:
-            s.sendall(b"x")
-            try:
-                got = read_to_end(s)
-                outcome = f"a clean end after {len(got)} bytes"
-            except ConnectionResetError:
-                outcome = "reset"
+        outcome = send_then_see_end(self.proxy_reset, b"x")
         check(outcome == "reset", f"an upstream reset reaches the client as a reset ({outcome})")
 
     def client_reset(self):
@@ -229,22 +238,12 @@ class Test:
                 check(upstream.recv(4) == b"ping", "bytes reach the test's upstream")
                 client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 client.close()  # a reset
-                try:
-                    got = read_to_end(upstream)
-                    outcome = f"a clean end after {len(got)} bytes"
-                except ConnectionResetError:
-                    outcome = "reset"
+                outcome = how_it_ends(upstream)
         check(outcome == "reset", f"a client reset reaches the upstream as a reset ({outcome})")
 
     def refused(self):
-        with connect(self.proxy_refused) as s:
-            s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-            try:
-                got = read_to_end(s)
-                outcome = "clean close" if got == b"" else f"{len(got)} bytes"
-            except ConnectionResetError:
-                outcome = "reset"
-        check(outcome == "clean close", f"upstream refusing: the client sees a {outcome}")
+        outcome = send_then_see_end(self.proxy_refused, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        check(outcome == "a clean end", f"upstream refusing: the client sees {outcome}")
 
     def idle_timeout(self):
         with connect(self.proxy_idle) as s:
