@@ -173,6 +173,9 @@ class Test:
             check(r.returncode == 0 and r.stdout == b"Hello, world!" and
                   r.stderr == b"HTTP/1.1 200 OK\n",
                   f"kov-get from {where} to kov-http by name: sized body")
+        r = run(["curl", "-sS", "--max-time", "30", f"http://localhost:{self.proxy_kov_http}/"])
+        check(r.returncode == 0 and r.stdout == b"Hello, world!",
+              "curl through the proxy to kov-http: sized body")
         r = self.kov_get(f"http://127.0.0.1:{self.kov_http}/", "-i")
         check(r.returncode == 0 and r.stdout.startswith(b"HTTP/1.1 200 OK\r\n") and
               b"\r\nContent-Length: 13\r\n\r\nHello, world!" in r.stdout,
