@@ -9,6 +9,8 @@ packages=(
   clang-format-14 clang-tidy-14
   # tests
   googletest libgtest-dev libgmock-dev relacy-dev
+  # the kov-proxy and kov-get tests fetch through the proxy with curl too
+  curl
   # cross toolchain and emulator
   gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf libunicorn-dev
   # kov backends

@@ -1,0 +1,171 @@
+// kov-proxy --listen ADDR --to HOST:PORT [--idle-timeout S]: a TCP proxy. Each connection
+// accepted on ADDR gets a connection of its own to HOST:PORT (the name resolved by kov's DNS
+// for every connection, Happy Eyeballs between its addresses) and bytes are copied both ways
+// with kov::copy_bidirectional until both directions ended:
+// - a half-close passes through: the end of one side's stream becomes a shutdown of the other
+//   side's sending direction, and the other direction goes on;
+// - an error on either side (a reset, a failed write) closes both, with a reset (linger 0), so
+//   the other peer sees a reset rather than a clean end it could take for a whole transfer;
+// - an upstream that cannot be reached (refused, unknown name, 10 s without an answer) gives
+//   the client a clean close (FIN) after a message on stderr;
+// - with --idle-timeout, a connection with no byte moving either way for S seconds is closed
+//   on both sides.
+// Bad arguments: a message and exit code 2. SIGINT or SIGTERM stops it.
+
+#include <kov/io/copy.hpp>
+#include <kov/net/tcp.hpp>
+#include <kov/runtime.hpp>
+#include <kov/time.hpp>
+#include <kov/when_any.hpp>
+
+#include "server/serve.hpp"
+
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace {
+
+constexpr int exit_usage = 2;
+
+// Connecting upstream (DNS included) gives up after this long.
+constexpr std::chrono::seconds connect_timeout{10};
+
+struct proxy_config {
+  std::string upstream;                      // HOST:PORT
+  std::optional<std::chrono::seconds> idle;  // --idle-timeout
+};
+
+// One side of a proxied connection as copy_bidirectional sees it: it notes when bytes last
+// moved (for the idle timeout), and close() resets the connection (copy_bidirectional closes
+// both sides only after an error).
+class watched_stream {
+ public:
+  // Safety: both referents live in proxy_connection's frame, which outlives the copy.
+  watched_stream(kov::net::tcp_stream& s, kov::clock::time_point& last_activity) noexcept
+      : s_(&s), last_activity_(&last_activity) {}
+
+  kov::task<kov::result<std::size_t>> read(kov::mutable_buffer b) {
+    auto n = co_await s_->read(b);
+    if (n && *n > 0) *last_activity_ = kov::clock::now();
+    co_return n;
+  }
+  kov::task<kov::result<void>> write_all(kov::const_buffer b) {
+    auto w = co_await s_->write_all(b);
+    if (w) *last_activity_ = kov::clock::now();
+    co_return w;
+  }
+  kov::result<void> shutdown(kov::net::shutdown_how how) noexcept { return s_->shutdown(how); }
+  void close() noexcept {
+    (void)s_->options().set_linger(std::chrono::seconds(0));
+    s_->close();
+  }
+
+ private:
+  kov::net::tcp_stream* s_;
+  kov::clock::time_point* last_activity_;
+};
+
+// Completes once `idle` has passed since `last_activity` (which the copy keeps moving).
+// Safety: `last_activity` lives in proxy_connection's frame, which awaits this task.
+kov::task<void> idle_watch(const kov::clock::time_point& last_activity, std::chrono::seconds idle) {
+  for (;;) {
+    const auto deadline = last_activity + idle;
+    if (kov::clock::now() >= deadline) co_return;
+    co_await kov::sleep_until(deadline);
+  }
+}
+
+// Ends the stream to the client cleanly: a FIN, then what the client still sends is read and
+// dropped for a moment, since closing with unread bytes would send a reset instead.
+kov::task<void> close_cleanly(kov::net::tcp_stream& client) {
+  if (!client.shutdown(kov::net::shutdown_how::write)) co_return;
+  const auto give_up = kov::clock::now() + std::chrono::seconds(1);
+  char sink[4096];
+  for (;;) {
+    auto n = co_await client.read(kov::mutable_buffer(sink, sizeof sink)).with_deadline(give_up);
+    if (!n || *n == 0) co_return;
+  }
+}
+
+kov::task<void> proxy_connection(kov::net::tcp_stream client, const proxy_config* config) {
+  auto upstream = co_await kov::net::tcp_stream::connect(config->upstream, connect_timeout);
+  if (!upstream) {
+    std::fprintf(stderr, "kov-proxy: cannot connect to %s: %s\n", config->upstream.c_str(),
+                 upstream.error().message().c_str());
+    co_await close_cleanly(client);
+    co_return;
+  }
+  (void)upstream->set_nodelay(true);
+  auto last_activity = kov::clock::now();
+  watched_stream a(client, last_activity);
+  watched_stream b(*upstream, last_activity);
+  if (config->idle) {
+    // Either finishing aborts the other; the sockets close when this frame ends.
+    (void)co_await kov::when_any(kov::copy_bidirectional(a, b),
+                                 idle_watch(last_activity, *config->idle));
+  } else {
+    (void)co_await kov::copy_bidirectional(a, b);
+  }
+}
+
+int usage(const std::string& why) {
+  std::fprintf(stderr,
+               "kov-proxy: %s\n"
+               "usage: kov-proxy --listen ADDR --to HOST:PORT [--idle-timeout SECONDS]\n"
+               "  ADDR: 127.0.0.1:8080, [::1]:8080; HOST: a name or an IP address\n",
+               why.c_str());
+  return exit_usage;
+}
+
+// HOST:PORT with a non-empty host and a port from 1 to 65535 (a bracketed IPv6 host too).
+bool looks_like_host_port(std::string_view text) {
+  const std::size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  const std::string_view port = text.substr(colon + 1);
+  unsigned value = 0;
+  const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  return ec == std::errc() && end == port.data() + port.size() && value >= 1 && value <= 65535;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  static proxy_config config;
+  std::optional<kov::net::socket_address> listen_at;
+  for (int i = 1; i < argc; i += 2) {
+    const std::string_view option = argv[i];
+    if (i + 1 == argc) return usage(std::string(option) + " needs a value");
+    const std::string_view value = argv[i + 1];
+    if (option == "--listen") {
+      auto at = kov::net::socket_address::parse(value);
+      if (!at) return usage("bad address '" + std::string(value) + "': " + at.error().message());
+      listen_at = *at;
+    } else if (option == "--to") {
+      if (!looks_like_host_port(value)) {
+        return usage("--to needs HOST:PORT, not '" + std::string(value) + "'");
+      }
+      config.upstream = std::string(value);
+    } else if (option == "--idle-timeout") {
+      long seconds = 0;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+      if (ec != std::errc() || end != value.data() + value.size() || seconds <= 0) {
+        return usage("--idle-timeout needs a positive whole number of seconds");
+      }
+      config.idle = std::chrono::seconds(seconds);
+    } else {
+      return usage("unknown option '" + std::string(option) + "'");
+    }
+  }
+  if (!listen_at) return usage("--listen ADDR is required");
+  if (config.upstream.empty()) return usage("--to HOST:PORT is required");
+
+  kov::runtime rt;
+  return rt.block_on(example::serve_until_signal(
+      "kov-proxy", *listen_at,
+      // Safety: `config` is static, so it outlives every connection task.
+      [](kov::net::tcp_stream client) { return proxy_connection(std::move(client), &config); }));
+}

@@ -1,0 +1,349 @@
+#!/usr/bin/env python3
+"""kov-proxy and kov-get against real servers, as separate processes.
+
+Usage: proxy_get_test.py --bin DIR (DIR holds kov-proxy, kov-get and kov-http).
+
+Starts kov-http, upstreams.py (Python's http.server and two raw TCP servers), and kov-proxy
+in front of them, all on free loopback ports (port 0, the port read back from each program),
+then checks: bad arguments; curl and kov-get byte-exact through the proxy for a 20 MiB file
+(SHA-256); 1,000 connections open through the proxy at once, each answered; a half-close and a
+reset passed through; an upstream refusing connections giving the client a clean close; the
+idle timeout; kov-get against kov-http, the proxy and http.server with sized and chunked
+bodies, and its errors (a server closing mid-body, a malformed response, refused, unknown
+host). Every process is killed at the end; everything runs under time limits.
+Python 3 standard library only.
+"""
+import argparse
+import asyncio
+import hashlib
+import os
+import re
+import resource
+import select
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BIG_FILE_BYTES = 20 << 20
+CONCURRENT = 1000
+processes = []
+
+
+def start(args, pattern, count=1):
+    """Starts a program and reads `count` matches of `pattern` (one group: a port) from its
+    stdout, within 10 s."""
+    # Unbuffered: readline takes a byte at a time, so select() sees what is still unread.
+    p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+    processes.append(p)
+    ports, text = [], b""
+    deadline = time.monotonic() + 10
+    while len(ports) < count:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([p.stdout], [], [], left)[0]:
+            raise AssertionError(f"{args[0]} did not start: {text!r}")
+        line = p.stdout.readline()
+        if not line:
+            raise AssertionError(f"{args[0]} exited: {text!r} {p.stderr.read()!r}")
+        text += line
+        m = re.search(pattern, line.decode())
+        if m:
+            ports.append(int(m.group(1)))
+    return ports
+
+
+def start_proxy(bin_dir, to, *extra):
+    return start([os.path.join(bin_dir, "kov-proxy"), "--listen", "127.0.0.1:0", "--to", to,
+                  *extra], r"listening on 127\.0\.0\.1:(\d+)")[0]
+
+
+def run(args, timeout=60):
+    return subprocess.run(args, capture_output=True, timeout=timeout)
+
+
+def sha(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def free_port():
+    """A port nothing listens on (bound, then released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def check(condition, what):
+    if not condition:
+        raise AssertionError(what)
+    print("ok:", what, flush=True)
+
+
+def connect(port):
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s.settimeout(10)
+    return s
+
+
+def read_to_end(s):
+    data = b""
+    while True:
+        piece = s.recv(65536)
+        if not piece:
+            return data
+        data += piece
+
+
+def how_it_ends(s):
+    """Reads to the end: "a clean end" (no bytes, then FIN), "reset", or what else came."""
+    try:
+        got = read_to_end(s)
+        return "a clean end" if got == b"" else f"{len(got)} bytes, then a clean end"
+    except ConnectionResetError:
+        return "reset"
+
+
+def send_then_see_end(port, data):
+    with connect(port) as s:
+        s.sendall(data)
+        return how_it_ends(s)
+
+
+class Test:
+    def __init__(self, bin_dir, tmp):
+        self.bin = bin_dir
+        self.tmp = tmp
+        self.big = os.urandom(BIG_FILE_BYTES)
+        with open(os.path.join(tmp, "random.bin"), "wb") as f:
+            f.write(self.big)
+        with open(os.path.join(tmp, "small.txt"), "wb") as f:
+            f.write(b"small file\n")
+
+    def kov_get(self, url, *options):
+        return run([os.path.join(self.bin, "kov-get"), *options, url])
+
+    def setup(self):
+        self.kov_http = start([os.path.join(self.bin, "kov-http"), "--listen", "127.0.0.1:0"],
+                              r"listening on 127\.0\.0\.1:(\d+)")[0]
+        self.http, self.sink, self.reset = start(
+            [sys.executable, os.path.join(HERE, "upstreams.py"), self.tmp], r"\w+ (\d+)", 3)
+        # By name: kov's DNS answers localhost from /etc/hosts (::1 may refuse: Happy Eyeballs).
+        self.proxy_kov_http = start_proxy(self.bin, f"localhost:{self.kov_http}")
+        self.proxy_http = start_proxy(self.bin, f"127.0.0.1:{self.http}")
+        self.proxy_sink = start_proxy(self.bin, f"127.0.0.1:{self.sink}")
+        self.proxy_reset = start_proxy(self.bin, f"127.0.0.1:{self.reset}")
+        self.proxy_refused = start_proxy(self.bin, f"127.0.0.1:{free_port()}")
+        self.proxy_idle = start_proxy(self.bin, f"127.0.0.1:{self.sink}", "--idle-timeout", "1")
+
+    def bad_arguments(self):
+        proxy = os.path.join(self.bin, "kov-proxy")
+        for args in ([], ["--listen", "127.0.0.1:0"], ["--to", "x:1"],
+                     ["--listen", "nonsense", "--to", "x:1"],
+                     ["--listen", "127.0.0.1:0", "--to", "no-port"],
+                     ["--listen", "127.0.0.1:0", "--to", "x:1", "--idle-timeout", "0"],
+                     ["--listen", "127.0.0.1:0", "--to", "x:1", "--bogus", "1"]):
+            r = run([proxy, *args], timeout=10)
+            check(r.returncode == 2 and b"usage: kov-proxy" in r.stderr,
+                  f"kov-proxy {' '.join(args)}: exit 2 with a usage message")
+        for args in ([], ["ftp://x/"], ["https://x/"], ["http://h:99999/"], ["-x", "http://h/"]):
+            r = run([os.path.join(self.bin, "kov-get"), *args], timeout=10)
+            check(r.returncode == 2 and b"usage: kov-get" in r.stderr,
+                  f"kov-get {' '.join(args)}: exit 2 with a usage message")
+
+    def big_bodies(self):
+        url = f"http://127.0.0.1:{self.proxy_http}/random.bin"
+        r = run(["curl", "-sS", "--fail", "--max-time", "60", url])
+        check(r.returncode == 0 and sha(r.stdout) == sha(self.big),
+              "curl through the proxy to http.server: 20 MiB byte-exact")
+        r = self.kov_get(url)
+        check(r.returncode == 0 and sha(r.stdout) == sha(self.big) and
+              r.stderr.startswith(b"HTTP/1.1 200"),
+              "kov-get through the proxy to http.server: 20 MiB byte-exact, status on stderr")
+        r = self.kov_get(f"http://127.0.0.1:{self.http}/random.bin")
+        check(r.returncode == 0 and sha(r.stdout) == sha(self.big),
+              "kov-get from http.server: 20 MiB byte-exact")
+
+    def kov_get_bodies(self):
+        for port, where in ((self.kov_http, "kov-http"), (self.proxy_kov_http, "the proxy")):
+            r = self.kov_get(f"http://localhost:{port}/")
+            check(r.returncode == 0 and r.stdout == b"Hello, world!" and
+                  r.stderr == b"HTTP/1.1 200 OK\n",
+                  f"kov-get from {where} to kov-http by name: sized body")
+        r = run(["curl", "-sS", "--max-time", "30", f"http://localhost:{self.proxy_kov_http}/"])
+        check(r.returncode == 0 and r.stdout == b"Hello, world!",
+              "curl through the proxy to kov-http: sized body")
+        r = self.kov_get(f"http://127.0.0.1:{self.kov_http}/", "-i")
+        check(r.returncode == 0 and r.stdout.startswith(b"HTTP/1.1 200 OK\r\n") and
+              b"\r\nContent-Length: 13\r\n\r\nHello, world!" in r.stdout,
+              "kov-get -i: the head on stdout before the body")
+        first_mib = self.big[:1 << 20]
+        for port, where in ((self.http, "http.server"), (self.proxy_http, "the proxy")):
+            r = self.kov_get(f"http://127.0.0.1:{port}/chunked")
+            check(r.returncode == 0 and sha(r.stdout) == sha(first_mib),
+                  f"kov-get from {where}: chunked body with extensions and a trailer")
+        r = run(["curl", "-sS", "--max-time", "30",
+                 f"http://127.0.0.1:{self.proxy_http}/chunked"])
+        check(r.returncode == 0 and sha(r.stdout) == sha(first_mib),
+              "curl through the proxy: the same chunked body")
+        r = self.kov_get(f"http://127.0.0.1:{self.proxy_http}/small.txt")
+        check(r.returncode == 0 and r.stdout == b"small file\n", "kov-get: a small sized body")
+        r = self.kov_get(f"http://127.0.0.1:{self.http}/missing")
+        check(r.returncode == 0 and r.stderr.startswith(b"HTTP/1.1 404"),
+              "kov-get: a 404 is a response like any other (status on stderr, exit 0)")
+
+    def kov_get_errors(self):
+        cases = (
+            (f"http://127.0.0.1:{self.http}/truncated", b"closed before the end of the body"),
+            (f"http://127.0.0.1:{self.proxy_http}/truncated", b"closed before the end of the body"),
+            (f"http://127.0.0.1:{self.http}/truncated-chunked",
+             b"closed before the end of the body"),
+            (f"http://127.0.0.1:{self.http}/bad-length", b"malformed or contradictory"),
+            (f"http://127.0.0.1:{free_port()}/", b"cannot connect"),
+            ("http://no-such-host.invalid/", b"cannot connect to no-such-host.invalid:80"),
+        )
+        for url, message in cases:
+            r = self.kov_get(url)
+            check(r.returncode == 1 and message in r.stderr,
+                  f"kov-get {url}: exit 1, '{message.decode()}' ({r.stderr.decode().strip().splitlines()[-1]})")
+        r = self.kov_get(f"http://127.0.0.1:{self.proxy_refused}/")
+        check(r.returncode == 1 and b"closed before the end of the head" in r.stderr,
+              "kov-get through a proxy whose upstream refuses: a clean close, exit 1")
+
+    def half_close(self):
+        data = os.urandom(300_000)
+        with connect(self.proxy_sink) as s:
+            s.sendall(data)
+            s.shutdown(socket.SHUT_WR)
+            answer = read_to_end(s)
+        check(answer == sha(data).encode() + b"\n",
+              "half-close through the proxy: the upstream saw the end, the answer came back")
+
+    def reset_passes_through(self):
+        outcome = send_then_see_end(self.proxy_reset, b"x")
+        check(outcome == "reset", f"an upstream reset reaches the client as a reset ({outcome})")
+
+    def client_reset(self):
+        """The test is the upstream here, to see what reaches it when the client resets."""
+        with socket.socket() as listener:
+            listener.bind(("127.0.0.1", 0))
+            listener.listen()
+            listener.settimeout(10)
+            proxy = start_proxy(self.bin, f"127.0.0.1:{listener.getsockname()[1]}")
+            client = connect(proxy)
+            upstream, _ = listener.accept()
+            with upstream:
+                upstream.settimeout(10)
+                client.sendall(b"ping")
+                check(upstream.recv(4) == b"ping", "bytes reach the test's upstream")
+                client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                client.close()  # a reset
+                outcome = how_it_ends(upstream)
+        check(outcome == "reset", f"a client reset reaches the upstream as a reset ({outcome})")
+
+    def refused(self):
+        outcome = send_then_see_end(self.proxy_refused, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        check(outcome == "a clean end", f"upstream refusing: the client sees {outcome}")
+
+    def idle_timeout(self):
+        with connect(self.proxy_idle) as s:
+            started = time.monotonic()
+            s.sendall(b"some bytes")  # activity: the second of quiet starts after them
+            got = read_to_end(s)  # the sink answers only at the end of the stream: no bytes
+            elapsed = time.monotonic() - started
+        check(got == b"" and 0.9 <= elapsed < 5,
+              f"idle timeout 1 s: both sides closed after {elapsed:.2f} s of quiet")
+
+    def concurrent(self, port, path, body, where):
+        async def one(i, all_answered, answered):
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            try:
+                writer.write(f"GET {path} HTTP/1.1\r\nHost: c{i}\r\n\r\n".encode())
+                await writer.drain()
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = int(re.search(rb"(?i)\r\ncontent-length: *(\d+)", head).group(1))
+                got = await reader.readexactly(length)
+                ok = head.startswith(b"HTTP/1.1 200") and got == body
+                answered.append(ok)
+                if len(answered) == CONCURRENT:
+                    all_answered.set()
+                # Keep the connection (keep-alive) until every one was answered: all of them
+                # were open through the proxy at once.
+                await all_answered.wait()
+                return ok
+            finally:
+                writer.close()
+
+        async def all_of_them():
+            all_answered, answered = asyncio.Event(), []
+            return await asyncio.wait_for(
+                asyncio.gather(*(one(i, all_answered, answered) for i in range(CONCURRENT))),
+                timeout=120)
+
+        results = asyncio.run(all_of_them())
+        check(len(results) == CONCURRENT and all(results),
+              f"{CONCURRENT} connections open at once through the proxy to {where}, all answered")
+
+    def run(self):
+        self.setup()
+        self.bad_arguments()
+        self.kov_get_bodies()
+        self.big_bodies()
+        self.kov_get_errors()
+        self.half_close()
+        self.reset_passes_through()
+        self.client_reset()
+        self.refused()
+        self.idle_timeout()
+        self.concurrent(self.proxy_kov_http, "/", b"Hello, world!", "kov-http")
+        self.concurrent(self.proxy_http, "/small.txt", b"small file\n", "http.server")
+        for p in processes[:2]:
+            check(p.poll() is None, f"{os.path.basename(p.args[0])} still running at the end")
+        for p in processes[2:]:
+            check(p.poll() is None, f"kov-proxy --to {p.args[4]} still running at the end")
+
+
+def stop_all():
+    """Stops every process; the kov programs must exit 0 on SIGTERM (under the sanitizers, a
+    leak or an error found at exit makes that fail)."""
+    for p in processes:
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+    failed = []
+    for p in processes:
+        try:
+            p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+        if os.path.basename(p.args[0]).startswith("kov-") and p.returncode != 0:
+            failed.append(f"{' '.join(p.args)}: exit {p.returncode}: {p.stderr.read()[-3000:]!r}")
+    return failed
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin", required=True)
+    args = parser.parse_args()
+    def out_of_time(*_):
+        raise TimeoutError("the test took longer than its 280 s")
+
+    signal.signal(signal.SIGALRM, out_of_time)
+    signal.alarm(280)  # the whole test, whatever hangs; the processes are still stopped
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 16384), hard))  # children inherit it
+    tmp = tempfile.mkdtemp(prefix="kov-proxy-test-")
+    try:
+        Test(args.bin, tmp).run()
+    finally:
+        failed = stop_all()
+        shutil.rmtree(tmp, ignore_errors=True)
+    check(not failed, "every kov program exited 0 on SIGTERM" + "".join("\n  " + f for f in failed))
+    print("all passed")
+
+
+if __name__ == "__main__":
+    main()
