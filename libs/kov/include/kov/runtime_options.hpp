@@ -22,6 +22,11 @@ struct runtime_options {
   // of the run queue (cooperative budget), so an always-ready task cannot starve the others.
   std::uint32_t task_budget = 128;
   io_backend backend = io_backend::automatic;
+  // Test clock (tokio's start_paused): kov::clock::now() on this runtime stands still and moves
+  // only by kov::time::advance(d), or, with auto_advance, by jumping to the next timer deadline
+  // whenever the runtime would otherwise wait for time to pass (see docs/kov.md, "Test clock").
+  bool start_paused = false;
+  bool auto_advance = true;  // only read when start_paused
 };
 
 }  // namespace kov
