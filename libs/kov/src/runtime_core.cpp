@@ -222,9 +222,12 @@ std::uint64_t runtime_core::tick_at_or_after(clock::time_point tp) const noexcep
   return static_cast<std::uint64_t>((since + tick - 1) / tick);
 }
 
+runtime_core::clock::time_point runtime_core::time_of_tick(std::uint64_t tick) const noexcept {
+  return origin_ + options_.timer_tick * static_cast<std::int64_t>(tick);
+}
+
 std::uint64_t runtime_core::tick_now() const noexcept {
-  const auto since =
-      std::chrono::duration_cast<std::chrono::nanoseconds>(now() - origin_).count();
+  const auto since = std::chrono::duration_cast<std::chrono::nanoseconds>(now() - origin_).count();
   return static_cast<std::uint64_t>(since / options_.timer_tick.count());
 }
 
@@ -239,9 +242,9 @@ std::optional<std::chrono::nanoseconds> runtime_core::time_to_next_timer() const
   const auto next = wheel_.next_expiration();
   // A paused clock does not move while the reactor waits: only I/O or a remote wake ends it.
   if (!next || paused_) return std::nullopt;
-  const auto at = origin_ + options_.timer_tick * static_cast<std::int64_t>(*next);
-  return std::max(std::chrono::nanoseconds::zero(),
-                  std::chrono::duration_cast<std::chrono::nanoseconds>(at - clock::now()));
+  return std::max(
+      std::chrono::nanoseconds::zero(),
+      std::chrono::duration_cast<std::chrono::nanoseconds>(time_of_tick(*next) - clock::now()));
 }
 
 // Auto-advance (tokio's rule, plus parked I/O): with the clock paused, no task ready, no I/O
@@ -254,7 +257,7 @@ bool runtime_core::auto_advance_now() {
   backend_->poll(std::chrono::nanoseconds::zero());
   drain_remote();
   if (run_queue_.empty()) {
-    paused_now_ = std::max(paused_now_, origin_ + options_.timer_tick * static_cast<std::int64_t>(*next));
+    paused_now_ = std::max(paused_now_, time_of_tick(*next));
   }
   return true;
 }

@@ -81,8 +81,8 @@ TEST(time, interval_ticks_on_schedule_and_skips_missed_ticks) {
     EXPECT_EQ(co_await iv.tick(), start + 2ms);
     EXPECT_EQ(co_await iv.tick(), start + 4ms);
     EXPECT_EQ(kov::clock::now(), start + 4ms);
-    co_await kov::time::advance(7ms);  // stall to 11 ms: ticks 6, 8 and 10 are missed
-    EXPECT_EQ(co_await iv.tick(), start + 6ms);  // one late tick, not a burst
+    co_await kov::time::advance(7ms);             // stall to 11 ms: ticks 6, 8 and 10 are missed
+    EXPECT_EQ(co_await iv.tick(), start + 6ms);   // one late tick, not a burst
     EXPECT_EQ(co_await iv.tick(), start + 12ms);  // then back on the 2ms grid, after now
     EXPECT_EQ(kov::clock::now(), start + 12ms);
   };

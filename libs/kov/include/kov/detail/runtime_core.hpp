@@ -119,6 +119,7 @@ class runtime_core {
   void unlink_live(task_header& t) noexcept;
   std::uint64_t tick_at_or_after(clock::time_point tp) const noexcept;
   std::uint64_t tick_now() const noexcept;
+  clock::time_point time_of_tick(std::uint64_t tick) const noexcept;
   std::optional<std::chrono::nanoseconds> time_to_next_timer() const noexcept;
   bool auto_advance_now();
 
