@@ -39,7 +39,12 @@ class loop_guard {
 }  // namespace
 
 runtime_core::runtime_core(const runtime_options& options)
-    : options_(options), owner_(std::this_thread::get_id()), origin_(clock::now()), wheel_(0) {
+    : options_(options),
+      owner_(std::this_thread::get_id()),
+      origin_(clock::now()),
+      wheel_(0),
+      paused_(options.start_paused),
+      paused_now_(origin_) {
   options_.timer_tick = std::max(options_.timer_tick, min_tick);
   if (options_.event_interval == 0) options_.event_interval = 1;
   if (options_.task_budget == 0) options_.task_budget = 1;
@@ -221,9 +226,12 @@ std::uint64_t runtime_core::tick_at_or_after(clock::time_point tp) const noexcep
   return static_cast<std::uint64_t>((since + tick - 1) / tick);
 }
 
+runtime_core::clock::time_point runtime_core::time_of_tick(std::uint64_t tick) const noexcept {
+  return origin_ + options_.timer_tick * static_cast<std::int64_t>(tick);
+}
+
 std::uint64_t runtime_core::tick_now() const noexcept {
-  const auto since =
-      std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - origin_).count();
+  const auto since = std::chrono::duration_cast<std::chrono::nanoseconds>(now() - origin_).count();
   return static_cast<std::uint64_t>(since / options_.timer_tick.count());
 }
 
@@ -234,19 +242,43 @@ bool runtime_core::add_timer(timer_entry& e, clock::time_point deadline) noexcep
   return wheel_.insert(e);
 }
 
-void runtime_core::turn(bool may_block) {
-  std::optional<std::chrono::nanoseconds> timeout = std::chrono::nanoseconds::zero();
-  if (may_block) {
-    if (auto next = wheel_.next_expiration()) {
-      const auto at = origin_ + options_.timer_tick * static_cast<std::int64_t>(*next);
-      timeout = std::max(std::chrono::nanoseconds::zero(),
-                         std::chrono::duration_cast<std::chrono::nanoseconds>(at - clock::now()));
-    } else {
-      timeout = std::nullopt;
-    }
-  }
-  backend_->poll(timeout);
+std::optional<std::chrono::nanoseconds> runtime_core::time_to_next_timer() const noexcept {
+  const auto next = wheel_.next_expiration();
+  // A paused clock does not move while the reactor waits: only I/O or a remote wake ends it.
+  if (!next || paused_) return std::nullopt;
+  return std::max(
+      std::chrono::nanoseconds::zero(),
+      std::chrono::duration_cast<std::chrono::nanoseconds>(time_of_tick(*next) - clock::now()));
+}
+
+// Auto-advance (tokio's rule, plus parked I/O): with the clock paused, no task ready, no I/O
+// operation parked in the reactor, and nothing ready in a zero-timeout look at the reactor (a
+// remote wake), the clock jumps to the next timer deadline. Returns whether it looked.
+bool runtime_core::auto_advance_now() {
+  if (!paused_ || !options_.auto_advance || io_waits_ != 0) return false;
+  const auto next = wheel_.next_expiration();
+  if (!next) return false;
+  backend_->poll(std::chrono::nanoseconds::zero());
   drain_remote();
+  if (run_queue_.empty()) {
+    paused_now_ = std::max(paused_now_, time_of_tick(*next));
+  }
+  return true;
+}
+
+void runtime_core::turn(bool may_block) {
+  if (!may_block || !auto_advance_now()) {
+    backend_->poll(may_block ? time_to_next_timer() : std::chrono::nanoseconds::zero());
+    drain_remote();
+  }
+  fire_timers();
+}
+
+void runtime_core::advance_clock(clock::duration d) noexcept {
+  KOV_ASSERT(paused_, "kov::time::advance on a runtime whose clock is not paused");
+  KOV_ASSERT(d >= clock::duration::zero(), "kov::time::advance by a negative duration");
+  if (!paused_ || d <= clock::duration::zero()) return;
+  paused_now_ += d;
   fire_timers();
 }
 

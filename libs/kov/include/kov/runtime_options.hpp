@@ -26,6 +26,11 @@ struct runtime_options {
   // 1), and one that has waited `blocking_keep_alive` without a job exits.
   std::uint32_t max_blocking_threads = 512;
   std::chrono::nanoseconds blocking_keep_alive = std::chrono::seconds(10);
+  // Test clock (tokio's start_paused): kov::clock::now() on this runtime stands still and moves
+  // only by kov::time::advance(d), or, with auto_advance, by jumping to the next timer deadline
+  // whenever the runtime would otherwise wait for time to pass (see docs/kov.md, "Test clock").
+  bool start_paused = false;
+  bool auto_advance = true;  // only read when start_paused
 };
 
 }  // namespace kov

@@ -1,4 +1,5 @@
-// Timers on the runtime's timing wheel: sleep_for, sleep_until, interval, timeout.
+// Timers on the runtime's timing wheel: sleep_for, sleep_until, interval, timeout; kov's clock
+// and the test clock (kov::time::advance).
 //
 // A timer fires at the first wheel tick at or after its deadline (runtime_options::timer_tick,
 // 1 ms by default), so it is never early and late by at most a tick plus scheduling delay.
@@ -14,12 +15,27 @@
 #include <kov/task.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <type_traits>
 #include <utility>
 
 namespace kov {
 
-using clock = std::chrono::steady_clock;
+// The clock every kov timer reads: the steady clock, except inside a runtime whose clock is
+// paused (runtime_options::start_paused), where it reads that runtime's test clock. Its
+// time_point is the steady clock's, so the two mix freely.
+struct clock {
+  using duration = std::chrono::steady_clock::duration;
+  using rep = duration::rep;
+  using period = duration::period;
+  using time_point = std::chrono::steady_clock::time_point;
+  static constexpr bool is_steady = true;
+
+  static time_point now() noexcept {
+    const detail::runtime_core* rt = detail::current_runtime();
+    return rt != nullptr ? rt->now() : std::chrono::steady_clock::now();
+  }
+};
 
 // Completes at `deadline`. Returned by sleep_until/sleep_for; await it once.
 //
@@ -56,31 +72,125 @@ sleep_awaitable sleep_for(std::chrono::duration<Rep, Period> d) noexcept {
   return sleep_awaitable(clock::now() + std::chrono::duration_cast<clock::duration>(d));
 }
 
+// What an interval does when a tick is handed out late (the consumer stalled), as tokio's
+// MissedTickBehavior. Scheduled at 0, 10, 20, ... ms, tick 10 handed out at 25 ms:
+//   burst: the missed ticks come at once (20 now), then the schedule goes on (30, 40, ...);
+//   delay: the schedule restarts from now (35, 45, ...);
+//   skip:  the missed ticks are dropped and the schedule goes on from now (30, 40, ...).
+enum class missed_tick : std::uint8_t { burst, delay, skip };
+
+class interval;
+
+// One interval tick: completes at the tick's scheduled instant and yields that instant. Abandoned
+// before it completes, it leaves the interval's schedule as it was (the tick is not lost).
+class [[nodiscard]] tick_awaitable {
+ public:
+  tick_awaitable(interval& owner, clock::time_point at) noexcept : owner_(&owner), sleep_(at) {}
+
+  bool await_ready() const noexcept { return sleep_.await_ready(); }
+  void await_suspend(std::coroutine_handle<> h) noexcept { sleep_.await_suspend(h); }
+  clock::time_point await_resume() noexcept;
+
+ private:
+  interval* owner_;
+  sleep_awaitable sleep_;
+};
+
 // Ticks every `period`, starting at `start` (now by default: the first tick is immediate).
-// When the consumer falls behind by more than a period, the missed ticks are skipped: the next
-// one lands on the schedule's next point after now (no burst of catch-up ticks).
-// Invariant: period_ > 0; next_ is the deadline the next tick() hands out.
+// tick() completes at the next scheduled instant and yields it. A tick handed out after the
+// next one was already due is late: `missed` says what happens then (skip by default).
+// A tick counts as late for `delay` when handed out more than `late_after` after its instant
+// (timer resolution and scheduling noise stay below that).
+// Invariant: period_ > 0; next_ is the instant the next tick() completes at.
 class interval {
  public:
-  explicit interval(clock::duration period, clock::time_point start = clock::now()) noexcept
-      : period_(period), next_(start) {
+  static constexpr clock::duration late_after = std::chrono::milliseconds(5);
+
+  explicit interval(clock::duration period, clock::time_point start = clock::now(),
+                    missed_tick missed = missed_tick::skip) noexcept
+      : period_(period), next_(start), missed_(missed) {
     KOV_ASSERT(period.count() > 0, "an interval needs a positive period");
   }
 
-  sleep_awaitable tick() noexcept {
-    const clock::time_point at = next_;
-    next_ += period_;
-    if (const clock::time_point now = clock::now(); next_ <= now) {
-      next_ += ((now - next_) / period_ + 1) * period_;
-    }
-    return sleep_awaitable(at);
-  }
+  tick_awaitable tick() noexcept { return tick_awaitable(*this, next_); }
+
   clock::duration period() const noexcept { return period_; }
+  missed_tick missed_tick_behavior() const noexcept { return missed_; }
+  void set_missed_tick_behavior(missed_tick m) noexcept { missed_ = m; }
+  // The instant the next tick() completes at.
+  clock::time_point next_tick() const noexcept { return next_; }
 
  private:
+  friend class tick_awaitable;
+
+  // The tick scheduled at next_ is handed out at `now`: moves the schedule on, returns next_.
+  clock::time_point hand_out(clock::time_point now) noexcept {
+    const clock::time_point at = next_;
+    next_ = at + period_;
+    switch (missed_) {
+      case missed_tick::burst:
+        break;
+      case missed_tick::delay:
+        if (now - at > late_after) next_ = now + period_;
+        break;
+      case missed_tick::skip:
+        if (next_ <= now) next_ += ((now - next_) / period_ + 1) * period_;
+        break;
+    }
+    return at;
+  }
+
   clock::duration period_;
   clock::time_point next_;
+  missed_tick missed_;
 };
+
+inline clock::time_point tick_awaitable::await_resume() noexcept {
+  sleep_.await_resume();
+  return owner_->hand_out(clock::now());
+}
+
+namespace time {
+
+// The current runtime's clock (kov::clock::now()).
+inline clock::time_point now() noexcept {
+  return clock::now();
+}
+
+// Whether the runtime running on this thread has a paused clock.
+inline bool is_paused() noexcept {
+  const detail::runtime_core* rt = detail::current_runtime();
+  return rt != nullptr && rt->clock_paused();
+}
+
+// Moves the paused clock forward by `d` (tokio's time::advance): the timers due by then fire in
+// deadline order (their tasks are queued in that order), then the calling task goes to the back
+// of the run queue once, so the woken tasks run before it continues. The runtime's clock must be
+// paused (runtime_options::start_paused) and d >= 0: checked by KOV_ASSERT; otherwise the clock
+// does not move. Cancel-safety: the clock moves in await_suspend, so an abandoned advance has
+// either not moved it at all or already moved it completely.
+class [[nodiscard]] advance_awaitable {
+ public:
+  explicit advance_awaitable(clock::duration d) noexcept : d_(d) {}
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<>) noexcept {
+    detail::task_header* t = detail::current_task();
+    KOV_ASSERT(t != nullptr && t->rt_ != nullptr, "kov::time::advance outside a kov task");
+    t->rt_->advance_clock(d_);
+    detail::yield_current();
+  }
+  void await_resume() const noexcept {}
+
+ private:
+  clock::duration d_;
+};
+
+template <class Rep, class Period>
+advance_awaitable advance(std::chrono::duration<Rep, Period> d) noexcept {
+  return advance_awaitable(std::chrono::duration_cast<clock::duration>(d));
+}
+
+}  // namespace time
 
 namespace detail {
 

@@ -79,6 +79,7 @@ class [[nodiscard]] io_awaitable {
   io_awaitable& operator=(io_awaitable&&) = delete;
   ~io_awaitable() {
     take_back();
+    end_io_wait();
     // Completed, but the task was aborted before it resumed to take the result: a result that
     // owns something (an accepted connection's fd) is released by the Finish's discard.
     if constexpr (requires { finish_.discard(op_); }) {
@@ -126,11 +127,15 @@ class [[nodiscard]] io_awaitable {
     }
     op_.task = current_task();
     KOV_ASSERT(op_.task != nullptr, "awaiting I/O outside a kov task");
+    // Parked in the reactor: the paused clock's auto-advance waits for it (runtime_core).
+    waiting_in_ = op_.task->rt_;
+    waiting_in_->io_wait_begin();
     if (has_deadline() && !backend_keeps_deadline_ && !timer_.arm(deadline())) yield_current();
   }
 
   auto await_resume() {
     timer_.disarm();
+    end_io_wait();
     if (op_.state == io_state::pending) {
       // Woken by the deadline.
       take_back();
@@ -145,6 +150,9 @@ class [[nodiscard]] io_awaitable {
   void take_back() noexcept {
     if (op_.state == io_state::pending) src_->owner->cancel(*src_, op_);
   }
+  void end_io_wait() noexcept {
+    if (runtime_core* rt = std::exchange(waiting_in_, nullptr)) rt->io_wait_end();
+  }
   bool has_deadline() const noexcept { return op_.deadline_ns != 0; }
   clock::time_point deadline() const noexcept {
     return clock::time_point(clock::duration(op_.deadline_ns));
@@ -156,6 +164,7 @@ class [[nodiscard]] io_awaitable {
   bool handed_over_ = false;             // await_resume gave the result to the task
   bool backend_keeps_deadline_ = false;  // start() said the backend enforces the deadline
   timer_waker timer_;
+  runtime_core* waiting_in_ = nullptr;  // counted in its io_wait_begin while suspended
 };
 
 }  // namespace kov::detail

@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -78,6 +79,22 @@ class runtime_core {
   void cancel_timer(timer_entry& e) noexcept { wheel_.cancel(e); }
   std::size_t timer_count() const noexcept { return wheel_.size(); }
 
+  // The runtime's clock: the steady clock, or the paused test clock (runtime_options::
+  // start_paused), which moves only by advance_clock() and auto-advance.
+  clock::time_point now() const noexcept { return paused_ ? paused_now_ : clock::now(); }
+  bool clock_paused() const noexcept { return paused_; }
+  // Moves the paused clock forward by `d` and fires the timers due by then, in deadline order
+  // (their tasks are queued in that order). Only on a paused clock.
+  void advance_clock(clock::duration d) noexcept;
+
+  // An I/O operation is parked in the reactor: while any is, auto-advance does not jump (the
+  // operation may complete and its task run before the next timer).
+  void io_wait_begin() noexcept { ++io_waits_; }
+  void io_wait_end() noexcept {
+    KOV_ASSERT(io_waits_ > 0, "unbalanced io_wait_end");
+    --io_waits_;
+  }
+
   // The reactor behind this runtime (I/O types register with it).
   reactor_backend& reactor() noexcept { return *backend_; }
 
@@ -110,6 +127,9 @@ class runtime_core {
   void unlink_live(task_header& t) noexcept;
   std::uint64_t tick_at_or_after(clock::time_point tp) const noexcept;
   std::uint64_t tick_now() const noexcept;
+  clock::time_point time_of_tick(std::uint64_t tick) const noexcept;
+  std::optional<std::chrono::nanoseconds> time_to_next_timer() const noexcept;
+  bool auto_advance_now();
 
   runtime_options options_;
   std::thread::id owner_;
@@ -120,6 +140,10 @@ class runtime_core {
 
   clock::time_point origin_;
   timer_wheel wheel_;
+  // Invariant: paused_now_ never goes back; it is read only when paused_.
+  bool paused_ = false;
+  clock::time_point paused_now_;
+  std::size_t io_waits_ = 0;  // operations parked in the reactor (io_wait_begin/end)
 
   wake_hub* hub_ = nullptr;                 // counted reference
   std::unique_ptr<inject_channel> inject_;  // receiving end of hub_'s channel
