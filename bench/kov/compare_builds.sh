@@ -42,19 +42,4 @@ done >"$work/plan"
 
 python3 bench/tools/interleave.py "$work/plan" "$work/results.jsonl" "$work/failures.jsonl" \
   "$rounds" 600
-python3 - "$work/results.jsonl" <<'PY'
-import sys
-sys.path.insert(0, "bench/tools")
-from results import headline_metric, human, load, suite_view
-view = suite_view(load(sys.argv[1]), "kov")
-print("current/impl, median [min-max] of per-round ratios (times: <1 = current is faster)")
-for s in view.scenarios:
-    m = headline_metric(view, s)
-    print("%-24s current %s" % (s, human(view.median_of(s, m, "kov"), view.units[m])))
-    for impl in view.impls_in(s, m):
-        if impl == "kov":
-            continue
-        r = view.ratio(s, m, impl)
-        print("  vs %-16s %8s  %.2fx [%.2f-%.2f]" % (
-            impl, human(view.median_of(s, m, impl), view.units[m]), r[0], r[1], r[2]))
-PY
+python3 bench/tools/compare.py "$work/results.jsonl" kov kov "times: <1 = current is faster"
