@@ -39,7 +39,9 @@ TEST(barrier, waits_until_n_have_arrived) {
   kov::runtime rt;
   auto body = [&]() -> kov::task<void> {
     kov::barrier b(3);
-    auto one = [](kov::barrier& br) -> kov::task<bool> { co_return (co_await br.wait()).is_leader(); };
+    auto one = [](kov::barrier& br) -> kov::task<bool> {
+      co_return (co_await br.wait()).is_leader();
+    };
     auto a = kov::spawn(one(b));
     auto c = kov::spawn(one(b));
     co_await kov::yield_now();

@@ -34,7 +34,8 @@ TEST(once_cell, one_initialiser_and_every_waiter_gets_its_value) {
     kov::once_cell<std::string> cell;
     kov::event go;
     std::vector<kov::join_handle<std::string>> hs;
-    for (int i = 0; i < 5; ++i) hs.push_back(kov::spawn(fetch(cell, go, started, std::to_string(i))));
+    for (int i = 0; i < 5; ++i)
+      hs.push_back(kov::spawn(fetch(cell, go, started, std::to_string(i))));
     co_await kov::yield_now();
     EXPECT_EQ(cell.get(), nullptr);
     go.set();

@@ -25,7 +25,8 @@ TEST(watch, receivers_never_miss_the_last_value) {
     auto [tx, rx] = kov::watch::channel<int>(0);
     std::vector<kov::join_handle<void>> hs;
     // Slow and fast observers: the slow ones skip values but must end on the last.
-    for (int i = 0; i < 4; ++i) hs.push_back(kov::spawn(observe(rx, i * 3, seen[static_cast<std::size_t>(i)])));
+    for (int i = 0; i < 4; ++i)
+      hs.push_back(kov::spawn(observe(rx, i * 3, seen[static_cast<std::size_t>(i)])));
     for (int v = 1; v <= 1000; ++v) {
       tx.send(v);
       if (v % 7 == 0) co_await kov::yield_now();

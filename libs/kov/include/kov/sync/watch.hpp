@@ -104,9 +104,7 @@ class receiver {
       : s_(std::move(s)), seen_(s_->version_) {
     ++s_->receivers_;
   }
-  receiver(const receiver& other) noexcept : s_(other.s_), seen_(other.seen_) {
-    ++s_->receivers_;
-  }
+  receiver(const receiver& other) noexcept : s_(other.s_), seen_(other.seen_) { ++s_->receivers_; }
   receiver(receiver&& other) noexcept : s_(std::move(other.s_)), seen_(other.seen_) {}
   receiver& operator=(receiver other) noexcept {
     std::swap(s_, other.s_);
