@@ -95,7 +95,7 @@ class barrier {
   void release_generation() noexcept {
     ++generation_;
     waiting_ = 0;
-    while (detail::wait_node* w = waiters_.pop_front()) detail::wait_list::grant(*w);
+    waiters_.grant_all();
   }
 
   std::size_t n_;

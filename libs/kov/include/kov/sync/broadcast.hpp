@@ -16,7 +16,7 @@
 // in the step that completes the receive.
 #pragma once
 
-#include <kov/detail/runtime_core.hpp>
+#include <kov/detail/settle_wait.hpp>
 #include <kov/detail/wait_list.hpp>
 #include <kov/result.hpp>
 #include <kov/waker.hpp>
@@ -70,9 +70,7 @@ struct state {
   std::uint64_t oldest() const noexcept {
     return sent_ > slots_.size() ? sent_ - slots_.size() : 0;
   }
-  void wake_all() noexcept {
-    while (kov::detail::wait_node* n = waiters_.pop_front()) kov::detail::wait_list::grant(*n);
-  }
+  void wake_all() noexcept { waiters_.grant_all(); }
 
   std::vector<std::optional<T>> slots_;
   std::uint64_t sent_ = 0;
@@ -166,32 +164,15 @@ class receiver {
     return s.senders_ == 0 ? errc::closed : errc::would_block;
   }
 
-  class recv_awaitable {
+  class recv_awaitable : public kov::detail::settle_wait<recv_awaitable> {
    public:
-    explicit recv_awaitable(receiver& r) noexcept : r_(r) {}
-    recv_awaitable(const recv_awaitable&) = delete;
-    recv_awaitable& operator=(const recv_awaitable&) = delete;
-    ~recv_awaitable() {
-      if (node_.linked_) r_.s_->waiters_.remove(node_);
-    }
-
-    bool await_ready() const noexcept { return r_.settled() && kov::detail::coop_proceed(); }
-    void await_suspend(std::coroutine_handle<>) noexcept {
-      if (r_.settled()) {  // but out of budget
-        kov::detail::yield_current();
-        return;
-      }
-      node_.waker_ = waker::current();
-      r_.s_->waiters_.push_back(node_);
-    }
-    recv_result<T> await_resume() {
-      node_.granted_ = false;
-      return r_.try_recv();
-    }
+    explicit recv_awaitable(receiver& r) noexcept
+        : kov::detail::settle_wait<recv_awaitable>(r.s_->waiters_), r_(r) {}
+    bool settled() const noexcept { return r_.settled(); }
+    recv_result<T> await_resume() { return r_.try_recv(); }
 
    private:
     receiver& r_;
-    kov::detail::wait_node node_;
   };
 
   // The next message, in order; errc::lagged with missed() when messages were overwritten

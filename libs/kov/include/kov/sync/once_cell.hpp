@@ -9,7 +9,7 @@
 // abandoning the initialisation loses its progress, and the next waiter starts over.
 #pragma once
 
-#include <kov/detail/runtime_core.hpp>
+#include <kov/detail/settle_wait.hpp>
 #include <kov/detail/wait_list.hpp>
 #include <kov/task.hpp>
 #include <kov/waker.hpp>
@@ -82,39 +82,27 @@ class once_cell {
     once_cell& c_;
   };
 
-  class wait_awaitable {
+  class wait_awaitable : public detail::settle_wait<wait_awaitable> {
    public:
-    explicit wait_awaitable(once_cell& c) noexcept : c_(c) {}
+    explicit wait_awaitable(once_cell& c) noexcept
+        : detail::settle_wait<wait_awaitable>(c.waiters_), c_(c) {}
     wait_awaitable(const wait_awaitable&) = delete;
     wait_awaitable& operator=(const wait_awaitable&) = delete;
     ~wait_awaitable() {
-      if (node_.linked_) {
-        c_.waiters_.remove(node_);
-      } else if (node_.granted_) {
-        c_.hand_off();  // chosen to initialise next but abandoned: the turn passes on
-      }
+      // Chosen to initialise next but abandoned: the turn passes on (a linked node leaves the
+      // list in the base's destructor).
+      if (!this->node_.linked_ && this->node_.granted_) c_.hand_off();
     }
-    bool await_ready() const noexcept { return c_.settled() && detail::coop_proceed(); }
-    void await_suspend(std::coroutine_handle<>) noexcept {
-      if (c_.settled()) {  // but out of budget
-        detail::yield_current();
-        return;
-      }
-      node_.waker_ = waker::current();
-      c_.waiters_.push_back(node_);
-    }
-    void await_resume() noexcept { node_.granted_ = false; }
+    bool settled() const noexcept { return c_.settled(); }
+    void await_resume() noexcept { this->node_.granted_ = false; }
 
    private:
     once_cell& c_;
-    detail::wait_node node_;
   };
 
   // A waiting get_or_init would go on now: the value is there, or nobody is making it.
   bool settled() const noexcept { return value_ || !initializing_; }
-  void wake_all() noexcept {
-    while (detail::wait_node* n = waiters_.pop_front()) detail::wait_list::grant(*n);
-  }
+  void wake_all() noexcept { waiters_.grant_all(); }
   void hand_off() noexcept {
     if (value_ || initializing_) return;
     if (detail::wait_node* n = waiters_.pop_front()) detail::wait_list::grant(*n);

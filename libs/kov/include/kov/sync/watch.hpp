@@ -12,7 +12,7 @@
 // Cancel-safety of changed(): abandoning the await loses nothing; the value stays unseen.
 #pragma once
 
-#include <kov/detail/runtime_core.hpp>
+#include <kov/detail/settle_wait.hpp>
 #include <kov/detail/wait_list.hpp>
 #include <kov/result.hpp>
 #include <kov/waker.hpp>
@@ -37,9 +37,7 @@ struct state {
     ++version_;
     wake_all();
   }
-  void wake_all() noexcept {
-    while (kov::detail::wait_node* n = waiters_.pop_front()) kov::detail::wait_list::grant(*n);
-  }
+  void wake_all() noexcept { waiters_.grant_all(); }
 
   T value_;
   std::uint64_t version_ = 0;
@@ -131,27 +129,13 @@ class receiver {
     return false;
   }
 
-  class changed_awaitable {
+  class changed_awaitable : public kov::detail::settle_wait<changed_awaitable> {
    public:
-    explicit changed_awaitable(receiver& r) noexcept : r_(r) {}
-    changed_awaitable(const changed_awaitable&) = delete;
-    changed_awaitable& operator=(const changed_awaitable&) = delete;
-    ~changed_awaitable() {
-      if (node_.linked_) r_.s_->waiters_.remove(node_);
-    }
-
-    bool await_ready() const noexcept { return r_.settled() && kov::detail::coop_proceed(); }
-    void await_suspend(std::coroutine_handle<>) noexcept {
-      if (r_.settled()) {  // but out of budget
-        kov::detail::yield_current();
-        return;
-      }
-      node_.waker_ = waker::current();
-      r_.s_->waiters_.push_back(node_);
-    }
+    explicit changed_awaitable(receiver& r) noexcept
+        : kov::detail::settle_wait<changed_awaitable>(r.s_->waiters_), r_(r) {}
+    bool settled() const noexcept { return r_.settled(); }
     // Marks the newest value seen; errc::closed if the sender is gone and it was seen already.
     result<void> await_resume() noexcept {
-      node_.granted_ = false;
       if (r_.unseen()) {
         r_.seen_ = r_.s_->version_;
         return {};
@@ -161,7 +145,6 @@ class receiver {
 
    private:
     receiver& r_;
-    kov::detail::wait_node node_;
   };
 
   // Completes when a value this receiver has not seen is there (at once if one is already), and
