@@ -1,4 +1,5 @@
-// kov-bench: task, timer, channel and buffered-I/O scenarios, one JSON object per line on stdout:
+// kov-bench: task, timer, channel, sync-primitive and buffered-I/O scenarios, one JSON object
+// per line on stdout:
 //   {"suite":"kov","scenario":...,"impl":"kov","metric":...,"unit":...,"value":...,"round":...}
 // Usage: kov-bench [--quick] [--rounds N] [--round R] [--scenario NAME] [--list]
 //   --list prints "kov <scenario>" per line; --scenario runs one; --round R runs one round
