@@ -1,5 +1,5 @@
-// kov-bench: task, timer, channel, blocking-pool, DNS and buffered-I/O scenarios, one JSON object
-// per line on stdout:
+// kov-bench: task, timer, channel, sync-primitive, blocking-pool, DNS and buffered-I/O scenarios,
+// one JSON object per line on stdout:
 //   {"suite":"kov","scenario":...,"impl":"kov","metric":...,"unit":...,"value":...,"round":...}
 // Usage: kov-bench [--quick] [--rounds N] [--round R] [--scenario NAME] [--list]
 //   --list prints "kov <scenario>" per line; --scenario runs one; --round R runs one round
@@ -7,14 +7,19 @@
 // A benchmark reports; it asserts nothing about speed. Allocation counts come from a replaced
 // global operator new.
 
-#include <kov/io/buf_reader.hpp>
 #include <kov/blocking.hpp>
+#include <kov/io/buf_reader.hpp>
+#include <kov/join_set.hpp>
 #include <kov/mpsc.hpp>
 #include <kov/net/dns.hpp>
 #include <kov/net/unix.hpp>
 #include <kov/notify.hpp>
 #include <kov/oneshot.hpp>
 #include <kov/runtime.hpp>
+#include <kov/semaphore.hpp>
+#include <kov/sync/broadcast.hpp>
+#include <kov/sync/rwlock.hpp>
+#include <kov/sync/watch.hpp>
 #include <kov/time.hpp>
 
 #include "counting_new.hpp"
@@ -304,6 +309,105 @@ void lines_1m(kov::runtime& rt, long n, int round) {
   measure("lines_1m", n, round, [&] { rt.block_on(body()); });
 }
 
+// broadcast_fanout_16: one sender, 16 receiver tasks; the sender sends in bursts of 64 (the ring
+// holds 128, so nobody lags) and yields between bursts (ns per message sent).
+void broadcast_fanout_16(kov::runtime& rt, long n, int round) {
+  auto body = [&]() -> kov::task<void> {
+    auto [tx, rx] = kov::broadcast::channel<long>(128).value();
+    auto drain = [](kov::broadcast::receiver<long> r, long expect) -> kov::task<void> {
+      long got = 0;
+      while (auto m = co_await r.recv()) got += *m >= 0 ? 1 : 0;
+      if (got != expect) std::abort();
+    };
+    std::vector<kov::join_handle<void>> hs;
+    for (int i = 0; i < 15; ++i) hs.push_back(kov::spawn(drain(tx.subscribe(), n)));
+    hs.push_back(kov::spawn(drain(std::move(rx), n)));
+    for (long i = 0; i < n; ++i) {
+      if (!tx.send(i)) std::abort();
+      if (i % 64 == 63) co_await kov::yield_now();
+    }
+    { auto gone = std::move(tx); }
+    for (auto& h : hs) (void)co_await h;
+  };
+  measure("broadcast_fanout_16", n, round, [&] { rt.block_on(body()); });
+}
+
+// watch_changed: 16 tasks wait in changed() while one sender sends N values, yielding after
+// each so every receiver sees every value (ns per value sent).
+void watch_changed(kov::runtime& rt, long n, int round) {
+  auto body = [&]() -> kov::task<void> {
+    auto [tx, rx] = kov::watch::channel<long>(0);
+    auto follow = [](kov::watch::receiver<long> r) -> kov::task<void> {
+      long last = 0;
+      while (co_await r.changed()) last = r.borrow_and_update();
+      if (last < 0) std::abort();
+    };
+    std::vector<kov::join_handle<void>> hs;
+    for (int i = 0; i < 16; ++i) hs.push_back(kov::spawn(follow(rx)));
+    for (long i = 1; i <= n; ++i) {
+      tx.send(i);
+      co_await kov::yield_now();
+    }
+    { auto gone = std::move(tx); }
+    for (auto& h : hs) (void)co_await h;
+  };
+  measure("watch_changed", n, round, [&] { rt.block_on(body()); });
+}
+
+// rwlock_read_contended: take the write lock, spawn 5 readers (they queue behind it), release
+// it, join them: tokio's read_concurrent_contended, N times (ns per round).
+void rwlock_read_contended(kov::runtime& rt, long n, int round) {
+  auto body = [&]() -> kov::task<void> {
+    kov::rwlock lock;
+    auto reader = [](kov::rwlock& l) -> kov::task<void> { auto g = co_await l.read(); };
+    std::vector<kov::join_handle<void>> hs;
+    hs.reserve(5);
+    for (long i = 0; i < n; ++i) {
+      auto w = co_await lock.write();
+      for (int j = 0; j < 5; ++j) hs.push_back(kov::spawn(reader(lock)));
+      w.unlock();
+      for (auto& h : hs) (void)co_await h;
+      hs.clear();
+    }
+  };
+  measure("rwlock_read_contended", n, round, [&] { rt.block_on(body()); });
+}
+
+// semaphore_acquire: 6 tasks share 5 permits, each acquiring and holding across a yield N / 6
+// times: tokio's contended_concurrent_multi shape (ns per acquire).
+void semaphore_acquire(kov::runtime& rt, long n, int round) {
+  auto body = [&]() -> kov::task<void> {
+    kov::semaphore sem(5);
+    auto worker = [](kov::semaphore& s, long times) -> kov::task<void> {
+      for (long i = 0; i < times; ++i) {
+        auto p = co_await s.acquire();
+        co_await kov::yield_now();
+      }
+    };
+    std::vector<kov::join_handle<void>> hs;
+    for (int i = 0; i < 6; ++i) hs.push_back(kov::spawn(worker(sem, n / 6)));
+    for (auto& h : hs) (void)co_await h;
+  };
+  measure("semaphore_acquire", n / 6 * 6, round, [&] { rt.block_on(body()); });
+}
+
+kov::task<long> echo_value(long v) {
+  co_return v;
+}
+
+// join_set_10k: spawn 10,000 tasks into a join_set and join them all in completion order
+// (ns per task).
+void join_set_10k(kov::runtime& rt, long n, int round) {
+  auto body = [&]() -> kov::task<void> {
+    kov::join_set<long> set;
+    for (long i = 0; i < n; ++i) set.spawn(echo_value(i));
+    long sum = 0;
+    while (auto r = co_await set.join_next()) sum += r->value();
+    if (sum != n * (n - 1) / 2) std::abort();
+  };
+  measure("join_set_10k", n, round, [&] { rt.block_on(body()); });
+}
+
 constexpr const char* scenarios[] = {"spawn_many",
                                      "chained_spawn",
                                      "yield_many",
@@ -320,7 +424,12 @@ constexpr const char* scenarios[] = {"spawn_many",
                                      "timer_precision_1ms_tick",
                                      "timer_precision_100us_tick",
                                      "resolve_hosts",
-                                     "lines_1m"};
+                                     "lines_1m",
+                                     "broadcast_fanout_16",
+                                     "watch_changed",
+                                     "rwlock_read_contended",
+                                     "semaphore_acquire",
+                                     "join_set_10k"};
 
 }  // namespace
 
@@ -392,6 +501,11 @@ int main(int argc, char** argv) {
     }
     if (wanted("resolve_hosts")) resolve_hosts(rt, 10'000 / scale, round);
     if (wanted("lines_1m")) lines_1m(rt, 1'000'000 / scale, round);
+    if (wanted("broadcast_fanout_16")) broadcast_fanout_16(rt, 100'000 / scale, round);
+    if (wanted("watch_changed")) watch_changed(rt, 100'000 / scale, round);
+    if (wanted("rwlock_read_contended")) rwlock_read_contended(rt, 100'000 / scale, round);
+    if (wanted("semaphore_acquire")) semaphore_acquire(rt, 600'000 / scale, round);
+    if (wanted("join_set_10k")) join_set_10k(rt, 10'000, round);
   }
   return 0;
 }

@@ -23,6 +23,8 @@ class kov_category final : public std::error_category {
         return "nothing ready";
       case errc::end_of_stream:
         return "end of stream before the expected bytes";
+      case errc::lagged:
+        return "receiver lagged: messages were overwritten before it read them";
     }
     return "unknown kov error";
   }

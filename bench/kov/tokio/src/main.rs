@@ -5,7 +5,8 @@
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::sync::{mpsc, oneshot, Notify};
+use tokio::sync::{broadcast, mpsc, oneshot, watch, Notify, RwLock, Semaphore};
+use tokio::task::JoinSet;
 
 const SCENARIOS: &[&str] = &[
     "spawn_many",
@@ -17,6 +18,11 @@ const SCENARIOS: &[&str] = &[
     "resolve_hosts",
     "lines_1m",
     "spawn_blocking_roundtrip",
+    "broadcast_fanout_16",
+    "watch_changed",
+    "rwlock_read_contended",
+    "semaphore_acquire",
+    "join_set_10k",
 ];
 
 fn emit(scenario: &str, ns_per_op: f64, round: i64) {
@@ -204,6 +210,133 @@ fn spawn_blocking_roundtrip(rt: &tokio::runtime::Runtime, n: u64, round: i64) {
     });
 }
 
+// broadcast_fanout_16: one sender, 16 receiver tasks; bursts of 64 into a ring of 128, a yield
+// between bursts (ns per message sent).
+fn broadcast_fanout_16(rt: &tokio::runtime::Runtime, n: u64, round: i64) {
+    measure("broadcast_fanout_16", n, round, || {
+        rt.block_on(async {
+            let (tx, rx) = broadcast::channel::<u64>(128);
+            let mut receivers = vec![rx];
+            for _ in 0..15 {
+                receivers.push(tx.subscribe());
+            }
+            let mut handles = Vec::with_capacity(16);
+            for mut r in receivers {
+                handles.push(tokio::spawn(async move {
+                    let mut got = 0u64;
+                    while r.recv().await.is_ok() {
+                        got += 1;
+                    }
+                    assert_eq!(got, n);
+                }));
+            }
+            for i in 0..n {
+                tx.send(i).unwrap();
+                if i % 64 == 63 {
+                    tokio::task::yield_now().await;
+                }
+            }
+            drop(tx);
+            for h in handles {
+                h.await.unwrap();
+            }
+        })
+    });
+}
+
+// watch_changed: 16 tasks wait in changed() while one sender sends N values, yielding after each.
+fn watch_changed(rt: &tokio::runtime::Runtime, n: u64, round: i64) {
+    measure("watch_changed", n, round, || {
+        rt.block_on(async {
+            let (tx, rx) = watch::channel::<u64>(0);
+            let mut handles = Vec::with_capacity(16);
+            for _ in 0..16 {
+                let mut r = rx.clone();
+                handles.push(tokio::spawn(async move {
+                    let mut last = 0u64;
+                    while r.changed().await.is_ok() {
+                        last = *r.borrow_and_update();
+                    }
+                    assert!(last <= n);
+                }));
+            }
+            drop(rx);
+            for i in 1..=n {
+                tx.send(i).unwrap();
+                tokio::task::yield_now().await;
+            }
+            drop(tx);
+            for h in handles {
+                h.await.unwrap();
+            }
+        })
+    });
+}
+
+// rwlock_read_contended: take the write lock, spawn 5 readers, release it, join them (tokio's
+// read_concurrent_contended), N times (ns per round).
+fn rwlock_read_contended(rt: &tokio::runtime::Runtime, n: u64, round: i64) {
+    measure("rwlock_read_contended", n, round, || {
+        rt.block_on(async {
+            let lock = Arc::new(RwLock::new(()));
+            for _ in 0..n {
+                let w = lock.write().await;
+                let mut handles = Vec::with_capacity(5);
+                for _ in 0..5 {
+                    let l = lock.clone();
+                    handles.push(tokio::spawn(async move {
+                        let _r = l.read().await;
+                    }));
+                }
+                drop(w);
+                for h in handles {
+                    h.await.unwrap();
+                }
+            }
+        })
+    });
+}
+
+// semaphore_acquire: 6 tasks share 5 permits, each acquiring and holding across a yield N / 6
+// times (ns per acquire).
+fn semaphore_acquire(rt: &tokio::runtime::Runtime, n: u64, round: i64) {
+    measure("semaphore_acquire", n / 6 * 6, round, || {
+        rt.block_on(async {
+            let sem = Arc::new(Semaphore::new(5));
+            let mut handles = Vec::with_capacity(6);
+            for _ in 0..6 {
+                let s = sem.clone();
+                handles.push(tokio::spawn(async move {
+                    for _ in 0..n / 6 {
+                        let _p = s.acquire().await.unwrap();
+                        tokio::task::yield_now().await;
+                    }
+                }));
+            }
+            for h in handles {
+                h.await.unwrap();
+            }
+        })
+    });
+}
+
+// join_set_10k: spawn 10,000 tasks into a JoinSet and join them all (ns per task).
+fn join_set_10k(rt: &tokio::runtime::Runtime, n: u64, round: i64) {
+    measure("join_set_10k", n, round, || {
+        rt.block_on(async {
+            let mut set = JoinSet::new();
+            for i in 0..n {
+                set.spawn(async move { i });
+            }
+            let mut sum = 0u64;
+            while let Some(r) = set.join_next().await {
+                sum += r.unwrap();
+            }
+            assert_eq!(sum, n * (n - 1) / 2);
+        })
+    });
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (mut quick, mut rounds, mut first_round, mut single, mut only) = (false, 5i64, 0i64, false, String::new());
@@ -263,5 +396,10 @@ fn main() {
         if wanted("resolve_hosts") { resolve_hosts(&rt, 10_000 / scale, round); }
         if wanted("lines_1m") { lines_1m(&io_rt, 1_000_000 / scale, round); }
         if wanted("spawn_blocking_roundtrip") { spawn_blocking_roundtrip(&rt, 100_000 / scale, round); }
+        if wanted("broadcast_fanout_16") { broadcast_fanout_16(&rt, 100_000 / scale, round); }
+        if wanted("watch_changed") { watch_changed(&rt, 100_000 / scale, round); }
+        if wanted("rwlock_read_contended") { rwlock_read_contended(&rt, 100_000 / scale, round); }
+        if wanted("semaphore_acquire") { semaphore_acquire(&rt, 600_000 / scale, round); }
+        if wanted("join_set_10k") { join_set_10k(&rt, 10_000, round); }
     }
 }

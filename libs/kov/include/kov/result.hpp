@@ -19,6 +19,7 @@ enum class errc : int {
   no_runtime,     // called outside a running kov runtime
   would_block,    // a try_ operation found nothing ready
   end_of_stream,  // the peer ended the stream before the expected bytes arrived
+  lagged,         // a broadcast receiver fell behind: messages were overwritten unread
 };
 
 const std::error_category& error_category() noexcept;

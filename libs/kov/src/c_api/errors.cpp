@@ -25,6 +25,8 @@ int errno_of(std::error_code e) noexcept {
         return ENODATA;
       case kov::errc::no_runtime:
         return EINVAL;
+      case kov::errc::lagged:
+        return EOVERFLOW;
     }
     return EIO;
   }

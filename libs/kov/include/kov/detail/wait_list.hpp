@@ -49,6 +49,11 @@ class wait_list {
     n.waker_.wake();
   }
 
+  // Unlinks, grants and wakes every waiter, first come first woken.
+  void grant_all() noexcept {
+    while (wait_node* n = pop_front()) grant(*n);
+  }
+
  private:
   intrusive_list<wait_node, member_link<&wait_node::link_>> nodes_;
 };
