@@ -7,6 +7,7 @@
 // short critical section, no condition variable. The other idle threads follow: they wait on
 // `follow_cv` until the listener takes a job and hands the role on, or their keep-alive ends.
 #include <flume_lock/channel.hpp>
+#include <kov/detail/atomic.hpp>
 #include <kov/detail/blocking_pool.hpp>
 
 #include <algorithm>
@@ -52,6 +53,9 @@ struct blocking_pool_state {
   std::size_t followers = 0;
   bool listening = false;
   bool shutting_down = false;
+  // Jobs submitted and not yet returned from run() (outside mu: read by the runtime's thread
+  // on every idle turn, see runtime_core::turn).
+  atomic<std::size_t> unfinished{0};
 
   // Under mu, on leaving the listener's role: a follower takes it over.
   void hand_over() {
@@ -112,6 +116,8 @@ void work(std::shared_ptr<blocking_pool_state> state) {
     lock.unlock();
     job->run();
     job.reset();  // the job's captures go before this thread looks for more work
+    // Ordering: relaxed: a hint for the runtime's idle spin, which orders nothing by it.
+    s.unfinished.fetch_sub(1, order::relaxed);
     lock.lock();
     ++s.idle;
   }
@@ -148,6 +154,8 @@ void blocking_pool::submit(job_ptr job) {
   {
     std::lock_guard lock(s.mu);
     ++s.pending;
+    // Ordering: relaxed: as the decrement in work().
+    s.unfinished.fetch_add(1, order::relaxed);
     // More jobs than idle threads to take them: one more thread if the limit allows, else a
     // busy thread takes the job when it finishes its own.
     if (s.pending > s.idle && s.threads < s.max_threads) {
@@ -169,10 +177,19 @@ void blocking_pool::submit(job_ptr job) {
     // No thread alive, so nobody listens and rx is this thread's to use: with the runtime's
     // thread the only sender, the queue holds just this job. Take it back and report.
     job_ptr lost;
-    if (s.rx->try_recv(lost) == flume_lock::status::ok) --s.pending;
+    if (s.rx->try_recv(lost) == flume_lock::status::ok) {
+      --s.pending;
+      // Ordering: relaxed: as the decrement in work().
+      s.unfinished.fetch_sub(1, order::relaxed);
+    }
     lock.unlock();
     throw;
   }
+}
+
+bool blocking_pool::has_unfinished_jobs() const noexcept {
+  // Ordering: relaxed: a hint; a stale answer costs one short spin or one park, nothing else.
+  return state_->unfinished.load(order::relaxed) != 0;
 }
 
 std::size_t blocking_pool::thread_count() const {

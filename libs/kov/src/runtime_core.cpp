@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <system_error>
 
 namespace kov::detail {
@@ -268,10 +269,30 @@ bool runtime_core::auto_advance_now() {
 
 void runtime_core::turn(bool may_block) {
   if (!may_block || !auto_advance_now()) {
-    backend_->poll(may_block ? time_to_next_timer() : std::chrono::nanoseconds::zero());
+    // A blocking job's result usually comes back sooner than a park and an eventfd wake-up
+    // take: while one is running, look for a remote wake briefly before parking.
+    const bool park =
+        may_block && !(blocking_ && blocking_->has_unfinished_jobs() && spin_for_remote_wake());
+    backend_->poll(park ? time_to_next_timer() : std::chrono::nanoseconds::zero());
     drain_remote();
   }
   fire_timers();
+}
+
+bool runtime_core::spin_for_remote_wake() const noexcept {
+  constexpr auto budget = std::chrono::microseconds(50);
+  const auto until = std::chrono::steady_clock::now() + budget;
+  for (;;) {
+    for (int i = 0; i < 64; ++i) {
+      // Ordering: relaxed: only a reason to skip the park; drain_remote's take_notification
+      // (acq_rel) is what synchronises with the waker.
+      if (hub_->notified_.load(order::relaxed)) return true;
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    }
+    if (std::chrono::steady_clock::now() >= until) return false;
+  }
 }
 
 void runtime_core::advance_clock(clock::duration d) noexcept {

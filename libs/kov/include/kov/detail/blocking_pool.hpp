@@ -41,6 +41,10 @@ class blocking_pool {
   // Threads alive now (running a job or idle).
   std::size_t thread_count() const;
 
+  // Whether a submitted job has not yet returned from run(): a hint (it may be stale by the
+  // time it is read) that a result may arrive at any moment.
+  bool has_unfinished_jobs() const noexcept;
+
  private:
   std::shared_ptr<blocking_pool_state> state_;
 };

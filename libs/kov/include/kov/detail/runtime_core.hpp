@@ -117,6 +117,8 @@ class runtime_core {
 
   void poll(task_header& t);
   void turn(bool may_block);
+  // Spins up to 50 us until a remote wake is pending; true if one is.
+  bool spin_for_remote_wake() const noexcept;
   void drain_remote() noexcept;
   void fire_timers() noexcept;
   void complete(task_header& t) noexcept;
