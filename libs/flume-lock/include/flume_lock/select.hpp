@@ -1,0 +1,262 @@
+// Select: one thread waits on several receivers (plus an optional deadline) and completes the
+// first receive that is ready. Exactly one operation completes per call; the other channels
+// keep their messages.
+//
+//   auto [tx_a, rx_a] = flume_lock::channel<int>();
+//   auto [tx_b, rx_b] = flume_lock::channel<std::string>();
+//   int a = 0;
+//   std::string b;
+//   flume_lock::selector sel;
+//   const std::size_t on_a = sel.recv(rx_a, a);
+//   const std::size_t on_b = sel.recv(rx_b, b);
+//   const flume_lock::selected r = sel.select();   // r.index: on_a or on_b
+//   if (r.result == flume_lock::status::disconnected) sel.remove(r.index);
+#pragma once
+
+#include <flume_lock/detail/atomic.hpp>
+#include <flume_lock/detail/config.hpp>
+#include <flume_lock/detail/eventcount.hpp>
+#include <flume_lock/status.hpp>
+#include <flume_lock/waiter.hpp>
+
+#include <chrono>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+
+namespace flume_lock {
+
+/// What select can wait on: a receiver of `T` with the async hook (waiter.hpp). Besides the
+/// waiter contract, select relies on two rules every such receiver keeps:
+/// - `cancel_wait(w)` on a waiter that is not registered does nothing;
+/// - after `cancel_wait(w)` returns, `w.released_` is 1 exactly when a notifier took `w` (its
+///   `wake` call is then running or done), 0 when the registration was withdrawn unused.
+/// `receiver<T>` models it; other receiver kinds join select by modelling it too.
+template <class R, class T>
+concept selectable_receiver = requires(R& rx, T& out, waiter& w) {
+  { rx.try_recv(out) } -> std::same_as<status>;
+  { rx.poll_recv(out, w) } -> std::same_as<status>;
+  { rx.cancel_wait(w) } noexcept;
+};
+
+/// "No operation": what recv() returns when the selector is full, and selected::index when
+/// nothing completed.
+inline constexpr std::size_t select_none = static_cast<std::size_t>(-1);
+
+/// The outcome of a select: which operation completed and how.
+struct selected {
+  std::size_t index;  ///< the operation (as numbered by recv()), or select_none
+  /// `ok`: the message is in that operation's output. `disconnected`: that channel is closed
+  /// and drained (nothing was taken). With index == select_none: `empty` (try_select: nothing
+  /// ready), `timeout` (the deadline passed), `disconnected` (no operations to wait on).
+  status result;
+};
+
+namespace detail {
+
+// The selecting thread's parking spot: every waiter a selector registers wakes this. Its
+// eventcount holds the futex word (and the model's condition variable); `finished_` counts the
+// wake calls that have let go of the parker, so the selector can outlive every one of them.
+class select_parker {
+ public:
+  /// The waiters' wake function; `ctx` is the parker.
+  static void wake(void* ctx) {
+    auto* self = static_cast<select_parker*>(ctx);
+    self->event_.notify();
+    self->probe_.on_read();
+    // Ordering: release pairs with wait_for_wakes' acquire load: this call's uses of the parker
+    // happen before the selecting thread moves on (and may destroy it). Last touch of *self.
+    self->finished_.fetch_add(1, order::release);
+  }
+
+  /// Announces the park; call before registering any waiter (see eventcount.hpp).
+  std::uint32_t prepare() noexcept { return event_.prepare_wait(); }
+
+  /// Sleeps until a wake after prepare() (or spuriously). False when `until` passed first.
+  bool park(std::uint32_t key, const eventcount::deadline* until) noexcept {
+#if FLUME_LOCK_MODEL
+    // The model has no clock: a deadline counts as passed by the time the thread would park,
+    // so the model explores a timeout at every point of a racing send.
+    if (until != nullptr) return false;
+#endif
+    return event_.wait(key, until);
+  }
+
+  /// Returns once `taken` wake calls have finished with the parker, and rearms the count.
+  void wait_for_wakes(std::uint32_t taken) noexcept {
+    if (taken == 0) return;
+    // Ordering: acquire pairs with wake's release fetch_add.
+    while (finished_.load(order::acquire) < taken) spin_pause();
+    // Ordering: relaxed: no wake call is left that could touch the count.
+    finished_.store(0, order::relaxed);
+  }
+
+  ~select_parker() { probe_.on_write(); }  // after every wake call's last use (see wake)
+
+ private:
+  eventcount event_;
+  atomic<std::uint32_t> finished_{0};
+  [[no_unique_address]] race_probe probe_;
+};
+
+}  // namespace detail
+
+/// Waits on up to `MaxOps` receive operations at once; holds them inline (no allocation).
+/// Build it once and select as often as wanted: each call completes at most one operation.
+/// One thread uses a selector at a time, and while it selects, no other thread uses those
+/// receivers. Receivers and outputs must outlive the selector's use of them.
+///
+/// Fairness: each call starts scanning just after the operation the previous call completed,
+/// so a channel that is always ready cannot starve the others.
+template <std::size_t MaxOps = 16>
+class basic_selector {
+ public:
+  basic_selector() = default;
+  basic_selector(const basic_selector&) = delete;
+  basic_selector& operator=(const basic_selector&) = delete;
+
+  /// Adds "receive from `rx` into `out`"; returns its index (0, 1, ... in order of adding), or
+  /// select_none when the selector already holds MaxOps operations.
+  template <class R, class T>
+    requires selectable_receiver<R, T>
+  std::size_t recv(R& rx, T& out) noexcept {
+    if (count_ == MaxOps) return select_none;
+    op& o = ops_[count_];
+    o.rx = &rx;
+    o.out = &out;
+    o.try_recv = [](void* r, void* v) { return static_cast<R*>(r)->try_recv(*static_cast<T*>(v)); };
+    o.poll_recv = [](void* r, void* v, waiter& w) {
+      return static_cast<R*>(r)->poll_recv(*static_cast<T*>(v), w);
+    };
+    o.cancel_wait = [](void* r, waiter& w) noexcept { static_cast<R*>(r)->cancel_wait(w); };
+    o.w.wake = &detail::select_parker::wake;
+    o.w.ctx = &parker_;
+    o.active = true;
+    ++active_;
+    return count_++;
+  }
+
+  /// Takes operation `index` out of later selects (e.g. once its channel reported
+  /// `disconnected`). Indices of the others do not change. False for an unknown index.
+  bool remove(std::size_t index) noexcept {
+    if (index >= count_ || !ops_[index].active) return false;
+    ops_[index].active = false;
+    --active_;
+    return true;
+  }
+
+  /// Operations added (removed ones included: indices stay stable).
+  std::size_t size() const noexcept { return count_; }
+
+  /// Completes an operation that is ready now, or returns {select_none, empty}.
+  selected try_select() {
+    const selected r = try_each();
+    if (r.index != select_none || active_ != 0) return r;
+    return {select_none, status::disconnected};
+  }
+
+  /// Waits until an operation completes. {select_none, disconnected} if there is none to wait on.
+  selected select() { return select_impl(nullptr); }
+
+  /// As select(), giving up with {select_none, timeout} at `until` (a steady_clock time point).
+  template <class Duration>
+  selected select_until(std::chrono::time_point<std::chrono::steady_clock, Duration> until) {
+    const detail::eventcount::deadline at =
+        std::chrono::time_point_cast<detail::eventcount::deadline::duration>(until);
+    return select_impl(&at);
+  }
+
+  /// As select(), giving up with {select_none, timeout} after `wait`.
+  template <class Rep, class Period>
+  selected select_for(std::chrono::duration<Rep, Period> wait) {
+    return select_until(std::chrono::steady_clock::now() + wait);
+  }
+
+ private:
+  // Type-erased receive operation with its own waiter (the waiter is what a channel holds
+  // while the selecting thread sleeps).
+  struct op {
+    void* rx = nullptr;
+    void* out = nullptr;
+    status (*try_recv)(void* rx, void* out) = nullptr;
+    status (*poll_recv)(void* rx, void* out, waiter& w) = nullptr;
+    void (*cancel_wait)(void* rx, waiter& w) noexcept = nullptr;
+    waiter w;
+    bool active = false;
+  };
+
+  // Calls `attempt(op&)` on each active operation once, starting after the last completed one,
+  // until one returns other than `empty`; that one becomes the result.
+  template <class Attempt>
+  selected scan(Attempt&& attempt) {
+    std::size_t i = next_;
+    for (std::size_t k = 0; k < count_; ++k, ++i) {
+      if (i >= count_) i = 0;
+      op& o = ops_[i];
+      if (!o.active) continue;
+      const status s = attempt(o);
+      if (s != status::empty) {
+        next_ = i + 1;
+        return {i, s};
+      }
+    }
+    return {select_none, status::empty};
+  }
+
+  selected try_each() {
+    return scan([](op& o) { return o.try_recv(o.rx, o.out); });
+  }
+
+  // Fast path: every channel is tried once before any waiter is registered. Then a short spin,
+  // then rounds of: announce the park, register a waiter on every channel (each registration
+  // re-checks its channel), sleep until one fires, withdraw all of them, try again.
+  [[gnu::noinline]] selected select_impl(const detail::eventcount::deadline* until) {
+    selected r = try_each();
+    if (r.index != select_none) return r;
+    if (active_ == 0) {
+      if (until == nullptr) return {select_none, status::disconnected};
+      r = {select_none, status::empty};  // nothing to register: sleep out the deadline
+    }
+    if (spin_.spin_until([&] { return (r = try_each()).index != select_none; })) return r;
+    for (;;) {
+      const std::uint32_t key = parker_.prepare();
+      r = scan([](op& o) { return o.poll_recv(o.rx, o.out, o.w); });
+      const bool timed_out = r.index == select_none && !parker_.park(key, until);
+      withdraw_all();
+      if (r.index != select_none) return r;
+      r = try_each();
+      if (r.index != select_none) return r;
+      if (timed_out) return {select_none, status::timeout};
+    }
+  }
+
+  // Cancels every registration, then waits for the wake calls that notifiers had already
+  // taken: afterwards nothing outside this thread refers to the selector.
+  void withdraw_all() noexcept {
+    std::uint32_t taken = 0;
+    for (std::size_t i = 0; i < count_; ++i) {
+      op& o = ops_[i];
+      if (o.active) o.cancel_wait(o.rx, o.w);
+      // Ordering: relaxed: cancel_wait has just read released_ (acquire) when a notifier took
+      // the node, or it is this thread's own 0. Reset so the next round counts afresh.
+      if (o.w.released_.load(detail::order::relaxed) != 0) {
+        ++taken;
+        o.w.released_.store(0, detail::order::relaxed);
+      }
+    }
+    parker_.wait_for_wakes(taken);
+  }
+
+  // Declared first, destroyed last: outlives every op's waiter.
+  detail::select_parker parker_;
+  op ops_[MaxOps];
+  std::size_t count_ = 0;
+  std::size_t active_ = 0;
+  std::size_t next_ = 0;  // where the next scan starts
+  detail::adaptive_spin spin_;
+};
+
+/// A selector for up to 16 operations.
+using selector = basic_selector<>;
+
+}  // namespace flume_lock
