@@ -10,6 +10,7 @@
 // Every standard header the library uses comes before relacy.hpp (it redefines new/delete).
 #include <bit>
 #include <chrono>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -34,6 +35,7 @@
 #undef delete
 #include <flume_lock/bounded_queue.hpp>
 #include <flume_lock/channel.hpp>
+#include <flume_lock/select.hpp>
 #include <flume_lock/unbounded_queue.hpp>
 #pragma pop_macro("delete")
 
@@ -437,6 +439,8 @@ struct async_waiter : rl::test_suite<async_waiter, 2> {
   }
 };
 
+#include "select_scenarios.hpp"
+
 // What a run may spend: random scenarios run `iterations` executions; context-bound ones explore
 // every schedule with at most `context_bound` preemptions.
 struct budget {
@@ -499,6 +503,8 @@ const scenario scenarios[] = {
     {"park_close_unbounded", &run<park_close_receiver<0>>},
     {"park_close_bounded_rx", &run<park_close_receiver<1>>},
     {"async_waiter", &run<async_waiter>},
+    {"select_racing_senders", &run<select_racing_senders>},
+    {"select_deadline_racing_send", &run<select_deadline_racing_send>},
 };
 
 }  // namespace
