@@ -56,6 +56,17 @@ flume_lock_status flume_lock_recv_timeout(flume_lock_receiver* rx, uint64_t* out
 flume_lock_status flume_lock_recv_ptr_timeout(flume_lock_receiver* rx, void** out,
                                               int64_t timeout_ns);
 
+/* The most receivers one flume_lock_select call waits on. */
+#define FLUME_LOCK_SELECT_MAX 32
+
+/* Waits on `count` receivers at once (1..FLUME_LOCK_SELECT_MAX, no NULL, none twice) and
+ * receives from the first that is ready; the others keep their values. timeout_ns: negative =
+ * forever, 0 = only what is ready now. Returns OK (*index = which receiver, *out = the value),
+ * DISCONNECTED (*index = a receiver that is closed and drained: leave it out of later calls),
+ * TIMEOUT (*index = count) or INVALID. Each receiver is used by this thread only, meanwhile. */
+flume_lock_status flume_lock_select(flume_lock_receiver* const* rxs, size_t count, uint64_t* out,
+                                    size_t* index, int64_t timeout_ns);
+
 /* Closes the channel for senders; queued values can still be received. */
 void flume_lock_sender_close(flume_lock_sender* tx);
 void flume_lock_receiver_close(flume_lock_receiver* rx);

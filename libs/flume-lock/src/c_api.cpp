@@ -1,6 +1,7 @@
 // The C API: thin handles around sender<uint64_t> / receiver<uint64_t>.
 #include <flume_lock.h>
 #include <flume_lock/channel.hpp>
+#include <flume_lock/select.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -103,6 +104,42 @@ flume_lock_status flume_lock_recv_ptr_timeout(flume_lock_receiver* rx, void** ou
   const flume_lock_status s = flume_lock_recv_timeout(rx, &value, timeout_ns);
   if (s == FLUME_LOCK_OK) *out = reinterpret_cast<void*>(static_cast<std::uintptr_t>(value));
   return s;
+}
+
+flume_lock_status flume_lock_select(flume_lock_receiver* const* rxs, size_t count, uint64_t* out,
+                                    size_t* index, int64_t timeout_ns) {
+  if (rxs == nullptr || out == nullptr || index == nullptr || count == 0 ||
+      count > FLUME_LOCK_SELECT_MAX)
+    return FLUME_LOCK_INVALID;
+  for (size_t i = 0; i < count; ++i) {
+    if (rxs[i] == nullptr) return FLUME_LOCK_INVALID;
+    for (size_t j = 0; j < i; ++j) {
+      if (rxs[j] == rxs[i]) return FLUME_LOCK_INVALID;
+    }
+  }
+  // Each call builds its own selector, so the fairness rotation is kept here: operation k is
+  // receiver (first + k) % count, and `first` moves past the receiver that last completed.
+  static thread_local size_t rotation = 0;
+  const size_t first = rotation % count;
+  flume_lock::basic_selector<FLUME_LOCK_SELECT_MAX> sel;
+  uint64_t values[FLUME_LOCK_SELECT_MAX] = {};
+  for (size_t k = 0; k < count; ++k) sel.recv(rxs[(first + k) % count]->rx, values[k]);
+  flume_lock::selected r{};
+  if (timeout_ns < 0) {
+    r = sel.select();
+  } else if (timeout_ns == 0) {
+    r = sel.try_select();
+  } else {
+    r = sel.select_for(std::chrono::nanoseconds(timeout_ns));
+  }
+  if (r.index == flume_lock::select_none) {
+    *index = count;
+    return FLUME_LOCK_TIMEOUT;  // empty (timeout 0) or timeout: nothing was ready in time
+  }
+  *index = (first + r.index) % count;
+  rotation = *index + 1;
+  if (r.result == flume_lock::status::ok) *out = values[r.index];
+  return to_c(r.result);
 }
 
 void flume_lock_sender_close(flume_lock_sender* tx) {
