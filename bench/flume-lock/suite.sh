@@ -25,7 +25,7 @@ case "$action" in
     n_bounded1="$n"
     [ "$quick" = 1 ] && [ -z "${BENCH_N:-}" ] && n_bounded1=$((n / 10))
     scenarios="${BENCH_SCENARIOS:-seq spsc mpsc_t2 mpsc_t4 mpsc_t8 bounded1_spsc bounded1_mpsc_t4
-               bounded1024_spsc bounded1024_mpsc_t4 pingpong}"
+               bounded1024_spsc bounded1024_mpsc_t4 pingpong select_rx4}"
     # "impl scenario binary" for everything both programs offer: flume-lock, C++ peers, Rust peers.
     offered="$("$cpp_bin" --list | sed "s|\$| $cpp_bin|"; "$rust_bin" --list | sed "s|\$| $rust_bin|")"
     for s in $scenarios; do

@@ -31,12 +31,13 @@ struct impl_entry {
   const char* name;
   bool unbounded;
   bool bounded;
+  bool select;
   void (*run)(const scenario&, const run_options&, const run_label&);
 };
 
 template <class Q>
 constexpr impl_entry entry_for() {
-  return {Q::name, Q::unbounded, Q::bounded, &run_scenario<Q>};
+  return {Q::name, Q::unbounded, Q::bounded, selectable_queue<Q>, &run_scenario<Q>};
 }
 
 constexpr impl_entry all_impls[] = {
@@ -53,6 +54,7 @@ constexpr impl_entry all_impls[] = {
 };
 
 bool supports(const impl_entry& impl, const scenario& s) {
+  if (s.kind == scenario_kind::select && !impl.select) return false;
   return s.capacity == 0 ? impl.unbounded : impl.bounded;
 }
 

@@ -1,4 +1,4 @@
-// The three scenario shapes, written once against the queue adapter interface every
+// The scenario shapes, written once against the queue adapter interface every
 // implementation provides (see peers/*.hpp):
 //
 //   Q q(capacity);                  // capacity 0 = unbounded
@@ -22,6 +22,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -50,23 +51,23 @@ inline void report_verdict(const delivery_check& check) {
   if (!why.empty()) fail_run("exactly-once check: " + why);
 }
 
-template <class Q>
-void run_throughput(const scenario& s, const run_options& o, const run_label& at) {
-  const std::uint64_t producers = s.producers;
-  Q q(s.capacity);
+// The clocked fan-in shared by throughput and select: producer p (on its own thread) sends its
+// share of n through make_producer(p); `rx` receives all n.
+template <class MakeProducer, class Consumer>
+void run_fan_in(std::uint64_t producers, const run_options& o, const run_label& at,
+                MakeProducer make_producer, Consumer& rx) {
   std::atomic<bool> go{false};
   std::atomic<std::uint64_t> ready{0};
   std::vector<std::thread> threads;
   for (std::uint64_t p = 0; p < producers; ++p) {
     threads.emplace_back([&, p] {
-      typename Q::producer tx(q);
+      auto tx = make_producer(p);
       const std::uint64_t count = share_of(o.n, producers, p);
       ready.fetch_add(1);
       wait_for_start(go);
       for (std::uint64_t i = 1; i <= count; ++i) tx.send(message_value(p, i));
     });
   }
-  typename Q::consumer rx(q);
   delivery_check check(o.n, producers);
   while (ready.load() != producers) std::this_thread::yield();
 
@@ -85,6 +86,14 @@ void run_throughput(const scenario& s, const run_options& o, const run_label& at
   report_verdict(check);
   emit(at, "throughput", "msg/s", static_cast<double>(o.n) / wall);
   emit_common(at, wall, cpu);
+}
+
+template <class Q>
+void run_throughput(const scenario& s, const run_options& o, const run_label& at) {
+  Q q(s.capacity);
+  typename Q::consumer rx(q);
+  run_fan_in(
+      s.producers, o, at, [&](std::uint64_t) { return typename Q::producer(q); }, rx);
 }
 
 // One thread sends all N, then receives all N: the cost of the operations without contention.
@@ -164,6 +173,26 @@ void run_pingpong(const scenario&, const run_options& o, const run_label& at) {
   emit_common(at, wall, cpu);
 }
 
+// Implementations that can select over several of their channels provide
+//   typename Q::select_consumer rx(queues);  // queues: std::vector<std::unique_ptr<Q>>&
+//   rx.recv(v);                               // the next message from whichever channel
+template <class Q>
+concept selectable_queue = requires { typename Q::select_consumer; };
+
+// One consumer selecting over one channel per producer.
+template <class Q>
+void run_select(const scenario& s, const run_options& o, const run_label& at) {
+  if constexpr (selectable_queue<Q>) {
+    std::vector<std::unique_ptr<Q>> queues;
+    for (std::size_t p = 0; p < s.producers; ++p) queues.push_back(std::make_unique<Q>(s.capacity));
+    typename Q::select_consumer rx(queues);
+    run_fan_in(
+        s.producers, o, at, [&](std::uint64_t p) { return typename Q::producer(*queues[p]); }, rx);
+  } else {
+    fail_run("this implementation has no select");
+  }
+}
+
 template <class Q>
 void run_scenario(const scenario& s, const run_options& o, const run_label& at) {
   switch (s.kind) {
@@ -175,6 +204,9 @@ void run_scenario(const scenario& s, const run_options& o, const run_label& at) 
       break;
     case scenario_kind::pingpong:
       run_pingpong<Q>(s, o, at);
+      break;
+    case scenario_kind::select:
+      run_select<Q>(s, o, at);
       break;
   }
 }

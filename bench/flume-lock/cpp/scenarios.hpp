@@ -8,7 +8,9 @@
 
 namespace bench {
 
-enum class scenario_kind { seq, throughput, pingpong };
+// select: one consumer selects over `producers` channels, one producer per channel (the shape
+// of crossbeam's benches/crossbeam.rs select_rx).
+enum class scenario_kind { seq, throughput, pingpong, select };
 
 struct scenario {
   std::string_view name;
@@ -28,6 +30,7 @@ inline constexpr scenario all_scenarios[] = {
     {"bounded1024_spsc", scenario_kind::throughput, 1, 1024},
     {"bounded1024_mpsc_t4", scenario_kind::throughput, 4, 1024},
     {"pingpong", scenario_kind::pingpong, 1, 0},
+    {"select_rx4", scenario_kind::select, 4, 0},
 };
 
 inline std::optional<scenario> find_scenario(std::string_view name) {

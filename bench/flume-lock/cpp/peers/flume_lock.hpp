@@ -3,11 +3,14 @@
 #pragma once
 
 #include <flume_lock/channel.hpp>
+#include <flume_lock/select.hpp>
 
 #include "../failure.hpp"
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <vector>
 #include <utility>
 
 namespace bench {
@@ -30,6 +33,23 @@ struct flume_lock_queue {
       if (tx_.send(v) != flume_lock::status::ok) fail_run("flume-lock send did not return ok");
     }
     sender tx_;
+  };
+
+  // One selector over every queue's receiver, built once and reused (as crossbeam's select_rx
+  // builds its Select once).
+  struct select_consumer {
+    explicit select_consumer(std::vector<std::unique_ptr<flume_lock_queue>>& queues) {
+      if (queues.size() > max_channels) fail_run("flume-lock select: too many channels");
+      for (std::size_t i = 0; i < queues.size(); ++i) sel_.recv(queues[i]->rx_, outs_[i]);
+    }
+    void recv(std::uint64_t& v) {
+      const flume_lock::selected r = sel_.select();
+      if (r.result != flume_lock::status::ok) fail_run("flume-lock select did not return ok");
+      v = outs_[r.index];
+    }
+    static constexpr std::size_t max_channels = 8;
+    flume_lock::basic_selector<max_channels> sel_;
+    std::uint64_t outs_[max_channels] = {};
   };
 
   struct consumer {

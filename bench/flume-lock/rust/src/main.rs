@@ -49,11 +49,16 @@ impl Label {
 
 type Runner = fn(&scenarios::Scenario, &Options, &Label);
 
-/// Every implementation here has both unbounded and bounded channels.
-const IMPLS: &[(&str, Runner)] = &[
-    (Crossbeam::NAME, run_scenario::<Crossbeam>),
-    (StdMpsc::NAME, run_scenario::<StdMpsc>),
+/// Every implementation here has both unbounded and bounded channels; the bool says whether it
+/// can select (Peer::SELECT).
+const IMPLS: &[(&str, bool, Runner)] = &[
+    (Crossbeam::NAME, Crossbeam::SELECT, run_scenario::<Crossbeam>),
+    (StdMpsc::NAME, StdMpsc::SELECT, run_scenario::<StdMpsc>),
 ];
+
+fn supports(select: bool, s: &scenarios::Scenario) -> bool {
+    select || !matches!(s.kind, scenarios::Kind::Select)
+}
 
 fn usage(why: &str) -> ! {
     eprintln!(
@@ -74,8 +79,8 @@ fn main() {
         let mut value = || args.next().unwrap_or_else(|| usage("missing value"));
         match arg.as_str() {
             "--list" => {
-                for (name, _) in IMPLS {
-                    for s in scenarios::ALL {
+                for (name, select, _) in IMPLS {
+                    for s in scenarios::ALL.iter().filter(|s| supports(*select, s)) {
                         println!("{} {}", name, s.name);
                     }
                 }
@@ -91,12 +96,15 @@ fn main() {
             _ => usage("unknown argument"),
         }
     }
-    let runner = IMPLS
+    let (select, runner) = IMPLS
         .iter()
-        .find(|(name, _)| *name == impl_name)
-        .map(|(_, r)| *r)
+        .find(|(name, _, _)| *name == impl_name)
+        .map(|(_, select, r)| (*select, *r))
         .unwrap_or_else(|| usage("unknown --impl"));
     let scenario = scenarios::find(&scenario_name).unwrap_or_else(|| usage("unknown --scenario"));
+    if !supports(select, &scenario) {
+        usage("this implementation has no select");
+    }
     if options.n == 0 || options.round_trips == 0 {
         usage("--n and --round-trips must be positive");
     }

@@ -9,6 +9,13 @@ pub trait Peer {
     fn channel(capacity: usize) -> (Self::Tx, Self::Rx);
     fn send(tx: &Self::Tx, v: u64);
     fn recv(rx: &Self::Rx) -> u64;
+    /// Whether select_recv_n works.
+    const SELECT: bool = false;
+    /// Receives `n` messages from whichever of `rxs` is ready (one select per message, the
+    /// selection built once), passing each to `take`.
+    fn select_recv_n<F: FnMut(u64)>(_rxs: &[Self::Rx], _n: u64, _take: F) {
+        unimplemented!("{} has no select", Self::NAME)
+    }
 }
 
 pub struct Crossbeam;
@@ -31,6 +38,18 @@ impl Peer for Crossbeam {
     #[inline]
     fn recv(rx: &Self::Rx) -> u64 {
         rx.recv().expect("crossbeam recv: all senders gone")
+    }
+    const SELECT: bool = true;
+    fn select_recv_n<F: FnMut(u64)>(rxs: &[Self::Rx], n: u64, mut take: F) {
+        let mut sel = crossbeam_channel::Select::new();
+        for rx in rxs {
+            sel.recv(rx);
+        }
+        for _ in 0..n {
+            let op = sel.select();
+            let index = op.index();
+            take(op.recv(&rxs[index]).expect("crossbeam select: all senders gone"));
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-//! The three scenario shapes, the same as bench/flume-lock/cpp/runners.hpp: threads and their
+//! The scenario shapes, the same as bench/flume-lock/cpp/runners.hpp: threads and their
 //! sender clones are made before the clock starts; the clock stops when the consumer has every
 //! message and every producer has returned.
 
@@ -38,14 +38,19 @@ fn report_verdict(at: &Label, check: &DeliveryCheck) {
     }
 }
 
-fn run_throughput<P: Peer>(s: &Scenario, o: &Options, at: &Label) {
-    let producers = s.producers;
-    let (tx, rx) = P::channel(s.capacity);
+/// The clocked fan-in shared by throughput and select: producer p sends its share on txs[p];
+/// `consume(n, check)` receives all n into the check.
+fn run_fan_in<P: Peer, C: FnOnce(u64, &mut DeliveryCheck)>(
+    o: &Options,
+    at: &Label,
+    txs: Vec<P::Tx>,
+    consume: C,
+) {
+    let producers = txs.len() as u64;
     let go = Arc::new(AtomicBool::new(false));
     let ready = Arc::new(AtomicU64::new(0));
     let mut threads = Vec::new();
-    for p in 0..producers {
-        let tx = tx.clone();
+    for (p, tx) in (0..producers).zip(txs) {
         let go = go.clone();
         let ready = ready.clone();
         let count = share_of(o.n, producers, p);
@@ -57,7 +62,6 @@ fn run_throughput<P: Peer>(s: &Scenario, o: &Options, at: &Label) {
             }
         }));
     }
-    drop(tx);
     let mut check = DeliveryCheck::new(o.n, producers);
     while ready.load(Ordering::SeqCst) != producers {
         thread::yield_now();
@@ -66,12 +70,7 @@ fn run_throughput<P: Peer>(s: &Scenario, o: &Options, at: &Label) {
     let t0 = Instant::now();
     let c0 = cpu_seconds();
     go.store(true, Ordering::Release);
-    for _ in 0..o.n {
-        let v = P::recv(&rx);
-        if !check.see(v) {
-            report_verdict(at, &check);
-        }
-    }
+    consume(o.n, &mut check);
     for t in threads {
         t.join().expect("producer panicked");
     }
@@ -81,6 +80,36 @@ fn run_throughput<P: Peer>(s: &Scenario, o: &Options, at: &Label) {
     report_verdict(at, &check);
     at.emit("throughput", "msg/s", o.n as f64 / wall);
     emit_common(at, wall, cpu);
+}
+
+fn run_throughput<P: Peer>(s: &Scenario, o: &Options, at: &Label) {
+    let (tx, rx) = P::channel(s.capacity);
+    let txs = (0..s.producers).map(|_| tx.clone()).collect();
+    drop(tx);
+    run_fan_in::<P, _>(o, at, txs, |n, check| {
+        for _ in 0..n {
+            let v = P::recv(&rx);
+            if !check.see(v) {
+                report_verdict(at, check);
+            }
+        }
+    });
+}
+
+/// One consumer selecting over one channel per producer.
+fn run_select<P: Peer>(s: &Scenario, o: &Options, at: &Label) {
+    let (txs, rxs): (Vec<P::Tx>, Vec<_>) =
+        (0..s.producers).map(|_| P::channel(s.capacity)).unzip();
+    // A producer that finishes early must not disconnect its channel: a disconnected channel is
+    // always ready, and select would report it instead of the others' messages.
+    let _keep_open = txs.clone();
+    run_fan_in::<P, _>(o, at, txs, |n, check| {
+        P::select_recv_n(&rxs, n, |v| {
+            if !check.see(v) {
+                report_verdict(at, check);
+            }
+        });
+    });
 }
 
 /// One thread sends all N, then receives all N.
@@ -159,5 +188,6 @@ pub fn run_scenario<P: Peer>(s: &Scenario, o: &Options, at: &Label) {
         Kind::Seq => run_seq::<P>(o, at),
         Kind::Throughput => run_throughput::<P>(s, o, at),
         Kind::Pingpong => run_pingpong::<P>(o, at),
+        Kind::Select => run_select::<P>(s, o, at),
     }
 }

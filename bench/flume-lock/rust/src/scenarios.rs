@@ -6,6 +6,9 @@ pub enum Kind {
     Seq,
     Throughput,
     Pingpong,
+    /// One consumer selects over `producers` channels, one producer per channel (crossbeam's
+    /// benches/crossbeam.rs select_rx).
+    Select,
 }
 
 #[derive(Clone, Copy)]
@@ -28,6 +31,7 @@ pub const ALL: &[Scenario] = &[
     Scenario { name: "bounded1024_spsc", kind: Kind::Throughput, producers: 1, capacity: 1024 },
     Scenario { name: "bounded1024_mpsc_t4", kind: Kind::Throughput, producers: 4, capacity: 1024 },
     Scenario { name: "pingpong", kind: Kind::Pingpong, producers: 1, capacity: 0 },
+    Scenario { name: "select_rx4", kind: Kind::Select, producers: 4, capacity: 0 },
 ];
 
 pub fn find(name: &str) -> Option<Scenario> {
