@@ -177,7 +177,9 @@ void run_pingpong(const scenario&, const run_options& o, const run_label& at) {
 //   typename Q::select_consumer rx(queues);  // queues: std::vector<std::unique_ptr<Q>>&
 //   rx.recv(v);                               // the next message from whichever channel
 template <class Q>
-concept selectable_queue = requires { typename Q::select_consumer; };
+concept selectable_queue = requires {
+  typename Q::select_consumer;
+};
 
 // One consumer selecting over one channel per producer.
 template <class Q>

@@ -36,7 +36,8 @@ template <class R, class T>
 concept selectable_receiver = requires(R& rx, T& out, waiter& w) {
   { rx.try_recv(out) } -> std::same_as<status>;
   { rx.poll_recv(out, w) } -> std::same_as<status>;
-  { rx.cancel_wait(w) } noexcept;
+  { rx.cancel_wait(w) }
+  noexcept;
 };
 
 /// "No operation": what recv() returns when the selector is full, and selected::index when
@@ -91,7 +92,9 @@ class select_parker {
     finished_.store(0, order::relaxed);
   }
 
-  ~select_parker() { probe_.on_write(); }  // after every wake call's last use (see wake)
+  ~select_parker() {
+    probe_.on_write();
+  }  // after every wake call's last use (see wake)
 
  private:
   eventcount event_;
@@ -118,8 +121,8 @@ class basic_selector {
   /// Adds "receive from `rx` into `out`"; returns its index (0, 1, ... in order of adding), or
   /// select_none when the selector already holds MaxOps operations.
   template <class R, class T>
-    requires selectable_receiver<R, T>
-  std::size_t recv(R& rx, T& out) noexcept {
+  requires selectable_receiver<R, T> std::size_t recv(R& rx, T& out)
+  noexcept {
     if (count_ == MaxOps) return select_none;
     op& o = ops_[count_];
     o.rx = &rx;
