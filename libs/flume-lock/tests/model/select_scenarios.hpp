@@ -5,9 +5,10 @@
 // call still using the parker shows up as a data race on the parker's probe or as a use of
 // freed memory. A lost wakeup shows up as a deadlock.
 
-// Two channels, one sender each racing the selecting thread: exactly one receive completes and
-// the other message stays queued in its channel.
-struct select_racing_senders : rl::test_suite<select_racing_senders, 3> {
+// Two unbounded channels of int and a heap selector over both; after_all(left) checks that
+// channel c holds exactly left[c] (-1: nothing) and frees the handles.
+template <class Scenario, int Threads>
+struct two_channel_select : rl::test_suite<Scenario, Threads> {
   flume_lock::sender<int>* tx[2] = {nullptr, nullptr};
   flume_lock::receiver<int>* rx[2] = {nullptr, nullptr};
   flume_lock::selected result{flume_lock::select_none, status::empty};
@@ -17,59 +18,62 @@ struct select_racing_senders : rl::test_suite<select_racing_senders, 3> {
     open_channel(tx[0], rx[0]);
     open_channel(tx[1], rx[1]);
   }
+  // Builds a selector over both channels, runs `select` on it once, frees it at once.
+  template <class Select>
+  void select_and_free(Select&& select) {
+    auto* sel = new flume_lock::basic_selector<2>();
+    RL_ASSERT(sel->recv(*rx[0], out[0]) == 0);
+    RL_ASSERT(sel->recv(*rx[1], out[1]) == 1);
+    result = select(*sel);
+    delete sel;
+  }
+  void after_all(const int (&left)[2]) {
+    for (int c = 0; c < 2; ++c) {
+      int v = -1;
+      if (left[c] == -1) {
+        RL_ASSERT(rx[c]->try_recv(v) == status::empty);
+      } else {
+        RL_ASSERT(rx[c]->try_recv(v) == status::ok && v == left[c]);
+      }
+      delete tx[c];
+      delete rx[c];
+    }
+  }
+};
+
+// Two channels, one sender each racing the selecting thread: exactly one receive completes and
+// the other message stays queued in its channel.
+struct select_racing_senders : two_channel_select<select_racing_senders, 3> {
   void after() {
     RL_ASSERT(result.result == status::ok && result.index < 2);
     const std::size_t won = result.index;
     const std::size_t other = 1 - won;
     RL_ASSERT(out[won] == encode(static_cast<unsigned>(won), 0));
     RL_ASSERT(out[other] == -1);
-    int v = -1;
-    RL_ASSERT(rx[won]->try_recv(v) == status::empty);
-    RL_ASSERT(rx[other]->try_recv(v) == status::ok && v == encode(static_cast<unsigned>(other), 0));
-    for (int c = 0; c < 2; ++c) {
-      delete tx[c];
-      delete rx[c];
-    }
+    int left[2] = {-1, -1};
+    left[other] = encode(static_cast<unsigned>(other), 0);
+    after_all(left);
   }
   void thread(unsigned i) {
     if (i < 2) {
       RL_ASSERT(tx[i]->send(encode(i, 0)) == status::ok);
       return;  // senders stay alive: only the messages can wake the selector
     }
-    auto* sel = new flume_lock::basic_selector<2>();
-    RL_ASSERT(sel->recv(*rx[0], out[0]) == 0);
-    RL_ASSERT(sel->recv(*rx[1], out[1]) == 1);
-    result = sel->select();
-    delete sel;
+    select_and_free([](flume_lock::basic_selector<2>& sel) { return sel.select(); });
   }
 };
 
 // A deadline racing a send (in the model a deadline passes when the selector would park):
 // either select returns the message, or it returns timeout and the message is still queued.
-struct select_deadline_racing_send : rl::test_suite<select_deadline_racing_send, 2> {
-  flume_lock::sender<int>* tx[2] = {nullptr, nullptr};
-  flume_lock::receiver<int>* rx[2] = {nullptr, nullptr};
-  flume_lock::selected result{flume_lock::select_none, status::empty};
-  int out[2] = {-1, -1};
-
-  void before() {
-    open_channel(tx[0], rx[0]);
-    open_channel(tx[1], rx[1]);
-  }
+struct select_deadline_racing_send : two_channel_select<select_deadline_racing_send, 2> {
   void after() {
-    int v = -1;
-    RL_ASSERT(rx[0]->try_recv(v) == status::empty);
     if (result.result == status::ok) {
       RL_ASSERT(result.index == 1 && out[1] == 7);
-      RL_ASSERT(rx[1]->try_recv(v) == status::empty);
+      after_all({-1, -1});
     } else {
       RL_ASSERT(result.result == status::timeout && result.index == flume_lock::select_none);
       RL_ASSERT(out[1] == -1);
-      RL_ASSERT(rx[1]->try_recv(v) == status::ok && v == 7);  // not lost
-    }
-    for (int c = 0; c < 2; ++c) {
-      delete tx[c];
-      delete rx[c];
+      after_all({-1, 7});  // not lost
     }
   }
   void thread(unsigned i) {
@@ -77,10 +81,8 @@ struct select_deadline_racing_send : rl::test_suite<select_deadline_racing_send,
       RL_ASSERT(tx[1]->send(7) == status::ok);
       return;
     }
-    auto* sel = new flume_lock::basic_selector<2>();
-    sel->recv(*rx[0], out[0]);
-    sel->recv(*rx[1], out[1]);
-    result = sel->select_until(std::chrono::steady_clock::time_point{} + std::chrono::seconds(1));
-    delete sel;
+    select_and_free([](flume_lock::basic_selector<2>& sel) {
+      return sel.select_until(std::chrono::steady_clock::time_point{} + std::chrono::seconds(1));
+    });
   }
 };
