@@ -62,6 +62,8 @@ class select_parker {
  public:
   /// The waiters' wake function; `ctx` is the parker.
   static void wake(void* ctx) {
+    // Safety: ctx is the parker of a selector that, before it returns from a select, waits
+    // for every wake call a notifier has taken (basic_selector::withdraw_all).
     auto* self = static_cast<select_parker*>(ctx);
     self->event_.notify();
     self->probe_.on_read();
@@ -92,9 +94,10 @@ class select_parker {
     finished_.store(0, order::relaxed);
   }
 
+  // The destruction must come after every wake call's last use (see wake).
   ~select_parker() {
     probe_.on_write();
-  }  // after every wake call's last use (see wake)
+  }
 
  private:
   eventcount event_;
@@ -121,12 +124,14 @@ class basic_selector {
   /// Adds "receive from `rx` into `out`"; returns its index (0, 1, ... in order of adding), or
   /// select_none when the selector already holds MaxOps operations.
   template <class R, class T>
-  requires selectable_receiver<R, T> std::size_t recv(R& rx, T& out)
-  noexcept {
+  std::size_t recv(R& rx, T& out) noexcept {
+    static_assert(selectable_receiver<R, T>, "select needs try_recv, poll_recv and cancel_wait");
     if (count_ == MaxOps) return select_none;
     op& o = ops_[count_];
     o.rx = &rx;
     o.out = &out;
+    // Safety: the thunks below are only ever called with this op's own rx and out, stored just
+    // above as R* and T*.
     o.try_recv = [](void* r, void* v) { return static_cast<R*>(r)->try_recv(*static_cast<T*>(v)); };
     o.poll_recv = [](void* r, void* v, waiter& w) {
       return static_cast<R*>(r)->poll_recv(*static_cast<T*>(v), w);
