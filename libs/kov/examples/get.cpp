@@ -37,8 +37,8 @@ constexpr std::chrono::seconds connect_timeout{30};
 
 struct options {
   bool include_head = false;
-  const char* body_path = nullptr;                            // -o
-  std::optional<std::chrono::duration<double>> timeout;       // --timeout
+  const char* body_path = nullptr;                       // -o
+  std::optional<std::chrono::duration<double>> timeout;  // --timeout
   const char* url = nullptr;
 };
 
@@ -129,7 +129,8 @@ int main(int argc, char** argv) {
       if (!has_value) return usage("--timeout needs a number of seconds");
       opt.timeout = parse_seconds(argv[++i]);
       if (!opt.timeout) {
-        return usage(("--timeout wants seconds above 0, not '" + std::string(argv[i]) + "'").c_str());
+        return usage(
+            ("--timeout wants seconds above 0, not '" + std::string(argv[i]) + "'").c_str());
       }
     } else if (arg.starts_with("-")) {
       return usage(("unknown option " + std::string(arg)).c_str());
