@@ -83,7 +83,9 @@ kov::task<int> get(http::url u, bool include_head, std::FILE* body_out) {
 
 // The whole request under --timeout, when given.
 kov::task<int> get_within(http::url u, const options& opt, std::FILE* body_out) {
-  if (!opt.timeout) co_return co_await get(std::move(u), opt.include_head, body_out);
+  if (!opt.timeout) {
+    co_return co_await get(std::move(u), opt.include_head, body_out);
+  }
   auto r = co_await kov::timeout(*opt.timeout, get(std::move(u), opt.include_head, body_out));
   if (r) co_return *r;
   if (r.error() == kov::errc::timed_out) {
