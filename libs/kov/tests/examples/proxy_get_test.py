@@ -9,8 +9,9 @@ then checks: bad arguments; curl and kov-get byte-exact through the proxy for a 
 (SHA-256); 1,000 connections open through the proxy at once, each answered; a half-close and a
 reset passed through; an upstream refusing connections giving the client a clean close; the
 idle timeout; kov-get against kov-http, the proxy and http.server with sized and chunked
-bodies, and its errors (a server closing mid-body, a malformed response, refused, unknown
-host). Every process is killed at the end; everything runs under time limits.
+bodies (on stdout after the status line, and with -o in a file), and its errors (a server
+closing mid-body, a malformed response, refused, unknown host, --timeout against a server that
+never answers). Every process is killed at the end; everything runs under time limits.
 Python 3 standard library only.
 """
 import argparse
@@ -126,6 +127,18 @@ class Test:
     def kov_get(self, url, *options):
         return run([os.path.join(self.bin, "kov-get"), *options, url])
 
+    def kov_get_body(self, url, *options):
+        """kov-get -o FILE: the result, and the body read back from FILE (None if absent)."""
+        path = os.path.join(self.tmp, "body.out")
+        if os.path.exists(path):
+            os.remove(path)
+        r = self.kov_get(url, "-o", path, *options)
+        body = None
+        if os.path.exists(path):
+            with open(path, "rb") as f:
+                body = f.read()
+        return r, body
+
     def setup(self):
         self.kov_http = start([os.path.join(self.bin, "kov-http"), "--listen", "127.0.0.1:0"],
                               r"listening on 127\.0\.0\.1:(\d+)")[0]
@@ -149,7 +162,10 @@ class Test:
             r = run([proxy, *args], timeout=10)
             check(r.returncode == 2 and b"usage: kov-proxy" in r.stderr,
                   f"kov-proxy {' '.join(args)}: exit 2 with a usage message")
-        for args in ([], ["ftp://x/"], ["https://x/"], ["http://h:99999/"], ["-x", "http://h/"]):
+        for args in ([], ["ftp://x/"], ["https://x/"], ["http://h:99999/"], ["-x", "http://h/"],
+                     ["-o"], ["http://h/", "-o"], ["--timeout", "0", "http://h/"],
+                     ["--timeout", "soon", "http://h/"], ["--timeout", "-1", "http://h/"],
+                     ["http://h/", "--timeout"]):
             r = run([os.path.join(self.bin, "kov-get"), *args], timeout=10)
             check(r.returncode == 2 and b"usage: kov-get" in r.stderr,
                   f"kov-get {' '.join(args)}: exit 2 with a usage message")
@@ -159,20 +175,25 @@ class Test:
         r = run(["curl", "-sS", "--fail", "--max-time", "60", url])
         check(r.returncode == 0 and sha(r.stdout) == sha(self.big),
               "curl through the proxy to http.server: 20 MiB byte-exact")
-        r = self.kov_get(url)
-        check(r.returncode == 0 and sha(r.stdout) == sha(self.big) and
-              r.stderr.startswith(b"HTTP/1.1 200"),
-              "kov-get through the proxy to http.server: 20 MiB byte-exact, status on stderr")
+        r, body = self.kov_get_body(url)
+        check(r.returncode == 0 and body is not None and sha(body) == sha(self.big) and
+              r.stdout.startswith(b"HTTP/1.") and b" 200 " in r.stdout and
+              r.stdout.endswith(b"\n") and r.stdout.count(b"\n") == 1,
+              "kov-get -o through the proxy to http.server: 20 MiB byte-exact in the file, "
+              "the status line alone on stdout")
         r = self.kov_get(f"http://127.0.0.1:{self.http}/random.bin")
-        check(r.returncode == 0 and sha(r.stdout) == sha(self.big),
-              "kov-get from http.server: 20 MiB byte-exact")
+        status, _, rest = r.stdout.partition(b"\n")
+        check(r.returncode == 0 and status.startswith(b"HTTP/1.") and b" 200 " in status and
+              sha(rest) == sha(self.big),
+              "kov-get from http.server: the status line, then 20 MiB byte-exact on stdout")
 
     def kov_get_bodies(self):
         for port, where in ((self.kov_http, "kov-http"), (self.proxy_kov_http, "the proxy")):
             r = self.kov_get(f"http://localhost:{port}/")
-            check(r.returncode == 0 and r.stdout == b"Hello, world!" and
-                  r.stderr == b"HTTP/1.1 200 OK\n",
-                  f"kov-get from {where} to kov-http by name: sized body")
+            check(r.returncode == 0 and r.stdout == b"HTTP/1.1 200 OK\nHello, world!" and
+                  r.stderr == b"",
+                  f"kov-get from {where} to kov-http by name: status line and sized body "
+                  "on stdout")
         r = run(["curl", "-sS", "--max-time", "30", f"http://localhost:{self.proxy_kov_http}/"])
         check(r.returncode == 0 and r.stdout == b"Hello, world!",
               "curl through the proxy to kov-http: sized body")
@@ -180,20 +201,26 @@ class Test:
         check(r.returncode == 0 and r.stdout.startswith(b"HTTP/1.1 200 OK\r\n") and
               b"\r\nContent-Length: 13\r\n\r\nHello, world!" in r.stdout,
               "kov-get -i: the head on stdout before the body")
+        r, body = self.kov_get_body(f"http://127.0.0.1:{self.kov_http}/", "-i")
+        check(r.returncode == 0 and r.stdout.startswith(b"HTTP/1.1 200 OK\r\n") and
+              r.stdout.endswith(b"\r\nContent-Length: 13\r\n\r\n") and body == b"Hello, world!",
+              "kov-get -i -o: the head on stdout, the body alone in the file")
         first_mib = self.big[:1 << 20]
         for port, where in ((self.http, "http.server"), (self.proxy_http, "the proxy")):
-            r = self.kov_get(f"http://127.0.0.1:{port}/chunked")
-            check(r.returncode == 0 and sha(r.stdout) == sha(first_mib),
+            r, body = self.kov_get_body(f"http://127.0.0.1:{port}/chunked")
+            check(r.returncode == 0 and body is not None and sha(body) == sha(first_mib),
                   f"kov-get from {where}: chunked body with extensions and a trailer")
         r = run(["curl", "-sS", "--max-time", "30",
                  f"http://127.0.0.1:{self.proxy_http}/chunked"])
         check(r.returncode == 0 and sha(r.stdout) == sha(first_mib),
               "curl through the proxy: the same chunked body")
         r = self.kov_get(f"http://127.0.0.1:{self.proxy_http}/small.txt")
-        check(r.returncode == 0 and r.stdout == b"small file\n", "kov-get: a small sized body")
+        check(r.returncode == 0 and
+              re.fullmatch(rb"HTTP/1\.[01] 200 [^\n]*\nsmall file\n", r.stdout) is not None,
+              "kov-get: a small sized body after the status line")
         r = self.kov_get(f"http://127.0.0.1:{self.http}/missing")
-        check(r.returncode == 0 and r.stderr.startswith(b"HTTP/1.1 404"),
-              "kov-get: a 404 is a response like any other (status on stderr, exit 0)")
+        check(r.returncode == 0 and re.match(rb"HTTP/1\.[01] 404 ", r.stdout) is not None,
+              "kov-get: a 404 is a response like any other (status on stdout, exit 0)")
 
     def kov_get_errors(self):
         cases = (
@@ -212,6 +239,25 @@ class Test:
         r = self.kov_get(f"http://127.0.0.1:{self.proxy_refused}/")
         check(r.returncode == 1 and b"closed before the end of the head" in r.stderr,
               "kov-get through a proxy whose upstream refuses: a clean close, exit 1")
+        r = self.kov_get(f"http://127.0.0.1:{self.http}/", "-o",
+                         os.path.join(self.tmp, "no-such-dir", "body"))
+        check(r.returncode == 1 and b"cannot open" in r.stderr and r.stdout == b"",
+              "kov-get -o into a missing directory: exit 1 before any request")
+
+    def kov_get_timeout(self):
+        # The sink accepts and reads, and answers only after the client's end of stream, which
+        # kov-get never sends: a server that accepts and never answers.
+        for url in (f"http://127.0.0.1:{self.sink}/", f"http://127.0.0.1:{self.proxy_sink}/"):
+            started = time.monotonic()
+            r = run([os.path.join(self.bin, "kov-get"), "--timeout", "0.5", url], timeout=30)
+            took = time.monotonic() - started
+            check(r.returncode == 1 and b"timed out" in r.stderr and r.stdout == b"" and
+                  0.5 <= took < 10,
+                  f"kov-get --timeout 0.5 against {url} that never answers: exit 1 after "
+                  f"{took:.2f} s, '{r.stderr.decode().strip()}'")
+        r = self.kov_get(f"http://127.0.0.1:{self.kov_http}/", "--timeout", "20")
+        check(r.returncode == 0 and r.stdout == b"HTTP/1.1 200 OK\nHello, world!",
+              "kov-get --timeout 20: a prompt answer is unaffected")
 
     def half_close(self):
         data = os.urandom(300_000)
@@ -293,6 +339,7 @@ class Test:
         self.kov_get_bodies()
         self.big_bodies()
         self.kov_get_errors()
+        self.kov_get_timeout()
         self.half_close()
         self.reset_passes_through()
         self.client_reset()

@@ -178,6 +178,26 @@ TEST_F(buf_io, a_line_over_the_maximum_is_an_error) {
   }());
 }
 
+TEST_F(buf_io, a_line_over_the_maximum_already_buffered_is_an_error) {
+  run([]() -> kov::task<void> {
+    // All in the buffer at once: the inline path declines the long line, the slow one reports it.
+    kov::buf_reader reader(scripted_stream({"0123456789\r\nabcdefghijk\nafter\n"}), 64);
+    auto first = co_await reader.read_line(10);
+    KOV_CO_ASSERT_OK(first);
+    EXPECT_EQ(*first, std::optional<std::string_view>("0123456789"));
+    auto lines = reader.lines(10);
+    EXPECT_EQ(co_await lines.next(), std::nullopt);
+    EXPECT_EQ(lines.error(), std::errc::message_size);
+    EXPECT_EQ(reader.buffered(), "abcdefghijk\nafter\n");
+    auto again = co_await reader.read_line(10);
+    EXPECT_EQ(again.error(), std::errc::message_size);
+    reader.consume(12);
+    auto next = co_await reader.read_line(10);
+    KOV_CO_ASSERT_OK(next);
+    EXPECT_EQ(*next, std::optional<std::string_view>("after"));
+  }());
+}
+
 TEST_F(buf_io, a_line_without_end_does_not_grow_the_buffer_without_bound) {
   run([]() -> kov::task<void> {
     kov::buf_reader reader(endless_stream{}, 16);

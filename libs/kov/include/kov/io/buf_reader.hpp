@@ -85,10 +85,7 @@ class buf_reader {
   // read_until: std::errc::message_size for a line longer than `max_length`,
   // errc::end_of_stream for a last line without a terminator.
   detail::ready_or_task<record> read_line(std::size_t max_length = default_max_line) {
-    const std::size_t limit = line_limit(max_length);
-    if (const std::size_t n = find_buffered('\n', limit, 0)) {
-      return detail::ready_or_task<record>(line_of(n, max_length));
-    }
+    if (auto line = take_buffered_line(max_length)) return detail::ready_or_task<record>(line);
     return detail::ready_or_task<record>(read_line_slow(max_length));
   }
 
@@ -99,6 +96,22 @@ class buf_reader {
   }
 
  private:
+  friend class line_reader<Stream>;
+
+  // The next line when the buffer already holds all of it, handed out; nullopt when more must
+  // be read, or when it is longer than `max_length` (the slow path, which finds it at once,
+  // reports that). This is the whole cost of a line served from the buffer: keep it small
+  // enough to inline.
+  std::optional<std::string_view> take_buffered_line(std::size_t max_length) noexcept {
+    const std::size_t n = find_buffered('\n', line_limit(max_length), 0);
+    if (n == 0) return std::nullopt;
+    const char* start = buf_.get() + begin_;
+    const std::size_t len = n - 1 - (n > 1 && start[n - 2] == '\r' ? 1 : 0);
+    if (len > max_length) return std::nullopt;
+    begin_ += n;
+    return std::string_view(start, len);
+  }
+
   // The search window for a line of at most `max_length` bytes: its CR and LF too.
   static std::size_t line_limit(std::size_t max_length) noexcept {
     return max_length > std::numeric_limits<std::size_t>::max() - 2 ? max_length : max_length + 2;
@@ -139,7 +152,7 @@ class buf_reader {
     return n;
   }
 
-  task<result<std::size_t>> read_slow(mutable_buffer b) {
+  [[gnu::noinline]] task<result<std::size_t>> read_slow(mutable_buffer b) {
     if (b.size >= capacity_) co_return co_await stream_.read(b);
     auto n = co_await fill(capacity_);
     if (!n) co_return n.error();
@@ -194,14 +207,14 @@ class buf_reader {
     }
   }
 
-  task<record> read_until_slow(char delim, std::size_t max_length) {
+  [[gnu::noinline]] task<record> read_until_slow(char delim, std::size_t max_length) {
     auto n = co_await fill_until(delim, max_length);
     if (!n) co_return n.error();
     if (!*n) co_return record(std::nullopt);
     co_return record(hand_out(**n));
   }
 
-  task<record> read_line_slow(std::size_t max_length) {
+  [[gnu::noinline]] task<record> read_line_slow(std::size_t max_length) {
     auto n = co_await fill_until('\n', line_limit(max_length));
     if (!n) co_return n.error();
     if (!*n) co_return record(std::nullopt);
@@ -230,12 +243,13 @@ class line_reader {
   line_reader(buf_reader<Stream>& reader, std::size_t max_length) noexcept
       : reader_(&reader), max_length_(max_length) {}
 
+  // A line in the buffer costs a memchr and a few instructions here: no coroutine frame; only
+  // a line that needs a read from the stream runs a task.
   detail::ready_or_task<std::optional<std::string_view>> next() {
     using answer = detail::ready_or_task<std::optional<std::string_view>>;
     if (error_) return answer(std::nullopt);
-    auto line = reader_->read_line(max_length_);
-    if (line.await_ready()) return answer(settle(line.await_resume()));
-    return answer(next_slow(std::move(line)));
+    if (auto line = reader_->take_buffered_line(max_length_)) return answer(line);
+    return answer(next_slow());
   }
 
   std::error_code error() const noexcept { return error_; }
@@ -250,8 +264,9 @@ class line_reader {
     }
     return *r;
   }
-  task<std::optional<std::string_view>> next_slow(detail::ready_or_task<record> line) {
-    co_return settle(co_await std::move(line));
+  // Out of line, so that next() stays small enough to inline into the caller's loop.
+  [[gnu::noinline]] task<std::optional<std::string_view>> next_slow() {
+    co_return settle(co_await reader_->read_line_slow(max_length_));
   }
 
   // Safety: the buf_reader outlives its line_reader (lines() documents the borrow).
