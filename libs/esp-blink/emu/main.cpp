@@ -52,6 +52,8 @@ void connect(machine& m, const command_line& cl) {
     };
   }
   m.io().inject_uart0_rx(cl.uart_input);
+  for (const auto& g : cl.gpio_inputs) m.io().schedule_gpio_input(g.pin, g.level, g.cycle);
+  for (const auto& u : cl.uart_inputs) m.io().schedule_uart0_rx(u.bytes, u.cycle);
   for (const auto& d : cl.devices) {
     m.io().i2c0().attach(d.address, std::make_unique<tmp102>(d.value));
   }
@@ -67,6 +69,13 @@ void report(const machine& m, const run_result& result, const command_line& cl) 
     std::fprintf(stderr, "esp-blink-emu: fault: %s\n", result.fault.c_str());
   }
   if (cl.quiet) return;
+  if (result.interrupts_taken != 0 || result.sleep_cycles != 0) {
+    std::fprintf(stderr, "esp-blink-emu: %llu interrupts taken, asleep in WFI %.6f s (%.2f%%)\n",
+                 static_cast<unsigned long long>(result.interrupts_taken),
+                 static_cast<double>(result.sleep_cycles) / cl.run.clocks.cpu_hz,
+                 result.cycles == 0 ? 0.0 : 100.0 * static_cast<double>(result.sleep_cycles) /
+                                                static_cast<double>(result.cycles));
+  }
   std::fprintf(stderr,
                "esp-blink-emu: %s (%s), status %u, %llu instructions, %.6f s virtual, "
                "%zu GPIO edges, first UART byte at instruction %llu\n",

@@ -66,7 +66,8 @@ inline constexpr unsigned line_count = 32;  // lines 1..31 usable
 inline constexpr unsigned max_bindings = line_count - 1;
 
 /// What the trap entry dispatches from, indexed by CPU line. The firmware's ESP_BLINK_*INTERRUPTS
-/// defines it; the runtime's empty default (every line unbound) is used otherwise.
+/// defines it, and links the interrupt entry with it; a firmware without one keeps the default
+/// vector table, where every interrupt reaches the trap report.
 struct table {
   handler_fn handlers[line_count];
   uint8_t sources[line_count];     // map register index; 0 for an unused line
@@ -188,6 +189,7 @@ inline void software_interrupt(source s, bool raise) {
 }  // namespace esp_blink::interrupt
 
 extern "C" const esp_blink::interrupt::table esp_blink_interrupt_table;
+extern "C" void esp_blink_interrupt_entry();  // rt/interrupt_entry.S
 
 namespace esp_blink::interrupt {
 
@@ -217,6 +219,8 @@ inline unsigned line_of(source s) {
                 "esp_blink::interrupt: priority must be 1..15");                                 \
   inline constexpr ::esp_blink::interrupt::table bound =                                         \
       ::esp_blink::interrupt::make_table(list, nesting);                                         \
+  /* The reference that links the interrupt entry and its vector table. */                       \
+  [[gnu::used]] inline constexpr void (*entry)() = &esp_blink_interrupt_entry;                   \
   }                                                                                              \
   extern "C" constinit const ::esp_blink::interrupt::table esp_blink_interrupt_table =           \
       esp_blink_bindings_::bound
