@@ -106,6 +106,7 @@ trio_gtest(NAME esp_blink_emu_tests LIB esp-blink KIND emu DISCOVER esp_blink.
   ${ESP_BLINK_ROOT}/tests/emu/firmware_test.cpp
   ${ESP_BLINK_ROOT}/tests/emu/image_test.cpp
   ${ESP_BLINK_ROOT}/tests/emu/model_test.cpp
+  ${ESP_BLINK_ROOT}/tests/emu/interrupt_model_test.cpp
   ${ESP_BLINK_ROOT}/tests/emu/options_test.cpp)
 add_dependencies(esp_blink_emu_tests esp_blink_firmware)
 target_compile_definitions(esp_blink_emu_tests PRIVATE

@@ -47,18 +47,20 @@ void uart_model::set_raw(uint32_t bits) {
 }
 
 void uart_model::schedule_rx(const std::string& bytes, uint64_t cycle) {
-  const uint64_t step = byte_cycles();
-  uint64_t at = rx_wire_.empty() || cycle > rx_last_arrival_ ? cycle : rx_last_arrival_;
-  for (const char c : bytes) {
-    at += step;  // a byte is in the FIFO once its stop bit is in
-    rx_wire_.emplace_back(at, c);
-  }
-  rx_last_arrival_ = at;
+  for (const char c : bytes) rx_wire_.emplace_back(cycle, c);
+}
+
+uint64_t uart_model::next_arrival() const {
+  // A byte is in the FIFO once its stop bit is in: 10 bit times at the baud rate the firmware
+  // has set by then, after the previous byte and not before its scheduled start.
+  const uint64_t start = rx_wire_.front().first;
+  return (start > rx_last_arrival_ ? start : rx_last_arrival_) + byte_cycles();
 }
 
 void uart_model::advance(uint64_t now) {
-  while (!rx_wire_.empty() && rx_wire_.front().first <= now) {
-    const uint64_t at = rx_wire_.front().first;
+  while (!rx_wire_.empty() && next_arrival() <= now) {
+    const uint64_t at = next_arrival();
+    rx_last_arrival_ = at;
     if (rx_.size() >= fifo_size) {
       ++rx_overruns_;
       set_raw(rxfifo_ovf);
@@ -78,7 +80,7 @@ void uart_model::advance(uint64_t now) {
 }
 
 uint64_t uart_model::next_event_cycle() const {
-  const uint64_t wire = rx_wire_.empty() ? UINT64_MAX : rx_wire_.front().first;
+  const uint64_t wire = rx_wire_.empty() ? UINT64_MAX : next_arrival();
   return wire < rx_timeout_at_ ? wire : rx_timeout_at_;
 }
 

@@ -2,7 +2,8 @@
 // and the baud rate from CLKDIV and CLK_CONF. Bytes written while the clock is gated are lost.
 //
 // Received bytes come either at once (inject_rx: the whole text in the FIFO before the first
-// instruction) or on the wire (schedule_rx: one byte per 10 bit times from a given cycle, into
+// instruction) or on the wire (schedule_rx: one byte per 10 bit times at the baud rate set when
+// it arrives, from a given cycle on, into
 // the 128-byte RX FIFO; a byte arriving at a full FIFO is lost, raises RXFIFO_OVF and is
 // reported). RX interrupts: RXFIFO_FULL while more than CONF1.RXFIFO_FULL_THRHD bytes wait,
 // RXFIFO_TOUT (with CONF1.RX_TOUT_EN) once the line has been idle MEM_CONF.RX_TOUT_THRHD bit
@@ -57,12 +58,13 @@ class uart_model final : public peripheral_model {
   std::deque<uint64_t> tx_starts_;
   uint64_t tx_busy_until_ = 0;
   std::deque<char> rx_;
-  std::deque<std::pair<uint64_t, char>> rx_wire_;  // scheduled bytes: arrival cycle, byte
-  uint64_t rx_last_arrival_ = 0;                   // cycle the last scheduled byte arrives
+  std::deque<std::pair<uint64_t, char>> rx_wire_;  // scheduled bytes: earliest start, byte
+  uint64_t rx_last_arrival_ = 0;                   // cycle the last byte reached the FIFO
   uint64_t rx_timeout_at_ = UINT64_MAX;            // RXFIFO_TOUT deadline, while armed
   uint64_t rx_overruns_ = 0;
 
   uint64_t byte_cycles() const;
+  uint64_t next_arrival() const;  // of rx_wire_.front()
   uint64_t timeout_cycles() const;
   void set_raw(uint32_t bits);
 };
