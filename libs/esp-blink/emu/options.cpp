@@ -166,6 +166,9 @@ const option options[] = {
      "attach a simulated I2C device to I2C0; NAME: tmp102\n(VALUE: temperature in degC, default "
      "25)",
      [](command_line& c, const std::string& v) { c.devices.push_back(parse_device(v)); }},
+    {"--handler-probe", "SYMBOL",
+     "(ELF images) report interrupt latency to SYMBOL's\nfirst instruction, in instructions",
+     [](command_line& c, const std::string& v) { c.handler_probe = v; }},
     {"--quiet", nullptr, "no summary on stderr",
      [](command_line& c, const std::string&) { c.quiet = true; }},
     {"--help", nullptr, "this text (also -h)",

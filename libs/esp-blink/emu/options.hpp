@@ -36,6 +36,7 @@ struct command_line {
   run_options run;
   std::string image;  // IMAGE_OR_ELF
   std::string vcd_path;
+  std::string handler_probe;  // a symbol of the ELF image: latency to its first instruction
   std::string uart_input;
   std::vector<i2c_device_spec> devices;
   std::vector<gpio_stimulus> gpio_inputs;
