@@ -38,10 +38,10 @@ struct run_options {
 /// One interrupt the CPU took.
 struct interrupt_record {
   unsigned line;
-  uint64_t ready_cycle;          // the line became ready (pending, enabled, above threshold)
-  uint64_t ready_instructions;   // instructions executed by then
-  uint64_t taken_instructions;   // ... when the trap was taken
-  uint64_t probe_instructions;   // ... when handler_probe was reached (0: not reached)
+  uint64_t ready_cycle;         // the line became ready (pending, enabled, above threshold)
+  uint64_t ready_instructions;  // instructions executed by then
+  uint64_t taken_instructions;  // ... when the trap was taken
+  uint64_t probe_instructions;  // ... when handler_probe was reached (0: not reached)
 };
 
 struct trap_record {
@@ -135,10 +135,10 @@ class machine {
   bool time_hit_ = false;
   const char* watchdog_hit_ = nullptr;
   bool pending_trap_ = false;
-  unsigned interrupt_line_ = 0;    // the block hook stopped to take this line
-  uint32_t last_block_ = 0;        // start of the block the hook saw last
+  unsigned interrupt_line_ = 0;  // the block hook stopped to take this line
+  uint32_t last_block_ = 0;      // start of the block the hook saw last
   uint64_t ready_since_cycle_ = 0, ready_since_instructions_ = 0;
-  unsigned ready_line_seen_ = 0;   // the ready line those two belong to
+  unsigned ready_line_seen_ = 0;  // the ready line those two belong to
   bool probe_armed_ = false;
   uint64_t sleep_cycles_ = 0;
   uint64_t interrupts_taken_ = 0;

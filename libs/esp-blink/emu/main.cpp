@@ -80,7 +80,8 @@ void report_latency(const run_result& result) {
   std::fprintf(stderr,
                "esp-blink-emu: interrupt latency over %llu: to the trap mean %.1f max %llu "
                "instructions",
-               static_cast<unsigned long long>(n), static_cast<double>(to_trap) / static_cast<double>(n),
+               static_cast<unsigned long long>(n),
+               static_cast<double>(to_trap) / static_cast<double>(n),
                static_cast<unsigned long long>(max_trap));
   if (probed != 0) {
     std::fprintf(stderr, ", to the handler mean %.1f max %llu instructions (%llu probed)",
@@ -106,8 +107,9 @@ void report(const machine& m, const run_result& result, const command_line& cl) 
     std::fprintf(stderr, "esp-blink-emu: %llu interrupts taken, asleep in WFI %.6f s (%.2f%%)\n",
                  static_cast<unsigned long long>(result.interrupts_taken),
                  static_cast<double>(result.sleep_cycles) / cl.run.clocks.cpu_hz,
-                 result.cycles == 0 ? 0.0 : 100.0 * static_cast<double>(result.sleep_cycles) /
-                                                static_cast<double>(result.cycles));
+                 result.cycles == 0 ? 0.0
+                                    : 100.0 * static_cast<double>(result.sleep_cycles) /
+                                          static_cast<double>(result.cycles));
   }
   std::fprintf(stderr,
                "esp-blink-emu: %s (%s), status %u, %llu instructions, %.6f s virtual, "

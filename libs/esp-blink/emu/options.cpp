@@ -102,15 +102,26 @@ void parse_uart_rx(command_line& c, const std::string& spec) {
       continue;
     }
     const char e = spec[++i];
-    if (e == 'n') bytes += '\n';
-    else if (e == 'r') bytes += '\r';
-    else if (e == 't') bytes += '\t';
-    else if (e == '\\') bytes += '\\';
-    else if (e == 'x' && i + 2 < at) {
-      bytes += static_cast<char>(std::stoul(spec.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      throw std::invalid_argument(std::string("unknown escape \\") + e);
+    switch (e) {
+      case 'n':
+        bytes += '\n';
+        break;
+      case 'r':
+        bytes += '\r';
+        break;
+      case 't':
+        bytes += '\t';
+        break;
+      case '\\':
+        bytes += '\\';
+        break;
+      case 'x':
+        if (i + 2 >= at) throw std::invalid_argument("\\x needs two hex digits");
+        bytes += static_cast<char>(std::stoul(spec.substr(i + 1, 2), nullptr, 16));
+        i += 2;
+        break;
+      default:
+        throw std::invalid_argument(std::string("unknown escape \\") + e);
     }
   }
   c.uart_inputs.push_back({bytes, time_to_cycles(c, spec.substr(at + 1))});
@@ -158,7 +169,8 @@ const option options[] = {
      "TEXT arrives on UART0 RXD from TIME on, at the baud\nrate (escapes \\n \\r \\t \\\\ \\xHH)",
      [](command_line& c, const std::string& v) { parse_uart_rx(c, v); }},
     {"--stimulus", "FILE",
-     "lines 'gpio-in SPEC' and 'uart-rx SPEC' as the two\noptions above; lines starting '#' are comments",
+     "lines 'gpio-in SPEC' and 'uart-rx SPEC' as the two\noptions above; lines starting '#' are "
+     "comments",
      [](command_line& c, const std::string& v) { parse_stimulus_file(c, v); }},
     {"--trace-gpio", nullptr, "print every GPIO edge to stderr",
      [](command_line& c, const std::string&) { c.trace_gpio = true; }},

@@ -206,23 +206,23 @@ inline unsigned line_of(source s) {
 
 }  // namespace esp_blink::interrupt
 
-#define ESP_BLINK_INTERRUPTS_IMPL(nesting, ...)                                                  \
-  namespace esp_blink_bindings_ {                                                                \
-  inline constexpr ::esp_blink::interrupt::binding list[] = {__VA_ARGS__};                       \
-  static_assert(sizeof list / sizeof list[0] <= ::esp_blink::interrupt::max_bindings,            \
-                "esp_blink::interrupt: at most 31 sources can be bound");                        \
-  static_assert(::esp_blink::interrupt::no_source_twice(list),                                   \
-                "esp_blink::interrupt: a source is bound twice");                                \
-  static_assert(::esp_blink::interrupt::every_source_has_a_handler(list),                        \
-                "esp_blink::interrupt: a source is bound to no handler");                        \
-  static_assert(::esp_blink::interrupt::priorities_in_range(list),                               \
-                "esp_blink::interrupt: priority must be 1..15");                                 \
-  inline constexpr ::esp_blink::interrupt::table bound =                                         \
-      ::esp_blink::interrupt::make_table(list, nesting);                                         \
-  /* The reference that links the interrupt entry and its vector table. */                       \
-  [[gnu::used]] inline constexpr void (*entry)() = &esp_blink_interrupt_entry;                   \
-  }                                                                                              \
-  extern "C" constinit const ::esp_blink::interrupt::table esp_blink_interrupt_table =           \
+#define ESP_BLINK_INTERRUPTS_IMPL(nesting, ...)                                        \
+  namespace esp_blink_bindings_ {                                                      \
+  inline constexpr ::esp_blink::interrupt::binding list[] = {__VA_ARGS__};             \
+  static_assert(sizeof list / sizeof list[0] <= ::esp_blink::interrupt::max_bindings,  \
+                "esp_blink::interrupt: at most 31 sources can be bound");              \
+  static_assert(::esp_blink::interrupt::no_source_twice(list),                         \
+                "esp_blink::interrupt: a source is bound twice");                      \
+  static_assert(::esp_blink::interrupt::every_source_has_a_handler(list),              \
+                "esp_blink::interrupt: a source is bound to no handler");              \
+  static_assert(::esp_blink::interrupt::priorities_in_range(list),                     \
+                "esp_blink::interrupt: priority must be 1..15");                       \
+  inline constexpr ::esp_blink::interrupt::table bound =                               \
+      ::esp_blink::interrupt::make_table(list, nesting);                               \
+  /* The reference that links the interrupt entry and its vector table. */             \
+  [[gnu::used]] inline constexpr void (*entry)() = &esp_blink_interrupt_entry;         \
+  }                                                                                    \
+  extern "C" constinit const ::esp_blink::interrupt::table esp_blink_interrupt_table = \
       esp_blink_bindings_::bound
 
 /// Binds sources to handlers; no nesting (handlers run one at a time, MIE clear).

@@ -283,8 +283,7 @@ TEST(interrupts, nesting_threshold_level_reentry_critical_section_and_unbound_li
       << out.uart;
   EXPECT_NE(out.uart.find("threshold: 0 entries while masked\n"), std::string::npos) << out.uart;
   EXPECT_NE(out.uart.find("level: 3 entries\n"), std::string::npos) << out.uart;
-  EXPECT_NE(out.uart.find("critical_section: inside 0, after 1\n"), std::string::npos)
-      << out.uart;
+  EXPECT_NE(out.uart.find("critical_section: inside 0, after 1\n"), std::string::npos) << out.uart;
   EXPECT_NE(out.uart.find("trap: mcause=0x80000014 "), std::string::npos) << out.uart;
   EXPECT_EQ(out.uart.find("unbound: not reported"), std::string::npos) << out.uart;
   EXPECT_EQ(out.result.reason, stop_reason::halted);
@@ -331,8 +330,11 @@ run_output run_sleep(run_options options,
 
 TEST(wfi, alarms_button_and_uart_lines_wake_the_sleeping_cpu) {
   const auto out = run_sleep({},
-                             {{9, {true, 0.0}}, {9, {false, 0.150}}, {9, {true, 0.160}},
-                              {9, {false, 0.420}}, {9, {true, 0.430}}},
+                             {{9, {true, 0.0}},
+                              {9, {false, 0.150}},
+                              {9, {true, 0.160}},
+                              {9, {false, 0.420}},
+                              {9, {true, 0.430}}},
                              "hello\nworld\n", 0.250);
   EXPECT_EQ(out.uart,
             "press 1 at alarm 1\n"

@@ -135,8 +135,8 @@ TEST(interrupt_sources, gpio_falling_edge_and_low_level_inputs) {
 TEST(interrupt_sources, uart_rx_arrives_at_the_baud_rate_with_threshold_and_timeout) {
   peripherals p;
   route(p, source_uart0, 1, 1);
-  p.write(0x60000024, 2 | 1u << 21, 0);       // CONF1: threshold 2, RX_TOUT_EN
-  p.write(0x6000000C, 1u | 1u << 8, 0);       // INT_ENA: RXFIFO_FULL, RXFIFO_TOUT
+  p.write(0x60000024, 2 | 1u << 21, 0);  // CONF1: threshold 2, RX_TOUT_EN
+  p.write(0x6000000C, 1u | 1u << 8, 0);  // INT_ENA: RXFIFO_FULL, RXFIFO_TOUT
   const uint64_t byte = 160'000'000ull * 10 / p.uart0_baud();
   p.schedule_uart0_rx("abc", 1000);
   p.update(0);

@@ -67,9 +67,9 @@ TEST(command_line, bad_stimulus_is_named) {
             std::string::npos);
   EXPECT_NE(parse_command_line({"--uart-rx", "no time", "x.bin"}).error.find("TEXT@TIME"),
             std::string::npos);
-  EXPECT_NE(parse_command_line({"--stimulus", "/nonexistent/s.txt", "x.bin"}).error.find(
-                "cannot read"),
-            std::string::npos);
+  EXPECT_NE(
+      parse_command_line({"--stimulus", "/nonexistent/s.txt", "x.bin"}).error.find("cannot read"),
+      std::string::npos);
 }
 
 TEST(command_line, help_needs_no_image) {

@@ -69,8 +69,8 @@ void on_uart() {
 
 }  // namespace
 
-ESP_BLINK_INTERRUPTS({irq::source::systimer_target0, on_alarm, 1},
-                     {irq::source::gpio, on_gpio, 2}, {irq::source::uart0, on_uart, 3});
+ESP_BLINK_INTERRUPTS({irq::source::systimer_target0, on_alarm, 1}, {irq::source::gpio, on_gpio, 2},
+                     {irq::source::uart0, on_uart, 3});
 
 int main() {
   esp_blink::watchdog::disable_all();
@@ -114,7 +114,8 @@ int main() {
       now_presses = presses;
     }
     for (; seen_presses < now_presses; ++seen_presses) {
-      esp_blink::print(serial, "press ", seen_presses + 1, " at alarm ", static_cast<unsigned>(alarms), "\n");
+      esp_blink::print(serial, "press ", seen_presses + 1, " at alarm ",
+                       static_cast<unsigned>(alarms), "\n");
     }
     for (unsigned i = 0; i < got_len; ++i) {
       if (got[i] == '\n') {
