@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+
 namespace {
 
 using namespace esp_blink::emu;
@@ -169,6 +171,22 @@ TEST(interrupt_sources, uart_rx_overrun_loses_bytes_and_says_so) {
   EXPECT_EQ(p.uart0_rx_overruns(), 2u);
   EXPECT_EQ(reports.size(), 2u);
   EXPECT_NE(p.read(0x60000004, 0) & 1u << 4, 0u) << "INT_RAW: RXFIFO_OVF";
+}
+
+TEST(interrupt_sources, i2c_trans_complete_asserts_i2c_ext0_when_enabled) {
+  i2c_controller c;
+  c.attach(0x48, std::make_unique<tmp102>(25.0));
+  c.write(0x1C, 0x90);                    // address byte, write
+  c.write(0x58, 6u << 11);                // RSTART
+  c.write(0x5C, 1u << 11 | 1u << 8 | 1);  // WRITE 1 byte, check the ACK
+  c.write(0x60, 2u << 11);                // STOP
+  c.write(0x04, 1u << 5);                 // TRANS_START
+  ASSERT_NE(c.read(0x20) & 1u << 7, 0u);  // TRANS_COMPLETE raw
+  EXPECT_FALSE(c.interrupt()) << "not enabled";
+  c.write(0x28, 1u << 7);  // INT_ENA
+  EXPECT_TRUE(c.interrupt());
+  c.write(0x24, 1u << 7 | 1u << 3);  // INT_CLR
+  EXPECT_FALSE(c.interrupt());
 }
 
 }  // namespace
