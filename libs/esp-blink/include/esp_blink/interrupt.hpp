@@ -30,6 +30,7 @@
 
 #include <esp_blink/critical_section.hpp>
 #include <esp_blink/pac/interrupt_core0.hpp>
+#include <esp_blink/panic.hpp>
 
 #include <stdint.h>
 
@@ -189,7 +190,11 @@ inline void software_interrupt(source s, bool raise) {
 }  // namespace esp_blink::interrupt
 
 extern "C" const esp_blink::interrupt::table esp_blink_interrupt_table;
+#if ESP_BLINK_TARGET
 extern "C" void esp_blink_interrupt_entry();  // rt/interrupt_entry.S
+#else
+extern "C" inline void esp_blink_interrupt_entry() {}  // host: no trap entry to link
+#endif
 
 namespace esp_blink::interrupt {
 
@@ -203,6 +208,18 @@ inline void start() {
 inline unsigned line_of(source s) {
   return line_of(esp_blink_interrupt_table, s);
 }
+
+#if !ESP_BLINK_TARGET
+/// Host tests: runs the handler bound to `s` as the trap entry would, with mstatus.MIE clear
+/// while it runs; a source bound to nothing panics, as the trap report would halt.
+inline void host_raise(source s) {
+  const unsigned line = line_of(s);
+  if (line == 0) panic("esp_blink::interrupt: host_raise of an unbound source");
+  const uint32_t state = mask();
+  esp_blink_interrupt_table.handlers[line]();
+  restore(state);
+}
+#endif
 
 }  // namespace esp_blink::interrupt
 
