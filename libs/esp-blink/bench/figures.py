@@ -73,6 +73,22 @@ def main():
             steps = [b - a for a, b in zip(marks[1:], marks[2:])]
             emit("blink", "esp-blink", "instructions", "instructions", sum(steps) / len(steps),
                  rnd, note="per GPIO toggle: loop iteration with the delay's alarm set-up")
+        # Interrupt latency: irq_sleep's 100 ms SYSTIMER alarm, CPU asleep in WFI, event (the
+        # line becomes ready) to the trap and to the first instruction of the bound handler.
+        log = emulate(emu, os.path.join(args.firmware_dir, "irq_sleep.elf"), "--handler-probe",
+                      "_ZN12_GLOBAL__N_18on_alarmEv")
+        m = re.search(r"to the trap mean ([0-9.]+) max \d+ instructions, to the handler mean "
+                      r"([0-9.]+) max \d+", log)
+        if m:
+            emit("interrupt_latency", "esp-blink", "instructions_to_trap", "instructions",
+                 float(m.group(1)), rnd, note="SYSTIMER alarm ready to trap entry (mean of 10)")
+            emit("interrupt_latency", "esp-blink", "instructions_to_handler", "instructions",
+                 float(m.group(2)), rnd,
+                 note="SYSTIMER alarm ready to the handler's first instruction (mean of 10)")
+        m = re.search(r"asleep in WFI [0-9.]+ s \(([0-9.]+)%\)", log)
+        if m:
+            emit("interrupt_latency", "esp-blink", "asleep", "percent", float(m.group(1)), rnd,
+                 note="irq_sleep: share of 1 s of virtual time spent in WFI")
         log = emulate(emu, os.path.join(args.firmware_dir, "hello.bin"))
         m = re.search(r"first UART byte at instruction (\d+)", log)
         if m:

@@ -19,6 +19,7 @@ add_library(esp_blink_emu_core STATIC
   ${ESP_BLINK_ROOT}/emu/gpio_model.cpp
   ${ESP_BLINK_ROOT}/emu/i2c_model.cpp
   ${ESP_BLINK_ROOT}/emu/image.cpp
+  ${ESP_BLINK_ROOT}/emu/intmatrix_model.cpp
   ${ESP_BLINK_ROOT}/emu/machine.cpp
   ${ESP_BLINK_ROOT}/emu/options.cpp
   ${ESP_BLINK_ROOT}/emu/peripherals.cpp

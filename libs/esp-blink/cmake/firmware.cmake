@@ -15,6 +15,14 @@ add_library(esp_blink_rt OBJECT ${ESP_BLINK_RT_SOURCES})
 target_link_libraries(esp_blink_rt PUBLIC esp_blink_hal)
 trio_set_warnings(esp_blink_rt)
 
+# Interrupt entry and dispatch: an archive, so only a firmware whose ESP_BLINK_INTERRUPTS
+# table references esp_blink_interrupt_entry links them (the others keep the default table).
+add_library(esp_blink_rt_interrupts STATIC
+  ${ESP_BLINK_ROOT}/rt/interrupt_entry.S
+  ${ESP_BLINK_ROOT}/rt/interrupt.cpp)
+target_link_libraries(esp_blink_rt_interrupts PUBLIC esp_blink_hal)
+trio_set_warnings(esp_blink_rt_interrupts)
+
 set(ESP_BLINK_LINK_FLAGS -nostdlib -Wl,--gc-sections -Wl,--no-warn-rwx-segments)
 
 function(esp_blink_firmware name)
@@ -36,7 +44,7 @@ function(esp_blink_firmware name)
     endif()
     set_target_properties(${target} PROPERTIES OUTPUT_NAME ${name} SUFFIX ${suffix}
                                                LINK_DEPENDS ${script})
-    target_link_libraries(${target} PRIVATE esp_blink_hal)
+    target_link_libraries(${target} PRIVATE esp_blink_hal esp_blink_rt_interrupts)
     target_link_options(${target} PRIVATE ${ESP_BLINK_LINK_FLAGS} -T ${script}
                         -Wl,-Map=${out}/${name}${suffix}.map)
     target_link_libraries(${target} PRIVATE gcc)
@@ -63,3 +71,5 @@ esp_blink_firmware(panic ${ESP_BLINK_ROOT}/tests/firmware/panic.cpp)
 esp_blink_firmware(echo ${ESP_BLINK_ROOT}/tests/firmware/echo.cpp)
 esp_blink_firmware(startup ${ESP_BLINK_ROOT}/tests/firmware/startup.cpp)
 esp_blink_firmware(forgetful ${ESP_BLINK_ROOT}/tests/firmware/forgetful.cpp)
+esp_blink_firmware(interrupts ${ESP_BLINK_ROOT}/tests/firmware/interrupts.cpp)
+esp_blink_firmware(irq_sleep ${ESP_BLINK_ROOT}/tests/firmware/irq_sleep.cpp)

@@ -43,6 +43,7 @@ trio_gtest(NAME esp_blink_unit_tests LIB esp-blink KIND unit DISCOVER esp_blink.
   ${ESP_BLINK_ROOT}/tests/unit/tmp102_test.cpp
   ${ESP_BLINK_ROOT}/tests/unit/ws2812_test.cpp
   ${ESP_BLINK_ROOT}/tests/unit/sht3x_test.cpp
+  ${ESP_BLINK_ROOT}/tests/unit/interrupt_test.cpp
   ${fixture_out}/demo0.hpp ${fixture_out}/demo1.hpp)
 target_include_directories(esp_blink_unit_tests PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/fixture_pac)
 target_link_libraries(esp_blink_unit_tests PRIVATE esp_blink_register_file)  # the fake's storage
@@ -69,7 +70,10 @@ foreach(case_and_message
     "10|index outside func_out_sel_cfg"
     "11|field is write-only"
     "12|value_does_not_fit_the_field"
-    "13|index_out_of_range")
+    "13|index_out_of_range"
+    "14|a source is bound twice"
+    "15|a source is bound to no handler"
+    "16|priority must be 1..15")
   string(REPLACE "|" ";" parts "${case_and_message}")
   list(GET parts 0 case)
   list(GET parts 1 message)
@@ -106,13 +110,14 @@ trio_gtest(NAME esp_blink_emu_tests LIB esp-blink KIND emu DISCOVER esp_blink.
   ${ESP_BLINK_ROOT}/tests/emu/firmware_test.cpp
   ${ESP_BLINK_ROOT}/tests/emu/image_test.cpp
   ${ESP_BLINK_ROOT}/tests/emu/model_test.cpp
+  ${ESP_BLINK_ROOT}/tests/emu/interrupt_model_test.cpp
   ${ESP_BLINK_ROOT}/tests/emu/options_test.cpp)
 add_dependencies(esp_blink_emu_tests esp_blink_firmware)
 target_compile_definitions(esp_blink_emu_tests PRIVATE
   ESP_BLINK_FIRMWARE_BIN="${ESP_BLINK_FIRMWARE_BIN}")
 
 # The final ELFs: no C++ runtime support, no heap, no unwind tables; sizes within budget.
-foreach(fw blink hello i2c rgb)
+foreach(fw blink hello i2c rgb interrupts irq_sleep)
   add_test(NAME esp_blink.elf_is_freestanding.${fw}
     COMMAND ${Python3_EXECUTABLE} ${ESP_BLINK_ROOT}/tests/check_elf.py
             ${ESP_BLINK_FIRMWARE_BIN}/${fw}.elf ${ESP_BLINK_FIRMWARE_BIN}/${fw}.app.elf)
@@ -140,5 +145,12 @@ set_tests_properties(esp_blink.cli.hello_exits_0 esp_blink.cli.trap_exits_nonzer
   esp_blink.cli.instruction_cap_exits_nonzero esp_blink.cli.i2c_device_is_attached
   esp_blink.cli.bad_device_spec_is_a_usage_error PROPERTIES LABELS "esp-blink;emu")
 set_tests_properties(esp_blink.cli.bad_device_spec_is_a_usage_error PROPERTIES WILL_FAIL ON)
+# Stimulus from the command line: a button press and a line, and the sleep summary.
+add_test(NAME esp_blink.cli.stimulus_reaches_the_firmware
+  COMMAND esp-blink-emu --gpio-in 9=1@0ms,0@150ms,1@160ms --uart-rx "hi\\n@250ms"
+          ${ESP_BLINK_FIRMWARE_BIN}/irq_sleep.bin)
+set_tests_properties(esp_blink.cli.stimulus_reaches_the_firmware PROPERTIES
+  LABELS "esp-blink;emu"
+  PASS_REGULAR_EXPRESSION "press 1 at alarm 1.*line 'hi' at alarm 2.*asleep in WFI")
 set_tests_properties(esp_blink.cli.trap_exits_nonzero esp_blink.cli.instruction_cap_exits_nonzero
   PROPERTIES WILL_FAIL ON)

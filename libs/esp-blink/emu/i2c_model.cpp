@@ -80,6 +80,11 @@ void i2c_controller::attach(uint8_t address, std::unique_ptr<i2c_device> device)
   devices_[address] = std::move(device);
 }
 
+bool i2c_controller::interrupt() const {
+  const auto it = regs_.find(int_ena);
+  return it != regs_.end() && (int_raw_ & it->second) != 0;
+}
+
 uint32_t i2c_controller::read(uint32_t offset) {
   if (offset == data) {
     if (rx_.empty()) {

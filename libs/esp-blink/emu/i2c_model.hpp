@@ -54,6 +54,8 @@ class i2c_controller {
   void attach(uint8_t address, std::unique_ptr<i2c_device> device);
   uint32_t recovery_pulses() const { return recovery_pulses_; }
   uint32_t transactions() const { return transactions_; }
+  /// The I2C_EXT0 interrupt source: INT_RAW & INT_ENA (raised when a transaction completes).
+  bool interrupt() const;
   std::function<void(const std::string&)> on_report;
 
  private:

@@ -17,6 +17,8 @@ constexpr uint32_t flash_size = 4u << 20;
 constexpr uint32_t direct_entry = 0x42000008;
 constexpr uint32_t mstatus_mie = 1u << 3, mstatus_mpie = 1u << 7, mstatus_mpp_m = 3u << 11;
 constexpr size_t max_traps = 16;  // a firmware whose trap handler traps again is stopped
+constexpr uint32_t wfi = 0x10500073;
+constexpr uint32_t mcause_interrupt = 0x80000000u;
 
 std::string hex32(uint64_t v) {
   char buf[24];
@@ -77,6 +79,25 @@ struct machine_hooks {
       uc_emu_stop(uc);
       return;
     }
+    if (m.io_.needs_update(m.cycles_)) m.io_.update(m.cycles_);
+    const unsigned line = m.io_.ready_line();
+    if (line != m.ready_line_seen_) {  // when it became ready: the start of its latency
+      m.ready_line_seen_ = line;
+      m.ready_since_cycle_ = m.cycles_;
+      m.ready_since_instructions_ = m.instructions_;
+    }
+    if (line != 0 && (reg_read(uc, UC_RISCV_REG_MSTATUS) & mstatus_mie) != 0) {
+      // Stopping here leaves the block unexecuted and pc at its start: that is mepc.
+      m.interrupt_line_ = line;
+      uc_emu_stop(uc);
+      return;
+    }
+    if (m.probe_armed_ && address == m.options_.handler_probe) {
+      m.probe_armed_ = false;
+      auto& records = m.interrupt_records_;
+      if (!records.empty()) records.back().probe_instructions = m.instructions_;
+    }
+    m.last_block_ = static_cast<uint32_t>(address);
     m.instructions_ += b.count;
     m.cycles_ += b.count + m.io_.take_idle_skip();
     m.io_.set_instructions(m.instructions_);
@@ -294,12 +315,73 @@ const machine::block_info& machine::block_at(uint32_t address, uint32_t size) {
   return blocks_[address] = std::move(b);
 }
 
+void machine::take_interrupt(uint32_t& pc) {
+  const unsigned line = interrupt_line_;
+  ++interrupts_taken_;
+  if (interrupt_records_.size() < max_interrupt_records) {
+    interrupt_records_.push_back(
+        {line, ready_since_cycle_, ready_since_instructions_, instructions_, 0});
+    probe_armed_ = options_.handler_probe != 0;
+  }
+  const uint32_t mstatus = reg_read(uc_, UC_RISCV_REG_MSTATUS);
+  reg_write(uc_, UC_RISCV_REG_MSTATUS,
+            (mstatus & ~(mstatus_mie | mstatus_mpie)) | mstatus_mpp_m |
+                ((mstatus & mstatus_mie) != 0 ? mstatus_mpie : 0));
+  reg_write(uc_, UC_RISCV_REG_MEPC, pc);
+  reg_write(uc_, UC_RISCV_REG_MCAUSE, mcause_interrupt | line);
+  const uint32_t mtvec = reg_read(uc_, UC_RISCV_REG_MTVEC);
+  pc = (mtvec & ~3u) + ((mtvec & 3u) == 1 ? 4 * line : 0);
+}
+
+bool machine::sleep(uint32_t pc, run_result& result) {
+  // The block hook counted the whole block; the instructions after the WFI did not run.
+  const auto it = blocks_.find(last_block_);
+  if (it != blocks_.end()) {
+    for (const uint16_t off : it->second.offsets) {
+      if (last_block_ + off >= pc) {
+        --instructions_;
+        --cycles_;
+      }
+    }
+  }
+  const uint64_t limit = options_.max_cycles != 0 ? options_.max_cycles : UINT64_MAX;
+  for (;;) {
+    io_.update(cycles_);
+    // WFI wakes on a ready line whatever mstatus.MIE says (the mask-check-WFI pattern).
+    if (io_.ready_line() != 0) return true;
+    const uint64_t next = io_.next_event_cycle();
+    if (next == UINT64_MAX && limit == UINT64_MAX) {
+      result.reason = stop_reason::fault;
+      result.fault = "WFI at " + hex32(pc - 4) + " with no event left that could wake it";
+      return false;
+    }
+    const uint64_t until = next < limit ? next : limit;
+    if (until > cycles_) {
+      sleep_cycles_ += until - cycles_;
+      cycles_ = until;
+    }
+    if (cycles_ >= limit) {
+      result.reason = stop_reason::time_limit;
+      return false;
+    }
+    if (options_.watchdog_timeout_cycles != 0) {
+      const char* dog = io_.expired_watchdog(cycles_, options_.watchdog_timeout_cycles);
+      if (dog != nullptr) {
+        result.reason = stop_reason::fault;
+        result.fault = std::string(dog) + " expired while the CPU slept in WFI";
+        return false;
+      }
+    }
+  }
+}
+
 run_result machine::run() {
   run_result result;
   uint32_t pc = entry_;
   reg_write(uc_, UC_RISCV_REG_MSTATUS, mstatus_mpp_m);  // machine mode, as the ROM leaves it
   for (;;) {
     halted_ = cap_hit_ = time_hit_ = pending_trap_ = false;
+    interrupt_line_ = 0;
     watchdog_hit_ = nullptr;
     fault_.clear();
     const uc_err err = uc_emu_start(uc_, pc, 0xFFFFFFFFu, 0, 0);
@@ -324,6 +406,10 @@ run_result machine::run() {
           std::to_string(options_.watchdog_timeout_cycles / (options_.clocks.cpu_hz / 1000)) +
           " ms after its last feed: the chip would reset";
       break;
+    }
+    if (interrupt_line_ != 0) {
+      take_interrupt(pc);
+      continue;
     }
     if (pending_trap_) {
       // Unicorn 2.0.1 reports the exception with pc advanced by 4 whatever the instruction's
@@ -354,6 +440,12 @@ run_result machine::run() {
       pc = reg_read(uc_, UC_RISCV_REG_MTVEC) & ~3u;
       continue;
     }
+    uint32_t insn = 0;
+    if (err == UC_ERR_OK && fault_.empty() && uc_mem_read(uc_, pc - 4, &insn, 4) == UC_ERR_OK &&
+        insn == wfi) {
+      if (sleep(pc, result)) continue;
+      break;
+    }
     result.reason = stop_reason::fault;
     result.fault = !fault_.empty()    ? fault_
                    : err != UC_ERR_OK ? std::string(uc_strerror(err)) + " at pc " + hex32(pc)
@@ -363,6 +455,9 @@ run_result machine::run() {
   result.instructions = instructions_;
   result.cycles = cycles_;
   result.first_uart_byte_instructions = io_.first_uart0_byte_instructions();
+  result.sleep_cycles = sleep_cycles_;
+  result.interrupts_taken = interrupts_taken_;
+  result.interrupts = interrupt_records_;
   return result;
 }
 

@@ -2,7 +2,9 @@
 // its DRAM and IRAM addresses, the peripheral models, trap entry, and virtual time.
 //
 // Virtual time counts one cycle per executed instruction, plus the cycles skipped while the
-// firmware waits on a SYSTIMER alarm (see peripherals::take_idle_skip).
+// firmware waits on a SYSTIMER alarm (see peripherals::take_idle_skip), plus the cycles the
+// CPU sleeps in WFI: WFI jumps to the next event that makes a line ready and counts the jump
+// as sleep. Interrupts are taken between basic blocks (docs/esp-blink.md, "Timing model").
 #pragma once
 
 #include "image.hpp"
@@ -27,6 +29,19 @@ struct run_options {
   /// chip would reset). A model parameter: 5 s at 160 MHz; 0 turns the check off.
   uint64_t watchdog_timeout_cycles = 5ull * 160'000'000ull;
   clock_config clocks;
+  /// When non-zero: the first instruction of an interrupt handler. Each interrupt taken
+  /// records the instructions from its line becoming ready to the first block starting here
+  /// (interrupt_record::to_probe).
+  uint32_t handler_probe = 0;
+};
+
+/// One interrupt the CPU took.
+struct interrupt_record {
+  unsigned line;
+  uint64_t ready_cycle;         // the line became ready (pending, enabled, above threshold)
+  uint64_t ready_instructions;  // instructions executed by then
+  uint64_t taken_instructions;  // ... when the trap was taken
+  uint64_t probe_instructions;  // ... when handler_probe was reached (0: not reached)
 };
 
 struct trap_record {
@@ -43,10 +58,15 @@ struct run_result {
   std::vector<trap_record> traps;
   std::string fault;                          // what went wrong when reason == fault
   uint64_t first_uart_byte_instructions = 0;  // 0: no byte was sent
+  uint64_t sleep_cycles = 0;                  // virtual time spent in WFI
+  uint64_t interrupts_taken = 0;
+  std::vector<interrupt_record> interrupts;  // the first max_interrupt_records of them
   /// The process exit status the CLI uses (0 only for a clean halt with status 0 or a
   /// requested time limit).
   int exit_status() const;
 };
+
+inline constexpr size_t max_interrupt_records = 100'000;
 
 class machine {
  public:
@@ -83,6 +103,9 @@ class machine {
   void write_ram(uint32_t address, const std::vector<uint8_t>& data);
   const block_info& block_at(uint32_t address, uint32_t size);
   uint64_t now() const { return cycles_; }
+  void take_interrupt(uint32_t& pc);
+  /// After a WFI: sleeps until a line is ready; false when the run must stop (reason set).
+  bool sleep(uint32_t pc, run_result& result);
 
   friend struct machine_hooks;
 
@@ -112,6 +135,14 @@ class machine {
   bool time_hit_ = false;
   const char* watchdog_hit_ = nullptr;
   bool pending_trap_ = false;
+  unsigned interrupt_line_ = 0;  // the block hook stopped to take this line
+  uint32_t last_block_ = 0;      // start of the block the hook saw last
+  uint64_t ready_since_cycle_ = 0, ready_since_instructions_ = 0;
+  unsigned ready_line_seen_ = 0;  // the ready line those two belong to
+  bool probe_armed_ = false;
+  uint64_t sleep_cycles_ = 0;
+  uint64_t interrupts_taken_ = 0;
+  std::vector<interrupt_record> interrupt_records_;
   uint32_t pending_cause_ = 0;
   std::string fault_;
 };

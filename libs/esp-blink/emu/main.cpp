@@ -1,6 +1,7 @@
 // esp-blink-emu: runs ESP32-C3 firmware (ELF, app image or direct-boot image) on Unicorn with
 // peripheral models. UART0 output goes to stdout, exactly as sent; everything the emulator
 // itself says goes to stderr, each line starting "esp-blink-emu: ". Exit statuses: usage().
+#include "image.hpp"
 #include "machine.hpp"
 #include "options.hpp"
 #include "vcd.hpp"
@@ -9,6 +10,7 @@
 #include <exception>
 #include <fstream>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -52,9 +54,42 @@ void connect(machine& m, const command_line& cl) {
     };
   }
   m.io().inject_uart0_rx(cl.uart_input);
+  for (const auto& g : cl.gpio_inputs) m.io().schedule_gpio_input(g.pin, g.level, g.cycle);
+  for (const auto& u : cl.uart_inputs) m.io().schedule_uart0_rx(u.bytes, u.cycle);
   for (const auto& d : cl.devices) {
     m.io().i2c0().attach(d.address, std::make_unique<tmp102>(d.value));
   }
+}
+
+/// Instructions from a line becoming ready to the trap, and to the probed handler.
+void report_latency(const run_result& result) {
+  uint64_t n = 0, to_trap = 0, to_handler = 0, probed = 0, max_trap = 0, max_handler = 0;
+  for (const auto& r : result.interrupts) {
+    ++n;
+    const uint64_t trap = r.taken_instructions - r.ready_instructions;
+    to_trap += trap;
+    max_trap = trap > max_trap ? trap : max_trap;
+    if (r.probe_instructions != 0) {
+      const uint64_t handler = r.probe_instructions - r.ready_instructions;
+      ++probed;
+      to_handler += handler;
+      max_handler = handler > max_handler ? handler : max_handler;
+    }
+  }
+  if (n == 0) return;
+  std::fprintf(stderr,
+               "esp-blink-emu: interrupt latency over %llu: to the trap mean %.1f max %llu "
+               "instructions",
+               static_cast<unsigned long long>(n),
+               static_cast<double>(to_trap) / static_cast<double>(n),
+               static_cast<unsigned long long>(max_trap));
+  if (probed != 0) {
+    std::fprintf(stderr, ", to the handler mean %.1f max %llu instructions (%llu probed)",
+                 static_cast<double>(to_handler) / static_cast<double>(probed),
+                 static_cast<unsigned long long>(max_handler),
+                 static_cast<unsigned long long>(probed));
+  }
+  std::fputc('\n', stderr);
 }
 
 /// Traps and a fault always; the one-line summary unless --quiet.
@@ -67,6 +102,15 @@ void report(const machine& m, const run_result& result, const command_line& cl) 
     std::fprintf(stderr, "esp-blink-emu: fault: %s\n", result.fault.c_str());
   }
   if (cl.quiet) return;
+  report_latency(result);
+  if (result.interrupts_taken != 0 || result.sleep_cycles != 0) {
+    std::fprintf(stderr, "esp-blink-emu: %llu interrupts taken, asleep in WFI %.6f s (%.2f%%)\n",
+                 static_cast<unsigned long long>(result.interrupts_taken),
+                 static_cast<double>(result.sleep_cycles) / cl.run.clocks.cpu_hz,
+                 result.cycles == 0 ? 0.0
+                                    : 100.0 * static_cast<double>(result.sleep_cycles) /
+                                          static_cast<double>(result.cycles));
+  }
   std::fprintf(stderr,
                "esp-blink-emu: %s (%s), status %u, %llu instructions, %.6f s virtual, "
                "%zu GPIO edges, first UART byte at instruction %llu\n",
@@ -95,7 +139,18 @@ int main(int argc, char** argv) {
     return parsed.error.empty() ? 0 : usage_or_load_error;
   }
 
-  machine m(cl.run);
+  run_options run = cl.run;
+  if (!cl.handler_probe.empty()) {
+    try {
+      const auto address = parse_elf(read_file(cl.image)).symbol(cl.handler_probe);
+      if (!address) throw std::runtime_error("no symbol " + cl.handler_probe);
+      run.handler_probe = *address;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "esp-blink-emu: --handler-probe: %s: %s\n", cl.image.c_str(), e.what());
+      return usage_or_load_error;
+    }
+  }
+  machine m(run);
   connect(m, cl);
   try {
     m.load_file(cl.image);

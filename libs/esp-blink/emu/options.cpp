@@ -2,6 +2,7 @@
 #include "options.hpp"
 
 #include <cctype>
+#include <fstream>
 #include <stdexcept>
 
 namespace esp_blink::emu {
@@ -55,6 +56,92 @@ i2c_device_spec parse_device(const std::string& spec) {
   return {name, static_cast<uint8_t>(a), value};
 }
 
+/// 100ms, 250us, 2s, or a bare number of ms.
+uint64_t time_to_cycles(const command_line& c, const std::string& text) {
+  const uint64_t hz = c.run.clocks.cpu_hz;
+  const auto ends = [&](const char* unit) {
+    const std::string u(unit);
+    return text.size() > u.size() && text.compare(text.size() - u.size(), u.size(), u) == 0;
+  };
+  if (ends("us")) return to_u64(text.substr(0, text.size() - 2)) * (hz / 1'000'000u);
+  if (ends("ms")) return to_u64(text.substr(0, text.size() - 2)) * (hz / 1000u);
+  if (ends("s")) return to_u64(text.substr(0, text.size() - 1)) * hz;
+  return to_u64(text) * (hz / 1000u);
+}
+
+/// PIN=LEVEL@TIME[,LEVEL@TIME...]
+void parse_gpio_in(command_line& c, const std::string& spec) {
+  const auto eq = spec.find('=');
+  if (eq == std::string::npos) throw std::invalid_argument("expected PIN=LEVEL@TIME,...");
+  const uint64_t pin = to_u64(spec.substr(0, eq));
+  if (pin >= gpio_pins) throw std::invalid_argument("the ESP32-C3 has GPIO0..GPIO21");
+  size_t from = eq + 1;
+  for (;;) {
+    const auto comma = spec.find(',', from);
+    const std::string item = spec.substr(from, comma == std::string::npos ? comma : comma - from);
+    const auto at = item.find('@');
+    const std::string level = item.substr(0, at);
+    if (at == std::string::npos || (level != "0" && level != "1")) {
+      throw std::invalid_argument("expected LEVEL@TIME with LEVEL 0 or 1, got '" + item + "'");
+    }
+    c.gpio_inputs.push_back(
+        {static_cast<unsigned>(pin), level == "1", time_to_cycles(c, item.substr(at + 1))});
+    if (comma == std::string::npos) break;
+    from = comma + 1;
+  }
+}
+
+/// TEXT@TIME, TEXT with the escapes \n \r \t \\ \xHH.
+void parse_uart_rx(command_line& c, const std::string& spec) {
+  const auto at = spec.rfind('@');
+  if (at == std::string::npos) throw std::invalid_argument("expected TEXT@TIME");
+  std::string bytes;
+  for (size_t i = 0; i < at; ++i) {
+    if (spec[i] != '\\' || i + 1 >= at) {
+      bytes += spec[i];
+      continue;
+    }
+    const char e = spec[++i];
+    switch (e) {
+      case 'n':
+        bytes += '\n';
+        break;
+      case 'r':
+        bytes += '\r';
+        break;
+      case 't':
+        bytes += '\t';
+        break;
+      case '\\':
+        bytes += '\\';
+        break;
+      case 'x':
+        if (i + 2 >= at) throw std::invalid_argument("\\x needs two hex digits");
+        bytes += static_cast<char>(std::stoul(spec.substr(i + 1, 2), nullptr, 16));
+        i += 2;
+        break;
+      default:
+        throw std::invalid_argument(std::string("unknown escape \\") + e);
+    }
+  }
+  c.uart_inputs.push_back({bytes, time_to_cycles(c, spec.substr(at + 1))});
+}
+
+void parse_stimulus_file(command_line& c, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::invalid_argument("cannot read " + path);
+  std::string line;
+  unsigned number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    try {
+      parse_stimulus_line(c, line);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(path + ":" + std::to_string(number) + ": " + e.what());
+    }
+  }
+}
+
 struct option {
   const char* name;
   const char* value_name;                                  // nullptr: a flag
@@ -73,14 +160,27 @@ const option options[] = {
      [](command_line& c, const std::string& v) {
        c.run.watchdog_timeout_cycles = ms_to_cycles(c, v);
      }},
-    {"--uart-input", "TEXT", "bytes for UART0 to receive",
+    {"--uart-input", "TEXT", "bytes for UART0 to receive, all in the FIFO at the start",
      [](command_line& c, const std::string& v) { c.uart_input = v; }},
+    {"--gpio-in", "PIN=LEVEL@TIME,...",
+     "drive input PIN to LEVEL (0/1) at each TIME (100ms,\n250us, 2s; bare numbers are ms)",
+     [](command_line& c, const std::string& v) { parse_gpio_in(c, v); }},
+    {"--uart-rx", "TEXT@TIME",
+     "TEXT arrives on UART0 RXD from TIME on, at the baud\nrate (escapes \\n \\r \\t \\\\ \\xHH)",
+     [](command_line& c, const std::string& v) { parse_uart_rx(c, v); }},
+    {"--stimulus", "FILE",
+     "lines 'gpio-in SPEC' and 'uart-rx SPEC' as the two\noptions above; lines starting '#' are "
+     "comments",
+     [](command_line& c, const std::string& v) { parse_stimulus_file(c, v); }},
     {"--trace-gpio", nullptr, "print every GPIO edge to stderr",
      [](command_line& c, const std::string&) { c.trace_gpio = true; }},
     {"--i2c-device", "NAME@ADDR[=VALUE]",
      "attach a simulated I2C device to I2C0; NAME: tmp102\n(VALUE: temperature in degC, default "
      "25)",
      [](command_line& c, const std::string& v) { c.devices.push_back(parse_device(v)); }},
+    {"--handler-probe", "SYMBOL",
+     "(ELF images) report interrupt latency to SYMBOL's\nfirst instruction, in instructions",
+     [](command_line& c, const std::string& v) { c.handler_probe = v; }},
     {"--quiet", nullptr, "no summary on stderr",
      [](command_line& c, const std::string&) { c.quiet = true; }},
     {"--help", nullptr, "this text (also -h)",
@@ -96,6 +196,18 @@ const option* find_option(const std::string& arg) {
 }
 
 }  // namespace
+
+void parse_stimulus_line(command_line& c, const std::string& line) {
+  const std::string text = line.substr(0, line.find('#') == 0 ? 0 : std::string::npos);
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string::npos) return;
+  const auto space = text.find(' ', first);
+  const std::string verb = text.substr(first, space == std::string::npos ? space : space - first);
+  const std::string spec = space == std::string::npos ? "" : text.substr(space + 1);
+  if (verb == "gpio-in") return parse_gpio_in(c, spec);
+  if (verb == "uart-rx") return parse_uart_rx(c, spec);
+  throw std::invalid_argument("expected 'gpio-in SPEC' or 'uart-rx SPEC', got '" + verb + "'");
+}
 
 parse_result parse_command_line(const std::vector<std::string>& args) {
   parse_result r;

@@ -19,12 +19,28 @@ struct i2c_device_spec {
   double value;      // tmp102: temperature in degC
 };
 
+/// `--gpio-in PIN=LEVEL@TIME,...`: the input pin moves to LEVEL at TIME.
+struct gpio_stimulus {
+  unsigned pin;
+  bool level;
+  uint64_t cycle;
+};
+
+/// `--uart-rx TEXT@TIME`: TEXT starts arriving on UART0 RXD at TIME.
+struct uart_stimulus {
+  std::string bytes;
+  uint64_t cycle;
+};
+
 struct command_line {
   run_options run;
   std::string image;  // IMAGE_OR_ELF
   std::string vcd_path;
+  std::string handler_probe;  // a symbol of the ELF image: latency to its first instruction
   std::string uart_input;
   std::vector<i2c_device_spec> devices;
+  std::vector<gpio_stimulus> gpio_inputs;
+  std::vector<uart_stimulus> uart_inputs;
   bool trace_gpio = false;
   bool quiet = false;
   bool help = false;  // -h/--help: print usage, exit 0
@@ -34,6 +50,11 @@ struct parse_result {
   command_line options;
   std::string error;  // empty: parsed
 };
+
+/// Parses one stimulus line (`gpio-in SPEC` or `uart-rx SPEC`, as the options take them) into
+/// `c`; throws std::invalid_argument. A stimulus file is such lines; lines starting with `#`
+/// are comments.
+void parse_stimulus_line(command_line& c, const std::string& line);
 
 parse_result parse_command_line(const std::vector<std::string>& args);
 

@@ -32,12 +32,13 @@ peripherals::peripherals(clock_config clocks)
       timg_{timg_model(ctx_, timg0_base), timg_model(ctx_, timg1_base)},
       i2c0_(ctx_),
       io_mux_(ctx_, io_mux_base),
-      system_(ctx_, system_base) {
+      system_(ctx_, system_base),
+      intmatrix_(ctx_) {
   const std::pair<uint32_t, peripheral_model*> blocks[] = {
-      {uart0_base, &uart0_},   {gpio_base, &gpio_},     {rtc_cntl_base, &rtc_cntl_},
-      {io_mux_base, &io_mux_}, {i2c0_base, &i2c0_},     {rmt_base, &rmt_},
-      {timg0_base, &timg_[0]}, {timg1_base, &timg_[1]}, {systimer_base, &systimer_},
-      {system_base, &system_},
+      {uart0_base, &uart0_},   {gpio_base, &gpio_},           {rtc_cntl_base, &rtc_cntl_},
+      {io_mux_base, &io_mux_}, {i2c0_base, &i2c0_},           {rmt_base, &rmt_},
+      {timg0_base, &timg_[0]}, {timg1_base, &timg_[1]},       {systimer_base, &systimer_},
+      {system_base, &system_}, {intmatrix_base, &intmatrix_},
   };
   for (const auto& [base, model] : blocks) map_[(base - mmio_base) / block_size] = model;
   ctx_.on_report = [this](const std::string& what) {
@@ -60,10 +61,49 @@ void peripherals::unmodelled_access(uint32_t address, const std::string& what) {
   if (unmodelled_.insert(address).second) ctx_.report(what + hex32(address));
 }
 
+void peripherals::schedule_gpio_input(unsigned pin, bool level, uint64_t cycle) {
+  auto at = gpio_events_.begin();
+  while (at != gpio_events_.end() && at->cycle > cycle) ++at;  // after later ones: stays stable
+  gpio_events_.insert(at, {cycle, pin, level});
+  dirty_ = true;
+}
+
+void peripherals::update(uint64_t now) {
+  systimer_.advance(now);
+  while (!gpio_events_.empty() && gpio_events_.back().cycle <= now) {
+    const gpio_event e = gpio_events_.back();
+    gpio_events_.pop_back();
+    gpio_.set_input(e.pin, e.level, e.cycle);
+  }
+  uart0_.advance(now);
+  gpio_.refresh_level_interrupts();
+  uint64_t sources = 0;
+  const auto assert_if = [&](bool asserted, unsigned source) {
+    if (asserted) sources |= uint64_t{1} << source;
+  };
+  assert_if(gpio_.interrupt(), source_gpio);
+  assert_if(uart0_.interrupt(), source_uart0);
+  assert_if(i2c0_.controller().interrupt(), source_i2c_ext0);
+  assert_if(systimer_.interrupt(), source_systimer_target0);
+  for (unsigned n = 0; n < 4; ++n) {  // SYSTEM CPU_INTR_FROM_CPU_n
+    assert_if((ctx_.regs.peek(system_base + 0x28 + 4 * n) & 1u) != 0, source_from_cpu0 + n);
+  }
+  intmatrix_.set_sources(sources);
+  ready_line_ = intmatrix_.ready_line();
+  next_event_ = systimer_.next_alarm_cycle();
+  if (!gpio_events_.empty() && gpio_events_.back().cycle < next_event_) {
+    next_event_ = gpio_events_.back().cycle;
+  }
+  if (uart0_.next_event_cycle() < next_event_) next_event_ = uart0_.next_event_cycle();
+  dirty_ = false;
+}
+
 uint32_t peripherals::read(uint32_t address, uint64_t now) {
   ctx_.repeated_read = last_access_was_read_ && last_read_address_ == address;
   last_access_was_read_ = true;
   last_read_address_ = address;
+  // Reads with side effects on a source: the UART RX FIFO, SYSTIMER's lazily raised alarm.
+  if (address == uart0_base || address == systimer_base + 0x68) dirty_ = true;
   peripheral_model* model = model_at(address);
   if (model != nullptr) return model->read(address & (block_size - 1), now);
   unmodelled_access(address, "read of unmodelled register ");
@@ -72,6 +112,7 @@ uint32_t peripherals::read(uint32_t address, uint64_t now) {
 
 void peripherals::write(uint32_t address, uint32_t value, uint64_t now) {
   last_access_was_read_ = false;
+  dirty_ = true;
   peripheral_model* model = model_at(address);
   if (model != nullptr) return model->write(address & (block_size - 1), value, now);
   unmodelled_access(address, "write " + hex32(value) + " to unmodelled register ");

@@ -4,10 +4,16 @@
 // Time is virtual: the machine passes the cycle count into every access. The models are plain
 // C++ with no Unicorn dependency, so tests can drive them directly. An access to a block no
 // model claims is kept as storage and reported once per address.
+//
+// Interrupts: update(now) brings the time-driven state up to `now` (SYSTIMER alarm, scheduled
+// GPIO and UART stimulus, UART timeouts) and feeds every source's level to the interrupt
+// matrix; the machine calls it when an access or the passing of time may have changed a level
+// (needs_update) and asks ready_line() which CPU line it would take.
 #pragma once
 
 #include "gpio_model.hpp"
 #include "i2c_model.hpp"
+#include "intmatrix_model.hpp"
 #include "peripheral_model.hpp"
 #include "rmt_model.hpp"
 #include "systimer_model.hpp"
@@ -53,7 +59,24 @@ class peripherals {
   i2c_controller& i2c0() { return i2c0_.controller(); }
   uint64_t systimer_ticks(uint64_t cycles) const { return systimer_.ticks(cycles); }
 
+  // Interrupts.
+  bool needs_update(uint64_t now) const { return dirty_ || now >= next_event_; }
+  void update(uint64_t now);
+  /// The earliest cycle at which time alone changes a source (UINT64_MAX: never).
+  uint64_t next_event_cycle() const { return next_event_; }
+  /// The line the CPU would take, as of the last update().
+  unsigned ready_line() const { return ready_line_; }
+  const intmatrix_model& intmatrix() const { return intmatrix_; }
+  uint64_t uart0_rx_overruns() const { return uart0_.rx_overruns(); }
+
   // Stimulus and hooks.
+  /// Input `pin` (not driven by the firmware) goes to `level` at `cycle`.
+  void schedule_gpio_input(unsigned pin, bool level, uint64_t cycle);
+  /// `bytes` start arriving on UART0 RXD at `cycle`, one per 10 bit times.
+  void schedule_uart0_rx(const std::string& bytes, uint64_t cycle) {
+    uart0_.schedule_rx(bytes, cycle);
+    dirty_ = true;
+  }
   void inject_uart0_rx(const std::string& bytes) { uart0_.inject_rx(bytes); }
   void set_input_levels(uint32_t levels) { gpio_.set_input_levels(levels); }
   /// The machine's instruction count, stamped on edges and the first UART byte.
@@ -84,6 +107,16 @@ class peripherals {
   timg_model timg_[2];
   i2c_model i2c0_;
   storage_model io_mux_, system_;
+  intmatrix_model intmatrix_;
+  struct gpio_event {
+    uint64_t cycle;
+    unsigned pin;
+    bool level;
+  };
+  std::vector<gpio_event> gpio_events_;  // sorted by cycle, earliest last
+  bool dirty_ = true;
+  unsigned ready_line_ = 0;
+  uint64_t next_event_ = 0;
   std::array<peripheral_model*, mmio_size / block_size> map_{};  // by (address - mmio_base) / 4K
   std::set<uint32_t> unmodelled_;
   bool last_access_was_read_ = false;

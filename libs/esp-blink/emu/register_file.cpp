@@ -8,7 +8,8 @@ constexpr uint32_t bit(unsigned n) {
   return 1u << n;
 }
 
-constexpr uint32_t gpio_out = 0x60004004, gpio_enable = 0x60004020;
+constexpr uint32_t gpio_out = 0x60004004, gpio_enable = 0x60004020, gpio_status = 0x60004044;
+constexpr uint32_t uart0_int_raw = 0x60000004, uart0_int_clr = 0x60000010;
 constexpr uint32_t systimer_conf = 0x60023000, systimer_unit0_op = 0x60023004,
                    systimer_int_raw = 0x60023068, systimer_int_clr = 0x6002306C;
 constexpr uint32_t rtc_wdt_config0 = 0x60008090, rtc_swd_conf = 0x600080AC;
@@ -27,6 +28,9 @@ constexpr alias aliases[] = {
     {0x60004024, gpio_enable, true},
     {0x60004028, gpio_enable, false},
     {systimer_int_clr, systimer_int_raw, false},
+    {0x60004048, gpio_status, true},
+    {0x6000404C, gpio_status, false},
+    {uart0_int_clr, uart0_int_raw, false},
 };
 
 struct protected_range {

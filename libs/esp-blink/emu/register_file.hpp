@@ -3,7 +3,8 @@
 // (docs/esp32c3.md, "GPIO and IO_MUX", "Watchdogs", "UART0", "SYSTIMER"):
 //   - set/clear aliases: a store to GPIO OUT_W1TS/OUT_W1TC (ENABLE_W1TS/ENABLE_W1TC) sets or
 //     clears the written bits of OUT (ENABLE), and a store to SYSTIMER INT_CLR clears them in
-//     INT_RAW; the alias itself keeps nothing;
+//     INT_RAW (UART0 INT_CLR likewise), and GPIO STATUS_W1TS/STATUS_W1TC set or clear STATUS;
+//     the alias itself keeps nothing;
 //   - write protection: a store to a watchdog's configuration registers (RTC, super, TIMG0/1) is
 //     dropped unless the watchdog's protect register holds its key;
 //   - self-clearing bits: UART0 ID.REG_UPDATE;

@@ -16,6 +16,31 @@ uint64_t systimer_model::ticks(uint64_t cycles) const {
   return cycles / cpu_hz * hz + cycles % cpu_hz * hz / cpu_hz;
 }
 
+bool systimer_model::armed() const {
+  return (ctx_.regs.peek(systimer_base + conf) & target0_work_en) != 0;
+}
+
+void systimer_model::advance(uint64_t now) {
+  if (armed() && !target0_fired_ && ticks(now) >= target0_loaded_) {
+    target0_fired_ = true;
+    ctx_.regs.poke(systimer_base + int_raw, ctx_.regs.peek(systimer_base + int_raw) | target0_int);
+  }
+}
+
+bool systimer_model::interrupt() const {
+  return (ctx_.regs.peek(systimer_base + int_raw) & ctx_.regs.peek(systimer_base + int_ena) &
+          target0_int) != 0;
+}
+
+uint64_t systimer_model::next_alarm_cycle() const {
+  if (!armed() || target0_fired_) return UINT64_MAX;
+  // The first cycle c with ticks(c) >= target: ceil(target * cpu_hz / systimer_hz), split so
+  // that a 52-bit target does not overflow.
+  const uint64_t cpu_hz = ctx_.clocks.cpu_hz, hz = ctx_.clocks.systimer_hz;
+  const uint64_t whole = target0_loaded_ / hz, rest = target0_loaded_ % hz;
+  return whole * cpu_hz + (rest * cpu_hz + hz - 1) / hz;
+}
+
 uint32_t systimer_model::read(uint32_t offset, uint64_t now) {
   register_file& regs = ctx_.regs;
   switch (offset) {

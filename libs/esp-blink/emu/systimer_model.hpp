@@ -19,8 +19,16 @@ class systimer_model final : public peripheral_model {
 
   /// SYSTIMER ticks after `cycles` CPU cycles.
   uint64_t ticks(uint64_t cycles) const;
+  /// Raises alarm 0's INT_RAW bit once virtual time has reached its target.
+  void advance(uint64_t now);
+  /// The SYSTIMER_TARGET0 source: INT_RAW & INT_ENA, bit 0.
+  bool interrupt() const;
+  /// The cycle at which the armed alarm 0 fires (UINT64_MAX: none armed).
+  uint64_t next_alarm_cycle() const;
 
  private:
+  bool armed() const;
+
   model_context& ctx_;
   uint64_t latched_ticks_ = 0;
   uint64_t target0_loaded_ = 0;

@@ -4,13 +4,18 @@
 namespace esp_blink::emu {
 namespace {
 
-constexpr uint32_t fifo = 0x00, clkdiv = 0x14, status = 0x1C, clk_conf = 0x78, id = 0x80;
+constexpr uint32_t fifo = 0x00, int_raw = 0x04, int_ena = 0x0C, clkdiv = 0x14, status = 0x1C,
+                   conf1 = 0x24, mem_conf = 0x60, clk_conf = 0x78, id = 0x80;
+constexpr uint32_t rxfifo_full = bit(0), rxfifo_ovf = bit(4), rxfifo_tout = bit(8);
+constexpr uint32_t rx_tout_en = bit(21);
 constexpr uint32_t fifo_size = 128;
 constexpr unsigned clock_gate = 2;  // SYSTEM PERIP_CLK_EN0.UART_CLK_EN
 
 }  // namespace
 
 uart_model::uart_model(model_context& ctx) : ctx_(ctx) {
+  ctx_.regs.poke(uart0_base + conf1, 0x0000C060);     // thresholds 96 (SVD reset value)
+  ctx_.regs.poke(uart0_base + mem_conf, 0x000A0012);  // RX_TOUT_THRHD 10 (SVD reset value)
   ctx_.regs.poke(uart0_base + clkdiv, 0x0040015B);    // 347 + 4/16
   ctx_.regs.poke(uart0_base + clk_conf, 0x03701000);  // XTAL
   ctx_.regs.poke(uart0_base + id, 0x40000500);
@@ -26,6 +31,64 @@ uint32_t uart_model::baud() const {
   return sixteenths == 0 ? 0 : static_cast<uint32_t>(sclk * 16u / div_num / sixteenths);
 }
 
+uint64_t uart_model::byte_cycles() const {
+  const uint32_t rate = baud();
+  return rate == 0 ? 0 : uint64_t{ctx_.clocks.cpu_hz} * 10u / rate;
+}
+
+uint64_t uart_model::timeout_cycles() const {
+  const uint32_t rate = baud();
+  const uint64_t bits = (ctx_.regs.peek(uart0_base + mem_conf) >> 16) & 0x3FFu;
+  return rate == 0 ? 0 : uint64_t{ctx_.clocks.cpu_hz} * bits / rate;
+}
+
+void uart_model::set_raw(uint32_t bits) {
+  ctx_.regs.poke(uart0_base + int_raw, ctx_.regs.peek(uart0_base + int_raw) | bits);
+}
+
+void uart_model::schedule_rx(const std::string& bytes, uint64_t cycle) {
+  for (const char c : bytes) rx_wire_.emplace_back(cycle, c);
+}
+
+uint64_t uart_model::next_arrival() const {
+  // A byte is in the FIFO once its stop bit is in: 10 bit times at the baud rate the firmware
+  // has set by then, after the previous byte and not before its scheduled start.
+  const uint64_t start = rx_wire_.front().first;
+  return (start > rx_last_arrival_ ? start : rx_last_arrival_) + byte_cycles();
+}
+
+void uart_model::advance(uint64_t now) {
+  while (!rx_wire_.empty() && next_arrival() <= now) {
+    const uint64_t at = next_arrival();
+    rx_last_arrival_ = at;
+    if (rx_.size() >= fifo_size) {
+      ++rx_overruns_;
+      set_raw(rxfifo_ovf);
+      ctx_.report("UART0 RX FIFO overflow: byte lost (the firmware read too slowly)");
+    } else {
+      rx_.push_back(rx_wire_.front().second);
+    }
+    rx_wire_.pop_front();
+    rx_timeout_at_ = at + timeout_cycles();
+  }
+  const uint32_t threshold = ctx_.regs.peek(uart0_base + conf1) & 0x1FFu;
+  if (rx_.size() > threshold) set_raw(rxfifo_full);
+  if (rx_timeout_at_ <= now) {
+    rx_timeout_at_ = UINT64_MAX;
+    if (!rx_.empty() && (ctx_.regs.peek(uart0_base + conf1) & rx_tout_en) != 0)
+      set_raw(rxfifo_tout);
+  }
+}
+
+uint64_t uart_model::next_event_cycle() const {
+  const uint64_t wire = rx_wire_.empty() ? UINT64_MAX : next_arrival();
+  return wire < rx_timeout_at_ ? wire : rx_timeout_at_;
+}
+
+bool uart_model::interrupt() const {
+  return (ctx_.regs.peek(uart0_base + int_raw) & ctx_.regs.peek(uart0_base + int_ena)) != 0;
+}
+
 uint32_t uart_model::tx_fifo_count(uint64_t now) {
   while (!tx_starts_.empty() && tx_starts_.front() <= now) tx_starts_.pop_front();
   return static_cast<uint32_t>(tx_starts_.size());
@@ -37,6 +100,9 @@ uint32_t uart_model::read(uint32_t offset, uint64_t now) {
     const char c = rx_.front();
     rx_.pop_front();
     return static_cast<uint8_t>(c);
+  }
+  if (offset == int_raw + 4) {  // INT_ST
+    return ctx_.regs.peek(uart0_base + int_raw) & ctx_.regs.peek(uart0_base + int_ena);
   }
   if (offset == status) {  // TXFIFO_CNT from the shifter's progress, RXFIFO_CNT from injected bytes
     return tx_fifo_count(now) << 16 | static_cast<uint32_t>(rx_.size() & 0x3FFu);
@@ -61,11 +127,9 @@ void uart_model::send(uint32_t value, uint64_t now) {
     ctx_.report("UART0 TX FIFO overflow: byte lost (write only while TXFIFO_CNT < 128)");
     return;
   }
-  const uint32_t rate = baud();
-  const uint64_t byte_cycles = rate == 0 ? 0 : uint64_t{ctx_.clocks.cpu_hz} * 10u / rate;
   const uint64_t start = tx_busy_until_ > now ? tx_busy_until_ : now;
   tx_starts_.push_back(start);
-  tx_busy_until_ = start + byte_cycles;
+  tx_busy_until_ = start + byte_cycles();
   const char c = static_cast<char>(value & 0xFFu);
   if (tx_.empty()) first_tx_instructions_ = ctx_.instructions;
   tx_.push_back(c);

@@ -1,5 +1,13 @@
 // UART0 model: TX capture with a FIFO that drains at the configured baud rate, RX injection,
 // and the baud rate from CLKDIV and CLK_CONF. Bytes written while the clock is gated are lost.
+//
+// Received bytes come either at once (inject_rx: the whole text in the FIFO before the first
+// instruction) or on the wire (schedule_rx: one byte per 10 bit times at the baud rate set when
+// it arrives, from a given cycle on, into
+// the 128-byte RX FIFO; a byte arriving at a full FIFO is lost, raises RXFIFO_OVF and is
+// reported). RX interrupts: RXFIFO_FULL while more than CONF1.RXFIFO_FULL_THRHD bytes wait,
+// RXFIFO_TOUT (with CONF1.RX_TOUT_EN) once the line has been idle MEM_CONF.RX_TOUT_THRHD bit
+// times after a byte with the FIFO not empty.
 #pragma once
 
 #include "peripheral_model.hpp"
@@ -8,6 +16,7 @@
 #include <deque>
 #include <functional>
 #include <string>
+#include <utility>
 
 namespace esp_blink::emu {
 
@@ -25,6 +34,15 @@ class uart_model final : public peripheral_model {
   /// Instructions executed when the first byte was queued (0: none yet).
   uint64_t first_byte_instructions() const { return first_tx_instructions_; }
   void inject_rx(const std::string& bytes) { rx_.insert(rx_.end(), bytes.begin(), bytes.end()); }
+  /// `bytes` arrive on RXD back to back from `cycle` on (after any byte already scheduled).
+  void schedule_rx(const std::string& bytes, uint64_t cycle);
+  /// Moves the bytes that have arrived by `now` into the FIFO and updates INT_RAW.
+  void advance(uint64_t now);
+  /// The next cycle at which advance() has something to do (UINT64_MAX: nothing scheduled).
+  uint64_t next_event_cycle() const;
+  /// The UART0 interrupt source: INT_RAW & INT_ENA.
+  bool interrupt() const;
+  uint64_t rx_overruns() const { return rx_overruns_; }
 
   std::function<void(char)> on_byte;
 
@@ -40,6 +58,15 @@ class uart_model final : public peripheral_model {
   std::deque<uint64_t> tx_starts_;
   uint64_t tx_busy_until_ = 0;
   std::deque<char> rx_;
+  std::deque<std::pair<uint64_t, char>> rx_wire_;  // scheduled bytes: earliest start, byte
+  uint64_t rx_last_arrival_ = 0;                   // cycle the last byte reached the FIFO
+  uint64_t rx_timeout_at_ = UINT64_MAX;            // RXFIFO_TOUT deadline, while armed
+  uint64_t rx_overruns_ = 0;
+
+  uint64_t byte_cycles() const;
+  uint64_t next_arrival() const;  // of rx_wire_.front()
+  uint64_t timeout_cycles() const;
+  void set_raw(uint32_t bits);
 };
 
 }  // namespace esp_blink::emu

@@ -1,11 +1,14 @@
-/* Vectored trap table: mtvec points here with MODE = 1. Exceptions enter at entry 0, interrupt
-   n at entry n. The chip wants the table 256-byte aligned; the entries are 4-byte `j`s, so the
-   table is assembled without compressed instructions. No interrupt is enabled yet, so every
-   entry leads to the fault report. */
-    .section .trap, "ax"
-    /* The linker script aligns .trap to 256; an assembler .balign would leave relaxation
+/* The default vector table, for firmware that binds no interrupt: every entry, exceptions and
+   interrupts alike, leads to the fault report. A firmware using ESP_BLINK_INTERRUPTS links
+   rt/interrupt_entry.S instead, whose strong _vector_table replaces this weak one (and the
+   linker's garbage collection drops this one). mtvec points at the table with MODE = 1:
+   exceptions enter at entry 0, interrupt n at entry n. The chip wants the table 256-byte
+   aligned; the entries are 4-byte `j`s, so the table is assembled without compressed
+   instructions. */
+    /* The linker script aligns .trap.* to 256; an assembler .balign would leave relaxation
        padding behind. */
-    .globl _vector_table
+    .section .trap.default, "ax"
+    .weak _vector_table
 _vector_table:
     .option push
     .option norvc

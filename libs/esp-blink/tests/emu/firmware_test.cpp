@@ -273,3 +273,118 @@ TEST(cap, instruction_cap_stops_a_running_firmware) {
 }
 
 }  // namespace
+
+// --- interrupts --------------------------------------------------------------------------------
+
+TEST(interrupts, nesting_threshold_level_reentry_critical_section_and_unbound_line) {
+  const auto out = run_file(fw("interrupts.bin"));
+  EXPECT_NE(out.uart.find("nesting: LHlE\n"), std::string::npos)
+      << "priority 3 preempts priority 1, an equal priority waits:\n"
+      << out.uart;
+  EXPECT_NE(out.uart.find("threshold: 0 entries while masked\n"), std::string::npos) << out.uart;
+  EXPECT_NE(out.uart.find("level: 3 entries\n"), std::string::npos) << out.uart;
+  EXPECT_NE(out.uart.find("critical_section: inside 0, after 1\n"), std::string::npos) << out.uart;
+  EXPECT_NE(out.uart.find("trap: mcause=0x80000014 "), std::string::npos) << out.uart;
+  EXPECT_EQ(out.uart.find("unbound: not reported"), std::string::npos) << out.uart;
+  EXPECT_EQ(out.result.reason, stop_reason::halted);
+  EXPECT_EQ(out.result.halt_status, 2u);  // rt::halt_code::trap
+  ASSERT_FALSE(out.result.interrupts.empty());
+  EXPECT_EQ(out.result.interrupts.back().line, 20u);
+  EXPECT_TRUE(out.reports.empty()) << out.reports.front();
+}
+
+TEST(interrupts, the_trap_enters_the_vector_of_its_line_with_mepc_where_it_left) {
+  const auto elf = parse_elf(read_file(fw("interrupts.app.elf")));
+  const auto table = elf.symbol("_vector_table");
+  ASSERT_TRUE(table.has_value());
+  EXPECT_EQ(*table % 256, 0u);
+  const auto out = run_file(fw("interrupts.bin"));
+  // Nesting: 'H' on line 2 interrupts the handler of line 1, so two entries overlap; every
+  // record was taken no earlier than its line became ready.
+  ASSERT_GE(out.result.interrupts.size(), 8u);
+  EXPECT_EQ(out.result.interrupts[0].line, 1u);
+  EXPECT_EQ(out.result.interrupts[1].line, 2u);
+  for (const auto& r : out.result.interrupts) {
+    EXPECT_GE(r.taken_instructions, r.ready_instructions);
+  }
+}
+
+/// irq_sleep with GPIO events {pin, {level, seconds}} and UART text arriving from `rx_at` s.
+run_output run_sleep(run_options options,
+                     const std::vector<std::pair<unsigned, std::pair<bool, double>>>& gpio,
+                     const std::string& rx, double rx_at) {
+  machine m(options);
+  run_output out;
+  m.io().on_report = [&](const std::string& r) { out.reports.push_back(r); };
+  const double hz = options.clocks.cpu_hz;
+  for (const auto& [pin, event] : gpio) {
+    m.io().schedule_gpio_input(pin, event.first, static_cast<uint64_t>(event.second * hz));
+  }
+  if (!rx.empty()) m.io().schedule_uart0_rx(rx, static_cast<uint64_t>(rx_at * hz));
+  m.load_file(fw("irq_sleep.bin"));
+  out.result = m.run();
+  out.uart = m.io().uart0_output();
+  out.edges = m.io().edges();
+  return out;
+}
+
+TEST(wfi, alarms_button_and_uart_lines_wake_the_sleeping_cpu) {
+  const auto out = run_sleep({},
+                             {{9, {true, 0.0}},
+                              {9, {false, 0.150}},
+                              {9, {true, 0.160}},
+                              {9, {false, 0.420}},
+                              {9, {true, 0.430}}},
+                             "hello\nworld\n", 0.250);
+  EXPECT_EQ(out.uart,
+            "press 1 at alarm 1\n"
+            "line 'hello' at alarm 2\n"
+            "line 'world' at alarm 2\n"
+            "press 2 at alarm 4\n"
+            "alarms 10 presses 2 received 12 lost 0\n");
+  EXPECT_EQ(out.result.exit_status(), 0);
+  EXPECT_TRUE(out.reports.empty()) << out.reports.front();
+}
+
+TEST(wfi, the_cpu_sleeps_at_least_99_percent_of_a_second_of_alarms) {
+  const auto out = run_sleep({}, {}, "", 0);
+  EXPECT_EQ(out.uart, "alarms 10 presses 0 received 0 lost 0\n");
+  EXPECT_EQ(out.result.interrupts_taken, 10u);
+  const double seconds = static_cast<double>(out.result.cycles) / 160e6;
+  EXPECT_NEAR(seconds, 1.0, 0.01);
+  EXPECT_GE(static_cast<double>(out.result.sleep_cycles),
+            0.99 * static_cast<double>(out.result.cycles));
+  // Virtual time is instructions plus sleep (plus any idle skip, none here).
+  EXPECT_EQ(out.result.cycles, out.result.instructions + out.result.sleep_cycles);
+}
+
+TEST(wfi, a_flood_of_10000_uart_bytes_loses_none) {
+  const auto out = run_sleep({}, {}, std::string(10'000, 'u'), 0.020);
+  EXPECT_NE(out.uart.find("received 10000 lost 0\n"), std::string::npos)
+      << out.uart.substr(out.uart.size() > 200 ? out.uart.size() - 200 : 0);
+  EXPECT_TRUE(out.reports.empty()) << out.reports.front();  // no RX FIFO overrun
+}
+
+TEST(wfi, a_virtual_time_limit_ends_the_sleep_exactly_there) {
+  run_options options;
+  options.max_cycles = 160'000'000 / 2;  // half a second
+  const auto out = run_sleep(options, {}, "", 0);
+  EXPECT_EQ(out.result.reason, stop_reason::time_limit);
+  EXPECT_EQ(out.result.cycles, options.max_cycles) << "the sleep ends exactly at the limit";
+}
+
+TEST(interrupt_latency, handler_probe_counts_instructions_to_the_first_handler_instruction) {
+  const auto elf = parse_elf(read_file(fw("irq_sleep.app.elf")));
+  const auto handler = elf.symbol("_ZN12_GLOBAL__N_18on_alarmEv");
+  ASSERT_TRUE(handler.has_value());
+  run_options options;
+  options.handler_probe = *handler;
+  const auto out = run_sleep(options, {}, "", 0);
+  ASSERT_EQ(out.result.interrupts.size(), 10u);
+  for (const auto& r : out.result.interrupts) {
+    ASSERT_NE(r.probe_instructions, 0u);
+    // Trap entry saves 18 words and reads three CSRs; dispatch looks up the handler.
+    EXPECT_GT(r.probe_instructions - r.ready_instructions, 20u);
+    EXPECT_LT(r.probe_instructions - r.ready_instructions, 80u);
+  }
+}

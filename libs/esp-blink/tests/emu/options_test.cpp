@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,44 @@ TEST(command_line, every_option_reaches_the_struct) {
   EXPECT_EQ(c.devices[1].address, 72);
   EXPECT_EQ(c.devices[1].value, 25.0);  // the default temperature
   EXPECT_EQ(c.image, "blink.bin");
+}
+
+TEST(command_line, stimulus_options_and_file) {
+  const std::string path = ::testing::TempDir() + "/esp_blink_stimulus.txt";
+  {
+    std::ofstream f(path);
+    f << "# a comment\n\ngpio-in 4=1@2s\nuart-rx tab\\there@250us\n";
+  }
+  const parse_result r = parse_command_line({"--gpio-in", "9=0@100ms,1@150", "--uart-rx",
+                                             "hi\\n\\x41@200ms", "--stimulus", path, "x.bin"});
+  ASSERT_EQ(r.error, "");
+  const auto& g = r.options.gpio_inputs;
+  ASSERT_EQ(g.size(), 3u);
+  EXPECT_EQ(g[0].pin, 9u);
+  EXPECT_FALSE(g[0].level);
+  EXPECT_EQ(g[0].cycle, 100u * 160'000u);
+  EXPECT_TRUE(g[1].level);
+  EXPECT_EQ(g[1].cycle, 150u * 160'000u) << "a bare number is ms";
+  EXPECT_EQ(g[2].pin, 4u);
+  EXPECT_EQ(g[2].cycle, 2u * 160'000'000u);
+  const auto& u = r.options.uart_inputs;
+  ASSERT_EQ(u.size(), 2u);
+  EXPECT_EQ(u[0].bytes, "hi\nA");
+  EXPECT_EQ(u[0].cycle, 200u * 160'000u);
+  EXPECT_EQ(u[1].bytes, "tab\there");
+  EXPECT_EQ(u[1].cycle, 250u * 160u);
+}
+
+TEST(command_line, bad_stimulus_is_named) {
+  EXPECT_NE(parse_command_line({"--gpio-in", "22=1@1ms", "x.bin"}).error.find("GPIO0..GPIO21"),
+            std::string::npos);
+  EXPECT_NE(parse_command_line({"--gpio-in", "9=2@1ms", "x.bin"}).error.find("LEVEL 0 or 1"),
+            std::string::npos);
+  EXPECT_NE(parse_command_line({"--uart-rx", "no time", "x.bin"}).error.find("TEXT@TIME"),
+            std::string::npos);
+  EXPECT_NE(
+      parse_command_line({"--stimulus", "/nonexistent/s.txt", "x.bin"}).error.find("cannot read"),
+      std::string::npos);
 }
 
 TEST(command_line, help_needs_no_image) {

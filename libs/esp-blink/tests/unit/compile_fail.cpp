@@ -51,3 +51,22 @@ void misuse() {
   (void)ninth;
 #endif
 }
+
+// Interrupt bindings: the table is checked where it is written (esp_blink/interrupt.hpp).
+#include <esp_blink/interrupt.hpp>
+
+void handler_a();
+void handler_b();
+
+#if ESP_BLINK_CASE == 0
+ESP_BLINK_INTERRUPTS({interrupt::source::gpio, handler_a},
+                     {interrupt::source::uart0, handler_b, 3, interrupt::trigger::edge});
+static_assert(interrupt::line_of(esp_blink_bindings_::bound, interrupt::source::uart0) == 2);
+static_assert(esp_blink_bindings_::bound.edge_lines == 1u << 2);
+#elif ESP_BLINK_CASE == 14
+ESP_BLINK_INTERRUPTS({interrupt::source::gpio, handler_a}, {interrupt::source::gpio, handler_b});
+#elif ESP_BLINK_CASE == 15
+ESP_BLINK_INTERRUPTS({interrupt::source::gpio, nullptr});
+#elif ESP_BLINK_CASE == 16
+ESP_BLINK_NESTED_INTERRUPTS({interrupt::source::gpio, handler_a, 16});
+#endif

@@ -1,0 +1,248 @@
+// The interrupt matrix and compile-time handler binding.
+//
+// A firmware binds each peripheral source it uses to a handler once, in one table, at file
+// scope of one .cpp file:
+//
+//   void on_alarm();    // clears SYSTIMER INT_CLR itself, or the level line re-enters
+//   void on_button();
+//   ESP_BLINK_INTERRUPTS(
+//       {esp_blink::interrupt::source::systimer_target0, on_alarm, 2},
+//       {esp_blink::interrupt::source::gpio, on_button, 1});
+//   int main() { ...; esp_blink::interrupt::start(); ... }
+//
+// The table is also a constant, `esp_blink_bindings_::bound`, for static_asserts and for code
+// that wants a source's line at compile time: line_of(esp_blink_bindings_::bound, source::gpio).
+//
+// Binding i gets CPU line i + 1 (line 0 is not used). A source bound twice, a binding with no
+// handler, a priority outside 1..15 or more than 31 bindings do not compile (static_assert in
+// the macro). An interrupt on a line with no binding (a map register written by hand, or a
+// table in another firmware) reaches the trap report, `trap: mcause=0x8000000n ...`, and halts.
+//
+// ESP_BLINK_NESTED_INTERRUPTS(...) is the same table with nesting by priority: while a handler
+// of priority p runs, the threshold is p + 1 and mstatus.MIE is set, so only lines of higher
+// priority preempt it. Without nesting handlers run with MIE clear, one at a time.
+//
+// The trap entry (rt/vectors.S) saves the caller-saved registers, mepc and mstatus, so a
+// handler is an ordinary C++ function `void()`. Edge lines are cleared before the handler
+// runs; level lines stay pending until the handler clears the peripheral's status.
+// Shared state: see critical_section.hpp.
+#pragma once
+
+#include <esp_blink/critical_section.hpp>
+#include <esp_blink/pac/interrupt_core0.hpp>
+#include <esp_blink/panic.hpp>
+
+#include <stdint.h>
+
+namespace esp_blink::interrupt {
+
+/// Peripheral interrupt sources (the INTERRUPT_CORE0 map register index, SVD <interrupt>).
+enum class source : uint8_t {
+  gpio = 16,
+  uart0 = 21,
+  i2c_ext0 = 29,
+  systimer_target0 = 37,
+  systimer_target1 = 38,
+  systimer_target2 = 39,
+  from_cpu0 = 50,  // software interrupts: SYSTEM CPU_INTR_FROM_CPU_n bit 0
+  from_cpu1 = 51,
+  from_cpu2 = 52,
+  from_cpu3 = 53,
+};
+
+/// How the CPU line latches: level (pending while the source is asserted) or edge (latched on
+/// the rising edge, cleared by the dispatcher through CPU_INT_CLEAR).
+enum class trigger : uint8_t { level, edge };
+
+using handler_fn = void (*)();
+
+struct binding {
+  source from;
+  handler_fn handler;
+  uint8_t priority = 1;  // 1 (lowest) .. 15
+  trigger type = trigger::level;
+};
+
+inline constexpr unsigned line_count = 32;  // lines 1..31 usable
+inline constexpr unsigned max_bindings = line_count - 1;
+
+/// What the trap entry dispatches from, indexed by CPU line. The firmware's ESP_BLINK_*INTERRUPTS
+/// defines it, and links the interrupt entry with it; a firmware without one keeps the default
+/// vector table, where every interrupt reaches the trap report.
+struct table {
+  handler_fn handlers[line_count];
+  uint8_t sources[line_count];     // map register index; 0 for an unused line
+  uint8_t priorities[line_count];  // 0 for an unused line
+  uint32_t edge_lines;             // bit n: line n is edge-triggered
+  uint32_t used_lines;             // bit n: line n is bound
+  bool nesting;
+};
+
+template <unsigned N>
+constexpr bool no_source_twice(const binding (&b)[N]) {
+  for (unsigned i = 0; i < N; ++i) {
+    for (unsigned j = i + 1; j < N; ++j) {
+      if (b[i].from == b[j].from) return false;
+    }
+  }
+  return true;
+}
+
+template <unsigned N>
+constexpr bool every_source_has_a_handler(const binding (&b)[N]) {
+  for (const auto& x : b) {
+    if (x.handler == nullptr) return false;
+  }
+  return true;
+}
+
+template <unsigned N>
+constexpr bool priorities_in_range(const binding (&b)[N]) {
+  for (const auto& x : b) {
+    if (x.priority < 1 || x.priority > 15) return false;
+  }
+  return true;
+}
+
+template <unsigned N>
+constexpr table make_table(const binding (&b)[N], bool nesting) {
+  table t{};
+  for (unsigned i = 0; i < N; ++i) {
+    const unsigned line = i + 1;
+    t.handlers[line] = b[i].handler;
+    t.sources[line] = static_cast<uint8_t>(b[i].from);
+    t.priorities[line] = b[i].priority;
+    t.used_lines |= 1u << line;
+    if (b[i].type == trigger::edge) t.edge_lines |= 1u << line;
+  }
+  t.nesting = nesting;
+  return t;
+}
+
+/// The CPU line a source is bound to in `t`, or 0.
+constexpr unsigned line_of(const table& t, source s) {
+  for (unsigned line = 1; line < line_count; ++line) {
+    if ((t.used_lines >> line & 1u) != 0 && t.sources[line] == static_cast<uint8_t>(s)) {
+      return line;
+    }
+  }
+  return 0;
+}
+
+using regs = pac::interrupt_core0;
+
+// --- the matrix, one register at a time -------------------------------------------------------
+
+/// Routes `s` to CPU line `line` (0: not routed).
+inline void route(source s, unsigned line) {
+  mmio::write(regs::base + 4u * static_cast<uint32_t>(s), line);
+}
+inline void set_priority(unsigned line, uint32_t priority) {
+  mmio::write(regs::cpu_int_pri_0::address + 4u * line, priority);
+}
+/// Lines whose priority is below `threshold` are masked (1: every line with a priority).
+inline void set_threshold(uint32_t threshold) {
+  regs::cpu_int_thresh::write_raw(threshold);
+}
+inline uint32_t threshold() {
+  return regs::cpu_int_thresh::read();
+}
+inline void set_trigger(unsigned line, trigger t) {
+  const uint32_t bit = 1u << line, type = regs::cpu_int_type::read();
+  regs::cpu_int_type::write_raw(t == trigger::edge ? type | bit : type & ~bit);
+}
+inline void enable_line(unsigned line) {
+  regs::cpu_int_enable::write_raw(regs::cpu_int_enable::read() | 1u << line);
+}
+inline void disable_line(unsigned line) {
+  regs::cpu_int_enable::write_raw(regs::cpu_int_enable::read() & ~(1u << line));
+}
+/// Clears an edge line's latch (write 1 then 0).
+inline void clear_edge(unsigned line) {
+  regs::cpu_int_clear::write_raw(1u << line);
+  regs::cpu_int_clear::write_raw(0);
+}
+/// Pending lines (CPU_INT_EIP_STATUS), whatever their enable and priority.
+inline uint32_t pending() {
+  return regs::cpu_int_eip_status::read();
+}
+
+/// Programs every binding of `t` into the matrix and enables its line (threshold 1).
+inline void configure(const table& t) {
+  set_threshold(1);
+  for (unsigned line = 1; line < line_count; ++line) {
+    if ((t.used_lines >> line & 1u) == 0) continue;
+    route(static_cast<source>(t.sources[line]), line);
+    set_trigger(line, (t.edge_lines >> line & 1u) != 0 ? trigger::edge : trigger::level);
+    set_priority(line, t.priorities[line]);
+    if ((t.edge_lines >> line & 1u) != 0) clear_edge(line);
+    enable_line(line);
+  }
+}
+
+/// Raises or lowers a software interrupt source (from_cpu0..3).
+inline void software_interrupt(source s, bool raise) {
+  constexpr uint32_t system_cpu_intr_from_cpu_0 = 0x600C0028u;
+  const uint32_t n = static_cast<uint32_t>(s) - static_cast<uint32_t>(source::from_cpu0);
+  mmio::write(system_cpu_intr_from_cpu_0 + 4u * n, raise ? 1u : 0u);
+}
+
+}  // namespace esp_blink::interrupt
+
+extern "C" const esp_blink::interrupt::table esp_blink_interrupt_table;
+#if ESP_BLINK_TARGET
+extern "C" void esp_blink_interrupt_entry();  // rt/interrupt_entry.S
+#else
+extern "C" inline void esp_blink_interrupt_entry() {}  // host: no trap entry to link
+#endif
+
+namespace esp_blink::interrupt {
+
+/// Programs the firmware's bindings into the matrix, then sets mstatus.MIE.
+inline void start() {
+  configure(esp_blink_interrupt_table);
+  enable();
+}
+
+/// The line `s` is bound to in this firmware (0: unbound).
+inline unsigned line_of(source s) {
+  return line_of(esp_blink_interrupt_table, s);
+}
+
+#if !ESP_BLINK_TARGET
+/// Host tests: runs the handler bound to `s` as the trap entry would, with mstatus.MIE clear
+/// while it runs; a source bound to nothing panics, as the trap report would halt.
+inline void host_raise(source s) {
+  const unsigned line = line_of(s);
+  if (line == 0) panic("esp_blink::interrupt: host_raise of an unbound source");
+  const uint32_t state = mask();
+  esp_blink_interrupt_table.handlers[line]();
+  restore(state);
+}
+#endif
+
+}  // namespace esp_blink::interrupt
+
+#define ESP_BLINK_INTERRUPTS_IMPL(nesting, ...)                                        \
+  namespace esp_blink_bindings_ {                                                      \
+  inline constexpr ::esp_blink::interrupt::binding list[] = {__VA_ARGS__};             \
+  static_assert(sizeof list / sizeof list[0] <= ::esp_blink::interrupt::max_bindings,  \
+                "esp_blink::interrupt: at most 31 sources can be bound");              \
+  static_assert(::esp_blink::interrupt::no_source_twice(list),                         \
+                "esp_blink::interrupt: a source is bound twice");                      \
+  static_assert(::esp_blink::interrupt::every_source_has_a_handler(list),              \
+                "esp_blink::interrupt: a source is bound to no handler");              \
+  static_assert(::esp_blink::interrupt::priorities_in_range(list),                     \
+                "esp_blink::interrupt: priority must be 1..15");                       \
+  inline constexpr ::esp_blink::interrupt::table bound =                               \
+      ::esp_blink::interrupt::make_table(list, nesting);                               \
+  /* The reference that links the interrupt entry and its vector table. */             \
+  [[gnu::used]] inline constexpr void (*entry)() = &esp_blink_interrupt_entry;         \
+  }                                                                                    \
+  extern "C" constinit const ::esp_blink::interrupt::table esp_blink_interrupt_table = \
+      esp_blink_bindings_::bound
+
+/// Binds sources to handlers; no nesting (handlers run one at a time, MIE clear).
+#define ESP_BLINK_INTERRUPTS(...) ESP_BLINK_INTERRUPTS_IMPL(false, __VA_ARGS__)
+/// Binds sources to handlers; a handler may be preempted by a line of higher priority.
+#define ESP_BLINK_NESTED_INTERRUPTS(...) ESP_BLINK_INTERRUPTS_IMPL(true, __VA_ARGS__)
