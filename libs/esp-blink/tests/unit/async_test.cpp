@@ -35,22 +35,25 @@ class async_test : public ::testing::Test {
 async::task wait_once(interrupt_signal<int>& s, int& got) { got = co_await s.wait(); }
 
 TEST_F(async_test, wake_between_readiness_check_and_wfi_is_not_lost) {
-  interrupt_signal<int> signal;
-  int got = 0;
-  ex_.spawn(wait_once(signal, got));
-  ex_.run_ready();
-  ASSERT_TRUE(signal.has_waiter());
-  // The interrupt fires after the executor found the queue empty and before WFI executes. Had
-  // the check run unmasked, the handler would already have queued the task and WFI would
-  // sleep with nothing to come (the fake panics); masked, it stays pending, WFI returns, and
-  // the handler runs as the mask is lifted.
-  cpu_.just_before_wfi = [&] { cpu_.raise([&] { signal.complete(7); }); };
-  ex_.run();
-  EXPECT_EQ(got, 7);
-  EXPECT_EQ(cpu_.wfi_count, 1);
-  EXPECT_EQ(cpu_.handlers_run, 1);
-  EXPECT_EQ(ex_.live_tasks(), 0u);
-  EXPECT_TRUE(cpu_.enabled());
+  // The interrupt is asserted after each of the idle step's mask/restore calls in turn, up to
+  // the moment before the WFI instruction. Had the executor looked at the run queue unmasked
+  // and then slept, some placement would let the handler queue the task before WFI and the CPU
+  // would sleep with nothing to come (the fake panics). Masked, the interrupt stays pending,
+  // WFI returns at once, and the handler runs as the mask is lifted.
+  for (int calls = 1; calls <= 4; ++calls) {
+    SCOPED_TRACE(calls);
+    interrupt_signal<int> signal;
+    int got = 0;
+    ex_.spawn(wait_once(signal, got));
+    ex_.run_ready();
+    ASSERT_TRUE(signal.has_waiter());
+    cpu_.raise_after_calls(calls, [&] { signal.complete(calls); });
+    ex_.run();
+    EXPECT_EQ(got, calls);
+    EXPECT_EQ(ex_.live_tasks(), 0u);
+    EXPECT_TRUE(cpu_.enabled());
+  }
+  EXPECT_EQ(cpu_.handlers_run, 4);
 }
 
 TEST_F(async_test, an_interrupt_during_wfi_wakes_the_waiting_task) {
