@@ -48,6 +48,17 @@ trio_gtest(NAME esp_blink_unit_tests LIB esp-blink KIND unit DISCOVER esp_blink.
 target_include_directories(esp_blink_unit_tests PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/fixture_pac)
 target_link_libraries(esp_blink_unit_tests PRIVATE esp_blink_register_file)  # the fake's storage
 
+# --- the coroutine declarations the target uses, run on the host ----------------------------
+# Built without the host's C++ headers, so only esp_blink/detail/coroutine.hpp's own
+# declarations are seen (the host tests above use the standard <coroutine>).
+add_executable(esp_blink_coroutine_header_test ${ESP_BLINK_ROOT}/tests/unit/coroutine_header_test.cpp)
+target_link_libraries(esp_blink_coroutine_header_test PRIVATE esp_blink::hal)
+target_compile_options(esp_blink_coroutine_header_test PRIVATE -nostdinc++)
+target_compile_definitions(esp_blink_coroutine_header_test PRIVATE ESP_BLINK_OWN_COROUTINE)
+trio_set_warnings(esp_blink_coroutine_header_test)
+add_test(NAME esp_blink.coroutine_header_freestanding COMMAND esp_blink_coroutine_header_test)
+set_tests_properties(esp_blink.coroutine_header_freestanding PROPERTIES LABELS "esp-blink;unit")
+
 # --- misuse that must not compile ------------------------------------------------------------
 # Each case compiles tests/unit/compile_fail.cpp with one misuse enabled and expects the
 # library's diagnostic; case 0 (no misuse) must compile, so a broken include cannot pass.
