@@ -44,6 +44,7 @@ trio_gtest(NAME esp_blink_unit_tests LIB esp-blink KIND unit DISCOVER esp_blink.
   ${ESP_BLINK_ROOT}/tests/unit/ws2812_test.cpp
   ${ESP_BLINK_ROOT}/tests/unit/sht3x_test.cpp
   ${ESP_BLINK_ROOT}/tests/unit/async_test.cpp
+  ${ESP_BLINK_ROOT}/tests/unit/async_hw_test.cpp
   ${fixture_out}/demo0.hpp ${fixture_out}/demo1.hpp)
 target_include_directories(esp_blink_unit_tests PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/fixture_pac)
 target_link_libraries(esp_blink_unit_tests PRIVATE esp_blink_register_file)  # the fake's storage
