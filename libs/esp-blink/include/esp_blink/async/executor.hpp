@@ -32,7 +32,7 @@ class executor {
  public:
   /// The executor allocates every task's frame from `pool`. One executor at a time.
   explicit executor(frame_pool_base& pool) noexcept {
-    ESP_BLINK_ASSERT(detail::active_pool == nullptr);
+    if (detail::active_pool != nullptr) panic("async: two executors at once");
     detail::active_pool = &pool;
   }
   /// Destroying an executor does not destroy unfinished tasks' frames (on the chip it never

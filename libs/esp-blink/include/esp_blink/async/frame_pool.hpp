@@ -36,8 +36,9 @@ class frame_pool_base {
 
   /// Gives a slot back; `frame` must come from allocate() on this pool.
   void release(void* frame) noexcept {
+    // Safety: only a task promise's operator delete calls this, with the frame its operator
+    // new took from this pool (the executor's, installed for the executor's lifetime).
     const auto offset = static_cast<size_type>(static_cast<unsigned char*>(frame) - storage_);
-    ESP_BLINK_ASSERT(offset % slot_bytes_ == 0 && offset / slot_bytes_ < slots_);
     used_ &= ~(1u << (offset / slot_bytes_));
   }
 
@@ -68,7 +69,7 @@ class frame_pool : public frame_pool_base {
   frame_pool() noexcept : frame_pool_base(storage_, stride, Slots) {}
 
  private:
-  alignas(16) unsigned char storage_[stride * Slots];
+  alignas(16) unsigned char storage_[stride * Slots];  // left uninitialized: stays in .bss
 };
 
 namespace detail {

@@ -27,8 +27,10 @@ inline void on_gpio() {
   using g = pac::gpio;
   const uint32_t pending = g::status::read() & ((1u << gpio_pin_count) - 1u);
   g::status_w1tc::write_raw(pending);
-  for (uint32_t bits = pending; bits != 0; bits &= bits - 1u)
-    detail::gpio_edges[__builtin_ctz(bits)].complete();
+  // A plain loop: rv32imc has no count-trailing-zeros, and libgcc's brings a 256-byte table.
+  for (unsigned pin = 0; pin < gpio_pin_count; ++pin) {
+    if ((pending >> pin & 1u) != 0) detail::gpio_edges[pin].complete();
+  }
 }
 
 /// Makes `Pin`'s edges of kind `e` raise the GPIO interrupt; forgets any earlier edge.

@@ -39,10 +39,8 @@ class poll_awaiter {
  public:
   explicit poll_awaiter(P& p) noexcept : p_(p) {}
 
-  bool await_ready() {
-    ESP_BLINK_ASSERT(current_task != nullptr);  // co_await a pollable only inside a task
-    return p_.poll(waker(current_task));
-  }
+  // Only a task (task.hpp) awaits pollables: the executor has set current_task.
+  bool await_ready() { return p_.poll(waker(current_task)); }
   void await_suspend(std::coroutine_handle<>) noexcept {
     current_task->pending = &p_;
     current_task->pending_poll = &poll_erased<P>;
