@@ -125,7 +125,7 @@ target_compile_definitions(esp_blink_emu_tests PRIVATE
   ESP_BLINK_FIRMWARE_BIN="${ESP_BLINK_FIRMWARE_BIN}")
 
 # The final ELFs: no C++ runtime support, no heap, no unwind tables; sizes within budget.
-foreach(fw blink hello i2c rgb)
+foreach(fw blink hello i2c rgb executor)
   add_test(NAME esp_blink.elf_is_freestanding.${fw}
     COMMAND ${Python3_EXECUTABLE} ${ESP_BLINK_ROOT}/tests/check_elf.py
             ${ESP_BLINK_FIRMWARE_BIN}/${fw}.elf ${ESP_BLINK_FIRMWARE_BIN}/${fw}.app.elf)
@@ -135,6 +135,14 @@ add_test(NAME esp_blink.size_budget
   COMMAND ${Python3_EXECUTABLE} ${ESP_BLINK_ROOT}/tests/check_elf.py --budget blink=1024
           --budget hello=1536 ${ESP_BLINK_FIRMWARE_BIN}/blink.elf ${ESP_BLINK_FIRMWARE_BIN}/hello.elf)
 set_tests_properties(esp_blink.size_budget PROPERTIES LABELS "esp-blink;emu")
+
+# The executor's coroutines on the target (own coroutine declarations, frame pool, wakes,
+# join/select), run to the end in the emulator.
+add_test(NAME esp_blink.executor_runs_on_the_target
+  COMMAND esp-blink-emu --quiet ${ESP_BLINK_FIRMWARE_BIN}/executor.bin)
+set_tests_properties(esp_blink.executor_runs_on_the_target PROPERTIES LABELS "esp-blink;emu"
+  PASS_REGULAR_EXPRESSION "executor: squares=55 numbers=15 select=1 slots=0\n"
+  FAIL_REGULAR_EXPRESSION "panic:|trap:")
 
 # The command line as a user runs it: exit statuses.
 add_test(NAME esp_blink.cli.hello_exits_0
