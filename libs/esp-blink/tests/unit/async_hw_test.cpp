@@ -140,7 +140,7 @@ TEST_F(async_hw_test, the_uart_handler_moves_the_fifo_into_the_channel_and_count
   EXPECT_EQ(uart_rx.take_dropped(), 0u);
   for (char c : std::string("abcdef")) regs_.uart0_rx.push_back(static_cast<uint8_t>(c));
   cpu_.raise([] { async::on_uart_rx<pac::uart0, uart_rx>(); });
-  EXPECT_TRUE(regs_.uart0_rx.empty());     // the FIFO is drained whatever the channel's room
+  EXPECT_TRUE(regs_.uart0_rx.empty());  // the FIFO is drained whatever the channel's room
   EXPECT_EQ(uart_rx.size(), 4u);
   EXPECT_EQ(uart_rx.take_dropped(), 2u);
 }

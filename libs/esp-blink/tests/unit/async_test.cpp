@@ -19,7 +19,8 @@ using async::operator co_await;
 
 static_assert(async::pollable<interrupt_signal<int>::wait_op>);
 static_assert(async::pollable<async::isr_channel<int, 2>::recv_op>);
-static_assert(async::pollable<async::join_op<interrupt_signal<>::wait_op, interrupt_signal<>::wait_op>>);
+static_assert(
+    async::pollable<async::join_op<interrupt_signal<>::wait_op, interrupt_signal<>::wait_op>>);
 
 // Frames at -O0 with sanitizers are far larger than on the chip.
 using test_pool = async::frame_pool<2048, 4>;
@@ -32,7 +33,9 @@ class async_test : public ::testing::Test {
   async::executor ex_{frames_};
 };
 
-async::task wait_once(interrupt_signal<int>& s, int& got) { got = co_await s.wait(); }
+async::task wait_once(interrupt_signal<int>& s, int& got) {
+  got = co_await s.wait();
+}
 
 TEST_F(async_test, wake_between_readiness_check_and_wfi_is_not_lost) {
   // The interrupt is asserted after each of the idle step's mask/restore calls in turn, up to
@@ -132,7 +135,9 @@ TEST_F(async_test, waking_the_running_task_polls_it_once_more) {
   EXPECT_EQ(p.polls, 2);  // not queued again
 }
 
-async::task do_nothing() { co_return; }
+async::task do_nothing() {
+  co_return;
+}
 
 TEST_F(async_test, finished_tasks_give_their_frame_slots_back) {
   for (int round = 0; round < 3; ++round) {
@@ -165,7 +170,8 @@ TEST(async_death, a_frame_larger_than_a_slot_panics) {
     async::executor ex{frames};
     ex.spawn(do_nothing());
   };
-  EXPECT_DEATH(spawn_into_tiny_slots(), "panic: async: task frame larger than the frame pool's slot size");
+  EXPECT_DEATH(spawn_into_tiny_slots(),
+               "panic: async: task frame larger than the frame pool's slot size");
 }
 
 TEST(async_death, a_task_created_without_an_executor_panics) {

@@ -6,8 +6,9 @@
 // interrupt is pending; otherwise virtual time passes to the next scheduled interrupt
 // (`at_next_wfi`), which becomes pending. `raise_after_calls(n, h)` asserts an interrupt right
 // after the n-th mask/restore call from now (or at WFI entry if that comes first), so a test
-// can put an interrupt at every point of the executor's idle step. With nothing pending and nothing scheduled a real
-// chip would sleep for ever: the fake panics, so a lost wake fails the test instead of hanging.
+// can put an interrupt at every point of the executor's idle step. With nothing pending and nothing
+// scheduled a real chip would sleep for ever: the fake panics, so a lost wake fails the test
+// instead of hanging.
 #pragma once
 
 #include <esp_blink/async/platform.hpp>

@@ -42,7 +42,9 @@ class frame_pool_base {
     used_ &= ~(1u << (offset / slot_bytes_));
   }
 
-  uint32_t slots_in_use() const noexcept { return static_cast<uint32_t>(__builtin_popcount(used_)); }
+  uint32_t slots_in_use() const noexcept {
+    return static_cast<uint32_t>(__builtin_popcount(used_));
+  }
   size_type slot_bytes() const noexcept { return slot_bytes_; }
 
  protected:

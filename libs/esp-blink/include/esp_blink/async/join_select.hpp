@@ -53,7 +53,8 @@ class join_op {
 template <pollable A, pollable B>
 class select_op {
  public:
-  select_op(A a, B b) noexcept : a_(::esp_blink::detail::move(a)), b_(::esp_blink::detail::move(b)) {}
+  select_op(A a, B b) noexcept
+      : a_(::esp_blink::detail::move(a)), b_(::esp_blink::detail::move(b)) {}
 
   bool poll(const waker& w) {
     if (a_.poll(w)) {

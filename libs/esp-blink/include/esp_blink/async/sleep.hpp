@@ -80,7 +80,9 @@ class sleep_until_op {
 };
 
 /// Completes when SYSTIMER unit 0 reaches `deadline` (ticks of 1/16 us, systimer::now()).
-inline sleep_until_op sleep_until(uint64_t deadline) noexcept { return sleep_until_op(deadline); }
+inline sleep_until_op sleep_until(uint64_t deadline) noexcept {
+  return sleep_until_op(deadline);
+}
 
 /// Completes `ms` milliseconds from now.
 inline sleep_until_op sleep_for_ms(uint32_t ms) {

@@ -28,7 +28,9 @@ template <typename Result, typename... Args>
 struct coroutine_traits {};
 
 template <typename Result, typename... Args>
-  requires requires { typename Result::promise_type; }
+requires requires {
+  typename Result::promise_type;
+}
 struct coroutine_traits<Result, Args...> {
   using promise_type = typename Result::promise_type;
 };
