@@ -15,7 +15,7 @@ using namespace esp_blink;
 using async::interrupt_signal;
 // probe (below) lives outside esp_blink::async, so argument-dependent lookup cannot find the
 // operator that awaits a pollable.
-using async::operator co_await;
+using async::operator co_await;  // NOLINT(misc-unused-using-decls): used by `co_await p`
 
 static_assert(async::pollable<interrupt_signal<int>::wait_op>);
 static_assert(async::pollable<async::isr_channel<int, 2>::recv_op>);

@@ -49,7 +49,9 @@ struct capture {
 std::coroutine_handle<> captured;
 
 counter count_to(int limit) {
-  for (int i = 1; i <= limit; ++i) co_yield i;
+  for (int i = 1; i <= limit; ++i) {
+    co_yield i;
+  }
   co_await std::suspend_never{};
   co_await capture{&captured};
 }

@@ -70,10 +70,11 @@ class select_op {
   auto take() {
     either<decltype(a_.take()), decltype(b_.take())> r{};
     r.index = winner_;
-    if (winner_ == 0)
+    if (winner_ == 0) {
       r.first = a_.take();
-    else
+    } else {
       r.second = b_.take();
+    }
     return r;
   }
 

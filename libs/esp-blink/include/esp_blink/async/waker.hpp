@@ -49,10 +49,11 @@ struct run_queue {
   bool empty() const noexcept { return head == nullptr; }
   void push(task_header& t) noexcept {
     t.next = nullptr;
-    if (tail != nullptr)
+    if (tail != nullptr) {
       tail->next = &t;
-    else
+    } else {
       head = &t;
+    }
     tail = &t;
   }
   task_header* pop() noexcept {
