@@ -12,7 +12,7 @@ namespace async = esp_blink::async;
 
 namespace {
 
-async::frame_pool<192, 3> frames;  // the largest frame (collector) is 188 bytes at -Os
+async::frame_pool<256, 3> frames;  // the largest frame (collector) is 232 bytes at -Os
 async::interrupt_signal<uint32_t> to_squarer, to_producer, to_collector;
 async::interrupt_signal<> already_complete;
 async::isr_channel<uint32_t, 8> numbers;

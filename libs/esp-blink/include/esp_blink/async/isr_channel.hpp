@@ -65,36 +65,23 @@ class isr_channel {
 
   class recv_op {
    public:
-    explicit recv_op(isr_channel& c) noexcept : channel_(&c) {}
-    recv_op(recv_op&& other) noexcept : channel_(other.channel_), item_(other.item_) {
-      other.channel_ = nullptr;  // ops move only before their first poll
-    }
-    recv_op(const recv_op&) = delete;
-    recv_op& operator=(const recv_op&) = delete;
-    recv_op& operator=(recv_op&&) = delete;
-    ~recv_op() {
-      if (channel_ == nullptr) return;
-      detail::masked_section masked;
-      if (registered_) channel_->receiver_ = waker();
-    }
+    explicit recv_op(isr_channel& c) noexcept : channel_(&c), claim_(c.receiver_) {}
 
     bool poll(const waker& w) noexcept {
       detail::masked_section masked;
       if (channel_->try_pop(item_)) {
-        if (registered_) channel_->receiver_ = waker();
-        registered_ = false;
+        claim_.release();
         return true;
       }
-      channel_->receiver_ = w;
-      registered_ = true;
+      claim_.park(w);
       return false;
     }
     T take() noexcept { return item_; }
 
    private:
     isr_channel* channel_;
+    detail::waker_claim claim_;
     T item_{};
-    bool registered_ = false;
   };
 
  private:

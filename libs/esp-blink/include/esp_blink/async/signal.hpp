@@ -44,38 +44,25 @@ class interrupt_signal {
 
   class wait_op {
    public:
-    explicit wait_op(interrupt_signal& s) noexcept : signal_(&s) {}
-    wait_op(wait_op&& other) noexcept : signal_(other.signal_), value_(other.value_) {
-      other.signal_ = nullptr;  // a moved-from op never registered (ops move before first poll)
-    }
-    wait_op(const wait_op&) = delete;
-    wait_op& operator=(const wait_op&) = delete;
-    wait_op& operator=(wait_op&&) = delete;
-    ~wait_op() {
-      if (signal_ == nullptr) return;
-      detail::masked_section masked;
-      if (registered_) signal_->waiter_ = waker();
-    }
+    explicit wait_op(interrupt_signal& s) noexcept : signal_(&s), claim_(s.waiter_) {}
 
     bool poll(const waker& w) noexcept {
       detail::masked_section masked;
       if (signal_->complete_) {
         signal_->complete_ = false;
         value_ = signal_->value_;
-        if (registered_) signal_->waiter_ = waker();
-        registered_ = false;
+        claim_.release();
         return true;
       }
-      signal_->waiter_ = w;
-      registered_ = true;
+      claim_.park(w);
       return false;
     }
     T take() noexcept { return value_; }
 
    private:
     interrupt_signal* signal_;
+    detail::waker_claim claim_;
     T value_{};
-    bool registered_ = false;
   };
 
  private:

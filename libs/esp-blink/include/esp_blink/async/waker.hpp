@@ -105,4 +105,43 @@ class waker {
   detail::task_header* t_ = nullptr;
 };
 
+namespace detail {
+
+/// An awaitable's hold on an event source's waker slot: `park` stores the task's waker there
+/// while the awaitable is pending, `release` (on completion) and the destructor take it back
+/// if it is still there, so the source never wakes a task that stopped waiting. Moving is for
+/// before the first poll (a combinator taking its parts by value).
+class waker_claim {
+ public:
+  explicit waker_claim(waker& slot) noexcept : slot_(&slot) {}
+  waker_claim(waker_claim&& other) noexcept : slot_(other.slot_), parked_(other.parked_) {
+    other.parked_ = waker();
+  }
+  waker_claim(const waker_claim&) = delete;
+  waker_claim& operator=(const waker_claim&) = delete;
+  waker_claim& operator=(waker_claim&&) = delete;
+  ~waker_claim() {
+    if (!parked_.valid()) return;
+    masked_section masked;
+    release();
+  }
+
+  /// Callers hold a masked_section.
+  void park(const waker& w) noexcept {
+    *slot_ = w;
+    parked_ = w;
+  }
+  /// Callers hold a masked_section. Leaves the slot alone if another awaitable parked since.
+  void release() noexcept {
+    if (parked_.valid() && slot_->same_task(parked_)) *slot_ = waker();
+    parked_ = waker();
+  }
+
+ private:
+  waker* slot_;
+  waker parked_;  // what this claim put in the slot, or empty
+};
+
+}  // namespace detail
+
 }  // namespace esp_blink::async
