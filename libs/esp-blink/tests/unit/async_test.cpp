@@ -249,6 +249,25 @@ TEST_F(async_test, channel_items_pushed_by_handlers_arrive_in_order) {
   EXPECT_FALSE(ch.has_receiver());
 }
 
+async::task receive_two_at_once(channel& ch, int& first, int& second) {
+  auto [a, b] = co_await async::join(ch.recv(), ch.recv());
+  first = a;
+  second = b;
+}
+
+TEST_F(async_test, two_receives_joined_in_one_task_each_take_one_item) {
+  channel ch;
+  int first = 0, second = 0;
+  ex_.spawn(receive_two_at_once(ch, first, second));
+  cpu_.at_next_wfi([&] { ch.try_push(1); });
+  cpu_.at_next_wfi([&] { ch.try_push(2); });
+  ex_.run();
+  EXPECT_EQ(first, 1);
+  EXPECT_EQ(second, 2);
+  EXPECT_EQ(cpu_.wfi_count, 2);  // the first item completed one side, the task slept again
+  EXPECT_FALSE(ch.has_receiver());
+}
+
 TEST_F(async_test, a_full_channel_drops_and_counts_never_blocks) {
   channel ch;
   std::vector<int> got;
