@@ -121,6 +121,14 @@ trio_gtest(NAME esp_blink_emu_tests LIB esp-blink KIND emu DISCOVER esp_blink.
   ${ESP_BLINK_ROOT}/tests/emu/model_test.cpp
   ${ESP_BLINK_ROOT}/tests/emu/options_test.cpp)
 add_dependencies(esp_blink_emu_tests esp_blink_firmware)
+# async_blink (and its test) need the interrupt API and the emulator's interrupt delivery.
+if(EXISTS ${ESP_BLINK_ROOT}/include/esp_blink/interrupt.hpp)
+  target_sources(esp_blink_emu_tests PRIVATE ${ESP_BLINK_ROOT}/tests/emu/async_blink_test.cpp)
+  add_test(NAME esp_blink.elf_is_freestanding.async_blink
+    COMMAND ${Python3_EXECUTABLE} ${ESP_BLINK_ROOT}/tests/check_elf.py
+            ${ESP_BLINK_FIRMWARE_BIN}/async_blink.elf ${ESP_BLINK_FIRMWARE_BIN}/async_blink.app.elf)
+  set_tests_properties(esp_blink.elf_is_freestanding.async_blink PROPERTIES LABELS "esp-blink;emu")
+endif()
 target_compile_definitions(esp_blink_emu_tests PRIVATE
   ESP_BLINK_FIRMWARE_BIN="${ESP_BLINK_FIRMWARE_BIN}")
 
