@@ -64,6 +64,7 @@ esp_blink_firmware(blink ${ESP_BLINK_ROOT}/examples/blink.cpp)
 esp_blink_firmware(hello ${ESP_BLINK_ROOT}/examples/hello.cpp)
 esp_blink_firmware(i2c ${ESP_BLINK_ROOT}/examples/i2c.cpp)
 esp_blink_firmware(rgb ${ESP_BLINK_ROOT}/examples/rgb.cpp)
+esp_blink_firmware(async_blink ${ESP_BLINK_ROOT}/examples/async_blink.cpp)
 # Not examples: firmware the emulator tests run (illegal instruction, failed assertion, UART
 # receive, start-up effects, watchdogs left running).
 esp_blink_firmware(trap ${ESP_BLINK_ROOT}/tests/firmware/trap.cpp)
@@ -73,3 +74,4 @@ esp_blink_firmware(startup ${ESP_BLINK_ROOT}/tests/firmware/startup.cpp)
 esp_blink_firmware(forgetful ${ESP_BLINK_ROOT}/tests/firmware/forgetful.cpp)
 esp_blink_firmware(interrupts ${ESP_BLINK_ROOT}/tests/firmware/interrupts.cpp)
 esp_blink_firmware(irq_sleep ${ESP_BLINK_ROOT}/tests/firmware/irq_sleep.cpp)
+esp_blink_firmware(executor ${ESP_BLINK_ROOT}/tests/firmware/executor.cpp)

@@ -44,9 +44,22 @@ trio_gtest(NAME esp_blink_unit_tests LIB esp-blink KIND unit DISCOVER esp_blink.
   ${ESP_BLINK_ROOT}/tests/unit/ws2812_test.cpp
   ${ESP_BLINK_ROOT}/tests/unit/sht3x_test.cpp
   ${ESP_BLINK_ROOT}/tests/unit/interrupt_test.cpp
+  ${ESP_BLINK_ROOT}/tests/unit/async_test.cpp
+  ${ESP_BLINK_ROOT}/tests/unit/async_hw_test.cpp
   ${fixture_out}/demo0.hpp ${fixture_out}/demo1.hpp)
 target_include_directories(esp_blink_unit_tests PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/fixture_pac)
 target_link_libraries(esp_blink_unit_tests PRIVATE esp_blink_register_file)  # the fake's storage
+
+# --- the coroutine declarations the target uses, run on the host ----------------------------
+# Built without the host's C++ headers, so only esp_blink/detail/coroutine.hpp's own
+# declarations are seen (the host tests above use the standard <coroutine>).
+add_executable(esp_blink_coroutine_header_test ${ESP_BLINK_ROOT}/tests/unit/coroutine_header_test.cpp)
+target_link_libraries(esp_blink_coroutine_header_test PRIVATE esp_blink::hal)
+target_compile_options(esp_blink_coroutine_header_test PRIVATE -nostdinc++)
+target_compile_definitions(esp_blink_coroutine_header_test PRIVATE ESP_BLINK_OWN_COROUTINE)
+trio_set_warnings(esp_blink_coroutine_header_test)
+add_test(NAME esp_blink.coroutine_header_freestanding COMMAND esp_blink_coroutine_header_test)
+set_tests_properties(esp_blink.coroutine_header_freestanding PROPERTIES LABELS "esp-blink;unit")
 
 # --- misuse that must not compile ------------------------------------------------------------
 # Each case compiles tests/unit/compile_fail.cpp with one misuse enabled and expects the
@@ -113,11 +126,12 @@ trio_gtest(NAME esp_blink_emu_tests LIB esp-blink KIND emu DISCOVER esp_blink.
   ${ESP_BLINK_ROOT}/tests/emu/interrupt_model_test.cpp
   ${ESP_BLINK_ROOT}/tests/emu/options_test.cpp)
 add_dependencies(esp_blink_emu_tests esp_blink_firmware)
+target_sources(esp_blink_emu_tests PRIVATE ${ESP_BLINK_ROOT}/tests/emu/async_blink_test.cpp)
 target_compile_definitions(esp_blink_emu_tests PRIVATE
   ESP_BLINK_FIRMWARE_BIN="${ESP_BLINK_FIRMWARE_BIN}")
 
 # The final ELFs: no C++ runtime support, no heap, no unwind tables; sizes within budget.
-foreach(fw blink hello i2c rgb interrupts irq_sleep)
+foreach(fw blink hello i2c rgb interrupts irq_sleep executor async_blink)
   add_test(NAME esp_blink.elf_is_freestanding.${fw}
     COMMAND ${Python3_EXECUTABLE} ${ESP_BLINK_ROOT}/tests/check_elf.py
             ${ESP_BLINK_FIRMWARE_BIN}/${fw}.elf ${ESP_BLINK_FIRMWARE_BIN}/${fw}.app.elf)
@@ -127,6 +141,14 @@ add_test(NAME esp_blink.size_budget
   COMMAND ${Python3_EXECUTABLE} ${ESP_BLINK_ROOT}/tests/check_elf.py --budget blink=1024
           --budget hello=1536 ${ESP_BLINK_FIRMWARE_BIN}/blink.elf ${ESP_BLINK_FIRMWARE_BIN}/hello.elf)
 set_tests_properties(esp_blink.size_budget PROPERTIES LABELS "esp-blink;emu")
+
+# The executor's coroutines on the target (own coroutine declarations, frame pool, wakes,
+# join/select), run to the end in the emulator.
+add_test(NAME esp_blink.executor_runs_on_the_target
+  COMMAND esp-blink-emu --quiet ${ESP_BLINK_FIRMWARE_BIN}/executor.bin)
+set_tests_properties(esp_blink.executor_runs_on_the_target PROPERTIES LABELS "esp-blink;emu"
+  PASS_REGULAR_EXPRESSION "executor: squares=55 numbers=15 select=1 slots=0\n"
+  FAIL_REGULAR_EXPRESSION "panic:|trap:")
 
 # The command line as a user runs it: exit statuses.
 add_test(NAME esp_blink.cli.hello_exits_0

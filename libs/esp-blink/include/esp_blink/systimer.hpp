@@ -32,6 +32,18 @@ inline uint64_t now() {
 /// hundred nanoseconds itself, and an alarm loaded after its target has passed would not fire.
 inline constexpr uint64_t alarm_threshold_ticks = 64;
 
+/// Arms comparator 0 one-shot at `target` (unit 0 ticks) with its raw bit cleared. The raw bit
+/// rises when the counter reaches the target; an already passed target never fires.
+inline void arm_alarm0(uint64_t target) {
+  regs::conf::modify(regs::conf::target0_work_en::value<0>());
+  regs::target0_conf::write_raw(0);  // one-shot, counts unit 0
+  regs::target0_hi::write_raw(static_cast<uint32_t>(target >> 32));
+  regs::target0_lo::write_raw(static_cast<uint32_t>(target));
+  regs::comp0_load::write(regs::comp0_load::timer_comp0_load::value<1>());
+  regs::int_clr::write(regs::int_clr::target0_int_clr::value<1>());
+  regs::conf::modify(regs::conf::target0_work_en::value<1>());
+}
+
 /// Returns once `ticks` ticks have elapsed (alarm 0 is used and left armed for long delays).
 inline void delay_ticks(uint64_t ticks) {
   if (ticks < alarm_threshold_ticks) {
@@ -40,14 +52,7 @@ inline void delay_ticks(uint64_t ticks) {
     }
     return;
   }
-  const uint64_t target = now() + ticks;
-  regs::conf::modify(regs::conf::target0_work_en::value<0>());
-  regs::target0_conf::write_raw(0);  // one-shot, counts unit 0
-  regs::target0_hi::write_raw(static_cast<uint32_t>(target >> 32));
-  regs::target0_lo::write_raw(static_cast<uint32_t>(target));
-  regs::comp0_load::write(regs::comp0_load::timer_comp0_load::value<1>());
-  regs::int_clr::write(regs::int_clr::target0_int_clr::value<1>());
-  regs::conf::modify(regs::conf::target0_work_en::value<1>());
+  arm_alarm0(now() + ticks);
   while (regs::int_raw::target0_int_raw::read() == 0) {
   }
 }

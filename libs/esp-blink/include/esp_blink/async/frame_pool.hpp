@@ -1,0 +1,83 @@
+// A static pool of coroutine frames, sized at compile time: where every task's frame lives.
+//
+//   esp_blink::async::frame_pool<256, 3> frames;   // three tasks of up to 256 bytes each
+//   esp_blink::async::executor ex{frames};
+//
+// A task's promise allocates its frame here (task.hpp). There is no heap behind it: a frame
+// larger than a slot, or more live tasks than slots, is a panic naming which limit was hit.
+// Frames are created and destroyed by the main flow only (never in an interrupt handler), so
+// the pool needs no masking.
+#pragma once
+
+#include <esp_blink/panic.hpp>
+
+#include <stdint.h>
+
+namespace esp_blink::async {
+
+using size_type = decltype(sizeof(0));
+
+class frame_pool_base {
+ public:
+  frame_pool_base(const frame_pool_base&) = delete;
+  frame_pool_base& operator=(const frame_pool_base&) = delete;
+
+  /// A free slot for a frame of `bytes`; panics if it does not fit or none is free.
+  void* allocate(size_type bytes) noexcept {
+    if (bytes > slot_bytes_) panic("async: task frame larger than the frame pool's slot size");
+    for (uint32_t i = 0; i < slots_; ++i) {
+      if ((used_ & (1u << i)) == 0) {
+        used_ |= 1u << i;
+        return storage_ + static_cast<size_type>(i) * slot_bytes_;
+      }
+    }
+    panic("async: frame pool exhausted (more live tasks than slots)");
+  }
+
+  /// Gives a slot back; `frame` must come from allocate() on this pool.
+  void release(void* frame) noexcept {
+    // Safety: only a task promise's operator delete calls this, with the frame its operator
+    // new took from this pool (the executor's, installed for the executor's lifetime).
+    const auto offset = static_cast<size_type>(static_cast<unsigned char*>(frame) - storage_);
+    used_ &= ~(1u << (offset / slot_bytes_));
+  }
+
+  uint32_t slots_in_use() const noexcept {
+    return static_cast<uint32_t>(__builtin_popcount(used_));
+  }
+  size_type slot_bytes() const noexcept { return slot_bytes_; }
+
+ protected:
+  frame_pool_base(unsigned char* storage, size_type slot_bytes, uint32_t slots) noexcept
+      : storage_(storage), slot_bytes_(slot_bytes), slots_(slots) {}
+  ~frame_pool_base() = default;
+
+ private:
+  unsigned char* storage_;
+  size_type slot_bytes_;
+  uint32_t slots_;
+  uint32_t used_ = 0;  // bit i: slot i holds a frame
+};
+
+/// `Slots` frames (1..32) of at most `SlotBytes` bytes each.
+template <size_type SlotBytes, uint32_t Slots>
+class frame_pool : public frame_pool_base {
+  static_assert(Slots >= 1 && Slots <= 32, "a frame pool has 1..32 slots");
+  static_assert(SlotBytes >= 16, "a coroutine frame needs more than 16 bytes");
+  // Every slot starts at a multiple of the strictest fundamental alignment.
+  static constexpr size_type stride = (SlotBytes + 15u) & ~size_type{15u};
+
+ public:
+  frame_pool() noexcept : frame_pool_base(storage_, stride, Slots) {}
+
+ private:
+  alignas(16) unsigned char storage_[stride * Slots];  // left uninitialized: stays in .bss
+};
+
+namespace detail {
+// The pool of the executor in use: a task's frame is allocated when its coroutine is called,
+// before spawn() sees it, so the promise finds the pool here.
+inline frame_pool_base* active_pool = nullptr;
+}  // namespace detail
+
+}  // namespace esp_blink::async
