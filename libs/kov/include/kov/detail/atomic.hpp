@@ -12,6 +12,7 @@
 #include <source_location>
 #else
 #include <atomic>
+#include <mutex>
 #endif
 
 namespace kov::detail {
@@ -78,6 +79,18 @@ class race_probe {
   mutable rl::var<int> probe_{0};
 };
 
+// A mutex for state that several threads change together (cancellation_token's tree). Relacy's
+// in model builds, so the lock's hand-over is part of what the model explores.
+class mutex {
+ public:
+  using here = std::source_location;
+  void lock(here w = here::current()) { m_.lock(model_site(w)); }
+  void unlock(here w = here::current()) { m_.unlock(model_site(w)); }
+
+ private:
+  rl::mutex m_;
+};
+
 #else
 
 using memory_order = std::memory_order;
@@ -97,6 +110,8 @@ class race_probe {
   void on_write() noexcept {}
   void on_read() const noexcept {}
 };
+
+using mutex = std::mutex;
 
 #endif
 
