@@ -13,6 +13,7 @@
 #else
 #include <atomic>
 #include <mutex>
+#include <thread>
 #endif
 
 namespace kov::detail {
@@ -91,6 +92,14 @@ class mutex {
   rl::mutex m_;
 };
 
+// Which thread this is, and a pause in a wait loop: Relacy's threads are fibers of one OS thread,
+// so the model has its own answers.
+using thread_id = unsigned;
+inline thread_id this_thread_id() { return rl::thread_index(); }
+inline void wait_a_moment(std::source_location w = std::source_location::current()) {
+  rl::yield(1, model_site(w));
+}
+
 #else
 
 using memory_order = std::memory_order;
@@ -112,6 +121,10 @@ class race_probe {
 };
 
 using mutex = std::mutex;
+
+using thread_id = std::thread::id;
+inline thread_id this_thread_id() noexcept { return std::this_thread::get_id(); }
+inline void wait_a_moment() noexcept { std::this_thread::yield(); }
 
 #endif
 

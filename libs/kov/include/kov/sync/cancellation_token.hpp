@@ -25,7 +25,6 @@
 
 #include <coroutine>
 #include <cstdint>
-#include <thread>
 #include <utility>
 
 namespace kov {
@@ -152,10 +151,10 @@ class token_node {
         callbacks_.erase(cb);
         cb.linked_ = false;
       }
-      const bool wait = running_ == &cb && running_on_ != std::this_thread::get_id();
+      const bool wait = running_ == &cb && running_on_ != this_thread_id();
       lock_.unlock();
       if (!wait) return;
-      std::this_thread::yield();
+      wait_a_moment();
     }
   }
 
@@ -166,7 +165,7 @@ class token_node {
   // the parent's list with it, so a cancel of the parent never takes a child at zero.
   bool drop_reference() noexcept {
     if (parent_ != nullptr) parent_->lock_.lock();
-    end_probe_.on_write();
+    end_probe_.on_read();
     // Ordering: acq_rel: release orders this user's accesses before the free; acquire orders
     // the free after every other user's.
     const bool last = refs_.fetch_sub(1, order::acq_rel) == 1;
@@ -203,7 +202,7 @@ class token_node {
     while (token_callback* cb = callbacks_.pop_front()) {
       cb->linked_ = false;
       running_ = cb;
-      running_on_ = std::this_thread::get_id();
+      running_on_ = this_thread_id();
       lock_.unlock();
       // Safety: remove_callback() waits while running_ is cb, so cb outlives this call.
       cb->run_(*cb);
@@ -224,7 +223,7 @@ class token_node {
   intrusive_list<token_waiter, member_link<&token_waiter::link_>> waiters_;
   intrusive_list<token_callback, member_link<&token_callback::link_>> callbacks_;
   token_callback* running_ = nullptr;
-  std::thread::id running_on_;
+  thread_id running_on_{};
   // Model builds: each user's last touch and the free, so Relacy sees a free that another
   // thread's use is not ordered before.
   [[no_unique_address]] race_probe end_probe_;
@@ -235,6 +234,9 @@ class token_node {
 template <class F>
 class cancel_callback;
 class cancelled_awaitable;
+namespace detail {
+struct token_access;  // the model test's window onto a token's node
+}  // namespace detail
 
 // Invariant: node_ is one counted reference to the shared state (null only when moved from).
 class cancellation_token {
@@ -284,6 +286,7 @@ class cancellation_token {
   template <class F>
   friend class cancel_callback;
   friend class cancelled_awaitable;
+  friend struct detail::token_access;
 
   explicit cancellation_token(detail::token_node* adopted) noexcept : node_(adopted) {}
   detail::token_node& node() const noexcept {
