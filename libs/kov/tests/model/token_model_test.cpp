@@ -177,6 +177,6 @@ struct callback_vs_drop : token_suite<callback_vs_drop> {
 }  // namespace
 
 int main(int argc, char** argv) {
-  return kov_model::run_scenarios<cancel_vs_wait, cancel_vs_child, child_dropped,
-                                  callback_vs_drop>(argc, argv, 100000);
+  return kov_model::run_scenarios<cancel_vs_wait, cancel_vs_child, child_dropped, callback_vs_drop>(
+      argc, argv, 100000);
 }

@@ -53,7 +53,8 @@ TEST(cancellation_token, cancellation_reaches_ten_thousand_children_and_grandchi
     std::vector<std::optional<kov::cancel_callback<decltype(count)>>> regs(10'000);
     for (std::size_t i = 0; i < 10'000; ++i) regs[i].emplace(grandchildren[i], count);
     std::vector<kov::join_handle<int>> waiters;
-    for (std::size_t i = 0; i < 10'000; i += 100) waiters.push_back(kov::spawn(wait_for(grandchildren[i], woken)));
+    for (std::size_t i = 0; i < 10'000; i += 100)
+      waiters.push_back(kov::spawn(wait_for(grandchildren[i], woken)));
     co_await kov::yield_now();
     EXPECT_EQ(woken, 0);
     EXPECT_EQ(callbacks, 0);

@@ -13,9 +13,8 @@
 #include <kov/time.hpp>
 #include <kov/when_any.hpp>
 
-#include <gtest/gtest.h>
-
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <array>
@@ -106,7 +105,8 @@ TEST(when_any_awaitables, an_io_read_that_loses_takes_no_bytes) {
   kov::runtime rt;
   auto body = []() -> kov::task<void> {
     std::array<int, 2> fds{};
-    if (::pipe2(fds.data(), O_NONBLOCK | O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category());
+    if (::pipe2(fds.data(), O_NONBLOCK | O_CLOEXEC) != 0)
+      throw std::system_error(errno, std::generic_category());
     auto reader = kov::async_fd::adopt(fds[0]).value();
     auto writer = kov::async_fd::adopt(fds[1]).value();
     std::array<char, 8> buf{};

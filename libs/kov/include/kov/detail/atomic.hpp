@@ -95,7 +95,9 @@ class mutex {
 // Which thread this is, and a pause in a wait loop: Relacy's threads are fibers of one OS thread,
 // so the model has its own answers.
 using thread_id = unsigned;
-inline thread_id this_thread_id() { return rl::thread_index(); }
+inline thread_id this_thread_id() {
+  return rl::thread_index();
+}
 inline void wait_a_moment(std::source_location w = std::source_location::current()) {
   rl::yield(1, model_site(w));
 }
@@ -123,8 +125,12 @@ class race_probe {
 using mutex = std::mutex;
 
 using thread_id = std::thread::id;
-inline thread_id this_thread_id() noexcept { return std::this_thread::get_id(); }
-inline void wait_a_moment() noexcept { std::this_thread::yield(); }
+inline thread_id this_thread_id() noexcept {
+  return std::this_thread::get_id();
+}
+inline void wait_a_moment() noexcept {
+  std::this_thread::yield();
+}
 
 #endif
 

@@ -310,9 +310,7 @@ class cancelled_awaitable {
     if (waiter_.slot_) token_.node().remove_waiter(waiter_);  // abandoned, or done
   }
 
-  bool await_ready() const noexcept {
-    return token_.is_cancelled() && detail::coop_proceed();
-  }
+  bool await_ready() const noexcept { return token_.is_cancelled() && detail::coop_proceed(); }
   void await_suspend(std::coroutine_handle<>) {
     if (token_.is_cancelled()) {  // but out of budget
       detail::yield_current();
@@ -342,9 +340,7 @@ template <class F>
 class cancel_callback : private detail::token_callback {
  public:
   cancel_callback(const cancellation_token& token, F f) : token_(token), f_(std::move(f)) {
-    run_ = [](detail::token_callback& self) noexcept {
-      static_cast<cancel_callback&>(self).f_();
-    };
+    run_ = [](detail::token_callback& self) noexcept { static_cast<cancel_callback&>(self).f_(); };
     if (!token_.node().add_callback(*this)) f_();
   }
   cancel_callback(const cancel_callback&) = delete;
