@@ -48,11 +48,11 @@ auto when_any_branch(Awaitable&& a) {
   if constexpr (is_task_v<plain>) {
     static_assert(!std::is_lvalue_reference_v<Awaitable>,
                   "when_any takes a task by value: std::move it in");
-    return plain(std::move(a));
+    return plain(std::forward<Awaitable>(a));
   } else if constexpr (std::is_lvalue_reference_v<Awaitable>) {
     return as_task_ref(a);
   } else {
-    return as_task(plain(std::move(a)));
+    return as_task(plain(std::forward<Awaitable>(a)));
   }
 }
 

@@ -78,17 +78,7 @@ struct token_suite : rl::test_suite<Suite, 2> {
   }
 
   void park_until_woken() {
-    bool woken = false;
-    const auto on_wake = [&](kov::detail::remote_slot& slot) {
-      RL_ASSERT(&slot == task_slot);
-      woken = true;
-    };
-    const auto canceller_finished = [&] { return cancel_done($).load(rl::mo_seq_cst); };
-    rt.drain(on_wake);
-    while (!woken) {
-      rt.park(canceller_finished);
-      rt.drain(on_wake);
-    }
+    rt.park_until_woken(task_slot, [&] { return cancel_done($).load(rl::mo_seq_cst); });
   }
 
   void finish_task() {

@@ -33,7 +33,8 @@ TEST(cancellation_token, cancelling_a_parent_cancels_children_but_not_the_revers
   root.cancel();
   EXPECT_TRUE(b.is_cancelled());
   EXPECT_TRUE(root.child_token().is_cancelled());  // born cancelled
-  auto copy = b;
+  kov::cancellation_token copy;
+  copy = b;  // shares b's state
   EXPECT_TRUE(copy.is_cancelled());
 }
 
@@ -89,7 +90,9 @@ TEST(cancellation_token, cancel_from_another_thread_wakes_the_awaiting_task) {
       kov::cancellation_token token;
       int woken = 0;
       auto h = kov::spawn(wait_for(token.child_token(), woken));
-      if (round % 2 == 0) co_await kov::yield_now();  // sometimes before the wait registers
+      if (round % 2 == 0) {
+        co_await kov::yield_now();  // sometimes before the wait registers
+      }
       std::thread t([token, &written] {
         written = 42;
         token.cancel();

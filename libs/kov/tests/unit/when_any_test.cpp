@@ -129,7 +129,9 @@ TEST(when_any_awaitables, recv_against_sleep_never_loses_or_duplicates_a_message
   constexpr int races = 100'000;
   constexpr std::uint32_t per_source = 20'000;
   kov::runtime rt(paused());
-  auto [tx, rx] = kov::mpsc<std::uint32_t>();
+  auto channel = kov::mpsc<std::uint32_t>();  // not a structured binding: lambdas capture it
+  kov::mpsc_sender<std::uint32_t>& tx = channel.first;
+  kov::mpsc_receiver<std::uint32_t>& rx = channel.second;
   std::thread producer([tx = tx] {
     std::minstd_rand rng(7);
     for (std::uint32_t i = 0; i < per_source; ++i) {
@@ -143,8 +145,12 @@ TEST(when_any_awaitables, recv_against_sleep_never_loses_or_duplicates_a_message
     auto local = [](kov::mpsc_sender<std::uint32_t> s) -> kov::task<void> {
       std::minstd_rand rng(11);
       for (std::uint32_t i = 0; i < per_source; ++i) {
-        if (rng() % 4 == 0) co_await kov::sleep_for(std::chrono::milliseconds(rng() % 3));
-        for (unsigned y = rng() % 4; y > 0; --y) co_await kov::yield_now();
+        if (rng() % 4 == 0) {
+          co_await kov::sleep_for(std::chrono::milliseconds(rng() % 3));
+        }
+        for (unsigned y = rng() % 4; y > 0; --y) {
+          co_await kov::yield_now();
+        }
         (void)s.send(i);
       }
     };

@@ -109,16 +109,7 @@ class token_node {
   }
 
   // Links `w` to be woken by the cancel; false (not linked) if cancelled already.
-  bool add_waiter(token_waiter& w) noexcept {
-    lock_.lock();
-    const bool cancelled = cancelled_.load(order::relaxed);  // Ordering: relaxed: under lock_
-    if (!cancelled) {
-      waiters_.push_back(w);
-      w.linked_ = true;
-    }
-    lock_.unlock();
-    return !cancelled;
-  }
+  bool add_waiter(token_waiter& w) noexcept { return link_unless_cancelled(waiters_, w); }
 
   void remove_waiter(token_waiter& w) noexcept {
     lock_.lock();
@@ -130,16 +121,7 @@ class token_node {
   }
 
   // Links `cb` to be run by the cancel; false (not linked) if cancelled already.
-  bool add_callback(token_callback& cb) noexcept {
-    lock_.lock();
-    const bool cancelled = cancelled_.load(order::relaxed);  // Ordering: relaxed: under lock_
-    if (!cancelled) {
-      callbacks_.push_back(cb);
-      cb.linked_ = true;
-    }
-    lock_.unlock();
-    return !cancelled;
-  }
+  bool add_callback(token_callback& cb) noexcept { return link_unless_cancelled(callbacks_, cb); }
 
   // Unlinks `cb`. If a cancel on another thread is running it now, waits until it has returned,
   // so the callback's captures may be destroyed after this; from inside the callback itself it
@@ -160,6 +142,18 @@ class token_node {
 
  private:
   explicit token_node(token_node* parent) noexcept : parent_(parent) {}
+
+  template <class List, class Entry>
+  bool link_unless_cancelled(List& list, Entry& e) noexcept {
+    lock_.lock();
+    const bool cancelled = cancelled_.load(order::relaxed);  // Ordering: relaxed: under lock_
+    if (!cancelled) {
+      list.push_back(e);
+      e.linked_ = true;
+    }
+    lock_.unlock();
+    return !cancelled;
+  }
 
   // True if that was the last reference. A child drops it under its parent's lock and leaves
   // the parent's list with it, so a cancel of the parent never takes a child at zero.
