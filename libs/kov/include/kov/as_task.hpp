@@ -33,4 +33,10 @@ task<detail::await_result_t<Awaitable>> as_task(Awaitable a) {
   co_return co_await std::move(a);
 }
 
+// The awaitable stays the caller's and is awaited in place: it must outlive the task.
+template <class Awaitable>
+task<detail::await_result_t<Awaitable&>> as_task_ref(Awaitable& a) {
+  co_return co_await a;
+}
+
 }  // namespace kov

@@ -95,6 +95,22 @@ struct model_runtime {
     }
   }
 
+  // Drains and parks until `task` is woken (the runtime of a model with one task); `done()` as
+  // for park().
+  template <class Done>
+  void park_until_woken(remote_slot* task, Done&& done) {
+    bool woken = false;
+    const auto on_wake = [&](remote_slot& slot) {
+      RL_ASSERT(&slot == task);
+      woken = true;
+    };
+    drain(on_wake);
+    while (!woken) {
+      park(done);
+      drain(on_wake);
+    }
+  }
+
   // The task has finished (runtime_core::finish): later wakes find no task.
   static void finish_task(remote_slot* s) {
     s->task_ = nullptr;

@@ -107,17 +107,7 @@ struct oneshot_suite : rl::test_suite<Suite, 2> {
   }
 
   void park_until_woken() {
-    bool woken = false;
-    const auto on_wake = [&](kov::detail::remote_slot& slot) {
-      RL_ASSERT(&slot == task_slot);
-      woken = true;
-    };
-    const auto sender_finished = [&] { return sender_done($).load(rl::mo_seq_cst); };
-    rt.drain(on_wake);
-    while (!woken) {
-      rt.park(sender_finished);
-      rt.drain(on_wake);
-    }
+    rt.park_until_woken(task_slot, [&] { return sender_done($).load(rl::mo_seq_cst); });
   }
 
   static void expect(kov::result<message>& r, outcome o) {

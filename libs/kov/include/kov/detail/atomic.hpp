@@ -12,6 +12,8 @@
 #include <source_location>
 #else
 #include <atomic>
+#include <mutex>
+#include <thread>
 #endif
 
 namespace kov::detail {
@@ -78,6 +80,28 @@ class race_probe {
   mutable rl::var<int> probe_{0};
 };
 
+// A mutex for state that several threads change together (cancellation_token's tree). Relacy's
+// in model builds, so the lock's hand-over is part of what the model explores.
+class mutex {
+ public:
+  using here = std::source_location;
+  void lock(here w = here::current()) { m_.lock(model_site(w)); }
+  void unlock(here w = here::current()) { m_.unlock(model_site(w)); }
+
+ private:
+  rl::mutex m_;
+};
+
+// Which thread this is, and a pause in a wait loop: Relacy's threads are fibers of one OS thread,
+// so the model has its own answers.
+using thread_id = unsigned;
+inline thread_id this_thread_id() {
+  return rl::thread_index();
+}
+inline void wait_a_moment(std::source_location w = std::source_location::current()) {
+  rl::yield(1, model_site(w));
+}
+
 #else
 
 using memory_order = std::memory_order;
@@ -97,6 +121,16 @@ class race_probe {
   void on_write() noexcept {}
   void on_read() const noexcept {}
 };
+
+using mutex = std::mutex;
+
+using thread_id = std::thread::id;
+inline thread_id this_thread_id() noexcept {
+  return std::this_thread::get_id();
+}
+inline void wait_a_moment() noexcept {
+  std::this_thread::yield();
+}
 
 #endif
 

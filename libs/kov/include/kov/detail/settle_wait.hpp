@@ -3,6 +3,7 @@
 // queue on the primitive's wait_list until a wake, and leave the list if abandoned.
 #pragma once
 
+#include <kov/detail/assert.hpp>
 #include <kov/detail/runtime_core.hpp>
 #include <kov/detail/wait_list.hpp>
 #include <kov/waker.hpp>
@@ -17,7 +18,10 @@ template <class Derived>
 class settle_wait {
  public:
   explicit settle_wait(wait_list& list) noexcept : list_(list) {}
-  settle_wait(const settle_wait&) = delete;
+  // Movable until awaited (so when_any can take the awaitable by value).
+  settle_wait(settle_wait&& other) noexcept : list_(other.list_) {
+    KOV_ASSERT(!other.node_.linked_, "moving an await that is waiting");
+  }
   settle_wait& operator=(const settle_wait&) = delete;
   ~settle_wait() {
     if (node_.linked_) list_.remove(node_);
