@@ -19,7 +19,9 @@
 #include <limits>
 #include <memory>
 #include <new>
+#include <optional>
 #include <source_location>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -34,7 +36,9 @@
 #undef delete
 #include <flume_lock/bounded_queue.hpp>
 #include <flume_lock/channel.hpp>
+#include <flume_lock/mpmc/channel.hpp>
 #include <flume_lock/unbounded_queue.hpp>
+#include "mpmc_scenarios.hpp"
 #pragma pop_macro("delete")
 
 namespace {
@@ -480,6 +484,13 @@ struct scenario {
 };
 
 const scenario scenarios[] = {
+    // The MPMC flavour's first: a mutation of its code (make mutate) fails fast here.
+    {"mpmc_two_receivers_close", &run<mpmc_model::two_receivers_close<0, 2, 2>>},
+    {"mpmc_bounded_two_receivers", &run<mpmc_model::two_receivers_close<1, 1, 3>>},
+    {"mpmc_bounded_two_senders", &run<mpmc_model::two_receivers_close<2, 2, 2>>},
+    {"mpmc_receivers_drop", &run<mpmc_model::receivers_drop<0>>},
+    {"mpmc_bounded_receivers_drop", &run<mpmc_model::receivers_drop<1>>},
+    {"mpmc_park_full_receivers_gone", &run<mpmc_model::park_full_receivers_gone>},
     {"segment_boundary", &run<segment_boundary>},
     {"reclamation", &run<reclamation>},
     {"recycling", &run<recycling>},

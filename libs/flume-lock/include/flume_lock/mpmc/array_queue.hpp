@@ -83,8 +83,9 @@ class array_queue {
         if (head_.load(detail::order::seq_cst) + one_lap_ == tail) return status::full;
       }
       detail::spin_pause();  // another producer or consumer is mid-claim; look again
-      // Ordering: seq_cst: as the first load (this may be the re-check's look at the mark).
-      tail = tail_.load(detail::order::seq_cst);
+      // Ordering: relaxed: a fresh hint. A close() the first (seq_cst) load saw stays seen:
+      // a later load of the same atomic never reads an older value.
+      tail = tail_.load(detail::order::relaxed);
     }
   }
 

@@ -152,15 +152,16 @@ class list_queue {
         if ((head >> shift) / Lap != (tail >> shift) / Lap) next_head |= mark_bit;
       }
       // Ordering: release: a consumer that acquires this index and then reads the tail sees a
-      // tail at least as far as ours (so never one below the index it claims next). Acquire on
-      // failure, as the first load: head_block_ is loaded again below.
+      // tail at least as far as ours (so never one below the index it claims next). Relaxed on
+      // failure: the loads below acquire instead (a release CAS cannot acquire on failure).
       if (head_index_.compare_exchange_weak(head, next_head, detail::order::release,
-                                            detail::order::acquire)) {
+                                            detail::order::relaxed)) {
         if (offset + 1 == block_cap) [[unlikely]]
           enter_next(b, next_head);
         return take(b, offset, sink);
       }
-      // Ordering: acquire, as above.
+      // Ordering: acquire (both), as above.
+      head = head_index_.load(detail::order::acquire);
       b = head_block_.load(detail::order::acquire);
     }
   }
