@@ -164,6 +164,58 @@ void run_pingpong(const scenario&, const run_options& o, const run_label& at) {
   emit_common(at, wall, cpu);
 }
 
+// Several producers and several consumers on one queue: consumer c receives its share of the N
+// messages (as crossbeam's `mpmc` bench), each with its own tally, merged after the clock stops.
+// Q::consumer is made once per consuming thread.
+template <class Q>
+void run_mpmc(const scenario& s, const run_options& o, const run_label& at) {
+  const std::uint64_t producers = s.producers;
+  const std::uint64_t consumers = s.consumers;
+  Q q(s.capacity);
+  std::atomic<bool> go{false};
+  std::atomic<std::uint64_t> ready{0};
+  const delivery_check expected(o.n, producers);
+  std::vector<delivery_check> tallies(consumers, expected);
+  std::vector<std::thread> threads;
+  for (std::uint64_t p = 0; p < producers; ++p) {
+    threads.emplace_back([&, p] {
+      typename Q::producer tx(q);
+      const std::uint64_t count = share_of(o.n, producers, p);
+      ready.fetch_add(1);
+      wait_for_start(go);
+      for (std::uint64_t i = 1; i <= count; ++i) tx.send(message_value(p, i));
+    });
+  }
+  for (std::uint64_t c = 0; c < consumers; ++c) {
+    threads.emplace_back([&, c] {
+      typename Q::consumer rx(q);
+      delivery_check& tally = tallies[c];
+      const std::uint64_t count = share_of(o.n, consumers, c);
+      ready.fetch_add(1);
+      wait_for_start(go);
+      for (std::uint64_t k = 0; k < count; ++k) {
+        std::uint64_t v = 0;
+        rx.recv(v);
+        tally.see(v);
+      }
+    });
+  }
+  while (ready.load() != producers + consumers) std::this_thread::yield();
+
+  const double t0 = wall_seconds();
+  const double c0 = cpu_seconds();
+  go.store(true, std::memory_order_release);
+  for (auto& t : threads) t.join();
+  const double wall = wall_seconds() - t0;
+  const double cpu = cpu_seconds() - c0;
+
+  delivery_check check = expected;
+  for (const delivery_check& t : tallies) check.absorb(t);
+  report_verdict(check);
+  emit(at, "throughput", "msg/s", static_cast<double>(o.n) / wall);
+  emit_common(at, wall, cpu);
+}
+
 template <class Q>
 void run_scenario(const scenario& s, const run_options& o, const run_label& at) {
   switch (s.kind) {
@@ -175,6 +227,11 @@ void run_scenario(const scenario& s, const run_options& o, const run_label& at) 
       break;
     case scenario_kind::pingpong:
       run_pingpong<Q>(s, o, at);
+      break;
+    case scenario_kind::mpmc:
+      // The queue's many-consumer form (Q::mpmc_queue: itself, or another type of the same
+      // implementation); main.cpp lists mpmc scenarios only for implementations that have one.
+      if constexpr (requires { typename Q::mpmc_queue; }) run_mpmc<typename Q::mpmc_queue>(s, o, at);
       break;
   }
 }
