@@ -49,10 +49,11 @@ impl Label {
 
 type Runner = fn(&scenarios::Scenario, &Options, &Label);
 
-/// Every implementation here has both unbounded and bounded channels.
-const IMPLS: &[(&str, Runner)] = &[
-    (Crossbeam::NAME, run_scenario::<Crossbeam>),
-    (StdMpsc::NAME, run_scenario::<StdMpsc>),
+/// Every implementation here has both unbounded and bounded channels; the bool says whether it
+/// has several-consumer receivers (the mpmc scenarios).
+const IMPLS: &[(&str, Runner, bool)] = &[
+    (Crossbeam::NAME, run_scenario::<Crossbeam>, true),
+    (StdMpsc::NAME, run_scenario::<StdMpsc>, false),
 ];
 
 fn usage(why: &str) -> ! {
@@ -74,8 +75,11 @@ fn main() {
         let mut value = || args.next().unwrap_or_else(|| usage("missing value"));
         match arg.as_str() {
             "--list" => {
-                for (name, _) in IMPLS {
+                for (name, _, mpmc) in IMPLS {
                     for s in scenarios::ALL {
+                        if matches!(s.kind, scenarios::Kind::Mpmc) && !mpmc {
+                            continue;
+                        }
                         println!("{} {}", name, s.name);
                     }
                 }
@@ -93,8 +97,8 @@ fn main() {
     }
     let runner = IMPLS
         .iter()
-        .find(|(name, _)| *name == impl_name)
-        .map(|(_, r)| *r)
+        .find(|(name, _, _)| *name == impl_name)
+        .map(|(_, r, _)| *r)
         .unwrap_or_else(|| usage("unknown --impl"));
     let scenario = scenarios::find(&scenario_name).unwrap_or_else(|| usage("unknown --scenario"));
     if options.n == 0 || options.round_trips == 0 {

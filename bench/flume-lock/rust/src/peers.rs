@@ -9,6 +9,10 @@ pub trait Peer {
     fn channel(capacity: usize) -> (Self::Tx, Self::Rx);
     fn send(tx: &Self::Tx, v: u64);
     fn recv(rx: &Self::Rx) -> u64;
+    /// Another receiver of the same channel, for the mpmc scenarios (None: single consumer).
+    fn clone_rx(_rx: &Self::Rx) -> Option<Self::Rx> {
+        None
+    }
 }
 
 pub struct Crossbeam;
@@ -31,6 +35,9 @@ impl Peer for Crossbeam {
     #[inline]
     fn recv(rx: &Self::Rx) -> u64 {
         rx.recv().expect("crossbeam recv: all senders gone")
+    }
+    fn clone_rx(rx: &Self::Rx) -> Option<Self::Rx> {
+        Some(rx.clone())
     }
 }
 
