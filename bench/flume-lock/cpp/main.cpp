@@ -37,8 +37,10 @@ struct impl_entry {
 
 template <class Q>
 constexpr impl_entry entry_for() {
-  return {Q::name, Q::unbounded, Q::bounded, requires { typename Q::mpmc_queue; },
-          &run_scenario<Q>};
+  return {Q::name, Q::unbounded, Q::bounded, requires {typename Q::mpmc_queue;
+}
+, &run_scenario<Q>
+};  // namespace
 }
 
 constexpr impl_entry all_impls[] = {

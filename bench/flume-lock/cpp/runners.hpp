@@ -50,6 +50,22 @@ inline void report_verdict(const delivery_check& check) {
   if (!why.empty()) fail_run("exactly-once check: " + why);
 }
 
+// Starts `producers` threads that each make a Q::producer, count themselves in `ready`, wait
+// for `go` and send their share of the n messages.
+template <class Q>
+void start_producers(Q& q, std::uint64_t producers, std::uint64_t n, const std::atomic<bool>& go,
+                     std::atomic<std::uint64_t>& ready, std::vector<std::thread>& threads) {
+  for (std::uint64_t p = 0; p < producers; ++p) {
+    threads.emplace_back([&q, &go, &ready, producers, n, p] {
+      typename Q::producer tx(q);
+      const std::uint64_t count = share_of(n, producers, p);
+      ready.fetch_add(1);
+      wait_for_start(go);
+      for (std::uint64_t i = 1; i <= count; ++i) tx.send(message_value(p, i));
+    });
+  }
+}
+
 template <class Q>
 void run_throughput(const scenario& s, const run_options& o, const run_label& at) {
   const std::uint64_t producers = s.producers;
@@ -57,15 +73,7 @@ void run_throughput(const scenario& s, const run_options& o, const run_label& at
   std::atomic<bool> go{false};
   std::atomic<std::uint64_t> ready{0};
   std::vector<std::thread> threads;
-  for (std::uint64_t p = 0; p < producers; ++p) {
-    threads.emplace_back([&, p] {
-      typename Q::producer tx(q);
-      const std::uint64_t count = share_of(o.n, producers, p);
-      ready.fetch_add(1);
-      wait_for_start(go);
-      for (std::uint64_t i = 1; i <= count; ++i) tx.send(message_value(p, i));
-    });
-  }
+  start_producers(q, producers, o.n, go, ready, threads);
   typename Q::consumer rx(q);
   delivery_check check(o.n, producers);
   while (ready.load() != producers) std::this_thread::yield();
@@ -177,15 +185,7 @@ void run_mpmc(const scenario& s, const run_options& o, const run_label& at) {
   const delivery_check expected(o.n, producers);
   std::vector<delivery_check> tallies(consumers, expected);
   std::vector<std::thread> threads;
-  for (std::uint64_t p = 0; p < producers; ++p) {
-    threads.emplace_back([&, p] {
-      typename Q::producer tx(q);
-      const std::uint64_t count = share_of(o.n, producers, p);
-      ready.fetch_add(1);
-      wait_for_start(go);
-      for (std::uint64_t i = 1; i <= count; ++i) tx.send(message_value(p, i));
-    });
-  }
+  start_producers(q, producers, o.n, go, ready, threads);
   for (std::uint64_t c = 0; c < consumers; ++c) {
     threads.emplace_back([&, c] {
       typename Q::consumer rx(q);
@@ -231,7 +231,8 @@ void run_scenario(const scenario& s, const run_options& o, const run_label& at) 
     case scenario_kind::mpmc:
       // The queue's many-consumer form (Q::mpmc_queue: itself, or another type of the same
       // implementation); main.cpp lists mpmc scenarios only for implementations that have one.
-      if constexpr (requires { typename Q::mpmc_queue; }) run_mpmc<typename Q::mpmc_queue>(s, o, at);
+      if constexpr (requires { typename Q::mpmc_queue; })
+        run_mpmc<typename Q::mpmc_queue>(s, o, at);
       break;
   }
 }

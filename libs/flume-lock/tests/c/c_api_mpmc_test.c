@@ -87,9 +87,9 @@ static void test_len_full_and_disconnect(void) {
   CHECK(flume_lock_mpmc_try_recv(rx2, &v) == FLUME_LOCK_OK && v == 1);
   CHECK(flume_lock_mpmc_len(rx2) == 1);
 
-  flume_lock_mpmc_receiver_destroy(rx2);  /* one receiver left: still open */
+  flume_lock_mpmc_receiver_destroy(rx2); /* one receiver left: still open */
   CHECK(flume_lock_mpmc_send(tx, 4) == FLUME_LOCK_OK);
-  flume_lock_mpmc_receiver_destroy(rx);   /* the last one: closed, queued values dropped */
+  flume_lock_mpmc_receiver_destroy(rx); /* the last one: closed, queued values dropped */
   CHECK(flume_lock_mpmc_send(tx, 5) == FLUME_LOCK_DISCONNECTED);
 
   CHECK(flume_lock_mpmc_try_recv(NULL, &v) == FLUME_LOCK_INVALID);

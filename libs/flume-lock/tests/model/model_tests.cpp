@@ -38,6 +38,7 @@
 #include <flume_lock/channel.hpp>
 #include <flume_lock/mpmc/channel.hpp>
 #include <flume_lock/unbounded_queue.hpp>
+
 #include "mpmc_scenarios.hpp"
 #pragma pop_macro("delete")
 

@@ -24,15 +24,14 @@ class Mpmc : public ::testing::TestWithParam<std::size_t> {
  protected:
   template <class T>
   auto open() {
-    return GetParam() == 0 ? flume_lock::mpmc::channel<T>() : flume_lock::mpmc::bounded<T>(GetParam());
+    return GetParam() == 0 ? flume_lock::mpmc::channel<T>()
+                           : flume_lock::mpmc::bounded<T>(GetParam());
   }
 };
 
-INSTANTIATE_TEST_SUITE_P(Flavours, Mpmc, ::testing::Values(0, 1, 3, 64),
-                         [](const auto& test) {
-                           return test.param == 0 ? std::string("unbounded")
-                                                  : "bounded" + std::to_string(test.param);
-                         });
+INSTANTIATE_TEST_SUITE_P(Flavours, Mpmc, ::testing::Values(0, 1, 3, 64), [](const auto& test) {
+  return test.param == 0 ? std::string("unbounded") : "bounded" + std::to_string(test.param);
+});
 
 TEST_P(Mpmc, FifoThroughOneReceiver) {
   auto [tx, rx] = open<int>();

@@ -124,10 +124,11 @@ class mpmc_handle {
   /// The bound of a bounded channel; nullopt for an unbounded one.
   std::optional<std::size_t> capacity() const noexcept {
     return state_->with_queue([](const auto& q) -> std::optional<std::size_t> {
-      if constexpr (std::is_same_v<std::remove_cvref_t<decltype(q)>, mpmc::array_queue<T>>)
+      if constexpr (std::is_same_v<std::remove_cvref_t<decltype(q)>, mpmc::array_queue<T>>) {
         return q.capacity();
-      else
+      } else {
         return std::nullopt;
+      }
     });
   }
   bool is_empty() const noexcept { return len() == 0; }
@@ -217,20 +218,22 @@ class sender : public detail::mpmc_handle<T> {
   template <class U>
   status try_send_impl(U&& value) const {
     return this->state_->with_queue([&](auto& q) {
-      if constexpr (std::is_same_v<std::remove_reference_t<decltype(q)>, list_queue<T>>)
+      if constexpr (std::is_same_v<std::remove_reference_t<decltype(q)>, list_queue<T>>) {
         return q.push(std::forward<U>(value));
-      else
+      } else {
         return q.try_push(std::forward<U>(value));
+      }
     });
   }
 
   template <class U>
   status send_impl(U&& value, const detail::deadline* until) const {
     return this->state_->with_queue([&](auto& q) {
-      if constexpr (std::is_same_v<std::remove_reference_t<decltype(q)>, list_queue<T>>)
+      if constexpr (std::is_same_v<std::remove_reference_t<decltype(q)>, list_queue<T>>) {
         return q.push(std::forward<U>(value));
-      else
+      } else {
         return send_bounded(q, this->state_->sender_spin(), std::forward<U>(value), until);
+      }
     });
   }
 
@@ -242,7 +245,7 @@ class sender : public detail::mpmc_handle<T> {
     const status s = q.try_push(std::forward<U>(value));
     if (s != status::full) return s;
     return block_on(q.tx_event(), spin, status::full, until, nullptr,
-                                        [&] { return q.try_push(std::forward<U>(value)); });
+                    [&] { return q.try_push(std::forward<U>(value)); });
   }
 };
 
@@ -274,7 +277,8 @@ class receiver : public detail::mpmc_handle<T> {
 
   /// Takes a message if one is ready: `ok`, `empty` or `disconnected` (closed and drained).
   status try_recv(T& out) {
-    return this->state_->with_queue([&](auto& q) { return q.try_pop([&](T&& v) { out = std::move(v); }); });
+    return this->state_->with_queue(
+        [&](auto& q) { return q.try_pop([&](T&& v) { out = std::move(v); }); });
   }
 
   /// Waits for a message: `ok`, or `disconnected` once closed and drained.
@@ -305,7 +309,7 @@ class receiver : public detail::mpmc_handle<T> {
     const status s = try_recv(out);
     if (s != status::empty) return s;
     return block_on(this->state_->rx_event(), spin_, status::empty, until, nullptr,
-                                        [&] { return try_recv(out); });
+                    [&] { return try_recv(out); });
   }
 
   detail::adaptive_spin spin_;

@@ -95,10 +95,11 @@ class list_queue {
       // first load: tail_block_ is loaded again below.
       if (tail_index_.compare_exchange_weak(tail, tail + one, detail::order::seq_cst,
                                             detail::order::acquire)) {
-        if (offset + 1 == block_cap) [[unlikely]]
+        if (offset + 1 == block_cap) [[unlikely]] {
           link(b, spare);
-        else
+        } else {
           delete spare;  // lost the last slot to another producer after building a spare
+        }
         slot& s = b->slots[offset];
         ::new (static_cast<void*>(s.storage)) T(std::forward<U>(value));
         s.probe.on_write();
