@@ -499,6 +499,7 @@ const scenario scenarios[] = {
     {"mpmc_receivers_drop", &run<mpmc_model::receivers_drop<0>>},
     {"mpmc_bounded_receivers_drop", &run<mpmc_model::receivers_drop<1>>},
     {"mpmc_park_full_receivers_gone", &run<mpmc_model::park_full_receivers_gone>},
+    {"mpmc_park_full_close", &run<mpmc_model::park_full_close>},
     {"segment_boundary", &run<segment_boundary>},
     {"reclamation", &run<reclamation>},
     {"recycling", &run<recycling>},

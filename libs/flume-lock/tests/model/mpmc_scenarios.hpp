@@ -131,3 +131,31 @@ struct park_full_receivers_gone : rl::test_suite<park_full_receivers_gone, 3> {
 };
 
 }  // namespace mpmc_model
+
+namespace mpmc_model {
+
+// Two threads: a sender parked on a full ring is woken with `disconnected` by a close().
+struct park_full_close : rl::test_suite<park_full_close, 2> {
+  flume_lock::mpmc::sender<int>* tx = nullptr;
+  flume_lock::mpmc::receiver<int>* rx = nullptr;
+  void before() {
+    auto [s, r] = flume_lock::mpmc::make_channel<int>(1);
+    tx = new flume_lock::mpmc::sender<int>(std::move(s));
+    rx = new flume_lock::mpmc::receiver<int>(std::move(r));
+  }
+  void after() {
+    delete tx;
+    delete rx;
+  }
+  void thread(unsigned i) {
+    if (i == 0) {
+      const status first = tx->send(0);
+      RL_ASSERT(first == status::ok || first == status::disconnected);
+      RL_ASSERT(tx->send(1) == status::disconnected);  // full until the close, then refused
+      return;
+    }
+    rx->close();
+  }
+};
+
+}  // namespace mpmc_model
