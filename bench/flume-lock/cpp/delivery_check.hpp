@@ -55,6 +55,15 @@ class delivery_check {
     return true;
   }
 
+  // Adds what another consumer's check (a copy of this one) saw: several consumers keep their
+  // own tallies in the measured loop and merge them afterwards.
+  void absorb(const delivery_check& other) noexcept {
+    received_ += other.received_;
+    sum_ += other.sum_;
+    squares_ += other.squares_;
+    if (bad_value_ == 0) bad_value_ = other.bad_value_;
+  }
+
   // Empty when every message arrived exactly once, else what went wrong.
   std::string verdict() const {
     if (bad_value_ != 0) return "received value " + std::to_string(bad_value_) + ", never sent";

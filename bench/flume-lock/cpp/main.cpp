@@ -32,12 +32,14 @@ struct impl_entry {
   bool unbounded;
   bool bounded;
   bool select;
+  bool mpmc;  // has a many-consumer form (Q::mpmc_queue) for the mpmc scenarios
   void (*run)(const scenario&, const run_options&, const run_label&);
 };
 
 template <class Q>
 constexpr impl_entry entry_for() {
-  return {Q::name, Q::unbounded, Q::bounded, selectable_queue<Q>, &run_scenario<Q>};
+  return {Q::name, Q::unbounded, Q::bounded, selectable_queue<Q>, requires { typename Q::mpmc_queue; },
+          &run_scenario<Q>};
 }
 
 constexpr impl_entry all_impls[] = {
@@ -55,6 +57,7 @@ constexpr impl_entry all_impls[] = {
 
 bool supports(const impl_entry& impl, const scenario& s) {
   if (s.kind == scenario_kind::select && !impl.select) return false;
+  if (s.kind == scenario_kind::mpmc && !impl.mpmc) return false;
   return s.capacity == 0 ? impl.unbounded : impl.bounded;
 }
 

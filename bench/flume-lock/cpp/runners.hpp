@@ -51,6 +51,23 @@ inline void report_verdict(const delivery_check& check) {
   if (!why.empty()) fail_run("exactly-once check: " + why);
 }
 
+// Starts `producers` threads: producer p makes its sender with make_producer(p), counts itself
+// in `ready`, waits for `go` and sends its share of the n messages.
+template <class MakeProducer>
+void start_producers(std::uint64_t producers, std::uint64_t n, MakeProducer make_producer,
+                     const std::atomic<bool>& go, std::atomic<std::uint64_t>& ready,
+                     std::vector<std::thread>& threads) {
+  for (std::uint64_t p = 0; p < producers; ++p) {
+    threads.emplace_back([make_producer, &go, &ready, producers, n, p] {
+      auto tx = make_producer(p);
+      const std::uint64_t count = share_of(n, producers, p);
+      ready.fetch_add(1);
+      wait_for_start(go);
+      for (std::uint64_t i = 1; i <= count; ++i) tx.send(message_value(p, i));
+    });
+  }
+}
+
 // The clocked fan-in shared by throughput and select: producer p (on its own thread) sends its
 // share of n through make_producer(p); `rx` receives all n.
 template <class MakeProducer, class Consumer>
@@ -59,15 +76,7 @@ void run_fan_in(std::uint64_t producers, const run_options& o, const run_label& 
   std::atomic<bool> go{false};
   std::atomic<std::uint64_t> ready{0};
   std::vector<std::thread> threads;
-  for (std::uint64_t p = 0; p < producers; ++p) {
-    threads.emplace_back([&, p] {
-      auto tx = make_producer(p);
-      const std::uint64_t count = share_of(o.n, producers, p);
-      ready.fetch_add(1);
-      wait_for_start(go);
-      for (std::uint64_t i = 1; i <= count; ++i) tx.send(message_value(p, i));
-    });
-  }
+  start_producers(producers, o.n, make_producer, go, ready, threads);
   delivery_check check(o.n, producers);
   while (ready.load() != producers) std::this_thread::yield();
 
@@ -195,6 +204,51 @@ void run_select(const scenario& s, const run_options& o, const run_label& at) {
   }
 }
 
+// Several producers and several consumers on one queue: consumer c receives its share of the N
+// messages (as crossbeam's `mpmc` bench), each with its own tally, merged after the clock stops.
+// Q::consumer is made once per consuming thread.
+template <class Q>
+void run_mpmc(const scenario& s, const run_options& o, const run_label& at) {
+  const std::uint64_t producers = s.producers;
+  const std::uint64_t consumers = s.consumers;
+  Q q(s.capacity);
+  std::atomic<bool> go{false};
+  std::atomic<std::uint64_t> ready{0};
+  const delivery_check expected(o.n, producers);
+  std::vector<delivery_check> tallies(consumers, expected);
+  std::vector<std::thread> threads;
+  start_producers(
+      producers, o.n, [&q](std::uint64_t) { return typename Q::producer(q); }, go, ready, threads);
+  for (std::uint64_t c = 0; c < consumers; ++c) {
+    threads.emplace_back([&, c] {
+      typename Q::consumer rx(q);
+      delivery_check& tally = tallies[c];
+      const std::uint64_t count = share_of(o.n, consumers, c);
+      ready.fetch_add(1);
+      wait_for_start(go);
+      for (std::uint64_t k = 0; k < count; ++k) {
+        std::uint64_t v = 0;
+        rx.recv(v);
+        tally.see(v);
+      }
+    });
+  }
+  while (ready.load() != producers + consumers) std::this_thread::yield();
+
+  const double t0 = wall_seconds();
+  const double c0 = cpu_seconds();
+  go.store(true, std::memory_order_release);
+  for (auto& t : threads) t.join();
+  const double wall = wall_seconds() - t0;
+  const double cpu = cpu_seconds() - c0;
+
+  delivery_check check = expected;
+  for (const delivery_check& t : tallies) check.absorb(t);
+  report_verdict(check);
+  emit(at, "throughput", "msg/s", static_cast<double>(o.n) / wall);
+  emit_common(at, wall, cpu);
+}
+
 template <class Q>
 void run_scenario(const scenario& s, const run_options& o, const run_label& at) {
   switch (s.kind) {
@@ -209,6 +263,12 @@ void run_scenario(const scenario& s, const run_options& o, const run_label& at) 
       break;
     case scenario_kind::select:
       run_select<Q>(s, o, at);
+      break;
+    case scenario_kind::mpmc:
+      // The queue's many-consumer form (Q::mpmc_queue: itself, or another type of the same
+      // implementation); main.cpp lists mpmc scenarios only for implementations that have one.
+      if constexpr (requires { typename Q::mpmc_queue; })
+        run_mpmc<typename Q::mpmc_queue>(s, o, at);
       break;
   }
 }

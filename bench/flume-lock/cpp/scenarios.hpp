@@ -10,13 +10,14 @@ namespace bench {
 
 // select: one consumer selects over `producers` channels, one producer per channel (the shape
 // of crossbeam's benches/crossbeam.rs select_rx).
-enum class scenario_kind { seq, throughput, pingpong, select };
+enum class scenario_kind { seq, throughput, pingpong, select, mpmc };
 
 struct scenario {
   std::string_view name;
   scenario_kind kind;
   std::size_t producers;
   std::size_t capacity;  // 0: unbounded
+  std::size_t consumers = 1;
 };
 
 inline constexpr scenario all_scenarios[] = {
@@ -31,6 +32,9 @@ inline constexpr scenario all_scenarios[] = {
     {"bounded1024_mpsc_t4", scenario_kind::throughput, 4, 1024},
     {"pingpong", scenario_kind::pingpong, 1, 0},
     {"select_rx4", scenario_kind::select, 4, 0},
+    // Several consumers share one queue, each message to exactly one (crossbeam's `mpmc`).
+    {"mpmc_t4x4", scenario_kind::mpmc, 4, 0, 4},
+    {"mpmc_bounded1024_t4x4", scenario_kind::mpmc, 4, 1024, 4},
 };
 
 inline std::optional<scenario> find_scenario(std::string_view name) {

@@ -78,6 +78,39 @@ void flume_lock_receiver_destroy(flume_lock_receiver* rx);
 /* A static name for a status ("ok", "disconnected", ...). */
 const char* flume_lock_status_name(flume_lock_status status);
 
+/* ---- MPMC channels: several receivers, each value delivered to exactly one of them ----------
+ * Sender and receiver handles may both be cloned, one per owner. Destroying every sender closes
+ * the channel (receivers drain, then get DISCONNECTED); destroying every receiver closes it too
+ * (senders get DISCONNECTED, queued values are dropped). A handle is used by one thread at a
+ * time. */
+typedef struct flume_lock_mpmc_sender flume_lock_mpmc_sender;
+typedef struct flume_lock_mpmc_receiver flume_lock_mpmc_receiver;
+
+/* Creates an MPMC channel: capacity 0 = unbounded, otherwise bounded to `capacity` values. */
+flume_lock_status flume_lock_mpmc_channel_create(size_t capacity, flume_lock_mpmc_sender** tx,
+                                                 flume_lock_mpmc_receiver** rx);
+/* New handles for the same channel (NULL when out of memory or the handle is NULL). */
+flume_lock_mpmc_sender* flume_lock_mpmc_sender_clone(const flume_lock_mpmc_sender* tx);
+flume_lock_mpmc_receiver* flume_lock_mpmc_receiver_clone(const flume_lock_mpmc_receiver* rx);
+
+/* As flume_lock_send / try_send / try_recv / recv_timeout. */
+flume_lock_status flume_lock_mpmc_send(flume_lock_mpmc_sender* tx, uint64_t value);
+flume_lock_status flume_lock_mpmc_try_send(flume_lock_mpmc_sender* tx, uint64_t value);
+flume_lock_status flume_lock_mpmc_try_recv(flume_lock_mpmc_receiver* rx, uint64_t* out);
+flume_lock_status flume_lock_mpmc_recv_timeout(flume_lock_mpmc_receiver* rx, uint64_t* out,
+                                               int64_t timeout_ns);
+
+/* Values queued now (a snapshot; 0 for a NULL handle). */
+size_t flume_lock_mpmc_len(const flume_lock_mpmc_receiver* rx);
+
+/* Closes the channel; queued values can still be received. */
+void flume_lock_mpmc_sender_close(flume_lock_mpmc_sender* tx);
+void flume_lock_mpmc_receiver_close(flume_lock_mpmc_receiver* rx);
+
+/* Destroys a handle (NULL is ignored). */
+void flume_lock_mpmc_sender_destroy(flume_lock_mpmc_sender* tx);
+void flume_lock_mpmc_receiver_destroy(flume_lock_mpmc_receiver* rx);
+
 #ifdef __cplusplus
 }
 #endif

@@ -17,6 +17,7 @@ namespace bench {
 struct atomic_queue_queue {
   static constexpr const char* name = "atomic-queue";
   static constexpr bool unbounded = false;
+  using mpmc_queue = atomic_queue_queue;  // MPMC already: a consumer per thread
   static constexpr bool bounded = true;
 
   // 0 marks an empty slot; benchmark values are never 0.

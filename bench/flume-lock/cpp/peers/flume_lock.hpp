@@ -6,6 +6,7 @@
 #include <flume_lock/select.hpp>
 
 #include "../failure.hpp"
+#include "flume_lock_mpmc.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -19,6 +20,7 @@ struct flume_lock_queue {
   static constexpr const char* name = "flume-lock";
   static constexpr bool unbounded = true;
   static constexpr bool bounded = true;
+  using mpmc_queue = flume_lock_mpmc_queue;  // the mpmc scenarios run the MPMC flavour
 
   using sender = flume_lock::sender<std::uint64_t>;
   using receiver = flume_lock::receiver<std::uint64_t>;

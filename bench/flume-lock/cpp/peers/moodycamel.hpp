@@ -15,6 +15,7 @@ namespace bench {
 struct moodycamel_queue {
   static constexpr const char* name = "moodycamel";
   static constexpr bool unbounded = true;
+  using mpmc_queue = moodycamel_queue;  // MPMC already: a consumer per thread
   static constexpr bool bounded = false;
 
   explicit moodycamel_queue(std::size_t) {}

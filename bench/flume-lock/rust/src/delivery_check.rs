@@ -14,6 +14,7 @@ pub fn message_value(producer: u64, index_from_1: u64) -> u64 {
     (producer << PRODUCER_SHIFT) | index_from_1
 }
 
+#[derive(Clone)]
 pub struct DeliveryCheck {
     n: u64,
     shares: Vec<u64>,
@@ -64,6 +65,17 @@ impl DeliveryCheck {
         self.sum = self.sum.wrapping_add(v);
         self.squares = self.squares.wrapping_add(v.wrapping_mul(v));
         true
+    }
+
+    /// Adds what another consumer's check (a clone of this one) saw: several consumers keep
+    /// their own tallies in the measured loop and merge them afterwards.
+    pub fn absorb(&mut self, other: &DeliveryCheck) {
+        self.received += other.received;
+        self.sum = self.sum.wrapping_add(other.sum);
+        self.squares = self.squares.wrapping_add(other.squares);
+        if self.bad_value == 0 {
+            self.bad_value = other.bad_value;
+        }
     }
 
     /// None when every message arrived exactly once, else what went wrong.

@@ -50,14 +50,18 @@ impl Label {
 type Runner = fn(&scenarios::Scenario, &Options, &Label);
 
 /// Every implementation here has both unbounded and bounded channels; the bool says whether it
-/// can select (Peer::SELECT).
-const IMPLS: &[(&str, bool, Runner)] = &[
-    (Crossbeam::NAME, Crossbeam::SELECT, run_scenario::<Crossbeam>),
-    (StdMpsc::NAME, StdMpsc::SELECT, run_scenario::<StdMpsc>),
+/// can select (Peer::SELECT), then whether it has several-consumer receivers (the mpmc scenarios).
+const IMPLS: &[(&str, bool, Runner, bool)] = &[
+    (Crossbeam::NAME, Crossbeam::SELECT, run_scenario::<Crossbeam>, true),
+    (StdMpsc::NAME, StdMpsc::SELECT, run_scenario::<StdMpsc>, false),
 ];
 
-fn supports(select: bool, s: &scenarios::Scenario) -> bool {
-    select || !matches!(s.kind, scenarios::Kind::Select)
+fn supports(select: bool, mpmc: bool, s: &scenarios::Scenario) -> bool {
+    match s.kind {
+        scenarios::Kind::Select => select,
+        scenarios::Kind::Mpmc => mpmc,
+        _ => true,
+    }
 }
 
 fn usage(why: &str) -> ! {
@@ -79,8 +83,8 @@ fn main() {
         let mut value = || args.next().unwrap_or_else(|| usage("missing value"));
         match arg.as_str() {
             "--list" => {
-                for (name, select, _) in IMPLS {
-                    for s in scenarios::ALL.iter().filter(|s| supports(*select, s)) {
+                for (name, select, _, mpmc) in IMPLS {
+                    for s in scenarios::ALL.iter().filter(|s| supports(*select, *mpmc, s)) {
                         println!("{} {}", name, s.name);
                     }
                 }
@@ -96,14 +100,14 @@ fn main() {
             _ => usage("unknown argument"),
         }
     }
-    let (select, runner) = IMPLS
+    let (select, runner, mpmc) = IMPLS
         .iter()
-        .find(|(name, _, _)| *name == impl_name)
-        .map(|(_, select, r)| (*select, *r))
+        .find(|(name, _, _, _)| *name == impl_name)
+        .map(|(_, select, r, mpmc)| (*select, *r, *mpmc))
         .unwrap_or_else(|| usage("unknown --impl"));
     let scenario = scenarios::find(&scenario_name).unwrap_or_else(|| usage("unknown --scenario"));
-    if !supports(select, &scenario) {
-        usage("this implementation has no select");
+    if !supports(select, mpmc, &scenario) {
+        usage("this implementation has no such scenario");
     }
     if options.n == 0 || options.round_trips == 0 {
         usage("--n and --round-trips must be positive");

@@ -16,6 +16,10 @@ pub trait Peer {
     fn select_recv_n<F: FnMut(u64)>(_rxs: &[Self::Rx], _n: u64, _take: F) {
         unimplemented!("{} has no select", Self::NAME)
     }
+    /// Another receiver of the same channel, for the mpmc scenarios (None: single consumer).
+    fn clone_rx(_rx: &Self::Rx) -> Option<Self::Rx> {
+        None
+    }
 }
 
 pub struct Crossbeam;
@@ -50,6 +54,9 @@ impl Peer for Crossbeam {
             let index = op.index();
             take(op.recv(&rxs[index]).expect("crossbeam select: all senders gone"));
         }
+    }
+    fn clone_rx(rx: &Self::Rx) -> Option<Self::Rx> {
+        Some(rx.clone())
     }
 }
 

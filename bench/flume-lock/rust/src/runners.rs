@@ -183,11 +183,73 @@ fn run_pingpong<P: Peer>(o: &Options, at: &Label) {
     emit_common(at, wall, cpu);
 }
 
+/// Several producers and consumers on one channel: consumer c receives its share of the N
+/// messages (as crossbeam's `mpmc` bench), with its own tally, merged after the clock stops.
+fn run_mpmc<P: Peer>(s: &Scenario, o: &Options, at: &Label) {
+    let (producers, consumers) = (s.producers, s.consumers);
+    let (tx, rx) = P::channel(s.capacity);
+    let go = Arc::new(AtomicBool::new(false));
+    let ready = Arc::new(AtomicU64::new(0));
+    let expected = DeliveryCheck::new(o.n, producers);
+    let mut producer_threads = Vec::new();
+    for p in 0..producers {
+        let (tx, go, ready) = (tx.clone(), go.clone(), ready.clone());
+        let count = share_of(o.n, producers, p);
+        producer_threads.push(thread::spawn(move || {
+            ready.fetch_add(1, Ordering::SeqCst);
+            wait_for_start(&go);
+            for i in 1..=count {
+                P::send(&tx, message_value(p, i));
+            }
+        }));
+    }
+    drop(tx);
+    let mut consumer_threads = Vec::new();
+    for c in 0..consumers {
+        let rx = P::clone_rx(&rx).unwrap_or_else(|| at.fail("no MPMC receiver"));
+        let (go, ready) = (go.clone(), ready.clone());
+        let mut tally = expected.clone();
+        let count = share_of(o.n, consumers, c);
+        consumer_threads.push(thread::spawn(move || {
+            ready.fetch_add(1, Ordering::SeqCst);
+            wait_for_start(&go);
+            for _ in 0..count {
+                tally.see(P::recv(&rx));
+            }
+            tally
+        }));
+    }
+    while ready.load(Ordering::SeqCst) != producers + consumers {
+        thread::yield_now();
+    }
+
+    let t0 = Instant::now();
+    let c0 = cpu_seconds();
+    go.store(true, Ordering::Release);
+    for t in producer_threads {
+        t.join().expect("producer panicked");
+    }
+    let tallies: Vec<DeliveryCheck> =
+        consumer_threads.into_iter().map(|t| t.join().expect("consumer panicked")).collect();
+    let wall = t0.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - c0;
+
+    let mut check = expected;
+    for t in &tallies {
+        check.absorb(t);
+    }
+    drop(rx);
+    report_verdict(at, &check);
+    at.emit("throughput", "msg/s", o.n as f64 / wall);
+    emit_common(at, wall, cpu);
+}
+
 pub fn run_scenario<P: Peer>(s: &Scenario, o: &Options, at: &Label) {
     match s.kind {
         Kind::Seq => run_seq::<P>(o, at),
         Kind::Throughput => run_throughput::<P>(s, o, at),
         Kind::Pingpong => run_pingpong::<P>(o, at),
         Kind::Select => run_select::<P>(s, o, at),
+        Kind::Mpmc => run_mpmc::<P>(s, o, at),
     }
 }

@@ -9,6 +9,8 @@ pub enum Kind {
     /// One consumer selects over `producers` channels, one producer per channel (crossbeam's
     /// benches/crossbeam.rs select_rx).
     Select,
+    /// Several consumers share the queue, each message to exactly one (crossbeam's `mpmc`).
+    Mpmc,
 }
 
 #[derive(Clone, Copy)]
@@ -18,20 +20,29 @@ pub struct Scenario {
     pub producers: u64,
     /// 0: unbounded.
     pub capacity: usize,
+    pub consumers: u64,
 }
 
 pub const ALL: &[Scenario] = &[
-    Scenario { name: "seq", kind: Kind::Seq, producers: 1, capacity: 0 },
-    Scenario { name: "spsc", kind: Kind::Throughput, producers: 1, capacity: 0 },
-    Scenario { name: "mpsc_t2", kind: Kind::Throughput, producers: 2, capacity: 0 },
-    Scenario { name: "mpsc_t4", kind: Kind::Throughput, producers: 4, capacity: 0 },
-    Scenario { name: "mpsc_t8", kind: Kind::Throughput, producers: 8, capacity: 0 },
-    Scenario { name: "bounded1_spsc", kind: Kind::Throughput, producers: 1, capacity: 1 },
-    Scenario { name: "bounded1_mpsc_t4", kind: Kind::Throughput, producers: 4, capacity: 1 },
-    Scenario { name: "bounded1024_spsc", kind: Kind::Throughput, producers: 1, capacity: 1024 },
-    Scenario { name: "bounded1024_mpsc_t4", kind: Kind::Throughput, producers: 4, capacity: 1024 },
-    Scenario { name: "pingpong", kind: Kind::Pingpong, producers: 1, capacity: 0 },
-    Scenario { name: "select_rx4", kind: Kind::Select, producers: 4, capacity: 0 },
+    Scenario { name: "seq", kind: Kind::Seq, producers: 1, capacity: 0, consumers: 1 },
+    Scenario { name: "spsc", kind: Kind::Throughput, producers: 1, capacity: 0, consumers: 1 },
+    Scenario { name: "mpsc_t2", kind: Kind::Throughput, producers: 2, capacity: 0, consumers: 1 },
+    Scenario { name: "mpsc_t4", kind: Kind::Throughput, producers: 4, capacity: 0, consumers: 1 },
+    Scenario { name: "mpsc_t8", kind: Kind::Throughput, producers: 8, capacity: 0, consumers: 1 },
+    Scenario { name: "bounded1_spsc", kind: Kind::Throughput, producers: 1, capacity: 1, consumers: 1 },
+    Scenario { name: "bounded1_mpsc_t4", kind: Kind::Throughput, producers: 4, capacity: 1, consumers: 1 },
+    Scenario { name: "bounded1024_spsc", kind: Kind::Throughput, producers: 1, capacity: 1024, consumers: 1 },
+    Scenario { name: "bounded1024_mpsc_t4", kind: Kind::Throughput, producers: 4, capacity: 1024, consumers: 1 },
+    Scenario { name: "pingpong", kind: Kind::Pingpong, producers: 1, capacity: 0, consumers: 1 },
+    Scenario { name: "select_rx4", kind: Kind::Select, producers: 4, capacity: 0, consumers: 1 },
+    Scenario { name: "mpmc_t4x4", kind: Kind::Mpmc, producers: 4, capacity: 0, consumers: 4 },
+    Scenario {
+        name: "mpmc_bounded1024_t4x4",
+        kind: Kind::Mpmc,
+        producers: 4,
+        capacity: 1024,
+        consumers: 4,
+    },
 ];
 
 pub fn find(name: &str) -> Option<Scenario> {

@@ -20,7 +20,9 @@
 #include <limits>
 #include <memory>
 #include <new>
+#include <optional>
 #include <source_location>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -35,8 +37,11 @@
 #undef delete
 #include <flume_lock/bounded_queue.hpp>
 #include <flume_lock/channel.hpp>
+#include <flume_lock/mpmc/channel.hpp>
 #include <flume_lock/select.hpp>
 #include <flume_lock/unbounded_queue.hpp>
+
+#include "mpmc_scenarios.hpp"
 #pragma pop_macro("delete")
 
 namespace {
@@ -478,12 +483,27 @@ bool run_bounded(const char* name, budget b) {
   return ok;
 }
 
+// The long MPMC scenarios (four threads, or a sender parking again and again) cost several times
+// a short one per execution, so they run a tenth of the budget (30,000 executions by default).
+template <class Test>
+bool run_tenth(const char* name, budget b) {
+  return run<Test>(name, budget{b.iterations / 10 > 0 ? b.iterations / 10 : 1, b.context_bound});
+}
+
 struct scenario {
   const char* name;
   bool (*fn)(const char*, budget);
 };
 
 const scenario scenarios[] = {
+    // The MPMC flavour's first: a mutation of its code (make mutate) fails fast here.
+    {"mpmc_two_receivers_close", &run_tenth<mpmc_model::two_receivers_close<0, 2, 2>>},
+    {"mpmc_bounded_two_receivers", &run_tenth<mpmc_model::two_receivers_close<1, 1, 3>>},
+    {"mpmc_bounded_two_senders", &run_tenth<mpmc_model::two_receivers_close<2, 2, 2>>},
+    {"mpmc_receivers_drop", &run<mpmc_model::receivers_drop<0>>},
+    {"mpmc_bounded_receivers_drop", &run<mpmc_model::receivers_drop<1>>},
+    {"mpmc_park_full_receivers_gone", &run<mpmc_model::park_full_receivers_gone>},
+    {"mpmc_park_full_close", &run<mpmc_model::park_full_close>},
     {"segment_boundary", &run<segment_boundary>},
     {"reclamation", &run<reclamation>},
     {"recycling", &run<recycling>},

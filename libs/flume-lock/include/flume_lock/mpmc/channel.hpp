@@ -1,0 +1,343 @@
+// The MPMC channel: copyable senders and copyable receivers over an unbounded (list_queue) or
+// bounded (array_queue) lock-free queue. Each message goes to exactly one receiver. Asked for by
+// name; flume_lock::channel() and bounded() stay the single-consumer flavour.
+//
+//   auto [tx, rx] = flume_lock::mpmc::bounded<Job>(1024);
+//   for (int i = 0; i < 4; ++i) workers.emplace_back([rx = rx] mutable {  // a receiver per worker
+//     Job job;
+//     while (rx.recv(job) == flume_lock::status::ok) run(job);  // ends when every sender is gone
+//   });
+#pragma once
+
+#include <flume_lock/channel.hpp>  // detail::block_on, the blocking loop both flavours share
+#include <flume_lock/detail/atomic.hpp>
+#include <flume_lock/detail/config.hpp>
+#include <flume_lock/detail/eventcount.hpp>
+#include <flume_lock/mpmc/array_queue.hpp>
+#include <flume_lock/mpmc/list_queue.hpp>
+#include <flume_lock/status.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <stdexcept>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+namespace flume_lock {
+
+namespace detail {
+
+// Invariant: handles_ counts live sender and receiver objects (the state dies with the last);
+// senders_ and receivers_ count each side (the channel closes when either drops to zero).
+template <class T>
+class mpmc_state {
+ public:
+  struct unbounded_tag {};
+  explicit mpmc_state(unbounded_tag) : queue_(std::in_place_index<0>) {}
+  explicit mpmc_state(std::size_t capacity) : queue_(std::in_place_index<1>, capacity) {}
+
+  // Calls f(queue&) on whichever flavour this channel has.
+  template <class F>
+  decltype(auto) with_queue(F&& f) {
+    if (auto* unbounded = std::get_if<0>(&queue_)) return f(*unbounded);
+    auto* bounded = std::get_if<1>(&queue_);
+    // Invariant: the variant holds one of the two; saying so keeps GCC's flow analysis quiet.
+    if (bounded == nullptr) __builtin_unreachable();
+    return f(*bounded);
+  }
+  template <class F>
+  decltype(auto) with_queue(F&& f) const {
+    return const_cast<mpmc_state*>(this)->with_queue(std::forward<F>(f));
+  }
+
+  eventcount& rx_event() {
+    return with_queue([](auto& q) -> eventcount& { return q.rx_event(); });
+  }
+
+  void add_handle() noexcept {
+    // Ordering: relaxed: a new handle is made from an existing one, which keeps the state alive.
+    handles_.fetch_add(1, order::relaxed);
+  }
+  void release_handle() noexcept {
+    lifetime_probe_.on_read();  // this handle's last use of the state
+    // Ordering: acq_rel: release our uses of the state; the last one acquires everybody's
+    // before deleting it.
+    if (handles_.fetch_sub(1, order::acq_rel) == 1) {
+      lifetime_probe_.on_write();  // the destruction: must happen after every handle's uses
+      delete this;
+    }
+  }
+  void add_sender() noexcept {
+    // Ordering: relaxed: as add_handle.
+    senders_.fetch_add(1, order::relaxed);
+  }
+  void release_sender() noexcept {
+    // Ordering: relaxed: close() is itself synchronised through the queue's tail word.
+    if (senders_.fetch_sub(1, order::relaxed) == 1) close();
+  }
+  void add_receiver() noexcept {
+    // Ordering: relaxed: as add_handle.
+    receivers_.fetch_add(1, order::relaxed);
+  }
+  void release_receiver() noexcept {
+    // Ordering: relaxed: the queue is safe for concurrent consumers, so the last receiver's
+    // drain needs nothing from the others' earlier pops.
+    if (receivers_.fetch_sub(1, order::relaxed) != 1) return;
+    close();
+    // Free memory now; messages a sender is still writing die with the state.
+    while (with_queue([](auto& q) { return q.try_pop([](T&&) noexcept {}); }) == status::ok) {
+    }
+  }
+  void close() noexcept {
+    with_queue([](auto& q) { q.close(); });
+  }
+  std::size_t senders() const noexcept {
+    // Ordering: relaxed: a snapshot for callers.
+    return senders_.load(order::relaxed);
+  }
+  std::size_t receivers() const noexcept {
+    // Ordering: relaxed: a snapshot for callers.
+    return receivers_.load(order::relaxed);
+  }
+  adaptive_spin& sender_spin() noexcept { return sender_spin_; }
+
+ private:
+  std::variant<mpmc::list_queue<T>, mpmc::array_queue<T>> queue_;
+  // Lets the model checker see "uses of the state happen before its deletion".
+  [[no_unique_address]] race_probe lifetime_probe_;
+  adaptive_spin sender_spin_;  // shared by the senders parked on a full bounded channel
+  atomic<std::size_t> handles_{2};
+  atomic<std::size_t> senders_{1};
+  atomic<std::size_t> receivers_{1};
+};
+
+// What both halves can ask about the channel.
+template <class T>
+class mpmc_handle {
+ public:
+  /// Messages queued now (a snapshot).
+  std::size_t len() const noexcept {
+    return state_->with_queue([](const auto& q) { return q.size(); });
+  }
+  /// The bound of a bounded channel; nullopt for an unbounded one.
+  std::optional<std::size_t> capacity() const noexcept {
+    return state_->with_queue([](const auto& q) -> std::optional<std::size_t> {
+      if constexpr (std::is_same_v<std::remove_cvref_t<decltype(q)>, mpmc::array_queue<T>>) {
+        return q.capacity();
+      } else {
+        return std::nullopt;
+      }
+    });
+  }
+  bool is_empty() const noexcept { return len() == 0; }
+  /// Bounded and holding `capacity` messages (never true for an unbounded channel).
+  bool is_full() const noexcept {
+    const std::optional<std::size_t> cap = capacity();
+    return cap && len() == *cap;
+  }
+  /// Closed, or every sender or every receiver is gone.
+  bool is_disconnected() const noexcept {
+    return state_->with_queue([](const auto& q) { return q.closed(); });
+  }
+  std::size_t sender_count() const noexcept { return state_->senders(); }
+  std::size_t receiver_count() const noexcept { return state_->receivers(); }
+
+  /// Closes the channel: no more sends; receivers still get what is queued.
+  void close() const noexcept { state_->close(); }
+
+ protected:
+  explicit mpmc_handle(mpmc_state<T>* state) noexcept : state_(state) {}
+  mpmc_state<T>* state_;
+};
+
+}  // namespace detail
+
+namespace mpmc {
+
+template <class T>
+class sender;
+template <class T>
+class receiver;
+
+/// The sending half. Copyable and usable from several threads at once. The channel closes
+/// when the last sender is destroyed.
+template <class T>
+class sender : public detail::mpmc_handle<T> {
+  using base = detail::mpmc_handle<T>;
+
+ public:
+  sender(const sender& other) noexcept : base(other.state_) {
+    if (this->state_ != nullptr) {
+      this->state_->add_handle();
+      this->state_->add_sender();
+    }
+  }
+  sender(sender&& other) noexcept : base(std::exchange(other.state_, nullptr)) {}
+  sender& operator=(sender other) noexcept {
+    std::swap(this->state_, other.state_);
+    return *this;
+  }
+  ~sender() {
+    if (this->state_ != nullptr) {
+      this->state_->release_sender();
+      this->state_->release_handle();
+    }
+  }
+
+  /// Sends `value`. Unbounded: never waits. Bounded: waits for space. Returns `ok` or
+  /// `disconnected` (every receiver is gone or the channel closed; `value` is left untouched).
+  status send(T&& value) const { return send_impl(std::move(value), nullptr); }
+  status send(const T& value) const { return send_impl(value, nullptr); }
+
+  /// Sends if it can right now: `ok`, `full` (bounded only) or `disconnected`.
+  status try_send(T&& value) const { return try_send_impl(std::move(value)); }
+  status try_send(const T& value) const { return try_send_impl(value); }
+
+  /// As send(), giving up with `timeout` after `wait` (only bounded channels ever wait).
+  template <class Rep, class Period>
+  status send_for(T&& value, std::chrono::duration<Rep, Period> wait) const {
+    const detail::deadline until = std::chrono::steady_clock::now() + wait;
+    return send_impl(std::move(value), &until);
+  }
+
+  /// As send(), giving up with `timeout` at `until` (a steady_clock time point).
+  template <class Duration>
+  status send_until(T&& value,
+                    std::chrono::time_point<std::chrono::steady_clock, Duration> until) const {
+    const detail::deadline at = std::chrono::time_point_cast<detail::deadline::duration>(until);
+    return send_impl(std::move(value), &at);
+  }
+
+ private:
+  template <class U>
+  friend std::pair<sender<U>, receiver<U>> make_channel(std::size_t);
+  explicit sender(detail::mpmc_state<T>* state) noexcept : base(state) {}
+
+  template <class U>
+  status try_send_impl(U&& value) const {
+    return this->state_->with_queue([&](auto& q) {
+      if constexpr (std::is_same_v<std::remove_reference_t<decltype(q)>, list_queue<T>>) {
+        return q.push(std::forward<U>(value));
+      } else {
+        return q.try_push(std::forward<U>(value));
+      }
+    });
+  }
+
+  template <class U>
+  status send_impl(U&& value, const detail::deadline* until) const {
+    return this->state_->with_queue([&](auto& q) {
+      if constexpr (std::is_same_v<std::remove_reference_t<decltype(q)>, list_queue<T>>) {
+        return q.push(std::forward<U>(value));
+      } else {
+        return send_bounded(q, this->state_->sender_spin(), std::forward<U>(value), until);
+      }
+    });
+  }
+
+  // Spin briefly, then park on the ring's tx eventcount until a slot frees or the channel
+  // closes (every pop notifies it). try_push only moves from `value` when it returns ok.
+  template <class U>
+  [[gnu::noinline]] static status send_bounded(array_queue<T>& q, detail::adaptive_spin& spin,
+                                               U&& value, const detail::deadline* until) {
+    const status s = q.try_push(std::forward<U>(value));
+    if (s != status::full) return s;
+    return block_on(q.tx_event(), spin, status::full, until, nullptr,
+                    [&] { return q.try_push(std::forward<U>(value)); });
+  }
+};
+
+/// The receiving half. Copyable: every copy competes for the same messages, each message goes
+/// to exactly one of them. One thread uses a given receiver object at a time. When the last
+/// receiver is destroyed the channel closes and the queued messages are destroyed.
+template <class T>
+class receiver : public detail::mpmc_handle<T> {
+  using base = detail::mpmc_handle<T>;
+
+ public:
+  receiver(const receiver& other) noexcept : base(other.state_) {
+    if (this->state_ != nullptr) {
+      this->state_->add_handle();
+      this->state_->add_receiver();
+    }
+  }
+  receiver(receiver&& other) noexcept : base(std::exchange(other.state_, nullptr)) {}
+  receiver& operator=(receiver other) noexcept {
+    std::swap(this->state_, other.state_);
+    return *this;
+  }
+  ~receiver() {
+    if (this->state_ != nullptr) {
+      this->state_->release_receiver();
+      this->state_->release_handle();
+    }
+  }
+
+  /// Takes a message if one is ready: `ok`, `empty` or `disconnected` (closed and drained).
+  status try_recv(T& out) {
+    return this->state_->with_queue(
+        [&](auto& q) { return q.try_pop([&](T&& v) { out = std::move(v); }); });
+  }
+
+  /// Waits for a message: `ok`, or `disconnected` once closed and drained.
+  status recv(T& out) { return recv_impl(out, nullptr); }
+
+  /// As recv(), giving up with `timeout` after `wait`.
+  template <class Rep, class Period>
+  status recv_for(T& out, std::chrono::duration<Rep, Period> wait) {
+    const detail::deadline until = std::chrono::steady_clock::now() + wait;
+    return recv_impl(out, &until);
+  }
+
+  /// As recv(), giving up with `timeout` at `until` (a steady_clock time point).
+  template <class Duration>
+  status recv_until(T& out, std::chrono::time_point<std::chrono::steady_clock, Duration> until) {
+    const detail::deadline at = std::chrono::time_point_cast<detail::deadline::duration>(until);
+    return recv_impl(out, &at);
+  }
+
+ private:
+  template <class U>
+  friend std::pair<sender<U>, receiver<U>> make_channel(std::size_t);
+  explicit receiver(detail::mpmc_state<T>* state) noexcept : base(state) {}
+
+  // Spin briefly, then park on the rx eventcount (shared by every parked receiver: a notify
+  // wakes them all and the losers park again) until a message or the close arrives.
+  [[gnu::noinline]] status recv_impl(T& out, const detail::deadline* until) {
+    const status s = try_recv(out);
+    if (s != status::empty) return s;
+    return block_on(this->state_->rx_event(), spin_, status::empty, until, nullptr,
+                    [&] { return try_recv(out); });
+  }
+
+  detail::adaptive_spin spin_;
+};
+
+/// Capacity 0 makes an unbounded channel; use channel() and bounded() instead.
+template <class T>
+std::pair<sender<T>, receiver<T>> make_channel(std::size_t capacity) {
+  using state_type = detail::mpmc_state<T>;
+  auto* state = capacity == 0 ? new state_type(typename state_type::unbounded_tag{})
+                              : new state_type(capacity);
+  return {sender<T>(state), receiver<T>(state)};
+}
+
+/// An unbounded MPMC channel: send never waits.
+template <class T>
+std::pair<sender<T>, receiver<T>> channel() {
+  return make_channel<T>(0);
+}
+
+/// A bounded MPMC channel holding at most `capacity` messages: try_send reports `full`, send
+/// waits for space. Throws std::invalid_argument for capacity 0 (the zero-capacity rendezvous
+/// is the single-consumer flavour's).
+template <class T>
+std::pair<sender<T>, receiver<T>> bounded(std::size_t capacity) {
+  if (capacity == 0) throw std::invalid_argument("flume_lock::mpmc::bounded: capacity 0");
+  return make_channel<T>(capacity);
+}
+
+}  // namespace mpmc
+}  // namespace flume_lock

@@ -1,0 +1,161 @@
+// Relacy scenarios of the MPMC flavour (included by model_tests.cpp after the code under test).
+// Receivers record what they got per thread; after() checks that every message sent was
+// received exactly once (or destroyed with the channel, which Relacy's leak check covers).
+#pragma once
+
+namespace mpmc_model {
+
+using flume_lock::status;
+
+// Per-receiver-thread record of the messages taken (each row written by one thread only).
+struct deliveries {
+  int got[2][8] = {};
+  int count[2] = {0, 0};
+  void take(unsigned receiver, int v) {
+    RL_ASSERT(count[receiver] < 8);
+    got[receiver][count[receiver]++] = v;
+  }
+  // Every message in [0, sent) exactly once, in increasing order per receiver (one producer
+  // each, FIFO: a receiver never sees a producer's messages out of order).
+  void expect_exactly_once(int sent_per_producer, int producers) const {
+    int seen[4][8] = {};
+    for (int r = 0; r < 2; ++r) {
+      int last[4] = {-1, -1, -1, -1};
+      for (int k = 0; k < count[r]; ++k) {
+        const int producer = got[r][k] / 100;
+        const int seq = got[r][k] % 100;
+        RL_ASSERT(producer < producers && seq < sent_per_producer);
+        RL_ASSERT(seq > last[producer]);
+        last[producer] = seq;
+        ++seen[producer][seq];
+      }
+    }
+    for (int p = 0; p < producers; ++p)
+      for (int s = 0; s < sent_per_producer; ++s) RL_ASSERT(seen[p][s] == 1);
+  }
+};
+
+// Threads 0 .. Senders-1 send PerSender messages each and drop their sender (the last drop
+// closes); the two receiver threads after them receive until disconnected. Unbounded (Capacity
+// 0, 3-slot blocks: the run crosses blocks) or a small ring (both receivers race over a ring
+// that is full and empty in turn; the sender parks on full, the receivers on empty).
+template <std::size_t Capacity, unsigned Senders, int PerSender>
+struct two_receivers_close
+    : rl::test_suite<two_receivers_close<Capacity, Senders, PerSender>, Senders + 2> {
+  flume_lock::mpmc::sender<int>* tx[2] = {nullptr, nullptr};
+  flume_lock::mpmc::receiver<int>* rx[2] = {nullptr, nullptr};
+  deliveries d;
+  void before() {
+    auto [s, r] = flume_lock::mpmc::make_channel<int>(Capacity);
+    tx[0] = new flume_lock::mpmc::sender<int>(std::move(s));
+    if (Senders > 1) tx[1] = new flume_lock::mpmc::sender<int>(*tx[0]);
+    rx[0] = new flume_lock::mpmc::receiver<int>(std::move(r));
+    rx[1] = new flume_lock::mpmc::receiver<int>(*rx[0]);
+  }
+  void after() {
+    d.expect_exactly_once(PerSender, static_cast<int>(Senders));
+    delete rx[0];
+    delete rx[1];
+  }
+  void thread(unsigned i) {
+    if (i < Senders) {
+      for (int s = 0; s < PerSender; ++s) RL_ASSERT(tx[i]->send(i * 100 + s) == status::ok);
+      delete tx[i];
+      return;
+    }
+    const unsigned r = i - Senders;
+    int v = 0;
+    status s;
+    while ((s = rx[r]->recv(v)) == status::ok) d.take(r, v);
+    RL_ASSERT(s == status::disconnected);  // both receivers: only after the drain
+    RL_ASSERT(rx[r]->try_recv(v) == status::disconnected);
+  }
+};
+
+// Both receivers go away while the sender is sending: the sender sees disconnected from then
+// on, each message is received at most once, and the rest are freed exactly once (Relacy
+// reports leaks and double frees). Whichever handle goes last frees the channel's state.
+template <std::size_t Capacity>
+struct receivers_drop : rl::test_suite<receivers_drop<Capacity>, 3> {
+  flume_lock::mpmc::sender<int>* tx = nullptr;
+  flume_lock::mpmc::receiver<int>* rx[2] = {nullptr, nullptr};
+  deliveries d;
+  void before() {
+    auto [s, r] = flume_lock::mpmc::make_channel<int>(Capacity);
+    tx = new flume_lock::mpmc::sender<int>(std::move(s));
+    rx[0] = new flume_lock::mpmc::receiver<int>(std::move(r));
+    rx[1] = new flume_lock::mpmc::receiver<int>(*rx[0]);
+  }
+  void after() {
+    for (int r = 0; r < 2; ++r) RL_ASSERT(d.count[r] <= 1);
+    if (d.count[0] == 1 && d.count[1] == 1) RL_ASSERT(d.got[0][0] != d.got[1][0]);
+  }
+  void thread(unsigned i) {
+    if (i == 0) {
+      bool refused = false;
+      for (int s = 0; s < 4; ++s) {
+        const status st = Capacity == 0 ? tx->send(s) : tx->try_send(s);
+        if (st == status::disconnected) refused = true;
+        RL_ASSERT(!refused || st == status::disconnected);  // once closed, always closed
+      }
+      delete tx;  // every handle dies on a test thread: the last one frees the state
+      return;
+    }
+    const unsigned r = i - 1;
+    int v = 0;
+    if (rx[r]->try_recv(v) == status::ok) d.take(r, v);
+    delete rx[r];
+  }
+};
+
+// A sender parked on a full ring is woken with `disconnected` when the last receiver goes.
+struct park_full_receivers_gone : rl::test_suite<park_full_receivers_gone, 3> {
+  flume_lock::mpmc::sender<int>* tx = nullptr;
+  flume_lock::mpmc::receiver<int>* rx[2] = {nullptr, nullptr};
+  void before() {
+    auto [s, r] = flume_lock::mpmc::make_channel<int>(1);
+    tx = new flume_lock::mpmc::sender<int>(std::move(s));
+    rx[0] = new flume_lock::mpmc::receiver<int>(std::move(r));
+    rx[1] = new flume_lock::mpmc::receiver<int>(*rx[0]);
+  }
+  void after() { delete tx; }
+  void thread(unsigned i) {
+    if (i == 0) {
+      const status first = tx->send(0);
+      RL_ASSERT(first == status::ok || first == status::disconnected);
+      RL_ASSERT(tx->send(1) == status::disconnected);  // full until the receivers go
+      return;
+    }
+    delete rx[i - 1];
+  }
+};
+
+}  // namespace mpmc_model
+
+namespace mpmc_model {
+
+// Two threads: a sender parked on a full ring is woken with `disconnected` by a close().
+struct park_full_close : rl::test_suite<park_full_close, 2> {
+  flume_lock::mpmc::sender<int>* tx = nullptr;
+  flume_lock::mpmc::receiver<int>* rx = nullptr;
+  void before() {
+    auto [s, r] = flume_lock::mpmc::make_channel<int>(1);
+    tx = new flume_lock::mpmc::sender<int>(std::move(s));
+    rx = new flume_lock::mpmc::receiver<int>(std::move(r));
+  }
+  void after() {
+    delete tx;
+    delete rx;
+  }
+  void thread(unsigned i) {
+    if (i == 0) {
+      const status first = tx->send(0);
+      RL_ASSERT(first == status::ok || first == status::disconnected);
+      RL_ASSERT(tx->send(1) == status::disconnected);  // full until the close, then refused
+      return;
+    }
+    rx->close();
+  }
+};
+
+}  // namespace mpmc_model
