@@ -19,6 +19,7 @@
 #include <limits>
 #include <memory>
 #include <new>
+#include <optional>
 #include <source_location>
 #include <string>
 #include <type_traits>
@@ -50,7 +51,8 @@ constexpr int encode(unsigned producer, int seq) {
 template <class T>
 void open_channel(flume_lock::sender<T>*& tx, flume_lock::receiver<T>*& rx,
                   std::size_t capacity = 0) {
-  auto [s, r] = flume_lock::make_channel<T>(capacity);
+  auto [s, r] = flume_lock::make_channel<T>(capacity == 0 ? std::optional<std::size_t>()
+                                                          : std::optional<std::size_t>(capacity));
   tx = new flume_lock::sender<T>(std::move(s));
   rx = new flume_lock::receiver<T>(std::move(r));
 }
