@@ -57,6 +57,14 @@ void open_channel(flume_lock::sender<T>*& tx, flume_lock::receiver<T>*& rx,
   rx = new flume_lock::receiver<T>(std::move(r));
 }
 
+// Opens a rendezvous (capacity 0) channel into heap handles.
+template <class T>
+void open_rendezvous(flume_lock::sender<T>*& tx, flume_lock::receiver<T>*& rx) {
+  auto [s, r] = flume_lock::bounded<T>(0);
+  tx = new flume_lock::sender<T>(std::move(s));
+  rx = new flume_lock::receiver<T>(std::move(r));
+}
+
 struct fifo_checker {
   int next[4] = {0, 0, 0, 0};
   int received = 0;
@@ -439,6 +447,80 @@ struct async_waiter : rl::test_suite<async_waiter, 2> {
   }
 };
 
+// ---- 7. Rendezvous (capacity 0) -------------------------------------------------------------
+// One sender, one receiver, three values with blocking send and recv: each hand-over goes through
+// the receiver's slot or the sender's offer, and each side parks on the other (a lost wakeup is a
+// deadlock; a value read before it is published is a data race on its probe).
+struct rendezvous_handoff : rl::test_suite<rendezvous_handoff, 2> {
+  flume_lock::sender<int>* tx = nullptr;
+  flume_lock::receiver<int>* rx = nullptr;
+  void before() { open_rendezvous(tx, rx); }
+  void after() {
+    delete tx;
+    delete rx;
+  }
+  void thread(unsigned i) {
+    if (i == 0) {
+      for (int s = 0; s < 3; ++s) RL_ASSERT(tx->send(s) == status::ok);
+      return;
+    }
+    int v = -1;
+    for (int s = 0; s < 3; ++s) {
+      RL_ASSERT(rx->recv(v) == status::ok);
+      RL_ASSERT(v == s);
+    }
+  }
+};
+
+// Two senders (sender 1 tries try_send first) and a receiver that takes one value with recv(),
+// then waits asynchronously and aborts (cancel_wait), takes what is ready, and is dropped while a
+// sender may still be blocked. Each value is received exactly once when its sender got `ok`, and
+// never when it got `disconnected` (the value came back).
+struct rendezvous_abort : rl::test_suite<rendezvous_abort, 3> {
+  flume_lock::sender<int>* tx[2] = {nullptr, nullptr};
+  flume_lock::receiver<int>* rx = nullptr;
+  status result[2] = {status::empty, status::empty};
+  int received[2] = {0, 0};
+
+  static void no_wake(void*) {}
+  void take(int v) {
+    RL_ASSERT(v == 10 || v == 11);
+    ++received[v - 10];
+  }
+  void before() {
+    open_rendezvous(tx[0], rx);
+    tx[1] = new flume_lock::sender<int>(*tx[0]);
+  }
+  void after() {
+    for (int i = 0; i < 2; ++i) {
+      RL_ASSERT(result[i] == status::ok || result[i] == status::disconnected);
+      RL_ASSERT(received[i] == (result[i] == status::ok ? 1 : 0));
+      delete tx[i];
+    }
+  }
+  void thread(unsigned i) {
+    if (i < 2) {
+      const int v = 10 + static_cast<int>(i);
+      status st = i == 1 ? tx[i]->try_send(v) : status::full;
+      if (st == status::full) st = tx[i]->send(v);
+      result[i] = st;
+      return;
+    }
+    int v = 0;
+    RL_ASSERT(rx->recv(v) == status::ok);
+    take(v);
+    flume_lock::waiter w(&no_wake, nullptr);
+    if (rx->poll_recv(v, w) == status::ok) {
+      take(v);
+    } else {
+      rx->cancel_wait(w);  // the receiver gives up
+    }
+    if (rx->try_recv(v) == status::ok) take(v);
+    delete rx;  // a sender still blocked gets its value back
+    rx = nullptr;
+  }
+};
+
 // What a run may spend: random scenarios run `iterations` executions; context-bound ones explore
 // every schedule with at most `context_bound` preemptions.
 struct budget {
@@ -501,6 +583,8 @@ const scenario scenarios[] = {
     {"park_close_unbounded", &run<park_close_receiver<0>>},
     {"park_close_bounded_rx", &run<park_close_receiver<1>>},
     {"async_waiter", &run<async_waiter>},
+    {"rendezvous_handoff", &run<rendezvous_handoff>},
+    {"rendezvous_abort", &run<rendezvous_abort>},
 };
 
 }  // namespace
