@@ -145,19 +145,21 @@ class zero_queue {
   /// closed (offers still posted then are left to their senders, who get `disconnected`).
   template <class Sink>
   status try_consume(Sink&& sink) {
-    // Ordering: seq_cst: the re-check of an async receiver (poll_recv), paired with try_push's
-    // full store and notify().
-    if (rx_state_.load(detail::order::seq_cst) >= rx_filling) return take_slot(sink);
-    // Ordering: seq_cst: the parked receiver's re-check, paired with close()'s store.
-    if (closed_.load(detail::order::seq_cst) != 0) return status::disconnected;
-    // Ordering: seq_cst: the parked receiver's re-check, paired with post()'s CAS and notify().
-    offer* o = offer_.load(detail::order::seq_cst);
+    // Ordering: relaxed (these three loads): snapshots. A waiting receiver re-checks through
+    // consume_announced's seq_cst loads; take_slot acquires the slot's value and the CAS below
+    // the offer. (The slot is filling or full here only after this thread saw a sender claim it,
+    // so coherence shows it.)
+    if (rx_state_.load(detail::order::relaxed) >= rx_filling) return take_slot(sink);
+    if (closed_.load(detail::order::relaxed) != 0) return status::disconnected;
+    offer* o = offer_.load(detail::order::relaxed);
     while (o != nullptr) {
-      // Ordering: acquire pairs with post()'s CAS: the offer and its value are visible (the
-      // fields are read only after this CAS, so an offer posted again at the same address is
-      // read as its new self). Failure relaxed: a withdrawn offer is not read; a new one is
-      // acquired by the next round.
-      if (offer_.compare_exchange_strong(o, nullptr, detail::order::acquire,
+      // Ordering: seq_cst: acquire pairs with post()'s CAS: the offer and its value are visible
+      // (read only after this CAS, so an offer posted again at the same address is read as its
+      // new self). seq_cst because freeing the offer slot is a publication for senders parked on
+      // it (their re-check is post()'s seq_cst CAS), before take_offer's tx_event_ notify: the
+      // C++ rules order a read before it in S only if this write is itself seq_cst. Failure
+      // relaxed: a withdrawn offer is not read; a new one is acquired by the next round.
+      if (offer_.compare_exchange_strong(o, nullptr, detail::order::seq_cst,
                                          detail::order::relaxed)) {
         return take_offer(*o, sink);
       }

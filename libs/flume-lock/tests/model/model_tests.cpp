@@ -462,6 +462,8 @@ struct rendezvous_handoff : rl::test_suite<rendezvous_handoff, 2> {
   void thread(unsigned i) {
     if (i == 0) {
       for (int s = 0; s < 3; ++s) RL_ASSERT(tx->send(s) == status::ok);
+      delete tx;  // wakes the receiver parked for a fourth value
+      tx = nullptr;
       return;
     }
     int v = -1;
@@ -469,6 +471,35 @@ struct rendezvous_handoff : rl::test_suite<rendezvous_handoff, 2> {
       RL_ASSERT(rx->recv(v) == status::ok);
       RL_ASSERT(v == s);
     }
+    RL_ASSERT(rx->recv(v) == status::disconnected);
+  }
+};
+
+// Two blocking senders, one value each, and a receiver taking both; the handles stay alive, so
+// only the hand-overs can wake anyone: the second sender parks while the first one's offer is
+// up and must be woken when it is taken.
+struct rendezvous_two_senders : rl::test_suite<rendezvous_two_senders, 3> {
+  flume_lock::sender<int>* tx[2] = {nullptr, nullptr};
+  flume_lock::receiver<int>* rx = nullptr;
+  void before() {
+    open_rendezvous(tx[0], rx);
+    tx[1] = new flume_lock::sender<int>(*tx[0]);
+  }
+  void after() {
+    delete tx[0];
+    delete tx[1];
+    delete rx;
+  }
+  void thread(unsigned i) {
+    if (i < 2) {
+      RL_ASSERT(tx[i]->send(10 + static_cast<int>(i)) == status::ok);
+      return;
+    }
+    int a = 0;
+    int b = 0;
+    RL_ASSERT(rx->recv(a) == status::ok);
+    RL_ASSERT(rx->recv(b) == status::ok);
+    RL_ASSERT(a + b == 21 && a != b);
   }
 };
 
@@ -584,6 +615,7 @@ const scenario scenarios[] = {
     {"park_close_bounded_rx", &run<park_close_receiver<1>>},
     {"async_waiter", &run<async_waiter>},
     {"rendezvous_handoff", &run<rendezvous_handoff>},
+    {"rendezvous_two_senders", &run<rendezvous_two_senders>},
     {"rendezvous_abort", &run<rendezvous_abort>},
 };
 
