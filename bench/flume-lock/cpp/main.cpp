@@ -31,12 +31,14 @@ struct impl_entry {
   const char* name;
   bool unbounded;
   bool bounded;
+  bool rendezvous;  // a zero-capacity flavour (Q::rendezvous)
   void (*run)(const scenario&, const run_options&, const run_label&);
 };
 
 template <class Q>
 constexpr impl_entry entry_for() {
-  return {Q::name, Q::unbounded, Q::bounded, &run_scenario<Q>};
+  constexpr bool has_rendezvous = requires { requires Q::rendezvous; };
+  return {Q::name, Q::unbounded, Q::bounded, has_rendezvous, &run_scenario<Q>};
 }
 
 constexpr impl_entry all_impls[] = {
@@ -53,6 +55,7 @@ constexpr impl_entry all_impls[] = {
 };
 
 bool supports(const impl_entry& impl, const scenario& s) {
+  if (s.capacity == rendezvous_capacity) return impl.rendezvous;
   return s.capacity == 0 ? impl.unbounded : impl.bounded;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
 #include <optional>
 #include <string_view>
 
@@ -14,8 +15,10 @@ struct scenario {
   std::string_view name;
   scenario_kind kind;
   std::size_t producers;
-  std::size_t capacity;  // 0: unbounded
+  std::size_t capacity;  // 0: unbounded; rendezvous_capacity: zero capacity (crossbeam's bounded(0))
 };
+
+inline constexpr std::size_t rendezvous_capacity = std::numeric_limits<std::size_t>::max();
 
 inline constexpr scenario all_scenarios[] = {
     {"seq", scenario_kind::seq, 1, 0},
@@ -28,6 +31,7 @@ inline constexpr scenario all_scenarios[] = {
     {"bounded1024_spsc", scenario_kind::throughput, 1, 1024},
     {"bounded1024_mpsc_t4", scenario_kind::throughput, 4, 1024},
     {"pingpong", scenario_kind::pingpong, 1, 0},
+    {"rendezvous_spsc", scenario_kind::throughput, 1, rendezvous_capacity},
 };
 
 inline std::optional<scenario> find_scenario(std::string_view name) {

@@ -5,6 +5,7 @@
 #include <flume_lock/channel.hpp>
 
 #include "../failure.hpp"
+#include "../scenarios.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -16,13 +17,15 @@ struct flume_lock_queue {
   static constexpr const char* name = "flume-lock";
   static constexpr bool unbounded = true;
   static constexpr bool bounded = true;
+  static constexpr bool rendezvous = true;
 
   using sender = flume_lock::sender<std::uint64_t>;
   using receiver = flume_lock::receiver<std::uint64_t>;
 
   explicit flume_lock_queue(std::size_t capacity)
-      : flume_lock_queue(capacity == 0 ? flume_lock::channel<std::uint64_t>()
-                                       : flume_lock::bounded<std::uint64_t>(capacity)) {}
+      : flume_lock_queue(capacity == 0            ? flume_lock::channel<std::uint64_t>()
+                         : capacity == rendezvous_capacity ? flume_lock::bounded<std::uint64_t>(0)
+                                                  : flume_lock::bounded<std::uint64_t>(capacity)) {}
 
   struct producer {
     explicit producer(flume_lock_queue& q) : tx_(q.tx_) {}

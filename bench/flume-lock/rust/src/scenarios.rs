@@ -13,9 +13,11 @@ pub struct Scenario {
     pub name: &'static str,
     pub kind: Kind,
     pub producers: u64,
-    /// 0: unbounded.
+    /// 0: unbounded; RENDEZVOUS: zero capacity (`bounded(0)`).
     pub capacity: usize,
 }
+
+pub const RENDEZVOUS: usize = usize::MAX;
 
 pub const ALL: &[Scenario] = &[
     Scenario { name: "seq", kind: Kind::Seq, producers: 1, capacity: 0 },
@@ -28,6 +30,7 @@ pub const ALL: &[Scenario] = &[
     Scenario { name: "bounded1024_spsc", kind: Kind::Throughput, producers: 1, capacity: 1024 },
     Scenario { name: "bounded1024_mpsc_t4", kind: Kind::Throughput, producers: 4, capacity: 1024 },
     Scenario { name: "pingpong", kind: Kind::Pingpong, producers: 1, capacity: 0 },
+    Scenario { name: "rendezvous_spsc", kind: Kind::Throughput, producers: 1, capacity: RENDEZVOUS },
 ];
 
 pub fn find(name: &str) -> Option<Scenario> {

@@ -55,7 +55,7 @@ class zero_queue {
   /// Hands `value` to a waiting receiver: `ok`, `full` (no receiver waiting) or `disconnected`.
   /// On anything but `ok`, `value` is untouched.
   template <class U>
-  status try_push(U&& value) {
+  [[gnu::noinline]] status try_push(U&& value) {
     // Ordering: relaxed: a snapshot. A sender blocked on this channel never waits for the close
     // through here: poll() re-checks it with a seq_cst load.
     if (closed_.load(detail::order::relaxed) != 0) return status::disconnected;
@@ -143,8 +143,10 @@ class zero_queue {
 
   /// Without waiting: a value in the receiver's slot, else a posted offer. `disconnected` once
   /// closed (offers still posted then are left to their senders, who get `disconnected`).
+  // Out of line (like the other rendezvous calls), so that a channel's try_recv dispatch stays
+  // small enough to inline the unbounded and bounded fast paths (make asm).
   template <class Sink>
-  status try_consume(Sink&& sink) {
+  [[gnu::noinline]] status try_consume(Sink&& sink) {
     // Ordering: relaxed (these three loads): snapshots. A waiting receiver re-checks through
     // consume_announced's seq_cst loads; take_slot acquires the slot's value and the CAS below
     // the offer. (The slot is filling or full here only after this thread saw a sender claim it,

@@ -595,6 +595,9 @@ struct scenario {
 };
 
 const scenario scenarios[] = {
+    {"rendezvous_handoff", &run<rendezvous_handoff>},
+    {"rendezvous_two_senders", &run<rendezvous_two_senders>},
+    {"rendezvous_abort", &run<rendezvous_abort>},
     {"segment_boundary", &run<segment_boundary>},
     {"reclamation", &run<reclamation>},
     {"recycling", &run<recycling>},
@@ -614,9 +617,6 @@ const scenario scenarios[] = {
     {"park_close_unbounded", &run<park_close_receiver<0>>},
     {"park_close_bounded_rx", &run<park_close_receiver<1>>},
     {"async_waiter", &run<async_waiter>},
-    {"rendezvous_handoff", &run<rendezvous_handoff>},
-    {"rendezvous_two_senders", &run<rendezvous_two_senders>},
-    {"rendezvous_abort", &run<rendezvous_abort>},
 };
 
 }  // namespace
