@@ -37,7 +37,9 @@ struct impl_entry {
 
 template <class Q>
 constexpr impl_entry entry_for() {
-  constexpr bool has_rendezvous = requires { requires Q::rendezvous; };
+  constexpr bool has_rendezvous = requires {
+    requires Q::rendezvous;
+  };
   return {Q::name, Q::unbounded, Q::bounded, has_rendezvous, &run_scenario<Q>};
 }
 

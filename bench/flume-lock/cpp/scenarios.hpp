@@ -15,7 +15,7 @@ struct scenario {
   std::string_view name;
   scenario_kind kind;
   std::size_t producers;
-  std::size_t capacity;  // 0: unbounded; rendezvous_capacity: zero capacity (crossbeam's bounded(0))
+  std::size_t capacity;  // 0: unbounded; rendezvous_capacity: crossbeam's bounded(0)
 };
 
 inline constexpr std::size_t rendezvous_capacity = std::numeric_limits<std::size_t>::max();

@@ -23,9 +23,10 @@ struct flume_lock_queue {
   using receiver = flume_lock::receiver<std::uint64_t>;
 
   explicit flume_lock_queue(std::size_t capacity)
-      : flume_lock_queue(capacity == 0            ? flume_lock::channel<std::uint64_t>()
-                         : capacity == rendezvous_capacity ? flume_lock::bounded<std::uint64_t>(0)
-                                                  : flume_lock::bounded<std::uint64_t>(capacity)) {}
+      : flume_lock_queue(capacity == 0 ? flume_lock::channel<std::uint64_t>()
+                         : capacity == rendezvous_capacity
+                             ? flume_lock::bounded<std::uint64_t>(0)
+                             : flume_lock::bounded<std::uint64_t>(capacity)) {}
 
   struct producer {
     explicit producer(flume_lock_queue& q) : tx_(q.tx_) {}

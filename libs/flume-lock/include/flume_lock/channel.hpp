@@ -18,7 +18,6 @@
 
 #include <chrono>
 #include <cstddef>
-#include <concepts>
 #include <iterator>
 #include <optional>
 #include <type_traits>
