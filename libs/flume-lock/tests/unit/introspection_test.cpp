@@ -78,7 +78,7 @@ TEST(Introspection, SendUntilTimesOutOnAFullChannel) {
   ASSERT_EQ(tx.send(std::string("a")), status::ok);
   std::string v = "b";
   EXPECT_EQ(tx.send_until(std::move(v), std::chrono::steady_clock::now() + 2ms), status::timeout);
-  EXPECT_EQ(v, "b");
+  EXPECT_EQ(v, "b");  // NOLINT(bugprone-use-after-move): refused, not moved
   std::string out;
   ASSERT_EQ(rx.try_recv(out), status::ok);
   EXPECT_EQ(tx.send_until(std::move(v), std::chrono::steady_clock::now() + 1s), status::ok);
