@@ -20,16 +20,16 @@ case "$action" in
   plan)
     if [ "$quick" = 1 ]; then n=500000 trips=20000; else n=5000000 trips=100000; fi
     n="${BENCH_N:-$n}" trips="${BENCH_ROUND_TRIPS:-$trips}"
-    # Capacity 1 makes every message a hand-off between threads (a wake-up each on this 2-core
+    # Capacity 1 (and 0, rendezvous) makes every message a hand-off between threads (a wake-up each on this 2-core
     # machine); the quick mode runs a tenth of N there to stay within a demo's minute or two.
     n_bounded1="$n"
     [ "$quick" = 1 ] && [ -z "${BENCH_N:-}" ] && n_bounded1=$((n / 10))
     scenarios="${BENCH_SCENARIOS:-seq spsc mpsc_t2 mpsc_t4 mpsc_t8 bounded1_spsc bounded1_mpsc_t4
-               bounded1024_spsc bounded1024_mpsc_t4 pingpong select_rx4}"
+               bounded1024_spsc bounded1024_mpsc_t4 pingpong select_rx4 rendezvous_spsc}"
     # "impl scenario binary" for everything both programs offer: flume-lock, C++ peers, Rust peers.
     offered="$("$cpp_bin" --list | sed "s|\$| $cpp_bin|"; "$rust_bin" --list | sed "s|\$| $rust_bin|")"
     for s in $scenarios; do
-      case "$s" in bounded1_*) sn="$n_bounded1" ;; *) sn="$n" ;; esac
+      case "$s" in bounded1_* | rendezvous_*) sn="$n_bounded1" ;; *) sn="$n" ;; esac
       awk -v s="$s" -v n="$sn" -v trips="$trips" '$2 == s {
         printf "flume-lock\t%s\t%s\t%s --impl %s --scenario %s --n %s --round-trips %s --round {round}\n",
           $2, $1, $3, $1, $2, n, trips }' <<<"$offered"

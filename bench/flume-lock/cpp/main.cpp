@@ -33,12 +33,18 @@ struct impl_entry {
   bool bounded;
   bool select;
   bool mpmc;  // has a many-consumer form (Q::mpmc_queue) for the mpmc scenarios
+  bool rendezvous;  // a zero-capacity flavour (Q::rendezvous)
   void (*run)(const scenario&, const run_options&, const run_label&);
 };
 
 template <class Q>
 constexpr impl_entry entry_for() {
-  return {Q::name, Q::unbounded, Q::bounded, selectable_queue<Q>, requires { typename Q::mpmc_queue; },
+  constexpr bool has_rendezvous = requires {
+    requires Q::rendezvous;
+  };
+  return {Q::name,          Q::unbounded,
+          Q::bounded,       selectable_queue<Q>,
+          requires { typename Q::mpmc_queue; }, has_rendezvous,
           &run_scenario<Q>};
 }
 
@@ -58,6 +64,7 @@ constexpr impl_entry all_impls[] = {
 bool supports(const impl_entry& impl, const scenario& s) {
   if (s.kind == scenario_kind::select && !impl.select) return false;
   if (s.kind == scenario_kind::mpmc && !impl.mpmc) return false;
+  if (s.capacity == rendezvous_capacity) return impl.rendezvous;
   return s.capacity == 0 ? impl.unbounded : impl.bounded;
 }
 

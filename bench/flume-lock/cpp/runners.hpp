@@ -1,7 +1,7 @@
 // The scenario shapes, written once against the queue adapter interface every
 // implementation provides (see peers/*.hpp):
 //
-//   Q q(capacity);                  // capacity 0 = unbounded
+//   Q q(capacity);                  // capacity 0 = unbounded, rendezvous_capacity = zero
 //   typename Q::producer tx(q);     // one per producing thread
 //   tx.send(v);                     // returns when v is queued (bounded: waits for room)
 //   typename Q::consumer rx(q);     // the single consumer

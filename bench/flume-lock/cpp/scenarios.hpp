@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
 #include <optional>
 #include <string_view>
 
@@ -16,9 +17,11 @@ struct scenario {
   std::string_view name;
   scenario_kind kind;
   std::size_t producers;
-  std::size_t capacity;  // 0: unbounded
+  std::size_t capacity;  // 0: unbounded; rendezvous_capacity: crossbeam's bounded(0)
   std::size_t consumers = 1;
 };
+
+inline constexpr std::size_t rendezvous_capacity = std::numeric_limits<std::size_t>::max();
 
 inline constexpr scenario all_scenarios[] = {
     {"seq", scenario_kind::seq, 1, 0},
@@ -35,6 +38,7 @@ inline constexpr scenario all_scenarios[] = {
     // Several consumers share one queue, each message to exactly one (crossbeam's `mpmc`).
     {"mpmc_t4x4", scenario_kind::mpmc, 4, 0, 4},
     {"mpmc_bounded1024_t4x4", scenario_kind::mpmc, 4, 1024, 4},
+    {"rendezvous_spsc", scenario_kind::throughput, 1, rendezvous_capacity},
 };
 
 inline std::optional<scenario> find_scenario(std::string_view name) {

@@ -38,6 +38,15 @@ typedef struct flume_lock_receiver flume_lock_receiver;
 flume_lock_status flume_lock_channel_create(size_t capacity, flume_lock_sender** tx,
                                             flume_lock_receiver** rx);
 
+/* Creates a rendezvous channel (capacity 0, as crossbeam's bounded(0)): a send completes only
+ * when the receiver takes the value; try_send succeeds only while the receiver waits in
+ * recv_timeout. */
+flume_lock_status flume_lock_rendezvous_create(flume_lock_sender** tx, flume_lock_receiver** rx);
+
+/* Stores in *len how many values are queued now (a snapshot; always 0 for rendezvous): OK, or
+ * INVALID for a null handle or pointer. Call it from the receiving thread. */
+flume_lock_status flume_lock_receiver_len(const flume_lock_receiver* rx, size_t* len);
+
 /* A new sender handle for the same channel (NULL when out of memory or tx is NULL). */
 flume_lock_sender* flume_lock_sender_clone(const flume_lock_sender* tx);
 

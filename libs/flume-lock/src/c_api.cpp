@@ -21,10 +21,10 @@ struct flume_lock_receiver {
 using flume_lock::c_api::no_memory_guard;
 using flume_lock::c_api::to_c;
 
-extern "C" {
+namespace {
 
-flume_lock_status flume_lock_channel_create(size_t capacity, flume_lock_sender** tx,
-                                            flume_lock_receiver** rx) {
+flume_lock_status create(std::optional<std::size_t> capacity, flume_lock_sender** tx,
+                         flume_lock_receiver** rx) {
   if (tx == nullptr || rx == nullptr) return FLUME_LOCK_INVALID;
   return no_memory_guard([&] {
     auto [s, r] = flume_lock::make_channel<std::uint64_t>(capacity);
@@ -38,6 +38,26 @@ flume_lock_status flume_lock_channel_create(size_t capacity, flume_lock_sender**
     *rx = rx_handle;
     return FLUME_LOCK_OK;
   });
+}
+
+}  // namespace
+
+extern "C" {
+
+flume_lock_status flume_lock_channel_create(size_t capacity, flume_lock_sender** tx,
+                                            flume_lock_receiver** rx) {
+  // C keeps 0 = unbounded; flume_lock_rendezvous_create makes the zero-capacity flavour.
+  return create(capacity == 0 ? std::nullopt : std::optional<std::size_t>(capacity), tx, rx);
+}
+
+flume_lock_status flume_lock_rendezvous_create(flume_lock_sender** tx, flume_lock_receiver** rx) {
+  return create(0, tx, rx);
+}
+
+flume_lock_status flume_lock_receiver_len(const flume_lock_receiver* rx, size_t* len) {
+  if (rx == nullptr || len == nullptr) return FLUME_LOCK_INVALID;
+  *len = rx->rx.len();
+  return FLUME_LOCK_OK;
 }
 
 flume_lock_sender* flume_lock_sender_clone(const flume_lock_sender* tx) {

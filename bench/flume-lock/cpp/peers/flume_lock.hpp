@@ -6,6 +6,7 @@
 #include <flume_lock/select.hpp>
 
 #include "../failure.hpp"
+#include "../scenarios.hpp"
 #include "flume_lock_mpmc.hpp"
 
 #include <cstddef>
@@ -21,13 +22,16 @@ struct flume_lock_queue {
   static constexpr bool unbounded = true;
   static constexpr bool bounded = true;
   using mpmc_queue = flume_lock_mpmc_queue;  // the mpmc scenarios run the MPMC flavour
+  static constexpr bool rendezvous = true;
 
   using sender = flume_lock::sender<std::uint64_t>;
   using receiver = flume_lock::receiver<std::uint64_t>;
 
   explicit flume_lock_queue(std::size_t capacity)
       : flume_lock_queue(capacity == 0 ? flume_lock::channel<std::uint64_t>()
-                                       : flume_lock::bounded<std::uint64_t>(capacity)) {}
+                         : capacity == rendezvous_capacity
+                             ? flume_lock::bounded<std::uint64_t>(0)
+                             : flume_lock::bounded<std::uint64_t>(capacity)) {}
 
   struct producer {
     explicit producer(flume_lock_queue& q) : tx_(q.tx_) {}

@@ -1,6 +1,8 @@
 //! The Rust peers behind one small interface, so the runners are written once:
-//! `channel(capacity)` (0 = unbounded) gives a cloneable sender and the receiver; both sides
-//! use the blocking operations, the intended use of both libraries.
+//! `channel(capacity)` (0 = unbounded, `RENDEZVOUS` = zero capacity) gives a cloneable sender
+//! and the receiver; both sides use the blocking operations, the intended use of both libraries.
+
+use crate::scenarios::RENDEZVOUS;
 
 pub trait Peer {
     const NAME: &'static str;
@@ -31,6 +33,8 @@ impl Peer for Crossbeam {
     fn channel(capacity: usize) -> (Self::Tx, Self::Rx) {
         if capacity == 0 {
             crossbeam_channel::unbounded()
+        } else if capacity == RENDEZVOUS {
+            crossbeam_channel::bounded(0)
         } else {
             crossbeam_channel::bounded(capacity)
         }
@@ -87,7 +91,8 @@ impl Peer for StdMpsc {
             let (t, r) = std::sync::mpsc::channel();
             (StdTx::Unbounded(t), r)
         } else {
-            let (t, r) = std::sync::mpsc::sync_channel(capacity);
+            let bound = if capacity == RENDEZVOUS { 0 } else { capacity };
+            let (t, r) = std::sync::mpsc::sync_channel(bound);
             (StdTx::Bounded(t), r)
         }
     }

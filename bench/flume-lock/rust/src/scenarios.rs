@@ -18,10 +18,12 @@ pub struct Scenario {
     pub name: &'static str,
     pub kind: Kind,
     pub producers: u64,
-    /// 0: unbounded.
+    /// 0: unbounded; RENDEZVOUS: zero capacity (`bounded(0)`).
     pub capacity: usize,
     pub consumers: u64,
 }
+
+pub const RENDEZVOUS: usize = usize::MAX;
 
 pub const ALL: &[Scenario] = &[
     Scenario { name: "seq", kind: Kind::Seq, producers: 1, capacity: 0, consumers: 1 },
@@ -34,6 +36,7 @@ pub const ALL: &[Scenario] = &[
     Scenario { name: "bounded1024_spsc", kind: Kind::Throughput, producers: 1, capacity: 1024, consumers: 1 },
     Scenario { name: "bounded1024_mpsc_t4", kind: Kind::Throughput, producers: 4, capacity: 1024, consumers: 1 },
     Scenario { name: "pingpong", kind: Kind::Pingpong, producers: 1, capacity: 0, consumers: 1 },
+    Scenario { name: "rendezvous_spsc", kind: Kind::Throughput, producers: 1, capacity: RENDEZVOUS, consumers: 1 },
     Scenario { name: "select_rx4", kind: Kind::Select, producers: 4, capacity: 0, consumers: 1 },
     Scenario { name: "mpmc_t4x4", kind: Kind::Mpmc, producers: 4, capacity: 0, consumers: 4 },
     Scenario {

@@ -142,6 +142,24 @@ class bounded_queue {
     return (tail_.load(detail::order::relaxed) & mark_bit_) != 0;
   }
 
+  /// Whether the slot a push would take still holds a message (a snapshot, for any thread).
+  bool full() const noexcept {
+    // Ordering: relaxed (both): a snapshot; nothing is read through it.
+    const std::uint64_t tail = tail_.load(detail::order::relaxed) & ~mark_bit_;
+    const std::uint64_t stamp = slots_[tail & (mark_bit_ - 1)].stamp.load(detail::order::relaxed);
+    return stamp + one_lap_ == tail + 1;
+  }
+
+  /// Messages claimed and not yet consumed (a snapshot; the consumer's thread only: it reads
+  /// the consumer's cursor).
+  std::size_t consumer_len() const noexcept {
+    // Ordering: relaxed: a snapshot; nothing is read through it.
+    const std::uint64_t tail = tail_.load(detail::order::relaxed) & ~mark_bit_;
+    const std::uint64_t claimed = position(tail);
+    const std::uint64_t consumed = position(head_);
+    return claimed > consumed ? static_cast<std::size_t>(claimed - consumed) : 0;
+  }
+
   detail::eventcount& rx_event() noexcept { return rx_event_; }
   detail::eventcount& tx_event() noexcept { return tx_event_; }
 
@@ -157,6 +175,11 @@ class bounded_queue {
       return std::launder(reinterpret_cast<T*>(storage));
     }
   };
+
+  // How many slots a cursor (lap | index) has passed since the start.
+  std::uint64_t position(std::uint64_t cursor) const noexcept {
+    return cursor / one_lap_ * capacity_ + (cursor & (mark_bit_ - 1));
+  }
 
   status empty_or_disconnected() const noexcept {
     // Ordering: seq_cst: the parked consumer's re-check pairs with close()'s seq_cst RMW.

@@ -1,5 +1,5 @@
-// The channel API: copyable senders and one move-only receiver over an unbounded or bounded
-// lock-free queue, with blocking, timed and async receive.
+// The channel API: copyable senders and one move-only receiver over an unbounded, bounded or
+// rendezvous (zero-capacity) lock-free queue, with blocking, timed and async receive.
 //
 //   auto [tx, rx] = flume_lock::channel<std::string>();
 //   std::thread producer([tx = tx] { tx.send("hello"); });   // copy a sender per thread
@@ -14,10 +14,12 @@
 #include <flume_lock/status.hpp>
 #include <flume_lock/unbounded_queue.hpp>
 #include <flume_lock/waiter.hpp>
+#include <flume_lock/zero_queue.hpp>
 
 #include <chrono>
 #include <cstddef>
 #include <iterator>
+#include <optional>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -70,14 +72,19 @@ class channel_state {
   struct unbounded_tag {};
   explicit channel_state(unbounded_tag) : queue_(std::in_place_index<0>) {}
   explicit channel_state(std::size_t capacity) : queue_(std::in_place_index<1>, capacity) {}
+  struct zero_tag {};
+  explicit channel_state(zero_tag) : queue_(std::in_place_index<2>) {}
 
-  // Calls f(queue&) on whichever flavour this channel has.
+  // Calls f(queue&) on whichever flavour this channel has. The rendezvous branch is marked
+  // unlikely so that GCC inlines the unbounded and bounded fast paths as before (make asm).
   template <class F>
   decltype(auto) with_queue(F&& f) {
     if (auto* unbounded = std::get_if<0>(&queue_)) return f(*unbounded);
+    if (auto* zero = std::get_if<2>(&queue_)) [[unlikely]]
+      return f(*zero);
     auto* bounded = std::get_if<1>(&queue_);
-    // Invariant: the variant holds one of the two (a state whose queue failed to build was never
-    // made); saying so keeps GCC's -O2 flow analysis from warning about a null dereference.
+    // Invariant: the variant holds one of the three (a state whose queue failed to build was
+    // never made); saying so keeps GCC's -O2 flow analysis from warning about a null dereference.
     if (bounded == nullptr) __builtin_unreachable();
     return f(*bounded);
   }
@@ -110,16 +117,44 @@ class channel_state {
   void close() noexcept {
     with_queue([](auto& q) { q.close(); });
   }
+  void release_receiver() noexcept {
+    // Ordering: relaxed: a count for receiver_count(); the close carries the synchronisation.
+    receivers_.fetch_sub(1, order::relaxed);
+  }
   adaptive_spin& sender_spin() noexcept { return sender_spin_; }
 
+  // Snapshots for the introspection calls: they may be stale by the time the caller looks.
+  std::size_t sender_count() const noexcept {
+    // Ordering: relaxed: a snapshot; nothing is read through it.
+    return senders_.load(order::relaxed);
+  }
+  std::size_t receiver_count() const noexcept {
+    // Ordering: relaxed: a snapshot; nothing is read through it.
+    return receivers_.load(order::relaxed);
+  }
+
  private:
-  std::variant<unbounded_queue<T>, bounded_queue<T>> queue_;
+  std::variant<unbounded_queue<T>, bounded_queue<T>, zero_queue<T>> queue_;
   // Lets the model checker see "uses of the state happen before its deletion".
   [[no_unique_address]] race_probe lifetime_probe_;
   adaptive_spin sender_spin_;  // shared by the senders parked on a full bounded channel
   atomic<std::size_t> handles_{2};
   atomic<std::size_t> senders_{1};
+  atomic<std::size_t> receivers_{1};
 };
+
+template <class Queue, class T>
+inline constexpr bool is_zero_queue = std::is_same_v<Queue, zero_queue<T>>;
+
+// What capacity() reports for a queue: none for unbounded.
+template <class Queue>
+std::optional<std::size_t> capacity_of(const Queue& q) {
+  if constexpr (requires { q.capacity(); }) {
+    return q.capacity();
+  } else {
+    return std::nullopt;
+  }
+}
 
 }  // namespace detail
 
@@ -146,12 +181,14 @@ class sender {
     }
   }
 
-  /// Sends `value`. Unbounded: never waits. Bounded: waits for space. Returns `ok` or
-  /// `disconnected` (the receiver is gone or the channel closed; `value` is left untouched).
+  /// Sends `value`. Unbounded: never waits. Bounded: waits for space. Rendezvous: waits until
+  /// the receiver takes it. Returns `ok` or `disconnected` (the receiver is gone or the channel
+  /// closed; `value` is left untouched).
   status send(T&& value) const { return send_impl(std::move(value), nullptr); }
   status send(const T& value) const { return send_impl(value, nullptr); }
 
-  /// Sends if it can right now: `ok`, `full` (bounded only) or `disconnected`.
+  /// Sends if it can right now: `ok`, `full` (bounded: no room; rendezvous: no receiver is
+  /// waiting in recv or poll_recv) or `disconnected`.
   status try_send(T&& value) const { return try_send_impl(std::move(value)); }
   status try_send(const T& value) const { return try_send_impl(value); }
 
@@ -160,6 +197,14 @@ class sender {
   status send_for(T&& value, std::chrono::duration<Rep, Period> wait) const {
     const detail::deadline until = std::chrono::steady_clock::now() + wait;
     return send_impl(std::move(value), &until);
+  }
+
+  /// As send(), giving up with `timeout` at `until` (a steady_clock time point).
+  template <class Duration>
+  status send_until(T&& value,
+                    std::chrono::time_point<std::chrono::steady_clock, Duration> until) const {
+    const detail::deadline at = std::chrono::time_point_cast<detail::deadline::duration>(until);
+    return send_impl(std::move(value), &at);
   }
 
   /// Sends every element of [first, last) in order (copied, or moved with move iterators).
@@ -187,10 +232,32 @@ class sender {
     return state_->with_queue([](auto& q) { return q.closed(); });
   }
 
+  // Introspection: snapshots, possibly stale by the time the caller looks (docs/flume-lock.md).
+  // len() and is_empty() are the receiver's: its cursor is private to it.
+
+  /// The capacity: none for unbounded channels, 0 for rendezvous channels.
+  std::optional<std::size_t> capacity() const noexcept {
+    return state_->with_queue([](auto& q) { return detail::capacity_of(q); });
+  }
+  /// Whether a try_send would find no room now (a rendezvous channel is always full).
+  bool is_full() const noexcept {
+    return state_->with_queue([](auto& q) {
+      if constexpr (requires { q.full(); }) {
+        return q.full();
+      } else {
+        return detail::capacity_of(q).has_value();  // unbounded never, rendezvous always
+      }
+    });
+  }
+  /// Whether the channel is closed (every sender gone, the receiver gone, or close()).
+  bool is_disconnected() const noexcept { return is_closed(); }
+  std::size_t sender_count() const noexcept { return state_->sender_count(); }
+  std::size_t receiver_count() const noexcept { return state_->receiver_count(); }
+
  private:
   friend class receiver<T>;
   template <class U>
-  friend std::pair<sender<U>, receiver<U>> make_channel(std::size_t);
+  friend std::pair<sender<U>, receiver<U>> make_channel(std::optional<std::size_t>);
   explicit sender(detail::channel_state<T>* state) noexcept : state_(state) {}
 
   template <class U>
@@ -211,6 +278,8 @@ class sender {
       using queue = std::remove_reference_t<decltype(q)>;
       if constexpr (std::is_same_v<queue, unbounded_queue<T>>) {
         return q.push(std::forward<U>(value));
+      } else if constexpr (detail::is_zero_queue<queue, T>) {
+        return send_rendezvous(q, state_->sender_spin(), std::forward<U>(value), until);
       } else {
         return send_bounded(q, state_->sender_spin(), std::forward<U>(value), until);
       }
@@ -229,6 +298,42 @@ class sender {
     if (s != status::full) return s;
     return detail::block_on(q.tx_event(), spin, status::full, until, &detail::tx_poll_interval,
                             [&] { return q.try_push(std::forward<U>(value)); });
+  }
+
+  // Rendezvous: hand the value to a receiver waiting in its slot, or post an offer and wait
+  // (spinning briefly, then parked on tx_event) until the receiver takes it (zero_queue.hpp).
+  template <class U>
+  [[gnu::noinline]] static status send_rendezvous(zero_queue<T>& q, detail::adaptive_spin& spin,
+                                                  U&& value, const detail::deadline* until) {
+    const status s = q.try_push(std::forward<U>(value));
+    if (s != status::full) return s;
+    if constexpr (std::is_same_v<U, T>) {
+      return offer_and_wait(q, spin, value, until);  // the receiver moves from the caller's value
+    } else {
+      T copy(std::forward<U>(value));  // a const or lvalue argument is copied, never moved from
+      return offer_and_wait(q, spin, copy, until);
+    }
+  }
+
+  static status offer_and_wait(zero_queue<T>& q, detail::adaptive_spin& spin, T& value,
+                               const detail::deadline* until) {
+    typename zero_queue<T>::offer offer(value);
+    bool posted = false;
+    auto attempt = [&] {
+      if (posted) return q.poll(offer);
+      const status s = q.try_push(std::move(value));  // moves only on ok
+      if (s != status::full) return s;
+      if (!q.post(offer)) return status::full;  // another sender's offer is up: wait for it
+      posted = true;
+      return q.poll(offer);
+    };
+    status s = attempt();
+    if (s == status::full) {
+      s = detail::block_on(q.tx_event(), spin, status::full, until, nullptr, attempt);
+    }
+    // Timed out with the offer up: take it back, unless the receiver took it first.
+    if (s == status::timeout && posted && !q.withdraw(offer)) s = status::ok;
+    return s;
   }
 
   detail::channel_state<T>* state_;
@@ -255,6 +360,7 @@ class receiver {
     if (registered_ != nullptr) cancel_wait(*registered_);
     state_->close();
     drain([](T&&) noexcept {});  // free memory now; messages still in flight die with the state
+    state_->release_receiver();
     state_->release_handle();
   }
 
@@ -290,6 +396,9 @@ class receiver {
 
   /// Async receive (see waiter.hpp): `ok` (message in `out`), `disconnected`, or `empty` with
   /// `w` registered for exactly one wake. A previously registered waiter is withdrawn first.
+  /// On a rendezvous channel a registered receiver counts as waiting: try_send may hand it a
+  /// value, which stays in the receiver's slot (and is returned first) even if the wait is
+  /// cancelled.
   status poll_recv(T& out, waiter& w) {
     if (registered_ != nullptr) cancel_wait(*registered_);
     status s = try_recv(out);
@@ -297,7 +406,16 @@ class receiver {
     detail::eventcount& event = state_->rx_event();
     event.prepare_async(w);
     registered_ = &w;
-    s = try_recv(out);  // re-check: a message published before prepare_async has no wake
+    // Re-check: a message published before prepare_async has no wake.
+    s = state_->with_queue([&](auto& q) {
+      using queue = std::remove_reference_t<decltype(q)>;
+      if constexpr (detail::is_zero_queue<queue, T>) {
+        q.announce();
+        return q.consume_announced([&](T&& v) { out = std::move(v); });
+      } else {
+        return try_recv(out);
+      }
+    });
     if (s != status::empty) cancel_wait(w);
     return s;
   }
@@ -307,14 +425,95 @@ class receiver {
     if (registered_ != &w) return;
     registered_ = nullptr;
     state_->rx_event().cancel_async(w);
+    state_->with_queue([](auto& q) {
+      using queue = std::remove_reference_t<decltype(q)>;
+      // Rendezvous: stop counting as waiting. If a sender already claimed the slot, its value
+      // stays there and the next receive returns it.
+      if constexpr (detail::is_zero_queue<queue, T>) (void)q.retract();
+    });
   }
+
+  /// Receives up to `max` messages into `out` (appended with push_back): waits for the first,
+  /// then takes what is ready without waiting. Returns how many; 0 means disconnected (or
+  /// max == 0).
+  template <class Container>
+  std::size_t recv_many(Container& out, std::size_t max) {
+    if (max == 0) return 0;
+    T first{};
+    if (recv(first) != status::ok) return 0;
+    out.push_back(std::move(first));
+    std::size_t n = 1;
+    while (n < max && consume([&](T&& v) { out.push_back(std::move(v)); }) == status::ok) ++n;
+    return n;
+  }
+
+  // Introspection: snapshots, possibly stale by the time the caller looks (docs/flume-lock.md).
+
+  /// Messages queued now: claimed by senders and not yet received (a claim whose message is
+  /// still being written counts). Always 0 on a rendezvous channel, as in crossbeam.
+  std::size_t len() const noexcept {
+    return state_->with_queue([](auto& q) -> std::size_t {
+      if constexpr (requires { q.consumer_len(); }) {
+        return q.consumer_len();
+      } else {
+        return 0;
+      }
+    });
+  }
+  bool is_empty() const noexcept { return len() == 0; }
+  /// Whether len() has reached the capacity (never when unbounded; always on rendezvous).
+  bool is_full() const noexcept {
+    const std::optional<std::size_t> cap = capacity();
+    return cap.has_value() && len() >= *cap;
+  }
+  /// The capacity: none for unbounded channels, 0 for rendezvous channels.
+  std::optional<std::size_t> capacity() const noexcept {
+    return state_->with_queue([](auto& q) { return detail::capacity_of(q); });
+  }
+  /// Whether the channel is closed (every sender gone or close()); messages may still be queued.
+  bool is_disconnected() const noexcept {
+    return state_->with_queue([](auto& q) { return q.closed(); });
+  }
+  std::size_t sender_count() const noexcept { return state_->sender_count(); }
+  std::size_t receiver_count() const noexcept { return state_->receiver_count(); }
+
+  // Iteration. `for (T v : rx)` receives (waiting) until disconnected; `for (T v :
+  // rx.try_iter())` takes only what is ready now. Both need a default-constructible T.
+  template <bool Blocking>
+  class iterator {
+   public:
+    using value_type = T;
+    using difference_type = std::ptrdiff_t;
+    explicit iterator(receiver* rx) : rx_(rx) { ++*this; }
+    iterator() = default;
+    T& operator*() { return value_; }
+    iterator& operator++() {
+      const status s = Blocking ? rx_->recv(value_) : rx_->try_recv(value_);
+      if (s != status::ok) rx_ = nullptr;
+      return *this;
+    }
+    void operator++(int) { ++*this; }
+    bool operator==(std::default_sentinel_t) const { return rx_ == nullptr; }
+
+   private:
+    receiver* rx_ = nullptr;
+    T value_{};
+  };
+  struct try_range {
+    receiver* rx;
+    iterator<false> begin() { return iterator<false>(rx); }
+    std::default_sentinel_t end() { return {}; }
+  };
+  iterator<true> begin() { return iterator<true>(this); }
+  std::default_sentinel_t end() { return {}; }
+  try_range try_iter() { return try_range{this}; }
 
   /// Closes the channel: senders get `disconnected`; queued messages can still be received.
   void close() noexcept { state_->close(); }
 
  private:
   template <class U>
-  friend std::pair<sender<U>, receiver<U>> make_channel(std::size_t);
+  friend std::pair<sender<U>, receiver<U>> make_channel(std::optional<std::size_t>);
   explicit receiver(detail::channel_state<T>* state) noexcept : state_(state) {}
 
   template <class F>
@@ -327,8 +526,27 @@ class receiver {
   [[gnu::noinline]] status recv_impl(T& out, const detail::deadline* until) {
     const status s = try_recv(out);
     if (s != status::empty) return s;
-    return detail::block_on(state_->rx_event(), spin_, status::empty, until, nullptr,
-                            [&] { return try_recv(out); });
+    return state_->with_queue([&](auto& q) {
+      using queue = std::remove_reference_t<decltype(q)>;
+      if constexpr (detail::is_zero_queue<queue, T>) {
+        return recv_rendezvous(q, out, until);
+      } else {
+        return detail::block_on(q.rx_event(), spin_, status::empty, until, nullptr,
+                                [&] { return try_recv(out); });
+      }
+    });
+  }
+
+  // Rendezvous: announce the wait (senders may now hand a value into our slot), then wait for
+  // that or a posted offer. Giving up retracts the announcement; a sender that claimed the slot
+  // first has its value received, so nothing is lost (zero_queue.hpp).
+  status recv_rendezvous(zero_queue<T>& q, T& out, const detail::deadline* until) {
+    auto sink = [&](T&& v) { out = std::move(v); };
+    q.announce();
+    status s = detail::block_on(q.rx_event(), spin_, status::empty, until, nullptr,
+                                [&] { return q.consume_announced(sink); });
+    if (s == status::timeout && !q.retract()) s = q.try_consume(sink);
+    return s;
   }
 
   detail::channel_state<T>* state_;
@@ -336,26 +554,34 @@ class receiver {
   detail::adaptive_spin spin_;
 };
 
-/// Capacity 0 makes an unbounded channel; use channel() and bounded() instead.
+/// A channel of the given capacity: none (std::nullopt) for unbounded, 0 for a rendezvous
+/// channel, n for a bounded one. channel() and bounded() say the same more plainly.
 template <class T>
-std::pair<sender<T>, receiver<T>> make_channel(std::size_t capacity) {
+std::pair<sender<T>, receiver<T>> make_channel(std::optional<std::size_t> capacity) {
   using state_type = detail::channel_state<T>;
-  auto* state = capacity == 0 ? new state_type(typename state_type::unbounded_tag{})
-                              : new state_type(capacity);
+  state_type* state = nullptr;
+  if (!capacity.has_value()) {
+    state = new state_type(typename state_type::unbounded_tag{});
+  } else if (*capacity == 0) {
+    state = new state_type(typename state_type::zero_tag{});
+  } else {
+    state = new state_type(*capacity);
+  }
   return {sender<T>(state), receiver<T>(state)};
 }
 
 /// An unbounded channel: send never waits.
 template <class T>
 std::pair<sender<T>, receiver<T>> channel() {
-  return make_channel<T>(0);
+  return make_channel<T>(std::nullopt);
 }
 
-/// A bounded channel holding at most `capacity` (>= 1) messages: try_send reports `full`,
-/// send waits for space.
+/// A bounded channel holding at most `capacity` messages: try_send reports `full`, send waits
+/// for space. Capacity 0 makes a rendezvous channel (as crossbeam's bounded(0)): send completes
+/// only when the receiver takes the value, try_send only when a receiver is waiting for one.
 template <class T>
 std::pair<sender<T>, receiver<T>> bounded(std::size_t capacity) {
-  return make_channel<T>(capacity == 0 ? 1 : capacity);
+  return make_channel<T>(capacity);
 }
 
 }  // namespace flume_lock

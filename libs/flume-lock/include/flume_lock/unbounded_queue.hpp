@@ -124,6 +124,16 @@ class unbounded_queue {
     return (tail_.load(detail::order::relaxed) & closed_bit) != 0;
   }
 
+  /// Messages claimed and not yet consumed (a snapshot; the consumer's thread only: it reads
+  /// the consumer's cursor). Claims made after the close are not messages.
+  std::size_t consumer_len() const noexcept {
+    // Ordering: relaxed (both): a snapshot; nothing is read through it.
+    const std::uint64_t claims = tail_.load(detail::order::relaxed) >> 1;
+    const std::uint64_t closed_at = closed_at_.load(detail::order::relaxed);
+    const std::uint64_t end = claims < closed_at ? claims : closed_at;
+    return end > head_ ? static_cast<std::size_t>(end - head_) : 0;
+  }
+
   detail::eventcount& rx_event() noexcept { return rx_event_; }
 
  private:

@@ -160,7 +160,65 @@ static void test_select_rules(void) {
   for (int c = 0; c < 2; ++c) flume_lock_receiver_destroy(rx[c]);
 }
 
+static void* send_one_thousand(void* arg) {
+  flume_lock_sender* tx = (flume_lock_sender*)arg;
+  uintptr_t failed = 0;
+  for (uint64_t i = 1; i <= 1000; ++i) {
+    if (flume_lock_send(tx, i) != FLUME_LOCK_OK) failed = 1;
+  }
+  flume_lock_sender_destroy(tx);
+  return (void*)failed;
+}
+
+static void test_rendezvous(void) {
+  flume_lock_sender* tx = NULL;
+  flume_lock_receiver* rx = NULL;
+  CHECK(flume_lock_rendezvous_create(&tx, &rx) == FLUME_LOCK_OK);
+  CHECK(flume_lock_try_send(tx, 1) == FLUME_LOCK_FULL); /* nobody is waiting */
+  uint64_t v = 0;
+  CHECK(flume_lock_recv_timeout(rx, &v, 1000000) == FLUME_LOCK_TIMEOUT);
+  size_t len = 99;
+  CHECK(flume_lock_receiver_len(rx, &len) == FLUME_LOCK_OK && len == 0);
+
+  pthread_t thread;
+  CHECK(pthread_create(&thread, NULL, send_one_thousand, flume_lock_sender_clone(tx)) == 0);
+  flume_lock_sender_destroy(tx);
+  uint64_t sum = 0, count = 0;
+  flume_lock_status s;
+  while ((s = flume_lock_recv_timeout(rx, &v, -1)) == FLUME_LOCK_OK) {
+    CHECK(v == count + 1); /* one sender: in order */
+    sum += v;
+    ++count;
+  }
+  CHECK(s == FLUME_LOCK_DISCONNECTED);
+  CHECK(count == 1000 && sum == 1000 * 1001 / 2);
+  void* failed = (void*)1;
+  pthread_join(thread, &failed);
+  CHECK(failed == NULL);
+  flume_lock_receiver_destroy(rx);
+  CHECK(flume_lock_rendezvous_create(NULL, &rx) == FLUME_LOCK_INVALID);
+}
+
+static void test_len(void) {
+  flume_lock_sender* tx = NULL;
+  flume_lock_receiver* rx = NULL;
+  CHECK(flume_lock_channel_create(0, &tx, &rx) == FLUME_LOCK_OK); /* 0: unbounded */
+  size_t len = 99;
+  CHECK(flume_lock_receiver_len(rx, &len) == FLUME_LOCK_OK && len == 0);
+  for (uint64_t i = 0; i < 3; ++i) CHECK(flume_lock_send(tx, i) == FLUME_LOCK_OK);
+  CHECK(flume_lock_receiver_len(rx, &len) == FLUME_LOCK_OK && len == 3);
+  uint64_t v = 0;
+  CHECK(flume_lock_try_recv(rx, &v) == FLUME_LOCK_OK);
+  CHECK(flume_lock_receiver_len(rx, &len) == FLUME_LOCK_OK && len == 2);
+  CHECK(flume_lock_receiver_len(NULL, &len) == FLUME_LOCK_INVALID);
+  CHECK(flume_lock_receiver_len(rx, NULL) == FLUME_LOCK_INVALID);
+  flume_lock_sender_destroy(tx);
+  flume_lock_receiver_destroy(rx);
+}
+
 int main(void) {
+  test_rendezvous();
+  test_len();
   test_values_and_disconnect(0);
   test_values_and_disconnect(16);
   test_timeout_full_close_and_pointers();

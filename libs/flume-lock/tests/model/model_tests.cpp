@@ -57,7 +57,16 @@ constexpr int encode(unsigned producer, int seq) {
 template <class T>
 void open_channel(flume_lock::sender<T>*& tx, flume_lock::receiver<T>*& rx,
                   std::size_t capacity = 0) {
-  auto [s, r] = flume_lock::make_channel<T>(capacity);
+  auto [s, r] = flume_lock::make_channel<T>(capacity == 0 ? std::optional<std::size_t>()
+                                                          : std::optional<std::size_t>(capacity));
+  tx = new flume_lock::sender<T>(std::move(s));
+  rx = new flume_lock::receiver<T>(std::move(r));
+}
+
+// Opens a rendezvous (capacity 0) channel into heap handles.
+template <class T>
+void open_rendezvous(flume_lock::sender<T>*& tx, flume_lock::receiver<T>*& rx) {
+  auto [s, r] = flume_lock::bounded<T>(0);
   tx = new flume_lock::sender<T>(std::move(s));
   rx = new flume_lock::receiver<T>(std::move(r));
 }
@@ -444,6 +453,111 @@ struct async_waiter : rl::test_suite<async_waiter, 2> {
   }
 };
 
+// ---- 7. Rendezvous (capacity 0) -------------------------------------------------------------
+// One sender, one receiver, three values with blocking send and recv: each hand-over goes through
+// the receiver's slot or the sender's offer, and each side parks on the other (a lost wakeup is a
+// deadlock; a value read before it is published is a data race on its probe).
+struct rendezvous_handoff : rl::test_suite<rendezvous_handoff, 2> {
+  flume_lock::sender<int>* tx = nullptr;
+  flume_lock::receiver<int>* rx = nullptr;
+  void before() { open_rendezvous(tx, rx); }
+  void after() {
+    delete tx;
+    delete rx;
+  }
+  void thread(unsigned i) {
+    if (i == 0) {
+      for (int s = 0; s < 3; ++s) RL_ASSERT(tx->send(s) == status::ok);
+      delete tx;  // wakes the receiver parked for a fourth value
+      tx = nullptr;
+      return;
+    }
+    int v = -1;
+    for (int s = 0; s < 3; ++s) {
+      RL_ASSERT(rx->recv(v) == status::ok);
+      RL_ASSERT(v == s);
+    }
+    RL_ASSERT(rx->recv(v) == status::disconnected);
+  }
+};
+
+// Two blocking senders, one value each, and a receiver taking both; the handles stay alive, so
+// only the hand-overs can wake anyone: the second sender parks while the first one's offer is
+// up and must be woken when it is taken.
+struct rendezvous_two_senders : rl::test_suite<rendezvous_two_senders, 3> {
+  flume_lock::sender<int>* tx[2] = {nullptr, nullptr};
+  flume_lock::receiver<int>* rx = nullptr;
+  void before() {
+    open_rendezvous(tx[0], rx);
+    tx[1] = new flume_lock::sender<int>(*tx[0]);
+  }
+  void after() {
+    delete tx[0];
+    delete tx[1];
+    delete rx;
+  }
+  void thread(unsigned i) {
+    if (i < 2) {
+      RL_ASSERT(tx[i]->send(10 + static_cast<int>(i)) == status::ok);
+      return;
+    }
+    int a = 0;
+    int b = 0;
+    RL_ASSERT(rx->recv(a) == status::ok);
+    RL_ASSERT(rx->recv(b) == status::ok);
+    RL_ASSERT(a + b == 21 && a != b);
+  }
+};
+
+// Two senders (sender 1 tries try_send first) and a receiver that takes one value with recv(),
+// then waits asynchronously and aborts (cancel_wait), takes what is ready, and is dropped while a
+// sender may still be blocked. Each value is received exactly once when its sender got `ok`, and
+// never when it got `disconnected` (the value came back).
+struct rendezvous_abort : rl::test_suite<rendezvous_abort, 3> {
+  flume_lock::sender<int>* tx[2] = {nullptr, nullptr};
+  flume_lock::receiver<int>* rx = nullptr;
+  status result[2] = {status::empty, status::empty};
+  int received[2] = {0, 0};
+
+  static void no_wake(void*) {}
+  void take(int v) {
+    RL_ASSERT(v == 10 || v == 11);
+    ++received[v - 10];
+  }
+  void before() {
+    open_rendezvous(tx[0], rx);
+    tx[1] = new flume_lock::sender<int>(*tx[0]);
+  }
+  void after() {
+    for (int i = 0; i < 2; ++i) {
+      RL_ASSERT(result[i] == status::ok || result[i] == status::disconnected);
+      RL_ASSERT(received[i] == (result[i] == status::ok ? 1 : 0));
+      delete tx[i];
+    }
+  }
+  void thread(unsigned i) {
+    if (i < 2) {
+      const int v = 10 + static_cast<int>(i);
+      status st = i == 1 ? tx[i]->try_send(v) : status::full;
+      if (st == status::full) st = tx[i]->send(v);
+      result[i] = st;
+      return;
+    }
+    int v = 0;
+    RL_ASSERT(rx->recv(v) == status::ok);
+    take(v);
+    flume_lock::waiter w(&no_wake, nullptr);
+    if (rx->poll_recv(v, w) == status::ok) {
+      take(v);
+    } else {
+      rx->cancel_wait(w);  // the receiver gives up
+    }
+    if (rx->try_recv(v) == status::ok) take(v);
+    delete rx;  // a sender still blocked gets its value back
+    rx = nullptr;
+  }
+};
+
 #include "select_scenarios.hpp"
 
 // What a run may spend: random scenarios run `iterations` executions; context-bound ones explore
@@ -504,6 +618,9 @@ const scenario scenarios[] = {
     {"mpmc_bounded_receivers_drop", &run<mpmc_model::receivers_drop<1>>},
     {"mpmc_park_full_receivers_gone", &run<mpmc_model::park_full_receivers_gone>},
     {"mpmc_park_full_close", &run<mpmc_model::park_full_close>},
+    {"rendezvous_handoff", &run<rendezvous_handoff>},
+    {"rendezvous_two_senders", &run<rendezvous_two_senders>},
+    {"rendezvous_abort", &run<rendezvous_abort>},
     {"segment_boundary", &run<segment_boundary>},
     {"reclamation", &run<reclamation>},
     {"recycling", &run<recycling>},
