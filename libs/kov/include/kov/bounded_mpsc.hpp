@@ -16,7 +16,7 @@
 
 #include <flume_lock/channel.hpp>
 #include <flume_lock/waiter.hpp>
-#include <kov/detail/remote.hpp>
+#include <kov/detail/room_wait.hpp>
 #include <kov/detail/runtime_core.hpp>
 #include <kov/detail/task_ref.hpp>
 #include <kov/mpsc.hpp>
@@ -38,55 +38,31 @@ inline result<void> sent(flume_lock::status s) {
   return errc::closed;
 }
 
-// A sending task's place among the senders waiting for room: one waiter for the whole send, so
-// a woken sender that finds the channel full again keeps its place. The destructor withdraws
-// it, passing an unused wake on.
-//
-// Invariant: while waiter_ may be queued, slot_ holds the reference that waiter_.ctx points
-// at; the destructor withdraws the waiter before that reference is dropped.
+// Awaits one room_wait::poll(), sleeping when it queued the task; `status` tells which.
 template <class T>
-class room_wait {
+class room_attempt {
  public:
-  explicit room_wait(const flume_lock::sender<T>& tx) noexcept : tx_(tx) {}
-  room_wait(const room_wait&) = delete;
-  room_wait& operator=(const room_wait&) = delete;
-  ~room_wait() { tx_.cancel_send(waiter_); }
-
-  // Awaits one attempt: sends `value` if there is room (moved from only on ok), else queues
-  // the task and sleeps until a slot frees or the channel closes. `status` tells which.
-  class attempt {
-   public:
-    attempt(room_wait& w, T& value, flume_lock::status& status) noexcept
-        : w_(w), value_(value), status_(status) {}
-    bool await_ready() const noexcept { return false; }
-    bool await_suspend(std::coroutine_handle<>) {
-      if (!w_.slot_) {
-        w_.slot_ = task_ref::current().wake_slot();
-        KOV_ASSERT(w_.slot_, "sending outside a kov task");
-        w_.waiter_.wake = &wake;
-        w_.waiter_.ctx = w_.slot_.get();
-      }
-      status_ = w_.tx_.poll_send(std::move(value_), w_.waiter_);
-      return status_ == flume_lock::status::full;  // queued: sleep until woken
-    }
-    void await_resume() const noexcept {}
-
-   private:
-    room_wait& w_;
-    T& value_;
-    flume_lock::status& status_;
-  };
+  room_attempt(room_wait<T>& w, T& value, flume_lock::status& status) noexcept
+      : w_(w), value_(value), status_(status) {}
+  bool await_ready() const noexcept { return false; }
+  bool await_suspend(std::coroutine_handle<>) {
+    status_ = w_.poll(value_);
+    return status_ == flume_lock::status::full;  // queued: sleep until woken
+  }
+  void await_resume() const noexcept {}
 
  private:
-  static void wake(void* ctx) {
-    // Safety: ctx is the slot that slot_ keeps alive until cancel_send has returned.
-    remote_wake(*static_cast<remote_slot*>(ctx));
-  }
-
-  const flume_lock::sender<T>& tx_;
-  slot_ref slot_;
-  flume_lock::waiter waiter_{};
+  room_wait<T>& w_;
+  T& value_;
+  flume_lock::status& status_;
 };
+
+// The current task's wake slot (a reference the wait keeps while it may be woken).
+inline slot_ref current_wake_slot() {
+  slot_ref slot = task_ref::current().wake_slot();
+  KOV_ASSERT(slot, "sending outside a kov task");
+  return slot;
+}
 
 }  // namespace detail
 
@@ -104,9 +80,9 @@ class bounded_mpsc_sender {
     if (!detail::coop_proceed()) co_await yield_now();
     flume_lock::status s = tx_.try_send(std::move(value));
     if (s != flume_lock::status::full) co_return detail::sent(s);
-    detail::room_wait<T> wait(tx_);
+    detail::room_wait<T> wait(tx_, detail::current_wake_slot());
     for (;;) {
-      co_await typename detail::room_wait<T>::attempt(wait, value, s);
+      co_await detail::room_attempt<T>(wait, value, s);
       if (s != flume_lock::status::full) co_return detail::sent(s);
     }
   }
