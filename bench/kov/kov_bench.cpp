@@ -8,9 +8,9 @@
 // global operator new.
 
 #include <kov/blocking.hpp>
+#include <kov/bounded_mpsc.hpp>
 #include <kov/io/buf_reader.hpp>
 #include <kov/join_set.hpp>
-#include <kov/bounded_mpsc.hpp>
 #include <kov/mpsc.hpp>
 #include <kov/net/dns.hpp>
 #include <kov/net/unix.hpp>

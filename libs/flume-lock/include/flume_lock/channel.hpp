@@ -198,7 +198,8 @@ class sender {
     });
   }
 
-  /// Withdraws `w` (poll_send): afterwards no wake on it will start. A wake that `w` received
+  /// Withdraws `w` (poll_send): afterwards no wake call on it is running or will start (`w`
+  /// and its ctx may be freed; a wake must not call into the channel). A wake that `w` received
   /// and that no poll_send used is passed to the next waiting sender (no freed slot is stranded).
   void cancel_send(waiter& w) const noexcept {
     state_->with_queue([&](auto& q) {

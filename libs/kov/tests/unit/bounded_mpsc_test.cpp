@@ -93,7 +93,7 @@ TEST(bounded_mpsc, aborted_sender_passes_its_wake_on) {
     EXPECT_TRUE(tx.try_send(0).has_value());
     auto first = kov::spawn(send_one(tx, 1));
     auto second = kov::spawn(send_one(tx, 2));
-    co_await kov::yield_now();  // both queue up behind the full slot
+    co_await kov::yield_now();          // both queue up behind the full slot
     EXPECT_EQ(*co_await rx.recv(), 0);  // the freed slot wakes `first`...
     first.abort();                      // ...which is aborted before it ran: `second` gets it
     (void)co_await second;

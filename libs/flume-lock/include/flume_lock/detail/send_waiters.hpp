@@ -68,7 +68,8 @@ class send_waiters {
     unlock();
   }
 
-  /// Withdraws `w`: afterwards it is idle and no wake on it will start. A wake it received and
+  /// Withdraws `w`: afterwards it is idle and no wake call on it is running or will start (so
+  /// what `w.ctx` points at may go too). A wake it received and
   /// did not consume is passed on to the next waiter, so an abandoned sender never strands the
   /// slot it was woken for.
   void cancel(waiter& w) noexcept {
@@ -106,10 +107,10 @@ class send_waiters {
     unlink(*w);
     w->queued_ = woken;
     w->probe_.on_read();
-    void (*wake)(void*) = w->wake;
-    void* ctx = w->ctx;
-    unlock();  // from here on the owner may reuse or free the node; we hold copies
-    wake(ctx);
+    // Called under the lock: cancel() cannot return (and the owner free what ctx points at)
+    // while the call runs. The owner re-polls only after the wake, so nothing calls back in.
+    w->wake(w->ctx);
+    unlock();
     return true;
   }
 
