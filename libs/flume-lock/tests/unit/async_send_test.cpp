@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -27,6 +28,22 @@ struct parked_sender {
   wake_counter counter;
   flume_lock::waiter w{&wake_counter::wake, &counter};
   int wakes() const { return counter.wakes.load(); }
+};
+
+// A full capacity-1 channel with senders a and b queued on it, in that order. The waiters are
+// declared first so that they outlive the channel (its close wakes whoever is still queued).
+class TwoWaiting : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(tx.send(0), status::ok);
+    ASSERT_EQ(tx.poll_send(1, a.w), status::full);
+    ASSERT_EQ(tx.poll_send(2, b.w), status::full);
+  }
+  parked_sender a, b;
+  std::pair<flume_lock::sender<int>, flume_lock::receiver<int>> channel =
+      flume_lock::bounded<int>(1);
+  flume_lock::sender<int>& tx = channel.first;
+  flume_lock::receiver<int>& rx = channel.second;
 };
 
 TEST(AsyncSend, RoomSendsWithoutRegistering) {
@@ -73,12 +90,7 @@ TEST(AsyncSend, WaitersAreWokenInFifoOrderOnePerSlot) {
   tx.cancel_send(s[2].w);
 }
 
-TEST(AsyncSend, WokenSenderThatFindsTheRingFullAgainKeepsTheHead) {
-  auto [tx, rx] = flume_lock::bounded<int>(1);
-  ASSERT_EQ(tx.send(0), status::ok);
-  parked_sender a, b;
-  ASSERT_EQ(tx.poll_send(1, a.w), status::full);
-  ASSERT_EQ(tx.poll_send(2, b.w), status::full);
+TEST_F(TwoWaiting, WokenSenderThatFindsTheRingFullAgainKeepsTheHead) {
   int v = 0;
   ASSERT_EQ(rx.try_recv(v), status::ok);
   ASSERT_EQ(a.wakes(), 1);
@@ -92,12 +104,7 @@ TEST(AsyncSend, WokenSenderThatFindsTheRingFullAgainKeepsTheHead) {
   tx.cancel_send(b.w);
 }
 
-TEST(AsyncSend, PollWithoutAWakeStaysInLine) {
-  auto [tx, rx] = flume_lock::bounded<int>(1);
-  ASSERT_EQ(tx.send(0), status::ok);
-  parked_sender a, b;
-  ASSERT_EQ(tx.poll_send(1, a.w), status::full);
-  ASSERT_EQ(tx.poll_send(2, b.w), status::full);
+TEST_F(TwoWaiting, PollWithoutAWakeStaysInLine) {
   ASSERT_EQ(tx.poll_send(1, a.w), status::full);  // spurious poll
   int v = 0;
   ASSERT_EQ(rx.try_recv(v), status::ok);
@@ -108,12 +115,7 @@ TEST(AsyncSend, PollWithoutAWakeStaysInLine) {
   ASSERT_EQ(tx.poll_send(2, b.w), status::ok);
 }
 
-TEST(AsyncSend, CancelledBeforeItsWakeIsNeverWoken) {
-  auto [tx, rx] = flume_lock::bounded<int>(1);
-  ASSERT_EQ(tx.send(0), status::ok);
-  parked_sender a, b;
-  ASSERT_EQ(tx.poll_send(1, a.w), status::full);
-  ASSERT_EQ(tx.poll_send(2, b.w), status::full);
+TEST_F(TwoWaiting, CancelledBeforeItsWakeIsNeverWoken) {
   tx.cancel_send(a.w);
   int v = 0;
   ASSERT_EQ(rx.try_recv(v), status::ok);

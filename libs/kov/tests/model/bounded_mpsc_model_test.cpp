@@ -93,41 +93,29 @@ struct bounded_suite : rl::test_suite<Suite, 2> {
   }
 };
 
-// The task waits on the full channel; the other thread takes message 1, freeing the slot.
-struct send_woken_by_thread : bounded_suite<send_woken_by_thread> {
-  static constexpr const char* name = "send_woken_by_thread";
+// The task waits on the full channel; the other thread takes message 1, freeing the slot (the
+// task's value is then queued exactly once), or closes the channel (the task wakes to
+// disconnected and its value was never queued).
+template <bool Close>
+struct send_woken : bounded_suite<send_woken<Close>> {
+  static constexpr const char* name = Close ? "send_woken_by_close" : "send_woken_by_thread";
   void thread(unsigned index) {
     if (index == 0) {
-      RL_ASSERT(send(0, 2) == status::ok);
-      finish_tasks();
+      RL_ASSERT(this->send(0, 2) == (Close ? status::disconnected : status::ok));
+      this->finish_tasks();
+      return;
+    }
+    if (Close) {
+      this->rx->close();
     } else {
       int v = 0;
-      RL_ASSERT(rx->try_recv(v) == status::ok && v == 1);
-      finish_other();
+      RL_ASSERT(this->rx->try_recv(v) == status::ok && v == 1);
     }
+    this->finish_other();
   }
   void after() {
-    RL_ASSERT(twos_queued() == 1);
-    bounded_suite::after();
-  }
-};
-
-// The task waits on the full channel; the other thread closes it: the task wakes to closed and
-// its value was never queued.
-struct send_woken_by_close : bounded_suite<send_woken_by_close> {
-  static constexpr const char* name = "send_woken_by_close";
-  void thread(unsigned index) {
-    if (index == 0) {
-      RL_ASSERT(send(0, 2) == status::disconnected);
-      finish_tasks();
-    } else {
-      rx->close();
-      finish_other();
-    }
-  }
-  void after() {
-    RL_ASSERT(twos_queued() == 0);
-    bounded_suite::after();
+    RL_ASSERT(this->twos_queued() == (Close ? 0 : 1));
+    bounded_suite<send_woken<Close>>::after();
   }
 };
 
@@ -173,6 +161,6 @@ struct abandoned_sender_passes_wake : bounded_suite<abandoned_sender_passes_wake
 }  // namespace
 
 int main(int argc, char** argv) {
-  return kov_model::run_scenarios<send_woken_by_thread, send_woken_by_close,
+  return kov_model::run_scenarios<send_woken<false>, send_woken<true>,
                                   abandoned_sender_passes_wake>(argc, argv, 100000);
 }

@@ -86,16 +86,19 @@ TEST(bounded_mpsc, waiting_senders_get_room_in_fifo_order) {
   rt.block_on(body());
 }
 
-TEST(bounded_mpsc, aborted_sender_passes_its_wake_on) {
+// Two senders wait on a full channel; the first is aborted after the freed slot woke it (its
+// wake must pass to the second) or before (the slot's wake goes straight to the second).
+void abort_first_waiting_sender(bool after_its_wake) {
   kov::runtime rt;
-  auto body = []() -> kov::task<void> {
+  auto body = [after_its_wake]() -> kov::task<void> {
     auto [tx, rx] = kov::bounded_mpsc<int>(1);
     EXPECT_TRUE(tx.try_send(0).has_value());
     auto first = kov::spawn(send_one(tx, 1));
     auto second = kov::spawn(send_one(tx, 2));
-    co_await kov::yield_now();          // both queue up behind the full slot
-    EXPECT_EQ(*co_await rx.recv(), 0);  // the freed slot wakes `first`...
-    first.abort();                      // ...which is aborted before it ran: `second` gets it
+    co_await kov::yield_now();  // both queue up behind the full slot
+    if (!after_its_wake) first.abort();
+    EXPECT_EQ(*co_await rx.recv(), 0);  // the freed slot wakes the head of the queue...
+    if (after_its_wake) first.abort();  // ...`first`, aborted before it ran: `second` gets it
     (void)co_await second;
     EXPECT_EQ(*co_await rx.recv(), 2);
     EXPECT_EQ(rx.try_recv().error(), kov::errc::would_block);  // 1 was dropped, never queued
@@ -103,21 +106,12 @@ TEST(bounded_mpsc, aborted_sender_passes_its_wake_on) {
   rt.block_on(body());
 }
 
+TEST(bounded_mpsc, aborted_sender_passes_its_wake_on) {
+  abort_first_waiting_sender(true);
+}
+
 TEST(bounded_mpsc, sender_aborted_before_its_wake_is_skipped) {
-  kov::runtime rt;
-  auto body = []() -> kov::task<void> {
-    auto [tx, rx] = kov::bounded_mpsc<int>(1);
-    EXPECT_TRUE(tx.try_send(0).has_value());
-    auto first = kov::spawn(send_one(tx, 1));
-    auto second = kov::spawn(send_one(tx, 2));
-    co_await kov::yield_now();
-    first.abort();
-    co_await kov::yield_now();
-    EXPECT_EQ(*co_await rx.recv(), 0);
-    (void)co_await second;
-    EXPECT_EQ(*co_await rx.recv(), 2);
-  };
-  rt.block_on(body());
+  abort_first_waiting_sender(false);
 }
 
 TEST(bounded_mpsc, receiver_close_wakes_waiting_senders_with_closed) {
