@@ -62,9 +62,11 @@ class send_waiters {
     }
     w.queued_ = linked;
     w.in_list_ = true;
+    // Ordering: relaxed: count_ changes only under the lock, which orders this read.
+    const std::uint32_t queued = count_.load(order::relaxed) + 1;
     // Ordering: seq_cst: the announcement of the protocol above (pairs with notify_one's load
-    // in S); the lock orders it against the other writers of count_.
-    count_.store(count_.load(order::relaxed) + 1, order::seq_cst);
+    // in S).
+    count_.store(queued, order::seq_cst);
     unlock();
   }
 
@@ -119,9 +121,10 @@ class send_waiters {
     (w.prev_ != nullptr ? w.prev_->next_ : head_) = w.next_;
     (w.next_ != nullptr ? w.next_->prev_ : tail_) = w.prev_;
     w.next_ = w.prev_ = nullptr;
-    // Ordering: relaxed: under the lock; a stale non-zero only sends notify_one to wake_head,
-    // which looks at the list itself.
-    count_.store(count_.load(order::relaxed) - 1, order::relaxed);
+    // Ordering: relaxed (both): under the lock; a stale non-zero only sends notify_one to
+    // wake_head, which looks at the list itself.
+    const std::uint32_t queued = count_.load(order::relaxed) - 1;
+    count_.store(queued, order::relaxed);
   }
 
   void lock() noexcept {
