@@ -82,7 +82,8 @@ class bounded_mpsc_sender {
     if (s != flume_lock::status::full) co_return detail::sent(s);
     detail::room_wait<T> wait(tx_, detail::current_wake_slot());
     for (;;) {
-      co_await detail::room_attempt<T>(wait, value, s);
+      // try_send and poll_send move from `value` only when they return ok (and then we return).
+      co_await detail::room_attempt<T>(wait, value, s);  // NOLINT(bugprone-use-after-move)
       if (s != flume_lock::status::full) co_return detail::sent(s);
     }
   }
