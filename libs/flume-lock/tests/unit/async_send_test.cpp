@@ -136,7 +136,7 @@ TEST(AsyncSend, CloseWakesEveryWaiterAndLeavesTheValue) {
   for (auto& p : s) EXPECT_EQ(tx.poll_send(std::move(value), p.w), status::disconnected);
   // Not moved from: poll_send moves only on ok.
   ASSERT_NE(value, nullptr);  // NOLINT(bugprone-use-after-move)
-  EXPECT_EQ(*value, 5);
+  EXPECT_EQ(*value, 5);       // NOLINT(bugprone-use-after-move)
 }
 
 TEST(AsyncSend, UnboundedNeverWaits) {

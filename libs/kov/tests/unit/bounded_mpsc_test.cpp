@@ -45,7 +45,9 @@ TEST(bounded_mpsc, send_waits_for_room_and_delivers_in_order) {
       }
     };
     auto p = kov::spawn(producer(std::move(tx), sent));
-    for (int i = 0; i < 5; ++i) co_await kov::yield_now();
+    for (int i = 0; i < 5; ++i) {
+      co_await kov::yield_now();
+    }
     EXPECT_EQ(sent, 2);  // the capacity, then it waits
     auto got = co_await receive_all(rx);
     std::vector<int> want(20);
@@ -86,7 +88,9 @@ TEST(bounded_mpsc, waiting_senders_get_room_in_fifo_order) {
       got.push_back(*co_await rx.recv());
     }
     EXPECT_EQ(got, (std::vector<int>{0, 1, 2, 3, 4, 5}));
-    for (auto& h : hs) (void)co_await h;
+    for (auto& h : hs) {
+      (void)co_await h;
+    }
   };
   rt.block_on(body());
 }
