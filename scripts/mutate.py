@@ -59,7 +59,7 @@ KOV_MODELS = [
                                      "libs/kov/src/result.cpp"],
             ["KOV_MODEL=1", "FLUME_LOCK_MODEL=1"], ["libs/kov/include", "libs/flume-lock/include"],
             ["{iterations}"])
-    for m in ("wake", "oneshot", "token")
+    for m in ("wake", "oneshot", "token", "bounded_mpsc")
 ]
 
 LIBRARIES = {
@@ -75,6 +75,7 @@ LIBRARIES = {
         lambda: ["libs/kov/include/kov/oneshot.hpp",
                  "libs/kov/include/kov/detail/wake_protocol.hpp",
                  "libs/kov/include/kov/sync/cancellation_token.hpp",
+                 "libs/kov/include/kov/detail/room_wait.hpp",
                  "libs/kov/src/remote.cpp"],
         KOV_MODELS, 200000),
 }

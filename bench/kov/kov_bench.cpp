@@ -8,6 +8,7 @@
 // global operator new.
 
 #include <kov/blocking.hpp>
+#include <kov/bounded_mpsc.hpp>
 #include <kov/io/buf_reader.hpp>
 #include <kov/join_set.hpp>
 #include <kov/mpsc.hpp>
@@ -27,6 +28,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -398,6 +400,29 @@ void semaphore_acquire(kov::runtime& rt, long n, int round) {
   measure("semaphore_acquire", n / 6 * 6, round, [&] { rt.block_on(body()); });
 }
 
+// bounded_mpsc_c<capacity>: 10 producer tasks each send N / 10 values into one bounded channel
+// while one task receives them all (tokio's contention_bounded shape; capacity 1 makes every
+// send wait, 1024 rarely). ns per message.
+void bounded_mpsc(kov::runtime& rt, const char* scenario, std::size_t capacity, long n, int round) {
+  constexpr long producers = 10;
+  auto body = [&]() -> kov::task<void> {
+    auto [tx, rx] = kov::bounded_mpsc<long>(capacity);
+    auto produce = [](kov::bounded_mpsc_sender<long> t, long count) -> kov::task<void> {
+      for (long i = 0; i < count; ++i) {
+        if (!co_await t.send(i)) std::abort();
+      }
+    };
+    std::vector<kov::join_handle<void>> hs;
+    for (long p = 0; p < producers; ++p) hs.push_back(kov::spawn(produce(tx, n / producers)));
+    { auto gone = std::move(tx); }
+    long got = 0;
+    while (auto m = co_await rx.recv()) got += *m >= 0 ? 1 : 0;
+    if (got != n / producers * producers) std::abort();
+    for (auto& h : hs) (void)co_await h;
+  };
+  measure(scenario, n / producers * producers, round, [&] { rt.block_on(body()); });
+}
+
 kov::task<long> echo_value(long v) {
   co_return v;
 }
@@ -436,7 +461,9 @@ constexpr const char* scenarios[] = {"spawn_many",
                                      "watch_changed",
                                      "rwlock_read_contended",
                                      "semaphore_acquire",
-                                     "join_set_10k"};
+                                     "join_set_10k",
+                                     "bounded_mpsc_c1",
+                                     "bounded_mpsc_c1024"};
 
 }  // namespace
 
@@ -513,6 +540,10 @@ int main(int argc, char** argv) {
     if (wanted("rwlock_read_contended")) rwlock_read_contended(rt, 100'000 / scale, round);
     if (wanted("semaphore_acquire")) semaphore_acquire(rt, 600'000 / scale, round);
     if (wanted("join_set_10k")) join_set_10k(rt, 10'000, round);
+    if (wanted("bounded_mpsc_c1")) bounded_mpsc(rt, "bounded_mpsc_c1", 1, 100'000 / scale, round);
+    if (wanted("bounded_mpsc_c1024")) {
+      bounded_mpsc(rt, "bounded_mpsc_c1024", 1024, 1'000'000 / scale, round);
+    }
   }
   return 0;
 }

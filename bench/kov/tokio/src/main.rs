@@ -23,6 +23,8 @@ const SCENARIOS: &[&str] = &[
     "rwlock_read_contended",
     "semaphore_acquire",
     "join_set_10k",
+    "bounded_mpsc_c1",
+    "bounded_mpsc_c1024",
 ];
 
 fn emit(scenario: &str, ns_per_op: f64, round: i64) {
@@ -342,6 +344,37 @@ fn join_set_10k(rt: &tokio::runtime::Runtime, n: u64, round: i64) {
     });
 }
 
+// bounded_mpsc_c<capacity>: 10 producer tasks each send N / 10 values into one bounded channel
+// while one task receives them all (the shape of tokio's benches/sync_mpsc.rs
+// contention_bounded). ns per message.
+fn bounded_mpsc(rt: &tokio::runtime::Runtime, scenario: &str, capacity: usize, n: u64, round: i64) {
+    const PRODUCERS: u64 = 10;
+    let per = n / PRODUCERS;
+    measure(scenario, per * PRODUCERS, round, || {
+        rt.block_on(async {
+            let (tx, mut rx) = mpsc::channel::<u64>(capacity);
+            let mut handles = Vec::with_capacity(PRODUCERS as usize);
+            for _ in 0..PRODUCERS {
+                let tx = tx.clone();
+                handles.push(tokio::spawn(async move {
+                    for i in 0..per {
+                        tx.send(i).await.unwrap();
+                    }
+                }));
+            }
+            drop(tx);
+            let mut got = 0u64;
+            while let Some(_v) = rx.recv().await {
+                got += 1;
+            }
+            assert_eq!(got, per * PRODUCERS);
+            for h in handles {
+                h.await.unwrap();
+            }
+        })
+    });
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (mut quick, mut rounds, mut first_round, mut single, mut only) = (false, 5i64, 0i64, false, String::new());
@@ -406,5 +439,7 @@ fn main() {
         if wanted("rwlock_read_contended") { rwlock_read_contended(&rt, 100_000 / scale, round); }
         if wanted("semaphore_acquire") { semaphore_acquire(&rt, 600_000 / scale, round); }
         if wanted("join_set_10k") { join_set_10k(&rt, 10_000, round); }
+        if wanted("bounded_mpsc_c1") { bounded_mpsc(&rt, "bounded_mpsc_c1", 1, 100_000 / scale, round); }
+        if wanted("bounded_mpsc_c1024") { bounded_mpsc(&rt, "bounded_mpsc_c1024", 1024, 1_000_000 / scale, round); }
     }
 }

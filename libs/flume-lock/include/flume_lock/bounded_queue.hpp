@@ -6,6 +6,7 @@
 #include <flume_lock/detail/atomic.hpp>
 #include <flume_lock/detail/config.hpp>
 #include <flume_lock/detail/eventcount.hpp>
+#include <flume_lock/detail/send_waiters.hpp>
 #include <flume_lock/status.hpp>
 
 #include <bit>
@@ -87,6 +88,28 @@ class bounded_queue {
     }
   }
 
+  /// Async push (see sender::poll_send): `ok` or `disconnected` as try_push, or `full` with `w`
+  /// queued among the waiting senders for exactly one wake. A woken `w` polled again keeps its
+  /// place at the head of the queue if the ring is still full.
+  template <class U>
+  status poll_push(U&& value, waiter& w) {
+    bool front = false;
+    if (tx_waiters_.still_linked(w, front)) {  // polled without a wake: stay in line
+      const status s = try_push(std::forward<U>(value));
+      if (s != status::full) tx_waiters_.cancel(w);
+      return s;
+    }
+    status s = try_push(std::forward<U>(value));
+    if (s != status::full) return s;
+    tx_waiters_.enqueue(w, front);
+    s = try_push(std::forward<U>(value));  // re-check: a slot freed before enqueue has no wake
+    if (s != status::full) tx_waiters_.cancel(w);
+    return s;
+  }
+
+  /// Withdraws `w` (poll_push); a wake it got and did not use goes to the next waiting sender.
+  void cancel_push(waiter& w) noexcept { tx_waiters_.cancel(w); }
+
   /// Stops further pushes; queued messages are still delivered. Idempotent.
   void close() noexcept {
     // Ordering: seq_cst: pairs with the re-checks of parked producers (try_push's first load)
@@ -94,6 +117,7 @@ class bounded_queue {
     tail_.fetch_or(mark_bit_, detail::order::seq_cst);
     rx_event_.notify();
     tx_event_.notify();
+    tx_waiters_.notify_all();
   }
 
   // ---- the consumer (one thread at a time) ------------------------------------------------
@@ -120,6 +144,7 @@ class bounded_queue {
         // Ordering: seq_cst: release pairs with try_push's stamp load (our read of the message
         // happens before the slot's reuse); seq_cst orders it before tx_event_.notify()'s load.
         s.stamp.store(freed_for, detail::order::seq_cst);
+        q.tx_waiters_.notify_one();  // async senders: one wake per freed slot, in FIFO order
         // Senders parked on a full ring are woken in batches: once every wake_batch_ slots
         // freed, so a wake-up (a futex syscall, context switches) pays for many messages
         // instead of one. The receiver cannot drain the ring with senders left parked: they
@@ -197,6 +222,7 @@ class bounded_queue {
   alignas(detail::cache_line) detail::atomic<std::uint64_t> tail_{0};
   detail::eventcount rx_event_;
   detail::eventcount tx_event_;
+  detail::send_waiters tx_waiters_;
   alignas(detail::cache_line) std::uint64_t head_ = 0;
   std::size_t pops_since_wake_ = 0;  // the consumer's, like head_
   const std::size_t wake_batch_ = capacity_ / 2 > 1 ? capacity_ / 2 : 1;

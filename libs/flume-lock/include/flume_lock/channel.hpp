@@ -226,6 +226,33 @@ class sender {
     });
   }
 
+  /// Async send (see waiter.hpp): `ok`, `disconnected` (value untouched), or `full` (bounded
+  /// only, value untouched) with `w` queued among the waiting senders: `w.wake(w.ctx)` is called
+  /// once, when a slot frees (senders are woken in the order they queued, one per freed slot) or
+  /// the channel closes; then poll again with the same `w`. Before `w` is destroyed or the
+  /// sender dropped, cancel_send(w).
+  template <class U>
+  status poll_send(U&& value, waiter& w) const {
+    return state_->with_queue([&](auto& q) {
+      using queue = std::remove_reference_t<decltype(q)>;
+      if constexpr (std::is_same_v<queue, unbounded_queue<T>>) {
+        return q.push(std::forward<U>(value));
+      } else {
+        return q.poll_push(std::forward<U>(value), w);
+      }
+    });
+  }
+
+  /// Withdraws `w` (poll_send): afterwards no wake call on it is running or will start (`w`
+  /// and its ctx may be freed; a wake must not call into the channel). A wake that `w` received
+  /// and that no poll_send used is passed to the next waiting sender (no freed slot is stranded).
+  void cancel_send(waiter& w) const noexcept {
+    state_->with_queue([&](auto& q) {
+      using queue = std::remove_reference_t<decltype(q)>;
+      if constexpr (!std::is_same_v<queue, unbounded_queue<T>>) q.cancel_push(w);
+    });
+  }
+
   /// Closes the channel: no more sends; the receiver still gets what is queued.
   void close() const noexcept { state_->close(); }
   bool is_closed() const noexcept {

@@ -1,5 +1,5 @@
-// The async hook: an intrusive, caller-owned waiter node that a receiver can register instead of
-// blocking a thread. kov's mpsc receive is built on it.
+// The async hook: an intrusive, caller-owned waiter node that a receiver (or a sender of a full
+// bounded channel) can register instead of blocking a thread. kov's mpsc is built on it.
 #pragma once
 
 #include <flume_lock/detail/atomic.hpp>
@@ -30,6 +30,13 @@ struct waiter {
   detail::atomic<std::uint32_t> released_{0};
   // Internal: lets the model checker see registration and hand-over as plain accesses.
   [[no_unique_address]] detail::race_probe probe_;
+
+  // Internal, for the senders' waiter list (detail/send_waiters.hpp). queued_ and the links are
+  // guarded by the list's lock; in_list_ is the owner's own note that it may be queued.
+  waiter* next_ = nullptr;
+  waiter* prev_ = nullptr;
+  std::uint8_t queued_ = 0;  // send_waiters::idle, linked or woken
+  bool in_list_ = false;
 };
 
 }  // namespace flume_lock

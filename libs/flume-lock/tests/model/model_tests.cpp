@@ -560,6 +560,136 @@ struct rendezvous_abort : rl::test_suite<rendezvous_abort, 3> {
 
 #include "select_scenarios.hpp"
 
+// ---- 8. Async senders on a full bounded channel (poll_send, the senders' waiter list) -------
+
+// An async sender: poll_send until done, sleeping like an executor until its waiter is woken.
+// Relacy reports a deadlock if a wake is lost (the sender sleeps with nobody left to wake it).
+struct async_sender {
+  rl::mutex m;
+  rl::condition_variable cv;
+  rl::var<int> wakes;
+  flume_lock::waiter w{&on_wake, this};
+
+  async_sender() { wakes($) = 0; }
+  static void on_wake(void* ctx) {
+    auto* self = static_cast<async_sender*>(ctx);
+    self->m.lock($);
+    self->wakes($) = self->wakes($) + 1;
+    self->cv.notify_one($);
+    self->m.unlock($);
+  }
+  // Returns the final status; `value` is moved from only on ok.
+  status send(const flume_lock::sender<int>& tx, int value) {
+    int seen = 0;
+    for (;;) {
+      const status s = tx.poll_send(value, w);
+      if (s != status::full) {
+        tx.cancel_send(w);
+        return s;
+      }
+      m.lock($);
+      while (wakes($) == seen) cv.wait(m, $);
+      seen = wakes($);
+      m.unlock($);
+    }
+  }
+};
+
+// Capacity 1, full from the start. Thread 0 sends 2 asynchronously (parks on the full ring);
+// thread 1 receives the first message, freeing the slot; thread 2 closes the channel. The
+// sender must be woken (by the freed slot or the close) and end with ok (then the receiver's
+// side gets 2 exactly once) or disconnected (then 2 was never queued).
+struct async_send_close : rl::test_suite<async_send_close, 3> {
+  flume_lock::sender<int>* tx = nullptr;
+  flume_lock::receiver<int>* rx = nullptr;
+  async_sender* sender = nullptr;
+  status outcome = status::empty;
+  void before() {
+    open_channel(tx, rx, 1);
+    RL_ASSERT(tx->try_send(1) == status::ok);
+    sender = new async_sender();
+  }
+  void after() {
+    int v = 0;
+    int twos = 0;
+    while (rx->try_recv(v) == status::ok) {
+      RL_ASSERT(v == 2);
+      ++twos;
+    }
+    RL_ASSERT(outcome == status::ok || outcome == status::disconnected);
+    RL_ASSERT(twos == (outcome == status::ok ? 1 : 0));
+    delete sender;
+    delete tx;
+    delete rx;
+  }
+  void thread(unsigned i) {
+    if (i == 0) {
+      outcome = sender->send(*tx, 2);
+    } else if (i == 1) {
+      int v = 0;
+      RL_ASSERT(rx->try_recv(v) == status::ok && v == 1);
+    } else {
+      tx->close();
+    }
+  }
+};
+
+// Capacity 1, full from the start. Sender A (thread 0) polls once and, if it had to queue,
+// gives up at once (an aborted task); sender B (thread 1) sends asynchronously; the receiver
+// (thread 2) receives until it has B's message. If A was woken for the freed slot before its
+// cancel, the cancel must pass the wake on to B, or B sleeps forever (a deadlock here).
+struct async_send_abort : rl::test_suite<async_send_abort, 3> {
+  flume_lock::sender<int>* tx = nullptr;
+  flume_lock::receiver<int>* rx = nullptr;
+  async_sender* a = nullptr;
+  async_sender* b = nullptr;
+  bool a_sent = false;
+  int a_received = 0;
+  void before() {
+    open_channel(tx, rx, 1);
+    RL_ASSERT(tx->try_send(1) == status::ok);
+    a = new async_sender();
+    b = new async_sender();
+  }
+  void after() {
+    int v = 0;
+    while (rx->try_recv(v) == status::ok) {
+      RL_ASSERT(v == 10);
+      ++a_received;
+    }
+    RL_ASSERT(a_received == (a_sent ? 1 : 0));
+    delete a;
+    delete b;
+    delete tx;
+    delete rx;
+  }
+  void thread(unsigned i) {
+    if (i == 0) {
+      const status s = tx->poll_send(10, a->w);
+      RL_ASSERT(s == status::ok || s == status::full);
+      a_sent = s == status::ok;
+      tx->cancel_send(a->w);
+    } else if (i == 1) {
+      RL_ASSERT(b->send(*tx, 20) == status::ok);
+    } else {
+      int v = 0;
+      bool first = false;
+      for (;;) {
+        RL_ASSERT(rx->recv(v) == status::ok);
+        if (v == 1) {
+          RL_ASSERT(!first);
+          first = true;
+        } else if (v == 10) {
+          ++a_received;
+        } else {
+          RL_ASSERT(v == 20);
+          break;
+        }
+      }
+    }
+  }
+};
+
 // What a run may spend: random scenarios run `iterations` executions; context-bound ones explore
 // every schedule with at most `context_bound` preemptions.
 struct budget {
@@ -642,6 +772,8 @@ const scenario scenarios[] = {
     {"async_waiter", &run<async_waiter>},
     {"select_racing_senders", &run<select_racing_senders>},
     {"select_deadline_racing_send", &run<select_deadline_racing_send>},
+    {"async_send_close", &run<async_send_close>},
+    {"async_send_abort", &run<async_send_abort>},
 };
 
 }  // namespace

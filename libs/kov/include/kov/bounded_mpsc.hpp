@@ -1,0 +1,118 @@
+// kov::bounded_mpsc: a multi-producer channel of bounded capacity into one receiving task, on
+// flume-lock's bounded queue. A full channel pushes back: send() waits for room.
+//
+//   auto [tx, rx] = kov::bounded_mpsc<int>(64);
+//   co_await tx.send(1);                               // in a task: waits while 64 are queued
+//   std::thread([tx] { (void)tx.send_blocking(2); }).detach();   // other threads: block
+//   kov::result<int> v = co_await rx.recv();           // errc::closed once closed and drained
+//
+// Waiting senders are woken in the order they started waiting, one per freed slot; a sender
+// woken for a slot that another sender took first keeps its place at the head. A sender that is
+// abandoned (aborted, timed out, lost a when_any) while woken passes its wake to the next one:
+// a freed slot is never stranded. Its value is dropped (it was never queued). New senders may
+// take a free slot ahead of waiting ones (send's fast path does not look at the queue of
+// waiters). The receiving half is kov::mpsc_receiver: its recv() is cancel-safe.
+#pragma once
+
+#include <flume_lock/channel.hpp>
+#include <flume_lock/waiter.hpp>
+#include <kov/detail/room_wait.hpp>
+#include <kov/detail/runtime_core.hpp>
+#include <kov/detail/task_ref.hpp>
+#include <kov/mpsc.hpp>
+#include <kov/result.hpp>
+#include <kov/runtime.hpp>
+#include <kov/task.hpp>
+
+#include <coroutine>
+#include <cstddef>
+#include <utility>
+
+namespace kov {
+
+namespace detail {
+
+// Converts a flume-lock send status that is not `full` into kov's result.
+inline result<void> sent(flume_lock::status s) {
+  if (s == flume_lock::status::ok) return {};
+  return errc::closed;
+}
+
+// Awaits one room_wait::poll(), sleeping when it queued the task; `status` tells which.
+template <class T>
+class room_attempt {
+ public:
+  room_attempt(room_wait<T>& w, T& value, flume_lock::status& status) noexcept
+      : w_(w), value_(value), status_(status) {}
+  bool await_ready() const noexcept { return false; }
+  bool await_suspend(std::coroutine_handle<>) {
+    status_ = w_.poll(value_);
+    return status_ == flume_lock::status::full;  // queued: sleep until woken
+  }
+  void await_resume() const noexcept {}
+
+ private:
+  room_wait<T>& w_;
+  T& value_;
+  flume_lock::status& status_;
+};
+
+// The current task's wake slot (a reference the wait keeps while it may be woken).
+inline slot_ref current_wake_slot() {
+  slot_ref slot = task_ref::current().wake_slot();
+  KOV_ASSERT(slot, "sending outside a kov task");
+  return slot;
+}
+
+}  // namespace detail
+
+// Invariant: tx_ is a live flume-lock sender of a bounded channel (copies share the channel;
+// the channel closes when the last one is gone).
+template <class T>
+class bounded_mpsc_sender {
+ public:
+  explicit bounded_mpsc_sender(flume_lock::sender<T> tx) noexcept : tx_(std::move(tx)) {}
+
+  // Queues `value`, waiting while the channel is full. errc::closed if the receiver is gone or
+  // the channel was closed. Abandoned while waiting: `value` is dropped, the wait's place and
+  // any wake it got pass to the next waiting sender. Only in a kov task.
+  task<result<void>> send(T value) const {
+    if (!detail::coop_proceed()) co_await yield_now();
+    flume_lock::status s = tx_.try_send(std::move(value));
+    if (s != flume_lock::status::full) co_return detail::sent(s);
+    detail::room_wait<T> wait(tx_, detail::current_wake_slot());
+    for (;;) {
+      // try_send and poll_send move from `value` only when they return ok (and then we return).
+      co_await detail::room_attempt<T>(wait, value, s);  // NOLINT(bugprone-use-after-move)
+      if (s != flume_lock::status::full) co_return detail::sent(s);
+    }
+  }
+
+  // Queues `value` if there is room now: errc::would_block if full, errc::closed if closed; in
+  // both cases `value` is left untouched. Any thread.
+  result<void> try_send(T&& value) const {
+    const flume_lock::status s = tx_.try_send(std::move(value));
+    if (s == flume_lock::status::full) return errc::would_block;
+    return detail::sent(s);
+  }
+
+  // Queues `value`, blocking the calling thread while the channel is full (for threads that are
+  // not kov tasks). errc::closed as send().
+  result<void> send_blocking(T value) const { return detail::sent(tx_.send(std::move(value))); }
+
+  // Stops further sends; what is queued can still be received.
+  void close() const noexcept { tx_.close(); }
+  bool is_closed() const noexcept { return tx_.is_closed(); }
+
+ private:
+  flume_lock::sender<T> tx_;
+};
+
+// A channel holding at most `capacity` (>= 1) messages.
+template <class T>
+std::pair<bounded_mpsc_sender<T>, mpsc_receiver<T>> bounded_mpsc(std::size_t capacity) {
+  auto [tx, rx] = flume_lock::bounded<T>(capacity);
+  return {bounded_mpsc_sender<T>(std::move(tx)), mpsc_receiver<T>(std::move(rx))};
+}
+
+}  // namespace kov
