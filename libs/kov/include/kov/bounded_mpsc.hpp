@@ -26,6 +26,7 @@
 
 #include <coroutine>
 #include <cstddef>
+#include <stdexcept>
 #include <utility>
 
 namespace kov {
@@ -108,9 +109,11 @@ class bounded_mpsc_sender {
   flume_lock::sender<T> tx_;
 };
 
-// A channel holding at most `capacity` (>= 1) messages.
+// A channel holding at most `capacity` (>= 1) messages; capacity 0 throws std::invalid_argument
+// (as tokio's bounded channel refuses it: a send awaiting room needs at least one slot).
 template <class T>
 std::pair<bounded_mpsc_sender<T>, mpsc_receiver<T>> bounded_mpsc(std::size_t capacity) {
+  if (capacity == 0) throw std::invalid_argument("kov::bounded_mpsc: capacity must be at least 1");
   auto [tx, rx] = flume_lock::bounded<T>(capacity);
   return {bounded_mpsc_sender<T>(std::move(tx)), mpsc_receiver<T>(std::move(rx))};
 }
