@@ -222,7 +222,9 @@ class bounded_queue {
   alignas(detail::cache_line) detail::atomic<std::uint64_t> tail_{0};
   detail::eventcount rx_event_;
   detail::eventcount tx_event_;
-  detail::send_waiters tx_waiters_;
+  // Its own line: the consumer reads its count for every message it takes, and must not pull
+  // the producers' tail_ line over to do so.
+  alignas(detail::cache_line) detail::send_waiters tx_waiters_;
   alignas(detail::cache_line) std::uint64_t head_ = 0;
   std::size_t pops_since_wake_ = 0;  // the consumer's, like head_
   const std::size_t wake_batch_ = capacity_ / 2 > 1 ? capacity_ / 2 : 1;
