@@ -32,7 +32,7 @@ struct impl_entry {
   bool unbounded;
   bool bounded;
   bool select;
-  bool mpmc;  // has a many-consumer form (Q::mpmc_queue) for the mpmc scenarios
+  bool mpmc;        // has a many-consumer form (Q::mpmc_queue) for the mpmc scenarios
   bool rendezvous;  // a zero-capacity flavour (Q::rendezvous)
   void (*run)(const scenario&, const run_options&, const run_label&);
 };
@@ -42,10 +42,10 @@ constexpr impl_entry entry_for() {
   constexpr bool has_rendezvous = requires {
     requires Q::rendezvous;
   };
-  return {Q::name,          Q::unbounded,
-          Q::bounded,       selectable_queue<Q>,
-          requires { typename Q::mpmc_queue; }, has_rendezvous,
-          &run_scenario<Q>};
+  return {Q::name, Q::unbounded, Q::bounded, selectable_queue<Q>, requires {typename Q::mpmc_queue;
+}
+, has_rendezvous, &run_scenario<Q>
+};  // namespace
 }
 
 constexpr impl_entry all_impls[] = {

@@ -17,9 +17,9 @@
 #include <flume_lock/zero_queue.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
-#include <cstddef>
 #include <iterator>
 #include <optional>
 #include <type_traits>
