@@ -455,7 +455,8 @@ class receiver {
     return s;
   }
 
-  /// Withdraws `w`; afterwards no wake call on it is running or will start.
+  /// Withdraws `w`; afterwards no wake call on it will start and no notifier touches `w`. A
+  /// call already taken may still be running (`w.taken()`); see waiter.hpp.
   void cancel_wait(waiter& w) noexcept {
     if (registered_ != &w) return;
     registered_ = nullptr;

@@ -15,8 +15,9 @@ namespace flume_lock {
 /// registered and `w.wake(w.ctx)` is called exactly once, on the thread that next publishes a
 /// message or closes the channel (possibly for a message the receiver then finds already taken:
 /// wakes are hints, poll again). `receiver::cancel_wait(w)` withdraws it: once it returns, no
-/// call is running or will start, and the node may be destroyed. `wake` receives a copy of `ctx`
-/// taken before the node is released, so `ctx` (not the node) must outlive the call.
+/// call will start and no notifier touches the node, which may be destroyed. A call a notifier
+/// already took may still be running: `wake` receives a copy of `ctx` taken before the node is
+/// released, so `ctx` (not the node) must outlive the call; `taken()` says whether there is one.
 struct waiter {
   waiter() = default;
   waiter(void (*wake_fn)(void*), void* context) noexcept : wake(wake_fn), ctx(context) {}
@@ -25,6 +26,15 @@ struct waiter {
 
   void (*wake)(void* ctx) = nullptr;
   void* ctx = nullptr;
+
+  /// After `cancel_wait(w)` has returned: true if a notifier took the node, so its `wake(ctx)`
+  /// call is running or done (the call's end is the last use of `ctx`); false if the
+  /// registration was withdrawn unused or there was none.
+  bool taken() const noexcept {
+    // Ordering: relaxed: cancel_wait has just read released_ (acquire) when a notifier took
+    // the node; otherwise it is the owner's own 0.
+    return released_.load(detail::order::relaxed) != 0;
+  }
 
   // Internal: 1 once a notifier has copied wake/ctx and let go of the node.
   detail::atomic<std::uint32_t> released_{0};

@@ -46,7 +46,9 @@ namespace detail {
 // Parks the receiving task on the channel through flume-lock's waiter hook.
 //
 // Invariant: while waiter_ may be registered, slot_ holds the reference that waiter_.ctx points
-// at; the destructor withdraws the waiter before that reference is dropped.
+// at. A notifier that takes the node lets go of it before it calls wake, so cancel_wait may
+// return while that call still runs: the reference then belongs to the wake call, which drops
+// it after its last touch of the slot. The destructor drops it only if no notifier took the node.
 template <class T>
 class message_wait {
  public:
@@ -54,7 +56,10 @@ class message_wait {
       : rx_(rx), out_(out), status_(status) {}
   message_wait(const message_wait&) = delete;
   message_wait& operator=(const message_wait&) = delete;
-  ~message_wait() { rx_.cancel_wait(waiter_); }
+  ~message_wait() {
+    rx_.cancel_wait(waiter_);
+    if (waiter_.taken()) (void)slot_.detach();  // the wake call owns the reference now
+  }
 
   bool await_ready() const noexcept { return false; }
   bool await_suspend(std::coroutine_handle<>) {
@@ -68,9 +73,11 @@ class message_wait {
   void await_resume() const noexcept {}
 
  private:
-  static void wake(void* ctx) {
-    // Safety: ctx is the slot that slot_ keeps alive until cancel_wait has returned.
-    remote_wake(*static_cast<remote_slot*>(ctx));
+  static void wake(void* ctx) noexcept {
+    // Adopts the registration's reference (see the invariant): the slot outlives this call even
+    // if the receive was abandoned and its task finished meanwhile on the runtime's thread.
+    const slot_ref ref(static_cast<remote_slot*>(ctx));
+    remote_wake(*ref.get());
   }
 
   flume_lock::receiver<T>& rx_;

@@ -15,7 +15,8 @@ struct wake_hub;
 // The thread-safe identity of one task, shared by its remote wakers.
 //
 // Invariant: refs_ counts the task (while it is alive and attached), every remote waker, every
-// queued wake and every registered channel waiter; the slot is deleted at zero. task_ is read
+// queued wake and every registered channel waiter (once a notifier has taken the waiter, its
+// wake call holds that reference until it returns); the slot is deleted at zero. task_ is read
 // and written only on the runtime's thread and is null once the task has finished. queued_ is
 // true from a wake's enqueue until the runtime takes it off the inject channel.
 struct remote_slot {
@@ -57,6 +58,8 @@ class slot_ref {
     if (s_ != nullptr) release(*s_);
   }
   remote_slot* get() const noexcept { return s_; }
+  // Gives up the reference without dropping it: the caller hands it to whoever adopts it.
+  [[nodiscard]] remote_slot* detach() noexcept { return std::exchange(s_, nullptr); }
   explicit operator bool() const noexcept { return s_ != nullptr; }
 
  private:
