@@ -1,4 +1,6 @@
-// asio-echo --listen HOST:PORT: TCP echo on Asio's C++20 coroutines, one thread.
+// asio-echo --listen HOST:PORT: TCP echo on Asio's C++20 coroutines, one thread (the work of
+// common/echo.hpp).
+#include "../common/echo.hpp"
 #include "serve.hpp"
 
 #include <array>
@@ -8,7 +10,7 @@ namespace {
 using peers::asio_peer::tcp;
 
 asio::awaitable<void> echo(tcp::socket socket) {
-  std::array<char, 16384> buf;
+  std::array<char, peers::echo_read_size> buf;
   for (;;) {
     std::error_code ec;
     const std::size_t n = co_await socket.async_read_some(

@@ -1,4 +1,6 @@
-// libuv-echo --listen HOST:PORT: TCP echo on libuv's default loop, one thread.
+// libuv-echo --listen HOST:PORT: TCP echo on libuv's default loop, one thread (the work of
+// common/echo.hpp).
+#include "../common/echo.hpp"
 #include "serve.hpp"
 
 namespace {
@@ -6,7 +8,7 @@ namespace {
 using namespace peers::uv_peer;
 
 struct echo_connection : connection {
-  char buf[16384];
+  char buf[peers::echo_read_size];
 
   static void on_alloc(uv_handle_t* h, std::size_t, uv_buf_t* out) {
     auto* c = static_cast<echo_connection*>(static_cast<connection*>(h->data));
