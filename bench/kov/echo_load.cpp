@@ -1,11 +1,17 @@
-// kov-echo-load: the client of the kov suite's echo scenarios (echo_c50, echo_c1000), the same
-// for every server, so it uses plain epoll on one thread and nothing of kov.
-// C connections each loop: send SIZE bytes, wait until SIZE bytes came back, check they are the
-// bytes sent, record the round-trip time. After a warm-up it measures for DURATION seconds and
-// prints contract lines on stdout (bench/README.md):
-//   req_per_s (round trips per second, req/s), latency_p50 and latency_p99 (us).
-// Usage: kov-echo-load --connect HOST:PORT [--connections C] [--size BYTES] [--duration S]
-//                      [--warmup S] [--scenario NAME] [--impl NAME] [--round R]
+// kov-echo-load: the client of the kov suite's echo scenarios (echo_c50, echo_c1000,
+// echo_pipelined16_c256, idle_c10k), the same for every server, so it uses plain epoll on one
+// thread and nothing of kov.
+// C connections each loop: send DEPTH messages of SIZE bytes in one write (DEPTH in flight),
+// wait until all came back, check they are the bytes sent, record the round-trip time. After a
+// warm-up it measures for DURATION seconds and prints contract lines on stdout (bench/README.md):
+//   req_per_s (messages echoed per second, req/s), latency_p50 and latency_p99 (us, per batch
+//   of DEPTH messages).
+// With --idle-rss-of PID it measures memory instead: every connection does one round trip and
+// then stays open and idle; it prints rss_per_conn (bytes), the growth of PID's resident set
+// from before the first connect to after the last echo, divided by C.
+// Usage: kov-echo-load --connect HOST:PORT [--connections C] [--size BYTES] [--depth D]
+//                      [--duration S] [--warmup S] [--idle-rss-of PID]
+//                      [--scenario NAME] [--impl NAME] [--round R]
 // Exit status 1 with the reason on stderr when it cannot connect, when the server closes a
 // connection or fails it, when an echo differs from what was sent, or when nothing came back.
 #include <arpa/inet.h>
@@ -25,6 +31,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -35,6 +42,8 @@ struct options {
   int port = 0;
   int connections = 50;
   std::size_t size = 512;
+  std::size_t depth = 1;
+  long idle_rss_of = 0;  // a pid: the idle memory mode
   double duration_s = 10;
   double warmup_s = 1;
   std::string scenario = "echo";
@@ -61,8 +70,9 @@ std::int64_t now_ns() {
 [[noreturn]] void usage() {
   std::fprintf(
       stderr,
-      "usage: kov-echo-load --connect HOST:PORT [--connections C] [--size BYTES]\n"
-      "         [--duration S] [--warmup S] [--scenario NAME] [--impl NAME] [--round R]\n");
+      "usage: kov-echo-load --connect HOST:PORT [--connections C] [--size BYTES] [--depth D]\n"
+      "         [--duration S] [--warmup S] [--idle-rss-of PID]\n"
+      "         [--scenario NAME] [--impl NAME] [--round R]\n");
   std::exit(2);
 }
 
@@ -82,6 +92,10 @@ options parse(int argc, char** argv) {
       o.connections = std::atoi(value);
     } else if (arg == "--size") {
       o.size = static_cast<std::size_t>(std::atol(value));
+    } else if (arg == "--depth") {
+      o.depth = static_cast<std::size_t>(std::atol(value));
+    } else if (arg == "--idle-rss-of") {
+      o.idle_rss_of = std::atol(value);
     } else if (arg == "--duration") {
       o.duration_s = std::atof(value);
     } else if (arg == "--warmup") {
@@ -97,7 +111,7 @@ options parse(int argc, char** argv) {
     }
   }
   if (o.host.empty() || o.port <= 0 || o.port > 65535 || o.connections <= 0 || o.size == 0 ||
-      o.duration_s <= 0 || o.warmup_s < 0) {
+      o.depth == 0 || o.idle_rss_of < 0 || o.duration_s <= 0 || o.warmup_s < 0) {
     usage();
   }
   return o;
@@ -121,6 +135,7 @@ class load {
     epoll_ = epoll_create1(EPOLL_CLOEXEC);
     if (epoll_ < 0) fail("epoll_create1: %s", std::strerror(errno));
     raise_fd_limit();
+    if (o.idle_rss_of > 0) rss_before_ = resident_bytes(o.idle_rss_of);
     for (std::size_t i = 0; i < conns_.size(); ++i) open(conns_[i], static_cast<std::uint32_t>(i));
   }
 
@@ -145,24 +160,72 @@ class load {
     for (auto& c : conns_) close(c.fd);
   }
 
+  // The idle memory mode: one round trip on every connection, then the server's growth.
+  void idle() {
+    const std::int64_t begin = now_ns();
+    window_start_ = begin;
+    window_end_ = std::numeric_limits<std::int64_t>::max();
+    stop_after_one_ = true;
+    for (auto& c : conns_) start_round_trip(c, begin);
+    std::vector<epoll_event> events(1024);
+    while (idle_done_ < conns_.size()) {
+      if (now_ns() - begin > 60'000'000'000) {
+        fail("%s: only %zu of %zu connections echoed within 60 s", o_.impl.c_str(), idle_done_,
+             conns_.size());
+      }
+      const int n = epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), 1000);
+      if (n < 0 && errno != EINTR) fail("epoll_wait: %s", std::strerror(errno));
+      for (int k = 0; k < n; ++k) {
+        const epoll_event& e = events[static_cast<std::size_t>(k)];
+        connection& c = conns_[e.data.u32];
+        if (e.events & EPOLLOUT) write_some(c);
+        if (e.events & (EPOLLIN | EPOLLERR | EPOLLHUP)) read_some(c);
+      }
+    }
+    const double after = resident_bytes(o_.idle_rss_of);
+    const double per_conn = (after - rss_before_) / static_cast<double>(conns_.size());
+    emit("rss_per_conn", "bytes", per_conn);
+    std::fprintf(stderr,
+                 "kov-echo-load: %s %s: %d idle connections: server RSS %.1f -> %.1f MiB, "
+                 "%.0f B per connection\n",
+                 o_.impl.c_str(), o_.scenario.c_str(), o_.connections, rss_before_ / 1048576.0,
+                 after / 1048576.0, per_conn);
+    for (auto& c : conns_) close(c.fd);
+  }
+
   void report() {
     const std::size_t n = latencies_ns_.size();
     if (n == 0)
       fail("%s: no round trip completed in the %.1f s measured", o_.impl.c_str(), o_.duration_s);
-    const double rate = static_cast<double>(n) / o_.duration_s;
+    const double rate = static_cast<double>(n * o_.depth) / o_.duration_s;
     const double p50 = percentile_us(0.50);
     const double p99 = percentile_us(0.99);
     emit("req_per_s", "req/s", rate);
     emit("latency_p50", "us", p50);
     emit("latency_p99", "us", p99);
     std::fprintf(stderr,
-                 "kov-echo-load: %s %s: %d connections, %zu B, %.1f s: %zu round trips, "
-                 "%.0f/s, p50 %.1f us, p99 %.1f us\n",
-                 o_.impl.c_str(), o_.scenario.c_str(), o_.connections, o_.size, o_.duration_s, n,
-                 rate, p50, p99);
+                 "kov-echo-load: %s %s: %d connections, %zu x %zu B, %.1f s: %zu round trips, "
+                 "%.0f messages/s, p50 %.1f us, p99 %.1f us\n",
+                 o_.impl.c_str(), o_.scenario.c_str(), o_.connections, o_.depth, o_.size,
+                 o_.duration_s, n, rate, p50, p99);
   }
 
  private:
+  // VmRSS of a process, in bytes.
+  static double resident_bytes(long pid) {
+    const std::string path = "/proc/" + std::to_string(pid) + "/status";
+    FILE* f = std::fopen(path.c_str(), "r");
+    if (f == nullptr) fail("cannot read %s: %s", path.c_str(), std::strerror(errno));
+    char line[256];
+    double kib = -1;
+    while (std::fgets(line, sizeof line, f) != nullptr) {
+      if (std::strncmp(line, "VmRSS:", 6) == 0) kib = std::atof(line + 6);
+    }
+    std::fclose(f);
+    if (kib < 0) fail("no VmRSS in %s", path.c_str());
+    return kib * 1024;
+  }
+
   void raise_fd_limit() {
     rlimit lim{};
     getrlimit(RLIMIT_NOFILE, &lim);
@@ -179,8 +242,8 @@ class load {
   // A blocking connect (bounded by a send time-out), then non-blocking for the run.
   void open(connection& c, std::uint32_t id) {
     c.id = id;
-    c.out.resize(o_.size);
-    c.in.resize(o_.size);
+    c.out.resize(o_.size * o_.depth);
+    c.in.resize(o_.size * o_.depth);
     c.fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (c.fd < 0) fail("socket: %s", std::strerror(errno));
     sockaddr_in sa{};
@@ -253,6 +316,10 @@ class load {
     const std::int64_t now = now_ns();
     if (now >= window_start_ && now < window_end_) latencies_ns_.push_back(now - c.started_ns);
     ++c.seq;
+    if (stop_after_one_) {
+      ++idle_done_;
+      return;  // idle from now on
+    }
     start_round_trip(c, now);
   }
 
@@ -278,13 +345,21 @@ class load {
   int epoll_ = -1;
   std::int64_t window_start_ = 0, window_end_ = 0;
   std::vector<std::int64_t> latencies_ns_;
+  bool stop_after_one_ = false;
+  std::size_t idle_done_ = 0;
+  double rss_before_ = 0;
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  load l(parse(argc, argv));
-  l.run();
-  l.report();
+  const options o = parse(argc, argv);
+  load l(o);
+  if (o.idle_rss_of > 0) {
+    l.idle();
+  } else {
+    l.run();
+    l.report();
+  }
   return 0;
 }
