@@ -1,32 +1,54 @@
 #!/usr/bin/env bash
 # One network scenario of the kov suite, one implementation, one round:
-#   net.sh IMPL SCENARIO ROUND [--quick] [--bin-dir DIR] [--server PATH] [--duration S]
-# IMPL is kov, kov-epoll, kov-uring (kov with KOV_IO_BACKEND forced), tokio, asio or libuv; its
-# server is DIR/IMPL-echo or DIR/IMPL-http (kov-* run DIR/kov-*; DIR defaults to build/bench/bin,
-# where suite.sh copies everything; --server names another binary).
-# Scenarios (docs: benchmarks.md, "kov scenarios"):
-#   echo_c50, echo_c1000  kov-echo-load (DIR/kov-echo-load), 512-byte messages, 50 / 1000 connections
-#   http_c50              wrk -t1 -c50 --latency
+#   net.sh IMPL SCENARIO ROUND [--quick] [--bin-dir DIR] [--server PATH] [--duration S] [--cap CORES|none]
+#   net.sh --which IMPL SCENARIO    prints the name of the server binary IMPL runs (for suite.sh)
+# IMPL and its server (in DIR, default build/bench/bin, where suite.sh copies everything;
+# --server names another binary), KIND being echo or http:
+#   kov, kov-epoll, kov-uring   kov-bench-KIND (bench/kov/peers/kov, the shared work of
+#                               peers/common) on the backend kov picks, or forced through
+#                               KOV_IO_BACKEND
+#   kov-http                    kov-http, the strict RFC 9112 example server (http scenarios only)
+#   tokio, asio, libuv          their peer, tokio-KIND, asio-KIND, libuv-KIND
+#   floor-epoll, floor-uring    the raw epoll / raw io_uring floors, floor-epoll-KIND, ...
+# Scenarios (docs: bench/kov/notes.md):
+#   echo_c50, echo_c1000    kov-echo-load, 512-byte messages, 50 / 1000 connections
+#   echo_pipelined16_c256   kov-echo-load, 256 connections with 16 messages in flight each
+#   http_c50                wrk -t1 -c50 --latency
+#   http_pipelined16_c256   wrk -t1 -c256 with pipeline.lua: 16 requests per write
+#   idle_c10k               kov-echo-load --idle-rss-of: 10,000 connections, one echo each, then
+#                           idle; prints rss_per_conn (bytes), the server's resident set growth
 # for 10 s (2 s with --quick; --duration overrides). The server gets a free loopback port and
-# CPU 0, the client CPU 1, so neither steals the other's core. Prints contract lines req_per_s
-# (req/s), latency_p50 and latency_p99 (us), and server_cpu_per_req (us): the server's CPU time
-# per request, which shows a server's cost even when the one-thread client sets the rate, and
-# client_cpu_share (ratio): the client's CPU time over its run time, near 1 when its core was
-# the limit. Exit status 1, with a message naming the impl and
-# the scenario, when anything fails: the server does not start, the client fails or wrk saw
-# errors, the server dies during the run or does not exit with status 0 on SIGTERM.
+# CPU 0, inside a cgroup that caps it at CORES of a core (default 0.5, or $KOV_NET_CAP; cgroup v1
+# cpu.cfs_quota_us or cgroup v2 cpu.max, whichever the machine has; needs root), so that the
+# server, not the client, is the bottleneck; `--cap none` runs it uncapped. The client gets CPU 1.
+# Prints contract lines req_per_s (req/s), latency_p50 and latency_p99 (us), server_cpu_per_req
+# (us: the server's CPU time per request), client_cpu_share (ratio: the client's CPU time over its
+# run time), server_cpu_cap (cores, 0 when uncapped), cgroup_version (1, 2; 0 when uncapped) and
+# server_throttled (ratio: the share of the cgroup's periods in which the cap stopped the server).
+# A capped run whose client_cpu_share reaches $KOV_NET_CLIENT_LIMIT (default 0.9) measured the
+# client, not the server: it fails with a message saying so, and no numbers are recorded.
+# Exit status 1, with a message naming the impl and the scenario, when anything fails: the
+# server does not start, the client fails or wrk saw errors, the server dies during the run or
+# does not exit with status 0 on SIGTERM, or the client was the limit.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
+which=""
+if [ "${1:-}" = --which ]; then
+  which=1
+  shift
+  set -- "${1:-}" "${2:-}" 0
+fi
 [ $# -ge 3 ] || { sed -n 3p "$0" | sed 's/^# */usage: /' >&2; exit 64; }
 impl="$1" scenario="$2" round="$3"
 shift 3
-bin_dir="$repo/build/bench/bin" server="" duration="" quick=""
+bin_dir="$repo/build/bench/bin" server="" duration="" quick="" cap="${KOV_NET_CAP:-0.5}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
     --bin-dir) bin_dir="$2"; shift ;;
     --server) server="$2"; shift ;;
     --duration) duration="$2"; shift ;;
+    --cap) cap="$2"; shift ;;
     *) echo "net.sh: unknown option $1" >&2; exit 64 ;;
   esac
   shift
@@ -40,19 +62,35 @@ die() {
   exit 1
 }
 
+depth=1 idle=""
 case "$scenario" in
   echo_c50) kind=echo connections=50 ;;
   echo_c1000) kind=echo connections=1000 ;;
+  echo_pipelined16_c256) kind=echo connections=256 depth=16 ;;
   http_c50) kind=http connections=50 ;;
-  *) die "unknown scenario (echo_c50, echo_c1000, http_c50)" ;;
+  http_pipelined16_c256) kind=http connections=256 depth=16 ;;
+  idle_c10k) kind=echo connections=10000 idle=1 ;;
+  *) die "unknown scenario (echo_c50, echo_c1000, echo_pipelined16_c256, http_c50, http_pipelined16_c256, idle_c10k)" ;;
+esac
+case "$cap" in
+  none) ;;
+  *) awk -v c="$cap" 'BEGIN { exit !(c + 0 > 0 && c + 0 <= 64) }' || die "--cap $cap: a number of cores (0.5) or none" ;;
 esac
 # kov runs on the backend its runtime picks by default; kov-epoll and kov-uring force one.
-backend="" server_impl="$impl"
+backend="" server_name="$impl-$kind"
 case "$impl" in
-  kov-epoll) server_impl=kov backend=epoll ;;
-  kov-uring) server_impl=kov backend=io_uring ;;
+  kov) server_name="kov-bench-$kind" ;;
+  kov-epoll) server_name="kov-bench-$kind" backend=epoll ;;
+  kov-uring) server_name="kov-bench-$kind" backend=io_uring ;;
+  kov-http)
+    [ "$kind" = http ] || die "kov-http serves HTTP only"
+    server_name=kov-http ;;
 esac
-server="${server:-$bin_dir/$server_impl-$kind}"
+if [ -n "$which" ]; then
+  echo "$server_name"
+  exit 0
+fi
+server="${server:-$bin_dir/$server_name}"
 [ -x "$server" ] || die "no server binary $server"
 if [ "$kind" = echo ]; then
   client="$bin_dir/kov-echo-load"
@@ -61,23 +99,61 @@ else
   command -v wrk >/dev/null || die "wrk is not installed (Debian package wrk)"
 fi
 
-# 1000 connections need 1000 descriptors on each side.
+# 10,000 connections need 10,000 descriptors on each side.
 ulimit -n "$(ulimit -Hn)"
+[ "$(ulimit -n)" -gt $((connections + 64)) ] ||
+  die "$connections connections need more descriptors than the hard limit $(ulimit -Hn) (raise it: ulimit -Hn, limits.conf)"
 server_cpu=0 client_cpu=1
 if [ "$(nproc)" -lt 2 ]; then server_cpu=0 client_cpu=0; fi
 
 # Alive and not yet a zombie (kill -0 succeeds on a zombie).
 running() { [ -e "/proc/$1" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
 
-port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-# The server's stdout goes to stderr: only contract lines belong on stdout.
-if [ -n "$backend" ]; then
-  KOV_IO_BACKEND="$backend" taskset -c "$server_cpu" "$server" --listen "127.0.0.1:$port" >&2 &
-else
-  env -u KOV_IO_BACKEND taskset -c "$server_cpu" "$server" --listen "127.0.0.1:$port" >&2 &
+# The server's CPU cap: a cgroup of its own, created here and removed on exit.
+cgroup_dir="" cgroup_version=0 cgroup_procs=/dev/null
+period=100000
+if [ "$cap" != none ]; then
+  quota="$(awk -v c="$cap" -v p="$period" 'BEGIN { printf "%d", c * p }')"
+  if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+    cgroup_version=2
+    grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control ||
+      echo +cpu >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null ||
+      die "cannot enable the cgroup v2 cpu controller in /sys/fs/cgroup (root needed; --cap none runs uncapped)"
+    cgroup_dir="/sys/fs/cgroup/kov-bench-net-$$"
+    mkdir "$cgroup_dir" 2>/dev/null || die "cannot create $cgroup_dir (root needed; --cap none runs uncapped)"
+    echo "$quota $period" >"$cgroup_dir/cpu.max"
+  elif [ -f /sys/fs/cgroup/cpu/cpu.cfs_quota_us ]; then
+    cgroup_version=1
+    cgroup_dir="/sys/fs/cgroup/cpu/kov-bench-net-$$"
+    mkdir "$cgroup_dir" 2>/dev/null || die "cannot create $cgroup_dir (root needed; --cap none runs uncapped)"
+    echo "$period" >"$cgroup_dir/cpu.cfs_period_us"
+    echo "$quota" >"$cgroup_dir/cpu.cfs_quota_us"
+  else
+    die "no cgroup cpu controller (v1 /sys/fs/cgroup/cpu or v2 cpu.max); --cap none runs uncapped"
+  fi
+  cgroup_procs="$cgroup_dir/cgroup.procs"
 fi
+# nr_periods and nr_throttled of the cap so far (both cgroup versions name them so in cpu.stat).
+throttle_counts() {
+  awk '$1 == "nr_periods" { p = $2 } $1 == "nr_throttled" { t = $2 } END { print p + 0, t + 0 }' \
+    "$cgroup_dir/cpu.stat"
+}
+
+port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+# The server's stdout goes to stderr: only contract lines belong on stdout. The shell that
+# becomes the server joins the cgroup first, so every instruction of the server is capped.
+backend_env=(-u KOV_IO_BACKEND)
+[ -n "$backend" ] && backend_env=("KOV_IO_BACKEND=$backend")
+bash -c 'echo $$ >"$1" && shift && exec "$@"' net.sh "$cgroup_procs" \
+  env "${backend_env[@]}" taskset -c "$server_cpu" "$server" --listen "127.0.0.1:$port" >&2 &
 pid=$!
-trap 'running $pid && kill -9 $pid 2>/dev/null || true' EXIT
+cleanup() {
+  if running "$pid"; then kill -9 "$pid" 2>/dev/null || true; fi
+  if [ -n "$cgroup_dir" ] && [ -d "$cgroup_dir" ]; then
+    for _ in $(seq 50); do rmdir "$cgroup_dir" 2>/dev/null && break; sleep 0.1; done
+  fi
+}
+trap cleanup EXIT
 
 for _ in $(seq 100); do
   running "$pid" || die "server $server exited before it accepted connections"
@@ -86,6 +162,42 @@ for _ in $(seq 100); do
 done
 (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || die "server $server does not accept on 127.0.0.1:$port after 5 s"
 
+# One contract line on stdout.
+contract() {
+  printf '{"suite":"kov","scenario":"%s","impl":"%s","metric":"%s","unit":"%s","value":%.3f,"round":%d}\n' \
+    "$scenario" "$impl" "$1" "$2" "$3" "$round"
+}
+
+# Stops the server with SIGTERM; it must exit with status 0 within 5 s.
+stop_server() {
+  running "$pid" || die "server $server died during the run"
+  kill -TERM "$pid"
+  for _ in $(seq 50); do
+    running "$pid" || break
+    sleep 0.1
+  done
+  running "$pid" && { kill -9 "$pid"; die "server $server did not exit within 5 s of SIGTERM (killed)"; }
+  status=0
+  wait "$pid" || status=$?
+  [ "$status" = 0 ] || die "server $server exited with status $status on SIGTERM (expected 0)"
+}
+
+cap_lines() {
+  if [ "$cap" = none ]; then contract server_cpu_cap cores 0; else contract server_cpu_cap cores "$cap"; fi
+  contract cgroup_version version "$cgroup_version"
+}
+
+if [ -n "$idle" ]; then
+  # Memory, not speed: no duration, and the client's share says nothing here.
+  lines="$(taskset -c "$client_cpu" "$bin_dir/kov-echo-load" --connect "127.0.0.1:$port" \
+    --connections "$connections" --size 512 --idle-rss-of "$pid" --scenario "$scenario" \
+    --impl "$impl" --round "$round")" || die "the echo client failed"
+  stop_server
+  echo "$lines"
+  cap_lines
+  exit 0
+fi
+
 # The client's wall and CPU time (GNU time, Debian package time): whether it, not the server,
 # set the rate shows as its share of its core.
 client_times="$(mktemp)"
@@ -93,16 +205,19 @@ client_timed() { /usr/bin/time -o "$client_times" -f '%e %U %S' "$@"; }
 # The server's CPU time (user + system, in clock ticks) over the client's whole run.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
 ticks_before="$(cpu_ticks)"
+[ -n "$cgroup_dir" ] && read -r periods_before throttled_before < <(throttle_counts)
 started="$(date +%s.%N)"
 if [ "$kind" = echo ]; then
   warmup=1
   [ -n "$quick" ] && warmup=0.5
   lines="$(client_timed taskset -c "$client_cpu" "$client" --connect "127.0.0.1:$port" --connections "$connections" \
-    --size 512 --duration "$duration" --warmup "$warmup" --scenario "$scenario" --impl "$impl" \
-    --round "$round")" || die "the echo client failed"
+    --size 512 --depth "$depth" --duration "$duration" --warmup "$warmup" --scenario "$scenario" \
+    --impl "$impl" --round "$round")" || die "the echo client failed"
 else
+  script=() script_args=()
+  [ "$depth" -gt 1 ] && script=(-s "$repo/bench/kov/pipeline.lua") script_args=(-- "$depth")
   out="$(client_timed taskset -c "$client_cpu" wrk -t1 -c"$connections" -d"${duration}s" --latency \
-    "http://127.0.0.1:$port/" 2>&1)" || die "wrk failed: $out"
+    "${script[@]}" "http://127.0.0.1:$port/" "${script_args[@]}" 2>&1)" || die "wrk failed: $out"
   echo "$out" | sed 's/^/  wrk: /' >&2
   lines="$(
   # wrk prints times as 215.00us, 1.02ms, 1.00s, 1.00m; errors only when there are some.
@@ -125,35 +240,37 @@ else
     /Socket errors/ { bad = bad "; " $0 }
     END {
       if (bad != "") { print "wrk reported errors" bad > "/dev/stderr"; exit 1 }
-      if (rate <= 0 || p50 <= 0 || p99 <= 0) { print "wrk output without Requests/sec or the 50%/99% latencies" > "/dev/stderr"; exit 1 }
-      line("req_per_s", "req/s", rate); line("latency_p50", "us", p50); line("latency_p99", "us", p99)
+      if (rate <= 0) { print "wrk output without Requests/sec" > "/dev/stderr"; exit 1 }
+      line("req_per_s", "req/s", rate)
+      # Pipelined, wrk times only some responses and may print 0 for a percentile: left out.
+      if (p50 > 0) line("latency_p50", "us", p50); else print "wrk gave no 50% latency" > "/dev/stderr"
+      if (p99 > 0) line("latency_p99", "us", p99); else print "wrk gave no 99% latency" > "/dev/stderr"
     }')" || die "wrk run not usable (output above)"
 fi
 ticks_after="$(cpu_ticks)"
+[ -n "$cgroup_dir" ] && read -r periods_after throttled_after < <(throttle_counts)
 elapsed="$(python3 -c "print($(date +%s.%N) - $started)")"
-echo "$lines"
-# Server CPU per request: what the server spent, whatever the client's own limit was. Requests
-# are counted as the client's rate times the run's wall time (warm-up included, as is the CPU).
-echo "$lines" | awk -v ticks="$((ticks_after - ticks_before))" -v hz="$(getconf CLK_TCK)" \
-  -v secs="$elapsed" -v s="$scenario" -v i="$impl" -v r="$round" '
-  /"metric":"req_per_s"/ { match($0, /"value":[0-9.]+/); rate = substr($0, RSTART + 8, RLENGTH - 8) + 0 }
-  END {
-    if (rate > 0 && secs > 0) printf "{\"suite\":\"kov\",\"scenario\":\"%s\",\"impl\":\"%s\",\"metric\":\"server_cpu_per_req\",\"unit\":\"us\",\"value\":%.3f,\"round\":%d}\n", s, i, ticks / hz * 1e6 / (rate * secs), r
-  }'
-# The client's CPU time over its wall time: near 1 means the client's own core was the limit.
 read -r c_wall c_user c_sys <"$client_times"
-awk -v w="$c_wall" -v u="$c_user" -v k="$c_sys" -v s="$scenario" -v i="$impl" -v r="$round" 'BEGIN {
-  if (w > 0) printf "{\"suite\":\"kov\",\"scenario\":\"%s\",\"impl\":\"%s\",\"metric\":\"client_cpu_share\",\"unit\":\"ratio\",\"value\":%.3f,\"round\":%d}\n", s, i, (u + k) / w, r
-}'
 rm -f "$client_times"
+stop_server
 
-running "$pid" || die "server $server died during the run"
-kill -TERM "$pid"
-for _ in $(seq 50); do
-  running "$pid" || break
-  sleep 0.1
-done
-running "$pid" && { kill -9 "$pid"; die "server $server did not exit within 5 s of SIGTERM (killed)"; }
-status=0
-wait "$pid" || status=$?
-[ "$status" = 0 ] || die "server $server exited with status $status on SIGTERM (expected 0)"
+rate="$(echo "$lines" | sed -n 's/.*"metric":"req_per_s".*"value":\([0-9.]*\).*/\1/p')"
+# Server CPU per request: what the server spent, whatever the limit was. Requests are counted
+# as the client's rate times the run's wall time (warm-up included, as is the CPU).
+per_req="$(awk -v t="$((ticks_after - ticks_before))" -v hz="$(getconf CLK_TCK)" -v secs="$elapsed" \
+  -v rate="$rate" 'BEGIN { print ((rate > 0 && secs > 0) ? t / hz * 1e6 / (rate * secs) : 0) }')"
+# The client's CPU time over its wall time: near 1 means the client's own core was the limit.
+share="$(awk -v w="$c_wall" -v u="$c_user" -v k="$c_sys" 'BEGIN { print (w > 0 ? (u + k) / w : 0) }')"
+limit="${KOV_NET_CLIENT_LIMIT:-0.9}"
+if [ "$cap" != none ] && awk -v s="$share" -v l="$limit" 'BEGIN { exit !(s >= l) }'; then
+  echo "$lines" | sed 's/^/  not recorded: /' >&2
+  die "the client was the limit (client_cpu_share $share >= $limit with the server capped at $cap of a core): not a measurement of the server"
+fi
+echo "$lines"
+contract server_cpu_per_req us "$per_req"
+contract client_cpu_share ratio "$share"
+cap_lines
+if [ -n "$cgroup_dir" ]; then
+  contract server_throttled ratio "$(awk -v p="$((periods_after - periods_before))" \
+    -v t="$((throttled_after - throttled_before))" 'BEGIN { print (p > 0 ? t / p : 0) }')"
+fi

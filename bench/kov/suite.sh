@@ -4,9 +4,12 @@
 #   CMake target kov-bench) and its tokio current_thread peer (bench/kov/tokio, cargo). Both
 #   print contract lines for one scenario and one round when given --scenario and --round;
 #   --quick shrinks the sizes.
-# - Network scenarios echo_c50, echo_c1000, http_c50: bench/kov/net.sh runs one server (kov-echo,
-#   kov-http, or a peer from bench/kov/peers: tokio, asio, libuv) against kov-echo-load or
-#   wrk.
+# - Network scenarios echo_c50, echo_c1000, echo_pipelined16_c256, http_c50,
+#   http_pipelined16_c256, idle_c10k: bench/kov/net.sh runs one server (kov-bench-echo/http on
+#   the runtime's default backend and on each forced one, the strict kov-http, a peer from
+#   bench/kov/peers: tokio, asio, libuv, or a floor from bench/kov/floor: raw epoll, raw
+#   io_uring) against kov-echo-load or wrk, capped at half a core (KOV_NET_CAP=none: uncapped;
+#   KOV_NET_CAP=0.25: another cap).
 #   suite.sh build BUILD_DIR OUT_DIR
 #   suite.sh plan  BUILD_DIR OUT_DIR QUICK
 set -euo pipefail
@@ -19,12 +22,12 @@ build_dir="$(cd "$build_dir" && pwd)" out_dir="$(cd "$out_dir" && pwd)"
 bin="$out_dir/bin"
 kov_bin="$bin/kov-bench"
 tokio_bin="$bin/kov_bench_tokio"
-net_impls="kov kov-epoll kov-uring tokio asio libuv"
-net_scenarios="echo_c50 echo_c1000 http_c50"
-# Servers that may be absent from a tree: kov-echo and kov-http are still being written (remove
-# them from this list once every tree has them); the asio and libuv peers are left out by CMake
-# when their library is not installed. Their scenarios then run without them.
-optional_targets="kov-echo kov-http asio-echo asio-http libuv-echo libuv-http"
+net_impls="kov kov-epoll kov-uring kov-http tokio asio libuv floor-epoll floor-uring"
+net_scenarios="http_c50 http_pipelined16_c256 echo_c50 echo_c1000 echo_pipelined16_c256 idle_c10k"
+# Servers that may be absent from a tree: the asio and libuv peers and the io_uring floor are
+# left out by CMake when their library is not installed. Their scenarios then run without them.
+optional_targets="kov-bench-echo kov-bench-http kov-http asio-echo asio-http libuv-echo libuv-http
+  floor-epoll-echo floor-epoll-http floor-uring-echo floor-uring-http"
 
 case "$action" in
   build)
@@ -57,14 +60,14 @@ case "$action" in
         printf "kov\t%s\t%s\t%s --scenario %s --round {round}%s\n", $2, $1, $3, $2, flag }' <<<"$offered"
     done
     for s in $net_scenarios; do
-      server_kind="${s%%_*}"  # echo or http
       for impl in $net_impls; do
-        server_impl="${impl%%-*}"  # kov-epoll and kov-uring run kov's servers
-        if [ -x "$bin/$server_impl-$server_kind" ]; then
+        # kov-http has no echo server: no name, no run.
+        server_name="$("$repo/bench/kov/net.sh" --which "$impl" "$s" 2>/dev/null)" || continue
+        if [ -x "$bin/$server_name" ]; then
           printf "kov\t%s\t%s\t%s %s %s {round} --bin-dir %s%s\n" "$s" "$impl" \
             "$repo/bench/kov/net.sh" "$impl" "$s" "$bin" "$size_flag"
         else
-          echo "suite.sh: $s: no $impl-$server_kind in $bin, $impl left out" >&2
+          echo "suite.sh: $s: no $server_name in $bin, $impl left out" >&2
         fi
       done
     done

@@ -8,6 +8,7 @@ Per-suite options come from bench/<suite>/report.json (all optional):
   peer_groups ({"label": [impls]}: compared with the best member per scenario),
   ratio_metrics (metrics compared with the peers in every scenario that has them, besides the
   one the scenario is judged by), chart_metrics, resource_metrics (extra columns),
+  floor_impls (runtime-free baselines: every row gets its ratio to the best of them),
   notes (a markdown file beside it).
 """
 import json
@@ -105,7 +106,11 @@ def markdown_suite(view, out):
         size_note = " (n = %s)" % ", ".join("{:,}".format(n) for n in sizes) if sizes else ""
         out.append("### %s%s\n" % (scenario, size_note))
         head = ["impl"] + ["%s (%s)" % (m, view.units.get(m, "")) for m in columns]
-        head += ["ours/impl %s" % m for m in ratio_metrics] + ["rounds"]
+        floor = view.best_peer(scenario, metric, among=view.config["floor_impls"]) \
+            if view.config.get("floor_impls") else None
+        head += ["ours/impl %s" % m for m in ratio_metrics]
+        head += ["impl/%s %s" % (floor, metric)] if floor else []
+        head += ["rounds"]
         out.append("| " + " | ".join(head) + " |")
         out.append("|" + "---|" * len(head))
         for impl in view.impls_in(scenario, metric):
@@ -114,6 +119,8 @@ def markdown_suite(view, out):
                 cells.append(human(view.median_of(scenario, m, impl), view.units.get(m)))
             for m in ratio_metrics:
                 cells.append("" if impl == view.ours else fmt_ratio(view.ratio(scenario, m, impl)))
+            if floor:
+                cells.append(_floor_ratio(view, scenario, metric, impl, floor))
             cells.append(str(len(view.by_round(scenario, metric, impl))))
             out.append("| " + " | ".join(cells) + " |")
         wide = [impl for impl in view.impls_in(scenario, metric)
@@ -122,6 +129,12 @@ def markdown_suite(view, out):
             out.append("\nWide run-to-run spread (max/min > %.1f) of %s for: %s."
                        % (WIDE, metric, ", ".join(wide)))
         out.append("")
+
+
+def _floor_ratio(view, scenario, metric, impl, floor):
+    """impl's median over the floor's: how far a server is from what the kernel alone costs."""
+    ours, base = view.median_of(scenario, metric, impl), view.median_of(scenario, metric, floor)
+    return "%.2fx" % (ours / base) if ours is not None and base else "-"
 
 
 def _spread_is_wide(view, scenario, metric, impl):
