@@ -148,14 +148,7 @@ class load {
     std::vector<epoll_event> events(conns_.size());
     for (std::int64_t now = begin; now < window_end_; now = now_ns()) {
       const int timeout_ms = static_cast<int>((window_end_ - now) / 1'000'000 + 1);
-      const int n = epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), timeout_ms);
-      if (n < 0 && errno != EINTR) fail("epoll_wait: %s", std::strerror(errno));
-      for (int k = 0; k < n; ++k) {
-        const epoll_event& e = events[static_cast<std::size_t>(k)];
-        connection& c = conns_[e.data.u32];
-        if (e.events & EPOLLOUT) write_some(c);
-        if (e.events & (EPOLLIN | EPOLLERR | EPOLLHUP)) read_some(c);
-      }
+      serve_events(events, timeout_ms);
     }
     for (auto& c : conns_) close(c.fd);
   }
@@ -173,14 +166,7 @@ class load {
         fail("%s: only %zu of %zu connections echoed within 60 s", o_.impl.c_str(), idle_done_,
              conns_.size());
       }
-      const int n = epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), 1000);
-      if (n < 0 && errno != EINTR) fail("epoll_wait: %s", std::strerror(errno));
-      for (int k = 0; k < n; ++k) {
-        const epoll_event& e = events[static_cast<std::size_t>(k)];
-        connection& c = conns_[e.data.u32];
-        if (e.events & EPOLLOUT) write_some(c);
-        if (e.events & (EPOLLIN | EPOLLERR | EPOLLHUP)) read_some(c);
-      }
+      serve_events(events, 1000);
     }
     const double after = resident_bytes(o_.idle_rss_of);
     const double per_conn = (after - rss_before_) / static_cast<double>(conns_.size());
@@ -211,6 +197,18 @@ class load {
   }
 
  private:
+  // One epoll_wait (up to timeout_ms) and the writes and reads it allows.
+  void serve_events(std::vector<epoll_event>& events, int timeout_ms) {
+    const int n = epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), timeout_ms);
+    if (n < 0 && errno != EINTR) fail("epoll_wait: %s", std::strerror(errno));
+    for (int k = 0; k < n; ++k) {
+      const epoll_event& e = events[static_cast<std::size_t>(k)];
+      connection& c = conns_[e.data.u32];
+      if (e.events & EPOLLOUT) write_some(c);
+      if (e.events & (EPOLLIN | EPOLLERR | EPOLLHUP)) read_some(c);
+    }
+  }
+
   // VmRSS of a process, in bytes.
   static double resident_bytes(long pid) {
     const std::string path = "/proc/" + std::to_string(pid) + "/status";

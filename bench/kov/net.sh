@@ -2,6 +2,11 @@
 # One network scenario of the kov suite, one implementation, one round:
 #   net.sh IMPL SCENARIO ROUND [--quick] [--bin-dir DIR] [--server PATH] [--duration S] [--cap CORES|none]
 #   net.sh --which IMPL SCENARIO    prints the name of the server binary IMPL runs (for suite.sh)
+# --counts (or KOV_NET_COUNTS=1) also counts, with perf stat attached to the server for the
+# client's run, the server's syscalls, io_uring submissions (SQEs) and completions (CQEs) and
+# user-space instructions (where the CPU exposes them), and prints them per request:
+# syscalls_per_req, uring_sqes_per_req, uring_cqes_per_req, instructions_per_req (load-independent
+# costs; connection setup included). The echo warm-up is skipped then.
 # IMPL and its server (in DIR, default build/bench/bin, where suite.sh copies everything;
 # --server names another binary), KIND being echo or http:
 #   kov, kov-epoll, kov-uring   kov-bench-KIND (bench/kov/peers/kov, the shared work of
@@ -42,6 +47,8 @@ fi
 impl="$1" scenario="$2" round="$3"
 shift 3
 bin_dir="$repo/build/bench/bin" server="" duration="" quick="" cap="${KOV_NET_CAP:-0.5}"
+counts="${KOV_NET_COUNTS:-}"
+[ "$counts" = 0 ] && counts=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
@@ -49,6 +56,7 @@ while [ $# -gt 0 ]; do
     --server) server="$2"; shift ;;
     --duration) duration="$2"; shift ;;
     --cap) cap="$2"; shift ;;
+    --counts) counts=1 ;;
     *) echo "net.sh: unknown option $1" >&2; exit 64 ;;
   esac
   shift
@@ -204,12 +212,21 @@ client_times="$(mktemp)"
 client_timed() { /usr/bin/time -o "$client_times" -f '%e %U %S' "$@"; }
 # The server's CPU time (user + system, in clock ticks) over the client's whole run.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+count_events="raw_syscalls:sys_enter,io_uring:io_uring_submit_req,io_uring:io_uring_complete,instructions:u"
+if [ -n "$counts" ]; then
+  command -v perf >/dev/null || die "--counts needs perf (Debian package linux-perf)"
+  counts_file="$(mktemp)"
+  perf stat -x, -o "$counts_file" -e "$count_events" -p "$pid" &
+  perf_pid=$!
+  sleep 0.2  # perf attaches before the first request
+fi
 ticks_before="$(cpu_ticks)"
 [ -n "$cgroup_dir" ] && read -r periods_before throttled_before < <(throttle_counts)
 started="$(date +%s.%N)"
 if [ "$kind" = echo ]; then
   warmup=1
   [ -n "$quick" ] && warmup=0.5
+  [ -n "$counts" ] && warmup=0
   lines="$(client_timed taskset -c "$client_cpu" "$client" --connect "127.0.0.1:$port" --connections "$connections" \
     --size 512 --depth "$depth" --duration "$duration" --warmup "$warmup" --scenario "$scenario" \
     --impl "$impl" --round "$round")" || die "the echo client failed"
@@ -248,6 +265,29 @@ else
     }')" || die "wrk run not usable (output above)"
 fi
 ticks_after="$(cpu_ticks)"
+if [ -n "$counts" ]; then
+  kill -INT "$perf_pid"
+  wait "$perf_pid" || true
+  # Requests of the run: the echo client's rate is exact over its duration; wrk says how many.
+  if [ "$kind" = echo ]; then
+    requests="$(echo "$lines" | sed -n 's/.*"metric":"req_per_s".*"value":\([0-9.]*\).*/\1/p' |
+      awk -v d="$duration" '{ printf "%d", $1 * d }')"
+  else
+    requests="$(echo "$out" | awk '/requests in/ { print $1 }')"
+  fi
+  [ "${requests:-0}" -gt 0 ] || die "--counts: no request count from the client"
+  count_lines="$(awk -F, -v n="$requests" -v s="$scenario" -v i="$impl" -v r="$round" '
+    function line(metric, v) {
+      printf "{\"suite\":\"kov\",\"scenario\":\"%s\",\"impl\":\"%s\",\"metric\":\"%s\",\"unit\":\"count\",\"value\":%.3f,\"round\":%d}\n", s, i, metric, v / n, r
+    }
+    $3 == "raw_syscalls:sys_enter" && $1 ~ /^[0-9]+$/ { line("syscalls_per_req", $1) }
+    $3 == "io_uring:io_uring_submit_req" && $1 ~ /^[0-9]+$/ { line("uring_sqes_per_req", $1) }
+    $3 == "io_uring:io_uring_complete" && $1 ~ /^[0-9]+$/ { line("uring_cqes_per_req", $1) }
+    $3 == "instructions:u" && $1 ~ /^[0-9]+$/ { line("instructions_per_req", $1) }
+    $3 == "instructions:u" && $1 !~ /^[0-9]+$/ { print "net.sh: instructions:u not counted here (" $1 ")" > "/dev/stderr" }
+  ' "$counts_file")"
+  rm -f "$counts_file"
+fi
 [ -n "$cgroup_dir" ] && read -r periods_after throttled_after < <(throttle_counts)
 elapsed="$(python3 -c "print($(date +%s.%N) - $started)")"
 read -r c_wall c_user c_sys <"$client_times"
@@ -270,6 +310,7 @@ echo "$lines"
 contract server_cpu_per_req us "$per_req"
 contract client_cpu_share ratio "$share"
 cap_lines
+[ -n "$counts" ] && echo "$count_lines"
 if [ -n "$cgroup_dir" ]; then
   contract server_throttled ratio "$(awk -v p="$((periods_after - periods_before))" \
     -v t="$((throttled_after - throttled_before))" 'BEGIN { print (p > 0 ? t / p : 0) }')"

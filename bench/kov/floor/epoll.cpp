@@ -1,11 +1,9 @@
 // floor-epoll-echo / floor-epoll-http --listen HOST:PORT: the kov suite's floor on raw epoll.
 // One loop, level-triggered epoll, one fixed read buffer per connection, no abstraction: what
 // the kernel alone costs for the work of floor/work.hpp. SIGINT or SIGTERM ends it (status 0).
-#include "../peers/common/listen_arg.hpp"
+#include "setup.hpp"
 #include "work.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -21,28 +19,11 @@
 
 namespace {
 
-volatile std::sig_atomic_t stopping = 0;
-
 struct connection {
   int fd = -1;
   floor_server::connection_work work;
   std::string unsent;  // what a short write left; reading waits until it is gone
 };
-
-int listen_on(const peers::listen_addr& addr) {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  const int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(addr.port);
-  if (fd < 0 || inet_pton(AF_INET, addr.host.c_str(), &sa.sin_addr) != 1 ||
-      bind(fd, reinterpret_cast<const sockaddr*>(&sa), sizeof sa) != 0 ||
-      listen(fd, SOMAXCONN) != 0) {
-    return -1;
-  }
-  return fd;
-}
 
 class server {
  public:
@@ -51,7 +32,7 @@ class server {
   void run() {
     watch(listener_, EPOLL_CTL_ADD, EPOLLIN, nullptr);
     std::vector<epoll_event> events(1024);
-    while (stopping == 0) {
+    while (floor_server::stopping == 0) {
       const int n = epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), -1);
       for (int i = 0; i < n; ++i) {
         const epoll_event& e = events[static_cast<std::size_t>(i)];
@@ -78,7 +59,8 @@ class server {
       if (fd < 0) return;  // EAGAIN, or out of descriptors: the connection waits in the queue
       const int one = 1;
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-      if (static_cast<std::size_t>(fd) >= connections_.size()) connections_.resize(static_cast<std::size_t>(fd) + 1024);
+      if (static_cast<std::size_t>(fd) >= connections_.size())
+        connections_.resize(static_cast<std::size_t>(fd) + 1024);
       auto& c = connections_[static_cast<std::size_t>(fd)];
       c = std::make_unique<connection>();
       c->fd = fd;
@@ -129,22 +111,14 @@ class server {
   std::vector<std::unique_ptr<connection>> connections_;  // by descriptor
 };
 
-void on_stop(int) { stopping = 1; }
-
 }  // namespace
 
 int main(int argc, char** argv) {
   const std::string name = std::string("floor-epoll-") + floor_server::kind;
-  const peers::listen_addr addr = peers::parse_listen(argc, argv, name.c_str());
-  struct sigaction sa {};
-  sa.sa_handler = on_stop;  // no SA_RESTART: epoll_wait returns EINTR and the loop ends
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-  const int listener = listen_on(addr);
+  const int listener = floor_server::start(argc, argv, name.c_str(), SOCK_NONBLOCK);
   const int epoll = epoll_create1(EPOLL_CLOEXEC);
-  if (listener < 0 || epoll < 0) {
-    std::fprintf(stderr, "%s: cannot listen on %s:%u: %s\n", name.c_str(), addr.host.c_str(),
-                 addr.port, std::strerror(errno));
+  if (epoll < 0) {
+    std::fprintf(stderr, "%s: epoll_create1: %s\n", name.c_str(), std::strerror(errno));
     return 1;
   }
   server(listener, epoll).run();

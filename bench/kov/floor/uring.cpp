@@ -4,12 +4,10 @@
 // all connections); one send in flight per connection; everything queued in a pass over the
 // completions goes to the kernel in the next io_uring_submit_and_wait. No abstraction: what
 // the kernel alone costs for the work of floor/work.hpp. SIGINT or SIGTERM ends it (status 0).
-#include "../peers/common/listen_arg.hpp"
+#include "setup.hpp"
 #include "work.hpp"
 
-#include <arpa/inet.h>
 #include <liburing.h>
-#include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -23,8 +21,6 @@
 #include <string>
 
 namespace {
-
-volatile std::sig_atomic_t stopping = 0;
 
 constexpr unsigned ring_entries = 4096;
 constexpr unsigned buffer_count = 1024;  // provided receive buffers, a power of two
@@ -45,21 +41,6 @@ struct connection {
   bool closing = false;
 };
 
-int listen_on(const peers::listen_addr& addr) {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  const int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(addr.port);
-  if (fd < 0 || inet_pton(AF_INET, addr.host.c_str(), &sa.sin_addr) != 1 ||
-      bind(fd, reinterpret_cast<const sockaddr*>(&sa), sizeof sa) != 0 ||
-      listen(fd, SOMAXCONN) != 0) {
-    return -1;
-  }
-  return fd;
-}
-
 class server {
  public:
   server(io_uring& ring, io_uring_buf_ring* buffers, char* memory, int listener)
@@ -67,7 +48,7 @@ class server {
 
   void run() {
     arm_accept();
-    while (stopping == 0) {
+    while (floor_server::stopping == 0) {
       const int rc = io_uring_submit_and_wait(&ring_, 1);
       if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY) {
         std::fprintf(stderr, "floor-uring: submit: %s\n", std::strerror(-rc));
@@ -210,23 +191,11 @@ class server {
   int listener_;
 };
 
-void on_stop(int) { stopping = 1; }
-
 }  // namespace
 
 int main(int argc, char** argv) {
   const std::string name = std::string("floor-uring-") + floor_server::kind;
-  const peers::listen_addr addr = peers::parse_listen(argc, argv, name.c_str());
-  struct sigaction sa {};
-  sa.sa_handler = on_stop;  // no SA_RESTART: the wait returns EINTR and the loop ends
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-  const int listener = listen_on(addr);
-  if (listener < 0) {
-    std::fprintf(stderr, "%s: cannot listen on %s:%u: %s\n", name.c_str(), addr.host.c_str(),
-                 addr.port, std::strerror(errno));
-    return 1;
-  }
+  const int listener = floor_server::start(argc, argv, name.c_str(), 0);
   io_uring ring{};
   io_uring_params params{};
   params.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
@@ -236,8 +205,8 @@ int main(int argc, char** argv) {
   }
   // The buffer ring's descriptors, then the buffers themselves, both page-aligned.
   const std::size_t ring_bytes = sizeof(io_uring_buf) * buffer_count;
-  void* ring_memory = mmap(nullptr, ring_bytes, PROT_READ | PROT_WRITE,
-                           MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
+  void* ring_memory =
+      mmap(nullptr, ring_bytes, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
   void* buffer_memory = mmap(nullptr, buffer_size * buffer_count, PROT_READ | PROT_WRITE,
                              MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
   if (ring_memory == MAP_FAILED || buffer_memory == MAP_FAILED) {

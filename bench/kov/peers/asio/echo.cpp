@@ -1,6 +1,7 @@
 // asio-echo --listen HOST:PORT: TCP echo on Asio's C++20 coroutines, one thread (the work of
 // common/echo.hpp).
 #include "../common/echo.hpp"
+
 #include "serve.hpp"
 
 #include <array>

@@ -1,6 +1,7 @@
 // libuv-echo --listen HOST:PORT: TCP echo on libuv's default loop, one thread (the work of
 // common/echo.hpp).
 #include "../common/echo.hpp"
+
 #include "serve.hpp"
 
 namespace {
