@@ -127,17 +127,23 @@ class uring_backend final : public reactor_backend {
   bool init(std::string& why) {
     const auto known = process_verdict().get(why);
     if (known == uring_verdict::state::unusable) return false;
+    // One thread submits; the kernel flags (IORING_SQ_TASKRUN) when completion work waits.
+    // Best first: DEFER_TASKRUN (6.1) runs completion work only inside our own io_uring_enter,
+    // batched, never as an interrupt of the loop; COOP_TASKRUN (5.19) defers it to the next
+    // syscall; an older kernel gets no optional flags.
+    constexpr unsigned common = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_TASKRUN_FLAG;
+    int r = -EINVAL;
     io_uring_params params{};
-    // One thread submits; completions may wait for our next syscall instead of interrupting
-    // us, and the kernel flags when one is needed.
-    params.flags =
-        IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG;
-    params.cq_entries = 4 * ring_entries;
-    params.flags |= IORING_SETUP_CQSIZE;
-    int r = io_uring_queue_init_params(ring_entries, &ring_, &params);
-    if (r == -EINVAL) {
-      params = {};  // an older kernel: no optional flags
+    for (const unsigned flags :
+         {common | IORING_SETUP_DEFER_TASKRUN, common | IORING_SETUP_COOP_TASKRUN, 0u}) {
+      params = {};
+      params.flags = flags;
+      if (flags != 0) {
+        params.cq_entries = 4 * ring_entries;
+        params.flags |= IORING_SETUP_CQSIZE;
+      }
       r = io_uring_queue_init_params(ring_entries, &ring_, &params);
+      if (r != -EINVAL) break;
     }
     if (r < 0) {
       why = std::string("io_uring_setup: ") + std::strerror(-r);
