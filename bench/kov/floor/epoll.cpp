@@ -62,7 +62,7 @@ class server {
       if (static_cast<std::size_t>(fd) >= connections_.size())
         connections_.resize(static_cast<std::size_t>(fd) + 1024);
       auto& c = connections_[static_cast<std::size_t>(fd)];
-      c = std::make_unique<connection>();
+      c.reset(new connection);  // default-initialised: the echo buffer stays untouched
       c->fd = fd;
       watch(fd, EPOLL_CTL_ADD, EPOLLIN, c.get());
     }

@@ -11,7 +11,7 @@ kov::task<void> echo(kov::net::tcp_stream conn) {
   // Not zeroed, as in the peers: an idle connection keeps only the pages its reads touched.
   std::array<char, peers::echo_read_size> buf;  // NOLINT(cppcoreguidelines-pro-type-member-init)
   for (;;) {
-    const auto received = co_await conn.read(buf);
+    auto received = co_await conn.read(buf);
     if (!received || *received == 0) co_return;  // reset or end of stream: the connection is done
     const auto sent = co_await conn.write_all(kov::const_buffer(buf.data(), *received));
     if (!sent) co_return;
