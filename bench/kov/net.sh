@@ -119,6 +119,14 @@ running() { [ -e "/proc/$1" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/stat
 
 # The server's CPU cap: a cgroup of its own, created here and removed on exit.
 cgroup_dir="" cgroup_version=0 cgroup_procs=/dev/null
+pid=""
+cleanup() {
+  if [ -n "$pid" ] && running "$pid"; then kill -9 "$pid" 2>/dev/null || true; fi
+  if [ -n "$cgroup_dir" ] && [ -d "$cgroup_dir" ]; then
+    for _ in $(seq 50); do rmdir "$cgroup_dir" 2>/dev/null && break; sleep 0.1; done
+  fi
+}
+trap cleanup EXIT
 period=100000
 if [ "$cap" != none ]; then
   quota="$(awk -v c="$cap" -v p="$period" 'BEGIN { printf "%d", c * p }')"
@@ -155,13 +163,6 @@ backend_env=(-u KOV_IO_BACKEND)
 bash -c 'echo $$ >"$1" && shift && exec "$@"' net.sh "$cgroup_procs" \
   env "${backend_env[@]}" taskset -c "$server_cpu" "$server" --listen "127.0.0.1:$port" >&2 &
 pid=$!
-cleanup() {
-  if running "$pid"; then kill -9 "$pid" 2>/dev/null || true; fi
-  if [ -n "$cgroup_dir" ] && [ -d "$cgroup_dir" ]; then
-    for _ in $(seq 50); do rmdir "$cgroup_dir" 2>/dev/null && break; sleep 0.1; done
-  fi
-}
-trap cleanup EXIT
 
 for _ in $(seq 100); do
   running "$pid" || die "server $server exited before it accepted connections"
