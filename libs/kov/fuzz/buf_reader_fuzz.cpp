@@ -64,7 +64,7 @@ expected_record expect_record(std::string_view rest, char delim, std::size_t lim
   return {kov::errc::end_of_stream, {}};
 }
 
-void check_record(const reader_type::record& got, const expected_record& want,
+void check_record(reader_type::record& got, const expected_record& want,
                   std::string_view rest, std::size_t length) {
   if (want.error) {
     require(!got && got.error() == want.error);
@@ -97,7 +97,7 @@ kov::task<void> run(std::string bytes, std::size_t piece, std::size_t capacity,
           if (length > 0 && rest[length - 1] == '\r') --length;
           if (length > s.n) want = {std::make_error_code(std::errc::message_size), {}};
         }
-        const auto got = co_await reader.read_line(s.n);
+        auto got = co_await reader.read_line(s.n);
         check_record(got, want, rest, length);
         if (want.taken) done += *want.taken;
         break;
@@ -105,14 +105,14 @@ kov::task<void> run(std::string bytes, std::size_t piece, std::size_t capacity,
       case op::read_until: {
         largest_ask = std::max(largest_ask, s.n);
         const expected_record want = expect_record(rest, s.delim, s.n);
-        const auto got = co_await reader.read_until(s.delim, s.n);
+        auto got = co_await reader.read_until(s.delim, s.n);
         check_record(got, want, rest, want.taken.value_or(0));
         if (want.taken) done += *want.taken;
         break;
       }
       case op::read: {
         scratch.resize(s.n);
-        const auto got = co_await reader.read(kov::mutable_buffer(scratch.data(), s.n));
+        auto got = co_await reader.read(kov::mutable_buffer(scratch.data(), s.n));
         require(static_cast<bool>(got) && *got <= s.n);
         require((*got == 0) == (s.n == 0 || rest.empty()));
         require(std::string_view(scratch.data(), *got) == rest.substr(0, *got));

@@ -24,14 +24,14 @@ void require(bool ok) {
 using kov::net::socket_address;
 
 void check_parse(std::string_view text) {
-  const auto a = socket_address::parse(text);
+  auto a = socket_address::parse(text);
   if (!a) {
     require(a.error() == std::errc::invalid_argument);
     return;
   }
   require(a->is_ipv4() || a->is_ipv6());
   const std::string printed = a->to_string();
-  const auto again = socket_address::parse(printed);
+  auto again = socket_address::parse(printed);
   require(again && *again == *a && again->to_string() == printed);
   if (a->is_ipv4()) {
     const std::string host(text.substr(0, text.rfind(':')));
@@ -43,14 +43,14 @@ void check_parse(std::string_view text) {
 }
 
 void check_unix(std::string_view path) {
-  const auto a = socket_address::unix_path(path);
+  auto a = socket_address::unix_path(path);
   if (!a) {
     require(a.error() == std::errc::invalid_argument || a.error() == std::errc::filename_too_long);
     return;
   }
   require(a->is_unix());
   const std::string printed = a->to_string();
-  const auto again = socket_address::unix_path(printed);
+  auto again = socket_address::unix_path(printed);
   require(again && *again == *a);
 }
 
