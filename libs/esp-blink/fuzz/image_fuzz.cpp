@@ -31,6 +31,7 @@ void check_segments(const std::vector<segment>& segments, const std::vector<std:
 
 }  // namespace
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls.
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   const bool elf = (data[0] & 1) != 0;

@@ -20,7 +20,9 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 ACCESSES = ["read-only", "write-only", "read-write"]
-SHORT = dict(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# No example database: nothing is written into the source tree.
+SHORT = dict(max_examples=60, deadline=None, database=None,
+             suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite

@@ -236,6 +236,7 @@ void run_mpmc(FuzzedDataProvider& in, model& m) {
 
 }  // namespace
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls.
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   FuzzedDataProvider in(data, size);
   const bool mpmc = in.ConsumeBool();

@@ -64,8 +64,8 @@ expected_record expect_record(std::string_view rest, char delim, std::size_t lim
   return {kov::errc::end_of_stream, {}};
 }
 
-void check_record(reader_type::record& got, const expected_record& want,
-                  std::string_view rest, std::size_t length) {
+void check_record(reader_type::record& got, const expected_record& want, std::string_view rest,
+                  std::size_t length) {
   if (want.error) {
     require(!got && got.error() == want.error);
     return;
@@ -139,6 +139,7 @@ kov::runtime& runtime() {
 
 }  // namespace
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls.
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   FuzzedDataProvider in(data, size);
   const std::size_t piece = in.ConsumeIntegralInRange<std::size_t>(1, 32);

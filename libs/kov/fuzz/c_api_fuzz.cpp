@@ -33,8 +33,8 @@ struct model {
   bool in_callback = false;
   bool in_call = false;  // inside a kov_* call that may queue a callback
   std::uintptr_t next_id = 1;
-  std::deque<std::uintptr_t> posts;   // queued by kov_post, not run yet
-  std::deque<std::uintptr_t> spawns;  // queued by kov_spawn, not run yet
+  std::deque<std::uintptr_t> posts;             // queued by kov_post, not run yet
+  std::deque<std::uintptr_t> spawns;            // queued by kov_spawn, not run yet
   std::map<std::uintptr_t, kov_timer*> timers;  // one-shot timers not fired nor cancelled
 
   bool drained() const { return posts.empty() && spawns.empty() && timers.empty(); }
@@ -53,7 +53,8 @@ void on_callback() {
 
 void on_post(kov_runtime* rt, void* user) {
   model& m = *current;
-  require(rt == m.rt && !m.posts.empty() && m.posts.front() == reinterpret_cast<std::uintptr_t>(user));
+  require(rt == m.rt && !m.posts.empty() &&
+          m.posts.front() == reinterpret_cast<std::uintptr_t>(user));
   m.posts.pop_front();
   on_callback();
 }
@@ -155,6 +156,7 @@ void run_script(bool from_callback) {
 
 }  // namespace
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls.
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   FuzzedDataProvider script(data, size);
   model m;

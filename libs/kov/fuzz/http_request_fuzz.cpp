@@ -27,13 +27,14 @@ bool inside(std::string_view part, std::string_view whole) {
 
 }  // namespace
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls.
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   FuzzedDataProvider in(data, size);
   http::parse_limits limits;
   if (in.ConsumeBool()) {
-    limits.max_header_bytes = in.ConsumeIntegralInRange<std::size_t>(1, 8 * 1024);
+    limits.max_header_bytes = in.ConsumeIntegralInRange<std::size_t>(1, std::size_t{8} * 1024);
     limits.max_headers = in.ConsumeIntegralInRange<std::size_t>(0, 64);
-    limits.max_body_bytes = in.ConsumeIntegralInRange<std::size_t>(0, 1024 * 1024);
+    limits.max_body_bytes = in.ConsumeIntegralInRange<std::size_t>(0, std::size_t{1024} * 1024);
   }
   const std::string bytes = in.ConsumeRemainingBytesAsString();
   const std::string_view buffer = bytes;

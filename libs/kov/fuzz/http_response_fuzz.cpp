@@ -4,9 +4,9 @@
 // bytes, reading ends with a head and a body or with an error, and what it returns is
 // consistent: a sized body has exactly its length, a body never holds more bytes than were
 // sent after the head, the head's lines are lines of the input.
-#include "http/response_reader.hpp"
-
 #include <kov/runtime.hpp>
+
+#include "http/response_reader.hpp"
 
 #include <fuzzer/FuzzedDataProvider.h>
 
@@ -67,6 +67,7 @@ kov::runtime& runtime() {
 
 }  // namespace
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls.
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   FuzzedDataProvider in(data, size);
   const std::size_t piece = in.ConsumeIntegralInRange<std::size_t>(1, 64);

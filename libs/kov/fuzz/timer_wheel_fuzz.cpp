@@ -84,6 +84,7 @@ std::uint64_t distance(FuzzedDataProvider& in) {
 
 }  // namespace
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls.
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   FuzzedDataProvider in(data, size);
   const std::uint64_t start = in.ConsumeBool() ? 0 : distance(in);
