@@ -48,6 +48,20 @@ struct model {
   }
 };
 
+// A send that cannot block: try_send when the model says full, send otherwise.
+template <class Tx, class TrySend, class Send>
+void send_one(model& m, Tx* tx, TrySend try_send, Send send) {
+  if (tx == nullptr) return;
+  const flume_lock_status want = m.send_status();
+  if (want == FLUME_LOCK_FULL) {
+    require(try_send(tx, m.next) == want);
+  } else {
+    require(send(tx, m.next) == want);
+    if (want == FLUME_LOCK_OK) m.queued.push_back(m.next);
+  }
+  ++m.next;
+}
+
 // A handle list where index picks one (the input's choice) and destroy removes it.
 template <class Handle>
 Handle* pick(FuzzedDataProvider& in, const std::vector<Handle*>& handles) {
@@ -95,18 +109,9 @@ void run_mpsc(FuzzedDataProvider& in, model& m) {
         }
         break;
       case 3:
-      case 4: {
-        if (tx == nullptr) break;
-        const flume_lock_status want = m.send_status();
-        if (want == FLUME_LOCK_FULL) {
-          require(flume_lock_try_send(tx, m.next) == want);
-        } else {
-          require(flume_lock_send(tx, m.next) == want);
-          if (want == FLUME_LOCK_OK) m.queued.push_back(m.next);
-        }
-        ++m.next;
+      case 4:
+        send_one(m, tx, flume_lock_try_send, flume_lock_send);
         break;
-      }
       case 5: {
         const flume_lock_status s = flume_lock_try_recv(rx, &v);
         m.expect_received(s, v, FLUME_LOCK_EMPTY);
@@ -196,18 +201,9 @@ void run_mpmc(FuzzedDataProvider& in, model& m) {
         }
         break;
       case 6:
-      case 7: {
-        if (tx == nullptr) break;
-        const flume_lock_status want = m.send_status();
-        if (want == FLUME_LOCK_FULL) {
-          require(flume_lock_mpmc_try_send(tx, m.next) == want);
-        } else {
-          require(flume_lock_mpmc_send(tx, m.next) == want);
-          if (want == FLUME_LOCK_OK) m.queued.push_back(m.next);
-        }
-        ++m.next;
+      case 7:
+        send_one(m, tx, flume_lock_mpmc_try_send, flume_lock_mpmc_send);
         break;
-      }
       case 8:
         if (rx != nullptr) {
           const flume_lock_status s = flume_lock_mpmc_try_recv(rx, &v);

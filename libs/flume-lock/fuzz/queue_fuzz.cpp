@@ -16,8 +16,10 @@
 #include <cstdint>
 #include <cstdlib>
 #include <deque>
+#include <iterator>
 #include <memory>
 #include <optional>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -29,69 +31,38 @@ void require(bool ok) {
 using message = std::unique_ptr<std::uint64_t>;
 using flume_lock::status;
 
-// One interface over the four queues: push (bounded ones never wait), pop, close, length.
+// One interface over the four queues, whose members are named by their roles (MPSC: push or
+// try_push, try_consume, consumer_len; MPMC: try_pop, size).
 template <class Queue>
-struct adapter;
+struct adapter {
+  Queue q;
+  static constexpr bool bounded = std::is_constructible_v<Queue, std::size_t>;
 
-template <std::size_t Slots>
-struct adapter<flume_lock::unbounded_queue<message, Slots>> {
-  flume_lock::unbounded_queue<message, Slots> q;
-  explicit adapter(std::size_t) {}
-  static constexpr bool bounded = false;
-  status push(message m) { return q.push(std::move(m)); }
+  explicit adapter(std::size_t capacity) requires bounded : q(capacity) {}
+  explicit adapter(std::size_t) requires(!bounded) {}
+
+  status push(message m) {
+    if constexpr (bounded) {
+      return q.try_push(std::move(m));
+    } else {
+      return q.push(std::move(m));
+    }
+  }
   template <class Sink>
   status pop(Sink&& sink) {
-    return q.try_consume(sink);
+    if constexpr (requires { q.try_pop(sink); }) {
+      return q.try_pop(sink);
+    } else {
+      return q.try_consume(sink);
+    }
   }
-  std::size_t len() const { return q.consumer_len(); }
-  void close() { q.close(); }
-  bool closed() const { return q.closed(); }
-  std::size_t push_bulk(std::vector<message>& batch) {
-    return q.push_bulk(std::make_move_iterator(batch.begin()), batch.size());
+  std::size_t len() const {
+    if constexpr (requires { q.size(); }) {
+      return q.size();
+    } else {
+      return q.consumer_len();
+    }
   }
-};
-
-template <>
-struct adapter<flume_lock::bounded_queue<message>> {
-  flume_lock::bounded_queue<message> q;
-  explicit adapter(std::size_t capacity) : q(capacity) {}
-  static constexpr bool bounded = true;
-  status push(message m) { return q.try_push(std::move(m)); }
-  template <class Sink>
-  status pop(Sink&& sink) {
-    return q.try_consume(sink);
-  }
-  std::size_t len() const { return q.consumer_len(); }
-  void close() { q.close(); }
-  bool closed() const { return q.closed(); }
-};
-
-template <std::size_t Lap>
-struct adapter<flume_lock::mpmc::list_queue<message, Lap>> {
-  flume_lock::mpmc::list_queue<message, Lap> q;
-  explicit adapter(std::size_t) {}
-  static constexpr bool bounded = false;
-  status push(message m) { return q.push(std::move(m)); }
-  template <class Sink>
-  status pop(Sink&& sink) {
-    return q.try_pop(sink);
-  }
-  std::size_t len() const { return q.size(); }
-  void close() { q.close(); }
-  bool closed() const { return q.closed(); }
-};
-
-template <>
-struct adapter<flume_lock::mpmc::array_queue<message>> {
-  flume_lock::mpmc::array_queue<message> q;
-  explicit adapter(std::size_t capacity) : q(capacity) {}
-  static constexpr bool bounded = true;
-  status push(message m) { return q.try_push(std::move(m)); }
-  template <class Sink>
-  status pop(Sink&& sink) {
-    return q.try_pop(sink);
-  }
-  std::size_t len() const { return q.size(); }
   void close() { q.close(); }
   bool closed() const { return q.closed(); }
 };
@@ -135,11 +106,12 @@ void run(FuzzedDataProvider& in) {
         closed = true;
         break;
       case 5:
-        if constexpr (requires { queue.push_bulk(std::declval<std::vector<message>&>()); }) {
+        if constexpr (requires { queue.q.push_bulk(std::declval<message*>(), 0); }) {
           std::vector<message> batch(in.ConsumeIntegralInRange<std::size_t>(0, 40));
           const std::uint64_t first = next;
           for (message& m : batch) m = std::make_unique<std::uint64_t>(next++);
-          const std::size_t sent = queue.push_bulk(batch);
+          const std::size_t sent =
+              queue.q.push_bulk(std::make_move_iterator(batch.begin()), batch.size());
           require(sent == (closed || batch.empty() ? 0 : batch.size()));
           for (std::size_t i = 0; i < sent; ++i) model.push_back(first + i);
           // Messages of a refused batch stay with the caller and are freed here.

@@ -7,6 +7,9 @@
 #include <kov/io/buf_reader.hpp>
 #include <kov/runtime.hpp>
 
+#include "fuzz_check.hpp"
+#include "scripted_stream.hpp"
+
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <algorithm>
@@ -22,22 +25,8 @@
 
 namespace {
 
-void require(bool ok) {
-  if (!ok) std::abort();
-}
-
-struct scripted_stream {
-  std::string bytes;
-  std::size_t piece = 1;
-  std::size_t at = 0;
-
-  kov::task<kov::result<std::size_t>> read(kov::mutable_buffer b) {
-    const std::size_t n = std::min({b.size, piece, bytes.size() - at});
-    if (n > 0) std::memcpy(b.data, bytes.data() + at, n);
-    at += n;
-    co_return n;
-  }
-};
+using kov_fuzz::require;
+using kov_support::scripted_stream;
 
 enum class op : std::uint8_t { read_line, read_until, read, consume };
 

@@ -9,6 +9,8 @@
 // drains everything that was queued.
 #include <kov.h>
 
+#include "fuzz_check.hpp"
+
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cerrno>
@@ -21,9 +23,7 @@
 
 namespace {
 
-void require(bool ok) {
-  if (!ok) std::abort();
-}
+using kov_fuzz::require;
 
 enum class call : std::uint8_t { post, spawn, timer, cancel, stop, run, misuse, ret, count };
 
@@ -51,20 +51,19 @@ void on_callback() {
   current->in_callback = false;
 }
 
-void on_post(kov_runtime* rt, void* user) {
-  model& m = *current;
-  require(rt == m.rt && !m.posts.empty() &&
-          m.posts.front() == reinterpret_cast<std::uintptr_t>(user));
-  m.posts.pop_front();
+// A posted or spawned callback: it must be the oldest of its queue.
+void take_turn(std::deque<std::uintptr_t>& queue, kov_runtime* rt, void* user) {
+  require(rt == current->rt && !queue.empty() &&
+          queue.front() == reinterpret_cast<std::uintptr_t>(user));
+  queue.pop_front();
   on_callback();
 }
 
+void on_post(kov_runtime* rt, void* user) {
+  take_turn(current->posts, rt, user);
+}
 void on_spawn(kov_runtime* rt, void* user) {
-  model& m = *current;
-  require(rt == m.rt && !m.spawns.empty() &&
-          m.spawns.front() == reinterpret_cast<std::uintptr_t>(user));
-  m.spawns.pop_front();
-  on_callback();
+  take_turn(current->spawns, rt, user);
 }
 
 void on_timer(kov_timer* timer, void* user) {

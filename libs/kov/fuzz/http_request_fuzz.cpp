@@ -5,6 +5,7 @@
 //     header window's edge), and the request alone parses to the same result;
 //   - incomplete: every prefix is incomplete too (a valid beginning stays valid);
 //   - malformed: more bytes never make it acceptable.
+#include "fuzz_check.hpp"
 #include "http/request_parser.hpp"
 
 #include <fuzzer/FuzzedDataProvider.h>
@@ -17,9 +18,7 @@
 
 namespace {
 
-void require(bool ok) {
-  if (!ok) std::abort();
-}
+using kov_fuzz::require;
 
 bool inside(std::string_view part, std::string_view whole) {
   return part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size();

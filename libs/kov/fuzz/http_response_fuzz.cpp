@@ -6,7 +6,9 @@
 // sent after the head, the head's lines are lines of the input.
 #include <kov/runtime.hpp>
 
+#include "fuzz_check.hpp"
 #include "http/response_reader.hpp"
+#include "scripted_stream.hpp"
 
 #include <fuzzer/FuzzedDataProvider.h>
 
@@ -20,23 +22,8 @@
 
 namespace {
 
-void require(bool ok) {
-  if (!ok) std::abort();
-}
-
-// Hands out `bytes` at most `piece` at a time, then the end of the stream.
-struct scripted_stream {
-  std::string bytes;
-  std::size_t piece = 1;
-  std::size_t at = 0;
-
-  kov::task<kov::result<std::size_t>> read(kov::mutable_buffer b) {
-    const std::size_t n = std::min({b.size, piece, bytes.size() - at});
-    if (n > 0) std::memcpy(b.data, bytes.data() + at, n);
-    at += n;
-    co_return n;
-  }
-};
+using kov_fuzz::require;
+using kov_support::scripted_stream;
 
 struct outcome {
   bool ok = false;

@@ -4,6 +4,8 @@
 // either fails with the documented error or round-trips through to_string().
 #include <kov/net/address.hpp>
 
+#include "fuzz_check.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -17,9 +19,7 @@
 
 namespace {
 
-void require(bool ok) {
-  if (!ok) std::abort();
-}
+using kov_fuzz::require;
 
 using kov::net::socket_address;
 

@@ -7,6 +7,8 @@
 // or before the earliest deadline, and nothing fires before it.
 #include <kov/detail/timer_wheel.hpp>
 
+#include "fuzz_check.hpp"
+
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <array>
@@ -19,9 +21,7 @@
 
 namespace {
 
-void require(bool ok) {
-  if (!ok) std::abort();
-}
+using kov_fuzz::require;
 
 using kov::detail::timer_entry;
 using kov::detail::timer_wheel;
