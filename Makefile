@@ -2,7 +2,7 @@
 SUITE ?=
 QUICK ?=
 
-.PHONY: all deps demo test check format tidy bench mutate asm clean
+.PHONY: all deps demo test check format tidy bench mutate asm fuzz clean
 
 all: check
 
@@ -33,6 +33,10 @@ bench: deps
 
 mutate: deps
 	@python3 scripts/mutate.py $(if $(LIB),--lib $(LIB))
+
+# libFuzzer targets: each (or TARGET=name) for SECONDS (default 60), see scripts/fuzz.sh.
+fuzz: deps
+	@bash scripts/fuzz.sh "$(TARGET)" "$(SECONDS)"
 
 asm:
 	@bash libs/flume-lock/tools/asm.sh

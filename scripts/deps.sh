@@ -9,6 +9,8 @@ packages=(
   clang-format-14 clang-tidy-14
   # tests
   googletest libgtest-dev libgmock-dev relacy-dev
+  # SVD generator property tests (libs/esp-blink/tests/svd_properties_test.py)
+  python3-hypothesis
   # the kov-proxy and kov-get tests fetch through the proxy with curl too
   curl
   # cross toolchain and emulator

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The full test gate: every preset's build and tests, stopping at the first failing stage.
-# Stages: clang-format check, each preset (configure, build, CTest), clang-tidy after dev, the
+# Stages: clang-format check, each preset (configure, build, CTest; `fuzz` builds only the fuzz
+# targets and runs each for a few seconds), clang-tidy after dev, the
 # ESP32-C3 cross build. Last line: "N passed, M failed" over all stages (a CTest test counts
 # one, a check or build-only stage counts one).
 set -uo pipefail
@@ -58,7 +59,7 @@ script_stage() {  # one checking script as one stage: script_stage NAME COMMAND.
 # Cheap first: every C/C++ source formatted as .clang-format says.
 script_stage format scripts/format.sh --check
 
-for preset in ${GATE_PRESETS:-dev clang asan tsan}; do
+for preset in ${GATE_PRESETS:-dev clang asan tsan fuzz}; do
   host_stage "$preset"
   # clang-tidy reads the dev tree's compile database, right after that tree is built.
   if [ "$preset" = dev ]; then script_stage tidy scripts/tidy.sh build/dev; fi

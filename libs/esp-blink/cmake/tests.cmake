@@ -16,6 +16,22 @@ add_test(NAME esp_blink.image_tool
   COMMAND ${Python3_EXECUTABLE} ${ESP_BLINK_ROOT}/tests/image_tool_test.py)
 set_tests_properties(esp_blink.image_tool PROPERTIES LABELS "esp-blink;unit")
 
+# The generator's property tests need Hypothesis (Debian python3-hypothesis, which installs it for
+# the system python3): the first interpreter that has it runs them; without one the test fails
+# on the import, saying so.
+set(hypothesis_python ${Python3_EXECUTABLE})
+foreach(candidate ${Python3_EXECUTABLE} /usr/bin/python3)
+  execute_process(COMMAND ${candidate} -c "import hypothesis" RESULT_VARIABLE no_hypothesis
+                  OUTPUT_QUIET ERROR_QUIET)
+  if(no_hypothesis EQUAL 0)
+    set(hypothesis_python ${candidate})
+    break()
+  endif()
+endforeach()
+add_test(NAME esp_blink.svd_properties
+  COMMAND ${hypothesis_python} ${ESP_BLINK_ROOT}/tests/svd_properties_test.py)
+set_tests_properties(esp_blink.svd_properties PROPERTIES LABELS "esp-blink;unit" TIMEOUT 300)
+
 # A small SVD of our own exercising what the C3's SVD does not use (clusters, dim arrays with
 # an offset index, derivedFrom, enumerated values), generated at build time and compiled.
 set(fixture_out ${CMAKE_CURRENT_BINARY_DIR}/fixture_pac/esp_blink/pac)

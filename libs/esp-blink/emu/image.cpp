@@ -29,10 +29,16 @@ std::string hex32(uint32_t v) {
   return buf;
 }
 
+// The longest section or symbol name accepted: a bound on what a corrupt file can make us copy.
+constexpr size_t max_name = 4096;
+
 // A NUL-terminated name inside the file; stops at the file's end if the NUL is missing.
 std::string name_at(const std::vector<uint8_t>& b, size_t at) {
   std::string out;
-  for (size_t i = at; i < b.size() && b[i] != 0; ++i) out.push_back(static_cast<char>(b[i]));
+  for (size_t i = at; i < b.size() && b[i] != 0; ++i) {
+    if (out.size() == max_name) throw std::runtime_error("name longer than 4096 bytes");
+    out.push_back(static_cast<char>(b[i]));
+  }
   return out;
 }
 
@@ -78,6 +84,12 @@ elf_file parse_elf(const std::vector<uint8_t>& b) {
   const uint16_t shentsize = le16(b, 46);
   const uint16_t shnum = le16(b, 48);
   const uint16_t shstrndx = le16(b, 50);
+  // ELF32 header sizes: smaller ones would make entries overlap (all alias one with size 0),
+  // and a few bytes could then describe millions of segments, sections or symbols.
+  if (phnum != 0 && phentsize != 32) throw std::runtime_error("program header size is not 32");
+  if (shoff != 0 && shnum != 0 && shentsize != 40) {
+    throw std::runtime_error("section header size is not 40");
+  }
   for (uint32_t i = 0; i < phnum; ++i) {
     const size_t ph = phoff + size_t{i} * phentsize;
     const uint32_t type = le32(b, ph);
@@ -102,9 +114,14 @@ elf_file parse_elf(const std::vector<uint8_t>& b) {
       const size_t at = size_t{names} + section(i, 0);
       elf.section_names.push_back(name_at(b, at));
     }
+    bool symbols_read = false;
     for (uint32_t i = 0; i < shnum; ++i) {
       if (section(i, 4) != 2) continue;  // SHT_SYMTAB
+      // The ELF format allows one symbol table: each more would list every symbol again.
+      if (symbols_read) throw std::runtime_error("more than one symbol table");
+      symbols_read = true;
       const uint32_t off = section(i, 16), size = section(i, 20), link = section(i, 24);
+      if (size_t{off} + size > b.size()) throw std::runtime_error("symbol table beyond file end");
       const uint32_t strtab = section(link, 16);
       for (uint32_t s = 16; s + 16 <= size; s += 16) {  // entry 0 is the null symbol
         elf.symbols.emplace_back(name_at(b, size_t{strtab} + le32(b, off + s)),

@@ -78,6 +78,29 @@ def child_text(node, tag, default=None):
     return c.text.strip() if c is not None and c.text is not None else default
 
 
+def describe(node):
+    """How an error names an element: its tag and <name>."""
+    return f"<{node.tag}> {child_text(node, 'name', '(no name)')}"
+
+
+def number(node, tag, default=None):
+    """The number in `node`'s <tag> (or `default`); SvdError naming the element otherwise."""
+    text = child_text(node, tag, default)
+    if text is None:
+        raise SvdError(f"{describe(node)}: <{tag}> missing")
+    try:
+        return num(text)
+    except ValueError:
+        raise SvdError(f"{describe(node)}: <{tag}> {text!r} is not a number") from None
+
+
+def name_of(node):
+    name = child_text(node, "name")
+    if not name:
+        raise SvdError(f"<{node.tag}> without a <name>")
+    return name
+
+
 def ident(name):
     s = re.sub(r"[^0-9A-Za-z_]", "_", name).lower().strip("_")
     s = re.sub(r"_+", "_", s)
@@ -136,8 +159,8 @@ def parse_dim(node):
     dim = child_text(node, "dim")
     if dim is None:
         return None
-    count = num(dim)
-    inc = num(child_text(node, "dimIncrement", "0"))
+    count = number(node, "dim")
+    inc = number(node, "dimIncrement", "0")
     index = child_text(node, "dimIndex")
     if index is None:
         indices = list(range(count))
@@ -167,37 +190,39 @@ def parse_fields(node, reg_access):
 
 
 def parse_field(node, reg_access):
-    name = child_text(node, "name")
+    name = name_of(node)
     if child_text(node, "bitOffset") is not None:
-        offset = num(child_text(node, "bitOffset"))
-        width = num(child_text(node, "bitWidth", "1"))
+        offset = number(node, "bitOffset")
+        width = number(node, "bitWidth", "1")
     elif child_text(node, "lsb") is not None:
-        offset = num(child_text(node, "lsb"))
-        width = num(child_text(node, "msb")) - offset + 1
+        offset = number(node, "lsb")
+        width = number(node, "msb") - offset + 1
     else:
         m = re.fullmatch(r"\[(\d+):(\d+)\]", child_text(node, "bitRange", ""))
         if not m:
             raise SvdError(f"field {name} has no bit position")
         offset = int(m.group(2))
         width = int(m.group(1)) - offset + 1
+    if width < 1 or offset < 0:
+        raise SvdError(f"field {name}: bit position {offset}, width {width}")
     access = child_text(node, "access", reg_access)
     enums = []
     for ev in node.iter("enumeratedValue"):
         v = child_text(ev, "value")
         if v is None or "x" in v.lower().lstrip("0x").replace("0x", ""):
             continue  # default or don't-care patterns carry no single constant
-        enums.append((child_text(ev, "name"), num(v)))
+        enums.append((name_of(ev), number(ev, "value")))
     return Field(name, offset, width, access, summary(child_text(node, "description")), enums)
 
 
 def parse_register(node, defaults):
     r = Register()
-    r.name = child_text(node, "name")
+    r.name = name_of(node)
     r.description = summary(child_text(node, "description"))
-    r.offset = num(child_text(node, "addressOffset"))
-    r.size = num(child_text(node, "size", str(defaults["size"])))
+    r.offset = number(node, "addressOffset")
+    r.size = number(node, "size", str(defaults["size"]))
     r.access = child_text(node, "access", defaults["access"])
-    r.reset = num(child_text(node, "resetValue", str(defaults["reset"])))
+    r.reset = number(node, "resetValue", str(defaults["reset"]))
     r.dim = parse_dim(node)
     fields = node.find("fields")
     if fields is not None:
@@ -212,9 +237,9 @@ def parse_children(node, defaults):
             out.append(parse_register(c, defaults))
         elif c.tag == "cluster":
             cl = Cluster()
-            cl.name = child_text(c, "name")
+            cl.name = name_of(c)
             cl.description = summary(child_text(c, "description"))
-            cl.offset = num(child_text(c, "addressOffset"))
+            cl.offset = number(c, "addressOffset")
             cl.dim = parse_dim(c)
             cl.children = parse_children(c, defaults)
             out.append(cl)
@@ -222,18 +247,24 @@ def parse_children(node, defaults):
 
 
 def parse(svd_path):
-    root = ET.parse(svd_path).getroot()
+    try:
+        root = ET.parse(svd_path).getroot()
+    except ET.ParseError as e:
+        raise SvdError(f"{os.path.basename(svd_path)}: not well-formed XML ({e})") from None
     defaults = {
-        "size": num(child_text(root, "size", "32")),
+        "size": number(root, "size", "32"),
         "access": child_text(root, "access", "read-write"),
-        "reset": num(child_text(root, "resetValue", "0")),
+        "reset": number(root, "resetValue", "0"),
     }
     peripherals = {}
-    for p in root.find("peripherals").findall("peripheral"):
+    listing = root.find("peripherals")
+    if listing is None:
+        raise SvdError(f"{describe(root)}: <peripherals> missing")
+    for p in listing.findall("peripheral"):
         per = Peripheral()
-        per.name = child_text(p, "name")
+        per.name = name_of(p)
         per.description = summary(child_text(p, "description"))
-        per.base = num(child_text(p, "baseAddress"))
+        per.base = number(p, "baseAddress")
         per.derived_from = p.get("derivedFrom")
         regs = p.find("registers")
         per.children = parse_children(regs, defaults) if regs is not None else []
@@ -394,6 +425,10 @@ class Emitter:
         self.line(f"struct {name} : reg<{addr}, access::{acc}, 0x{reg.reset:08X}u> {{", depth)
         if check:
             self.line(check, depth + 1)
+        by_bit = sorted(reg.fields, key=lambda x: (x.offset, x.name))
+        for a, b in zip(by_bit, by_bit[1:]):
+            if a.offset + a.width > b.offset:
+                raise SvdError(f"{reg.name}: fields {a.name} and {b.name} overlap")
         if reg.fields:
             mask = 0
             for f in reg.fields:

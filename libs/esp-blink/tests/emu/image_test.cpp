@@ -9,6 +9,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -96,6 +97,60 @@ TEST_P(direct_image_test, flash_bytes_sit_at_their_load_addresses) {
 }
 
 INSTANTIATE_TEST_SUITE_P(firmware, direct_image_test, ::testing::Values("blink", "hello"));
+
+// A corrupt ELF found by esp_blink_fuzz_image: 4 KB whose section header size is 0, so 65535
+// section headers alias one symbol table; it used to list 16 million symbols (seconds and
+// hundreds of MB) and is now refused at once, as are a second symbol table and long names.
+std::vector<uint8_t> elf_header(uint16_t shentsize, uint16_t shnum) {
+  std::vector<uint8_t> b(52, 0);
+  const uint8_t ident[] = {0x7f, 'E', 'L', 'F', 1, 1, 1};
+  std::memcpy(b.data(), ident, sizeof ident);
+  auto put16 = [&](size_t at, uint16_t v) {
+    b[at] = static_cast<uint8_t>(v);
+    b[at + 1] = static_cast<uint8_t>(v >> 8);
+  };
+  put16(18, 0xF3);  // RISC-V
+  b[32] = 52;       // shoff: the section headers follow this header
+  put16(46, shentsize);
+  put16(48, shnum);
+  return b;
+}
+
+void add_symtab(std::vector<uint8_t>& b, uint32_t size) {
+  const uint32_t words[10] = {0, 2, 0, 0, 0, size, 0, 0, 4, 16};  // SHT_SYMTAB at offset 0
+  for (uint32_t w : words) {
+    for (int k = 0; k < 4; ++k) b.push_back(static_cast<uint8_t>(w >> (8 * k)));
+  }
+}
+
+std::string elf_error(const std::vector<uint8_t>& b) {
+  try {
+    parse_elf(b);
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(parse_elf, aliased_section_headers_are_refused) {
+  auto b = elf_header(0, 65535);
+  add_symtab(b, 4000);
+  b.resize(b.size() + 4000, 'A');
+  EXPECT_EQ(elf_error(b), "section header size is not 40");
+}
+
+TEST(parse_elf, a_second_symbol_table_is_refused) {
+  auto b = elf_header(40, 2);
+  add_symtab(b, 32);
+  add_symtab(b, 32);
+  EXPECT_EQ(elf_error(b), "more than one symbol table");
+}
+
+TEST(parse_elf, a_symbol_table_beyond_the_file_is_refused) {
+  auto b = elf_header(40, 1);
+  add_symtab(b, 1u << 20);
+  EXPECT_EQ(elf_error(b), "symbol table beyond file end");
+}
 
 TEST(sha256, known_answers) {
   const auto empty = sha256({});

@@ -6,6 +6,8 @@
 #include <kov/io/buf_reader.hpp>
 #include <kov/runtime.hpp>
 
+#include "scripted_stream.hpp"
+
 #include <gtest/gtest.h>
 #include <http/response_parser.hpp>
 #include <http/response_reader.hpp>
@@ -151,19 +153,7 @@ TEST(HttpUrl, Splits) {
   }
 }
 
-// Hands out `bytes` at most `piece` at a time, then the end of the stream.
-struct scripted_stream {
-  std::string bytes;
-  std::size_t piece = 1;
-  std::size_t at = 0;
-
-  kov::task<kov::result<std::size_t>> read(kov::mutable_buffer b) {
-    const std::size_t n = std::min({b.size, piece, bytes.size() - at});
-    if (n > 0) std::memcpy(b.data, bytes.data() + at, n);
-    at += n;
-    co_return n;
-  }
-};
+using kov_support::scripted_stream;
 
 struct read_outcome {
   std::error_code error;  // none when the whole response was read
