@@ -41,6 +41,8 @@ trio_gtest(NAME esp_blink_unit_tests LIB esp-blink KIND unit DISCOVER esp_blink.
   ${ESP_BLINK_ROOT}/tests/unit/concepts_test.cpp
   ${ESP_BLINK_ROOT}/tests/unit/i2c_test.cpp
   ${ESP_BLINK_ROOT}/tests/unit/spi_test.cpp
+  ${ESP_BLINK_ROOT}/tests/unit/ssd1306_test.cpp
+  ${ESP_BLINK_ROOT}/tests/unit/usb_serial_jtag_test.cpp
   ${ESP_BLINK_ROOT}/tests/unit/tmp102_test.cpp
   ${ESP_BLINK_ROOT}/tests/unit/ws2812_test.cpp
   ${ESP_BLINK_ROOT}/tests/unit/sht3x_test.cpp
