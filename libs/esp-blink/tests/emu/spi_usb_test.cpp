@@ -102,3 +102,90 @@ TEST(usb_hello, prints_over_usb_serial_jtag_not_uart0) {
 }
 
 }  // namespace
+
+namespace {
+
+using namespace esp_blink::emu;
+
+/// Feeds bytes to the panel as commands (D/C low) or data (D/C high).
+struct panel_driver {
+  bool data = false;
+  std::vector<std::string> reports;
+  ssd1306_model panel{[this] { return data; }};
+  panel_driver() {
+    panel.on_report = [this](const std::string& r) { reports.push_back(r); };
+  }
+  void commands(std::initializer_list<uint8_t> bytes) {
+    data = false;
+    for (uint8_t b : bytes) panel.exchange(b);
+  }
+  void bytes(std::initializer_list<uint8_t> bytes) {
+    data = true;
+    for (uint8_t b : bytes) panel.exchange(b);
+  }
+};
+
+TEST(ssd1306_model, horizontal_addressing_wraps_inside_the_window) {
+  panel_driver d;
+  d.commands({0x20, 0x00, 0x21, 10, 11, 0x22, 2, 3});
+  d.bytes({1, 2, 3, 4, 5});  // (2,10) (2,11) (3,10) (3,11), then back to (2,10)
+  EXPECT_EQ(d.panel.ram(2, 10), 5);
+  EXPECT_EQ(d.panel.ram(2, 11), 2);
+  EXPECT_EQ(d.panel.ram(3, 10), 3);
+  EXPECT_EQ(d.panel.ram(3, 11), 4);
+  EXPECT_TRUE(d.reports.empty());
+}
+
+TEST(ssd1306_model, page_and_vertical_addressing) {
+  panel_driver d;
+  d.commands({0xB5, 0x02, 0x13});  // page mode (reset): page 5, column 0x32
+  d.bytes({0xAA, 0xBB});
+  EXPECT_EQ(d.panel.ram(5, 0x32), 0xAA);
+  EXPECT_EQ(d.panel.ram(5, 0x33), 0xBB);
+  d.commands({0x20, 0x01, 0x21, 0, 127, 0x22, 6, 7});
+  d.bytes({1, 2, 3});  // down pages 6 and 7, then the next column
+  EXPECT_EQ(d.panel.ram(6, 0), 1);
+  EXPECT_EQ(d.panel.ram(7, 0), 2);
+  EXPECT_EQ(d.panel.ram(6, 1), 3);
+}
+
+TEST(ssd1306_model, what_the_panel_shows_follows_on_off_remap_and_inversion) {
+  panel_driver d;
+  d.commands({0x20, 0x00, 0x21, 0, 127, 0x22, 0, 7});
+  d.bytes({0x01});  // RAM page 0, column 0, row 0
+  EXPECT_FALSE(d.panel.pixel(0, 0));  // display off after reset
+  d.commands({0xAF, 0xA1, 0xC8});
+  EXPECT_TRUE(d.panel.pixel(0, 0));
+  EXPECT_FALSE(d.panel.pixel(127, 63));
+  d.commands({0xA0, 0xC0});  // no remap: the usual module shows the picture turned round
+  EXPECT_TRUE(d.panel.pixel(127, 63));
+  EXPECT_FALSE(d.panel.pixel(0, 0));
+  d.commands({0xA7});
+  EXPECT_FALSE(d.panel.pixel(127, 63));
+  EXPECT_TRUE(d.panel.pixel(0, 0));
+  d.commands({0xA6, 0xA5});  // entire display on
+  EXPECT_TRUE(d.panel.pixel(0, 0));
+}
+
+TEST(ssd1306_model, an_unknown_command_is_reported_and_skipped) {
+  panel_driver d;
+  d.commands({0xFE, 0xAF});
+  ASSERT_EQ(d.reports.size(), 1u);
+  EXPECT_NE(d.reports[0].find("0x000000fe"), std::string::npos);
+  EXPECT_TRUE(d.panel.display_on());
+}
+
+TEST(spi2_model, a_transfer_with_the_clock_off_is_reported_and_moves_nothing) {
+  machine m;
+  std::vector<std::string> reports;
+  m.io().on_report = [&](const std::string& r) { reports.push_back(r); };
+  m.io().write(0x600C0010, 0, 0);               // PERIP_CLK_EN0: SPI2's gate (on at reset) off
+  m.io().write(0x60024000 + 0x1C, 7, 0);        // MS_DLEN: one byte
+  m.io().write(0x60024000, 1u << 24, 0);        // CMD.USR
+  EXPECT_EQ(m.io().spi2().bytes_transferred(), 0u);
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_NE(reports[0].find("clock off"), std::string::npos);
+  EXPECT_EQ(m.io().read(0x60024000, 0), 0u);  // USR cleared all the same
+}
+
+}  // namespace
