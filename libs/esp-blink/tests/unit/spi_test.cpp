@@ -71,7 +71,7 @@ struct divider_case {
   uint32_t asked, pre, n, hz;
 };
 
-TEST(SpiDivider, FastestClockNotAboveTheRequest) {
+TEST(spi_divider, fastest_clock_not_above_the_request) {
   const divider_case table[] = {
       {40'000'000, 0, 1, 40'000'000}, {26'000'000, 0, 3, 20'000'000},
       {20'000'000, 0, 3, 20'000'000}, {8'000'000, 0, 9, 8'000'000},
@@ -92,7 +92,7 @@ TEST(SpiDivider, FastestClockNotAboveTheRequest) {
 
 // --- the master's registers ------------------------------------------------------------------
 
-TEST(SpiMaster, InitClocksRoutesAndSetsTheDivider) {
+TEST(spi_master, init_clocks_routes_and_sets_the_divider) {
   spi_fake fake;
   mmio::host_bus_guard guard(fake);
   spi::master<6, 7, 2, 10'000'000> bus;
@@ -122,14 +122,14 @@ std::pair<uint32_t, uint32_t> edges_for() {
   return {fake.chunks.at(0).misc & misc_ck_idle_edge, fake.chunks.at(0).user & user_ck_out_edge};
 }
 
-TEST(SpiMaster, ModesSetIdleLevelAndOutputEdge) {
+TEST(spi_master, modes_set_idle_level_and_output_edge) {
   EXPECT_EQ(edges_for<spi::mode::mode0>(), std::make_pair(0u, 0u));
   EXPECT_EQ(edges_for<spi::mode::mode1>(), std::make_pair(0u, user_ck_out_edge));
   EXPECT_EQ(edges_for<spi::mode::mode2>(), std::make_pair(misc_ck_idle_edge, user_ck_out_edge));
   EXPECT_EQ(edges_for<spi::mode::mode3>(), std::make_pair(misc_ck_idle_edge, 0u));
 }
 
-TEST(SpiMaster, FullDuplexTransferPacksBytesLowFirstAndReadsTheAnswer) {
+TEST(spi_master, full_duplex_transfer_packs_bytes_low_first_and_reads_the_answer) {
   spi_fake fake;
   mmio::host_bus_guard guard(fake);
   spi::master<6, 7, 2, 1'000'000> bus;
@@ -145,7 +145,7 @@ TEST(SpiMaster, FullDuplexTransferPacksBytesLowFirstAndReadsTheAnswer) {
   EXPECT_EQ(fake.updates, 1);  // the configuration is copied before each chunk starts
 }
 
-TEST(SpiMaster, InPlaceTransferAndReadSendingZeros) {
+TEST(spi_master, in_place_transfer_and_read_sending_zeros) {
   spi_fake fake;
   mmio::host_bus_guard guard(fake);
   spi::master<6, 7, 2, 1'000'000> bus;
@@ -159,7 +159,7 @@ TEST(SpiMaster, InPlaceTransferAndReadSendingZeros) {
   EXPECT_EQ(in[0], 0xFF);
 }
 
-TEST(SpiMaster, WriteOnlyLeavesMisoOffAndChunksPastTheBuffer) {
+TEST(spi_master, write_only_leaves_miso_off_and_chunks_past_the_buffer) {
   spi_fake fake;
   mmio::host_bus_guard guard(fake);
   spi::master<6, 7, 2, 40'000'000> bus;
@@ -178,7 +178,7 @@ TEST(SpiMaster, WriteOnlyLeavesMisoOffAndChunksPastTheBuffer) {
   EXPECT_EQ(sent, out);
 }
 
-TEST(SpiMaster, ChunkedTransferReadsEveryChunk) {
+TEST(spi_master, chunked_transfer_reads_every_chunk) {
   spi_fake fake;
   mmio::host_bus_guard guard(fake);
   spi::master<6, 7, 2, 1'000'000> bus;
@@ -188,7 +188,7 @@ TEST(SpiMaster, ChunkedTransferReadsEveryChunk) {
   for (size_t i = 0; i < out.size(); ++i) EXPECT_EQ(in[i], static_cast<uint8_t>(~i)) << i;
 }
 
-TEST(SpiMaster, ErrorsForAHungControllerAndMissingBuffers) {
+TEST(spi_master, errors_for_a_hung_controller_and_missing_buffers) {
   spi_fake fake;
   mmio::host_bus_guard guard(fake);
   spi::master<6, 7, 2, 1'000'000> bus;
@@ -201,7 +201,7 @@ TEST(SpiMaster, ErrorsForAHungControllerAndMissingBuffers) {
   EXPECT_EQ(bus.flush(), error_kind::ok);
 }
 
-TEST(SpiMaster, HardwareCsStaysActiveAcrossTheChunksOfATransaction) {
+TEST(spi_master, hardware_cs_stays_active_across_the_chunks_of_a_transaction) {
   spi_fake fake;
   mmio::host_bus_guard guard(fake);
   spi::master<6, 7, 2, 1'000'000> bus;
@@ -257,7 +257,7 @@ struct mock_delay {
   void delay_ms(uint32_t) {}
 };
 
-TEST(SpiDeviceOn, OwnsCsAroundEveryOperationInOrder) {
+TEST(spi_device_on, owns_cs_around_every_operation_in_order) {
   std::string trace;
   mock_spi bus{&trace};
   mock_cs cs{&trace};
@@ -275,7 +275,7 @@ TEST(SpiDeviceOn, OwnsCsAroundEveryOperationInOrder) {
   EXPECT_EQ(in[0], 0x42);
 }
 
-TEST(SpiDeviceOn, AnErrorStopsTheTransactionAndStillDeselects) {
+TEST(spi_device_on, an_error_stops_the_transaction_and_still_deselects) {
   std::string trace;
   mock_spi bus{&trace, error_kind::timeout};
   mock_cs cs{&trace};

@@ -40,7 +40,7 @@ struct mock_device {
 };
 static_assert(hal::spi_device<mock_device>);
 
-TEST(Ssd1306, InitPowersUpClearsAndSwitchesOnLast) {
+TEST(ssd1306, init_powers_up_clears_and_switches_on_last) {
   dc_pin dc;
   mock_device device{&dc, {}, -1};
   drivers::ssd1306 display{device, dc};
@@ -61,7 +61,7 @@ TEST(Ssd1306, InitPowersUpClearsAndSwitchesOnLast) {
   EXPECT_EQ(device.writes[3].bytes, std::vector<uint8_t>{0xAF});
 }
 
-TEST(Ssd1306, FlushSendsTheFramebufferInPageLayout) {
+TEST(ssd1306, flush_sends_the_framebuffer_in_page_layout) {
   dc_pin dc;
   mock_device device{&dc, {}, -1};
   drivers::ssd1306 display{device, dc};
@@ -81,7 +81,7 @@ TEST(Ssd1306, FlushSendsTheFramebufferInPageLayout) {
   EXPECT_EQ(lit, 3);
 }
 
-TEST(Ssd1306, ErrorsStopTheSequenceAndComeBack) {
+TEST(ssd1306, errors_stop_the_sequence_and_come_back) {
   dc_pin dc;
   mock_device device{&dc, {}, 2};  // the framebuffer write fails
   drivers::ssd1306 display{device, dc};
@@ -93,7 +93,7 @@ TEST(Ssd1306, ErrorsStopTheSequenceAndComeBack) {
   EXPECT_TRUE(first.writes.empty());
 }
 
-TEST(Ssd1306, SwitchesAndInversion) {
+TEST(ssd1306, switches_and_inversion) {
   dc_pin dc;
   mock_device device{&dc, {}, -1};
   drivers::ssd1306 display{device, dc};
@@ -105,7 +105,7 @@ TEST(Ssd1306, SwitchesAndInversion) {
   EXPECT_EQ(device.writes[2].bytes, std::vector<uint8_t>{0xA6});
 }
 
-TEST(Ssd1306Framebuffer, RectanglesAndText) {
+TEST(ssd1306_framebuffer, rectangles_and_text) {
   drivers::ssd1306_framebuffer fb;
   fb.outline_rect(0, 0, 128, 64);
   EXPECT_TRUE(fb.get(0, 0));
@@ -122,7 +122,7 @@ TEST(Ssd1306Framebuffer, RectanglesAndText) {
   EXPECT_FALSE(fb.get(15, 9));  // the spacing column
 }
 
-TEST(Font5x7, GlyphsAreDistinctAndLowerCaseMapsToUpper) {
+TEST(font5x7, glyphs_are_distinct_and_lower_case_maps_to_upper) {
   namespace font = drivers::font5x7;
   std::set<std::vector<uint8_t>> seen;
   for (unsigned g = 0; g < font::glyph_count; ++g) {

@@ -53,7 +53,7 @@ class usb_fake final : public mmio::bus {
   uint32_t rng_state = 1;
 };
 
-TEST(UsbSerialJtag, WritesInPacketsAndFlushSendsTheRest) {
+TEST(usb_serial_jtag, writes_in_packets_and_flush_sends_the_rest) {
   usb_fake fake;
   mmio::host_bus_guard guard(fake);
   usb_serial_jtag::port usb;
@@ -71,7 +71,7 @@ TEST(UsbSerialJtag, WritesInPacketsAndFlushSendsTheRest) {
   EXPECT_EQ(fake.packets.back(), "n=42\n");
 }
 
-TEST(UsbSerialJtag, GivesUpWithoutAHostInsteadOfHanging) {
+TEST(usb_serial_jtag, gives_up_without_a_host_instead_of_hanging) {
   usb_fake fake;
   fake.host_attached = false;
   mmio::host_bus_guard guard(fake);
@@ -82,7 +82,7 @@ TEST(UsbSerialJtag, GivesUpWithoutAHostInsteadOfHanging) {
   EXPECT_TRUE(fake.buffered.empty());
 }
 
-TEST(UsbSerialJtag, ReadsWhatTheHostSent) {
+TEST(usb_serial_jtag, reads_what_the_host_sent) {
   usb_fake fake;
   mmio::host_bus_guard guard(fake);
   usb_serial_jtag::port usb;
@@ -98,7 +98,7 @@ TEST(UsbSerialJtag, ReadsWhatTheHostSent) {
   EXPECT_EQ(usb.read(buf, 0), 0u);
 }
 
-TEST(Rng, EachWordIsANewReadAndFillTakesFourBytesPerRead) {
+TEST(rng, each_word_is_a_new_read_and_fill_takes_four_bytes_per_read) {
   usb_fake fake;
   mmio::host_bus_guard guard(fake);
   const uint32_t a = rng::next();
