@@ -183,7 +183,8 @@ const option options[] = {
     {"--display", "NAME",
      "attach a display to SPI2 (CS0); NAME: ssd1306 (128x64,\nD/C on GPIO4 unless --display-dc)",
      [](command_line& c, const std::string& v) {
-       if (v != "ssd1306") throw std::invalid_argument("unknown display '" + v + "' (known: ssd1306)");
+       if (v != "ssd1306")
+         throw std::invalid_argument("unknown display '" + v + "' (known: ssd1306)");
        c.display = v;
      }},
     {"--display-dc", "PIN", "the display's D/C line (default GPIO4)",

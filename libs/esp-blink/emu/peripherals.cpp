@@ -38,10 +38,12 @@ peripherals::peripherals(clock_config clocks)
       system_(ctx_, system_base),
       intmatrix_(ctx_) {
   const std::pair<uint32_t, peripheral_model*> blocks[] = {
-      {uart0_base, &uart0_},   {gpio_base, &gpio_},           {rtc_cntl_base, &rtc_cntl_},
-      {io_mux_base, &io_mux_}, {i2c0_base, &i2c0_},           {rmt_base, &rmt_},
-      {timg0_base, &timg_[0]}, {timg1_base, &timg_[1]},       {systimer_base, &systimer_},
-      {system_base, &system_}, {intmatrix_base, &intmatrix_}, {spi2_base, &spi2_},
+      {uart0_base, &uart0_},         {gpio_base, &gpio_},
+      {rtc_cntl_base, &rtc_cntl_},   {io_mux_base, &io_mux_},
+      {i2c0_base, &i2c0_},           {rmt_base, &rmt_},
+      {timg0_base, &timg_[0]},       {timg1_base, &timg_[1]},
+      {systimer_base, &systimer_},   {system_base, &system_},
+      {intmatrix_base, &intmatrix_}, {spi2_base, &spi2_},
       {usb_serial_jtag_base, &usb_}, {rng_base, &rng_},
   };
   for (const auto& [base, model] : blocks) map_[(base - mmio_base) / block_size] = model;

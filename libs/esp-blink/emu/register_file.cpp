@@ -48,7 +48,7 @@ struct bits {
   uint32_t address, mask;
 };
 constexpr bits self_clearing[] = {{uart0_id, bit(31)}, {uart1_id, bit(31)}};  // REG_UPDATE
-constexpr bits read_as_one[] = {{systimer_unit0_op, bit(29)}};  // VALUE_VALID
+constexpr bits read_as_one[] = {{systimer_unit0_op, bit(29)}};                // VALUE_VALID
 
 constexpr bits reset_values[] = {
     {rtc_wdt_config0, 0x00013214},           // flash-boot mode on

@@ -14,13 +14,31 @@ namespace {
 int argument_count(uint8_t c) {
   if (c <= 0x1F || (c >= 0x40 && c <= 0x7F) || (c >= 0xB0 && c <= 0xB7)) return 0;
   switch (c) {
-    case 0x20: case 0x81: case 0x8D: case 0xA8: case 0xD3:
-    case 0xD5: case 0xD9: case 0xDA: case 0xDB:
+    case 0x20:
+    case 0x81:
+    case 0x8D:
+    case 0xA8:
+    case 0xD3:
+    case 0xD5:
+    case 0xD9:
+    case 0xDA:
+    case 0xDB:
       return 1;
-    case 0x21: case 0x22:
+    case 0x21:
+    case 0x22:
       return 2;
-    case 0xA0: case 0xA1: case 0xA4: case 0xA5: case 0xA6: case 0xA7:
-    case 0xAE: case 0xAF: case 0xC0: case 0xC8: case 0xE3: case 0x2E:
+    case 0xA0:
+    case 0xA1:
+    case 0xA4:
+    case 0xA5:
+    case 0xA6:
+    case 0xA7:
+    case 0xAE:
+    case 0xAF:
+    case 0xC0:
+    case 0xC8:
+    case 0xE3:
+    case 0x2E:
       return 0;
     default:
       return -1;
@@ -115,8 +133,7 @@ bool ssd1306_model::pixel(unsigned x, unsigned y) const {
   return lit != inverted_;
 }
 
-std::string write_display_png(const ssd1306_model& panel, const std::string& path,
-                              unsigned scale) {
+std::string write_display_png(const ssd1306_model& panel, const std::string& path, unsigned scale) {
   const std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "wb"), &std::fclose);
   if (!file) return "cannot write " + path;
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);

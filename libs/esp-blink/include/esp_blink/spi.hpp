@@ -76,8 +76,8 @@ constexpr divider divider_for(uint32_t source, uint32_t bus_hz) {
 }
 
 /// The SPI2 master on the given pins. BusHz is checked at compile time (78.125 kHz to 40 MHz).
-template <unsigned SclkPin, unsigned MosiPin, unsigned MisoPin, uint32_t BusHz, mode Mode = mode::mode0,
-          gpio::unlock Unlock = gpio::unlock::none>
+template <unsigned SclkPin, unsigned MosiPin, unsigned MisoPin, uint32_t BusHz,
+          mode Mode = mode::mode0, gpio::unlock Unlock = gpio::unlock::none>
 class master {
   static_assert(gpio::detail::check_pin<SclkPin, Unlock>() &&
                 gpio::detail::check_pin<MosiPin, Unlock>() &&
@@ -107,15 +107,14 @@ class master {
     regs::clk_gate::write(regs::clk_gate::clk_en::value<1>(),
                           regs::clk_gate::mst_clk_active::value<1>(),
                           regs::clk_gate::mst_clk_sel::value<1>());
-    regs::clock::write(regs::clock::clkdiv_pre::value<clock.pre>(),
-                       regs::clock::clkcnt_n::value<clock.n>(),
-                       regs::clock::clkcnt_h::value<clock.high()>(),
-                       regs::clock::clkcnt_l::value<clock.low()>(),
-                       regs::clock::clk_equ_sysclk::value<0>());
+    regs::clock::write(
+        regs::clock::clkdiv_pre::value<clock.pre>(), regs::clock::clkcnt_n::value<clock.n>(),
+        regs::clock::clkcnt_h::value<clock.high()>(), regs::clock::clkcnt_l::value<clock.low()>(),
+        regs::clock::clk_equ_sysclk::value<0>());
     regs::misc::write(regs::misc::cs0_dis::value<1>(), regs::misc::cs1_dis::value<1>(),
                       regs::misc::cs2_dis::value<1>(), regs::misc::cs3_dis::value<1>(),
                       regs::misc::cs4_dis::value<1>(), regs::misc::cs5_dis::value<1>(),
-                      regs::misc::ck_idle_edge::value<idle_high(Mode) ? 1u : 0u>());
+                      regs::misc::ck_idle_edge::value < idle_high(Mode) ? 1u : 0u > ());
     const gpio::pad_config pad{.strength = gpio::drive::ma20};
     gpio::connect_output<SclkPin, sclk_signal, Unlock>(pad);
     gpio::connect_output<MosiPin, mosi_signal, Unlock>(pad);
@@ -138,9 +137,9 @@ class master {
     if (out == nullptr && in == nullptr) return hal::error_kind::other;
     // Only the data phases: USER written whole leaves the command, address and dummy phases
     // off. A write-only transfer leaves the MISO phase off: received bits are not stored.
-    regs::user::write(regs::user::doutdin::value<1>(),
-                      regs::user::cs_setup::value<1>(), regs::user::cs_hold::value<1>(),
-                      regs::user::ck_out_edge::value<out_on_rising_edge(Mode) ? 1u : 0u>(),
+    regs::user::write(regs::user::doutdin::value<1>(), regs::user::cs_setup::value<1>(),
+                      regs::user::cs_hold::value<1>(),
+                      regs::user::ck_out_edge::value < out_on_rising_edge(Mode) ? 1u : 0u > (),
                       regs::user::usr_mosi::value<1>(),
                       regs::user::usr_miso::dynamic(in != nullptr ? 1u : 0u));
     for (size_t done = 0; done < n; done += buffer_size) {

@@ -17,8 +17,8 @@
 #include <esp_blink/format.hpp>
 #include <esp_blink/gpio.hpp>
 #include <esp_blink/hal/concepts.hpp>
-#include <esp_blink/pac/uart0.hpp>
 #include <esp_blink/pac/system.hpp>
+#include <esp_blink/pac/uart0.hpp>
 #include <esp_blink/pac/uart1.hpp>
 
 #include <stdint.h>
@@ -119,11 +119,10 @@ class port {
                             Block::clk_conf::rx_sclk_en::template value<1>());
     Block::clkdiv::write(Block::clkdiv::clkdiv_field::dynamic(d.integer),
                          Block::clkdiv::frag::dynamic(d.fraction));
-    Block::conf0::modify(
-        Block::conf0::bit_num::dynamic(static_cast<uint32_t>(c.data) - 5u),
-        Block::conf0::parity_en::dynamic(c.parity_mode == parity::none ? 0u : 1u),
-        Block::conf0::parity::dynamic(c.parity_mode == parity::odd ? 1u : 0u),
-        Block::conf0::stop_bit_num::dynamic(static_cast<uint32_t>(c.stop)));
+    Block::conf0::modify(Block::conf0::bit_num::dynamic(static_cast<uint32_t>(c.data) - 5u),
+                         Block::conf0::parity_en::dynamic(c.parity_mode == parity::none ? 0u : 1u),
+                         Block::conf0::parity::dynamic(c.parity_mode == parity::odd ? 1u : 0u),
+                         Block::conf0::stop_bit_num::dynamic(static_cast<uint32_t>(c.stop)));
     // The C3 copies configuration into the UART's clock domain on REG_UPDATE, then clears it.
     Block::id::modify(Block::id::reg_update::template value<1>());
     while (Block::id::reg_update::read() != 0) {

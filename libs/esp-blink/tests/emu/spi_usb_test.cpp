@@ -62,7 +62,8 @@ TEST(spi_display, the_panel_shows_the_pattern_and_both_lines_of_text) {
   EXPECT_EQ(wrong, 0u);
   // Independent of the host drawing: the border's corners, the inside just past them, and the
   // first text line's 'E' (full-height left column at x = 4 from y = 4).
-  EXPECT_TRUE(panel.pixel(0, 0) && panel.pixel(127, 0) && panel.pixel(0, 63) && panel.pixel(127, 63));
+  EXPECT_TRUE(panel.pixel(0, 0) && panel.pixel(127, 0) && panel.pixel(0, 63) &&
+              panel.pixel(127, 63));
   EXPECT_FALSE(panel.pixel(1, 1));
   for (unsigned y = 4; y < 11; ++y) EXPECT_TRUE(panel.pixel(4, y)) << y;
   EXPECT_GT(lit, 500u);
@@ -152,7 +153,7 @@ TEST(ssd1306_model, page_and_vertical_addressing) {
 TEST(ssd1306_model, what_the_panel_shows_follows_on_off_remap_and_inversion) {
   panel_driver d;
   d.commands({0x20, 0x00, 0x21, 0, 127, 0x22, 0, 7});
-  d.bytes({0x01});  // RAM page 0, column 0, row 0
+  d.bytes({0x01});                    // RAM page 0, column 0, row 0
   EXPECT_FALSE(d.panel.pixel(0, 0));  // display off after reset
   d.commands({0xAF, 0xA1, 0xC8});
   EXPECT_TRUE(d.panel.pixel(0, 0));
@@ -179,9 +180,9 @@ TEST(spi2_model, a_transfer_with_the_clock_off_is_reported_and_moves_nothing) {
   machine m;
   std::vector<std::string> reports;
   m.io().on_report = [&](const std::string& r) { reports.push_back(r); };
-  m.io().write(0x600C0010, 0, 0);               // PERIP_CLK_EN0: SPI2's gate (on at reset) off
-  m.io().write(0x60024000 + 0x1C, 7, 0);        // MS_DLEN: one byte
-  m.io().write(0x60024000, 1u << 24, 0);        // CMD.USR
+  m.io().write(0x600C0010, 0, 0);         // PERIP_CLK_EN0: SPI2's gate (on at reset) off
+  m.io().write(0x60024000 + 0x1C, 7, 0);  // MS_DLEN: one byte
+  m.io().write(0x60024000, 1u << 24, 0);  // CMD.USR
   EXPECT_EQ(m.io().spi2().bytes_transferred(), 0u);
   ASSERT_EQ(reports.size(), 1u);
   EXPECT_NE(reports[0].find("clock off"), std::string::npos);

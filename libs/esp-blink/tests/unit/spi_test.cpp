@@ -98,15 +98,15 @@ TEST(spi_master, init_clocks_routes_and_sets_the_divider) {
   spi::master<6, 7, 2, 10'000'000> bus;
   EXPECT_EQ(bus.bus_hz, 10'000'000u);
   EXPECT_EQ(fake.regs.peek(0x600C0010) & (1u << 6), 1u << 6);  // PERIP_CLK_EN0.SPI2
-  EXPECT_EQ(fake.regs.peek(0x600C0018) & (1u << 6), 0u);        // reset released
-  EXPECT_EQ(fake.regs.peek(clk_gate), 0b111u);                  // enabled, active, 80 MHz
+  EXPECT_EQ(fake.regs.peek(0x600C0018) & (1u << 6), 0u);       // reset released
+  EXPECT_EQ(fake.regs.peek(clk_gate), 0b111u);                 // enabled, active, 80 MHz
   const uint32_t c = fake.regs.peek(clock_reg);
   EXPECT_EQ(c & 0x3Fu, 7u);          // CLKCNT_L = n
   EXPECT_EQ((c >> 6) & 0x3Fu, 3u);   // CLKCNT_H = (n + 1) / 2 - 1
   EXPECT_EQ((c >> 12) & 0x3Fu, 7u);  // CLKCNT_N: 80 MHz / 8
   EXPECT_EQ((c >> 18) & 0xFu, 0u);
-  EXPECT_EQ(c >> 31, 0u);  // not CLK_EQU_SYSCLK
-  EXPECT_EQ(fake.regs.peek(misc) & 0x3Fu, 0x3Fu);           // every CS disabled
+  EXPECT_EQ(c >> 31, 0u);                                      // not CLK_EQU_SYSCLK
+  EXPECT_EQ(fake.regs.peek(misc) & 0x3Fu, 0x3Fu);              // every CS disabled
   EXPECT_EQ(fake.regs.peek(0x60004554 + 4 * 6) & 0xFFu, 63u);  // GPIO6 out <- FSPICLK
   EXPECT_EQ(fake.regs.peek(0x60004554 + 4 * 7) & 0xFFu, 65u);  // GPIO7 out <- FSPID
   EXPECT_EQ(fake.regs.peek(0x60004154 + 4 * 64) & 0x1Fu, 2u);  // FSPIQ in <- GPIO2

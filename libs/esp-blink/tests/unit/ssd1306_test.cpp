@@ -50,9 +50,9 @@ TEST(ssd1306, init_powers_up_clears_and_switches_on_last) {
   EXPECT_FALSE(seq.data);
   EXPECT_EQ(seq.bytes.front(), 0xAE);  // off while configuring
   const std::string s(seq.bytes.begin(), seq.bytes.end());
-  EXPECT_NE(s.find("\x8D\x14"), std::string::npos);  // charge pump
+  EXPECT_NE(s.find("\x8D\x14"), std::string::npos);                  // charge pump
   EXPECT_NE(s.find(std::string("\x20\x00", 2)), std::string::npos);  // horizontal addressing
-  EXPECT_NE(s.find("\xA8\x3F"), std::string::npos);  // 64 rows
+  EXPECT_NE(s.find("\xA8\x3F"), std::string::npos);                  // 64 rows
   EXPECT_EQ(device.writes[1].bytes, (std::vector<uint8_t>{0x21, 0, 127, 0x22, 0, 7}));
   EXPECT_FALSE(device.writes[1].data);
   EXPECT_TRUE(device.writes[2].data);

@@ -137,10 +137,12 @@ concept spi_bus = requires(Bus& bus, const uint8_t* out, uint8_t* in, size_t n) 
 struct spi_operation {
   const uint8_t* out;
   uint8_t* in;
-  size_t length;    // bytes; for a delay, nanoseconds
+  size_t length;  // bytes; for a delay, nanoseconds
   bool is_delay;
 
-  static constexpr spi_operation write(const uint8_t* data, size_t n) { return {data, nullptr, n, false}; }
+  static constexpr spi_operation write(const uint8_t* data, size_t n) {
+    return {data, nullptr, n, false};
+  }
   static constexpr spi_operation read(uint8_t* data, size_t n) { return {nullptr, data, n, false}; }
   static constexpr spi_operation transfer(uint8_t* in, const uint8_t* out, size_t n) {
     return {out, in, n, false};
