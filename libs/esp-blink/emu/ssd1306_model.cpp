@@ -129,7 +129,8 @@ bool ssd1306_model::pixel(unsigned x, unsigned y) const {
   if (!on_ || x >= width || y >= height) return false;
   const unsigned column = seg_remap_ ? x : width - 1 - x;
   const unsigned row = com_remap_ ? y : height - 1 - y;
-  const bool lit = entire_on_ || ((ram_[(row / 8) * width + column] >> (row % 8)) & 1u) != 0;
+  const bool lit =
+      entire_on_ || ((uint32_t{ram_[(row / 8) * width + column]} >> (row % 8)) & 1u) != 0;
   return lit != inverted_;
 }
 

@@ -39,7 +39,7 @@ class ssd1306_framebuffer {
   }
   bool get(unsigned x, unsigned y) const {
     if (x >= width || y >= height) return false;
-    return ((bytes_[(y / 8) * width + x] >> (y % 8)) & 1u) != 0;
+    return ((uint32_t{bytes_[(y / 8) * width + x]} >> (y % 8)) & 1u) != 0;
   }
   void fill_rect(unsigned x, unsigned y, unsigned w, unsigned h, bool on = true) {
     for (unsigned dy = 0; dy < h; ++dy) {
@@ -59,7 +59,7 @@ class ssd1306_framebuffer {
       const uint8_t* columns = font5x7::columns_of(*text);
       for (unsigned cx = 0; cx < font5x7::width; ++cx) {
         for (unsigned cy = 0; cy < font5x7::height; ++cy) {
-          set(x + cx, y + cy, ((columns[cx] >> cy) & 1u) != 0);
+          set(x + cx, y + cy, ((uint32_t{columns[cx]} >> cy) & 1u) != 0);
         }
       }
     }
