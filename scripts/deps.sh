@@ -14,7 +14,7 @@ packages=(
   # the kov-proxy and kov-get tests fetch through the proxy with curl too
   curl
   # cross toolchain and emulator
-  gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf libunicorn-dev
+  gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf libunicorn-dev libpng-dev
   # kov backends
   liburing-dev
   # kov DNS (c-ares), and a DNS server its tests start on a loopback port

@@ -6,7 +6,8 @@ cd "$(dirname "$0")/../.."
 host=${1:-build/release}
 emu="$host/bin/esp-blink-emu"
 fw=${ESP_BLINK_FIRMWARE_DIR:-build/esp32c3/bin}
-for f in "$emu" "$fw/hello.bin" "$fw/blink.bin" "$fw/i2c.bin" "$fw/rgb.bin" "$fw/trap.direct.bin"; do
+for f in "$emu" "$fw/hello.bin" "$fw/blink.bin" "$fw/i2c.bin" "$fw/rgb.bin" "$fw/trap.direct.bin" \
+    "$fw/spi_display.bin" "$fw/usb_hello.bin"; do
   [ -e "$f" ] || { echo "esp-blink demo: missing $f (build the host and esp32c3 presets)"; exit 1; }
 done
 
@@ -39,6 +40,16 @@ echo "-- rgb.bin drives the WS2812 on GPIO8 through the RMT (red, green, blue, w
   END { printf "   %d WS2812 bits on GPIO8 (%d frames of 24); %s\n", n, n / 24, last }'
 
 echo
+echo "-- spi_display.bin draws on an SSD1306 (128x64, SPI2 at 10 MHz, D/C on GPIO4):"
+"$emu" --quiet --display ssd1306 --display-png "$fw/spi_display.png" "$fw/spi_display.bin" \
+  2>/dev/null | sed 's/^/   | /'
+echo "   what the panel shows (PNG, 4x scale): $fw/spi_display.png"
+
+echo
+echo "-- usb_hello.bin prints over the USB-Serial-JTAG console:"
+"$emu" --quiet "$fw/usb_hello.bin" | sed 's/^/   | /'
+
+echo
 echo "-- trap.direct.bin executes an illegal instruction; the firmware's trap report:"
 set +e
 "$emu" --quiet "$fw/trap.direct.bin" 2>/dev/null | sed '/^$/d; s/^/   | /'
@@ -49,5 +60,6 @@ echo "   emulator exit status $status (non-zero: the firmware trapped)"
 echo
 echo "-- sizes (.text + .rodata + .data; Espressif's direct-boot example in brackets):"
 python3 libs/esp-blink/tests/check_elf.py "$fw/blink.elf" "$fw/hello.elf" "$fw/i2c.elf" "$fw/rgb.elf" \
-  | sed -E 's|.*/([a-z0-9]+)\.elf: .*= ([0-9]+) bytes.*|   \1 \2 B|' \
-  | sed -E 's/(blink .*)/\1   [7,436 B]/; s/(hello .*)/\1   [hello_world 10,216 B]/'
+  "$fw/spi_display.elf" "$fw/usb_hello.elf" \
+  | sed -E 's|.*/([a-z0-9_]+)\.elf: .*= ([0-9]+) bytes.*|   \1 \2 B|' \
+  | sed -E 's/^(   blink .*)/\1   [7,436 B]/; s/^(   hello .*)/\1   [hello_world 10,216 B]/'

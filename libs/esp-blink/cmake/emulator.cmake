@@ -14,6 +14,7 @@ if(NOT ESP_BLINK_EMULATOR)
 endif()
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(UNICORN REQUIRED IMPORTED_TARGET unicorn)
+find_package(PNG REQUIRED)  # the SSD1306 model's PNG (Debian libpng-dev)
 
 add_library(esp_blink_emu_core STATIC
   ${ESP_BLINK_ROOT}/emu/gpio_model.cpp
@@ -25,12 +26,15 @@ add_library(esp_blink_emu_core STATIC
   ${ESP_BLINK_ROOT}/emu/peripherals.cpp
   ${ESP_BLINK_ROOT}/emu/rmt_model.cpp
   ${ESP_BLINK_ROOT}/emu/sha256.cpp
+  ${ESP_BLINK_ROOT}/emu/spi2_model.cpp
+  ${ESP_BLINK_ROOT}/emu/ssd1306_model.cpp
   ${ESP_BLINK_ROOT}/emu/systimer_model.cpp
   ${ESP_BLINK_ROOT}/emu/uart_model.cpp
+  ${ESP_BLINK_ROOT}/emu/usb_serial_jtag_model.cpp
   ${ESP_BLINK_ROOT}/emu/vcd.cpp
   ${ESP_BLINK_ROOT}/emu/watchdog_models.cpp)
 target_include_directories(esp_blink_emu_core PUBLIC ${ESP_BLINK_ROOT}/emu)
-target_link_libraries(esp_blink_emu_core PUBLIC esp_blink_register_file PkgConfig::UNICORN)
+target_link_libraries(esp_blink_emu_core PUBLIC esp_blink_register_file PkgConfig::UNICORN PNG::PNG)
 target_compile_features(esp_blink_emu_core PUBLIC cxx_std_20)
 trio_set_warnings(esp_blink_emu_core)
 

@@ -65,6 +65,8 @@ esp_blink_firmware(hello ${ESP_BLINK_ROOT}/examples/hello.cpp)
 esp_blink_firmware(i2c ${ESP_BLINK_ROOT}/examples/i2c.cpp)
 esp_blink_firmware(rgb ${ESP_BLINK_ROOT}/examples/rgb.cpp)
 esp_blink_firmware(async_blink ${ESP_BLINK_ROOT}/examples/async_blink.cpp)
+esp_blink_firmware(spi_display ${ESP_BLINK_ROOT}/examples/spi_display.cpp)
+esp_blink_firmware(usb_hello ${ESP_BLINK_ROOT}/examples/usb_hello.cpp)
 # Not examples: firmware the emulator tests run (illegal instruction, failed assertion, UART
 # receive, start-up effects, watchdogs left running).
 esp_blink_firmware(trap ${ESP_BLINK_ROOT}/tests/firmware/trap.cpp)

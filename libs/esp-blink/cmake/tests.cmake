@@ -56,6 +56,9 @@ trio_gtest(NAME esp_blink_unit_tests LIB esp-blink KIND unit DISCOVER esp_blink.
   ${ESP_BLINK_ROOT}/tests/unit/format_test.cpp
   ${ESP_BLINK_ROOT}/tests/unit/concepts_test.cpp
   ${ESP_BLINK_ROOT}/tests/unit/i2c_test.cpp
+  ${ESP_BLINK_ROOT}/tests/unit/spi_test.cpp
+  ${ESP_BLINK_ROOT}/tests/unit/ssd1306_test.cpp
+  ${ESP_BLINK_ROOT}/tests/unit/usb_serial_jtag_test.cpp
   ${ESP_BLINK_ROOT}/tests/unit/tmp102_test.cpp
   ${ESP_BLINK_ROOT}/tests/unit/ws2812_test.cpp
   ${ESP_BLINK_ROOT}/tests/unit/sht3x_test.cpp
@@ -142,12 +145,19 @@ trio_gtest(NAME esp_blink_emu_tests LIB esp-blink KIND emu DISCOVER esp_blink.
   ${ESP_BLINK_ROOT}/tests/emu/interrupt_model_test.cpp
   ${ESP_BLINK_ROOT}/tests/emu/options_test.cpp)
 add_dependencies(esp_blink_emu_tests esp_blink_firmware)
-target_sources(esp_blink_emu_tests PRIVATE ${ESP_BLINK_ROOT}/tests/emu/async_blink_test.cpp)
+target_sources(esp_blink_emu_tests PRIVATE ${ESP_BLINK_ROOT}/tests/emu/async_blink_test.cpp
+  ${ESP_BLINK_ROOT}/tests/emu/spi_usb_test.cpp)
+# spi_usb_test draws the spi_display example's pattern on the host to know the expected pixels,
+# and keeps the panel's PNG in the build tree as an artifact.
+target_include_directories(esp_blink_emu_tests PRIVATE ${ESP_BLINK_ROOT}/examples
+  ${ESP_BLINK_ROOT}/include)
 target_compile_definitions(esp_blink_emu_tests PRIVATE
-  ESP_BLINK_FIRMWARE_BIN="${ESP_BLINK_FIRMWARE_BIN}")
+  ESP_BLINK_FIRMWARE_BIN="${ESP_BLINK_FIRMWARE_BIN}"
+  ESP_BLINK_DISPLAY_PNG="${CMAKE_BINARY_DIR}/esp-blink-artifacts/spi_display.png")
+file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/esp-blink-artifacts)
 
 # The final ELFs: no C++ runtime support, no heap, no unwind tables; sizes within budget.
-foreach(fw blink hello i2c rgb interrupts irq_sleep executor async_blink)
+foreach(fw blink hello i2c rgb interrupts irq_sleep executor async_blink spi_display usb_hello)
   add_test(NAME esp_blink.elf_is_freestanding.${fw}
     COMMAND ${Python3_EXECUTABLE} ${ESP_BLINK_ROOT}/tests/check_elf.py
             ${ESP_BLINK_FIRMWARE_BIN}/${fw}.elf ${ESP_BLINK_FIRMWARE_BIN}/${fw}.app.elf)
@@ -183,6 +193,21 @@ set_tests_properties(esp_blink.cli.hello_exits_0 esp_blink.cli.trap_exits_nonzer
   esp_blink.cli.instruction_cap_exits_nonzero esp_blink.cli.i2c_device_is_attached
   esp_blink.cli.bad_device_spec_is_a_usage_error PROPERTIES LABELS "esp-blink;emu")
 set_tests_properties(esp_blink.cli.bad_device_spec_is_a_usage_error PROPERTIES WILL_FAIL ON)
+# The display and the USB console from the command line.
+add_test(NAME esp_blink.cli.display_png_is_written
+  COMMAND esp-blink-emu --display ssd1306 --display-png
+          ${CMAKE_BINARY_DIR}/esp-blink-artifacts/spi_display_cli.png
+          ${ESP_BLINK_FIRMWARE_BIN}/spi_display.bin)
+set_tests_properties(esp_blink.cli.display_png_is_written PROPERTIES LABELS "esp-blink;emu"
+  PASS_REGULAR_EXPRESSION "display: test pattern drawn\n.*display written to .*spi_display_cli\.png")
+add_test(NAME esp_blink.cli.usb_serial_jtag_prints_to_stdout
+  COMMAND esp-blink-emu --quiet ${ESP_BLINK_FIRMWARE_BIN}/usb_hello.bin)
+set_tests_properties(esp_blink.cli.usb_serial_jtag_prints_to_stdout PROPERTIES
+  LABELS "esp-blink;emu" PASS_REGULAR_EXPRESSION "^hello over USB, random 0x[0-9a-f]+\n$")
+add_test(NAME esp_blink.cli.display_png_without_display_is_a_usage_error
+  COMMAND esp-blink-emu --display-png x.png ${ESP_BLINK_FIRMWARE_BIN}/spi_display.bin)
+set_tests_properties(esp_blink.cli.display_png_without_display_is_a_usage_error PROPERTIES
+  LABELS "esp-blink;emu" WILL_FAIL ON)
 # Stimulus from the command line: a button press and a line, and the sleep summary.
 add_test(NAME esp_blink.cli.stimulus_reaches_the_firmware
   COMMAND esp-blink-emu --gpio-in 9=1@0ms,0@150ms,1@160ms --uart-rx "hi\\n@250ms"

@@ -53,7 +53,10 @@ void connect(machine& m, const command_line& cl) {
                    static_cast<unsigned long long>(e.instructions));
     };
   }
+  m.io().on_usb_serial_jtag_byte = m.io().on_uart0_byte;  // the same stdout, like UART0
   m.io().inject_uart0_rx(cl.uart_input);
+  m.io().inject_usb_serial_jtag_rx(cl.usb_input);
+  if (!cl.display.empty()) m.io().attach_ssd1306(cl.display_dc_pin);
   for (const auto& g : cl.gpio_inputs) m.io().schedule_gpio_input(g.pin, g.level, g.cycle);
   for (const auto& u : cl.uart_inputs) m.io().schedule_uart0_rx(u.bytes, u.cycle);
   for (const auto& d : cl.devices) {
@@ -162,5 +165,13 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
   report(m, result, cl);
   if (!cl.vcd_path.empty() && !write_vcd_file(m, result, cl)) return usage_or_load_error;
+  if (!cl.display_png.empty()) {
+    const std::string error = write_display_png(*m.io().display(), cl.display_png);
+    if (!error.empty()) {
+      std::fprintf(stderr, "esp-blink-emu: %s\n", error.c_str());
+      return usage_or_load_error;
+    }
+    std::fprintf(stderr, "esp-blink-emu: display written to %s\n", cl.display_png.c_str());
+  }
   return result.exit_status();
 }

@@ -178,6 +178,23 @@ const option options[] = {
      "attach a simulated I2C device to I2C0; NAME: tmp102\n(VALUE: temperature in degC, default "
      "25)",
      [](command_line& c, const std::string& v) { c.devices.push_back(parse_device(v)); }},
+    {"--usb-input", "TEXT", "bytes for the USB-Serial-JTAG port to receive",
+     [](command_line& c, const std::string& v) { c.usb_input = v; }},
+    {"--display", "NAME",
+     "attach a display to SPI2 (CS0); NAME: ssd1306 (128x64,\nD/C on GPIO4 unless --display-dc)",
+     [](command_line& c, const std::string& v) {
+       if (v != "ssd1306")
+         throw std::invalid_argument("unknown display '" + v + "' (known: ssd1306)");
+       c.display = v;
+     }},
+    {"--display-dc", "PIN", "the display's D/C line (default GPIO4)",
+     [](command_line& c, const std::string& v) {
+       const uint64_t pin = to_u64(v);
+       if (pin >= gpio_pins) throw std::invalid_argument("the ESP32-C3 has GPIO0..GPIO21");
+       c.display_dc_pin = static_cast<unsigned>(pin);
+     }},
+    {"--display-png", "FILE", "write what the display shows at the end as a PNG\n(needs --display)",
+     [](command_line& c, const std::string& v) { c.display_png = v; }},
     {"--handler-probe", "SYMBOL",
      "(ELF images) report interrupt latency to SYMBOL's\nfirst instruction, in instructions",
      [](command_line& c, const std::string& v) { c.handler_probe = v; }},
@@ -239,6 +256,9 @@ parse_result parse_command_line(const std::vector<std::string>& args) {
     if (r.options.help) return r;
   }
   if (r.options.image.empty()) r.error = "no image given";
+  if (r.error.empty() && !r.options.display_png.empty() && r.options.display.empty()) {
+    r.error = "--display-png needs --display";
+  }
   return r;
 }
 

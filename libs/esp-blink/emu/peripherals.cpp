@@ -31,14 +31,20 @@ peripherals::peripherals(clock_config clocks)
       rtc_cntl_(ctx_),
       timg_{timg_model(ctx_, timg0_base), timg_model(ctx_, timg1_base)},
       i2c0_(ctx_),
+      spi2_(ctx_),
+      usb_(ctx_),
+      rng_(ctx_),
       io_mux_(ctx_, io_mux_base),
       system_(ctx_, system_base),
       intmatrix_(ctx_) {
   const std::pair<uint32_t, peripheral_model*> blocks[] = {
-      {uart0_base, &uart0_},   {gpio_base, &gpio_},           {rtc_cntl_base, &rtc_cntl_},
-      {io_mux_base, &io_mux_}, {i2c0_base, &i2c0_},           {rmt_base, &rmt_},
-      {timg0_base, &timg_[0]}, {timg1_base, &timg_[1]},       {systimer_base, &systimer_},
-      {system_base, &system_}, {intmatrix_base, &intmatrix_},
+      {uart0_base, &uart0_},         {gpio_base, &gpio_},
+      {rtc_cntl_base, &rtc_cntl_},   {io_mux_base, &io_mux_},
+      {i2c0_base, &i2c0_},           {rmt_base, &rmt_},
+      {timg0_base, &timg_[0]},       {timg1_base, &timg_[1]},
+      {systimer_base, &systimer_},   {system_base, &system_},
+      {intmatrix_base, &intmatrix_}, {spi2_base, &spi2_},
+      {usb_serial_jtag_base, &usb_}, {rng_base, &rng_},
   };
   for (const auto& [base, model] : blocks) map_[(base - mmio_base) / block_size] = model;
   ctx_.on_report = [this](const std::string& what) {
@@ -50,6 +56,16 @@ peripherals::peripherals(clock_config clocks)
   uart0_.on_byte = [this](char c) {
     if (on_uart0_byte) on_uart0_byte(c);
   };
+  usb_.on_byte = [this](char c) {
+    if (on_usb_serial_jtag_byte) on_usb_serial_jtag_byte(c);
+  };
+}
+
+ssd1306_model& peripherals::attach_ssd1306(unsigned dc_pin) {
+  display_ = std::make_unique<ssd1306_model>([this, dc_pin] { return gpio_.level(dc_pin); });
+  display_->on_report = [this](const std::string& what) { ctx_.report(what); };
+  spi2_.attach(display_.get());
+  return *display_;
 }
 
 peripheral_model* peripherals::model_at(uint32_t address) const {

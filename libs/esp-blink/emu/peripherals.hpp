@@ -16,13 +16,17 @@
 #include "intmatrix_model.hpp"
 #include "peripheral_model.hpp"
 #include "rmt_model.hpp"
+#include "spi2_model.hpp"
+#include "ssd1306_model.hpp"
 #include "systimer_model.hpp"
 #include "uart_model.hpp"
+#include "usb_serial_jtag_model.hpp"
 #include "watchdog_models.hpp"
 
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -57,6 +61,12 @@ class peripherals {
   bool pin_level(unsigned pin) const { return gpio_.level(pin); }
   uint32_t rmt_transmissions() const { return rmt_.transmissions(); }
   i2c_controller& i2c0() { return i2c0_.controller(); }
+  spi2_model& spi2() { return spi2_; }
+  /// Puts an SSD1306 on SPI2's CS0 with its D/C line on GPIO `dc_pin`.
+  ssd1306_model& attach_ssd1306(unsigned dc_pin);
+  const ssd1306_model* display() const { return display_.get(); }
+  const std::string& usb_serial_jtag_output() const { return usb_.output(); }
+  void inject_usb_serial_jtag_rx(const std::string& bytes) { usb_.inject_rx(bytes); }
   uint64_t systimer_ticks(uint64_t cycles) const { return systimer_.ticks(cycles); }
 
   // Interrupts.
@@ -82,6 +92,7 @@ class peripherals {
   /// The machine's instruction count, stamped on edges and the first UART byte.
   void set_instructions(uint64_t n) { ctx_.instructions = n; }
   std::function<void(char)> on_uart0_byte;
+  std::function<void(char)> on_usb_serial_jtag_byte;
   std::function<void(const gpio_edge&)> on_edge;
   std::function<void(const std::string&)> on_report;  // unmodelled accesses, dropped writes
 
@@ -106,6 +117,10 @@ class peripherals {
   rtc_cntl_model rtc_cntl_;
   timg_model timg_[2];
   i2c_model i2c0_;
+  spi2_model spi2_;
+  usb_serial_jtag_model usb_;
+  rng_model rng_;
+  std::unique_ptr<ssd1306_model> display_;
   storage_model io_mux_, system_;
   intmatrix_model intmatrix_;
   struct gpio_event {

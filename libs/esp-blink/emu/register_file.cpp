@@ -14,7 +14,7 @@ constexpr uint32_t systimer_conf = 0x60023000, systimer_unit0_op = 0x60023004,
                    systimer_int_raw = 0x60023068, systimer_int_clr = 0x6002306C;
 constexpr uint32_t rtc_wdt_config0 = 0x60008090, rtc_swd_conf = 0x600080AC;
 constexpr uint32_t timg0 = 0x6001F000, timg1 = 0x60020000, timg_wdt_config0 = 0x48;
-constexpr uint32_t uart0_id = 0x60000080;
+constexpr uint32_t uart0_id = 0x60000080, uart1_id = 0x60010080;
 constexpr uint32_t system_perip_clk_en0 = 0x600C0010;
 constexpr uint32_t wdt_key = 0x50D83AA1, swd_key = 0x8F1D312A;
 
@@ -47,8 +47,8 @@ constexpr protected_range protected_ranges[] = {
 struct bits {
   uint32_t address, mask;
 };
-constexpr bits self_clearing[] = {{uart0_id, bit(31)}};         // REG_UPDATE
-constexpr bits read_as_one[] = {{systimer_unit0_op, bit(29)}};  // VALUE_VALID
+constexpr bits self_clearing[] = {{uart0_id, bit(31)}, {uart1_id, bit(31)}};  // REG_UPDATE
+constexpr bits read_as_one[] = {{systimer_unit0_op, bit(29)}};                // VALUE_VALID
 
 constexpr bits reset_values[] = {
     {rtc_wdt_config0, 0x00013214},           // flash-boot mode on

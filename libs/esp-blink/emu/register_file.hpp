@@ -7,7 +7,7 @@
 //     the alias itself keeps nothing;
 //   - write protection: a store to a watchdog's configuration registers (RTC, super, TIMG0/1) is
 //     dropped unless the watchdog's protect register holds its key;
-//   - self-clearing bits: UART0 ID.REG_UPDATE;
+//   - self-clearing bits: UART0/UART1 ID.REG_UPDATE;
 //   - bits that always read as one: SYSTIMER UNIT0_OP.VALUE_VALID (the snapshot is immediate);
 //   - the reset values a model or a driver depends on.
 // Everything else is plain storage: an address never written reads as its reset value or 0.

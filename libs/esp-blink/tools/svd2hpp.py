@@ -31,7 +31,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from svd_patches import PATCHES  # noqa: E402
 
 DEFAULT_PERIPHERALS = ["SYSTEM", "RTC_CNTL", "TIMG0", "TIMG1", "GPIO", "IO_MUX", "UART0",
-                       "UART1", "I2C0", "SYSTIMER", "INTERRUPT_CORE0", "RMT"]
+                       "UART1", "I2C0", "SYSTIMER", "INTERRUPT_CORE0", "RMT", "SPI2",
+                       "USB_DEVICE", "RNG"]
 
 CPP_KEYWORDS = {
     "alignas", "alignof", "and", "asm", "auto", "bool", "break", "case", "catch", "char",

@@ -10,10 +10,13 @@
 #include <esp_blink/pac/interrupt_core0.hpp>
 #include <esp_blink/pac/io_mux.hpp>
 #include <esp_blink/pac/rmt.hpp>
+#include <esp_blink/pac/rng.hpp>
 #include <esp_blink/pac/rtc_cntl.hpp>
+#include <esp_blink/pac/spi2.hpp>
 #include <esp_blink/pac/system.hpp>
 #include <esp_blink/pac/systimer.hpp>
 #include <esp_blink/pac/timg0.hpp>
 #include <esp_blink/pac/timg1.hpp>
 #include <esp_blink/pac/uart0.hpp>
 #include <esp_blink/pac/uart1.hpp>
+#include <esp_blink/pac/usb_device.hpp>

@@ -1,4 +1,5 @@
-// UART0/UART1: baud rate from the source clock, blocking byte write and read, print().
+// UART0/UART1: baud rate from the source clock, data bits, parity and stop bits, TX/RX pins
+// through the GPIO matrix, blocking byte write and read, print().
 //
 // The port is clocked from the 40 MHz XTAL (SCLK_SEL = 3), which does not depend on how the ROM
 // or a bootloader set up the PLL, so the divider is right on every boot path.
@@ -6,10 +7,17 @@
 //   esp_blink::uart::port<esp_blink::pac::uart0> serial;
 //   serial.init(115200);
 //   esp_blink::print(serial, "hello ", 42, "\n");
+//
+//   esp_blink::uart::uart1 link;                     // UART1 has no pins until routed
+//   link.route_pins<4, 5>();                         // TX GPIO4, RX GPIO5
+//   link.init({.baud = 9600, .parity_mode = esp_blink::uart::parity::even,
+//              .stop = esp_blink::uart::stop_bits::two});
 #pragma once
 
 #include <esp_blink/format.hpp>
+#include <esp_blink/gpio.hpp>
 #include <esp_blink/hal/concepts.hpp>
+#include <esp_blink/pac/system.hpp>
 #include <esp_blink/pac/uart0.hpp>
 #include <esp_blink/pac/uart1.hpp>
 
@@ -33,15 +41,77 @@ constexpr divider divider_for(uint32_t sclk_hz, uint32_t baud) {
   return {static_cast<uint32_t>(sixteenths / 16u), static_cast<uint32_t>(sixteenths % 16u)};
 }
 
+/// The largest CLKDIV integer part (a 12-bit field); 0 is not a divider.
+inline constexpr uint32_t max_divider = 0xFFF;
+
+enum class parity : uint8_t { none, even, odd };
+/// CONF0.STOP_BIT_NUM values.
+enum class stop_bits : uint8_t { one = 1, one_and_half = 2, two = 3 };
+/// Bits per character; CONF0.BIT_NUM is the value minus 5.
+enum class data_bits : uint8_t { five = 5, six = 6, seven = 7, eight = 8 };
+
+struct config {
+  uint32_t baud = 115200;
+  data_bits data = data_bits::eight;
+  parity parity_mode = parity::none;
+  stop_bits stop = stop_bits::one;
+};
+
+inline constexpr uint32_t max_prescale = 256;  // CLK_CONF.SCLK_DIV_NUM + 1
+
+/// CLKDIV after dividing the 40 MHz clock by `prescale` (CLK_CONF.SCLK_DIV_NUM + 1): the
+/// smallest prescale that keeps CLKDIV's 12-bit integer part in range, so the fraction keeps
+/// its resolution.
+struct baud_setting {
+  uint32_t prescale;
+  divider clkdiv;
+};
+
+/// 32-bit arithmetic only (40 MHz x 16 fits), so the chip divides in hardware with no libgcc
+/// call. `baud` must be non-zero.
+constexpr baud_setting baud_setting_for(uint32_t baud) {
+  uint32_t prescale = xtal_hz / baud / (max_divider + 1) + 1;
+  for (;;) {
+    const uint32_t step = prescale * baud;
+    const uint32_t sixteenths = (xtal_hz * 16u + step / 2u) / step;
+    if (sixteenths / 16u <= max_divider) return {prescale, {sixteenths / 16u, sixteenths % 16u}};
+    ++prescale;  // rounding reached 4096: one step more
+  }
+}
+
+/// Whether `baud` can be set from the 40 MHz clock (39 baud to 5 Mbaud).
+constexpr bool baud_reachable(uint32_t baud) {
+  if (baud == 0 || baud > xtal_hz / 8) return false;
+  return baud_setting_for(baud).prescale <= max_prescale;
+}
+
 /// One UART. Block is pac::uart0 or pac::uart1. Stateless: copies talk to the same port.
 template <typename Block>
 class port {
+  static constexpr bool is_uart1 = __is_same(Block, pac::uart1);
+
  public:
+  // GPIO matrix signals (ESP-IDF gpio_sig_map.h: U0TXD/U0RXD 6, U1TXD/U1RXD 9).
+  static constexpr uint32_t tx_signal = is_uart1 ? 9 : 6;
+  static constexpr uint32_t rx_signal = is_uart1 ? 9 : 6;
+
   /// 8N1 at `baud` from the XTAL clock (the ROM already leaves UART0 at 115200 8N1).
-  void init(uint32_t baud) const {
-    const divider d = divider_for(xtal_hz, baud);
+  bool init(uint32_t baud) const { return init(config{.baud = baud}); }
+
+  /// Clock, divider and frame format. False, with nothing changed, when the baud rate has no
+  /// divider (baud_reachable). UART1 gets its clock gate opened and its reset released first.
+  [[gnu::always_inline]] bool init(const config& c) const {
+    if (!baud_reachable(c.baud)) return false;
+    if constexpr (is_uart1) {
+      using sys = pac::system;
+      sys::perip_clk_en0::modify(sys::perip_clk_en0::uart1_clk_en::value<1>(),
+                                 sys::perip_clk_en0::uart_mem_clk_en::value<1>());
+      sys::perip_rst_en0::modify(sys::perip_rst_en0::uart1_rst::value<0>());
+    }
+    const baud_setting setting = baud_setting_for(c.baud);
+    const divider d = setting.clkdiv;
     Block::clk_conf::modify(Block::clk_conf::sclk_sel::template value<sclk_sel_xtal>(),
-                            Block::clk_conf::sclk_div_num::template value<0>(),
+                            Block::clk_conf::sclk_div_num::dynamic(setting.prescale - 1u),
                             Block::clk_conf::sclk_div_a::template value<0>(),
                             Block::clk_conf::sclk_div_b::template value<0>(),
                             Block::clk_conf::sclk_en::template value<1>(),
@@ -49,10 +119,25 @@ class port {
                             Block::clk_conf::rx_sclk_en::template value<1>());
     Block::clkdiv::write(Block::clkdiv::clkdiv_field::dynamic(d.integer),
                          Block::clkdiv::frag::dynamic(d.fraction));
+    Block::conf0::modify(Block::conf0::bit_num::dynamic(static_cast<uint32_t>(c.data) - 5u),
+                         Block::conf0::parity_en::dynamic(c.parity_mode == parity::none ? 0u : 1u),
+                         Block::conf0::parity::dynamic(c.parity_mode == parity::odd ? 1u : 0u),
+                         Block::conf0::stop_bit_num::dynamic(static_cast<uint32_t>(c.stop)));
     // The C3 copies configuration into the UART's clock domain on REG_UPDATE, then clears it.
     Block::id::modify(Block::id::reg_update::template value<1>());
     while (Block::id::reg_update::read() != 0) {
     }
+    return true;
+  }
+
+  /// Routes TX and RX through the GPIO matrix: TX driven by the UART's TXD signal, RX with its
+  /// input buffer and a pull-up (an idle line reads high when nothing is connected).
+  template <unsigned TxPin, unsigned RxPin, gpio::unlock Unlock = gpio::unlock::none>
+  void route_pins() const {
+    static_assert(TxPin != RxPin, "esp_blink::uart: TX and RX need two pins");
+    gpio::connect_output<TxPin, tx_signal, Unlock>({.strength = gpio::drive::ma20});
+    gpio::detail::configure_pad<RxPin>(gpio::pull::up, gpio::drive::ma5, true);
+    gpio::connect_input<RxPin, rx_signal, Unlock>();
   }
 
   /// Waits for room in the TX FIFO, then queues one byte.

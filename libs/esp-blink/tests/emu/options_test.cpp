@@ -34,6 +34,24 @@ TEST(command_line, every_option_reaches_the_struct) {
   EXPECT_EQ(c.image, "blink.bin");
 }
 
+TEST(command_line, display_and_usb_options) {
+  const parse_result r =
+      parse_command_line({"--display", "ssd1306", "--display-dc", "9", "--display-png", "p.png",
+                          "--usb-input", "hey", "spi_display.bin"});
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.options.display, "ssd1306");
+  EXPECT_EQ(r.options.display_dc_pin, 9u);
+  EXPECT_EQ(r.options.display_png, "p.png");
+  EXPECT_EQ(r.options.usb_input, "hey");
+  EXPECT_EQ(parse_command_line({"--display", "ssd1306", "x.bin"}).options.display_dc_pin, 4u);
+  EXPECT_EQ(parse_command_line({"--display", "st7789", "x.bin"}).error,
+            "--display: unknown display 'st7789' (known: ssd1306)");
+  EXPECT_EQ(parse_command_line({"--display-dc", "22", "x.bin"}).error,
+            "--display-dc: the ESP32-C3 has GPIO0..GPIO21");
+  EXPECT_EQ(parse_command_line({"--display-png", "p.png", "x.bin"}).error,
+            "--display-png needs --display");
+}
+
 TEST(command_line, stimulus_options_and_file) {
   const std::string path = ::testing::TempDir() + "/esp_blink_stimulus.txt";
   {

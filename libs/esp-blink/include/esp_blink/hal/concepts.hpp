@@ -132,4 +132,34 @@ concept spi_bus = requires(Bus& bus, const uint8_t* out, uint8_t* in, size_t n) 
   { bus.flush() } -> same_as<error_kind>;
 };
 
+/// One part of an SPI device transaction (embedded-hal 1.0's spi::Operation): write, read,
+/// transfer (`in` and `out` may be one buffer: in place), or a pause with CS held.
+struct spi_operation {
+  const uint8_t* out;
+  uint8_t* in;
+  size_t length;  // bytes; for a delay, nanoseconds
+  bool is_delay;
+
+  static constexpr spi_operation write(const uint8_t* data, size_t n) {
+    return {data, nullptr, n, false};
+  }
+  static constexpr spi_operation read(uint8_t* data, size_t n) { return {nullptr, data, n, false}; }
+  static constexpr spi_operation transfer(uint8_t* in, const uint8_t* out, size_t n) {
+    return {out, in, n, false};
+  }
+  static constexpr spi_operation delay_ns(uint32_t ns) { return {nullptr, nullptr, ns, true}; }
+};
+
+/// One device on an SPI bus (embedded-hal's SpiDevice): a transaction selects the device (CS
+/// low), runs every operation in order, flushes the bus and deselects it, also after an error;
+/// write/read/transfer are one-operation transactions.
+template <typename Device>
+concept spi_device = requires(Device& dev, const uint8_t* out, uint8_t* in, size_t n,
+                              spi_operation* ops) {
+  { dev.write(out, n) } -> same_as<error_kind>;
+  { dev.read(in, n) } -> same_as<error_kind>;
+  { dev.transfer(in, out, n) } -> same_as<error_kind>;
+  { dev.transaction(ops, n) } -> same_as<error_kind>;
+};
+
 }  // namespace esp_blink::hal

@@ -1,0 +1,63 @@
+// hal::spi_device_on: an SPI device made of a bus, a chip-select pin and a delay, after
+// embedded-hal-bus's ExclusiveDevice. It owns CS for each transaction, so drivers written
+// against hal::spi_device never touch CS. Works with any bus, pin and delay modelling the
+// concepts (the C3's spi::master with a gpio::output_pin or spi::hardware_cs, or host mocks).
+#pragma once
+
+#include <esp_blink/hal/concepts.hpp>
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace esp_blink::hal {
+
+template <spi_bus Bus, output_pin Cs, delay_ns Delay>
+class spi_device_on {
+ public:
+  /// The device keeps references: bus, pin and delay must outlive it. CS starts deselected.
+  spi_device_on(Bus& bus, Cs& cs, Delay& delay) : bus_(bus), cs_(cs), delay_(delay) {
+    cs_.set_high();
+  }
+
+  error_kind transaction(spi_operation* ops, size_t n) {
+    cs_.set_low();
+    error_kind result = error_kind::ok;
+    for (size_t i = 0; i < n && result == error_kind::ok; ++i) result = run(ops[i]);
+    // embedded-hal: flush before CS rises, and deselect whatever happened.
+    const error_kind flushed = bus_.flush();
+    cs_.set_high();
+    return result != error_kind::ok ? result : flushed;
+  }
+
+  error_kind write(const uint8_t* out, size_t n) {
+    spi_operation op = spi_operation::write(out, n);
+    return transaction(&op, 1);
+  }
+  error_kind read(uint8_t* in, size_t n) {
+    spi_operation op = spi_operation::read(in, n);
+    return transaction(&op, 1);
+  }
+  error_kind transfer(uint8_t* in, const uint8_t* out, size_t n) {
+    spi_operation op = spi_operation::transfer(in, out, n);
+    return transaction(&op, 1);
+  }
+
+ private:
+  error_kind run(const spi_operation& op) {
+    if (op.is_delay) {
+      // Whole microseconds, rounded up: the pause is at least what was asked.
+      delay_.delay_us(static_cast<uint32_t>((op.length + 999) / 1000));
+      return error_kind::ok;
+    }
+    if (op.in != nullptr && op.out != nullptr) return bus_.transfer(op.in, op.out, op.length);
+    if (op.in != nullptr) return bus_.read(op.in, op.length);
+    if (op.out != nullptr) return bus_.write(op.out, op.length);
+    return op.length == 0 ? error_kind::ok : error_kind::other;  // no buffer for the bytes
+  }
+
+  Bus& bus_;
+  Cs& cs_;
+  Delay& delay_;
+};
+
+}  // namespace esp_blink::hal
