@@ -190,6 +190,19 @@ class stream {
     state& s_;
   };
 
+  // Marks the stream broken unless `finished` is set before it goes (the send failed, or its
+  // task was abandoned mid-way).
+  struct unfinished_send {
+    explicit unfinished_send(state& s) noexcept : s_(s) {}
+    unfinished_send(const unfinished_send&) = delete;
+    unfinished_send& operator=(const unfinished_send&) = delete;
+    ~unfinished_send() {
+      if (!finished) s_.broken = true;
+    }
+    state& s_;
+    mutable bool finished = false;
+  };
+
   // Reads ciphertext into the engine: false when the transport ended.
   static task<result<bool>> receive(state& s, deadline d) {
     auto n = co_await detail::bounded(s.next.read(mutable_buffer(s.in_buf.get(), in_size)), d);
@@ -204,10 +217,10 @@ class stream {
   static task<result<void>> drain(state& s, deadline d) {
     while (s.engine.pending_output() > 0) {
       const std::size_t n = s.engine.take_output(mutable_buffer(s.out_buf.get(), out_size));
-      s.broken = true;
+      const unfinished_send mark(s);
       auto w = co_await detail::bounded(s.next.write_all(const_buffer(s.out_buf.get(), n)), d);
       if (!w) co_return w.error();
-      s.broken = false;
+      mark.finished = true;
     }
     co_return result<void>{};
   }
@@ -262,7 +275,8 @@ class stream {
   }
 
   static task<result<std::size_t>> read_run(state& s, void* data, std::size_t size, deadline d) {
-    if (auto ok = usable(s); !ok) co_return ok.error();
+    // A broken sending side does not stop reading: what arrives still decrypts.
+    if (!s.handshaken) co_return make_error_code(errc::no_handshake);
     if (size == 0) co_return std::size_t{0};
     for (;;) {
       const detail::step_result st = s.engine.read(mutable_buffer(data, size));
