@@ -9,6 +9,7 @@
 
 #include "io_fixture.hpp"
 #include "tcp_pair.hpp"
+#include "tls/tls_examples.hpp"
 #include "tls_fixture.hpp"
 
 #include <gtest/gtest.h>
@@ -489,6 +490,22 @@ TEST_F(tls_io, read_timeout_loses_nothing) {
     auto got = co_await read_n(p->client, later.size());
     KOV_CO_ASSERT_OK(got);
     EXPECT_EQ(*got, later);
+  }());
+}
+
+TEST_F(tls_io, documented_client_and_server_examples_work) {
+  run([]() -> kov::task<void> {
+    auto l = loopback_listener();
+    const int port = l.local_address().value().port();
+    auto server = kov::spawn(
+        kov_examples::tls_server(l, certs().server_cert, certs().server_key, 1));
+    auto reply = co_await kov_examples::tls_client("localhost", "127.0.0.1:" + std::to_string(port),
+                                                   certs().ca);
+    KOV_CO_ASSERT_OK(reply);
+    EXPECT_EQ(*reply, "hello back\n");
+    auto served = co_await server;
+    KOV_CO_ASSERT_OK(served);
+    EXPECT_TRUE(served->has_value());
   }());
 }
 
