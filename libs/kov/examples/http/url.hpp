@@ -33,8 +33,9 @@ inline std::optional<url> parse_url(std::string_view text, std::string& why) {
   constexpr std::string_view https_scheme = "https://";
   const bool tls = text.substr(0, https_scheme.size()) == https_scheme;
   if (!tls && text.substr(0, http_scheme.size()) != http_scheme) {
-    why = text.find("://") == std::string_view::npos ? "expected http(s)://host[:port]/path"
-                                                     : "only http:// and https:// URLs are supported";
+    why = text.find("://") == std::string_view::npos
+              ? "expected http(s)://host[:port]/path"
+              : "only http:// and https:// URLs are supported";
     return std::nullopt;
   }
   text.remove_prefix(tls ? https_scheme.size() : http_scheme.size());

@@ -66,8 +66,8 @@ int on_alpn_select(SSL*, const unsigned char** out, unsigned char* outlen, const
                    unsigned int inlen, void* arg) {
   const auto* impl = static_cast<const detail::context_impl*>(arg);
   // Safety: OpenSSL only reads the server list; its signature lacks the const.
-  auto* server = const_cast<unsigned char*>(
-      reinterpret_cast<const unsigned char*>(impl->alpn_wire.data()));
+  auto* server =
+      const_cast<unsigned char*>(reinterpret_cast<const unsigned char*>(impl->alpn_wire.data()));
   unsigned char* chosen = nullptr;
   if (SSL_select_next_proto(&chosen, outlen, server, static_cast<unsigned>(impl->alpn_wire.size()),
                             in, inlen) != OPENSSL_NPN_NEGOTIATED) {
@@ -119,7 +119,8 @@ result<void> load_trust(SSL_CTX* ctx, const options& o) {
   if (!o.ca_file.empty() || !o.ca_dir.empty()) {
     const char* file = o.ca_file.empty() ? nullptr : o.ca_file.c_str();
     const char* dir = o.ca_dir.empty() ? nullptr : o.ca_dir.c_str();
-    if (SSL_CTX_load_verify_locations(ctx, file, dir) != 1) return make_error_code(errc::ca_unusable);
+    if (SSL_CTX_load_verify_locations(ctx, file, dir) != 1)
+      return make_error_code(errc::ca_unusable);
   }
   if (!o.ca_pem.empty()) {
     bio_ptr bio = memory_bio(o.ca_pem);
@@ -183,9 +184,8 @@ result<context> context::make(const options& o, bool server) {
     if (auto r = load_trust(ctx, o); !r) return r.error();
   }
   if (o.verify_peer) {
-    SSL_CTX_set_verify(ctx, server ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT
-                                   : SSL_VERIFY_PEER,
-                       nullptr);
+    SSL_CTX_set_verify(
+        ctx, server ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT : SSL_VERIFY_PEER, nullptr);
   }
 
   auto wire = alpn_wire(o.alpn);
@@ -206,8 +206,8 @@ result<context> context::make(const options& o, bool server) {
       SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
       SSL_CTX_set_num_tickets(ctx, 0);
     }
-    SSL_CTX_set_session_cache_mode(ctx, o.session_tickets ? SSL_SESS_CACHE_SERVER
-                                                          : SSL_SESS_CACHE_OFF);
+    SSL_CTX_set_session_cache_mode(ctx,
+                                   o.session_tickets ? SSL_SESS_CACHE_SERVER : SSL_SESS_CACHE_OFF);
   } else if (o.session_tickets) {
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
     SSL_CTX_sess_set_new_cb(ctx, on_new_session);

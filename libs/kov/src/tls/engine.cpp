@@ -165,8 +165,8 @@ step_result engine::shutdown() {
 
 result<void> engine::key_update(bool request_peer) {
   ERR_clear_error();
-  if (SSL_key_update(p_->ssl, request_peer ? SSL_KEY_UPDATE_REQUESTED
-                                           : SSL_KEY_UPDATE_NOT_REQUESTED) != 1) {
+  if (SSL_key_update(p_->ssl,
+                     request_peer ? SSL_KEY_UPDATE_REQUESTED : SSL_KEY_UPDATE_NOT_REQUESTED) != 1) {
     p_->fail(errc::protocol_error);
     return make_error_code(errc::protocol_error);
   }

@@ -154,8 +154,8 @@ class child_process {
 
   bool started() const noexcept { return pid_ > 0; }
   bool send(const std::string& text) {
-    return stdin_ >= 0 && ::write(stdin_, text.data(), text.size()) ==
-                              static_cast<ssize_t>(text.size());
+    return stdin_ >= 0 &&
+           ::write(stdin_, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   }
   void close_stdin() {
     if (stdin_ >= 0) ::close(std::exchange(stdin_, -1));

@@ -221,9 +221,11 @@ class s_server_peer {
  private:
   static std::vector<std::string> args(const std::vector<std::string>& extra, int port) {
     // stdbuf: s_server's own messages go through stdio, which would hold them back in a file.
-    std::vector<std::string> a = {"stdbuf", "-o0", "openssl", "s_server", "-accept",
-                                  "127.0.0.1:" + std::to_string(port), "-cert",
-                                  certs().server_cert, "-key", certs().server_key};
+    std::vector<std::string> a = {"stdbuf",  "-o0",
+                                  "openssl", "s_server",
+                                  "-accept", "127.0.0.1:" + std::to_string(port),
+                                  "-cert",   certs().server_cert,
+                                  "-key",    certs().server_key};
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
   }
@@ -250,8 +252,8 @@ struct session_facts {
   bool reused = false;
 };
 
-kov::task<kov::result<session_facts>> talk_to_s_server(s_server_peer& peer,
-                                                       const tls::context& ctx, int n) {
+kov::task<kov::result<session_facts>> talk_to_s_server(s_server_peer& peer, const tls::context& ctx,
+                                                       int n) {
   auto s = co_await connect_to(peer.port(), ctx);
   if (!s) co_return s.error();
   const std::string up = "from kov " + std::to_string(n) + "\n";
@@ -355,10 +357,10 @@ TEST_F(tls_io, server_against_s_client) {
     auto l = loopback_listener();
     const int port = l.local_address().value().port();
     const auto ctx = server_context(certs().server_cert, certs().server_key, {"kov"});
-    child_process client({"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(port),
-                          "-CAfile", certs().ca, "-verify_return_error", "-servername",
-                          "localhost", "-alpn", "kov", "-quiet"},
-                         certs().dir + "/s_client.out");
+    child_process client(
+        {"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(port), "-CAfile",
+         certs().ca, "-verify_return_error", "-servername", "localhost", "-alpn", "kov", "-quiet"},
+        certs().dir + "/s_client.out");
     KOV_CO_ASSERT(client.started());
     client.send("line from s_client\n");
     auto got = co_await serve_one(l, ctx, "reply from kov\n");
@@ -497,8 +499,8 @@ TEST_F(tls_io, documented_client_and_server_examples_work) {
   run([]() -> kov::task<void> {
     auto l = loopback_listener();
     const int port = l.local_address().value().port();
-    auto server = kov::spawn(
-        kov_examples::tls_server(l, certs().server_cert, certs().server_key, 1));
+    auto server =
+        kov::spawn(kov_examples::tls_server(l, certs().server_cert, certs().server_key, 1));
     auto reply = co_await kov_examples::tls_client("localhost", "127.0.0.1:" + std::to_string(port),
                                                    certs().ca);
     KOV_CO_ASSERT_OK(reply);

@@ -13,12 +13,12 @@ enum class errc : int {
   handshake_failed,         // the handshake failed for another reason (no shared protocol, alert)
   truncated,                // the peer closed the connection without a close_notify
   protocol_error,           // a TLS error after the handshake (a bad record, an alert)
-  broken,                   // an earlier write was abandoned or failed midway: the stream is unusable
-  no_handshake,             // read/write/shutdown before a successful handshake
-  certificate_unusable,     // a certificate (chain) could not be loaded
-  key_unusable,             // a private key could not be loaded, or does not match the certificate
-  ca_unusable,              // the CA file, directory or system store could not be loaded
-  bad_option,               // an option the TLS library refused (an ALPN name, a cipher list)
+  broken,                // an earlier write was abandoned or failed midway: the stream is unusable
+  no_handshake,          // read/write/shutdown before a successful handshake
+  certificate_unusable,  // a certificate (chain) could not be loaded
+  key_unusable,          // a private key could not be loaded, or does not match the certificate
+  ca_unusable,           // the CA file, directory or system store could not be loaded
+  bad_option,            // an option the TLS library refused (an ALPN name, a cipher list)
 };
 
 const std::error_category& error_category() noexcept;

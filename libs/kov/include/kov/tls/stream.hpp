@@ -92,7 +92,9 @@ class [[nodiscard]] op {
 };
 
 template <class A>
-concept has_deadline = requires(A a) { std::move(a).with_deadline(deadline{}); };
+concept has_deadline = requires(A a) {
+  std::move(a).with_deadline(deadline{});
+};
 
 // Awaits `a` bounded by `d`: through the awaitable's own deadline when it has one, else in a
 // task under kov::timeout_at.

@@ -23,7 +23,7 @@ enum class step : unsigned char {
 };
 
 struct step_result {
-  step what;
+  step what = step::failed;
   std::size_t bytes = 0;
 };
 
