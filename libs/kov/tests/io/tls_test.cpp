@@ -117,6 +117,13 @@ kov::task<kov::result<std::string>> read_n(tls_stream& s, std::size_t n) {
   co_return out;
 }
 
+// Writes `text` on `from` and reads as many bytes on `to`.
+kov::task<kov::result<std::string>> pass(tls_stream& from, tls_stream& to, std::string text) {
+  auto w = co_await from.write_all(kov::const_buffer(text.data(), text.size()));
+  if (!w) co_return w.error();
+  co_return co_await read_n(to, text.size());
+}
+
 TEST_F(tls_io, kov_client_and_server_agree_on_alpn_and_exchange_data) {
   run([]() -> kov::task<void> {
     const auto sctx = server_context(certs().server_cert, certs().server_key, {"h2", "http/1.1"});
@@ -126,12 +133,9 @@ TEST_F(tls_io, kov_client_and_server_agree_on_alpn_and_exchange_data) {
     EXPECT_EQ(p->client.alpn(), "h2");  // the server's preference wins
     EXPECT_EQ(p->server.alpn(), "h2");
     EXPECT_EQ(p->client.protocol_version(), "TLSv1.3");
-    const std::string hello = "hello over tls";
-    auto w = co_await p->client.write_all(kov::const_buffer(hello.data(), hello.size()));
-    KOV_CO_ASSERT_OK(w);
-    auto got = co_await read_n(p->server, hello.size());
+    auto got = co_await pass(p->client, p->server, "hello over tls");
     KOV_CO_ASSERT_OK(got);
-    EXPECT_EQ(*got, hello);
+    EXPECT_EQ(*got, "hello over tls");
     // A clean close: close_notify, then the reader sees the end of the stream (0), not an error.
     auto sd = co_await p->client.shutdown().with_timeout(5s);
     KOV_CO_ASSERT_OK(sd);
@@ -486,12 +490,9 @@ TEST_F(tls_io, read_timeout_loses_nothing) {
     std::array<char, 16> buf{};
     auto r = co_await p->client.read(buf).with_timeout(50ms);
     EXPECT_EQ(r.error(), kov::errc::timed_out);
-    const std::string later = "later";
-    auto w = co_await p->server.write_all(kov::const_buffer(later.data(), later.size()));
-    KOV_CO_ASSERT_OK(w);
-    auto got = co_await read_n(p->client, later.size());
+    auto got = co_await pass(p->server, p->client, "later");
     KOV_CO_ASSERT_OK(got);
-    EXPECT_EQ(*got, later);
+    EXPECT_EQ(*got, "later");
   }());
 }
 
