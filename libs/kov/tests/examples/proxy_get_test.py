@@ -298,6 +298,37 @@ class Test:
             server.kill()
             server.wait()
             server.stdout.close()
+        self.kov_http_tls(f"{d}/ca.pem", f"{d}/tls.pem", f"{d}/tls.key")
+
+    def kov_http_tls(self, ca, cert, key):
+        """kov-http --tls-cert/--tls-key, fetched by curl (two requests on one connection) and
+        by kov-get; SIGTERM stops it with exit 0."""
+        server = subprocess.Popen([os.path.join(self.bin, "kov-http"), "--listen", "127.0.0.1:0",
+                                   "--tls-cert", cert, "--tls-key", key],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+        try:
+            ready = select.select([server.stdout], [], [], 10)[0]
+            m = re.search(r"listening on 127\.0\.0\.1:(\d+)",
+                          server.stdout.readline().decode() if ready else "")
+            check(m is not None, "kov-http with TLS started")
+            url = f"https://localhost:{m.group(1)}/"
+            r = run(["curl", "-sS", "--max-time", "20", "--cacert", ca, url, url])
+            check(r.returncode == 0 and r.stdout == b"Hello, world!" * 2,
+                  f"curl --cacert against kov-http over TLS, keep-alive ({r.stderr!r})")
+            r = self.kov_get(url, "--cacert", ca)
+            check(r.returncode == 0 and r.stdout == b"HTTP/1.1 200 OK\nHello, world!",
+                  f"kov-get --cacert against kov-http over TLS ({r.stderr!r})")
+        finally:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+            err = server.stderr.read()
+            server.stdout.close()
+            server.stderr.close()
+        check(server.returncode == 0, f"kov-http with TLS exits 0 on SIGTERM ({err[-2000:]!r})")
 
     def half_close(self):
         data = os.urandom(300_000)
