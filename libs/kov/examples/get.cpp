@@ -89,7 +89,9 @@ kov::task<int> exchange(Stream& conn, const http::url& u, bool include_head, std
 kov::task<int> get(http::url u, const options& opt, std::FILE* body_out) {
   auto conn = co_await kov::net::tcp_stream::connect(u.host_port, connect_timeout);
   if (!conn) co_return fail(("cannot connect to " + u.host_port).c_str(), conn.error().message());
-  if (!u.tls) co_return co_await exchange(*conn, u, opt.include_head, body_out);
+  if (!u.tls) {
+    co_return co_await exchange(*conn, u, opt.include_head, body_out);
+  }
 
   kov::tls::options to;
   if (opt.cacert != nullptr) to.ca_file = opt.cacert;
