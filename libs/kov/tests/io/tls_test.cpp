@@ -535,7 +535,7 @@ TEST_F(tls_io, sequential_handshakes_leak_nothing) {
 }
 
 TEST_F(tls_io, concurrent_handshakes_leak_nothing) {
-  const int count = kov::test::under_sanitizer ? 50 : 200;
+  const int count = 200;
   ASSERT_TRUE(kov::test::ensure_nofile_limit(4 * 200 + 64));
   run([](int n) -> kov::task<void> {
     const auto sctx = server_context(certs().server_cert, certs().server_key);
