@@ -2,6 +2,7 @@
 // certificates the test makes: versions, ALPN, resumption, key updates, verification failures,
 // deadlines, truncation, bulk transfers both ways at once, many handshakes without leaks.
 
+#include <kov/io/stream.hpp>
 #include <kov/net/tcp.hpp>
 #include <kov/runtime.hpp>
 #include <kov/time.hpp>
@@ -27,6 +28,8 @@ namespace tls = kov::tls;
 using kov::test::certs;
 using kov::test::child_process;
 using tls_stream = tls::stream<net::tcp_stream>;
+// A TLS stream is a kov byte stream itself: buf_reader, copy and the like take it.
+static_assert(kov::async_read_stream<tls_stream> && kov::async_write_stream<tls_stream>);
 
 class tls_io : public kov::test::io_test {
  protected:
