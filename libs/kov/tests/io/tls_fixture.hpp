@@ -13,9 +13,11 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 extern char** environ;
@@ -92,8 +94,21 @@ inline test_certs make_test_certs() {
   return c;
 }
 
+// Removes a directory tree at program exit.
+struct remove_at_exit {
+  explicit remove_at_exit(std::string d) : dir(std::move(d)) {}
+  remove_at_exit(const remove_at_exit&) = delete;
+  remove_at_exit& operator=(const remove_at_exit&) = delete;
+  ~remove_at_exit() {
+    std::error_code ignored;
+    if (!dir.empty()) std::filesystem::remove_all(dir, ignored);
+  }
+  std::string dir;
+};
+
 inline const test_certs& certs() {
   static const test_certs c = make_test_certs();
+  static const remove_at_exit cleanup(c.dir);
   return c;
 }
 
