@@ -13,6 +13,9 @@ packages=(
   python3-hypothesis
   # the kov-proxy and kov-get tests fetch through the proxy with curl too
   curl
+  # kov::tls (OpenSSL 3); its tests make certificates with the openssl CLI and talk to
+  # openssl s_server / s_client and curl
+  libssl-dev openssl
   # cross toolchain and emulator
   gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf libunicorn-dev libpng-dev
   # kov backends

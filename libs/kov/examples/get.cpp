@@ -1,4 +1,6 @@
-// kov-get [-i] [-o FILE] [--timeout S] URL: an HTTP/1.1 GET of `http://host[:port]/path`.
+// kov-get [-i] [-o FILE] [--timeout S] [--cacert F] [--insecure] URL: an HTTP/1.1 GET of
+// `http://host[:port]/path` or `https://...` (kov::tls; the certificate checked against the
+// system store, or the CAs in F with --cacert; --insecure checks nothing).
 // stdout gets the status line (ending in "\n"), then the body byte for byte. -i puts the whole
 // head there instead (status line and header fields as received, CRLF, and the blank line), as
 // curl -i does. -o FILE writes the body to FILE (created or truncated before connecting) and
@@ -13,6 +15,7 @@
 #include <kov/net/tcp.hpp>
 #include <kov/runtime.hpp>
 #include <kov/time.hpp>
+#include <kov/tls/stream.hpp>
 
 #include "http/response_reader.hpp"
 #include "http/url.hpp"
@@ -40,6 +43,8 @@ struct options {
   const char* body_path = nullptr;                       // -o
   std::optional<std::chrono::duration<double>> timeout;  // --timeout
   const char* url = nullptr;
+  const char* cacert = nullptr;  // --cacert
+  bool insecure = false;         // --insecure
 };
 
 int fail(const char* what, const std::string& detail) {
@@ -51,17 +56,17 @@ bool write_to(std::FILE* f, std::string_view bytes) {
   return std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
 }
 
-// `body_out` is stdout or the -o file; both are flushed at the end.
-kov::task<int> get(http::url u, bool include_head, std::FILE* body_out) {
-  auto conn = co_await kov::net::tcp_stream::connect(u.host_port, connect_timeout);
-  if (!conn) co_return fail(("cannot connect to " + u.host_port).c_str(), conn.error().message());
+// Sends the request on `conn` (TCP or TLS) and writes out the response. `body_out` is stdout
+// or the -o file; both are flushed at the end.
+template <class Stream>
+kov::task<int> exchange(Stream& conn, const http::url& u, bool include_head, std::FILE* body_out) {
   const std::string request = "GET " + u.target + " HTTP/1.1\r\nHost: " + u.authority +
                               "\r\nUser-Agent: kov-get\r\nAccept: */*\r\nConnection: close\r\n\r\n";
-  if (auto w = co_await conn->write_all(kov::const_buffer(request)); !w) {
+  if (auto w = co_await conn.write_all(kov::const_buffer(request)); !w) {
     co_return fail("sending the request", w.error().message());
   }
 
-  kov::buf_reader reader(*conn);
+  kov::buf_reader<Stream&> reader(conn);
   auto head = co_await http::read_response_head(reader);
   if (!head) co_return fail("reading the response", head.error().message());
   std::string text;
@@ -81,12 +86,35 @@ kov::task<int> get(http::url u, bool include_head, std::FILE* body_out) {
   co_return 0;
 }
 
+kov::task<int> get(http::url u, const options& opt, std::FILE* body_out) {
+  auto conn = co_await kov::net::tcp_stream::connect(u.host_port, connect_timeout);
+  if (!conn) co_return fail(("cannot connect to " + u.host_port).c_str(), conn.error().message());
+  if (!u.tls) {
+    co_return co_await exchange(*conn, u, opt.include_head, body_out);
+  }
+
+  kov::tls::options to;
+  if (opt.cacert != nullptr) to.ca_file = opt.cacert;
+  to.verify_peer = !opt.insecure;
+  auto ctx = kov::tls::context::client(to);
+  if (!ctx) co_return fail("TLS setup", ctx.error().message());
+  auto tls = kov::tls::stream<kov::net::tcp_stream>::client(std::move(*conn), *ctx, u.host);
+  if (!tls) co_return fail("TLS setup", tls.error().message());
+  if (auto h = co_await tls->handshake().with_timeout(connect_timeout); !h) {
+    const std::string why = tls->error_text().empty()
+                                ? h.error().message()
+                                : h.error().message() + " (" + tls->error_text() + ")";
+    co_return fail(("TLS handshake with " + u.host_port).c_str(), why);
+  }
+  co_return co_await exchange(*tls, u, opt.include_head, body_out);
+}
+
 // The whole request under --timeout, when given.
 kov::task<int> get_within(http::url u, const options& opt, std::FILE* body_out) {
   if (!opt.timeout) {
-    co_return co_await get(std::move(u), opt.include_head, body_out);
+    co_return co_await get(std::move(u), opt, body_out);
   }
-  auto r = co_await kov::timeout(*opt.timeout, get(std::move(u), opt.include_head, body_out));
+  auto r = co_await kov::timeout(*opt.timeout, get(std::move(u), opt, body_out));
   if (r) co_return *r;
   if (r.error() == kov::errc::timed_out) {
     std::fflush(stdout);
@@ -99,7 +127,8 @@ kov::task<int> get_within(http::url u, const options& opt, std::FILE* body_out) 
 
 int usage(const char* why) {
   std::fprintf(stderr,
-               "kov-get: %s\nusage: kov-get [-i] [-o FILE] [--timeout S] http://host[:port]/path\n",
+               "kov-get: %s\nusage: kov-get [-i] [-o FILE] [--timeout S] [--cacert F] [--insecure] "
+               "http(s)://host[:port]/path\n",
                why);
   return exit_usage;
 }
@@ -134,6 +163,11 @@ int main(int argc, char** argv) {
         return usage(
             ("--timeout wants seconds above 0, not '" + std::string(argv[i]) + "'").c_str());
       }
+    } else if (arg == "--cacert") {
+      if (!has_value) return usage("--cacert needs a file name");
+      opt.cacert = argv[++i];
+    } else if (arg == "--insecure" || arg == "-k") {
+      opt.insecure = true;
     } else if (arg.starts_with("-")) {
       return usage(("unknown option " + std::string(arg)).c_str());
     } else if (opt.url != nullptr) {

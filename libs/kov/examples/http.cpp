@@ -1,12 +1,16 @@
-// kov-http --listen ADDR [--idle-timeout SECONDS]: an HTTP/1.1 hello-world server.
-// Keep-alive and pipelining (all responses to the requests of one read go out in one write),
-// a 400 and close on a malformed request, idle connections closed after a timeout, and a clean
-// stop on SIGINT or SIGTERM.
+// kov-http --listen ADDR [--idle-timeout SECONDS] [--tls-cert F --tls-key F]: an HTTP/1.1
+// hello-world server. Keep-alive and pipelining (all responses to the requests of one read go
+// out in one write), a 400 and close on a malformed request, idle connections closed after a
+// timeout, and a clean stop on SIGINT or SIGTERM. With --tls-cert and --tls-key (PEM chain and
+// key) it serves HTTPS through kov::tls.
+
+#include <kov/tls/stream.hpp>
 
 #include "http/request_parser.hpp"
 #include "http/response.hpp"
 #include "server/serve.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -42,7 +46,19 @@ struct connection_buffers {
   }
 };
 
-kov::task<void> serve_http(kov::net::tcp_stream conn) {
+// Ends our sending side: a half-close for TCP; over TLS, close_notify first.
+kov::task<void> end_stream(kov::net::tcp_stream& conn) {
+  (void)conn.shutdown(kov::net::shutdown_how::write);
+  co_return;
+}
+
+kov::task<void> end_stream(kov::tls::stream<kov::net::tcp_stream>& conn) {
+  (void)co_await conn.shutdown().with_timeout(std::chrono::seconds(1));
+  (void)conn.next_layer().shutdown(kov::net::shutdown_how::write);
+}
+
+template <class Stream>
+kov::task<void> serve_http(Stream conn) {
   connection_buffers b;
   for (;;) {
     auto n = co_await conn.read(b.space()).with_timeout(idle_timeout);
@@ -73,7 +89,7 @@ kov::task<void> serve_http(kov::net::tcp_stream conn) {
       // A lingering close: send our end of the stream, then read and drop what the client
       // still sends for a moment. Closing with unread bytes would reset the connection, and
       // the client could lose the response.
-      (void)conn.shutdown(kov::net::shutdown_how::write);
+      co_await end_stream(conn);
       const auto give_up = kov::clock::now() + std::chrono::seconds(1);
       for (;;) {
         auto rest = co_await conn.read(b.space()).with_deadline(give_up);
@@ -84,17 +100,55 @@ kov::task<void> serve_http(kov::net::tcp_stream conn) {
   }
 }
 
+kov::task<void> serve_https(kov::net::tcp_stream conn, kov::tls::context ctx) {
+  auto tls = kov::tls::stream<kov::net::tcp_stream>::server(std::move(conn), ctx);
+  if (!tls) co_return;
+  if (!co_await tls->handshake().with_timeout(idle_timeout)) co_return;
+  co_await serve_http(std::move(*tls));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  // --idle-timeout SECONDS comes last, after the common --listen ADDR.
-  if (argc == 5 && std::string_view(argv[3]) == "--idle-timeout") {
-    idle_timeout = std::chrono::seconds(std::strtol(argv[4], nullptr, 10));
-    if (idle_timeout.count() <= 0) {
-      std::fprintf(stderr, "kov-http: --idle-timeout needs a positive number of seconds\n");
+  // Options after the common --listen ADDR: --idle-timeout SECONDS, --tls-cert F, --tls-key F.
+  kov::tls::options tls;
+  for (int i = 3; i + 1 < argc; i += 2) {
+    const std::string_view opt = argv[i];
+    if (opt == "--idle-timeout") {
+      idle_timeout = std::chrono::seconds(std::strtol(argv[i + 1], nullptr, 10));
+      if (idle_timeout.count() <= 0) {
+        std::fprintf(stderr, "kov-http: --idle-timeout needs a positive number of seconds\n");
+        return 64;
+      }
+    } else if (opt == "--tls-cert") {
+      tls.cert_chain_file = argv[i + 1];
+    } else if (opt == "--tls-key") {
+      tls.key_file = argv[i + 1];
+    } else {
+      std::fprintf(stderr, "kov-http: unknown option %s\n", argv[i]);
       return 64;
     }
-    argc = 3;
   }
-  return example::server_main("kov-http", argc, argv, serve_http);
+  if (argc > 3 && argc % 2 == 0) {
+    std::fprintf(stderr, "kov-http: %s needs a value\n", argv[argc - 1]);
+    return 64;
+  }
+  if (tls.cert_chain_file.empty() != tls.key_file.empty()) {
+    std::fprintf(stderr, "kov-http: --tls-cert and --tls-key go together\n");
+    return 64;
+  }
+  if (tls.cert_chain_file.empty()) {
+    return example::server_main("kov-http", std::min(argc, 3), argv,
+                                serve_http<kov::net::tcp_stream>);
+  }
+  tls.verify_peer = false;  // no client certificates
+  auto ctx = kov::tls::context::server(tls);
+  if (!ctx) {
+    std::fprintf(stderr, "kov-http: TLS: %s\n", ctx.error().message().c_str());
+    return 1;
+  }
+  auto handle = [ctx = *ctx](kov::net::tcp_stream conn) {
+    return serve_https(std::move(conn), ctx);
+  };
+  return example::server_main("kov-http", std::min(argc, 3), argv, handle);
 }

@@ -1,4 +1,4 @@
-// The URLs kov-get takes, `http://host[:port][/path][?query]`, split into what the request
+// The URLs kov-get takes, `http(s)://host[:port][/path][?query]`, split into what the request
 // needs. Header-only and allocation-free apart from the result's strings, for unit tests.
 //
 //   std::string why;
@@ -20,20 +20,26 @@ namespace http {
 
 struct url {
   std::string host_port;  // for tcp_stream::connect: "example.com:80", "[::1]:8080"
-  std::string authority;  // for the Host field: the port only when it is not 80
+  std::string authority;  // for the Host field: the port only when it is not the default
   std::string target;     // the request-target: path and query, "/" when the URL has no path
+  std::string host;       // the name or address alone (no brackets): for TLS's checks and SNI
+  bool tls = false;       // https://
 };
 
 // The URL, or nullopt with the reason in `why`. No user info, no fragment (dropped, as a
-// browser does), and no https.
+// browser does). https:// defaults to port 443.
 inline std::optional<url> parse_url(std::string_view text, std::string& why) {
-  constexpr std::string_view scheme = "http://";
-  if (text.substr(0, scheme.size()) != scheme) {
-    why = text.find("://") == std::string_view::npos ? "expected http://host[:port]/path"
-                                                     : "only http:// URLs are supported";
+  constexpr std::string_view http_scheme = "http://";
+  constexpr std::string_view https_scheme = "https://";
+  const bool tls = text.substr(0, https_scheme.size()) == https_scheme;
+  if (!tls && text.substr(0, http_scheme.size()) != http_scheme) {
+    why = text.find("://") == std::string_view::npos
+              ? "expected http(s)://host[:port]/path"
+              : "only http:// and https:// URLs are supported";
     return std::nullopt;
   }
-  text.remove_prefix(scheme.size());
+  text.remove_prefix(tls ? https_scheme.size() : http_scheme.size());
+  const std::uint32_t default_port = tls ? 443 : 80;
   if (const std::size_t hash = text.find('#'); hash != std::string_view::npos) {
     text = text.substr(0, hash);
   }
@@ -70,7 +76,7 @@ inline std::optional<url> parse_url(std::string_view text, std::string& why) {
     return std::nullopt;
   }
   std::string_view port_text = authority.substr(host_end);
-  std::uint32_t port = 80;
+  std::uint32_t port = default_port;
   if (!port_text.empty()) {
     if (port_text.front() != ':') {
       why = "text after the host name";
@@ -90,8 +96,10 @@ inline std::optional<url> parse_url(std::string_view text, std::string& why) {
   }
   url u;
   u.host_port = std::string(host) + ":" + std::to_string(port);
-  u.authority = port == 80 ? std::string(host) : u.host_port;
+  u.authority = port == default_port ? std::string(host) : u.host_port;
   u.target = std::move(target);
+  u.host = host.front() == '[' ? std::string(host.substr(1, host.size() - 2)) : std::string(host);
+  u.tls = tls;
   return u;
 }
 

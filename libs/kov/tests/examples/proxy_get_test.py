@@ -162,7 +162,7 @@ class Test:
             r = run([proxy, *args], timeout=10)
             check(r.returncode == 2 and b"usage: kov-proxy" in r.stderr,
                   f"kov-proxy {' '.join(args)}: exit 2 with a usage message")
-        for args in ([], ["ftp://x/"], ["https://x/"], ["http://h:99999/"], ["-x", "http://h/"],
+        for args in ([], ["ftp://x/"], ["https://x:99999/"], ["http://h:99999/"], ["-x", "http://h/"],
                      ["-o"], ["http://h/", "-o"], ["--timeout", "0", "http://h/"],
                      ["--timeout", "soon", "http://h/"], ["--timeout", "-1", "http://h/"],
                      ["http://h/", "--timeout"]):
@@ -259,6 +259,77 @@ class Test:
         check(r.returncode == 0 and r.stdout == b"HTTP/1.1 200 OK\nHello, world!",
               "kov-get --timeout 20: a prompt answer is unaffected")
 
+    def kov_get_https(self):
+        """kov-get against `openssl s_server -www` with a certificate from a CA made here."""
+        d = self.tmp
+        key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
+        with open(os.path.join(d, "san.ext"), "w") as f:
+            f.write("subjectAltName=DNS:localhost\n")
+        for args in (["openssl", "req", "-x509", *key, "-keyout", f"{d}/ca.key", "-out",
+                      f"{d}/ca.pem", "-days", "2", "-subj", "/CN=kov-get-test-ca"],
+                     ["openssl", "req", *key, "-keyout", f"{d}/tls.key", "-out", f"{d}/tls.csr",
+                      "-subj", "/CN=localhost"],
+                     ["openssl", "x509", "-req", "-in", f"{d}/tls.csr", "-CA", f"{d}/ca.pem",
+                      "-CAkey", f"{d}/ca.key", "-CAcreateserial", "-out", f"{d}/tls.pem",
+                      "-days", "2", "-extfile", f"{d}/san.ext"]):
+            check(run(args).returncode == 0, f"{' '.join(args[:3])}: test certificate made")
+        port = free_port()
+        server = subprocess.Popen(["openssl", "s_server", "-www", "-accept", f"127.0.0.1:{port}",
+                                   "-cert", f"{d}/tls.pem", "-key", f"{d}/tls.key"],
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, bufsize=0)
+        try:
+            seen, deadline = b"", time.monotonic() + 10
+            while b"ACCEPT" not in seen and time.monotonic() < deadline:
+                if select.select([server.stdout], [], [], deadline - time.monotonic())[0]:
+                    seen += server.stdout.readline()
+            check(b"ACCEPT" in seen, f"openssl s_server started ({seen!r})")
+            url = f"https://localhost:{port}/"
+            r = self.kov_get(url, "--cacert", f"{d}/ca.pem")
+            check(r.returncode == 0 and r.stdout.startswith(b"HTTP/1.0 200 ok\n<HTML>"),
+                  f"kov-get --cacert over TLS: exit 0 and the page ({r.stderr!r})")
+            r = self.kov_get(url)
+            check(r.returncode == 1 and b"verification failed" in r.stderr and r.stdout == b"",
+                  f"kov-get without the CA: exit 1, a verification error ({r.stderr!r})")
+            r = self.kov_get(url, "--insecure")
+            check(r.returncode == 0 and r.stdout.startswith(b"HTTP/1.0 200 ok"),
+                  f"kov-get --insecure: exit 0 ({r.stderr!r})")
+        finally:
+            server.kill()
+            server.wait()
+            server.stdout.close()
+        self.kov_http_tls(f"{d}/ca.pem", f"{d}/tls.pem", f"{d}/tls.key")
+
+    def kov_http_tls(self, ca, cert, key):
+        """kov-http --tls-cert/--tls-key, fetched by curl (two requests on one connection) and
+        by kov-get; SIGTERM stops it with exit 0."""
+        server = subprocess.Popen([os.path.join(self.bin, "kov-http"), "--listen", "127.0.0.1:0",
+                                   "--tls-cert", cert, "--tls-key", key],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+        try:
+            ready = select.select([server.stdout], [], [], 10)[0]
+            m = re.search(r"listening on 127\.0\.0\.1:(\d+)",
+                          server.stdout.readline().decode() if ready else "")
+            check(m is not None, "kov-http with TLS started")
+            url = f"https://localhost:{m.group(1)}/"
+            r = run(["curl", "-sS", "--max-time", "20", "--cacert", ca, url, url])
+            check(r.returncode == 0 and r.stdout == b"Hello, world!" * 2,
+                  f"curl --cacert against kov-http over TLS, keep-alive ({r.stderr!r})")
+            r = self.kov_get(url, "--cacert", ca)
+            check(r.returncode == 0 and r.stdout == b"HTTP/1.1 200 OK\nHello, world!",
+                  f"kov-get --cacert against kov-http over TLS ({r.stderr!r})")
+        finally:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+            err = server.stderr.read()
+            server.stdout.close()
+            server.stderr.close()
+        check(server.returncode == 0, f"kov-http with TLS exits 0 on SIGTERM ({err[-2000:]!r})")
+
     def half_close(self):
         data = os.urandom(300_000)
         with connect(self.proxy_sink) as s:
@@ -340,6 +411,7 @@ class Test:
         self.big_bodies()
         self.kov_get_errors()
         self.kov_get_timeout()
+        self.kov_get_https()
         self.half_close()
         self.reset_passes_through()
         self.client_reset()

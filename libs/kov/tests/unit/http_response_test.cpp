@@ -145,7 +145,17 @@ TEST(HttpUrl, Splits) {
   u = http::parse_url("http://h?q", why);
   ASSERT_TRUE(u) << why;
   EXPECT_EQ(u->target, "/?q");
-  for (const char* bad : {"example.com", "https://example.com/", "http://", "http://:80/",
+  u = http::parse_url("https://example.com/x", why);
+  ASSERT_TRUE(u) << why;
+  EXPECT_TRUE(u->tls);
+  EXPECT_EQ(u->host_port, "example.com:443");
+  EXPECT_EQ(u->authority, "example.com");
+  EXPECT_EQ(u->host, "example.com");
+  u = http::parse_url("https://[::1]:8443/", why);
+  ASSERT_TRUE(u) << why;
+  EXPECT_EQ(u->authority, "[::1]:8443");
+  EXPECT_EQ(u->host, "::1");
+  for (const char* bad : {"example.com", "ftp://example.com/", "http://", "http://:80/",
                           "http://h:0/", "http://h:65536/", "http://h:8x/", "http://h:/",
                           "http://u@h/", "http://[::1/", "http://[::1]x/", "http://h/a b"}) {
     EXPECT_FALSE(http::parse_url(bad, why)) << bad;
