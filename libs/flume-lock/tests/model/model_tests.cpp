@@ -772,6 +772,9 @@ const scenario scenarios[] = {
     {"async_waiter", &run<async_waiter>},
     {"select_racing_senders", &run<select_racing_senders>},
     {"select_deadline_racing_send", &run<select_deadline_racing_send>},
+    {"select_send_racing_receiver", &run<select_send_racing_receiver>},
+    {"select_send_rendezvous", &run<select_send_rendezvous>},
+    {"select_send_or_recv", &run<select_send_or_recv>},
     {"async_send_close", &run<async_send_close>},
     {"async_send_abort", &run<async_send_abort>},
 };

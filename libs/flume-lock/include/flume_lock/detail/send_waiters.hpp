@@ -14,6 +14,7 @@
 
 #include <flume_lock/detail/atomic.hpp>
 #include <flume_lock/detail/config.hpp>
+#include <flume_lock/status.hpp>
 #include <flume_lock/waiter.hpp>
 
 #include <cstdint>
@@ -68,6 +69,27 @@ class send_waiters {
     // in S).
     count_.store(queued, order::seq_cst);
     unlock();
+  }
+
+  /// The async push of a queue (see sender::poll_send): `try_push()` first; if it reports
+  /// `full`, `w` is queued and `recheck()` (a try_push whose loads are seq_cst: the protocol's
+  /// re-check) runs once more. Returns `full` with `w` queued for exactly one wake, or what the
+  /// attempt returned with `w` not queued. A woken `w` that finds the queue full again goes back
+  /// to the head; one polled without a wake keeps its place.
+  template <class TryPush, class Recheck>
+  status poll(waiter& w, TryPush&& try_push, Recheck&& recheck) {
+    bool front = false;
+    if (still_linked(w, front)) {  // polled without a wake: stay in line
+      const status s = recheck();
+      if (s != status::full) cancel(w);
+      return s;
+    }
+    status s = try_push();
+    if (s != status::full) return s;
+    enqueue(w, front);
+    s = recheck();  // a slot freed before enqueue has no wake
+    if (s != status::full) cancel(w);
+    return s;
   }
 
   /// Withdraws `w`: afterwards it is idle and no wake call on it is running or will start (so
