@@ -35,8 +35,10 @@ namespace flume_lock {
 /// waiter contract, select relies on two rules every such receiver keeps:
 /// - `cancel_wait(w)` on a waiter that is not registered does nothing;
 /// - after `cancel_wait(w)` returns, `w.released_` is 1 exactly when a notifier took `w` (its
-///   `wake` call is then running or done), 0 when the registration was withdrawn unused.
-/// `receiver<T>` models it; other receiver kinds join select by modelling it too.
+///   `wake` call is then running or done), 0 when the registration was withdrawn unused;
+///   or, for a receiver type that declares `static constexpr bool cancel_ends_wake = true`
+///   (`mpmc::receiver`), no wake call on `w` is running once cancel_wait returns.
+/// `receiver<T>` and `mpmc::receiver<T>` model it.
 template <class R, class T>
 concept selectable_receiver = requires(R& rx, T& out, waiter& w) {
   { rx.try_recv(out) } -> std::same_as<status>;
@@ -78,11 +80,11 @@ namespace detail {
 // wake calls that have let go of the parker, so the selector can outlive every one of them.
 class select_parker {
  public:
-  /// The wake function of a send arm's waiter. It runs under the senders' list lock, and
-  /// cancel_send takes that lock, so the selector needs no count of these calls.
-  static void wake_sender(void* ctx) {
-    // Safety: ctx is the parker of a selector that withdraws every send waiter (cancel_send)
-    // before it returns from a select; that waits for a wake call running under the lock.
+  /// The wake function of a waiter whose wake call runs under a waiter list's lock (a send arm,
+  /// an MPMC receive arm): cancelling takes that lock, so the selector needs no count of these.
+  static void wake_uncounted(void* ctx) {
+    // Safety: ctx is the parker of a selector that withdraws every waiter before it returns
+    // from a select; for these that waits for a wake call running under the list's lock.
     auto* self = static_cast<select_parker*>(ctx);
     self->event_.notify();
     self->probe_.on_read();
@@ -156,7 +158,9 @@ class basic_selector {
     static_assert(selectable_receiver<R, T>, "select needs try_recv, poll_recv and cancel_wait");
     // Safety: the thunks are only ever called with this op's own rx and out, stored by add()
     // as R* and T*.
-    return add(&rx, &out, &detail::select_parker::wake,
+    constexpr bool uncounted = requires { requires R::cancel_ends_wake; };
+    return add(&rx, &out,
+               uncounted ? &detail::select_parker::wake_uncounted : &detail::select_parker::wake,
                [](void* r, void* v) { return static_cast<R*>(r)->try_recv(*static_cast<T*>(v)); },
                [](void* r, void* v, waiter& w) {
                  return static_cast<R*>(r)->poll_recv(*static_cast<T*>(v), w);
@@ -172,7 +176,7 @@ class basic_selector {
   std::size_t send(const S& tx, T& value) noexcept {
     static_assert(selectable_sender<S, T>, "select needs try_send, poll_send and cancel_send");
     // Safety: as in recv(): the thunks get this op's own tx and value, stored as S* and T*.
-    return add(const_cast<S*>(&tx), &value, &detail::select_parker::wake_sender,
+    return add(const_cast<S*>(&tx), &value, &detail::select_parker::wake_uncounted,
                [](void* c, void* v) {
                  return not_ready_if_full(
                      static_cast<const S*>(c)->try_send(std::move(*static_cast<T*>(v))));

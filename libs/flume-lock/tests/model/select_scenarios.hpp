@@ -198,3 +198,25 @@ struct select_send_or_recv : send_arm_select<select_send_or_recv, 3> {
     }
   }
 };
+
+// The rendezvous receiver is dropped (closing the channel) while the send arm registers and
+// parks: the arm must be woken and report disconnected with the value untouched.
+struct select_send_rendezvous_close : send_arm_select<select_send_rendezvous_close, 2> {
+  void before() {
+    open_channel(tx_a, rx_a);
+    open_rendezvous(tx_b, rx_b);
+  }
+  void after() {
+    RL_ASSERT(result.index == 1 && result.result == status::disconnected);
+    RL_ASSERT(value == 2);
+    free_handles();
+  }
+  void thread(unsigned i) {
+    if (i == 0) {
+      select_and_free();
+      return;
+    }
+    delete rx_b;
+    rx_b = nullptr;
+  }
+};

@@ -1,6 +1,8 @@
 // The async senders parked on a full bounded queue: a FIFO list of caller-owned waiter nodes,
 // each woken once per freed slot. Unlike the eventcount's single async slot, any number of
-// senders (tasks on several runtimes, or threads polling) may wait at once.
+// senders (tasks on several runtimes, or threads polling) may wait at once. The MPMC queues use
+// the same list for their async receivers (woken once per pushed message), with "publish" and
+// "re-check" read the other way round.
 //
 // Protocol (the sender):                          (the receiver / close)
 //   enqueue(w): link w, seq_cst store of count_     free a slot / close with a seq_cst operation
@@ -71,24 +73,25 @@ class send_waiters {
     unlock();
   }
 
-  /// The async push of a queue (see sender::poll_send): `try_push()` first; if it reports
-  /// `full`, `w` is queued and `recheck()` (a try_push whose loads are seq_cst: the protocol's
-  /// re-check) runs once more. Returns `full` with `w` queued for exactly one wake, or what the
-  /// attempt returned with `w` not queued. A woken `w` that finds the queue full again goes back
-  /// to the head; one polled without a wake keeps its place.
-  template <class TryPush, class Recheck>
-  status poll(waiter& w, TryPush&& try_push, Recheck&& recheck) {
+  /// An async push or pop of a queue (sender::poll_send, mpmc receiver::poll_recv):
+  /// `attempt()` first; if it reports `waiting` (`full` for a push, `empty` for a pop), `w` is
+  /// queued and `recheck()` (an attempt whose loads are seq_cst: the protocol's re-check) runs
+  /// once more. Returns `waiting` with `w` queued for exactly one wake, or what the attempt
+  /// returned with `w` not queued. A woken `w` that finds nothing again goes back to the head;
+  /// one polled without a wake keeps its place.
+  template <class Attempt, class Recheck>
+  status poll(waiter& w, Attempt&& attempt, Recheck&& recheck, status waiting = status::full) {
     bool front = false;
     if (still_linked(w, front)) {  // polled without a wake: stay in line
       const status s = recheck();
-      if (s != status::full) cancel(w);
+      if (s != waiting) cancel(w);
       return s;
     }
-    status s = try_push();
-    if (s != status::full) return s;
+    status s = attempt();
+    if (s != waiting) return s;
     enqueue(w, front);
-    s = recheck();  // a slot freed before enqueue has no wake
-    if (s != status::full) cancel(w);
+    s = recheck();  // a slot freed (a message pushed) before enqueue has no wake
+    if (s != waiting) cancel(w);
     return s;
   }
 
