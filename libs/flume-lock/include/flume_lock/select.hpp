@@ -158,14 +158,17 @@ class basic_selector {
     static_assert(selectable_receiver<R, T>, "select needs try_recv, poll_recv and cancel_wait");
     // Safety: the thunks are only ever called with this op's own rx and out, stored by add()
     // as R* and T*.
-    constexpr bool uncounted = requires { requires R::cancel_ends_wake; };
-    return add(&rx, &out,
-               uncounted ? &detail::select_parker::wake_uncounted : &detail::select_parker::wake,
-               [](void* r, void* v) { return static_cast<R*>(r)->try_recv(*static_cast<T*>(v)); },
-               [](void* r, void* v, waiter& w) {
-                 return static_cast<R*>(r)->poll_recv(*static_cast<T*>(v), w);
-               },
-               [](void* r, waiter& w) noexcept { static_cast<R*>(r)->cancel_wait(w); });
+    constexpr bool uncounted = requires {
+      requires R::cancel_ends_wake;
+    };
+    return add(
+        &rx, &out,
+        uncounted ? &detail::select_parker::wake_uncounted : &detail::select_parker::wake,
+        [](void* r, void* v) { return static_cast<R*>(r)->try_recv(*static_cast<T*>(v)); },
+        [](void* r, void* v, waiter& w) {
+          return static_cast<R*>(r)->poll_recv(*static_cast<T*>(v), w);
+        },
+        [](void* r, waiter& w) noexcept { static_cast<R*>(r)->cancel_wait(w); });
   }
 
   /// Adds "send `value` on `tx`": ready when the channel has room (a rendezvous channel: when
@@ -176,16 +179,17 @@ class basic_selector {
   std::size_t send(const S& tx, T& value) noexcept {
     static_assert(selectable_sender<S, T>, "select needs try_send, poll_send and cancel_send");
     // Safety: as in recv(): the thunks get this op's own tx and value, stored as S* and T*.
-    return add(const_cast<S*>(&tx), &value, &detail::select_parker::wake_uncounted,
-               [](void* c, void* v) {
-                 return not_ready_if_full(
-                     static_cast<const S*>(c)->try_send(std::move(*static_cast<T*>(v))));
-               },
-               [](void* c, void* v, waiter& w) {
-                 return not_ready_if_full(
-                     static_cast<const S*>(c)->poll_send(std::move(*static_cast<T*>(v)), w));
-               },
-               [](void* c, waiter& w) noexcept { static_cast<const S*>(c)->cancel_send(w); });
+    return add(
+        const_cast<S*>(&tx), &value, &detail::select_parker::wake_uncounted,
+        [](void* c, void* v) {
+          return not_ready_if_full(
+              static_cast<const S*>(c)->try_send(std::move(*static_cast<T*>(v))));
+        },
+        [](void* c, void* v, waiter& w) {
+          return not_ready_if_full(
+              static_cast<const S*>(c)->poll_send(std::move(*static_cast<T*>(v)), w));
+        },
+        [](void* c, waiter& w) noexcept { static_cast<const S*>(c)->cancel_send(w); });
   }
 
   /// Takes operation `index` out of later selects (e.g. once its channel reported
@@ -242,8 +246,8 @@ class basic_selector {
     return s == status::full ? status::empty : s;
   }
 
-  std::size_t add(void* channel, void* value, void (*wake)(void*),
-                  status (*attempt)(void*, void*), status (*poll)(void*, void*, waiter&),
+  std::size_t add(void* channel, void* value, void (*wake)(void*), status (*attempt)(void*, void*),
+                  status (*poll)(void*, void*, waiter&),
                   void (*cancel)(void*, waiter&) noexcept) noexcept {
     if (count_ == MaxOps) return select_none;
     op& o = ops_[count_];
