@@ -614,12 +614,7 @@ struct mpmc_async_receivers_close : rl::test_suite<mpmc_async_receivers_close<Ca
   flume_lock::mpmc::sender<int>* tx = nullptr;
   flume_lock::mpmc::receiver<int>* rx[2] = {nullptr, nullptr};
   mpmc_model::deliveries d;
-  void before() {
-    auto [s, r] = flume_lock::mpmc::make_channel<int>(Capacity);
-    tx = new flume_lock::mpmc::sender<int>(std::move(s));
-    rx[0] = new flume_lock::mpmc::receiver<int>(std::move(r));
-    rx[1] = new flume_lock::mpmc::receiver<int>(*rx[0]);
-  }
+  void before() { mpmc_model::open_two_receivers(Capacity, tx, rx); }
   void after() {
     d.expect_exactly_once(3, 1);
     delete rx[0];

@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -260,59 +261,59 @@ struct counted_waiter {
   flume_lock::waiter w{[](void* ctx) { ++static_cast<counted_waiter*>(ctx)->wakes; }, this};
 };
 
-TEST_P(Mpmc, PollRecvWakesOneWaitingReceiverPerMessageInOrder) {
-  auto [tx, rx] = open<int>();
-  auto rx2 = rx;
+// A channel with two receivers, each with a waiter queued by poll_recv (a first, then b); both
+// waiters are withdrawn at the end.
+struct two_waiting_receivers {
+  flume_lock::mpmc::sender<int> tx;
+  flume_lock::mpmc::receiver<int> rx;
+  flume_lock::mpmc::receiver<int> rx2{rx};
   counted_waiter a;
   counted_waiter b;
   int v = -1;
-  ASSERT_EQ(rx.poll_recv(v, a.w), status::empty);
-  ASSERT_EQ(rx2.poll_recv(v, b.w), status::empty);
-  ASSERT_EQ(tx.try_send(1), status::ok);
-  EXPECT_EQ(a.wakes, 1);  // the first to wait is woken first
-  EXPECT_EQ(b.wakes, 0);
-  ASSERT_EQ(rx.poll_recv(v, a.w), status::ok);
-  EXPECT_EQ(v, 1);
-  rx.cancel_wait(a.w);  // harmless when not queued
-  ASSERT_EQ(tx.try_send(2), status::ok);
-  EXPECT_EQ(b.wakes, 1);
-  ASSERT_EQ(rx2.poll_recv(v, b.w), status::ok);
-  EXPECT_EQ(v, 2);
-  rx2.cancel_wait(b.w);
+  explicit two_waiting_receivers(
+      std::pair<flume_lock::mpmc::sender<int>, flume_lock::mpmc::receiver<int>> ends)
+      : tx(std::move(ends.first)), rx(std::move(ends.second)) {
+    EXPECT_EQ(rx.poll_recv(v, a.w), status::empty);
+    EXPECT_EQ(rx2.poll_recv(v, b.w), status::empty);
+  }
+  two_waiting_receivers(const two_waiting_receivers&) = delete;
+  two_waiting_receivers& operator=(const two_waiting_receivers&) = delete;
+  ~two_waiting_receivers() {
+    rx.cancel_wait(a.w);  // harmless when not queued
+    rx2.cancel_wait(b.w);
+  }
+};
+
+TEST_P(Mpmc, PollRecvWakesOneWaitingReceiverPerMessageInOrder) {
+  two_waiting_receivers t(open<int>());
+  ASSERT_EQ(t.tx.try_send(1), status::ok);
+  EXPECT_EQ(t.a.wakes, 1);  // the first to wait is woken first
+  EXPECT_EQ(t.b.wakes, 0);
+  ASSERT_EQ(t.rx.poll_recv(t.v, t.a.w), status::ok);
+  EXPECT_EQ(t.v, 1);
+  ASSERT_EQ(t.tx.try_send(2), status::ok);
+  EXPECT_EQ(t.b.wakes, 1);
+  ASSERT_EQ(t.rx2.poll_recv(t.v, t.b.w), status::ok);
+  EXPECT_EQ(t.v, 2);
 }
 
 TEST_P(Mpmc, AnUnusedWakeIsPassedOnWhenCancelled) {
-  auto [tx, rx] = open<int>();
-  auto rx2 = rx;
-  counted_waiter a;
-  counted_waiter b;
-  int v = -1;
-  ASSERT_EQ(rx.poll_recv(v, a.w), status::empty);
-  ASSERT_EQ(rx2.poll_recv(v, b.w), status::empty);
-  ASSERT_EQ(tx.try_send(7), status::ok);
-  ASSERT_EQ(a.wakes, 1);
-  rx.cancel_wait(a.w);  // abandoned: its wake goes to b, so the message is not stranded
-  EXPECT_EQ(b.wakes, 1);
-  ASSERT_EQ(rx2.poll_recv(v, b.w), status::ok);
-  EXPECT_EQ(v, 7);
-  rx2.cancel_wait(b.w);
+  two_waiting_receivers t(open<int>());
+  ASSERT_EQ(t.tx.try_send(7), status::ok);
+  ASSERT_EQ(t.a.wakes, 1);
+  t.rx.cancel_wait(t.a.w);  // abandoned: its wake goes to b, so the message is not stranded
+  EXPECT_EQ(t.b.wakes, 1);
+  ASSERT_EQ(t.rx2.poll_recv(t.v, t.b.w), status::ok);
+  EXPECT_EQ(t.v, 7);
 }
 
 TEST_P(Mpmc, CloseWakesEveryWaitingReceiver) {
-  auto [tx, rx] = open<int>();
-  auto rx2 = rx;
-  counted_waiter a;
-  counted_waiter b;
-  int v = -1;
-  ASSERT_EQ(rx.poll_recv(v, a.w), status::empty);
-  ASSERT_EQ(rx2.poll_recv(v, b.w), status::empty);
-  { auto gone = std::move(tx); }
-  EXPECT_EQ(a.wakes, 1);
-  EXPECT_EQ(b.wakes, 1);
-  EXPECT_EQ(rx.poll_recv(v, a.w), status::disconnected);
-  EXPECT_EQ(rx2.poll_recv(v, b.w), status::disconnected);
-  rx.cancel_wait(a.w);
-  rx2.cancel_wait(b.w);
+  two_waiting_receivers t(open<int>());
+  t.tx.close();
+  EXPECT_EQ(t.a.wakes, 1);
+  EXPECT_EQ(t.b.wakes, 1);
+  EXPECT_EQ(t.rx.poll_recv(t.v, t.a.w), status::disconnected);
+  EXPECT_EQ(t.rx2.poll_recv(t.v, t.b.w), status::disconnected);
 }
 
 // Threads polling like executors (sleeping on their waiter between polls) share the messages
