@@ -22,11 +22,11 @@ using namespace std::chrono_literals;
 static_assert(flume_lock::selectable_sender<flume_lock::sender<int>, int>);
 static_assert(flume_lock::selectable_sender<flume_lock::sender<std::string>, std::string>);
 
-const std::string kLong = "a value too long for the small-string buffer";
+const std::string long_value = "a value too long for the small-string buffer";
 
 TEST(SelectSend, CompletesWhenTheRingHasRoom) {
   auto [tx, rx] = flume_lock::bounded<std::string>(1);
-  std::string value = kLong;
+  std::string value = long_value;
   flume_lock::selector sel;
   ASSERT_EQ(sel.send(tx, value), 0U);
   const auto r = sel.try_select();
@@ -34,22 +34,22 @@ TEST(SelectSend, CompletesWhenTheRingHasRoom) {
   EXPECT_EQ(r.result, status::ok);
   std::string got;
   ASSERT_EQ(rx.try_recv(got), status::ok);
-  EXPECT_EQ(got, kLong);
+  EXPECT_EQ(got, long_value);
 }
 
 TEST(SelectSend, FullRingIsNotReadyAndTheValueStays) {
   auto [tx, rx] = flume_lock::bounded<std::string>(1);
   ASSERT_EQ(tx.try_send("first"), status::ok);
-  std::string value = kLong;
+  std::string value = long_value;
   flume_lock::selector sel;
   sel.send(tx, value);
   const auto r = sel.try_select();
   EXPECT_EQ(r.index, select_none);
   EXPECT_EQ(r.result, status::empty);
-  EXPECT_EQ(value, kLong);
+  EXPECT_EQ(value, long_value);
   const auto timed = sel.select_for(2ms);  // registers on the full ring, then gives up
   EXPECT_EQ(timed.result, status::timeout);
-  EXPECT_EQ(value, kLong);
+  EXPECT_EQ(value, long_value);
   // Withdrawn: the ring works on its own, and a plain send fills the freed slot.
   std::string got;
   ASSERT_EQ(rx.try_recv(got), status::ok);
@@ -63,7 +63,7 @@ TEST(SelectSend, AReceiveThatWinsLeavesTheValueWithTheCaller) {
   auto [tx_out, rx_out] = flume_lock::bounded<std::string>(1);
   ASSERT_EQ(tx_out.try_send("occupied"), status::ok);
   int in = 0;
-  std::string value = kLong;
+  std::string value = long_value;
   flume_lock::selector sel;
   const std::size_t on_in = sel.recv(rx_in, in);
   sel.send(tx_out, value);
@@ -72,7 +72,7 @@ TEST(SelectSend, AReceiveThatWinsLeavesTheValueWithTheCaller) {
   EXPECT_EQ(r.index, on_in);
   EXPECT_EQ(r.result, status::ok);
   EXPECT_EQ(in, 5);
-  EXPECT_EQ(value, kLong);
+  EXPECT_EQ(value, long_value);
   std::string got;
   ASSERT_EQ(rx_out.try_recv(got), status::ok);
   EXPECT_EQ(got, "occupied");
@@ -88,7 +88,7 @@ TEST(SelectSend, AParkedSendArmIsWokenWhenASlotFrees) {
   flume_lock::selector sel;
   sel.recv(rx_idle, idle);
   const std::size_t on_send = sel.send(tx, value);
-  std::thread receiver([&rx] {
+  std::thread receiver([&rx = rx] {
     std::this_thread::sleep_for(5ms);  // let the selector park (not needed for correctness)
     int got = 0;
     ASSERT_EQ(rx.recv(got), status::ok);
@@ -104,14 +104,14 @@ TEST(SelectSend, AParkedSendArmIsWokenWhenASlotFrees) {
 
 TEST(SelectSend, ClosedChannelIsReportedAndTheValueStays) {
   auto [tx, rx] = flume_lock::bounded<std::string>(4);
-  std::string value = kLong;
+  std::string value = long_value;
   flume_lock::selector sel;
   const std::size_t on_send = sel.send(tx, value);
   { auto gone = std::move(rx); }  // the receiver's drop closes the channel
   const auto r = sel.select();
   EXPECT_EQ(r.index, on_send);
   EXPECT_EQ(r.result, status::disconnected);
-  EXPECT_EQ(value, kLong);
+  EXPECT_EQ(value, long_value);
 }
 
 TEST(SelectSend, CloseWakesAParkedSendArm) {
@@ -120,7 +120,7 @@ TEST(SelectSend, CloseWakesAParkedSendArm) {
   int value = 2;
   flume_lock::selector sel;
   const std::size_t on_send = sel.send(tx, value);
-  std::thread closer([&rx] {
+  std::thread closer([&rx = rx] {
     std::this_thread::sleep_for(5ms);
     rx.close();
   });
@@ -145,19 +145,19 @@ TEST(SelectSend, UnboundedSendArmIsAlwaysReady) {
 
 TEST(SelectSend, RendezvousNeedsAWaitingReceiver) {
   auto [tx, rx] = flume_lock::bounded<std::string>(0);
-  std::string value = kLong;
+  std::string value = long_value;
   flume_lock::selector sel;
   const std::size_t on_send = sel.send(tx, value);
   EXPECT_EQ(sel.try_select().result, status::empty);
   EXPECT_EQ(sel.select_for(1ms).result, status::timeout);
-  EXPECT_EQ(value, kLong);
+  EXPECT_EQ(value, long_value);
   std::string got;
-  std::thread receiver([&rx, &got] { ASSERT_EQ(rx.recv(got), status::ok); });
+  std::thread receiver([&rx = rx, &got] { ASSERT_EQ(rx.recv(got), status::ok); });
   const auto r = sel.select();  // woken by the receiver's announcement
   receiver.join();
   EXPECT_EQ(r.index, on_send);
   EXPECT_EQ(r.result, status::ok);
-  EXPECT_EQ(got, kLong);
+  EXPECT_EQ(got, long_value);
 }
 
 TEST(SelectSend, RendezvousAsyncSendMeetsAnAsyncReceiver) {
@@ -199,7 +199,7 @@ TEST(SelectSend, ManySelectorsShareOneRing) {
       }
     });
   }
-  std::vector<int> seen(threads * per_thread, 0);
+  std::vector<int> seen(std::size_t{threads} * per_thread, 0);
   int v = 0;
   for (int n = 0; n < threads * per_thread; ++n) {
     ASSERT_EQ(rx.recv(v), status::ok);
