@@ -183,6 +183,7 @@ TEST(SelectSend, ManySelectorsShareOneRing) {
   constexpr int per_thread = 2000;
   auto [tx, rx] = flume_lock::bounded<int>(2);
   std::vector<std::thread> senders;
+  senders.reserve(threads);
   for (int t = 0; t < threads; ++t) {
     senders.emplace_back([&tx = tx, t] {
       auto [tx_idle, rx_idle] = flume_lock::channel<int>();  // this thread's; never ready
