@@ -93,18 +93,9 @@ class bounded_queue {
   /// place at the head of the queue if the ring is still full.
   template <class U>
   status poll_push(U&& value, waiter& w) {
-    bool front = false;
-    if (tx_waiters_.still_linked(w, front)) {  // polled without a wake: stay in line
-      const status s = try_push(std::forward<U>(value));
-      if (s != status::full) tx_waiters_.cancel(w);
-      return s;
-    }
-    status s = try_push(std::forward<U>(value));
-    if (s != status::full) return s;
-    tx_waiters_.enqueue(w, front);
-    s = try_push(std::forward<U>(value));  // re-check: a slot freed before enqueue has no wake
-    if (s != status::full) tx_waiters_.cancel(w);
-    return s;
+    // try_push's loads are already seq_cst: it is its own re-check.
+    auto attempt = [&] { return try_push(std::forward<U>(value)); };
+    return tx_waiters_.poll(w, attempt, attempt);
   }
 
   /// Withdraws `w` (poll_push); a wake it got and did not use goes to the next waiting sender.

@@ -18,8 +18,6 @@
 
 #include <chrono>
 #include <cstddef>
-#include <cstdio>
-#include <cstdlib>
 #include <iterator>
 #include <optional>
 #include <type_traits>
@@ -232,19 +230,15 @@ class sender {
   /// only, value untouched) with `w` queued among the waiting senders: `w.wake(w.ctx)` is called
   /// once, when a slot frees (senders are woken in the order they queued, one per freed slot) or
   /// the channel closes; then poll again with the same `w`. Before `w` is destroyed or the
-  /// sender dropped, cancel_send(w). Not for rendezvous channels (bounded(0)): a hand-over needs
-  /// a waiting receiver, which this hook cannot wait for; there it is a contract violation that
-  /// stops the program with a message.
+  /// sender dropped, cancel_send(w). Rendezvous channels (bounded(0)): `ok` when the receiver
+  /// is waiting (its slot takes the value, as try_send), else `full` with `w` woken when the
+  /// receiver next waits (in recv or poll_recv), one waiting sender per wait.
   template <class U>
   status poll_send(U&& value, waiter& w) const {
     return state_->with_queue([&](auto& q) {
       using queue = std::remove_reference_t<decltype(q)>;
       if constexpr (std::is_same_v<queue, unbounded_queue<T>>) {
         return q.push(std::forward<U>(value));
-      } else if constexpr (std::is_same_v<queue, zero_queue<T>>) {
-        std::fputs("flume_lock: poll_send on a rendezvous channel (bounded(0))\n", stderr);
-        std::abort();
-        return status::disconnected;
       } else {
         return q.poll_push(std::forward<U>(value), w);
       }
@@ -257,7 +251,7 @@ class sender {
   void cancel_send(waiter& w) const noexcept {
     state_->with_queue([&](auto& q) {
       using queue = std::remove_reference_t<decltype(q)>;
-      if constexpr (std::is_same_v<queue, bounded_queue<T>>) q.cancel_push(w);
+      if constexpr (!std::is_same_v<queue, unbounded_queue<T>>) q.cancel_push(w);
     });
   }
 

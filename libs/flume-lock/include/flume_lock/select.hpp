@@ -1,6 +1,7 @@
-// Select: one thread waits on several receivers (plus an optional deadline) and completes the
-// first receive that is ready. Exactly one operation completes per call; the other channels
-// keep their messages.
+// Select: one thread waits on several receive and send operations (plus an optional deadline)
+// and completes the first one that is ready. Exactly one operation completes per call; the other
+// channels keep their messages, and the values of the send operations that did not complete
+// stay with the caller.
 //
 //   auto [tx_a, rx_a] = flume_lock::channel<int>();
 //   auto [tx_b, rx_b] = flume_lock::channel<std::string>();
@@ -11,6 +12,9 @@
 //   const std::size_t on_b = sel.recv(rx_b, b);
 //   const flume_lock::selected r = sel.select();   // r.index: on_a or on_b
 //   if (r.result == flume_lock::status::disconnected) sel.remove(r.index);
+//
+//   int job = 42;
+//   const std::size_t on_send = sel.send(tx_jobs, job);  // a bounded (or rendezvous) sender
 #pragma once
 
 #include <flume_lock/detail/atomic.hpp>
@@ -23,6 +27,7 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 
 namespace flume_lock {
 
@@ -30,13 +35,27 @@ namespace flume_lock {
 /// waiter contract, select relies on two rules every such receiver keeps:
 /// - `cancel_wait(w)` on a waiter that is not registered does nothing;
 /// - after `cancel_wait(w)` returns, `w.released_` is 1 exactly when a notifier took `w` (its
-///   `wake` call is then running or done), 0 when the registration was withdrawn unused.
-/// `receiver<T>` models it; other receiver kinds join select by modelling it too.
+///   `wake` call is then running or done), 0 when the registration was withdrawn unused;
+///   or, for a receiver type that declares `static constexpr bool cancel_ends_wake = true`
+///   (`mpmc::receiver`), no wake call on `w` is running once cancel_wait returns.
+/// `receiver<T>` and `mpmc::receiver<T>` model it.
 template <class R, class T>
 concept selectable_receiver = requires(R& rx, T& out, waiter& w) {
   { rx.try_recv(out) } -> std::same_as<status>;
   { rx.poll_recv(out, w) } -> std::same_as<status>;
   { rx.cancel_wait(w) }
+  noexcept;
+};
+
+/// What a select send arm can wait on: a sender of `T` with the async send hook. Besides the
+/// waiter contract of poll_send, select relies on `cancel_send(w)` doing nothing for a waiter
+/// that is not queued, and on no wake call on `w` running once it returns (a wake runs under
+/// the list's lock: detail/send_waiters.hpp). `sender<T>` models it.
+template <class S, class T>
+concept selectable_sender = requires(const S& tx, T& value, waiter& w) {
+  { tx.try_send(std::move(value)) } -> std::same_as<status>;
+  { tx.poll_send(std::move(value), w) } -> std::same_as<status>;
+  { tx.cancel_send(w) }
   noexcept;
 };
 
@@ -47,8 +66,9 @@ inline constexpr std::size_t select_none = static_cast<std::size_t>(-1);
 /// The outcome of a select: which operation completed and how.
 struct selected {
   std::size_t index;  ///< the operation (as numbered by recv()), or select_none
-  /// `ok`: the message is in that operation's output. `disconnected`: that channel is closed
-  /// and drained (nothing was taken). With index == select_none: `empty` (try_select: nothing
+  /// `ok`: the message is in that operation's output (a send: the value was moved into the
+  /// channel). `disconnected`: that channel is closed (a receive: and drained; nothing was taken;
+  /// a send: the value is untouched). With index == select_none: `empty` (try_select: nothing
   /// ready), `timeout` (the deadline passed), `disconnected` (no operations to wait on).
   status result;
 };
@@ -60,7 +80,17 @@ namespace detail {
 // wake calls that have let go of the parker, so the selector can outlive every one of them.
 class select_parker {
  public:
-  /// The waiters' wake function; `ctx` is the parker.
+  /// The wake function of a waiter whose wake call runs under a waiter list's lock (a send arm,
+  /// an MPMC receive arm): cancelling takes that lock, so the selector needs no count of these.
+  static void wake_uncounted(void* ctx) {
+    // Safety: ctx is the parker of a selector that withdraws every waiter before it returns
+    // from a select; for these that waits for a wake call running under the list's lock.
+    auto* self = static_cast<select_parker*>(ctx);
+    self->event_.notify();
+    self->probe_.on_read();
+  }
+
+  /// The receive arms' wake function; `ctx` is the parker.
   static void wake(void* ctx) {
     // Safety: ctx is the parker of a selector that, before it returns from a select, waits
     // for every wake call a notifier has taken (basic_selector::withdraw_all).
@@ -107,7 +137,7 @@ class select_parker {
 
 }  // namespace detail
 
-/// Waits on up to `MaxOps` receive operations at once; holds them inline (no allocation).
+/// Waits on up to `MaxOps` receive and send operations at once; holds them inline (no allocation).
 /// Build it once and select as often as wanted: each call completes at most one operation.
 /// One thread uses a selector at a time, and while it selects, no other thread uses those
 /// receivers. Receivers and outputs must outlive the selector's use of them.
@@ -126,22 +156,40 @@ class basic_selector {
   template <class R, class T>
   std::size_t recv(R& rx, T& out) noexcept {
     static_assert(selectable_receiver<R, T>, "select needs try_recv, poll_recv and cancel_wait");
-    if (count_ == MaxOps) return select_none;
-    op& o = ops_[count_];
-    o.rx = &rx;
-    o.out = &out;
-    // Safety: the thunks below are only ever called with this op's own rx and out, stored just
-    // above as R* and T*.
-    o.try_recv = [](void* r, void* v) { return static_cast<R*>(r)->try_recv(*static_cast<T*>(v)); };
-    o.poll_recv = [](void* r, void* v, waiter& w) {
-      return static_cast<R*>(r)->poll_recv(*static_cast<T*>(v), w);
+    // Safety: the thunks are only ever called with this op's own rx and out, stored by add()
+    // as R* and T*.
+    constexpr bool uncounted = requires {
+      requires R::cancel_ends_wake;
     };
-    o.cancel_wait = [](void* r, waiter& w) noexcept { static_cast<R*>(r)->cancel_wait(w); };
-    o.w.wake = &detail::select_parker::wake;
-    o.w.ctx = &parker_;
-    o.active = true;
-    ++active_;
-    return count_++;
+    return add(
+        &rx, &out,
+        uncounted ? &detail::select_parker::wake_uncounted : &detail::select_parker::wake,
+        [](void* r, void* v) { return static_cast<R*>(r)->try_recv(*static_cast<T*>(v)); },
+        [](void* r, void* v, waiter& w) {
+          return static_cast<R*>(r)->poll_recv(*static_cast<T*>(v), w);
+        },
+        [](void* r, waiter& w) noexcept { static_cast<R*>(r)->cancel_wait(w); });
+  }
+
+  /// Adds "send `value` on `tx`": ready when the channel has room (a rendezvous channel: when
+  /// its receiver waits) or is closed. On `ok` the value was moved into the channel; otherwise
+  /// (another operation completed, timeout, disconnected) it is left untouched. Returns its
+  /// index as recv() does. An unbounded channel's send is always ready.
+  template <class S, class T>
+  std::size_t send(const S& tx, T& value) noexcept {
+    static_assert(selectable_sender<S, T>, "select needs try_send, poll_send and cancel_send");
+    // Safety: as in recv(): the thunks get this op's own tx and value, stored as S* and T*.
+    return add(
+        const_cast<S*>(&tx), &value, &detail::select_parker::wake_uncounted,
+        [](void* c, void* v) {
+          return not_ready_if_full(
+              static_cast<const S*>(c)->try_send(std::move(*static_cast<T*>(v))));
+        },
+        [](void* c, void* v, waiter& w) {
+          return not_ready_if_full(
+              static_cast<const S*>(c)->poll_send(std::move(*static_cast<T*>(v)), w));
+        },
+        [](void* c, waiter& w) noexcept { static_cast<const S*>(c)->cancel_send(w); });
   }
 
   /// Takes operation `index` out of later selects (e.g. once its channel reported
@@ -181,17 +229,39 @@ class basic_selector {
   }
 
  private:
-  // Type-erased receive operation with its own waiter (the waiter is what a channel holds
-  // while the selecting thread sleeps).
+  // Type-erased receive or send operation with its own waiter (the waiter is what a channel
+  // holds while the selecting thread sleeps). `value` is the receive's output or the send's value.
   struct op {
-    void* rx = nullptr;
-    void* out = nullptr;
-    status (*try_recv)(void* rx, void* out) = nullptr;
-    status (*poll_recv)(void* rx, void* out, waiter& w) = nullptr;
-    void (*cancel_wait)(void* rx, waiter& w) noexcept = nullptr;
+    void* channel = nullptr;
+    void* value = nullptr;
+    status (*attempt)(void* channel, void* value) = nullptr;
+    status (*poll)(void* channel, void* value, waiter& w) = nullptr;
+    void (*cancel)(void* channel, waiter& w) noexcept = nullptr;
     waiter w;
     bool active = false;
   };
+
+  // A send reports "no room" as `full`; the scan's "not ready" is `empty`.
+  static status not_ready_if_full(status s) noexcept {
+    return s == status::full ? status::empty : s;
+  }
+
+  std::size_t add(void* channel, void* value, void (*wake)(void*), status (*attempt)(void*, void*),
+                  status (*poll)(void*, void*, waiter&),
+                  void (*cancel)(void*, waiter&) noexcept) noexcept {
+    if (count_ == MaxOps) return select_none;
+    op& o = ops_[count_];
+    o.channel = channel;
+    o.value = value;
+    o.attempt = attempt;
+    o.poll = poll;
+    o.cancel = cancel;
+    o.w.wake = wake;
+    o.w.ctx = &parker_;
+    o.active = true;
+    ++active_;
+    return count_++;
+  }
 
   // Calls `attempt(op&)` on each active operation once, starting after the last completed one,
   // until one returns other than `empty`; that one becomes the result.
@@ -212,7 +282,7 @@ class basic_selector {
   }
 
   selected try_each() {
-    return scan([](op& o) { return o.try_recv(o.rx, o.out); });
+    return scan([](op& o) { return o.attempt(o.channel, o.value); });
   }
 
   // Fast path: every channel is tried once before any waiter is registered. Then a short spin,
@@ -228,7 +298,7 @@ class basic_selector {
     if (spin_.spin_until([&] { return (r = try_each()).index != select_none; })) return r;
     for (;;) {
       const std::uint32_t key = parker_.prepare();
-      r = scan([](op& o) { return o.poll_recv(o.rx, o.out, o.w); });
+      r = scan([](op& o) { return o.poll(o.channel, o.value, o.w); });
       const bool timed_out = r.index == select_none && !parker_.park(key, until);
       withdraw_all();
       if (r.index != select_none) return r;
@@ -244,9 +314,11 @@ class basic_selector {
     std::uint32_t taken = 0;
     for (std::size_t i = 0; i < count_; ++i) {
       op& o = ops_[i];
-      if (o.active) o.cancel_wait(o.rx, o.w);
+      if (o.active) o.cancel(o.channel, o.w);
       // Ordering: relaxed: cancel_wait has just read released_ (acquire) when a notifier took
-      // the node, or it is this thread's own 0. Reset so the next round counts afresh.
+      // the node, or it is this thread's own 0 (always for a send arm: its wakes are not
+      // counted, they run under the lock cancel_send takes). Reset so the next round counts
+      // afresh.
       if (o.w.released_.load(detail::order::relaxed) != 0) {
         ++taken;
         o.w.released_.store(0, detail::order::relaxed);

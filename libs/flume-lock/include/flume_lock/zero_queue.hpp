@@ -6,12 +6,16 @@
 //     receiver takes the offer with a CAS, moves the value out and marks the offer taken.
 // Either side may give up: a receiver retracts its announcement (if a sender already claimed
 // the slot, the value is received instead), a sender withdraws its offer (if the receiver
-// already took it, the send succeeded). docs/flume-lock.md, "Rendezvous", has the proof.
+// already took it, the send succeeded). An async sender (poll_push: a select send arm, say) waits
+// in a senders' waiter list for the receiver's next announcement, then tries the slot again.
+// docs/flume-lock.md, "Rendezvous", has the proof.
 #pragma once
 
 #include <flume_lock/detail/atomic.hpp>
 #include <flume_lock/detail/eventcount.hpp>
+#include <flume_lock/detail/send_waiters.hpp>
 #include <flume_lock/status.hpp>
+#include <flume_lock/waiter.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -76,6 +80,27 @@ class zero_queue {
     return status::ok;
   }
 
+  /// Async push (see sender::poll_send): `ok` or `disconnected` as try_push, or `full` with `w`
+  /// queued among the waiting senders: it is woken once, when a receiver next announces a wait
+  /// (one sender per announcement, in the order they queued) or the channel closes.
+  template <class U>
+  status poll_push(U&& value, waiter& w) {
+    auto attempt = [&] { return try_push(std::forward<U>(value)); };
+    auto recheck = [&] {
+      // Ordering: seq_cst (both): the queued sender's re-check (send_waiters.hpp), paired with
+      // close()'s store and announce()'s store; each precedes a notify of tx_waiters_ in S.
+      if (closed_.load(detail::order::seq_cst) != 0) return status::disconnected;
+      if (rx_state_.load(detail::order::seq_cst) != rx_waiting) return status::full;
+      // Full again here means another sender filled the slot or the receiver retracted: the
+      // receiver announces (and wakes the head of the list) when it next waits.
+      return attempt();
+    };
+    return tx_waiters_.poll(w, attempt, recheck);
+  }
+
+  /// Withdraws `w` (poll_push); a wake it got and did not use goes to the next waiting sender.
+  void cancel_push(waiter& w) noexcept { tx_waiters_.cancel(w); }
+
   /// Posts `o` for the receiver. False when another sender's offer is up (wait on tx_event()
   /// and post again: its taking or withdrawal notifies it).
   bool post(offer& o) noexcept {
@@ -132,6 +157,7 @@ class zero_queue {
     closed_.store(1, detail::order::seq_cst);
     rx_event_.notify();
     tx_event_.notify();
+    tx_waiters_.notify_all();
   }
 
   bool closed() const noexcept {
@@ -169,10 +195,15 @@ class zero_queue {
     return status::empty;
   }
 
-  /// Tells senders that the receiver waits: try_send may now hand it a value.
+  /// Tells senders that the receiver waits: try_send may now hand it a value, and the longest
+  /// waiting async sender (poll_push) is woken to do so.
   void announce() noexcept {
-    // Ordering: release pairs with try_push's acquire CAS (see there).
-    rx_state_.store(rx_waiting, detail::order::release);
+    // Ordering: seq_cst: release pairs with try_push's acquire CAS (the receiver's destruction
+    // of the slot's previous value happens before the next one is built); seq_cst because it
+    // is the publication an async sender queued in tx_waiters_ waits for: its count store,
+    // its re-check's seq_cst load of rx_state_ and notify_one's count load are in S with it.
+    rx_state_.store(rx_waiting, detail::order::seq_cst);
+    tx_waiters_.notify_one();
   }
 
   /// Withdraws the announcement. False when a sender has claimed the slot: its value is (or is
@@ -265,6 +296,7 @@ class zero_queue {
   [[no_unique_address]] detail::race_probe slot_probe_;
   detail::eventcount rx_event_;
   detail::eventcount tx_event_;
+  detail::send_waiters tx_waiters_;  // async senders waiting for a receiver to announce
   alignas(T) unsigned char storage_[sizeof(T)];
 };
 

@@ -562,35 +562,82 @@ struct rendezvous_abort : rl::test_suite<rendezvous_abort, 3> {
 
 // ---- 8. Async senders on a full bounded channel (poll_send, the senders' waiter list) -------
 
-// An async sender: poll_send until done, sleeping like an executor until its waiter is woken.
-// Relacy reports a deadlock if a wake is lost (the sender sleeps with nobody left to wake it).
-struct async_sender {
+// An async task's waiter, sleeping like an executor until the waiter is woken. Relacy reports a
+// deadlock if a wake is lost (the task sleeps with nobody left to wake it).
+struct async_task {
   rl::mutex m;
   rl::condition_variable cv;
   rl::var<int> wakes;
   flume_lock::waiter w{&on_wake, this};
+  int seen = 0;
 
-  async_sender() { wakes($) = 0; }
+  async_task() { wakes($) = 0; }
   static void on_wake(void* ctx) {
-    auto* self = static_cast<async_sender*>(ctx);
+    auto* self = static_cast<async_task*>(ctx);
     self->m.lock($);
     self->wakes($) = self->wakes($) + 1;
     self->cv.notify_one($);
     self->m.unlock($);
   }
+  void sleep_until_woken() {
+    m.lock($);
+    while (wakes($) == seen) cv.wait(m, $);
+    seen = wakes($);
+    m.unlock($);
+  }
+};
+
+// An async sender: poll_send until done.
+struct async_sender : async_task {
   // Returns the final status; `value` is moved from only on ok.
   status send(const flume_lock::sender<int>& tx, int value) {
-    int seen = 0;
     for (;;) {
       const status s = tx.poll_send(value, w);
       if (s != status::full) {
         tx.cancel_send(w);
         return s;
       }
-      m.lock($);
-      while (wakes($) == seen) cv.wait(m, $);
-      seen = wakes($);
-      m.unlock($);
+      sleep_until_woken();
+    }
+  }
+};
+
+// ---- 9. Async MPMC receivers (poll_recv through the receivers' waiter list) ------------------
+
+// One sender sends 0, 1, 2 and drops its sender (closing the channel); two receivers take
+// them with poll_recv only, sleeping between polls like an executor. Each message reaches
+// exactly one of them (in order per receiver), and both end with disconnected: a wake lost on a
+// send or on the close leaves a receiver asleep (deadlock). Unbounded (Capacity 0) or a
+// capacity-1 ring on which the sender parks.
+template <std::size_t Capacity>
+struct mpmc_async_receivers_close : rl::test_suite<mpmc_async_receivers_close<Capacity>, 3> {
+  flume_lock::mpmc::sender<int>* tx = nullptr;
+  flume_lock::mpmc::receiver<int>* rx[2] = {nullptr, nullptr};
+  mpmc_model::deliveries d;
+  void before() { mpmc_model::open_two_receivers(Capacity, tx, rx); }
+  void after() {
+    d.expect_exactly_once(3, 1);
+    delete rx[0];
+    delete rx[1];
+  }
+  void thread(unsigned i) {
+    if (i == 0) {
+      for (int v = 0; v < 3; ++v) RL_ASSERT(tx->send(v) == status::ok);
+      delete tx;
+      return;
+    }
+    async_task task;
+    int v = -1;
+    for (;;) {
+      const status s = rx[i - 1]->poll_recv(v, task.w);
+      if (s == status::empty) {
+        task.sleep_until_woken();
+        continue;
+      }
+      rx[i - 1]->cancel_wait(task.w);
+      if (s == status::disconnected) return;
+      RL_ASSERT(s == status::ok);
+      d.take(i - 1, v);
     }
   }
 };
@@ -772,8 +819,14 @@ const scenario scenarios[] = {
     {"async_waiter", &run<async_waiter>},
     {"select_racing_senders", &run<select_racing_senders>},
     {"select_deadline_racing_send", &run<select_deadline_racing_send>},
+    {"select_send_racing_receiver", &run<select_send_racing_receiver>},
+    {"select_send_rendezvous", &run<select_send_rendezvous>},
+    {"select_send_or_recv", &run<select_send_or_recv>},
+    {"select_send_rendezvous_close", &run<select_send_rendezvous_close>},
     {"async_send_close", &run<async_send_close>},
     {"async_send_abort", &run<async_send_abort>},
+    {"mpmc_async_receivers_close", &run<mpmc_async_receivers_close<0>>},
+    {"mpmc_bounded_async_receivers_close", &run<mpmc_async_receivers_close<1>>},
 };
 
 }  // namespace

@@ -7,6 +7,15 @@ namespace mpmc_model {
 
 using flume_lock::status;
 
+// Opens an MPMC channel (capacity 0: unbounded) into heap handles: one sender, two receivers.
+inline void open_two_receivers(std::size_t capacity, flume_lock::mpmc::sender<int>*& tx,
+                               flume_lock::mpmc::receiver<int>* (&rx)[2]) {
+  auto [s, r] = flume_lock::mpmc::make_channel<int>(capacity);
+  tx = new flume_lock::mpmc::sender<int>(std::move(s));
+  rx[0] = new flume_lock::mpmc::receiver<int>(std::move(r));
+  rx[1] = new flume_lock::mpmc::receiver<int>(*rx[0]);
+}
+
 // Per-receiver-thread record of the messages taken (each row written by one thread only).
 struct deliveries {
   int got[2][8] = {};
@@ -80,12 +89,7 @@ struct receivers_drop : rl::test_suite<receivers_drop<Capacity>, 3> {
   flume_lock::mpmc::sender<int>* tx = nullptr;
   flume_lock::mpmc::receiver<int>* rx[2] = {nullptr, nullptr};
   deliveries d;
-  void before() {
-    auto [s, r] = flume_lock::mpmc::make_channel<int>(Capacity);
-    tx = new flume_lock::mpmc::sender<int>(std::move(s));
-    rx[0] = new flume_lock::mpmc::receiver<int>(std::move(r));
-    rx[1] = new flume_lock::mpmc::receiver<int>(*rx[0]);
-  }
+  void before() { open_two_receivers(Capacity, tx, rx); }
   void after() {
     for (int r = 0; r < 2; ++r) RL_ASSERT(d.count[r] <= 1);
     if (d.count[0] == 1 && d.count[1] == 1) RL_ASSERT(d.got[0][0] != d.got[1][0]);

@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -250,6 +251,112 @@ TEST(MpmcUnbounded, SendersOutliveReceiversWithoutLeaks) {
   { auto gone = std::move(rx); }
   EXPECT_EQ(counter.use_count(), 1);
   EXPECT_EQ(tx.send(counter), status::disconnected);
+}
+
+// ---- Async receive (poll_recv / cancel_wait) ---------------------------------------------------
+
+// Counts its wakes; what an executor's task would be.
+struct counted_waiter {
+  int wakes = 0;
+  flume_lock::waiter w{[](void* ctx) { ++static_cast<counted_waiter*>(ctx)->wakes; }, this};
+};
+
+// A channel with two receivers, each with a waiter queued by poll_recv (a first, then b); both
+// waiters are withdrawn at the end.
+struct two_waiting_receivers {
+  flume_lock::mpmc::sender<int> tx;
+  flume_lock::mpmc::receiver<int> rx;
+  flume_lock::mpmc::receiver<int> rx2{rx};
+  counted_waiter a;
+  counted_waiter b;
+  int v = -1;
+  explicit two_waiting_receivers(
+      std::pair<flume_lock::mpmc::sender<int>, flume_lock::mpmc::receiver<int>> ends)
+      : tx(std::move(ends.first)), rx(std::move(ends.second)) {
+    EXPECT_EQ(rx.poll_recv(v, a.w), status::empty);
+    EXPECT_EQ(rx2.poll_recv(v, b.w), status::empty);
+  }
+  two_waiting_receivers(const two_waiting_receivers&) = delete;
+  two_waiting_receivers& operator=(const two_waiting_receivers&) = delete;
+  ~two_waiting_receivers() {
+    rx.cancel_wait(a.w);  // harmless when not queued
+    rx2.cancel_wait(b.w);
+  }
+};
+
+TEST_P(Mpmc, PollRecvWakesOneWaitingReceiverPerMessageInOrder) {
+  two_waiting_receivers t(open<int>());
+  ASSERT_EQ(t.tx.try_send(1), status::ok);
+  EXPECT_EQ(t.a.wakes, 1);  // the first to wait is woken first
+  EXPECT_EQ(t.b.wakes, 0);
+  ASSERT_EQ(t.rx.poll_recv(t.v, t.a.w), status::ok);
+  EXPECT_EQ(t.v, 1);
+  ASSERT_EQ(t.tx.try_send(2), status::ok);
+  EXPECT_EQ(t.b.wakes, 1);
+  ASSERT_EQ(t.rx2.poll_recv(t.v, t.b.w), status::ok);
+  EXPECT_EQ(t.v, 2);
+}
+
+TEST_P(Mpmc, AnUnusedWakeIsPassedOnWhenCancelled) {
+  two_waiting_receivers t(open<int>());
+  ASSERT_EQ(t.tx.try_send(7), status::ok);
+  ASSERT_EQ(t.a.wakes, 1);
+  t.rx.cancel_wait(t.a.w);  // abandoned: its wake goes to b, so the message is not stranded
+  EXPECT_EQ(t.b.wakes, 1);
+  ASSERT_EQ(t.rx2.poll_recv(t.v, t.b.w), status::ok);
+  EXPECT_EQ(t.v, 7);
+}
+
+TEST_P(Mpmc, CloseWakesEveryWaitingReceiver) {
+  two_waiting_receivers t(open<int>());
+  t.tx.close();
+  EXPECT_EQ(t.a.wakes, 1);
+  EXPECT_EQ(t.b.wakes, 1);
+  EXPECT_EQ(t.rx.poll_recv(t.v, t.a.w), status::disconnected);
+  EXPECT_EQ(t.rx2.poll_recv(t.v, t.b.w), status::disconnected);
+}
+
+// Threads polling like executors (sleeping on their waiter between polls) share the messages
+// of two producers: each arrives exactly once.
+TEST_P(Mpmc, PollingReceiversTakeEveryMessageOnce) {
+  constexpr int per_producer = 20000;
+  auto [tx, rx] = open<int>();
+  std::atomic<std::int64_t> sum{0};
+  std::atomic<int> count{0};
+  std::vector<std::thread> threads;
+  for (int r = 0; r < 3; ++r) {
+    threads.emplace_back([rx = rx, &sum, &count]() mutable {
+      std::atomic<int> wakes{0};
+      flume_lock::waiter w(
+          [](void* ctx) {
+            static_cast<std::atomic<int>*>(ctx)->fetch_add(1);
+            static_cast<std::atomic<int>*>(ctx)->notify_one();
+          },
+          &wakes);
+      int v = 0;
+      for (;;) {
+        const int seen = wakes.load();
+        const status s = rx.poll_recv(v, w);
+        if (s == status::empty) {
+          wakes.wait(seen);  // returns once wakes moved past what we saw before polling
+          continue;
+        }
+        if (s == status::disconnected) break;
+        sum.fetch_add(v);
+        count.fetch_add(1);
+      }
+      rx.cancel_wait(w);
+    });
+  }
+  for (int p = 0; p < 2; ++p) {
+    threads.emplace_back([tx = tx] {
+      for (int i = 1; i <= per_producer; ++i) ASSERT_EQ(tx.send(i), status::ok);
+    });
+  }
+  { auto mine = std::move(tx); }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(count.load(), 2 * per_producer);
+  EXPECT_EQ(sum.load(), std::int64_t{2} * per_producer * (per_producer + 1) / 2);
 }
 
 }  // namespace

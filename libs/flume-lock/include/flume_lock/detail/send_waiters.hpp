@@ -1,6 +1,8 @@
 // The async senders parked on a full bounded queue: a FIFO list of caller-owned waiter nodes,
 // each woken once per freed slot. Unlike the eventcount's single async slot, any number of
-// senders (tasks on several runtimes, or threads polling) may wait at once.
+// senders (tasks on several runtimes, or threads polling) may wait at once. The MPMC queues use
+// the same list for their async receivers (woken once per pushed message), with "publish" and
+// "re-check" read the other way round.
 //
 // Protocol (the sender):                          (the receiver / close)
 //   enqueue(w): link w, seq_cst store of count_     free a slot / close with a seq_cst operation
@@ -14,6 +16,7 @@
 
 #include <flume_lock/detail/atomic.hpp>
 #include <flume_lock/detail/config.hpp>
+#include <flume_lock/status.hpp>
 #include <flume_lock/waiter.hpp>
 
 #include <cstdint>
@@ -68,6 +71,28 @@ class send_waiters {
     // in S).
     count_.store(queued, order::seq_cst);
     unlock();
+  }
+
+  /// An async push or pop of a queue (sender::poll_send, mpmc receiver::poll_recv):
+  /// `attempt()` first; if it reports `waiting` (`full` for a push, `empty` for a pop), `w` is
+  /// queued and `recheck()` (an attempt whose loads are seq_cst: the protocol's re-check) runs
+  /// once more. Returns `waiting` with `w` queued for exactly one wake, or what the attempt
+  /// returned with `w` not queued. A woken `w` that finds nothing again goes back to the head;
+  /// one polled without a wake keeps its place.
+  template <class Attempt, class Recheck>
+  status poll(waiter& w, Attempt&& attempt, Recheck&& recheck, status waiting = status::full) {
+    bool front = false;
+    if (still_linked(w, front)) {  // polled without a wake: stay in line
+      const status s = recheck();
+      if (s != waiting) cancel(w);
+      return s;
+    }
+    status s = attempt();
+    if (s != waiting) return s;
+    enqueue(w, front);
+    s = recheck();  // a slot freed (a message pushed) before enqueue has no wake
+    if (s != waiting) cancel(w);
+    return s;
   }
 
   /// Withdraws `w`: afterwards it is idle and no wake call on it is running or will start (so

@@ -7,6 +7,7 @@
 #include <flume_lock/detail/atomic.hpp>
 #include <flume_lock/detail/config.hpp>
 #include <flume_lock/detail/eventcount.hpp>
+#include <flume_lock/detail/send_waiters.hpp>
 #include <flume_lock/status.hpp>
 
 #include <bit>
@@ -72,6 +73,7 @@ class array_queue {
           // Ordering: release: publishes the message to try_pop's acquire load of the stamp.
           s.stamp.store(tail + 1, detail::order::release);
           rx_event_.notify();
+          rx_waiters_.notify_one();  // async receivers: one wake per message
           return status::ok;
         }
         continue;
@@ -96,6 +98,7 @@ class array_queue {
     tail_.fetch_or(mark_bit_, detail::order::seq_cst);
     rx_event_.notify();
     tx_event_.notify();
+    rx_waiters_.notify_all();
   }
 
   // ---- consumers (any thread) ------------------------------------------------------------
@@ -128,6 +131,19 @@ class array_queue {
       head = head_.load(detail::order::relaxed);
     }
   }
+
+  /// Async pop (the MPMC receiver's poll_recv): `ok` or `disconnected` as try_pop, or `empty`
+  /// with `w` queued among the waiting receivers: woken once, by the next push (one waiting
+  /// receiver per message, in the order they queued) or the close.
+  template <class Sink>
+  status poll_pop(Sink&& sink, waiter& w) {
+    // try_pop's emptiness check (the tail load) is seq_cst: it is its own re-check.
+    auto attempt = [&] { return try_pop(sink); };
+    return rx_waiters_.poll(w, attempt, attempt, status::empty);
+  }
+
+  /// Withdraws `w` (poll_pop); a wake it got and did not use goes to the next waiting receiver.
+  void cancel_pop(waiter& w) noexcept { rx_waiters_.cancel(w); }
 
   bool closed() const noexcept {
     // Ordering: relaxed: a snapshot for callers; nothing is read through it.
@@ -210,6 +226,9 @@ class array_queue {
   std::unique_ptr<slot[]> slots_;
   alignas(detail::cache_line) detail::atomic<std::uint64_t> tail_{0};
   detail::eventcount rx_event_;
+  // The async receivers (poll_pop). Producers read its count after each push, as rx_event_'s
+  // word, so it shares their line.
+  detail::send_waiters rx_waiters_;
   alignas(detail::cache_line) detail::atomic<std::uint64_t> head_{0};
   detail::eventcount tx_event_;
 };

@@ -284,6 +284,25 @@ class receiver : public detail::mpmc_handle<T> {
   /// Waits for a message: `ok`, or `disconnected` once closed and drained.
   status recv(T& out) { return recv_impl(out, nullptr); }
 
+  /// cancel_wait() returns only once a wake call on the waiter is over (select relies on it).
+  static constexpr bool cancel_ends_wake = true;
+
+  /// Async receive (waiter.hpp): `ok` (message in `out`), `disconnected`, or `empty` with `w`
+  /// queued among the waiting receivers: `w.wake(w.ctx)` is called once, by the next send (one
+  /// waiting receiver per message, in the order they queued) or the close; then poll again with
+  /// the same `w`. Any number of receivers may wait at once. Before `w` is destroyed,
+  /// cancel_wait(w). The wake runs under the list's lock: it must not call into the channel.
+  status poll_recv(T& out, waiter& w) {
+    return this->state_->with_queue(
+        [&](auto& q) { return q.poll_pop([&](T&& v) { out = std::move(v); }, w); });
+  }
+
+  /// Withdraws `w`: afterwards no wake call on it is running or will start, so `w` and its ctx
+  /// may be freed. A wake it received and no poll used goes to the next waiting receiver.
+  void cancel_wait(waiter& w) noexcept {
+    this->state_->with_queue([&](auto& q) { q.cancel_pop(w); });
+  }
+
   /// As recv(), giving up with `timeout` after `wait`.
   template <class Rep, class Period>
   status recv_for(T& out, std::chrono::duration<Rep, Period> wait) {

@@ -9,6 +9,7 @@
 #include <flume_lock/detail/atomic.hpp>
 #include <flume_lock/detail/config.hpp>
 #include <flume_lock/detail/eventcount.hpp>
+#include <flume_lock/detail/send_waiters.hpp>
 #include <flume_lock/status.hpp>
 
 #include <cstddef>
@@ -107,6 +108,7 @@ class list_queue {
         // the block's destroyer may already have set destroy_bit.
         s.state.fetch_or(written_bit, detail::order::release);
         rx_event_.notify();
+        rx_waiters_.notify_one();  // async receivers: one wake per message
         return status::ok;
       }
       // Ordering: acquire, as above (the failed CAS acquired the index).
@@ -120,6 +122,7 @@ class list_queue {
     // eventcount protocol.
     tail_index_.fetch_or(mark_bit, detail::order::seq_cst);
     rx_event_.notify();
+    rx_waiters_.notify_all();
   }
 
   // ---- consumers (any thread) ------------------------------------------------------------
@@ -166,6 +169,19 @@ class list_queue {
       b = head_block_.load(detail::order::acquire);
     }
   }
+
+  /// Async pop (the MPMC receiver's poll_recv): `ok` or `disconnected` as try_pop, or `empty`
+  /// with `w` queued among the waiting receivers: woken once, by the next push (one waiting
+  /// receiver per message, in the order they queued) or the close.
+  template <class Sink>
+  status poll_pop(Sink&& sink, waiter& w) {
+    // try_pop's emptiness check (the tail load) is seq_cst: it is its own re-check.
+    auto attempt = [&] { return try_pop(sink); };
+    return rx_waiters_.poll(w, attempt, attempt, status::empty);
+  }
+
+  /// Withdraws `w` (poll_pop); a wake it got and did not use goes to the next waiting receiver.
+  void cancel_pop(waiter& w) noexcept { rx_waiters_.cancel(w); }
 
   bool closed() const noexcept {
     // Ordering: relaxed: a snapshot for callers; nothing is read through it.
@@ -304,6 +320,7 @@ class list_queue {
   alignas(detail::cache_line) detail::atomic<std::uint64_t> tail_index_{0};
   detail::atomic<block*> tail_block_{nullptr};
   detail::eventcount rx_event_;
+  detail::send_waiters rx_waiters_;  // the async receivers (poll_pop)
 };
 
 }  // namespace mpmc
