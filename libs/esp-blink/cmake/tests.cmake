@@ -139,7 +139,8 @@ foreach(fw blink hello i2c rgb interrupts irq_sleep executor async_blink)
 endforeach()
 add_test(NAME esp_blink.size_budget
   COMMAND ${Python3_EXECUTABLE} ${ESP_BLINK_ROOT}/tests/check_elf.py --budget blink=1024
-          --budget hello=1536 ${ESP_BLINK_FIRMWARE_BIN}/blink.elf ${ESP_BLINK_FIRMWARE_BIN}/hello.elf)
+          --budget hello=1536 --budget async_blink=4096 ${ESP_BLINK_FIRMWARE_BIN}/blink.elf
+          ${ESP_BLINK_FIRMWARE_BIN}/hello.elf ${ESP_BLINK_FIRMWARE_BIN}/async_blink.elf)
 set_tests_properties(esp_blink.size_budget PROPERTIES LABELS "esp-blink;emu")
 
 # The executor's coroutines on the target (own coroutine declarations, frame pool, wakes,
