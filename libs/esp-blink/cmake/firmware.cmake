@@ -30,7 +30,9 @@ add_library(esp_blink_rt_interrupts STATIC
 target_link_libraries(esp_blink_rt_interrupts PUBLIC esp_blink_hal)
 trio_set_warnings(esp_blink_rt_interrupts)
 
-set(ESP_BLINK_LINK_FLAGS -nostdlib -Wl,--gc-sections -Wl,--no-warn-rwx-segments)
+# -n (no page alignment): otherwise ld may put the ELF headers into the .bss segment when .bss
+# does not start on a page, and the image tool would see a RAM segment with file bytes.
+set(ESP_BLINK_LINK_FLAGS -nostdlib -Wl,--gc-sections -Wl,--no-warn-rwx-segments -Wl,-n)
 
 function(esp_blink_firmware name)
   set(out "${CMAKE_RUNTIME_OUTPUT_DIRECTORY}")
@@ -73,7 +75,7 @@ esp_blink_firmware(i2c ${ESP_BLINK_ROOT}/examples/i2c.cpp)
 esp_blink_firmware(rgb ${ESP_BLINK_ROOT}/examples/rgb.cpp)
 esp_blink_firmware(async_blink ${ESP_BLINK_ROOT}/examples/async_blink.cpp)
 # Not examples: firmware the emulator tests run (illegal instruction, failed assertion, UART
-# receive, start-up effects, watchdogs left running).
+# receive, start-up effects, watchdogs left running, the interrupt-driven I2C transaction).
 esp_blink_firmware(trap ${ESP_BLINK_ROOT}/tests/firmware/trap.cpp)
 esp_blink_firmware(panic ${ESP_BLINK_ROOT}/tests/firmware/panic.cpp)
 esp_blink_firmware(echo ${ESP_BLINK_ROOT}/tests/firmware/echo.cpp)
@@ -82,3 +84,4 @@ esp_blink_firmware(forgetful ${ESP_BLINK_ROOT}/tests/firmware/forgetful.cpp)
 esp_blink_firmware(interrupts ${ESP_BLINK_ROOT}/tests/firmware/interrupts.cpp)
 esp_blink_firmware(irq_sleep ${ESP_BLINK_ROOT}/tests/firmware/irq_sleep.cpp)
 esp_blink_firmware(executor ${ESP_BLINK_ROOT}/tests/firmware/executor.cpp)
+esp_blink_firmware(async_i2c ${ESP_BLINK_ROOT}/tests/firmware/async_i2c.cpp)

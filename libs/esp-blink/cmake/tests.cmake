@@ -151,6 +151,15 @@ set_tests_properties(esp_blink.executor_runs_on_the_target PROPERTIES LABELS "es
   PASS_REGULAR_EXPRESSION "executor: squares=55 numbers=15 select=1 slots=0\n"
   FAIL_REGULAR_EXPRESSION "panic:|trap:")
 
+# The interrupt-driven I2C transaction on the target, against the emulator's TMP102 (21.5 C
+# reads as 0x15 0x80) and an address nobody answers; the CPU takes the completion interrupts.
+add_test(NAME esp_blink.async_i2c_completes_on_the_interrupt
+  COMMAND esp-blink-emu --i2c-device tmp102@0x48=21.5 ${ESP_BLINK_FIRMWARE_BIN}/async_i2c.bin)
+set_tests_properties(esp_blink.async_i2c_completes_on_the_interrupt PROPERTIES
+  LABELS "esp-blink;emu"
+  PASS_REGULAR_EXPRESSION "async i2c: 0x48 ok 21 128\nasync i2c: 0x49 no acknowledge[^\n]*\n.* [1-9][0-9]* interrupts taken"
+  FAIL_REGULAR_EXPRESSION "panic:|trap:")
+
 # The command line as a user runs it: exit statuses.
 add_test(NAME esp_blink.cli.hello_exits_0
   COMMAND esp-blink-emu --quiet ${ESP_BLINK_FIRMWARE_BIN}/hello.bin)
