@@ -75,7 +75,7 @@ esp_blink_firmware(i2c ${ESP_BLINK_ROOT}/examples/i2c.cpp)
 esp_blink_firmware(rgb ${ESP_BLINK_ROOT}/examples/rgb.cpp)
 esp_blink_firmware(async_blink ${ESP_BLINK_ROOT}/examples/async_blink.cpp)
 # Not examples: firmware the emulator tests run (illegal instruction, failed assertion, UART
-# receive, start-up effects, watchdogs left running, the interrupt-driven I2C transaction).
+# receive, start-up effects, watchdogs left running, the interrupt-driven I2C transaction, the timer queue).
 esp_blink_firmware(trap ${ESP_BLINK_ROOT}/tests/firmware/trap.cpp)
 esp_blink_firmware(panic ${ESP_BLINK_ROOT}/tests/firmware/panic.cpp)
 esp_blink_firmware(echo ${ESP_BLINK_ROOT}/tests/firmware/echo.cpp)
@@ -85,3 +85,4 @@ esp_blink_firmware(interrupts ${ESP_BLINK_ROOT}/tests/firmware/interrupts.cpp)
 esp_blink_firmware(irq_sleep ${ESP_BLINK_ROOT}/tests/firmware/irq_sleep.cpp)
 esp_blink_firmware(executor ${ESP_BLINK_ROOT}/tests/firmware/executor.cpp)
 esp_blink_firmware(async_i2c ${ESP_BLINK_ROOT}/tests/firmware/async_i2c.cpp)
+esp_blink_firmware(sleepers ${ESP_BLINK_ROOT}/tests/firmware/sleepers.cpp)

@@ -160,6 +160,13 @@ set_tests_properties(esp_blink.async_i2c_completes_on_the_interrupt PROPERTIES
   PASS_REGULAR_EXPRESSION "async i2c: 0x48 ok 21 128\nasync i2c: 0x49 no acknowledge[^\n]*\n.* [1-9][0-9]* interrupts taken"
   FAIL_REGULAR_EXPRESSION "panic:|trap:")
 
+# The timer queue on the target: three tasks asleep at once on one comparator wake in
+# deadline order, each within 1 ms of its deadline.
+add_test(NAME esp_blink.sleepers_share_one_alarm
+  COMMAND esp-blink-emu --quiet ${ESP_BLINK_FIRMWARE_BIN}/sleepers.bin)
+set_tests_properties(esp_blink.sleepers_share_one_alarm PROPERTIES LABELS "esp-blink;emu"
+  PASS_REGULAR_EXPRESSION "sleepers: abaabca on time\n" FAIL_REGULAR_EXPRESSION "panic:|trap:")
+
 # The command line as a user runs it: exit statuses.
 add_test(NAME esp_blink.cli.hello_exits_0
   COMMAND esp-blink-emu --quiet ${ESP_BLINK_FIRMWARE_BIN}/hello.bin)

@@ -24,14 +24,14 @@ class frame_pool_base {
 
   /// A free slot for a frame of `bytes`; panics if it does not fit or none is free.
   void* allocate(size_type bytes) noexcept {
-    if (bytes > slot_bytes_) panic("async: task frame larger than the frame pool's slot size");
+    if (bytes > slot_bytes_) panic("async: task frame larger than a pool slot");
     for (uint32_t i = 0; i < slots_; ++i) {
       if ((used_ & (1u << i)) == 0) {
         used_ |= 1u << i;
         return storage_ + static_cast<size_type>(i) * slot_bytes_;
       }
     }
-    panic("async: frame pool exhausted (more live tasks than slots)");
+    panic("async: frame pool exhausted");  // more live tasks than slots
   }
 
   /// Gives a slot back; `frame` must come from allocate() on this pool.
