@@ -25,6 +25,7 @@ add_library(esp_blink_emu_core STATIC
   ${ESP_BLINK_ROOT}/emu/peripherals.cpp
   ${ESP_BLINK_ROOT}/emu/rmt_model.cpp
   ${ESP_BLINK_ROOT}/emu/sha256.cpp
+  ${ESP_BLINK_ROOT}/emu/stdin_source.cpp
   ${ESP_BLINK_ROOT}/emu/systimer_model.cpp
   ${ESP_BLINK_ROOT}/emu/uart_model.cpp
   ${ESP_BLINK_ROOT}/emu/vcd.cpp

@@ -167,6 +167,13 @@ add_test(NAME esp_blink.sleepers_share_one_alarm
 set_tests_properties(esp_blink.sleepers_share_one_alarm PROPERTIES LABELS "esp-blink;emu"
   PASS_REGULAR_EXPRESSION "sleepers: abaabca on time\n" FAIL_REGULAR_EXPRESSION "panic:|trap:")
 
+# Standard input feeds UART0 RX with `--uart-rx -`: the line piped in comes back echoed.
+add_test(NAME esp_blink.cli.stdin_feeds_uart0_rx
+  COMMAND sh -c "printf 'typed line\\n' | \"$0\" --quiet --uart-rx - --max-time-ms 1500 \"$1\""
+          $<TARGET_FILE:esp-blink-emu> ${ESP_BLINK_FIRMWARE_BIN}/async_blink.bin)
+set_tests_properties(esp_blink.cli.stdin_feeds_uart0_rx PROPERTIES LABELS "esp-blink;emu"
+  PASS_REGULAR_EXPRESSION "echo: typed line\n" FAIL_REGULAR_EXPRESSION "panic:|trap:")
+
 # The command line as a user runs it: exit statuses.
 add_test(NAME esp_blink.cli.hello_exits_0
   COMMAND esp-blink-emu --quiet ${ESP_BLINK_FIRMWARE_BIN}/hello.bin)
