@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 namespace esp_blink::emu {
 namespace {
@@ -154,8 +155,8 @@ struct machine_hooks {
 };
 
 machine::machine(run_options options)
-    : options_(options),
-      io_(options.clocks),
+    : options_(std::move(options)),
+      io_(options_.clocks),
       flash_(flash_size),
       sram_(sram_size),
       rtc_ram_(rtc_ram_size) {

@@ -166,7 +166,8 @@ const option options[] = {
      "drive input PIN to LEVEL (0/1) at each TIME (100ms,\n250us, 2s; bare numbers are ms)",
      [](command_line& c, const std::string& v) { parse_gpio_in(c, v); }},
     {"--uart-rx", "TEXT@TIME",
-     "TEXT arrives on UART0 RXD from TIME on, at the baud\nrate (escapes \\n \\r \\t \\\\ \\xHH); '-':"
+     "TEXT arrives on UART0 RXD from TIME on, at the baud\nrate (escapes \\n \\r \\t \\\\ \\xHH); "
+     "'-':"
      " standard\ninput, as it arrives (also when stdin and stdout are\na terminal)",
      [](command_line& c, const std::string& v) {
        if (v == "-") {

@@ -34,8 +34,7 @@ async::task sleeper(char name, uint64_t start, uint32_t period_ms, int rounds) {
 
 }  // namespace
 
-ESP_BLINK_INTERRUPTS({esp_blink::interrupt::source::systimer_target0,
-                      async::on_systimer_alarm});
+ESP_BLINK_INTERRUPTS({esp_blink::interrupt::source::systimer_target0, async::on_systimer_alarm});
 
 int main() {
   esp_blink::watchdog::disable_all();

@@ -170,8 +170,7 @@ TEST(async_death, a_frame_larger_than_a_slot_panics) {
     async::executor ex{frames};
     ex.spawn(do_nothing());
   };
-  EXPECT_DEATH(spawn_into_tiny_slots(),
-               "panic: async: task frame larger than a pool slot");
+  EXPECT_DEATH(spawn_into_tiny_slots(), "panic: async: task frame larger than a pool slot");
 }
 
 TEST(async_death, a_task_created_without_an_executor_panics) {

@@ -5,7 +5,6 @@
 #include <esp_blink/i2c.hpp>
 
 #include "fake_interrupts.hpp"
-
 #include "register_file_fake.hpp"
 
 #include <gtest/gtest.h>
@@ -531,8 +530,8 @@ async::task read_or_cancel(i2c::master<6, 5>& bus, async::interrupt_signal<>& ca
                            uint8_t& index) {
   uint8_t value[2] = {};
   const uint8_t reg = 0x00;
-  auto r = co_await async::select(async::i2c_write_read(bus, 0x48, &reg, 1, value, 2),
-                                  cancel.wait());
+  auto r =
+      co_await async::select(async::i2c_write_read(bus, 0x48, &reg, 1, value, 2), cancel.wait());
   index = r.index;
 }
 

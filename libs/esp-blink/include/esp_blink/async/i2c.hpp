@@ -39,13 +39,19 @@ inline void on_i2c() {
 template <typename Bus>
 class i2c_transaction_op {
  public:
-  i2c_transaction_op(Bus& bus, uint8_t address, hal::i2c_operation first,
-                     hal::i2c_operation second, size_t count) noexcept
-      : bus_(&bus), ops_{first, second}, count_(count), address_(address),
+  i2c_transaction_op(Bus& bus, uint8_t address, hal::i2c_operation first, hal::i2c_operation second,
+                     size_t count) noexcept
+      : bus_(&bus),
+        ops_{first, second},
+        count_(count),
+        address_(address),
         wait_(detail::i2c0_done.wait()) {}
   i2c_transaction_op(i2c_transaction_op&& other) noexcept
-      : bus_(other.bus_), ops_{other.ops_[0], other.ops_[1]}, count_(other.count_),
-        address_(other.address_), wait_(::esp_blink::detail::move(other.wait_)) {}
+      : bus_(other.bus_),
+        ops_{other.ops_[0], other.ops_[1]},
+        count_(other.count_),
+        address_(other.address_),
+        wait_(::esp_blink::detail::move(other.wait_)) {}
   i2c_transaction_op(const i2c_transaction_op&) = delete;
   i2c_transaction_op& operator=(const i2c_transaction_op&) = delete;
   i2c_transaction_op& operator=(i2c_transaction_op&&) = delete;
@@ -91,8 +97,8 @@ i2c_transaction_op<Bus> i2c_read(Bus& bus, uint8_t address, uint8_t* data, size_
 
 /// Writes `out`, then (repeated START) reads `in`: a register read.
 template <typename Bus>
-i2c_transaction_op<Bus> i2c_write_read(Bus& bus, uint8_t address, const uint8_t* out,
-                                       size_t out_n, uint8_t* in, size_t in_n) {
+i2c_transaction_op<Bus> i2c_write_read(Bus& bus, uint8_t address, const uint8_t* out, size_t out_n,
+                                       uint8_t* in, size_t in_n) {
   return {bus, address, hal::i2c_operation::write(out, out_n), hal::i2c_operation::read(in, in_n),
           2};
 }
