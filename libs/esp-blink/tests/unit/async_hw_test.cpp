@@ -32,6 +32,10 @@ class async_hw_test : public ::testing::Test {
   async::executor ex_{frames_};
 };
 
+uint64_t armed_target(const test::register_file_fake& regs) {
+  return uint64_t{regs.peek(target0_hi)} << 32 | regs.peek(target0_lo);
+}
+
 async::task sleep_then_mark(uint64_t deadline, bool& done) {
   co_await async::sleep_until(deadline);
   done = true;
@@ -44,7 +48,7 @@ TEST_F(async_hw_test, sleep_arms_comparator_0_and_resumes_after_the_alarm_handle
   ex_.spawn(sleep_then_mark(50000, done));
   ex_.run_ready();
   EXPECT_FALSE(done);
-  EXPECT_EQ(uint64_t{regs_.peek(target0_hi)} << 32 | regs_.peek(target0_lo), 50000u);
+  EXPECT_EQ(armed_target(regs_), 50000u);
   EXPECT_EQ(regs_.peek(systimer_int_ena) & 1u, 1u);
   const size_t clears_before = regs_.writes_to(systimer_int_clr);
   cpu_.at_next_wfi([&] {
@@ -97,10 +101,6 @@ TEST_F(async_hw_test, a_sleep_that_loses_a_select_disarms_the_comparator) {
 async::task sleep_then_log(uint64_t deadline, std::string& log, char name) {
   co_await async::sleep_until(deadline);
   log += name;
-}
-
-uint64_t armed_target(const test::register_file_fake& regs) {
-  return uint64_t{regs.peek(target0_hi)} << 32 | regs.peek(target0_lo);
 }
 
 TEST_F(async_hw_test, several_sleeps_share_comparator_0_armed_for_the_earliest) {
