@@ -28,6 +28,7 @@ add_library(esp_blink_emu_core STATIC
   ${ESP_BLINK_ROOT}/emu/sha256.cpp
   ${ESP_BLINK_ROOT}/emu/spi2_model.cpp
   ${ESP_BLINK_ROOT}/emu/ssd1306_model.cpp
+  ${ESP_BLINK_ROOT}/emu/stdin_source.cpp
   ${ESP_BLINK_ROOT}/emu/systimer_model.cpp
   ${ESP_BLINK_ROOT}/emu/uart_model.cpp
   ${ESP_BLINK_ROOT}/emu/usb_serial_jtag_model.cpp

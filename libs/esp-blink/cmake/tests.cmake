@@ -165,7 +165,8 @@ foreach(fw blink hello i2c rgb interrupts irq_sleep executor async_blink spi_dis
 endforeach()
 add_test(NAME esp_blink.size_budget
   COMMAND ${Python3_EXECUTABLE} ${ESP_BLINK_ROOT}/tests/check_elf.py --budget blink=1024
-          --budget hello=1536 ${ESP_BLINK_FIRMWARE_BIN}/blink.elf ${ESP_BLINK_FIRMWARE_BIN}/hello.elf)
+          --budget hello=1536 --budget async_blink=4096 ${ESP_BLINK_FIRMWARE_BIN}/blink.elf
+          ${ESP_BLINK_FIRMWARE_BIN}/hello.elf ${ESP_BLINK_FIRMWARE_BIN}/async_blink.elf)
 set_tests_properties(esp_blink.size_budget PROPERTIES LABELS "esp-blink;emu")
 
 # The executor's coroutines on the target (own coroutine declarations, frame pool, wakes,
@@ -175,6 +176,29 @@ add_test(NAME esp_blink.executor_runs_on_the_target
 set_tests_properties(esp_blink.executor_runs_on_the_target PROPERTIES LABELS "esp-blink;emu"
   PASS_REGULAR_EXPRESSION "executor: squares=55 numbers=15 select=1 slots=0\n"
   FAIL_REGULAR_EXPRESSION "panic:|trap:")
+
+# The interrupt-driven I2C transaction on the target, against the emulator's TMP102 (21.5 C
+# reads as 0x15 0x80) and an address nobody answers; the CPU takes the completion interrupts.
+add_test(NAME esp_blink.async_i2c_completes_on_the_interrupt
+  COMMAND esp-blink-emu --i2c-device tmp102@0x48=21.5 ${ESP_BLINK_FIRMWARE_BIN}/async_i2c.bin)
+set_tests_properties(esp_blink.async_i2c_completes_on_the_interrupt PROPERTIES
+  LABELS "esp-blink;emu"
+  PASS_REGULAR_EXPRESSION "async i2c: 0x48 ok 21 128\nasync i2c: 0x49 no acknowledge[^\n]*\n.* [1-9][0-9]* interrupts taken"
+  FAIL_REGULAR_EXPRESSION "panic:|trap:")
+
+# The timer queue on the target: three tasks asleep at once on one comparator wake in
+# deadline order, each within 1 ms of its deadline.
+add_test(NAME esp_blink.sleepers_share_one_alarm
+  COMMAND esp-blink-emu --quiet ${ESP_BLINK_FIRMWARE_BIN}/sleepers.bin)
+set_tests_properties(esp_blink.sleepers_share_one_alarm PROPERTIES LABELS "esp-blink;emu"
+  PASS_REGULAR_EXPRESSION "sleepers: abaabca on time\n" FAIL_REGULAR_EXPRESSION "panic:|trap:")
+
+# Standard input feeds UART0 RX with `--uart-rx -`: the line piped in comes back echoed.
+add_test(NAME esp_blink.cli.stdin_feeds_uart0_rx
+  COMMAND sh -c "printf 'typed line\\n' | \"$0\" --quiet --uart-rx - --max-time-ms 1500 \"$1\""
+          $<TARGET_FILE:esp-blink-emu> ${ESP_BLINK_FIRMWARE_BIN}/async_blink.bin)
+set_tests_properties(esp_blink.cli.stdin_feeds_uart0_rx PROPERTIES LABELS "esp-blink;emu"
+  PASS_REGULAR_EXPRESSION "echo: typed line\n" FAIL_REGULAR_EXPRESSION "panic:|trap:")
 
 # The command line as a user runs it: exit statuses.
 add_test(NAME esp_blink.cli.hello_exits_0

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 namespace esp_blink::emu {
 namespace {
@@ -97,6 +98,10 @@ struct machine_hooks {
       auto& records = m.interrupt_records_;
       if (!records.empty()) records.back().probe_instructions = m.instructions_;
     }
+    if (m.rx_source_open_ && m.instructions_ >= m.next_rx_poll_) {
+      m.next_rx_poll_ = m.instructions_ + m.options_.uart_rx_poll_instructions;
+      m.rx_source_open_ = m.feed_uart_rx(false);
+    }
     m.last_block_ = static_cast<uint32_t>(address);
     m.instructions_ += b.count;
     m.cycles_ += b.count + m.io_.take_idle_skip();
@@ -150,8 +155,8 @@ struct machine_hooks {
 };
 
 machine::machine(run_options options)
-    : options_(options),
-      io_(options.clocks),
+    : options_(std::move(options)),
+      io_(options_.clocks),
       flash_(flash_size),
       sram_(sram_size),
       rtc_ram_(rtc_ram_size) {
@@ -346,10 +351,16 @@ bool machine::sleep(uint32_t pc, run_result& result) {
   }
   const uint64_t limit = options_.max_cycles != 0 ? options_.max_cycles : UINT64_MAX;
   for (;;) {
+    if (rx_source_open_) rx_source_open_ = feed_uart_rx(false);
     io_.update(cycles_);
     // WFI wakes on a ready line whatever mstatus.MIE says (the mask-check-WFI pattern).
     if (io_.ready_line() != 0) return true;
     const uint64_t next = io_.next_event_cycle();
+    // Nothing else to wait for: the next event is whatever the source sends.
+    if (next == UINT64_MAX && rx_source_open_) {
+      rx_source_open_ = feed_uart_rx(true);
+      continue;
+    }
     if (next == UINT64_MAX && limit == UINT64_MAX) {
       result.reason = stop_reason::fault;
       result.fault = "WFI at " + hex32(pc - 4) + " with no event left that could wake it";
@@ -375,8 +386,16 @@ bool machine::sleep(uint32_t pc, run_result& result) {
   }
 }
 
+bool machine::feed_uart_rx(bool wait) {
+  std::string bytes;
+  const bool open = options_.uart_rx_source(bytes, wait);
+  if (!bytes.empty()) io_.schedule_uart0_rx(bytes, cycles_);
+  return open;
+}
+
 run_result machine::run() {
   run_result result;
+  rx_source_open_ = static_cast<bool>(options_.uart_rx_source);
   uint32_t pc = entry_;
   reg_write(uc_, UC_RISCV_REG_MSTATUS, mstatus_mpp_m);  // machine mode, as the ROM leaves it
   for (;;) {

@@ -11,6 +11,7 @@
 #include "peripherals.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -33,6 +34,13 @@ struct run_options {
   /// records the instructions from its line becoming ready to the first block starting here
   /// (interrupt_record::to_probe).
   uint32_t handler_probe = 0;
+  /// When set: a live source of UART0 RX bytes (the CLI's stdin). It appends what has arrived
+  /// to `bytes` and returns false once it has ended; with `wait` it may block until something
+  /// arrives. The machine asks it every `uart_rx_poll_instructions` and whenever the CPU
+  /// sleeps (waiting, when no other event is left), and the bytes arrive from that moment
+  /// of virtual time on.
+  std::function<bool(std::string& bytes, bool wait)> uart_rx_source;
+  uint64_t uart_rx_poll_instructions = 1'000'000;
 };
 
 /// One interrupt the CPU took.
@@ -106,6 +114,8 @@ class machine {
   void take_interrupt(uint32_t& pc);
   /// After a WFI: sleeps until a line is ready; false when the run must stop (reason set).
   bool sleep(uint32_t pc, run_result& result);
+  /// Asks uart_rx_source for bytes and schedules them now; false once it has ended.
+  bool feed_uart_rx(bool wait);
 
   friend struct machine_hooks;
 
@@ -130,6 +140,8 @@ class machine {
   std::string boot_kind_;
   uint64_t instructions_ = 0;
   uint64_t cycles_ = 0;
+  uint64_t next_rx_poll_ = 0;  // instructions: when to ask uart_rx_source again
+  bool rx_source_open_ = false;
   bool halted_ = false;
   bool cap_hit_ = false;
   bool time_hit_ = false;

@@ -4,6 +4,7 @@
 #include "image.hpp"
 #include "machine.hpp"
 #include "options.hpp"
+#include "stdin_source.hpp"
 #include "vcd.hpp"
 
 #include <cstdio>
@@ -153,6 +154,7 @@ int main(int argc, char** argv) {
       return usage_or_load_error;
     }
   }
+  if (cl.uart_rx_stdin || stdin_is_interactive()) run.uart_rx_source = read_stdin;
   machine m(run);
   connect(m, cl);
   try {

@@ -166,8 +166,16 @@ const option options[] = {
      "drive input PIN to LEVEL (0/1) at each TIME (100ms,\n250us, 2s; bare numbers are ms)",
      [](command_line& c, const std::string& v) { parse_gpio_in(c, v); }},
     {"--uart-rx", "TEXT@TIME",
-     "TEXT arrives on UART0 RXD from TIME on, at the baud\nrate (escapes \\n \\r \\t \\\\ \\xHH)",
-     [](command_line& c, const std::string& v) { parse_uart_rx(c, v); }},
+     "TEXT arrives on UART0 RXD from TIME on, at the baud\nrate (escapes \\n \\r \\t \\\\ \\xHH); "
+     "'-':"
+     " standard\ninput, as it arrives (also when stdin and stdout are\na terminal)",
+     [](command_line& c, const std::string& v) {
+       if (v == "-") {
+         c.uart_rx_stdin = true;
+       } else {
+         parse_uart_rx(c, v);
+       }
+     }},
     {"--stimulus", "FILE",
      "lines 'gpio-in SPEC' and 'uart-rx SPEC' as the two\noptions above; lines starting '#' are "
      "comments",

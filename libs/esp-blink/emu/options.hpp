@@ -45,6 +45,7 @@ struct command_line {
   std::vector<i2c_device_spec> devices;
   std::vector<gpio_stimulus> gpio_inputs;
   std::vector<uart_stimulus> uart_inputs;
+  bool uart_rx_stdin = false;  // `--uart-rx -`: standard input feeds UART0 RX
   bool trace_gpio = false;
   bool quiet = false;
   bool help = false;  // -h/--help: print usage, exit 0

@@ -22,7 +22,7 @@ namespace {
 constinit async::isr_channel<uint8_t, 128> rx;  // UART0 handler -> echo task
 // The three tasks' frames: 96, 64 and 156 bytes at -Os with GCC 12 (the constant each task's
 // ramp passes to operator new in the disassembly); a slot too small panics at start-up.
-async::frame_pool<176, 3> frames;
+constinit async::frame_pool<176, 3> frames;
 const esp_blink::uart::uart0 serial;
 
 // Written by the button task, read by the blink task: both on the main flow, so no masking.

@@ -23,18 +23,19 @@ extern "C" void esp_blink_interrupt_dispatch(uint32_t mcause) {
   namespace irq = esp_blink::interrupt;
   const irq::table& t = esp_blink_interrupt_table;
   const uint32_t line = mcause & (irq::line_count - 1);
-  const irq::handler_fn handler = t.handlers[line];
+  const irq::binding* b = t.on_line(line);
   // An unbound line: a map register written by hand. Report it as the trap it is.
-  if (handler == nullptr) esp_blink_trap_report(mcause, read_mepc(), 0);
-  if ((t.edge_lines >> line & 1u) != 0) irq::clear_edge(line);
+  if (b == nullptr) esp_blink_trap_report(mcause, read_mepc(), 0);
+  const irq::handler_fn handler = b->handler;
+  if (b->type == irq::trigger::edge) irq::clear_edge(line);
   // Nothing preempts priority 15 (the threshold field has 4 bits: 16 would read as 0).
-  if (!t.nesting || t.priorities[line] >= 15) {
+  if (!t.nesting || b->priority >= 15) {
     handler();
     return;
   }
   // Only lines of higher priority may preempt this handler.
   const uint32_t previous = irq::threshold();
-  irq::set_threshold(t.priorities[line] + 1u);
+  irq::set_threshold(b->priority + 1u);
   // The threshold store must reach the matrix before MIE opens the gate.
   asm volatile("fence" : : : "memory");
   irq::enable();

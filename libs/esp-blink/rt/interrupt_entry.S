@@ -1,7 +1,8 @@
 /* The vector table of a firmware that binds interrupts (ESP_BLINK_INTERRUPTS pulls this file
    in from the esp_blink_rt_interrupts archive): entry 0, exceptions, leads to the fault report;
    entries 1..31 to the common interrupt entry below, which dispatches through the firmware's
-   binding table (esp_blink/interrupt.hpp, rt/interrupt.cpp). */
+   binding table (esp_blink/interrupt.hpp, rt/interrupt.cpp). The entry shares the table's
+   section, so both run from RAM (rt/vectors.S) and the `j`s reach it. */
     .section .trap.interrupts, "ax"
     .globl _vector_table
 _vector_table:
@@ -13,7 +14,6 @@ _vector_table:
     .endr
     .option pop
 
-    .section .text.esp_blink_rt_interrupt_entry, "ax"
     .globl esp_blink_interrupt_entry
 esp_blink_interrupt_entry:
     addi sp, sp, -80

@@ -16,9 +16,6 @@ _start:
     la gp, __global_pointer$   /* norelax: gp cannot be set relative to itself */
     .option pop
     la sp, _stack_top
-    la t0, _vector_table
-    ori t0, t0, 1              /* MODE = 1: vectored */
-    csrw mtvec, t0
 
     la t0, _sbss               /* .bss = 0 (bounds word-aligned by the linker script) */
     la t1, _ebss
@@ -35,6 +32,9 @@ _start:
     la t1, _eiram_dram
     la t2, _siram_load
     jal t4, copy_words
+    la t0, _vector_table       /* in RAM (rt/vectors.S): only now copied there */
+    ori t0, t0, 1              /* MODE = 1: vectored */
+    csrw mtvec, t0
     j esp_blink_rt_start
     .size _start, . - _start
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Checks final firmware ELFs: freestanding (no __cxa_* / malloc symbols, no .eh_frame) and,
-with --budget NAME=BYTES, that .text + .rodata + .data of NAME.elf fits the budget."""
+with --budget NAME=BYTES, that the flash NAME.elf takes (.text + .rodata + .iram_text + .data:
+the RAM code and data are copied from flash at start-up) fits the budget."""
 
 import argparse
 import os
@@ -50,7 +51,8 @@ def main():
             if name in sections:
                 print(f"{path}: has {name}")
                 failed = True
-        size = sum(sections[s][5] for s in (".text", ".rodata", ".data") if s in sections)
+        size = sum(sections[s][5] for s in (".text", ".rodata", ".iram_text", ".data")
+                   if s in sections)
         stem = os.path.basename(path).split(".")[0]
         budget = budgets.get(stem)
         verdict = ""
@@ -59,7 +61,7 @@ def main():
             if size > int(budget):
                 failed = True
                 verdict += " OVER"
-        print(f"{path}: .text+.rodata+.data = {size} bytes{verdict}")
+        print(f"{path}: flash (.text+.rodata+.iram_text+.data) = {size} bytes{verdict}")
     return 1 if failed else 0
 
 

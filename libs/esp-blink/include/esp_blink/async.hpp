@@ -4,6 +4,7 @@
 #include <esp_blink/async/executor.hpp>
 #include <esp_blink/async/frame_pool.hpp>
 #include <esp_blink/async/gpio_edge.hpp>
+#include <esp_blink/async/i2c.hpp>
 #include <esp_blink/async/isr_channel.hpp>
 #include <esp_blink/async/join_select.hpp>
 #include <esp_blink/async/platform.hpp>

@@ -132,47 +132,49 @@ class master {
   /// machine and FIFOs are reset and, unless arbitration was lost, a STOP is sent.
   hal::error_kind transaction(uint8_t address, hal::i2c_operation* ops, size_t count) {
     if (count == 0) return hal::error_kind::ok;  // nothing to do: no START, no STOP
-    clear_batch();
-    for (size_t i = 0; i < count; ++i) {
-      const hal::i2c_operation& o = ops[i];
-      const bool reading = o.is_read();
-      if (i == 0 || reading != ops[i - 1].is_read()) {
-        if (auto e = make_room(2, 1, 0); e != hal::error_kind::ok) return fail(e);
-        command(op::rstart, 0, false, 0);
-        push_tx(static_cast<uint8_t>(uint32_t{address} << 1 | (reading ? 1u : 0u)));
-        batch_.address_commands |= 1u << batch_.commands;
-        command(op::write, 1, true, 0);
-      }
-      // The last byte before a direction change or the end is NACKed.
-      const bool nack_last = reading && (i + 1 == count || !ops[i + 1].is_read());
-      size_t done = 0;
-      while (done < o.length) {
-        if (auto e = make_room(1, reading ? 0 : 1, reading ? 1 : 0); e != hal::error_kind::ok) {
-          return fail(e);
-        }
-        const size_t room = fifo_size - (reading ? batch_.rx : batch_.tx);
-        size_t chunk = o.length - done < room ? o.length - done : room;
-        if (chunk > 255) chunk = 255;
-        if (reading) {
-          const bool has_last = done + chunk == o.length;
-          // The NACKed byte gets a READ command of its own.
-          if (nack_last && has_last && chunk > 1) --chunk;
-          const bool nack = nack_last && done + chunk == o.length;
-          read_into(o.read_data + done, chunk);
-          command(op::read, chunk, false, nack ? 1u : 0u);
-        } else {
-          for (size_t k = 0; k < chunk; ++k) push_tx(o.write_data[done + k]);
-          command(op::write, chunk, true, 0);
-        }
-        done += chunk;
-      }
-    }
-    if (batch_.commands + 1 > command_slots) {
-      if (auto e = flush_batch(false); e != hal::error_kind::ok) return fail(e);
-    }
-    command(op::stop, 0, false, 0);
+    if (auto e = build(address, ops, count, false); e != hal::error_kind::ok) return fail(e);
     if (auto e = flush_batch(true); e != hal::error_kind::ok) return fail(e);
     return hal::error_kind::ok;
+  }
+
+  // --- interrupt-driven transactions (esp_blink/async/i2c.hpp) ------------------------------
+
+  /// INT_ENA bits of a started transaction: each ends it (I2C_EXT0 is a level source).
+  static constexpr uint32_t completion_interrupts =
+      regs::int_ena::trans_complete_int_ena::mask | regs::int_ena::nack_int_ena::mask |
+      regs::int_ena::arbitration_lost_int_ena::mask | regs::int_ena::time_out_int_ena::mask |
+      regs::int_ena::rxfifo_ovf_int_ena::mask;
+
+  /// Starts the operations as one command list with completion_interrupts enabled, and
+  /// returns without waiting. A transaction longer than one list (8 commands, 32 bytes each
+  /// way: a few bytes per operation) is refused with error_kind::other before the bus is
+  /// touched; so is an empty one. finish() completes a started transaction.
+  hal::error_kind start(uint8_t address, const hal::i2c_operation* ops, size_t count) {
+    if (count == 0) return hal::error_kind::other;
+    if (auto e = build(address, ops, count, true); e != hal::error_kind::ok) {
+      clear_batch();
+      return e;
+    }
+    begin_batch(true);
+    regs::int_ena::write_raw(completion_interrupts);
+    return hal::error_kind::ok;
+  }
+
+  /// Completes a started transaction from the INT_RAW bits its interrupt saw: the result,
+  /// with the read data copied out; on an error, the same recovery as transaction().
+  hal::error_kind finish(uint32_t raw_bits) {
+    regs::int_ena::write_raw(0);
+    bool finished = false;
+    hal::error_kind result = decode(raw_bits, true, finished);
+    if (!finished) result = hal::error_kind::other;  // woken without an ending interrupt
+    return result == hal::error_kind::ok ? end_batch(result) : fail(result);
+  }
+
+  /// Abandons a started transaction (its awaitable was dropped): stops the controller and,
+  /// as after an error, closes the bus with a STOP.
+  void abandon() {
+    regs::int_ena::write_raw(0);
+    (void)fail(hal::error_kind::other);
   }
 
   /// Clocks SCL nine times so a device stuck mid-byte lets go of SDA, then resets.
@@ -239,46 +241,104 @@ class master {
     batch_.rx += length;
   }
 
+  // Writes the commands of a whole transaction, STOP included. Between batches it runs the
+  // batch so far (END, synchronously), or with `one_batch` refuses with error_kind::other.
+  hal::error_kind build(uint8_t address, const hal::i2c_operation* ops, size_t count,
+                        bool one_batch) {
+    clear_batch();
+    for (size_t i = 0; i < count; ++i) {
+      const hal::i2c_operation& o = ops[i];
+      const bool reading = o.is_read();
+      if (i == 0 || reading != ops[i - 1].is_read()) {
+        if (auto e = make_room(2, 1, 0, one_batch); e != hal::error_kind::ok) return e;
+        command(op::rstart, 0, false, 0);
+        push_tx(static_cast<uint8_t>(uint32_t{address} << 1 | (reading ? 1u : 0u)));
+        batch_.address_commands |= 1u << batch_.commands;
+        command(op::write, 1, true, 0);
+      }
+      // The last byte before a direction change or the end is NACKed.
+      const bool nack_last = reading && (i + 1 == count || !ops[i + 1].is_read());
+      size_t done = 0;
+      while (done < o.length) {
+        if (auto e = make_room(1, reading ? 0 : 1, reading ? 1 : 0, one_batch);
+            e != hal::error_kind::ok) {
+          return e;
+        }
+        const size_t room = fifo_size - (reading ? batch_.rx : batch_.tx);
+        size_t chunk = o.length - done < room ? o.length - done : room;
+        if (chunk > 255) chunk = 255;
+        if (one_batch && chunk < o.length - done) return hal::error_kind::other;
+        if (reading) {
+          const bool has_last = done + chunk == o.length;
+          // The NACKed byte gets a READ command of its own.
+          if (nack_last && has_last && chunk > 1) --chunk;
+          const bool nack = nack_last && done + chunk == o.length;
+          read_into(o.read_data + done, chunk);
+          command(op::read, chunk, false, nack ? 1u : 0u);
+        } else {
+          for (size_t k = 0; k < chunk; ++k) push_tx(o.write_data[done + k]);
+          command(op::write, chunk, true, 0);
+        }
+        done += chunk;
+      }
+    }
+    if (batch_.commands + 1 > command_slots) {
+      if (one_batch) return hal::error_kind::other;
+      if (auto e = flush_batch(false); e != hal::error_kind::ok) return e;
+    }
+    command(op::stop, 0, false, 0);
+    return hal::error_kind::ok;
+  }
+
   // Ends the batch with END when the next step needs more commands or FIFO than are left.
-  hal::error_kind make_room(unsigned commands, size_t tx, size_t rx) {
+  hal::error_kind make_room(unsigned commands, size_t tx, size_t rx, bool one_batch = false) {
     const bool fits = batch_.commands + commands + 1 <= command_slots &&  // +1: END or STOP
                       batch_.tx + tx <= fifo_size && batch_.rx + rx <= fifo_size &&
                       batch_.read_count + (rx != 0 ? 1u : 0u) <= command_slots;
-    return fits ? hal::error_kind::ok : flush_batch(false);
+    if (fits) return hal::error_kind::ok;
+    return one_batch ? hal::error_kind::other : flush_batch(false);
   }
 
   hal::error_kind flush_batch(bool last) {
+    begin_batch(last);
+    hal::error_kind result = hal::error_kind::timeout;
+    for (uint32_t i = 0; i < poll_limit; ++i) {
+      bool finished = false;
+      result = decode(regs::int_raw::read(), last, finished);
+      if (finished) break;
+    }
+    return end_batch(result);
+  }
+
+  // Starts the commands written so far (after END, unless this is the last batch).
+  void begin_batch(bool last) {
     if (!last) command(op::end, 0, false, 0);
     clear_interrupts();
     // The C3 copies configuration into the I2C clock domain on CONF_UPGATE; doing it before
     // every start means the controller never runs on stale settings.
     regs::ctr::modify(regs::ctr::conf_upgate::value<1>());
     regs::ctr::modify(regs::ctr::trans_start::value<1>());
+  }
+
+  // What INT_RAW says of the running batch; `finished` is false while it says nothing yet.
+  hal::error_kind decode(uint32_t bits, bool last, bool& finished) const {
     using raw = regs::int_raw;
-    hal::error_kind result = hal::error_kind::timeout;
-    for (uint32_t i = 0; i < poll_limit; ++i) {
-      const uint32_t bits = raw::read();
-      if (raw::nack_int_raw::extract(bits) != 0) {
-        result = nacked_address() ? hal::error_kind::no_acknowledge_address
-                                  : hal::error_kind::no_acknowledge_data;
-        break;
-      }
-      if (raw::arbitration_lost_int_raw::extract(bits) != 0) {
-        result = hal::error_kind::arbitration_loss;
-        break;
-      }
-      if (raw::time_out_int_raw::extract(bits) != 0) break;
-      if (raw::rxfifo_ovf_int_raw::extract(bits) != 0) {
-        result = hal::error_kind::overrun;
-        break;
-      }
-      const bool finished = last ? raw::trans_complete_int_raw::extract(bits) != 0
-                                 : raw::end_detect_int_raw::extract(bits) != 0;
-      if (finished) {
-        result = hal::error_kind::ok;
-        break;
-      }
+    finished = true;
+    if (raw::nack_int_raw::extract(bits) != 0) {
+      return nacked_address() ? hal::error_kind::no_acknowledge_address
+                              : hal::error_kind::no_acknowledge_data;
     }
+    if (raw::arbitration_lost_int_raw::extract(bits) != 0) return hal::error_kind::arbitration_loss;
+    if (raw::time_out_int_raw::extract(bits) != 0) return hal::error_kind::timeout;
+    if (raw::rxfifo_ovf_int_raw::extract(bits) != 0) return hal::error_kind::overrun;
+    const bool done = last ? raw::trans_complete_int_raw::extract(bits) != 0
+                           : raw::end_detect_int_raw::extract(bits) != 0;
+    finished = done;
+    return done ? hal::error_kind::ok : hal::error_kind::timeout;
+  }
+
+  // Copies the batch's read bytes out of the RX FIFO if it succeeded; ready for the next.
+  hal::error_kind end_batch(hal::error_kind result) {
     if (result == hal::error_kind::ok) {
       for (unsigned r = 0; r < batch_.read_count; ++r) {
         // Safety: `to` points into the caller's read buffer, which holds the operation's

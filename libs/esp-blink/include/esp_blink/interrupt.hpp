@@ -66,16 +66,21 @@ struct binding {
 inline constexpr unsigned line_count = 32;  // lines 1..31 usable
 inline constexpr unsigned max_bindings = line_count - 1;
 
-/// What the trap entry dispatches from, indexed by CPU line. The firmware's ESP_BLINK_*INTERRUPTS
-/// defines it, and links the interrupt entry with it; a firmware without one keeps the default
-/// vector table, where every interrupt reaches the trap report.
+/// What the trap entry dispatches from. The firmware's ESP_BLINK_*INTERRUPTS defines it, and
+/// links the interrupt entry with it; a firmware without one keeps the default vector table,
+/// where every interrupt reaches the trap report. It points at the firmware's own bindings
+/// rather than holding an array per CPU line: 31 unused lines would cost ~150 bytes of flash.
 struct table {
-  handler_fn handlers[line_count];
-  uint8_t sources[line_count];     // map register index; 0 for an unused line
-  uint8_t priorities[line_count];  // 0 for an unused line
-  uint32_t edge_lines;             // bit n: line n is edge-triggered
-  uint32_t used_lines;             // bit n: line n is bound
+  const binding* bindings;  // bindings[i] is on CPU line i + 1
+  uint8_t count;            // lines 1..count are bound
   bool nesting;
+  uint32_t edge_lines;  // bit n: line n is edge-triggered
+  uint32_t used_lines;  // bit n: line n is bound
+
+  /// The binding on CPU `line`, or nullptr for an unbound line.
+  constexpr const binding* on_line(unsigned line) const {
+    return line - 1u < count ? &bindings[line - 1u] : nullptr;
+  }
 };
 
 template <unsigned N>
@@ -104,27 +109,22 @@ constexpr bool priorities_in_range(const binding (&b)[N]) {
   return true;
 }
 
+// `b` must have static storage duration: the table keeps a pointer to it.
 template <unsigned N>
 constexpr table make_table(const binding (&b)[N], bool nesting) {
-  table t{};
+  table t{b, static_cast<uint8_t>(N), nesting, 0, 0};
   for (unsigned i = 0; i < N; ++i) {
     const unsigned line = i + 1;
-    t.handlers[line] = b[i].handler;
-    t.sources[line] = static_cast<uint8_t>(b[i].from);
-    t.priorities[line] = b[i].priority;
     t.used_lines |= 1u << line;
     if (b[i].type == trigger::edge) t.edge_lines |= 1u << line;
   }
-  t.nesting = nesting;
   return t;
 }
 
 /// The CPU line a source is bound to in `t`, or 0.
 constexpr unsigned line_of(const table& t, source s) {
-  for (unsigned line = 1; line < line_count; ++line) {
-    if ((t.used_lines >> line & 1u) != 0 && t.sources[line] == static_cast<uint8_t>(s)) {
-      return line;
-    }
+  for (unsigned i = 0; i < t.count; ++i) {
+    if (t.bindings[i].from == s) return i + 1;
   }
   return 0;
 }
@@ -170,12 +170,13 @@ inline uint32_t pending() {
 /// Programs every binding of `t` into the matrix and enables its line (threshold 1).
 inline void configure(const table& t) {
   set_threshold(1);
-  for (unsigned line = 1; line < line_count; ++line) {
-    if ((t.used_lines >> line & 1u) == 0) continue;
-    route(static_cast<source>(t.sources[line]), line);
-    set_trigger(line, (t.edge_lines >> line & 1u) != 0 ? trigger::edge : trigger::level);
-    set_priority(line, t.priorities[line]);
-    if ((t.edge_lines >> line & 1u) != 0) clear_edge(line);
+  for (unsigned i = 0; i < t.count; ++i) {
+    const binding& b = t.bindings[i];
+    const unsigned line = i + 1;
+    route(b.from, line);
+    set_trigger(line, b.type);
+    set_priority(line, b.priority);
+    if (b.type == trigger::edge) clear_edge(line);
     enable_line(line);
   }
 }
@@ -213,10 +214,10 @@ inline unsigned line_of(source s) {
 /// Host tests: runs the handler bound to `s` as the trap entry would, with mstatus.MIE clear
 /// while it runs; a source bound to nothing panics, as the trap report would halt.
 inline void host_raise(source s) {
-  const unsigned line = line_of(s);
-  if (line == 0) panic("esp_blink::interrupt: host_raise of an unbound source");
+  const binding* b = esp_blink_interrupt_table.on_line(line_of(s));
+  if (b == nullptr) panic("esp_blink::interrupt: host_raise of an unbound source");
   const uint32_t state = mask();
-  esp_blink_interrupt_table.handlers[line]();
+  b->handler();
   restore(state);
 }
 #endif

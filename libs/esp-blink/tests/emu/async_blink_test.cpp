@@ -116,4 +116,29 @@ TEST(async_blink, a_flood_of_short_lines_reports_every_byte_it_drops) {
   EXPECT_EQ(echoed + line_ends + dropped, flood.size() + 1);
 }
 
+TEST(async_blink, a_live_uart_source_is_read_as_the_run_goes_and_no_more_once_it_ends) {
+  run_options options;
+  options.max_cycles = static_cast<uint64_t>(2.0 * cpu_hz);
+  options.uart_rx_poll_instructions = 10'000;
+  int calls = 0, calls_after_end = 0;
+  bool ended = false;
+  // Bytes on the 3rd and 6th call, the end on the 8th: never asked again after it.
+  options.uart_rx_source = [&](std::string& bytes, bool) {
+    if (ended) ++calls_after_end;
+    ++calls;
+    if (calls == 3) bytes = "first\n";
+    if (calls == 6) bytes = "second\n";
+    if (calls == 8) ended = true;
+    return !ended;
+  };
+  machine m(options);
+  m.io().schedule_gpio_input(9, true, 0);
+  m.load_file(std::string(ESP_BLINK_FIRMWARE_BIN) + "/async_blink.bin");
+  const auto result = m.run();
+  EXPECT_EQ(result.reason, stop_reason::time_limit);
+  EXPECT_EQ(m.io().uart0_output(), "echo: first\necho: second\n");
+  EXPECT_EQ(calls, 8);
+  EXPECT_EQ(calls_after_end, 0);
+}
+
 }  // namespace

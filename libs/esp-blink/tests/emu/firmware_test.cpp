@@ -134,20 +134,26 @@ class startup : public ::testing::TestWithParam<const char*> {};
 TEST_P(startup, data_bss_constructors_and_iram_code_are_set_up) {
   // Both layouts: the direct-boot one copies .data and IRAM code itself, the app one relies
   // on the bootloader's RAM segments. Either way IRAM code and .data share one SRAM, so .data
-  // must start where the IRAM code ends.
+  // must start after the IRAM code ends.
   const std::string name = GetParam();
   const auto elf =
       parse_elf(read_file(fw(name == "startup.bin" ? "startup.app.elf" : "startup.elf")));
   const auto siram = elf.symbol("_siram"), eiram = elf.symbol("_eiram"),
-             sdata = elf.symbol("_sdata");
-  ASSERT_TRUE(siram && eiram && sdata);
+             sdata = elf.symbol("_sdata"), vectors = elf.symbol("_vector_table"),
+             iram_function = elf.symbol("_Z14triple_in_iramm");  // (unsigned long)
+  ASSERT_TRUE(siram && eiram && sdata && vectors && iram_function);
   EXPECT_EQ(*siram, 0x40380000u);
+  EXPECT_EQ(*vectors, *siram) << "the vector table opens the RAM code (256-byte aligned)";
+  EXPECT_GT(*iram_function, *vectors);
+  EXPECT_LT(*iram_function, *eiram);
   EXPECT_GT(*eiram, *siram);
-  EXPECT_EQ(*sdata, 0x3FC80000u + (*eiram - *siram));
+  // .data on the first 4 KiB page after the RAM code's bytes (seen through DRAM).
+  EXPECT_EQ(*sdata, (0x3FC80000u + (*eiram - *siram) + 4095u) & ~4095u);
   const auto out = run_file(fw(name));
   char expected[128];
   std::snprintf(expected, sizeof expected,
-                "data=0x00005eed bss=0 ctor=42 iram=21 at=0x%08x data_at=0x%08x\n", *siram, *sdata);
+                "data=0x00005eed bss=0 ctor=42 iram=21 at=0x%08x data_at=0x%08x\n", *iram_function,
+                *sdata);
   EXPECT_EQ(out.uart, expected);
   EXPECT_EQ(out.result.exit_status(), 0);
 }

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -31,6 +32,10 @@ class async_hw_test : public ::testing::Test {
   async::executor ex_{frames_};
 };
 
+uint64_t armed_target(const test::register_file_fake& regs) {
+  return uint64_t{regs.peek(target0_hi)} << 32 | regs.peek(target0_lo);
+}
+
 async::task sleep_then_mark(uint64_t deadline, bool& done) {
   co_await async::sleep_until(deadline);
   done = true;
@@ -43,7 +48,7 @@ TEST_F(async_hw_test, sleep_arms_comparator_0_and_resumes_after_the_alarm_handle
   ex_.spawn(sleep_then_mark(50000, done));
   ex_.run_ready();
   EXPECT_FALSE(done);
-  EXPECT_EQ(uint64_t{regs_.peek(target0_hi)} << 32 | regs_.peek(target0_lo), 50000u);
+  EXPECT_EQ(armed_target(regs_), 50000u);
   EXPECT_EQ(regs_.peek(systimer_int_ena) & 1u, 1u);
   const size_t clears_before = regs_.writes_to(systimer_int_clr);
   cpu_.at_next_wfi([&] {
@@ -89,6 +94,96 @@ TEST_F(async_hw_test, a_sleep_that_loses_a_select_disarms_the_comparator) {
   });
   ex_.run();
   EXPECT_TRUE(done);
+}
+
+// --- the timer queue: several sleeps on comparator 0 ------------------------------------------
+
+async::task sleep_then_log(uint64_t deadline, std::string& log, char name) {
+  co_await async::sleep_until(deadline);
+  log += name;
+}
+
+TEST_F(async_hw_test, several_sleeps_share_comparator_0_armed_for_the_earliest) {
+  regs_.systimer_ticks = 1000;
+  regs_.ticks_per_read = 1;
+  std::string log;
+  ex_.spawn(sleep_then_log(30000, log, 'c'));
+  ex_.spawn(sleep_then_log(10000, log, 'a'));
+  ex_.spawn(sleep_then_log(20000, log, 'b'));
+  ex_.run_ready();
+  EXPECT_EQ(armed_target(regs_), 10000u);
+  std::vector<uint64_t> rearmed;
+  for (const uint64_t t : {10000u, 20000u, 30000u}) {
+    cpu_.at_next_wfi([&, t] {
+      regs_.systimer_ticks = t;
+      async::on_systimer_alarm();
+      rearmed.push_back(armed_target(regs_));
+    });
+  }
+  ex_.run();
+  EXPECT_EQ(log, "abc");
+  EXPECT_EQ(cpu_.wfi_count, 3);
+  EXPECT_EQ(rearmed[0], 20000u);  // each alarm arms the next deadline
+  EXPECT_EQ(rearmed[1], 30000u);
+  EXPECT_EQ(regs_.peek(systimer_int_ena) & 1u, 0u) << "no sleep left: the alarm is off";
+}
+
+TEST_F(async_hw_test, one_alarm_wakes_every_sleep_that_is_due) {
+  regs_.systimer_ticks = 1000;
+  regs_.ticks_per_read = 1;
+  std::string log;
+  ex_.spawn(sleep_then_log(5000, log, 'a'));
+  ex_.spawn(sleep_then_log(5000, log, 'b'));
+  ex_.spawn(sleep_then_log(4000, log, 'c'));
+  cpu_.at_next_wfi([&] {
+    regs_.systimer_ticks = 6000;  // the CPU slept past all three deadlines
+    async::on_systimer_alarm();
+  });
+  ex_.run();
+  EXPECT_EQ(log, "cab") << "earliest first; equal deadlines in the order they slept";
+  EXPECT_EQ(cpu_.wfi_count, 1);
+}
+
+async::task sleep_or_button(async::interrupt_signal<>& button, uint64_t deadline, char& won) {
+  auto r = co_await async::select(button.wait(), async::sleep_until(deadline));
+  won = r.index == 0 ? 'b' : 's';
+}
+
+TEST_F(async_hw_test, the_earliest_sleep_leaving_early_rearms_for_the_next) {
+  regs_.systimer_ticks = 1000;
+  regs_.ticks_per_read = 1;
+  async::interrupt_signal<> button;
+  char won = '?';
+  std::string log;
+  ex_.spawn(sleep_or_button(button, 10000, won));
+  ex_.spawn(sleep_then_log(50000, log, 'z'));
+  ex_.run_ready();
+  EXPECT_EQ(armed_target(regs_), 10000u);
+  cpu_.at_next_wfi([&] { button.complete(); });
+  uint64_t after_button = 0;
+  cpu_.at_next_wfi([&] {
+    after_button = armed_target(regs_);
+    regs_.systimer_ticks = 50000;
+    async::on_systimer_alarm();
+  });
+  ex_.run();
+  EXPECT_EQ(won, 'b');
+  EXPECT_EQ(after_button, 50000u);
+  EXPECT_EQ(log, "z");
+}
+
+TEST_F(async_hw_test, a_deadline_reached_while_arming_completes_without_the_alarm) {
+  // Every SYSTIMER read takes 1000 ticks: the first look sees 1000, the one after arming
+  // 6000, past the deadline, so the comparator would never fire.
+  regs_.systimer_ticks = 1000;
+  regs_.ticks_per_read = 1000;
+  bool done = false;
+  ex_.spawn(sleep_then_mark(5000, done));
+  ex_.run();
+  EXPECT_TRUE(done);
+  EXPECT_GE(regs_.writes_to(target0_lo), 1u) << "it was armed";
+  EXPECT_EQ(cpu_.wfi_count, 0);
+  EXPECT_EQ(regs_.peek(systimer_int_ena) & 1u, 0u);
 }
 
 async::task count_edges(int n, int& seen) {

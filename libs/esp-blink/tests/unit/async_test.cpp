@@ -161,7 +161,7 @@ TEST(async_death, the_spawn_past_the_pools_bound_panics) {
         for (int i = 0; i < 4; ++i) ex.spawn(do_nothing());
         ex.spawn(do_nothing());  // the fifth frame
       },
-      "panic: async: frame pool exhausted \\(more live tasks than slots\\)");
+      "panic: async: frame pool exhausted");
 }
 
 TEST(async_death, a_frame_larger_than_a_slot_panics) {
@@ -170,8 +170,7 @@ TEST(async_death, a_frame_larger_than_a_slot_panics) {
     async::executor ex{frames};
     ex.spawn(do_nothing());
   };
-  EXPECT_DEATH(spawn_into_tiny_slots(),
-               "panic: async: task frame larger than the frame pool's slot size");
+  EXPECT_DEATH(spawn_into_tiny_slots(), "panic: async: task frame larger than a pool slot");
 }
 
 TEST(async_death, a_task_created_without_an_executor_panics) {

@@ -1,8 +1,10 @@
 // The I2C0 master against a fake that executes nothing but records each batch of commands and
 // FIFO bytes and answers like the hardware: done bits, END_DETECT or TRANS_COMPLETE, NACK,
 // arbitration loss, RX FIFO overrun.
+#include <esp_blink/async.hpp>
 #include <esp_blink/i2c.hpp>
 
+#include "fake_interrupts.hpp"
 #include "register_file_fake.hpp"
 
 #include <gtest/gtest.h>
@@ -449,6 +451,103 @@ TEST_F(i2c_test, bus_recovery_clocks_nine_pulses) {
   bus.recover_bus();
   ASSERT_EQ(fake_.recoveries.size(), 1u);
   EXPECT_EQ(fake_.recoveries[0], 9u);
+}
+
+// --- the interrupt-driven transaction (esp_blink/async/i2c.hpp) ------------------------------
+
+constexpr uint32_t int_ena = base + 0x28;
+
+class i2c_async_test : public i2c_test {
+ protected:
+  test::fake_interrupts cpu_;
+  async::host_platform_guard platform_{cpu_};
+  async::frame_pool<2048, 2> frames_;
+  async::executor ex_{frames_};
+  i2c::master<6, 5> bus_;
+};
+
+async::task read_register(i2c::master<6, 5>& bus, uint8_t address, uint8_t (&value)[2],
+                          error_kind& result) {
+  const uint8_t reg = 0x00;
+  result = co_await async::i2c_write_read(bus, address, &reg, 1, value, 2);
+}
+
+TEST_F(i2c_async_test, a_task_sleeps_until_the_completion_interrupt_then_gets_the_bytes) {
+  fake_.device_bytes = {0x19, 0x20};
+  uint8_t value[2] = {};
+  error_kind result = error_kind::other;
+  ex_.spawn(read_register(bus_, 0x48, value, result));
+  ex_.run_ready();
+  // Started, not waited for: the command list ran (the fake runs it at once), the completion
+  // interrupts are enabled and the read bytes are still in the FIFO.
+  ASSERT_EQ(fake_.batches.size(), 1u);
+  EXPECT_EQ(fake_.batches[0].back().op, stop);
+  EXPECT_EQ(fake_.regs.peek(int_ena), (i2c::master<6, 5>::completion_interrupts));
+  EXPECT_EQ(value[0], 0);
+  cpu_.at_next_wfi([] { async::on_i2c(); });
+  ex_.run();
+  EXPECT_EQ(cpu_.wfi_count, 1);
+  EXPECT_EQ(result, error_kind::ok);
+  EXPECT_EQ(value[0], 0x19);
+  EXPECT_EQ(value[1], 0x20);
+  EXPECT_EQ(fake_.regs.peek(int_ena), 0u) << "the level source is quiet after the transaction";
+}
+
+TEST_F(i2c_async_test, an_address_nack_is_the_result_and_a_stop_closes_the_bus) {
+  fake_.nack_at = 1;  // the address byte
+  uint8_t value[2] = {};
+  error_kind result = error_kind::ok;
+  ex_.spawn(read_register(bus_, 0x49, value, result));
+  cpu_.at_next_wfi([] { async::on_i2c(); });
+  ex_.run();
+  EXPECT_EQ(result, error_kind::no_acknowledge_address);
+  ASSERT_EQ(fake_.batches.size(), 2u);
+  EXPECT_EQ(fake_.batches[1], (std::vector<command>{{stop, 0, false, 0}}));
+}
+
+async::task write_bytes(i2c::master<6, 5>& bus, const uint8_t* bytes, size_t n,
+                        error_kind& result) {
+  result = co_await async::i2c_write(bus, 0x48, bytes, n);
+}
+
+TEST_F(i2c_async_test, a_transaction_longer_than_one_command_list_is_refused_untouched) {
+  uint8_t bytes[40] = {};
+  error_kind result = error_kind::ok;
+  ex_.spawn(write_bytes(bus_, bytes, sizeof bytes, result));
+  ex_.run();
+  EXPECT_EQ(result, error_kind::other);
+  EXPECT_TRUE(fake_.batches.empty());
+  EXPECT_EQ(cpu_.wfi_count, 0);
+  // A short one then runs normally.
+  ex_.spawn(write_bytes(bus_, bytes, 4, result));
+  cpu_.at_next_wfi([] { async::on_i2c(); });
+  ex_.run();
+  EXPECT_EQ(result, error_kind::ok);
+  EXPECT_EQ(fake_.batches.size(), 1u);
+}
+
+async::task read_or_cancel(i2c::master<6, 5>& bus, async::interrupt_signal<>& cancel,
+                           uint8_t& index) {
+  uint8_t value[2] = {};
+  const uint8_t reg = 0x00;
+  auto r =
+      co_await async::select(async::i2c_write_read(bus, 0x48, &reg, 1, value, 2), cancel.wait());
+  index = r.index;
+}
+
+TEST_F(i2c_async_test, a_transaction_dropped_by_select_stops_the_controller_with_a_stop) {
+  async::interrupt_signal<> cancel;
+  uint8_t index = 9;
+  fake_.hang = true;  // the transfer does not finish by itself
+  ex_.spawn(read_or_cancel(bus_, cancel, index));
+  cpu_.at_next_wfi([&] { cancel.complete(); });
+  const int resets_before = fake_.fsm_resets;
+  ex_.run();
+  EXPECT_EQ(index, 1);
+  EXPECT_GT(fake_.fsm_resets, resets_before);
+  EXPECT_EQ(fake_.regs.peek(int_ena), 0u);
+  ASSERT_EQ(fake_.batches.size(), 2u);
+  EXPECT_EQ(fake_.batches[1].front().op, stop);
 }
 
 }  // namespace

@@ -39,11 +39,13 @@ TEST(interrupt_table, bindings_take_lines_in_order) {
   EXPECT_EQ(irq::line_of(t, source::systimer_target0), 1u);
   EXPECT_EQ(irq::line_of(t, source::gpio), 2u);
   EXPECT_EQ(irq::line_of(t, source::uart0), 0u);
-  EXPECT_EQ(t.priorities[1], 3u);
+  EXPECT_EQ(t.on_line(1)->priority, 3u);
+  EXPECT_EQ(t.on_line(3), nullptr);
+  EXPECT_EQ(t.on_line(0), nullptr);
   EXPECT_EQ(t.edge_lines, 1u << 2);
   EXPECT_EQ(t.used_lines, (1u << 1) | (1u << 2));
   EXPECT_FALSE(t.nesting);
-  EXPECT_EQ(esp_blink_interrupt_table.handlers[1], &on_alarm);
+  EXPECT_EQ(esp_blink_interrupt_table.on_line(1)->handler, &on_alarm);
 }
 
 TEST(interrupt_matrix_driver, configure_routes_sets_type_priority_and_enables) {

@@ -31,9 +31,10 @@ namespace esp_blink::async {
 class executor {
  public:
   /// The executor allocates every task's frame from `pool`. One executor at a time.
-  explicit executor(frame_pool_base& pool) noexcept {
+  template <size_type SlotBytes, uint32_t Slots>
+  explicit executor(frame_pool<SlotBytes, Slots>& pool) noexcept {
     if (detail::active_pool != nullptr) panic("async: two executors at once");
-    detail::active_pool = &pool;
+    detail::active_pool = &pool.described();
   }
   /// Destroying an executor does not destroy unfinished tasks' frames (on the chip it never
   /// happens; host tests run their tasks to the end).

@@ -24,14 +24,14 @@ class frame_pool_base {
 
   /// A free slot for a frame of `bytes`; panics if it does not fit or none is free.
   void* allocate(size_type bytes) noexcept {
-    if (bytes > slot_bytes_) panic("async: task frame larger than the frame pool's slot size");
+    if (bytes > slot_bytes_) panic("async: task frame larger than a pool slot");
     for (uint32_t i = 0; i < slots_; ++i) {
       if ((used_ & (1u << i)) == 0) {
         used_ |= 1u << i;
         return storage_ + static_cast<size_type>(i) * slot_bytes_;
       }
     }
-    panic("async: frame pool exhausted (more live tasks than slots)");
+    panic("async: frame pool exhausted");  // more live tasks than slots
   }
 
   /// Gives a slot back; `frame` must come from allocate() on this pool.
@@ -45,21 +45,30 @@ class frame_pool_base {
   uint32_t slots_in_use() const noexcept {
     return static_cast<uint32_t>(__builtin_popcount(used_));
   }
+  /// 0 until an executor has taken the pool.
   size_type slot_bytes() const noexcept { return slot_bytes_; }
 
  protected:
-  frame_pool_base(unsigned char* storage, size_type slot_bytes, uint32_t slots) noexcept
-      : storage_(storage), slot_bytes_(slot_bytes), slots_(slots) {}
+  constexpr frame_pool_base() noexcept = default;
   ~frame_pool_base() = default;
 
+  void describe(unsigned char* storage, size_type slot_bytes, uint32_t slots) noexcept {
+    storage_ = storage;
+    slot_bytes_ = slot_bytes;
+    slots_ = slots;
+  }
+
  private:
-  unsigned char* storage_;
-  size_type slot_bytes_;
-  uint32_t slots_;
+  // All zero until described: a pool at namespace scope is constant-initialized to zeros, so
+  // it stays in .bss and costs no start-up constructor (the slots' pointer is only known then).
+  unsigned char* storage_ = nullptr;
+  size_type slot_bytes_ = 0;
+  uint32_t slots_ = 0;
   uint32_t used_ = 0;  // bit i: slot i holds a frame
 };
 
-/// `Slots` frames (1..32) of at most `SlotBytes` bytes each.
+/// `Slots` frames (1..32) of at most `SlotBytes` bytes each. Declare a pool at namespace scope
+/// `constinit` to have that checked.
 template <size_type SlotBytes, uint32_t Slots>
 class frame_pool : public frame_pool_base {
   static_assert(Slots >= 1 && Slots <= 32, "a frame pool has 1..32 slots");
@@ -68,10 +77,16 @@ class frame_pool : public frame_pool_base {
   static constexpr size_type stride = (SlotBytes + 15u) & ~size_type{15u};
 
  public:
-  frame_pool() noexcept : frame_pool_base(storage_, stride, Slots) {}
+  constexpr frame_pool() noexcept : storage_{} {}
+
+  /// The pool with its slots described, as an executor allocates from it (executor.hpp).
+  frame_pool_base& described() noexcept {
+    describe(storage_, stride, Slots);
+    return *this;
+  }
 
  private:
-  alignas(16) unsigned char storage_[stride * Slots];  // left uninitialized: stays in .bss
+  alignas(16) unsigned char storage_[stride * Slots];
 };
 
 namespace detail {
