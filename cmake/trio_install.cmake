@@ -40,8 +40,14 @@ function(trio_install_library)
   endif()
   configure_package_config_file("${PROJECT_SOURCE_DIR}/cmake/package-config.cmake.in"
     "${CMAKE_CURRENT_BINARY_DIR}/${arg_NAME}Config.cmake" INSTALL_DESTINATION ${cmake_dir})
+  # The same compatibility rule as the SONAME: before 1.0 a minor bump may break (releasing.md).
+  if(PROJECT_VERSION_MAJOR EQUAL 0)
+    set(compatibility SameMinorVersion)
+  else()
+    set(compatibility SameMajorVersion)
+  endif()
   write_basic_package_version_file("${CMAKE_CURRENT_BINARY_DIR}/${arg_NAME}ConfigVersion.cmake"
-    VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)
+    VERSION ${PROJECT_VERSION} COMPATIBILITY ${compatibility})
   install(FILES "${CMAKE_CURRENT_BINARY_DIR}/${arg_NAME}Config.cmake"
                 "${CMAKE_CURRENT_BINARY_DIR}/${arg_NAME}ConfigVersion.cmake"
           DESTINATION ${cmake_dir})

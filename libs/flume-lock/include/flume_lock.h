@@ -17,6 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <flume_lock/export.hpp>
+#include <flume_lock/version.hpp>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -35,34 +38,34 @@ typedef struct flume_lock_sender flume_lock_sender;
 typedef struct flume_lock_receiver flume_lock_receiver;
 
 /* Creates a channel: capacity 0 = unbounded, otherwise bounded to `capacity` messages. */
-flume_lock_status flume_lock_channel_create(size_t capacity, flume_lock_sender** tx,
+FLUME_LOCK_API flume_lock_status flume_lock_channel_create(size_t capacity, flume_lock_sender** tx,
                                             flume_lock_receiver** rx);
 
 /* Creates a rendezvous channel (capacity 0, as crossbeam's bounded(0)): a send completes only
  * when the receiver takes the value; try_send succeeds only while the receiver waits in
  * recv_timeout. */
-flume_lock_status flume_lock_rendezvous_create(flume_lock_sender** tx, flume_lock_receiver** rx);
+FLUME_LOCK_API flume_lock_status flume_lock_rendezvous_create(flume_lock_sender** tx, flume_lock_receiver** rx);
 
 /* Stores in *len how many values are queued now (a snapshot; always 0 for rendezvous): OK, or
  * INVALID for a null handle or pointer. Call it from the receiving thread. */
-flume_lock_status flume_lock_receiver_len(const flume_lock_receiver* rx, size_t* len);
+FLUME_LOCK_API flume_lock_status flume_lock_receiver_len(const flume_lock_receiver* rx, size_t* len);
 
 /* A new sender handle for the same channel (NULL when out of memory or tx is NULL). */
-flume_lock_sender* flume_lock_sender_clone(const flume_lock_sender* tx);
+FLUME_LOCK_API flume_lock_sender* flume_lock_sender_clone(const flume_lock_sender* tx);
 
 /* Sends; a bounded channel waits for room. OK or DISCONNECTED. */
-flume_lock_status flume_lock_send(flume_lock_sender* tx, uint64_t value);
+FLUME_LOCK_API flume_lock_status flume_lock_send(flume_lock_sender* tx, uint64_t value);
 /* Sends without waiting: OK, FULL or DISCONNECTED. */
-flume_lock_status flume_lock_try_send(flume_lock_sender* tx, uint64_t value);
+FLUME_LOCK_API flume_lock_status flume_lock_try_send(flume_lock_sender* tx, uint64_t value);
 /* Pointer conveniences: the pointer travels as its integer value. */
-flume_lock_status flume_lock_send_ptr(flume_lock_sender* tx, void* pointer);
+FLUME_LOCK_API flume_lock_status flume_lock_send_ptr(flume_lock_sender* tx, void* pointer);
 
 /* Receives without waiting: OK, EMPTY or DISCONNECTED. */
-flume_lock_status flume_lock_try_recv(flume_lock_receiver* rx, uint64_t* out);
+FLUME_LOCK_API flume_lock_status flume_lock_try_recv(flume_lock_receiver* rx, uint64_t* out);
 /* Waits up to timeout_ns (negative: forever): OK, TIMEOUT or DISCONNECTED. */
-flume_lock_status flume_lock_recv_timeout(flume_lock_receiver* rx, uint64_t* out,
+FLUME_LOCK_API flume_lock_status flume_lock_recv_timeout(flume_lock_receiver* rx, uint64_t* out,
                                           int64_t timeout_ns);
-flume_lock_status flume_lock_recv_ptr_timeout(flume_lock_receiver* rx, void** out,
+FLUME_LOCK_API flume_lock_status flume_lock_recv_ptr_timeout(flume_lock_receiver* rx, void** out,
                                               int64_t timeout_ns);
 
 /* The most receivers one flume_lock_select call waits on. */
@@ -73,19 +76,19 @@ flume_lock_status flume_lock_recv_ptr_timeout(flume_lock_receiver* rx, void** ou
  * forever, 0 = only what is ready now. Returns OK (*index = which receiver, *out = the value),
  * DISCONNECTED (*index = a receiver that is closed and drained: leave it out of later calls),
  * TIMEOUT (*index = count) or INVALID. Each receiver is used by this thread only, meanwhile. */
-flume_lock_status flume_lock_select(flume_lock_receiver* const* rxs, size_t count, uint64_t* out,
+FLUME_LOCK_API flume_lock_status flume_lock_select(flume_lock_receiver* const* rxs, size_t count, uint64_t* out,
                                     size_t* index, int64_t timeout_ns);
 
 /* Closes the channel for senders; queued values can still be received. */
-void flume_lock_sender_close(flume_lock_sender* tx);
-void flume_lock_receiver_close(flume_lock_receiver* rx);
+FLUME_LOCK_API void flume_lock_sender_close(flume_lock_sender* tx);
+FLUME_LOCK_API void flume_lock_receiver_close(flume_lock_receiver* rx);
 
 /* Destroys a handle (NULL is ignored). The last sender closes the channel. */
-void flume_lock_sender_destroy(flume_lock_sender* tx);
-void flume_lock_receiver_destroy(flume_lock_receiver* rx);
+FLUME_LOCK_API void flume_lock_sender_destroy(flume_lock_sender* tx);
+FLUME_LOCK_API void flume_lock_receiver_destroy(flume_lock_receiver* rx);
 
 /* A static name for a status ("ok", "disconnected", ...). */
-const char* flume_lock_status_name(flume_lock_status status);
+FLUME_LOCK_API const char* flume_lock_status_name(flume_lock_status status);
 
 /* ---- MPMC channels: several receivers, each value delivered to exactly one of them ----------
  * Sender and receiver handles may both be cloned, one per owner. Destroying every sender closes
@@ -96,29 +99,29 @@ typedef struct flume_lock_mpmc_sender flume_lock_mpmc_sender;
 typedef struct flume_lock_mpmc_receiver flume_lock_mpmc_receiver;
 
 /* Creates an MPMC channel: capacity 0 = unbounded, otherwise bounded to `capacity` values. */
-flume_lock_status flume_lock_mpmc_channel_create(size_t capacity, flume_lock_mpmc_sender** tx,
+FLUME_LOCK_API flume_lock_status flume_lock_mpmc_channel_create(size_t capacity, flume_lock_mpmc_sender** tx,
                                                  flume_lock_mpmc_receiver** rx);
 /* New handles for the same channel (NULL when out of memory or the handle is NULL). */
-flume_lock_mpmc_sender* flume_lock_mpmc_sender_clone(const flume_lock_mpmc_sender* tx);
-flume_lock_mpmc_receiver* flume_lock_mpmc_receiver_clone(const flume_lock_mpmc_receiver* rx);
+FLUME_LOCK_API flume_lock_mpmc_sender* flume_lock_mpmc_sender_clone(const flume_lock_mpmc_sender* tx);
+FLUME_LOCK_API flume_lock_mpmc_receiver* flume_lock_mpmc_receiver_clone(const flume_lock_mpmc_receiver* rx);
 
 /* As flume_lock_send / try_send / try_recv / recv_timeout. */
-flume_lock_status flume_lock_mpmc_send(flume_lock_mpmc_sender* tx, uint64_t value);
-flume_lock_status flume_lock_mpmc_try_send(flume_lock_mpmc_sender* tx, uint64_t value);
-flume_lock_status flume_lock_mpmc_try_recv(flume_lock_mpmc_receiver* rx, uint64_t* out);
-flume_lock_status flume_lock_mpmc_recv_timeout(flume_lock_mpmc_receiver* rx, uint64_t* out,
+FLUME_LOCK_API flume_lock_status flume_lock_mpmc_send(flume_lock_mpmc_sender* tx, uint64_t value);
+FLUME_LOCK_API flume_lock_status flume_lock_mpmc_try_send(flume_lock_mpmc_sender* tx, uint64_t value);
+FLUME_LOCK_API flume_lock_status flume_lock_mpmc_try_recv(flume_lock_mpmc_receiver* rx, uint64_t* out);
+FLUME_LOCK_API flume_lock_status flume_lock_mpmc_recv_timeout(flume_lock_mpmc_receiver* rx, uint64_t* out,
                                                int64_t timeout_ns);
 
 /* Values queued now (a snapshot; 0 for a NULL handle). */
-size_t flume_lock_mpmc_len(const flume_lock_mpmc_receiver* rx);
+FLUME_LOCK_API size_t flume_lock_mpmc_len(const flume_lock_mpmc_receiver* rx);
 
 /* Closes the channel; queued values can still be received. */
-void flume_lock_mpmc_sender_close(flume_lock_mpmc_sender* tx);
-void flume_lock_mpmc_receiver_close(flume_lock_mpmc_receiver* rx);
+FLUME_LOCK_API void flume_lock_mpmc_sender_close(flume_lock_mpmc_sender* tx);
+FLUME_LOCK_API void flume_lock_mpmc_receiver_close(flume_lock_mpmc_receiver* rx);
 
 /* Destroys a handle (NULL is ignored). */
-void flume_lock_mpmc_sender_destroy(flume_lock_mpmc_sender* tx);
-void flume_lock_mpmc_receiver_destroy(flume_lock_mpmc_receiver* rx);
+FLUME_LOCK_API void flume_lock_mpmc_sender_destroy(flume_lock_mpmc_sender* tx);
+FLUME_LOCK_API void flume_lock_mpmc_receiver_destroy(flume_lock_mpmc_receiver* rx);
 
 #ifdef __cplusplus
 }

@@ -10,11 +10,12 @@
 // ignored if it still had its default (process-killing) action, as Rust's runtime does.
 #pragma once
 
+#include <kov/export.hpp>
 #include <kov/detail/byte_stream.hpp>
 
 namespace kov {
 
-class async_fd : public detail::byte_stream<detail::io_kind::read, detail::io_kind::write> {
+class KOV_API async_fd : public detail::byte_stream<detail::io_kind::read, detail::io_kind::write> {
  public:
   async_fd() noexcept = default;
 

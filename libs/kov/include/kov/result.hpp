@@ -2,6 +2,7 @@
 // (std::expected needs C++23, which Clang 14 cannot use with libstdc++).
 #pragma once
 
+#include <kov/export.hpp>
 #include <kov/detail/assert.hpp>
 
 #include <cerrno>
@@ -22,7 +23,7 @@ enum class errc : int {
   lagged,         // a broadcast receiver fell behind: messages were overwritten unread
 };
 
-const std::error_category& error_category() noexcept;
+KOV_API const std::error_category& error_category() noexcept;
 
 inline std::error_code make_error_code(errc e) noexcept {
   return {static_cast<int>(e), error_category()};

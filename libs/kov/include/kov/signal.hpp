@@ -12,6 +12,7 @@
 // coalesce into one.
 #pragma once
 
+#include <kov/export.hpp>
 #include <kov/detail/io_finish.hpp>
 #include <kov/detail/io_handle.hpp>
 
@@ -37,7 +38,7 @@ struct finish_signal {
 
 }  // namespace detail
 
-class signal_set {
+class KOV_API signal_set {
  public:
   signal_set() noexcept = default;
 

@@ -1,6 +1,7 @@
 // The per-thread execution context and the resume trampoline.
 #pragma once
 
+#include <kov/export.hpp>
 #include <coroutine>
 #include <cstdint>
 #include <utility>
@@ -21,7 +22,7 @@ struct thread_context {
   std::coroutine_handle<> next{};
 };
 
-inline thread_local thread_context tls_context{};
+KOV_API inline thread_local thread_context tls_context{};
 
 // Clang lowers a handle returned from await_suspend to a guaranteed tail call at every
 // optimisation level. GCC does so only at -O2 and above, so there a returned handle is parked

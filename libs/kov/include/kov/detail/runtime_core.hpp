@@ -4,6 +4,7 @@
 // the caller's from spawn); the end of this file defines task_ref's operations that call it.
 #pragma once
 
+#include <kov/export.hpp>
 #include <kov/detail/assert.hpp>
 #include <kov/detail/context.hpp>
 #include <kov/detail/location.hpp>
@@ -32,7 +33,7 @@ struct handle_inbox;
 // Invariant: run_queue_ is a FIFO of headers each holding one reference for the
 // queue; live_ lists every header whose frame is alive; only owner_ touches any of it
 // (cross-thread wakes arrive through hub_'s inject channel and are applied here).
-class runtime_core {
+class KOV_API runtime_core {
  public:
   using clock = std::chrono::steady_clock;
 

@@ -6,6 +6,7 @@
 // current 64^6-tick block wait on an overflow list that is re-sorted once per block.
 #pragma once
 
+#include <kov/export.hpp>
 #include <kov/detail/intrusive_list.hpp>
 
 #include <cstddef>
@@ -37,7 +38,7 @@ struct timer_entry {
   list_link<timer_entry> link_;
 };
 
-class timer_wheel {
+class KOV_API timer_wheel {
  public:
   static constexpr unsigned levels = 6;
   static constexpr unsigned slots = 64;
