@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The full test gate: every preset's build and tests, stopping at the first failing stage.
 # Stages: clang-format check, each preset (configure, build, CTest), clang-tidy after dev, the
-# ESP32-C3 cross build. Last line: "N passed, M failed" over all stages (a CTest test counts
+# ESP32-C3 cross build, the C ABI check after dev. Last line: "N passed, M failed" over all stages (a CTest test counts
 # one, a check or build-only stage counts one).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -61,7 +61,13 @@ script_stage format scripts/format.sh --check
 for preset in ${GATE_PRESETS:-dev clang asan tsan}; do
   host_stage "$preset"
   # clang-tidy reads the dev tree's compile database, right after that tree is built.
-  if [ "$preset" = dev ]; then script_stage tidy scripts/tidy.sh build/dev; fi
+  if [ "$preset" = dev ]; then
+    script_stage tidy scripts/tidy.sh build/dev
+    # The C ABI against its baselines, from the dev tree's libraries (no extra build), and the
+    # proof that the check catches a broken build.
+    script_stage abi scripts/abi.sh build/dev
+    script_stage abi-break tests/abi/break_test.sh build/dev
+  fi
 done
 
 if [ -f libs/esp-blink/CMakeLists.txt ]; then

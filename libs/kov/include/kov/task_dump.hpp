@@ -1,6 +1,7 @@
 // A snapshot of a runtime's live tasks: what each is and where it is suspended.
 #pragma once
 
+#include <kov/export.hpp>
 #include <kov/detail/location.hpp>
 
 #include <cstdint>
@@ -23,6 +24,6 @@ struct task_snapshot {
 };
 
 // One task a line, then one indented line per frame, for logs and debugging.
-std::string format_task_dump(const std::vector<task_snapshot>& tasks);
+KOV_API std::string format_task_dump(const std::vector<task_snapshot>& tasks);
 
 }  // namespace kov

@@ -51,6 +51,6 @@ KOV_API std::unique_ptr<reactor_backend> make_epoll_backend(int wake_fd);
 
 // The io_uring reactor (src/uring_backend.cpp); null with `why` set when the kernel (or a
 // seccomp profile) does not offer what it needs.
-std::unique_ptr<reactor_backend> make_uring_backend(int wake_fd, std::string& why);
+KOV_API std::unique_ptr<reactor_backend> make_uring_backend(int wake_fd, std::string& why);
 
 }  // namespace kov::detail
