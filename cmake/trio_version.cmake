@@ -7,7 +7,7 @@
 #   and installs it beside the library's other headers.
 # trio_soversion(<var>): the ABI identity carried by the SONAME: the major version, or "0.minor"
 #   while the major version is 0 (semver: before 1.0 a minor bump may break).
-include(GNUInstallDirs)
+# (Included before project(), so GNUInstallDirs is included where it is used, after it.)
 
 function(trio_read_version var)
   file(STRINGS "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/../VERSION" version LIMIT_COUNT 1)
@@ -18,6 +18,7 @@ function(trio_read_version var)
 endfunction()
 
 function(trio_version_header target prefix header)
+  include(GNUInstallDirs)
   set(TRIO_VERSION_PREFIX ${prefix})
   set(TRIO_VERSION_LIBRARY ${target})
   set(dir "${CMAKE_CURRENT_BINARY_DIR}/version_include")
@@ -29,7 +30,9 @@ function(trio_version_header target prefix header)
     target_include_directories(${target} PUBLIC $<BUILD_INTERFACE:${dir}>)
   endif()
   get_filename_component(subdir "${header}" DIRECTORY)
-  install(FILES "${dir}/${header}" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/${subdir}")
+  string(REPLACE "_hal" "" package ${target})  # esp_blink_hal's package is esp_blink
+  install(FILES "${dir}/${header}" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/${subdir}"
+          COMPONENT ${package}_dev)
 endfunction()
 
 function(trio_soversion var)

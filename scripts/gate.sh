@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The full test gate: every preset's build and tests, stopping at the first failing stage.
 # Stages: clang-format check, each preset (configure, build, CTest), clang-tidy after dev, the
-# ESP32-C3 cross build, the C ABI check after dev. Last line: "N passed, M failed" over all stages (a CTest test counts
-# one, a check or build-only stage counts one).
+# ESP32-C3 cross build, the C ABI check after dev. Last line: "N passed, M failed" over all
+# stages (a CTest test counts one, a check or build-only stage counts one).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 

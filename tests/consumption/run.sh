@@ -15,16 +15,20 @@ case "$mode" in
     cmake --build "$work/build" >/dev/null
     "$work/build/consumer"
     "$work/build/consumer_kov"
+    "$work/build/consumer_esp_blink"
     ;;
   pkg-config)
     cmake --install "$input" --prefix "$work/prefix" >/dev/null
-    export PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig"
+    export PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig:$work/prefix/share/pkgconfig"
     # shellcheck disable=SC2046
     g++ "$here/consumer.cpp" -o "$work/consumer" $(pkg-config --cflags --libs flume_lock) -pthread
     # shellcheck disable=SC2046
     g++ "$here/consumer_kov.cpp" -o "$work/consumer_kov" $(pkg-config --cflags --libs kov) -pthread
+    # shellcheck disable=SC2046
+    g++ "$here/consumer_esp_blink.cpp" -o "$work/consumer_esp_blink" $(pkg-config --cflags esp_blink)
     "$work/consumer"
     "$work/consumer_kov"
+    "$work/consumer_esp_blink"
     ;;
   add-subdirectory)
     cmake -S "$here/add-subdirectory" -B "$work/build" -G Ninja -DTRIO_SOURCE_DIR="$input" \
