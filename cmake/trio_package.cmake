@@ -4,7 +4,6 @@
 # pkg-config file. esp-blink is header-only: a -dev package alone. CPack rather than a debian/
 # directory: the install rules already say which file goes where, and CPack turns them into
 # packages with no second description of the build to keep in step (and no debhelper).
-# Also the source tarball (`make dist`: package_source).
 trio_soversion(trio_soversion)
 file(MAKE_DIRECTORY "${CMAKE_BINARY_DIR}/debian")
 set(CPACK_PACKAGE_NAME trio)
@@ -70,7 +69,4 @@ endforeach()
 execute_process(COMMAND gzip -9nc "${PROJECT_SOURCE_DIR}/CHANGELOG.md"
                 OUTPUT_FILE "${CMAKE_BINARY_DIR}/debian/changelog.gz")
 
-set(CPACK_SOURCE_GENERATOR TGZ)
-set(CPACK_SOURCE_PACKAGE_FILE_NAME "trio-${PROJECT_VERSION}")
-set(CPACK_SOURCE_IGNORE_FILES "/build/" "/\\\\.git/" "/\\\\.git$" "/\\\\.cache/" "__pycache__" "/target/")
 include(CPack)
