@@ -11,9 +11,13 @@ passed=0
 failed=0
 log_dir=build/gate
 mkdir -p "$log_dir"
+: >"$log_dir/cpu.log"
 start=$(date +%s)
 
-summary() { echo "gate: $(( $(date +%s) - start ))s"; echo "$passed passed, $failed failed"; }
+summary() {
+  echo "gate: $(( $(date +%s) - start ))s; build CPU seconds per preset in $log_dir/cpu.log"
+  echo "$passed passed, $failed failed"
+}
 
 fail_stage() {
   echo "gate: stage '$1' failed: $2 (log: $log_dir/$1.log)"
@@ -34,11 +38,25 @@ count_ctest() {  # adds the CTest totals of a log to passed/failed
   [ "$nfail" -eq 0 ]
 }
 
+build_preset() {  # configure and build one preset; its build's CPU seconds (user + sys) logged
+  local preset=$1 log="$log_dir/$1.log"
+  { cmake --preset "$preset" \
+      && /usr/bin/time -f "gate: [$preset] build CPU %U s user, %S s sys" -a -o "$log_dir/cpu.log" \
+           cmake --build --preset "$preset" -j "$jobs"; } >"$log" 2>&1 \
+    || fail_stage "$preset" "configure or build failed"
+  tail -1 "$log_dir/cpu.log"
+}
+
+build_stage() {  # a preset that is built, not tested (the libc++ build: no GoogleTest for it)
+  echo "gate: [$1] configure + build"
+  build_preset "$1"
+  passed=$((passed + 1))
+}
+
 host_stage() {  # configure, build and test one host preset
   local preset=$1 log="$log_dir/$1.log"
   echo "gate: [$preset] configure + build + test"
-  { cmake --preset "$preset" && cmake --build --preset "$preset" -j "$jobs"; } >"$log" 2>&1 \
-    || fail_stage "$preset" "configure or build failed"
+  build_preset "$preset"
   ctest --preset "$preset" -j "$jobs" >>"$log" 2>&1
   local rc=$?
   grep -E 'tests passed|Total Test time' "$log" | sed "s/^/gate: [$preset] /"
@@ -58,7 +76,11 @@ script_stage() {  # one checking script as one stage: script_stage NAME COMMAND.
 # Cheap first: every C/C++ source formatted as .clang-format says.
 script_stage format scripts/format.sh --check
 
-for preset in ${GATE_PRESETS:-dev clang asan tsan}; do
+# The compiler matrix: GCC 12 (dev, asan, tsan), Clang 14 (clang, the minimum supported Clang),
+# Clang 16 with libstdc++ (clang16: libraries + unit tests), Clang 16 with libc++ in C++23
+# (clang16-libcxx: libraries + examples, built only).
+for preset in ${GATE_PRESETS:-dev clang clang16 clang16-libcxx asan tsan}; do
+  if [ "$preset" = clang16-libcxx ]; then build_stage "$preset"; continue; fi
   host_stage "$preset"
   # clang-tidy reads the dev tree's compile database, right after that tree is built.
   if [ "$preset" = dev ]; then
