@@ -29,7 +29,7 @@ int main() {
   esp_blink::mmio::host_bus_guard guard{fake};
   esp_blink::mmio::write(0x60004004, 0x5a);
   const bool ok = esp_blink::mmio::read(0x60004004) == 0x5a && ESP_BLINK_VERSION_MAJOR >= 0;
-  std::printf("consumer_esp_blink: esp-blink %s, register round trip %s\n", ESP_BLINK_VERSION_STRING,
-              ok ? "ok" : "broken");
+  std::printf("consumer_esp_blink: esp-blink %s, register round trip %s\n",
+              ESP_BLINK_VERSION_STRING, ok ? "ok" : "broken");
   return ok ? 0 : 1;
 }

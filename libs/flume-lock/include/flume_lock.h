@@ -15,11 +15,11 @@
 #ifndef FLUME_LOCK_H
 #define FLUME_LOCK_H
 
-#include <stddef.h>
-#include <stdint.h>
-
 #include <flume_lock/export.hpp>
 #include <flume_lock/version.hpp>
+
+#include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -34,7 +34,7 @@ typedef enum flume_lock_status {
   FLUME_LOCK_TIMEOUT = 4,      /**< the wait ended first */
   FLUME_LOCK_INVALID = 5,      /**< a null handle or output pointer */
   FLUME_LOCK_NO_MEMORY = 6     /**< allocation failed */
-} flume_lock_status; /**< The status type. */
+} flume_lock_status;           /**< The status type. */
 
 /** A sending handle of an MPSC channel (opaque; clone one per owner). */
 typedef struct flume_lock_sender flume_lock_sender;
@@ -43,16 +43,18 @@ typedef struct flume_lock_receiver flume_lock_receiver;
 
 /** Creates a channel: capacity 0 = unbounded, otherwise bounded to `capacity` messages. */
 FLUME_LOCK_API flume_lock_status flume_lock_channel_create(size_t capacity, flume_lock_sender** tx,
-                                            flume_lock_receiver** rx);
+                                                           flume_lock_receiver** rx);
 
 /** Creates a rendezvous channel (capacity 0, as crossbeam's bounded(0)): a send completes only
  * when the receiver takes the value; try_send succeeds only while the receiver waits in
  * recv_timeout. */
-FLUME_LOCK_API flume_lock_status flume_lock_rendezvous_create(flume_lock_sender** tx, flume_lock_receiver** rx);
+FLUME_LOCK_API flume_lock_status flume_lock_rendezvous_create(flume_lock_sender** tx,
+                                                              flume_lock_receiver** rx);
 
 /** Stores in *len how many values are queued now (a snapshot; always 0 for rendezvous): OK, or
  * INVALID for a null handle or pointer. Call it from the receiving thread. */
-FLUME_LOCK_API flume_lock_status flume_lock_receiver_len(const flume_lock_receiver* rx, size_t* len);
+FLUME_LOCK_API flume_lock_status flume_lock_receiver_len(const flume_lock_receiver* rx,
+                                                         size_t* len);
 
 /** A new sender handle for the same channel (NULL when out of memory or tx is NULL). */
 FLUME_LOCK_API flume_lock_sender* flume_lock_sender_clone(const flume_lock_sender* tx);
@@ -69,9 +71,9 @@ FLUME_LOCK_API flume_lock_status flume_lock_try_recv(flume_lock_receiver* rx, ui
 /** @{ */
 /** Waits up to timeout_ns (negative: forever): OK, TIMEOUT or DISCONNECTED. */
 FLUME_LOCK_API flume_lock_status flume_lock_recv_timeout(flume_lock_receiver* rx, uint64_t* out,
-                                          int64_t timeout_ns);
+                                                         int64_t timeout_ns);
 FLUME_LOCK_API flume_lock_status flume_lock_recv_ptr_timeout(flume_lock_receiver* rx, void** out,
-                                              int64_t timeout_ns);
+                                                             int64_t timeout_ns);
 /** @} */
 
 /** The most receivers one flume_lock_select call waits on. */
@@ -82,8 +84,9 @@ FLUME_LOCK_API flume_lock_status flume_lock_recv_ptr_timeout(flume_lock_receiver
  * forever, 0 = only what is ready now. Returns OK (*index = which receiver, *out = the value),
  * DISCONNECTED (*index = a receiver that is closed and drained: leave it out of later calls),
  * TIMEOUT (*index = count) or INVALID. Each receiver is used by this thread only, meanwhile. */
-FLUME_LOCK_API flume_lock_status flume_lock_select(flume_lock_receiver* const* rxs, size_t count, uint64_t* out,
-                                    size_t* index, int64_t timeout_ns);
+FLUME_LOCK_API flume_lock_status flume_lock_select(flume_lock_receiver* const* rxs, size_t count,
+                                                   uint64_t* out, size_t* index,
+                                                   int64_t timeout_ns);
 
 /** @{ */
 /** Closes the channel for senders; queued values can still be received. */
@@ -111,21 +114,26 @@ typedef struct flume_lock_mpmc_sender flume_lock_mpmc_sender;
 typedef struct flume_lock_mpmc_receiver flume_lock_mpmc_receiver;
 
 /** Creates an MPMC channel: capacity 0 = unbounded, otherwise bounded to `capacity` values. */
-FLUME_LOCK_API flume_lock_status flume_lock_mpmc_channel_create(size_t capacity, flume_lock_mpmc_sender** tx,
-                                                 flume_lock_mpmc_receiver** rx);
+FLUME_LOCK_API flume_lock_status flume_lock_mpmc_channel_create(size_t capacity,
+                                                                flume_lock_mpmc_sender** tx,
+                                                                flume_lock_mpmc_receiver** rx);
 /** @{ */
 /** New handles for the same channel (NULL when out of memory or the handle is NULL). */
-FLUME_LOCK_API flume_lock_mpmc_sender* flume_lock_mpmc_sender_clone(const flume_lock_mpmc_sender* tx);
-FLUME_LOCK_API flume_lock_mpmc_receiver* flume_lock_mpmc_receiver_clone(const flume_lock_mpmc_receiver* rx);
+FLUME_LOCK_API flume_lock_mpmc_sender* flume_lock_mpmc_sender_clone(
+    const flume_lock_mpmc_sender* tx);
+FLUME_LOCK_API flume_lock_mpmc_receiver* flume_lock_mpmc_receiver_clone(
+    const flume_lock_mpmc_receiver* rx);
 /** @} */
 
 /** @{ */
 /** As flume_lock_send / try_send / try_recv / recv_timeout. */
 FLUME_LOCK_API flume_lock_status flume_lock_mpmc_send(flume_lock_mpmc_sender* tx, uint64_t value);
-FLUME_LOCK_API flume_lock_status flume_lock_mpmc_try_send(flume_lock_mpmc_sender* tx, uint64_t value);
-FLUME_LOCK_API flume_lock_status flume_lock_mpmc_try_recv(flume_lock_mpmc_receiver* rx, uint64_t* out);
-FLUME_LOCK_API flume_lock_status flume_lock_mpmc_recv_timeout(flume_lock_mpmc_receiver* rx, uint64_t* out,
-                                               int64_t timeout_ns);
+FLUME_LOCK_API flume_lock_status flume_lock_mpmc_try_send(flume_lock_mpmc_sender* tx,
+                                                          uint64_t value);
+FLUME_LOCK_API flume_lock_status flume_lock_mpmc_try_recv(flume_lock_mpmc_receiver* rx,
+                                                          uint64_t* out);
+FLUME_LOCK_API flume_lock_status flume_lock_mpmc_recv_timeout(flume_lock_mpmc_receiver* rx,
+                                                              uint64_t* out, int64_t timeout_ns);
 /** @} */
 
 /** Values queued now (a snapshot; 0 for a NULL handle). */

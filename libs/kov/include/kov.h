@@ -35,11 +35,11 @@
 #ifndef KOV_H
 #define KOV_H
 
-#include <stddef.h>
-#include <stdint.h>
-
 #include <kov/export.hpp>
 #include <kov/version.hpp>
+
+#include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -99,7 +99,7 @@ KOV_API int kov_spawn(kov_runtime* rt, void (*fn)(kov_runtime* rt, void* user), 
  * called). Runtime thread only. 0, -EINVAL (null rt, work or done), -EPERM, -ENOMEM, or the
  * system's error when no pool thread can be started. */
 KOV_API int kov_spawn_blocking(kov_runtime* rt, void (*work)(void* user),
-                       void (*done)(kov_runtime* rt, int status, void* user), void* user);
+                               void (*done)(kov_runtime* rt, int status, void* user), void* user);
 
 /** A static, human-readable description of an error value of this API ("Connection refused"
  * for -ECONNREFUSED, "success" for 0). A positive value is read as its negation. Never NULL;
@@ -127,8 +127,8 @@ KOV_API const char* kov_strerror(int error);
  * returns. timeout_ms 0 means 10 s. Returns 0 when started, or -EINVAL (null rt, host or cb),
  * -EPERM, -ENOMEM: then `cb` never runs. A lookup ends with the runtime (no callback then). */
 KOV_API int kov_resolve(kov_runtime* rt, const char* host, const char* service, uint64_t timeout_ms,
-                void (*cb)(int status, const char* const* addrs, size_t count, void* user),
-                void* user);
+                        void (*cb)(int status, const char* const* addrs, size_t count, void* user),
+                        void* user);
 
 /* ---- Timers --------------------------------------------------------------------------- */
 
@@ -142,7 +142,7 @@ KOV_API int kov_resolve(kov_runtime* rt, const char* host, const char* service, 
  * when its callback returns: its pointer is valid until then, and no longer. A repeating
  * timer lives until kov_timer_cancel (or kov_runtime_free). */
 KOV_API kov_timer* kov_timer_start(kov_runtime* rt, uint64_t delay_ms, uint64_t repeat_ms,
-                           void (*cb)(kov_timer* timer, void* user), void* user);
+                                   void (*cb)(kov_timer* timer, void* user), void* user);
 
 /** Stops a live timer and frees it: its callback does not run again. Allowed from any
  * callback, including the timer's own (it is then freed when that callback returns), and
@@ -171,8 +171,8 @@ KOV_API int kov_tcp_listen(kov_runtime* rt, const char* addr, kov_tcp** out);
  * (a timer) before accepting again rather than spinning. Returns 0 when started, or -EINVAL
  * (null argument, or `listener` is a connection), -EBADF (closed), -EBUSY, -EPERM, -ENOMEM. */
 KOV_API int kov_tcp_accept(kov_tcp* listener,
-                   void (*cb)(kov_tcp* listener, int status, kov_tcp* conn, void* user),
-                   void* user);
+                           void (*cb)(kov_tcp* listener, int status, kov_tcp* conn, void* user),
+                           void* user);
 
 /** Connects to `addr`: `cb(conn, 0, user)` with a connection that the program then owns, or
  * `cb(NULL, -errno, user)` (-ECONNREFUSED, -ETIMEDOUT after `timeout_ms`, ...). timeout_ms 0
@@ -180,7 +180,7 @@ KOV_API int kov_tcp_accept(kov_tcp* listener,
  * malformed address), -EPERM, -ENOMEM: then `cb` never runs. A connection attempt cannot be
  * cancelled (it ends with the runtime). */
 KOV_API int kov_tcp_connect(kov_runtime* rt, const char* addr, uint64_t timeout_ms,
-                    void (*cb)(kov_tcp* conn, int status, void* user), void* user);
+                            void (*cb)(kov_tcp* conn, int status, void* user), void* user);
 
 /** Connects by name: `host_port` is "example.com:443", "localhost:8080" or an IP literal with
  * its port. The host is resolved as kov_resolve does, then the addresses are tried as
@@ -191,7 +191,7 @@ KOV_API int kov_tcp_connect(kov_runtime* rt, const char* addr, uint64_t timeout_
  * `cb` never runs. A host that is not a name (such as an unbracketed IPv6 address) reaches `cb` as
  * -EINVAL. */
 KOV_API int kov_tcp_connect_name(kov_runtime* rt, const char* host_port, uint64_t timeout_ms,
-                         void (*cb)(kov_tcp* conn, int status, void* user), void* user);
+                                 void (*cb)(kov_tcp* conn, int status, void* user), void* user);
 
 /** Reads what is there, up to `len` bytes, into `buf`, waiting until at least one byte is:
  * `cb(conn, n, user)` with n > 0 bytes read, 0 at the end of the stream, or -errno
@@ -199,7 +199,7 @@ KOV_API int kov_tcp_connect_name(kov_runtime* rt, const char* host_port, uint64_
  * `cb` runs. Returns 0 when started, or -EINVAL (null argument, len 0, or a listener),
  * -EBADF (closed), -EBUSY (a read is pending), -EPERM, -ENOMEM. */
 KOV_API int kov_tcp_read(kov_tcp* conn, void* buf, size_t len,
-                 void (*cb)(kov_tcp* conn, long n, void* user), void* user);
+                         void (*cb)(kov_tcp* conn, long n, void* user), void* user);
 
 /** Writes all `len` bytes of `buf`: `cb(conn, n, user)` with n == len once every byte is
  * handed to the kernel, or -errno (-EPIPE, -ECONNRESET, -ECANCELED when the handle was
@@ -208,7 +208,7 @@ KOV_API int kov_tcp_read(kov_tcp* conn, void* buf, size_t len,
  * started, or -EINVAL (null argument, a listener, or len above LONG_MAX), -EBADF, -EBUSY (a write
  * is pending), -EPERM, -ENOMEM. */
 KOV_API int kov_tcp_write(kov_tcp* conn, const void* buf, size_t len,
-                  void (*cb)(kov_tcp* conn, long n, void* user), void* user);
+                          void (*cb)(kov_tcp* conn, long n, void* user), void* user);
 
 /** Sends the end of the stream (shutdown(SHUT_WR)): the peer reads 0 once it has the bytes
  * written before; reading goes on. 0, -EINVAL (a listener), -EBADF, -EPERM or -ENOTCONN. */

@@ -10,8 +10,8 @@
 // ignored if it still had its default (process-killing) action, as Rust's runtime does.
 #pragma once
 
-#include <kov/export.hpp>
 #include <kov/detail/byte_stream.hpp>
+#include <kov/export.hpp>
 
 namespace kov {
 

@@ -2,8 +2,8 @@
 // (std::expected needs C++23, which Clang 14 cannot use with libstdc++).
 #pragma once
 
-#include <kov/export.hpp>
 #include <kov/detail/assert.hpp>
+#include <kov/export.hpp>
 
 #include <cerrno>
 #include <system_error>

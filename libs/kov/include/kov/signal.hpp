@@ -12,9 +12,9 @@
 // coalesce into one.
 #pragma once
 
-#include <kov/export.hpp>
 #include <kov/detail/io_finish.hpp>
 #include <kov/detail/io_handle.hpp>
+#include <kov/export.hpp>
 
 #include <sys/signalfd.h>
 

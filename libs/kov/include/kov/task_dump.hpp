@@ -1,8 +1,8 @@
 // A snapshot of a runtime's live tasks: what each is and where it is suspended.
 #pragma once
 
-#include <kov/export.hpp>
 #include <kov/detail/location.hpp>
+#include <kov/export.hpp>
 
 #include <cstdint>
 #include <string>

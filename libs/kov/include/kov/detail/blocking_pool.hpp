@@ -4,6 +4,7 @@
 #pragma once
 
 #include <kov/export.hpp>
+
 #include <chrono>
 #include <cstddef>
 #include <memory>

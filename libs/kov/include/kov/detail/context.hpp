@@ -2,6 +2,7 @@
 #pragma once
 
 #include <kov/export.hpp>
+
 #include <coroutine>
 #include <cstdint>
 #include <utility>

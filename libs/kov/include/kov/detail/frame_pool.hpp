@@ -9,6 +9,7 @@
 #pragma once
 
 #include <kov/export.hpp>
+
 #include <cstddef>
 
 namespace kov::detail {

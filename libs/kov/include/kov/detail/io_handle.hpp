@@ -2,9 +2,9 @@
 // (io_handle), and the awaitable that runs one operation on it (io_awaitable).
 #pragma once
 
-#include <kov/export.hpp>
 #include <kov/detail/io_op.hpp>
 #include <kov/detail/reactor_backend.hpp>
+#include <kov/export.hpp>
 #include <kov/result.hpp>
 #include <kov/time.hpp>
 

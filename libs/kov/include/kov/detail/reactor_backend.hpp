@@ -6,8 +6,8 @@
 // wake fd becomes readable (a cross-thread wake). Backends live one per file in src/.
 #pragma once
 
-#include <kov/export.hpp>
 #include <kov/detail/io_op.hpp>
+#include <kov/export.hpp>
 #include <kov/runtime_options.hpp>
 
 #include <chrono>
@@ -44,7 +44,8 @@ class reactor_backend {
 // the KOV_IO_BACKEND environment variable, io_uring first with epoll as the fallback. Backends
 // register `wake_fd` (the runtime's eventfd) and drain it when it becomes readable. Throws
 // std::system_error when a forced backend cannot be had.
-KOV_API std::unique_ptr<reactor_backend> make_reactor_backend(int wake_fd, const runtime_options& options);
+KOV_API std::unique_ptr<reactor_backend> make_reactor_backend(int wake_fd,
+                                                              const runtime_options& options);
 
 // The edge-triggered epoll reactor (src/epoll_backend.cpp).
 KOV_API std::unique_ptr<reactor_backend> make_epoll_backend(int wake_fd);

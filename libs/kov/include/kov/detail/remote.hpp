@@ -2,8 +2,8 @@
 // runtime's inject channel (flume-lock) and pokes the runtime's eventfd.
 #pragma once
 
-#include <kov/export.hpp>
 #include <kov/detail/atomic.hpp>
+#include <kov/export.hpp>
 
 #include <cstdint>
 #include <utility>

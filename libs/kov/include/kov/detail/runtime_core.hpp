@@ -4,7 +4,6 @@
 // the caller's from spawn); the end of this file defines task_ref's operations that call it.
 #pragma once
 
-#include <kov/export.hpp>
 #include <kov/detail/assert.hpp>
 #include <kov/detail/context.hpp>
 #include <kov/detail/location.hpp>
@@ -13,6 +12,7 @@
 #include <kov/detail/task_header.hpp>
 #include <kov/detail/task_ref.hpp>
 #include <kov/detail/timer_wheel.hpp>
+#include <kov/export.hpp>
 #include <kov/runtime_options.hpp>
 #include <kov/task_dump.hpp>
 

@@ -6,8 +6,8 @@
 // current 64^6-tick block wait on an overflow list that is re-sorted once per block.
 #pragma once
 
-#include <kov/export.hpp>
 #include <kov/detail/intrusive_list.hpp>
+#include <kov/export.hpp>
 
 #include <cstddef>
 #include <cstdint>

@@ -5,10 +5,10 @@
 // send never raises SIGPIPE. One receive and one send may be in flight at once.
 #pragma once
 
-#include <kov/export.hpp>
 #include <kov/buffer.hpp>
 #include <kov/detail/io_finish.hpp>
 #include <kov/detail/io_handle.hpp>
+#include <kov/export.hpp>
 #include <kov/net/address.hpp>
 #include <kov/net/socket_options.hpp>
 

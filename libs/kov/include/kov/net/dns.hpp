@@ -69,8 +69,9 @@ struct resolve_options {
 // lookup of that channel is in flight, c-ares cancels it and closes its sockets; otherwise it
 // runs to c-ares's own end and the answer is dropped. Nothing outlives the runtime.
 // The text is copied before this returns: the caller's strings need not outlive the task.
-KOV_API task<result<std::vector<socket_address>>> resolve(std::string_view host, std::string_view service,
-                                                  resolve_options options = {});
+KOV_API task<result<std::vector<socket_address>>> resolve(std::string_view host,
+                                                          std::string_view service,
+                                                          resolve_options options = {});
 
 }  // namespace kov::net
 

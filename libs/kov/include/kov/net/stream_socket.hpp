@@ -12,8 +12,8 @@
 // in flight with errc::cancelled; aborting a task takes its operation back.
 #pragma once
 
-#include <kov/export.hpp>
 #include <kov/detail/byte_stream.hpp>
+#include <kov/export.hpp>
 #include <kov/net/address.hpp>
 #include <kov/net/socket_options.hpp>
 #include <kov/task.hpp>
@@ -84,10 +84,11 @@ namespace detail {
 // A new non-blocking, close-on-exec socket registered with the current runtime.
 KOV_API result<kov::detail::io_handle> open_socket(int family, int type) noexcept;
 // Two connected Unix-domain sockets of `type` (socketpair(2)), registered likewise.
-KOV_API result<std::pair<kov::detail::io_handle, kov::detail::io_handle>> socket_pair(int type) noexcept;
+KOV_API result<std::pair<kov::detail::io_handle, kov::detail::io_handle>> socket_pair(
+    int type) noexcept;
 // A new stream socket, set up as `opts` says, bound to `at` and listening.
 KOV_API result<kov::detail::io_handle> listen_on(const socket_address& at,
-                                         const listen_options& opts) noexcept;
+                                                 const listen_options& opts) noexcept;
 // getsockname / getpeername as a socket_address.
 KOV_API result<socket_address> socket_name(int fd, bool peer) noexcept;
 
