@@ -25,7 +25,7 @@ set(dev_section libdevel)
 function(trio_package_component component package description)
   string(TOUPPER ${component} c)
   set(CPACK_DEBIAN_${c}_PACKAGE_NAME ${package} PARENT_SCOPE)
-  set(CPACK_COMPONENT_${c}_DESCRIPTION "${description}" PARENT_SCOPE)
+  set(CPACK_DEBIAN_${c}_DESCRIPTION "${description}" PARENT_SCOPE)
 endfunction()
 
 set(kov_runtime_pkg "libkov${trio_soversion}")
