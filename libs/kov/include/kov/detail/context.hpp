@@ -23,6 +23,8 @@ struct thread_context {
   std::coroutine_handle<> next{};
 };
 
+// Exported: inline code in the program and a shared libkov must see one instance (hidden, each
+// would get its own copy).
 KOV_API inline thread_local thread_context tls_context{};
 
 // Clang lowers a handle returned from await_suspend to a guaranteed tail call at every
