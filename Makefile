@@ -2,7 +2,7 @@
 SUITE ?=
 QUICK ?=
 
-.PHONY: all deps demo test check format tidy bench mutate asm fuzz clean
+.PHONY: all deps demo test check format tidy bench mutate asm fuzz clean docs package dist release
 
 all: check
 
@@ -40,6 +40,23 @@ fuzz: deps
 
 asm:
 	@bash libs/flume-lock/tools/asm.sh
+
+# The API reference (Doxygen, warnings are errors) into build/docs/html (needs build/dev configured).
+docs:
+	cmake --preset dev >/dev/null
+	@bash scripts/docs.sh build/dev
+
+# Debian packages (runtime and -dev per library) from the shared preset, checked by lintian.
+package:
+	@bash scripts/package.sh
+
+# The source tarball of HEAD: build/trio-<version>.tar.gz.
+dist:
+	@bash scripts/dist.sh
+
+# make release VERSION=x.y.z [DRY_RUN=1] (docs/releasing.md).
+release:
+	@DRY_RUN=$(DRY_RUN) bash scripts/release.sh "$(VERSION)"
 
 clean:
 	rm -rf build

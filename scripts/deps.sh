@@ -7,6 +7,8 @@ packages=(
   cmake ninja-build g++ gcc clang-14 libclang-rt-14-dev pkg-config make python3 time
   # checks (scripts/format.sh, scripts/tidy.sh)
   clang-format-14 clang-tidy-14
+  # release engineering: C ABI check, API reference, package checks, the compiler matrix
+  abigail-tools doxygen lintian clang-16 libc++-16-dev libc++abi-16-dev
   # tests
   googletest libgtest-dev libgmock-dev relacy-dev
   # SVD generator property tests (libs/esp-blink/tests/svd_properties_test.py)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The full test gate: every preset's build and tests, stopping at the first failing stage.
 # Stages: clang-format check, each preset (configure, build, CTest; `fuzz` builds only the fuzz
-# targets and runs each for a few seconds), clang-tidy after dev, the
+# targets and runs each for a few seconds), clang-tidy and the C ABI check after dev, the
 # ESP32-C3 cross build. Last line: "N passed, M failed" over all stages (a CTest test counts
 # one, a check or build-only stage counts one).
 set -uo pipefail
@@ -12,9 +12,13 @@ passed=0
 failed=0
 log_dir=build/gate
 mkdir -p "$log_dir"
+: >"$log_dir/cpu.log"
 start=$(date +%s)
 
-summary() { echo "gate: $(( $(date +%s) - start ))s"; echo "$passed passed, $failed failed"; }
+summary() {
+  echo "gate: $(( $(date +%s) - start ))s; build CPU seconds per preset in $log_dir/cpu.log"
+  echo "$passed passed, $failed failed"
+}
 
 fail_stage() {
   echo "gate: stage '$1' failed: $2 (log: $log_dir/$1.log)"
@@ -35,11 +39,25 @@ count_ctest() {  # adds the CTest totals of a log to passed/failed
   [ "$nfail" -eq 0 ]
 }
 
+build_preset() {  # configure and build one preset; its build's CPU seconds (user + sys) logged
+  local preset=$1 log="$log_dir/$1.log"
+  { cmake --preset "$preset" \
+      && /usr/bin/time -f "gate: [$preset] build CPU %U s user, %S s sys" -a -o "$log_dir/cpu.log" \
+           cmake --build --preset "$preset" -j "$jobs"; } >"$log" 2>&1 \
+    || fail_stage "$preset" "configure or build failed"
+  tail -1 "$log_dir/cpu.log"
+}
+
+build_stage() {  # a preset that is built, not tested (the libc++ build: no GoogleTest for it)
+  echo "gate: [$1] configure + build"
+  build_preset "$1"
+  passed=$((passed + 1))
+}
+
 host_stage() {  # configure, build and test one host preset
   local preset=$1 log="$log_dir/$1.log"
   echo "gate: [$preset] configure + build + test"
-  { cmake --preset "$preset" && cmake --build --preset "$preset" -j "$jobs"; } >"$log" 2>&1 \
-    || fail_stage "$preset" "configure or build failed"
+  build_preset "$preset"
   ctest --preset "$preset" -j "$jobs" >>"$log" 2>&1
   local rc=$?
   grep -E 'tests passed|Total Test time' "$log" | sed "s/^/gate: [$preset] /"
@@ -59,10 +77,20 @@ script_stage() {  # one checking script as one stage: script_stage NAME COMMAND.
 # Cheap first: every C/C++ source formatted as .clang-format says.
 script_stage format scripts/format.sh --check
 
-for preset in ${GATE_PRESETS:-dev clang asan tsan fuzz}; do
+# The compiler matrix: GCC 12 (dev, asan, tsan), Clang 14 (clang, the minimum supported Clang),
+# Clang 16 with libstdc++ (clang16: libraries + unit tests), Clang 16 with libc++ in C++23
+# (clang16-libcxx: libraries + examples, built only); then the fuzz targets (Clang 14).
+for preset in ${GATE_PRESETS:-dev clang clang16 clang16-libcxx asan tsan fuzz}; do
+  if [ "$preset" = clang16-libcxx ]; then build_stage "$preset"; continue; fi
   host_stage "$preset"
   # clang-tidy reads the dev tree's compile database, right after that tree is built.
-  if [ "$preset" = dev ]; then script_stage tidy scripts/tidy.sh build/dev; fi
+  if [ "$preset" = dev ]; then
+    script_stage tidy scripts/tidy.sh build/dev
+    # The C ABI against its baselines, from the dev tree's libraries (no extra build), and the
+    # proof that the check catches a broken build.
+    script_stage abi scripts/abi.sh build/dev
+    script_stage abi-break tests/abi/break_test.sh build/dev
+  fi
 done
 
 if [ -f libs/esp-blink/CMakeLists.txt ]; then

@@ -67,11 +67,15 @@ std::optional<timer_wheel::expiry> timer_wheel::next_slot() const noexcept {
     const std::uint64_t occupied = occupied_[level];
     if (occupied == 0) continue;
     const unsigned shift = level * slot_bits;
-    const auto pos = static_cast<int>((elapsed_ >> shift) & (slots - 1));
+    const auto pos = static_cast<unsigned>((elapsed_ >> shift) & (slots - 1));
     // Occupied slots are never behind the current position (see the invariant), so the first
-    // set bit at or after `pos` is the earliest.
+    // set bit at or after `pos` is the earliest. Rotated by hand: std::rotr's count is an int
+    // in the standard but an unsigned in libc++ 16, so neither type converts cleanly on both.
+    const std::uint64_t from_pos =
+        pos == 0 ? occupied : (occupied >> pos) | (occupied << (64 - pos));
     const auto slot =
-        static_cast<unsigned>(pos + std::countr_zero(std::rotr(occupied, pos))) & (slots - 1);
+        static_cast<unsigned>(pos + static_cast<unsigned>(std::countr_zero(from_pos))) &
+        (slots - 1);
     const std::uint64_t level_span = std::uint64_t{1} << (shift + slot_bits);
     const std::uint64_t level_start = elapsed_ & ~(level_span - 1);
     return expiry{level, slot, level_start + (std::uint64_t{slot} << shift)};

@@ -11,10 +11,11 @@
 #pragma once
 
 #include <kov/detail/byte_stream.hpp>
+#include <kov/export.hpp>
 
 namespace kov {
 
-class async_fd : public detail::byte_stream<detail::io_kind::read, detail::io_kind::write> {
+class KOV_API async_fd : public detail::byte_stream<detail::io_kind::read, detail::io_kind::write> {
  public:
   async_fd() noexcept = default;
 

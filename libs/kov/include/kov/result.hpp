@@ -3,6 +3,7 @@
 #pragma once
 
 #include <kov/detail/assert.hpp>
+#include <kov/export.hpp>
 
 #include <cerrno>
 #include <system_error>
@@ -22,7 +23,7 @@ enum class errc : int {
   lagged,         // a broadcast receiver fell behind: messages were overwritten unread
 };
 
-const std::error_category& error_category() noexcept;
+KOV_API const std::error_category& error_category() noexcept;
 
 inline std::error_code make_error_code(errc e) noexcept {
   return {static_cast<int>(e), error_category()};

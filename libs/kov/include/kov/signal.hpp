@@ -14,6 +14,7 @@
 
 #include <kov/detail/io_finish.hpp>
 #include <kov/detail/io_handle.hpp>
+#include <kov/export.hpp>
 
 #include <sys/signalfd.h>
 
@@ -37,7 +38,7 @@ struct finish_signal {
 
 }  // namespace detail
 
-class signal_set {
+class KOV_API signal_set {
  public:
   signal_set() noexcept = default;
 

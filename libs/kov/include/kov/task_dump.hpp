@@ -2,6 +2,7 @@
 #pragma once
 
 #include <kov/detail/location.hpp>
+#include <kov/export.hpp>
 
 #include <cstdint>
 #include <string>
@@ -23,6 +24,6 @@ struct task_snapshot {
 };
 
 // One task a line, then one indented line per frame, for logs and debugging.
-std::string format_task_dump(const std::vector<task_snapshot>& tasks);
+KOV_API std::string format_task_dump(const std::vector<task_snapshot>& tasks);
 
 }  // namespace kov

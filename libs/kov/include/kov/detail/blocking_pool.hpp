@@ -3,6 +3,8 @@
 // (the protocol is described in src/blocking_pool.cpp).
 #pragma once
 
+#include <kov/export.hpp>
+
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -26,7 +28,7 @@ struct blocking_pool_state;
 //
 // Invariant: state_ is never null; every job submitted is run by exactly one pool thread or,
 // at shutdown, dropped unrun.
-class blocking_pool {
+class KOV_API blocking_pool {
  public:
   blocking_pool(std::size_t max_threads, std::chrono::nanoseconds keep_alive);
   // Drops the jobs no thread has started yet, then waits for the running ones to return.

@@ -1,6 +1,8 @@
 // The per-thread execution context and the resume trampoline.
 #pragma once
 
+#include <kov/export.hpp>
+
 #include <coroutine>
 #include <cstdint>
 #include <utility>
@@ -21,7 +23,9 @@ struct thread_context {
   std::coroutine_handle<> next{};
 };
 
-inline thread_local thread_context tls_context{};
+// Exported: inline code in the program and a shared libkov must see one instance (hidden, each
+// would get its own copy).
+KOV_API inline thread_local thread_context tls_context{};
 
 // Clang lowers a handle returned from await_suspend to a guaranteed tail call at every
 // optimisation level. GCC does so only at -O2 and above, so there a returned handle is parked

@@ -8,6 +8,8 @@
 // Larger blocks go straight to ::operator new.
 #pragma once
 
+#include <kov/export.hpp>
+
 #include <cstddef>
 
 namespace kov::detail {
@@ -17,12 +19,12 @@ inline constexpr std::size_t max_pooled_size = 4096;
 
 // Returns at least `size` bytes aligned to __STDCPP_DEFAULT_NEW_ALIGNMENT__; throws
 // std::bad_alloc like operator new.
-void* pool_allocate(std::size_t size);
+KOV_API void* pool_allocate(std::size_t size);
 
 // Releases a block from pool_allocate; `size` must be the size it was allocated with.
-void pool_deallocate(void* block, std::size_t size) noexcept;
+KOV_API void pool_deallocate(void* block, std::size_t size) noexcept;
 
 // Blocks cached on the calling thread (for tests and the task dump).
-std::size_t pool_cached_blocks() noexcept;
+KOV_API std::size_t pool_cached_blocks() noexcept;
 
 }  // namespace kov::detail

@@ -1,6 +1,7 @@
 // Internal: the receiving side of kov::handle, a runtime's inbox for work sent from any thread.
 #pragma once
 
+#include <kov/export.hpp>
 #include <kov/mpsc.hpp>
 
 #include <memory>
@@ -26,6 +27,6 @@ struct handle_inbox {
 };
 
 // A sender into `rt`'s inbox, starting the inbox task on first use. Call on rt's thread.
-mpsc_sender<posted_ptr> inbox_sender(runtime_core& rt);
+KOV_API mpsc_sender<posted_ptr> inbox_sender(runtime_core& rt);
 
 }  // namespace kov::detail

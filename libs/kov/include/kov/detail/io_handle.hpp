@@ -4,6 +4,7 @@
 
 #include <kov/detail/io_op.hpp>
 #include <kov/detail/reactor_backend.hpp>
+#include <kov/export.hpp>
 #include <kov/result.hpp>
 #include <kov/time.hpp>
 
@@ -21,7 +22,7 @@ static_assert(std::is_same_v<clock::duration, std::chrono::nanoseconds>,
 //
 // Invariant: fd_ >= 0 <=> the handle owns an fd; src_ is then its source (registered with
 // src_->owner, or an orphan whose backend is gone).
-class io_handle {
+class KOV_API io_handle {
  public:
   io_handle() noexcept = default;
   io_handle(io_handle&& other) noexcept
@@ -55,7 +56,7 @@ class io_handle {
 
 // An errno value as kov returns it: ECANCELED (an operation taken back when its fd was closed or
 // its runtime went away) reads as errc::cancelled, everything else as std::system_category.
-std::error_code io_error(long negative_errno) noexcept;
+KOV_API std::error_code io_error(long negative_errno) noexcept;
 
 // One operation on a source, awaited once: its result goes through `finish(const io_op&)`.
 // An optional deadline (with_timeout / with_deadline) ends it with errc::timed_out.

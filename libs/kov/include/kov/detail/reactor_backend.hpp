@@ -7,6 +7,7 @@
 #pragma once
 
 #include <kov/detail/io_op.hpp>
+#include <kov/export.hpp>
 #include <kov/runtime_options.hpp>
 
 #include <chrono>
@@ -43,13 +44,14 @@ class reactor_backend {
 // the KOV_IO_BACKEND environment variable, io_uring first with epoll as the fallback. Backends
 // register `wake_fd` (the runtime's eventfd) and drain it when it becomes readable. Throws
 // std::system_error when a forced backend cannot be had.
-std::unique_ptr<reactor_backend> make_reactor_backend(int wake_fd, const runtime_options& options);
+KOV_API std::unique_ptr<reactor_backend> make_reactor_backend(int wake_fd,
+                                                              const runtime_options& options);
 
 // The edge-triggered epoll reactor (src/epoll_backend.cpp).
-std::unique_ptr<reactor_backend> make_epoll_backend(int wake_fd);
+KOV_API std::unique_ptr<reactor_backend> make_epoll_backend(int wake_fd);
 
 // The io_uring reactor (src/uring_backend.cpp); null with `why` set when the kernel (or a
 // seccomp profile) does not offer what it needs.
-std::unique_ptr<reactor_backend> make_uring_backend(int wake_fd, std::string& why);
+KOV_API std::unique_ptr<reactor_backend> make_uring_backend(int wake_fd, std::string& why);
 
 }  // namespace kov::detail

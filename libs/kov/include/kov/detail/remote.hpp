@@ -3,6 +3,7 @@
 #pragma once
 
 #include <kov/detail/atomic.hpp>
+#include <kov/export.hpp>
 
 #include <cstdint>
 #include <utility>
@@ -29,11 +30,11 @@ struct remote_slot {
   [[no_unique_address]] race_probe end_probe_;
 };
 
-void retain(remote_slot& s) noexcept;
-void release(remote_slot& s) noexcept;
+KOV_API void retain(remote_slot& s) noexcept;
+KOV_API void release(remote_slot& s) noexcept;
 
 // Wakes the slot's task from any thread; a no-op once the task or its runtime is gone.
-void remote_wake(remote_slot& s) noexcept;
+KOV_API void remote_wake(remote_slot& s) noexcept;
 
 // A counted reference to a slot: what travels through the inject channel.
 class slot_ref {

@@ -12,6 +12,7 @@
 #include <kov/detail/task_header.hpp>
 #include <kov/detail/task_ref.hpp>
 #include <kov/detail/timer_wheel.hpp>
+#include <kov/export.hpp>
 #include <kov/runtime_options.hpp>
 #include <kov/task_dump.hpp>
 
@@ -32,7 +33,7 @@ struct handle_inbox;
 // Invariant: run_queue_ is a FIFO of headers each holding one reference for the
 // queue; live_ lists every header whose frame is alive; only owner_ touches any of it
 // (cross-thread wakes arrive through hub_'s inject channel and are applied here).
-class runtime_core {
+class KOV_API runtime_core {
  public:
   using clock = std::chrono::steady_clock;
 

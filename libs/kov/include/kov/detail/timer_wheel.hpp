@@ -7,6 +7,7 @@
 #pragma once
 
 #include <kov/detail/intrusive_list.hpp>
+#include <kov/export.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -37,7 +38,7 @@ struct timer_entry {
   list_link<timer_entry> link_;
 };
 
-class timer_wheel {
+class KOV_API timer_wheel {
  public:
   static constexpr unsigned levels = 6;
   static constexpr unsigned slots = 64;

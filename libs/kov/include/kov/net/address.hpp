@@ -9,6 +9,7 @@
 //   log(peer.to_string());                                     // "[::1]:50312"
 #pragma once
 
+#include <kov/export.hpp>
 #include <kov/result.hpp>
 
 #include <sys/socket.h>
@@ -26,7 +27,7 @@ namespace kov::net {
 // address is copied in). size() is size_ capped at sizeof(sockaddr_storage): a system call
 // that truncated an address reports its full length in size_. A default-constructed address
 // is empty: family AF_UNSPEC, size 0.
-class socket_address {
+class KOV_API socket_address {
  public:
   socket_address() noexcept;
 
@@ -84,7 +85,7 @@ class socket_address {
 
   // Same family and same address: IP address, port, IPv6 flow label and scope; the Unix path
   // (with or without its terminating NUL) or abstract name. Padding bytes do not count.
-  friend bool operator==(const socket_address& a, const socket_address& b) noexcept;
+  friend KOV_API bool operator==(const socket_address& a, const socket_address& b) noexcept;
 
  private:
   sockaddr_storage storage_;

@@ -8,6 +8,7 @@
 #include <kov/buffer.hpp>
 #include <kov/detail/io_finish.hpp>
 #include <kov/detail/io_handle.hpp>
+#include <kov/export.hpp>
 #include <kov/net/address.hpp>
 #include <kov/net/socket_options.hpp>
 
@@ -38,9 +39,9 @@ struct finish_recv_from {
 };
 
 // A new datagram socket of `at`'s family, bound to `at`.
-result<kov::detail::io_handle> bind_datagram(const socket_address& at) noexcept;
+KOV_API result<kov::detail::io_handle> bind_datagram(const socket_address& at) noexcept;
 
-class datagram_socket {
+class KOV_API datagram_socket {
  public:
   // Sets the default peer (connect(2) on a datagram socket: nothing is sent); send and recv
   // then talk to it, and datagrams from others are dropped by the kernel.

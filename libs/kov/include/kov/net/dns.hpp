@@ -11,6 +11,7 @@
 //   auto test_addrs = co_await kov::net::resolve("alpha.test", "80", o);
 #pragma once
 
+#include <kov/export.hpp>
 #include <kov/net/address.hpp>
 #include <kov/result.hpp>
 #include <kov/task.hpp>
@@ -40,9 +41,9 @@ enum class dns_errc : int {
   failure,             // anything else c-ares reports
 };
 
-const std::error_category& dns_category() noexcept;
+KOV_API const std::error_category& dns_category() noexcept;
 // A static, NUL-terminated description of `e` (what dns_category().message says).
-const char* dns_description(dns_errc e) noexcept;
+KOV_API const char* dns_description(dns_errc e) noexcept;
 
 inline std::error_code make_error_code(dns_errc e) noexcept {
   return {static_cast<int>(e), dns_category()};
@@ -68,8 +69,9 @@ struct resolve_options {
 // lookup of that channel is in flight, c-ares cancels it and closes its sockets; otherwise it
 // runs to c-ares's own end and the answer is dropped. Nothing outlives the runtime.
 // The text is copied before this returns: the caller's strings need not outlive the task.
-task<result<std::vector<socket_address>>> resolve(std::string_view host, std::string_view service,
-                                                  resolve_options options = {});
+KOV_API task<result<std::vector<socket_address>>> resolve(std::string_view host,
+                                                          std::string_view service,
+                                                          resolve_options options = {});
 
 }  // namespace kov::net
 

@@ -9,6 +9,7 @@
 // listen_options (stream_socket.hpp); setting them later changes the option but not the binding.
 #pragma once
 
+#include <kov/export.hpp>
 #include <kov/result.hpp>
 
 #include <chrono>
@@ -18,7 +19,7 @@
 namespace kov::net {
 
 // A view of one socket's options: it does not own the socket, which must outlive it.
-class socket_options {
+class KOV_API socket_options {
  public:
   explicit socket_options(int fd) noexcept : fd_(fd) {}
 

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <kov/detail/byte_stream.hpp>
+#include <kov/export.hpp>
 #include <kov/net/address.hpp>
 #include <kov/net/socket_options.hpp>
 #include <kov/task.hpp>
@@ -41,7 +42,7 @@ struct listen_options {
 
 // read, read_exact, write, write_all, readable, writable, native_handle, is_open and close
 // come from detail::byte_stream (recv(2) and send(2) with MSG_NOSIGNAL).
-class stream_socket
+class KOV_API stream_socket
     : public kov::detail::byte_stream<kov::detail::io_kind::recv, kov::detail::io_kind::send> {
  public:
   using byte_stream::write_all;
@@ -81,14 +82,15 @@ class stream_socket
 namespace detail {
 
 // A new non-blocking, close-on-exec socket registered with the current runtime.
-result<kov::detail::io_handle> open_socket(int family, int type) noexcept;
+KOV_API result<kov::detail::io_handle> open_socket(int family, int type) noexcept;
 // Two connected Unix-domain sockets of `type` (socketpair(2)), registered likewise.
-result<std::pair<kov::detail::io_handle, kov::detail::io_handle>> socket_pair(int type) noexcept;
+KOV_API result<std::pair<kov::detail::io_handle, kov::detail::io_handle>> socket_pair(
+    int type) noexcept;
 // A new stream socket, set up as `opts` says, bound to `at` and listening.
-result<kov::detail::io_handle> listen_on(const socket_address& at,
-                                         const listen_options& opts) noexcept;
+KOV_API result<kov::detail::io_handle> listen_on(const socket_address& at,
+                                                 const listen_options& opts) noexcept;
 // getsockname / getpeername as a socket_address.
-result<socket_address> socket_name(int fd, bool peer) noexcept;
+KOV_API result<socket_address> socket_name(int fd, bool peer) noexcept;
 
 // accept: the new connection, adopted as a `Stream`.
 template <class Stream>

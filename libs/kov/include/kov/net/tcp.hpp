@@ -12,6 +12,7 @@
 //   auto web = co_await kov::net::tcp_stream::connect("example.com:80", 5s);  // by name
 #pragma once
 
+#include <kov/export.hpp>
 #include <kov/net/dns.hpp>
 #include <kov/net/stream_socket.hpp>
 #include <kov/task.hpp>
@@ -23,7 +24,7 @@
 
 namespace kov::net {
 
-class tcp_stream : public stream_socket {
+class KOV_API tcp_stream : public stream_socket {
  public:
   static constexpr bool unix_domain = false;  // for basic_listener
   tcp_stream() noexcept = default;

@@ -7,13 +7,14 @@
 // send_to, recv_from, send, recv, connect and the rest come from detail::datagram_socket.
 #pragma once
 
+#include <kov/export.hpp>
 #include <kov/net/datagram_socket.hpp>
 
 #include <utility>
 
 namespace kov::net {
 
-class udp_socket : public detail::datagram_socket {
+class KOV_API udp_socket : public detail::datagram_socket {
  public:
   udp_socket() noexcept = default;
 

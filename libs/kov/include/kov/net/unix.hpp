@@ -2,6 +2,7 @@
 // socket_address::unix_path ("@name" is Linux's abstract namespace).
 #pragma once
 
+#include <kov/export.hpp>
 #include <kov/net/stream_socket.hpp>
 #include <kov/task.hpp>
 
@@ -10,7 +11,7 @@
 
 namespace kov::net {
 
-class unix_stream : public stream_socket {
+class KOV_API unix_stream : public stream_socket {
  public:
   static constexpr bool unix_domain = true;  // for basic_listener
   unix_stream() noexcept = default;

@@ -11,13 +11,14 @@
 // answer. Bind both sides (or use pair()) for replies.
 #pragma once
 
+#include <kov/export.hpp>
 #include <kov/net/datagram_socket.hpp>
 
 #include <utility>
 
 namespace kov::net {
 
-class unix_datagram : public detail::datagram_socket {
+class KOV_API unix_datagram : public detail::datagram_socket {
  public:
   unix_datagram() noexcept = default;
 
