@@ -318,18 +318,16 @@ class sender {
   /// `full` or `disconnected` (`out` untouched on both). Bounded channels only (capacity >= 1);
   /// on others it stops the program with a message, as poll_send on a rendezvous channel.
   status try_reserve(send_permit<T>& out) const {
-    return reserve_impl(out, [](bounded_queue<T>& q, std::uint64_t& ticket) {
-      return q.try_claim(ticket);
-    });
+    return reserve_impl(
+        out, [](bounded_queue<T>& q, std::uint64_t& ticket) { return q.try_claim(ticket); });
   }
 
   /// Async try_reserve, as poll_send: `ok` (`out` holds a slot), `disconnected`, or `full` with
   /// `w` queued among the waiting senders (the same queue and wake as poll_send's; withdraw it
   /// with cancel_send).
   status poll_reserve(send_permit<T>& out, waiter& w) const {
-    return reserve_impl(out, [&w](bounded_queue<T>& q, std::uint64_t& ticket) {
-      return q.poll_claim(ticket, w);
-    });
+    return reserve_impl(
+        out, [&w](bounded_queue<T>& q, std::uint64_t& ticket) { return q.poll_claim(ticket, w); });
   }
 
   /// Withdraws `w` (poll_send): afterwards no wake call on it is running or will start (`w`

@@ -74,8 +74,8 @@ TEST_F(paused_io, an_operations_own_timeout_fires_when_the_clock_is_advanced) {
     auto r = kov::async_fd::adopt(fds[0]);
     KOV_CO_ASSERT_OK(r);
     std::optional<kov::result<std::size_t>> got;
-    auto reader = [](kov::async_fd& fd, std::optional<kov::result<std::size_t>>& out)
-        -> kov::task<void> {
+    auto reader = [](kov::async_fd& fd,
+                     std::optional<kov::result<std::size_t>>& out) -> kov::task<void> {
       std::array<char, 4> buf{};
       out = co_await fd.read(buf).with_timeout(30min);
     };

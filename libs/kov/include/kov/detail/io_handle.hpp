@@ -166,7 +166,7 @@ class [[nodiscard]] io_awaitable {
   io_source* src_;
   io_op op_;  // its deadline_ns is deadline_ns_ when the backend may enforce it, else 0
   Finish finish_;
-  std::int64_t deadline_ns_ = 0;  // the awaitable's deadline on kov's clock (0: none)
+  std::int64_t deadline_ns_ = 0;         // the awaitable's deadline on kov's clock (0: none)
   bool handed_over_ = false;             // await_resume gave the result to the task
   bool backend_keeps_deadline_ = false;  // start() said the backend enforces the deadline
   timer_waker timer_;
