@@ -68,7 +68,9 @@ LIBRARIES = {
         lambda: sorted(p.relative_to(ROOT).as_posix()
                        for p in (ROOT / "libs/flume-lock/include").rglob("*.hpp")),
         [FLUME_LOCK_MODEL], 300000),
-    # Every file of kov with an ordering that the kov model tests compile.
+    # Every file of kov with an ordering that the kov model tests compile, and the flume-lock
+    # send path under kov's bounded mpsc (its senders' waiter list and bounded queue), which
+    # kov_bounded_mpsc_model_test runs from a task's side.
     "kov": Library(
         "kov", ["libs/kov/include", "libs/kov/src", "libs/kov/tests/model",
                 "libs/flume-lock/include"],
@@ -76,7 +78,9 @@ LIBRARIES = {
                  "libs/kov/include/kov/detail/wake_protocol.hpp",
                  "libs/kov/include/kov/sync/cancellation_token.hpp",
                  "libs/kov/include/kov/detail/room_wait.hpp",
-                 "libs/kov/src/remote.cpp"],
+                 "libs/kov/src/remote.cpp",
+                 "libs/flume-lock/include/flume_lock/detail/send_waiters.hpp",
+                 "libs/flume-lock/include/flume_lock/bounded_queue.hpp"],
         KOV_MODELS, 200000),
 }
 

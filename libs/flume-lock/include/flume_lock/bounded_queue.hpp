@@ -24,6 +24,9 @@ class bounded_queue {
   static_assert(std::is_nothrow_move_constructible_v<T>,
                 "messages must be nothrow-move-constructible");
 
+ private:
+  struct slot;
+
  public:
   /// A queue holding at most `capacity` (>= 1) messages.
   explicit bounded_queue(std::size_t capacity)
@@ -52,6 +55,48 @@ class bounded_queue {
   /// Enqueues unless full or closed. On anything but `ok`, `value` is untouched.
   template <class U>
   status try_push(U&& value) {
+    return claim([&](slot& s, std::uint64_t tail) {
+      ::new (static_cast<void*>(s.storage)) T(std::forward<U>(value));
+      publish(s, tail + 1);
+    });
+  }
+
+  /// Claims the next slot without filling it (a send permit), unless full or closed: on `ok`,
+  /// `ticket` names the slot, which must later be fill()ed or release()d exactly once. Until
+  /// then the receiver stops at that slot (messages claimed after it wait behind it).
+  status try_claim(std::uint64_t& ticket) {
+    return claim([&](slot&, std::uint64_t tail) { ticket = tail; });
+  }
+
+  /// Puts `value` into the slot that try_claim / poll_claim gave as `ticket`: it cannot fail
+  /// (the slot is already ours), and the receiver gets it even if the channel closed since.
+  void fill(std::uint64_t ticket, T&& value) noexcept {
+    slot& s = slots_[ticket & (mark_bit_ - 1)];
+    ::new (static_cast<void*>(s.storage)) T(std::move(value));
+    publish(s, ticket + 1);
+  }
+
+  /// Gives the slot of `ticket` back unfilled: it becomes a hole that the receiver skips,
+  /// freeing the slot (and waking the next waiting sender) when it gets there.
+  void release(std::uint64_t ticket) noexcept {
+    slot& s = slots_[ticket & (mark_bit_ - 1)];
+    s.probe.on_write();
+    publish_stamp(s, ticket + 1 + mark_bit_);
+  }
+
+  /// Async claim, as poll_push: `ok` with `ticket` as try_claim, `disconnected`, or `full` with
+  /// `w` queued among the waiting senders.
+  status poll_claim(std::uint64_t& ticket, waiter& w) {
+    // try_claim's loads are seq_cst (claim()): it is its own re-check.
+    auto attempt = [&] { return try_claim(ticket); };
+    return tx_waiters_.poll(w, attempt, attempt);
+  }
+
+ private:
+  // Claims the slot at tail_ for `on_claim(slot, tail)` (which fills it or notes the ticket),
+  // unless the ring is full or closed.
+  template <class OnClaim>
+  FLUME_LOCK_HOT status claim(OnClaim&& on_claim) {
     // Ordering: seq_cst: a producer parked on "full" re-checks through here, and must see a
     // close() that happened after its prepare_wait (pairs with close()'s seq_cst RMW).
     std::uint64_t tail = tail_.load(detail::order::seq_cst);
@@ -70,24 +115,34 @@ class bounded_queue {
         // carries all publication.
         if (tail_.compare_exchange_weak(tail, next, detail::order::relaxed,
                                         detail::order::relaxed)) {
-          ::new (static_cast<void*>(s.storage)) T(std::forward<U>(value));
-          s.probe.on_write();
-          // Ordering: seq_cst: release publishes the message to try_consume; seq_cst orders it
-          // before rx_event_.notify()'s load (eventcount protocol).
-          s.stamp.store(tail + 1, detail::order::seq_cst);
-          rx_event_.notify();
+          on_claim(s, tail);
           return status::ok;
         }
-      } else if (stamp + one_lap_ == tail + 1) {
-        return status::full;  // the slot still holds the previous lap's message
+      } else if (stamp < tail) {
+        // The slot still holds (or is being filled with, or was claimed by a permit for) the
+        // previous lap's message: stamps only grow, and tail_ has already passed that claim.
+        return status::full;
       } else {
-        detail::spin_pause();  // another producer is mid-claim; look again
+        detail::spin_pause();  // our tail is stale: another producer claimed this slot
         // Ordering: relaxed: a fresh hint; the stamp check above validates it.
         tail = tail_.load(detail::order::relaxed);
       }
     }
   }
 
+  // Makes a filled slot visible to the consumer.
+  void publish(slot& s, std::uint64_t stamp) noexcept {
+    s.probe.on_write();
+    publish_stamp(s, stamp);
+  }
+  void publish_stamp(slot& s, std::uint64_t stamp) noexcept {
+    // Ordering: seq_cst: release publishes the message (or the hole) to try_consume; seq_cst
+    // orders it before rx_event_.notify()'s load (eventcount protocol).
+    s.stamp.store(stamp, detail::order::seq_cst);
+    rx_event_.notify();
+  }
+
+ public:
   /// Async push (see sender::poll_send): `ok` or `disconnected` as try_push, or `full` with `w`
   /// queued among the waiting senders for exactly one wake. A woken `w` polled again keeps its
   /// place at the head of the queue if the ring is still full.
@@ -119,36 +174,19 @@ class bounded_queue {
     slot& s = slots_[index];
     // Ordering: seq_cst: acquire pairs with try_push's publishing store; seq_cst for the parked
     // consumer's re-check against the producer's notify() load.
-    if (s.stamp.load(detail::order::seq_cst) != head_ + 1) return empty_or_disconnected();
+    if (s.stamp.load(detail::order::seq_cst) != head_ + 1) [[unlikely]]
+      return skip_hole_or_empty(sink);
     s.probe.on_read();
     T* message = s.message();
     struct consume_guard {  // frees the slot even if sink throws: never delivered twice
       bounded_queue& q;
       slot& s;
       T* message;
-      std::uint64_t index;
       ~consume_guard() {
         message->~T();
-        const std::uint64_t lap = q.head_ & ~(q.one_lap_ - 1);
-        const std::uint64_t freed_for = q.head_ + q.one_lap_;
-        q.head_ = index + 1 < q.capacity_ ? q.head_ + 1 : lap + q.one_lap_;
-        // Ordering: seq_cst: release pairs with try_push's stamp load (our read of the message
-        // happens before the slot's reuse); seq_cst orders it before tx_event_.notify()'s load.
-        s.stamp.store(freed_for, detail::order::seq_cst);
-        q.tx_waiters_.notify_one();  // async senders: one wake per freed slot, in FIFO order
-        // Senders parked on a full ring are woken in batches: once every wake_batch_ slots
-        // freed, so a wake-up (a futex syscall, context switches) pays for many messages
-        // instead of one. The receiver cannot drain the ring with senders left parked: they
-        // parked on a full ring, and the wake comes within wake_batch_ <= capacity pops (the
-        // model test park_wake_bounded_batched deadlocks with capacity + 1). Half the capacity
-        // lets them refill while the receiver still has half a ring to take. A receiver that
-        // stops receiving leaves them parked; they look again every tx_poll_interval.
-        if (++q.pops_since_wake_ >= q.wake_batch_) {
-          q.pops_since_wake_ = 0;
-          q.tx_event_.notify();
-        }
+        q.free_head(s);
       }
-    } guard{*this, s, message, index};
+    } guard{*this, s, message};
     sink(std::move(*message));
     return status::ok;
   }
@@ -163,7 +201,7 @@ class bounded_queue {
     // Ordering: relaxed (both): a snapshot; nothing is read through it.
     const std::uint64_t tail = tail_.load(detail::order::relaxed) & ~mark_bit_;
     const std::uint64_t stamp = slots_[tail & (mark_bit_ - 1)].stamp.load(detail::order::relaxed);
-    return stamp + one_lap_ == tail + 1;
+    return stamp < tail;  // as claim(): the previous lap's claim is still there
   }
 
   /// Messages claimed and not yet consumed (a snapshot; the consumer's thread only: it reads
@@ -197,6 +235,46 @@ class bounded_queue {
     return cursor / one_lap_ * capacity_ + (cursor & (mark_bit_ - 1));
   }
 
+  // Frees the slot at head_ (its message already destroyed, or a hole) for the next lap and
+  // moves head_ on.
+  FLUME_LOCK_HOT void free_head(slot& s) noexcept {
+    const std::uint64_t index = head_ & (mark_bit_ - 1);
+    const std::uint64_t lap = head_ & ~(one_lap_ - 1);
+    const std::uint64_t freed_for = head_ + one_lap_;
+    head_ = index + 1 < capacity_ ? head_ + 1 : lap + one_lap_;
+    // Ordering: seq_cst: release pairs with claim()'s stamp load (our read of the message
+    // happens before the slot's reuse); seq_cst orders it before tx_event_.notify()'s load.
+    s.stamp.store(freed_for, detail::order::seq_cst);
+    tx_waiters_.notify_one();  // async senders: one wake per freed slot, in FIFO order
+    // Senders parked on a full ring are woken in batches: once every wake_batch_ slots
+    // freed, so a wake-up (a futex syscall, context switches) pays for many messages
+    // instead of one. The receiver cannot drain the ring with senders left parked: they
+    // parked on a full ring, and the wake comes within wake_batch_ <= capacity pops (the
+    // model test park_wake_bounded_batched deadlocks with capacity + 1). Half the capacity
+    // lets them refill while the receiver still has half a ring to take. A receiver that
+    // stops receiving leaves them parked; they look again every tx_poll_interval.
+    if (++pops_since_wake_ >= wake_batch_) {
+      pops_since_wake_ = 0;
+      tx_event_.notify();
+    }
+  }
+
+  // try_consume found no message at head_: a released permit's hole is freed and skipped (then
+  // the next slot is tried), otherwise the ring is empty or disconnected.
+  template <class Sink>
+  [[gnu::noinline]] status skip_hole_or_empty(Sink& sink) {
+    for (;;) {
+      slot& s = slots_[head_ & (mark_bit_ - 1)];
+      // Ordering: seq_cst: acquire pairs with release()'s store (the permit holder is done
+      // with the slot) and with the publishing store; seq_cst as try_consume's load.
+      const std::uint64_t stamp = s.stamp.load(detail::order::seq_cst);
+      if (stamp == head_ + 1) return try_consume(sink);  // a message behind the holes: stays
+      if (stamp != head_ + 1 + mark_bit_) return empty_or_disconnected();
+      s.probe.on_read();
+      free_head(s);
+    }
+  }
+
   status empty_or_disconnected() const noexcept {
     // Ordering: seq_cst: the parked consumer's re-check pairs with close()'s seq_cst RMW.
     const std::uint64_t tail = tail_.load(detail::order::seq_cst);
@@ -205,7 +283,8 @@ class bounded_queue {
   }
 
   // Invariant: tail_ = lap | closed mark_bit_ | index; a slot's stamp is lap|index when free for
-  // that lap and lap|index + 1 when it holds that lap's message.
+  // that lap (or claimed and not yet filled), lap|index + 1 when it holds that lap's message,
+  // and lap|index + 1 | mark_bit_ when a permit released it unfilled (a hole). Stamps only grow.
   const std::size_t capacity_;
   const std::uint64_t mark_bit_;
   const std::uint64_t one_lap_;

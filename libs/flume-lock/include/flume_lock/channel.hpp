@@ -158,6 +158,69 @@ std::optional<std::size_t> capacity_of(const Queue& q) {
 
 }  // namespace detail
 
+/// One slot of a bounded channel's capacity, held for one message (sender::try_reserve /
+/// poll_reserve): send() then cannot fail. Destroying an unused permit gives the slot back (a
+/// hole the receiver skips, freeing the slot and waking the next waiting sender). The permit
+/// keeps the channel's memory alive but is not a sender: the channel may close while it is
+/// held, and a message sent through it afterwards is still received. The receiver stops at
+/// the permit's slot until it is used or dropped. Move-only; any thread.
+template <class T>
+class send_permit {
+ public:
+  send_permit() = default;
+  send_permit(send_permit&& other) noexcept
+      : state_(std::exchange(other.state_, nullptr)), ticket_(other.ticket_) {}
+  send_permit& operator=(send_permit&& other) noexcept {
+    send_permit moved(std::move(other));
+    std::swap(state_, moved.state_);
+    std::swap(ticket_, moved.ticket_);
+    return *this;
+  }
+  send_permit(const send_permit&) = delete;
+  send_permit& operator=(const send_permit&) = delete;
+  ~send_permit() { reset(); }
+
+  /// Whether this permit holds a slot.
+  explicit operator bool() const noexcept { return state_ != nullptr; }
+
+  /// Puts `value` into the held slot; the permit is empty afterwards. Requires a held slot.
+  void send(T&& value) noexcept {
+    queue().fill(ticket_, std::move(value));
+    std::exchange(state_, nullptr)->release_handle();
+  }
+
+  /// Gives the held slot back unused (as the destructor does); no-op if empty.
+  void reset() noexcept {
+    if (state_ == nullptr) return;
+    queue().release(ticket_);
+    std::exchange(state_, nullptr)->release_handle();
+  }
+
+ private:
+  friend class sender<T>;
+  // Takes the slot `ticket` of `state`'s bounded queue, and a handle on the state.
+  void hold(detail::channel_state<T>* state, std::uint64_t ticket) noexcept {
+    reset();
+    state->add_handle();
+    state_ = state;
+    ticket_ = ticket;
+  }
+  bounded_queue<T>& queue() noexcept {
+    return state_->with_queue([](auto& q) -> bounded_queue<T>& {
+      if constexpr (std::is_same_v<std::remove_reference_t<decltype(q)>, bounded_queue<T>>) {
+        return q;
+      } else {
+        __builtin_unreachable();  // permits are only made on bounded channels
+      }
+    });
+  }
+
+  // Invariant: state_ is null (empty) or holds a handle on a bounded channel whose slot
+  // `ticket_` this permit claimed and has neither filled nor released.
+  detail::channel_state<T>* state_ = nullptr;
+  std::uint64_t ticket_ = 0;
+};
+
 /// The sending half. Copyable; copies are cheap (a reference count). A sender may be used from
 /// several threads at once. The channel closes when the last sender is destroyed.
 template <class T>
@@ -245,6 +308,22 @@ class sender {
     });
   }
 
+  /// Claims one slot of a bounded channel's capacity into `out` if there is room now: `ok`,
+  /// `full` or `disconnected` (`out` untouched on both). Bounded channels only (capacity >= 1);
+  /// on others it stops the program with a message, as poll_send on a rendezvous channel.
+  status try_reserve(send_permit<T>& out) const {
+    return reserve_impl(
+        out, [](bounded_queue<T>& q, std::uint64_t& ticket) { return q.try_claim(ticket); });
+  }
+
+  /// Async try_reserve, as poll_send: `ok` (`out` holds a slot), `disconnected`, or `full` with
+  /// `w` queued among the waiting senders (the same queue and wake as poll_send's; withdraw it
+  /// with cancel_send).
+  status poll_reserve(send_permit<T>& out, waiter& w) const {
+    return reserve_impl(
+        out, [&w](bounded_queue<T>& q, std::uint64_t& ticket) { return q.poll_claim(ticket, w); });
+  }
+
   /// Withdraws `w` (poll_send): afterwards no wake call on it is running or will start (`w`
   /// and its ctx may be freed; a wake must not call into the channel). A wake that `w` received
   /// and that no poll_send used is passed to the next waiting sender (no freed slot is stranded).
@@ -288,6 +367,23 @@ class sender {
   template <class U>
   friend std::pair<sender<U>, receiver<U>> make_channel(std::optional<std::size_t>);
   explicit sender(detail::channel_state<T>* state) noexcept : state_(state) {}
+
+  template <class Claim>
+  status reserve_impl(send_permit<T>& out, Claim&& claim) const {
+    return state_->with_queue([&](auto& q) {
+      if constexpr (std::is_same_v<std::remove_reference_t<decltype(q)>, bounded_queue<T>>) {
+        std::uint64_t ticket = 0;
+        const status s = claim(q, ticket);
+        if (s == status::ok) out.hold(state_, ticket);
+        return s;
+      } else {
+        std::fputs("flume_lock: reserve on a channel that is not bounded (capacity >= 1)\n",
+                   stderr);
+        std::abort();
+        return status::disconnected;
+      }
+    });
+  }
 
   template <class U>
   status try_send_impl(U&& value) const {

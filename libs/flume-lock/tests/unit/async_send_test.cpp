@@ -1,5 +1,5 @@
 // Async send on bounded channels: waiting senders queue in FIFO order, one wake per freed slot,
-// a cancelled wake is passed on, close wakes everybody, values are never lost.
+// a cancelled wake is passed on, close wakes everybody, values are never lost; send permits.
 #include <flume_lock/channel.hpp>
 #include <flume_lock/waiter.hpp>
 
@@ -196,6 +196,79 @@ TEST(AsyncSend, ThreadsPollingOnATinyRingDeliverEverything) {
   for (auto& th : threads) th.join();
   int v = 0;
   EXPECT_EQ(rx.try_recv(v), status::empty);
+}
+
+// Permits claim slots in ring order: a hole left by a dropped permit is skipped by the receiver
+// and its slot reused; the ring wraps over filled and released permits many times.
+TEST(SendPermit, HolesAreSkippedAndSlotsReusedAcrossLaps) {
+  auto [tx, rx] = flume_lock::bounded<std::unique_ptr<int>>(3);
+  int expected = 0;
+  int next = 0;
+  for (int lap = 0; lap < 10; ++lap) {
+    flume_lock::send_permit<std::unique_ptr<int>> p[3];
+    for (auto& permit : p) ASSERT_EQ(tx.try_reserve(permit), status::ok);
+    flume_lock::send_permit<std::unique_ptr<int>> extra;
+    EXPECT_EQ(tx.try_reserve(extra), status::full);
+    EXPECT_FALSE(extra);
+    std::unique_ptr<int> v = std::make_unique<int>(-1);
+    EXPECT_EQ(tx.try_send(std::move(v)), status::full);
+    EXPECT_TRUE(tx.is_full());
+    p[lap % 3].reset();  // one hole per lap, in a different place each time
+    for (int i = 0; i < 3; ++i) {
+      if (i != lap % 3) p[i].send(std::make_unique<int>(next++));
+    }
+    std::unique_ptr<int> out;
+    for (int i = 0; i < 2; ++i) {
+      ASSERT_EQ(rx.try_recv(out), status::ok);
+      EXPECT_EQ(*out, expected++);
+    }
+    EXPECT_EQ(rx.try_recv(out), status::empty);  // the trailing hole, if any, is freed too
+  }
+}
+
+TEST(SendPermit, AHeldPermitHoldsBackDisconnectedUntilResolved) {
+  auto [tx, rx] = flume_lock::bounded<int>(2);
+  flume_lock::send_permit<int> p;
+  ASSERT_EQ(tx.try_reserve(p), status::ok);
+  ASSERT_EQ(tx.try_send(1), status::ok);
+  tx.close();
+  flume_lock::send_permit<int> late;
+  EXPECT_EQ(tx.try_reserve(late), status::disconnected);
+  int out = 0;
+  EXPECT_EQ(rx.try_recv(out), status::empty);  // waits at the permit's slot
+  p.send(7);
+  ASSERT_EQ(rx.try_recv(out), status::ok);
+  EXPECT_EQ(out, 7);
+  ASSERT_EQ(rx.try_recv(out), status::ok);
+  EXPECT_EQ(out, 1);
+  EXPECT_EQ(rx.try_recv(out), status::disconnected);
+}
+
+TEST(SendPermit, APermitKeepsTheChannelMemoryAfterEveryHandle) {
+  flume_lock::send_permit<std::unique_ptr<int>> p;
+  {
+    auto [tx, rx] = flume_lock::bounded<std::unique_ptr<int>>(1);
+    ASSERT_EQ(tx.try_reserve(p), status::ok);
+  }  // sender and receiver gone: the permit keeps the channel's memory
+  p.send(std::make_unique<int>(3));  // dropped with the channel (ASan checks the leak)
+  EXPECT_FALSE(p);
+}
+
+TEST(SendPermit, AWaitingReserverIsWokenByAFreedSlot) {
+  auto [tx, rx] = flume_lock::bounded<int>(1);
+  ASSERT_EQ(tx.send(0), status::ok);
+  parked_sender a;
+  flume_lock::send_permit<int> p;
+  ASSERT_EQ(tx.poll_reserve(p, a.w), status::full);
+  int out = 0;
+  ASSERT_EQ(rx.try_recv(out), status::ok);
+  EXPECT_EQ(a.wakes(), 1);
+  ASSERT_EQ(tx.poll_reserve(p, a.w), status::ok);
+  EXPECT_EQ(tx.try_send(1), status::full);
+  p.send(2);
+  ASSERT_EQ(rx.try_recv(out), status::ok);
+  EXPECT_EQ(out, 2);
+  tx.cancel_send(a.w);
 }
 
 }  // namespace

@@ -39,11 +39,12 @@ inline result<void> sent(flume_lock::status s) {
   return errc::closed;
 }
 
-// Awaits one room_wait::poll(), sleeping when it queued the task; `status` tells which.
-template <class T>
+// Awaits one room_wait::poll() of `what` (the value to send, or the permit to fill), sleeping
+// when it queued the task; `status` tells which.
+template <class T, class What>
 class room_attempt {
  public:
-  room_attempt(room_wait<T>& w, T& value, flume_lock::status& status) noexcept
+  room_attempt(room_wait<T>& w, What& value, flume_lock::status& status) noexcept
       : w_(w), value_(value), status_(status) {}
   bool await_ready() const noexcept { return false; }
   bool await_suspend(std::coroutine_handle<>) {
@@ -54,7 +55,7 @@ class room_attempt {
 
  private:
   room_wait<T>& w_;
-  T& value_;
+  What& value_;
   flume_lock::status& status_;
 };
 
@@ -66,6 +67,12 @@ inline slot_ref current_wake_slot() {
 }
 
 }  // namespace detail
+
+// One slot of a bounded_mpsc's capacity (bounded_mpsc_sender::reserve): `permit.send(v)` cannot
+// fail; dropping an unused permit gives the slot back, waking the next waiting sender once the
+// receiver passes it. See flume_lock::send_permit.
+template <class T>
+using bounded_mpsc_permit = flume_lock::send_permit<T>;
 
 // Invariant: tx_ is a live flume-lock sender of a bounded channel (copies share the channel;
 // the channel closes when the last one is gone).
@@ -84,9 +91,37 @@ class bounded_mpsc_sender {
     detail::room_wait<T> wait(tx_, detail::current_wake_slot());
     for (;;) {
       // try_send and poll_send move from `value` only when they return ok (and then we return).
-      co_await detail::room_attempt<T>(wait, value, s);  // NOLINT(bugprone-use-after-move)
+      co_await detail::room_attempt<T, T>(wait, value, s);  // NOLINT(bugprone-use-after-move)
       if (s != flume_lock::status::full) co_return detail::sent(s);
     }
+  }
+
+  // Waits for room and holds one slot of it in the returned permit, whose send() cannot fail.
+  // errc::closed if the receiver is gone or the channel was closed. Waiting reservers and
+  // senders share one FIFO. Abandoned while waiting: nothing was claimed, and a wake it got
+  // passes to the next waiting sender. Only in a kov task.
+  task<result<bounded_mpsc_permit<T>>> reserve() const {
+    if (!detail::coop_proceed()) co_await yield_now();
+    bounded_mpsc_permit<T> permit;
+    flume_lock::status s = tx_.try_reserve(permit);
+    if (s == flume_lock::status::full) {
+      detail::room_wait<T> wait(tx_, detail::current_wake_slot());
+      do {
+        co_await detail::room_attempt<T, bounded_mpsc_permit<T>>(wait, permit, s);
+      } while (s == flume_lock::status::full);
+    }
+    if (s != flume_lock::status::ok) co_return errc::closed;
+    co_return std::move(permit);
+  }
+
+  // A permit if there is room now: errc::would_block if full, errc::closed if closed. Any
+  // thread.
+  result<bounded_mpsc_permit<T>> try_reserve() const {
+    bounded_mpsc_permit<T> permit;
+    const flume_lock::status s = tx_.try_reserve(permit);
+    if (s == flume_lock::status::full) return errc::would_block;
+    if (s != flume_lock::status::ok) return errc::closed;
+    return permit;
   }
 
   // Queues `value` if there is room now: errc::would_block if full, errc::closed if closed; in

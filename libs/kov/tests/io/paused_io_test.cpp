@@ -1,5 +1,7 @@
 // The test clock with I/O: auto-advance does not jump while an I/O operation is parked in the
-// reactor (it may complete before the next timer); once none is, it jumps again.
+// reactor (it may complete before the next timer); once none is, it jumps again. An I/O
+// operation's own with_timeout follows the test clock on either backend (io_uring included,
+// whose kernel-enforced timeouts know only the real clock).
 
 #include <kov/async_fd.hpp>
 #include <kov/runtime.hpp>
@@ -13,6 +15,8 @@
 
 #include <array>
 #include <chrono>
+#include <cstddef>
+#include <optional>
 #include <thread>
 
 namespace {
@@ -55,6 +59,39 @@ TEST_F(paused_io, auto_advance_waits_for_a_pending_read) {
     (void)co_await sleeping;
     EXPECT_TRUE(slept);
     EXPECT_EQ(kov::clock::now() - start, 1h);
+  };
+  rt.block_on(body());
+}
+
+TEST_F(paused_io, an_operations_own_timeout_fires_when_the_clock_is_advanced) {
+  int fds[2];
+  ASSERT_EQ(::pipe2(fds, O_CLOEXEC), 0);
+  kov::test::unique_fd write_end(fds[1]);
+  kov::runtime_options opts;
+  opts.start_paused = true;
+  kov::runtime rt(opts);
+  auto body = [&]() -> kov::task<void> {
+    auto r = kov::async_fd::adopt(fds[0]);
+    KOV_CO_ASSERT_OK(r);
+    std::optional<kov::result<std::size_t>> got;
+    auto reader = [](kov::async_fd& fd,
+                     std::optional<kov::result<std::size_t>>& out) -> kov::task<void> {
+      std::array<char, 4> buf{};
+      out = co_await fd.read(buf).with_timeout(30min);
+    };
+    auto reading = kov::spawn(reader(*r, got));
+    co_await kov::yield_now();  // the read is parked, nothing written
+    co_await kov::time::advance(29min);
+    EXPECT_FALSE(got.has_value());
+    co_await kov::time::advance(1min);  // fires the read's deadline on the runtime's timer
+    for (int i = 0; i < 3 && !got; ++i) co_await kov::yield_now();
+    if (!got) {
+      ADD_FAILURE() << "the read's deadline did not follow the paused clock";
+      reading.abort();
+      co_return;
+    }
+    EXPECT_EQ(got->error(), kov::errc::timed_out);
+    (void)co_await reading;
   };
   rt.block_on(body());
 }

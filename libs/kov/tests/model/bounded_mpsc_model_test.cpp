@@ -7,7 +7,9 @@
 // Checked in every explored interleaving: a sender waiting on a full channel is always woken
 // when a slot frees or the channel closes (the runtime never parks with no wake to come), the
 // value is delivered exactly once or (closed) never, and a sending task abandoned after its wake
-// passes the wake to the next waiting task.
+// passes the wake to the next waiting task. Send permits (reserve) held on the other thread:
+// used or dropped, their slot comes back and a waiting task is woken; racing a recv and a close,
+// the receiver sees the permit's message once, and disconnected only after it is resolved.
 //
 // Usage: kov_bounded_mpsc_model_test [iterations]
 
@@ -158,9 +160,98 @@ struct abandoned_sender_passes_wake : bounded_suite<abandoned_sender_passes_wake
   }
 };
 
+// A permit (reserve) holds the channel's only slot on the other thread (thread 1), which sends
+// through it (Send) or drops it, then receives once; a task on the runtime thread waits for
+// room. The slot must come back to the task either way: a dropped permit's hole is skipped and
+// its slot freed, waking the task. The task's value is queued exactly once.
+template <bool Send>
+struct permit_frees_slot : bounded_suite<permit_frees_slot<Send>> {
+  static constexpr const char* name =
+      Send ? "used_permit_wakes_waiting_sender" : "dropped_permit_wakes_waiting_sender";
+  flume_lock::send_permit<int> permit;
+  int twos_received = 0;
+  void before() {
+    bounded_suite<permit_frees_slot<Send>>::before();
+    int v = 0;
+    RL_ASSERT(this->rx->try_recv(v) == status::ok && v == 1);  // empty the ring again
+    RL_ASSERT(this->tx->try_reserve(permit) == status::ok);
+  }
+  void thread(unsigned index) {
+    if (index == 0) {
+      RL_ASSERT(this->send(0, 2) == status::ok);
+      this->finish_tasks();
+      return;
+    }
+    if (Send) {
+      permit.send(1);
+    } else {
+      permit.reset();
+    }
+    int v = 0;
+    const status s = this->rx->try_recv(v);  // frees the slot (skipping the hole)
+    if (Send) {
+      RL_ASSERT(s == status::ok && v == 1);
+    } else {
+      RL_ASSERT(s == status::empty || (s == status::ok && v == 2));
+      twos_received = s == status::ok ? 1 : 0;
+    }
+    this->finish_other();
+  }
+  void after() {
+    RL_ASSERT(!permit);
+    RL_ASSERT(twos_received + this->twos_queued() == 1);
+    bounded_suite<permit_frees_slot<Send>>::after();
+  }
+};
+
+// A permit held on thread 1 is used (Send) or dropped while thread 0 closes the channel and
+// receives until disconnected: the receiver must not report disconnected while the permit's
+// slot is unresolved, gets the permit's message exactly once if it was sent, and then ends.
+template <bool Send>
+struct permit_races_recv_and_close : bounded_suite<permit_races_recv_and_close<Send>> {
+  static constexpr const char* name =
+      Send ? "permit_send_races_recv_and_close" : "permit_drop_races_recv_and_close";
+  flume_lock::send_permit<int> permit;
+  void before() {
+    bounded_suite<permit_races_recv_and_close<Send>>::before();
+    int v = 0;
+    RL_ASSERT(this->rx->try_recv(v) == status::ok && v == 1);
+    RL_ASSERT(this->tx->try_reserve(permit) == status::ok);
+  }
+  void thread(unsigned index) {
+    if (index == 1) {
+      if (Send) {
+        permit.send(2);
+      } else {
+        permit.reset();
+      }
+      return;
+    }
+    this->rx->close();
+    flume_lock::send_permit<int> late;
+    RL_ASSERT(this->tx->try_reserve(late) == status::disconnected);
+    int v = 0;
+    int received = 0;
+    for (;;) {
+      const status s = this->rx->try_recv(v);
+      if (s == status::disconnected) break;
+      if (s == status::ok) {
+        RL_ASSERT(v == 2);
+        ++received;
+      } else {
+        rl::yield(1, $);
+      }
+    }
+    RL_ASSERT(received == (Send ? 1 : 0));
+    this->finish_tasks();  // no task runs here; the runtime's slots still need freeing
+  }
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  return kov_model::run_scenarios<send_woken<false>, send_woken<true>,
-                                  abandoned_sender_passes_wake>(argc, argv, 100000);
+  return kov_model::run_scenarios<send_woken<false>, send_woken<true>, abandoned_sender_passes_wake,
+                                  permit_frees_slot<true>, permit_frees_slot<false>,
+                                  permit_races_recv_and_close<true>,
+                                  permit_races_recv_and_close<false>>(argc, argv, 100000);
 }

@@ -1,11 +1,13 @@
 // bounded_mpsc: backpressure, try_send, close from either side, FIFO wakes of waiting senders,
-// an aborted waiting sender passing its wake on, senders on other threads.
+// an aborted waiting sender passing its wake on, senders on other threads; reserve's permits.
 
 #include <kov/bounded_mpsc.hpp>
 #include <kov/runtime.hpp>
+#include <kov/time.hpp>
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <numeric>
 #include <string>
 #include <thread>
@@ -199,6 +201,158 @@ TEST(bounded_mpsc, thread_and_task_senders_share_a_tiny_ring) {
     }
     EXPECT_EQ(total, 3 * per_sender);
     (void)co_await h;
+    for (auto& th : threads) th.join();
+  };
+  rt.block_on(body());
+}
+
+using permit = kov::bounded_mpsc_permit<int>;
+
+// Reserves a slot, then sends `v` through the permit (or drops it when `v` is negative).
+kov::task<void> reserve_then(const sender& tx, int v) {
+  auto p = co_await tx.reserve();
+  EXPECT_TRUE(p.has_value());
+  if (v >= 0) p->send(std::move(v));
+}
+
+TEST(bounded_mpsc, a_permit_holds_a_slot_until_used_or_dropped) {
+  auto [tx, rx] = kov::bounded_mpsc<int>(2);
+  auto p = tx.try_reserve();
+  ASSERT_TRUE(p.has_value());
+  EXPECT_TRUE(tx.try_send(1).has_value());
+  EXPECT_EQ(tx.try_reserve().error(), kov::errc::would_block);  // the permit holds the other
+  EXPECT_EQ(tx.try_send(2).error(), kov::errc::would_block);
+  EXPECT_EQ(rx.try_recv().error(), kov::errc::would_block);  // stops at the permit's slot
+  p->send(5);
+  EXPECT_FALSE(static_cast<bool>(*p));  // used up
+  EXPECT_EQ(*rx.try_recv(), 5);         // messages keep the order their slots were claimed
+  EXPECT_EQ(*rx.try_recv(), 1);
+  {
+    auto dropped = tx.try_reserve();
+    ASSERT_TRUE(dropped.has_value());
+    EXPECT_TRUE(tx.try_send(3).has_value());
+  }  // its slot becomes a hole the receiver skips
+  EXPECT_EQ(*rx.try_recv(), 3);
+  EXPECT_EQ(rx.try_recv().error(), kov::errc::would_block);
+  EXPECT_TRUE(tx.try_send(4).has_value());  // both slots usable again
+  EXPECT_TRUE(tx.try_send(6).has_value());
+  EXPECT_EQ(tx.try_send(7).error(), kov::errc::would_block);
+}
+
+TEST(bounded_mpsc, a_dropped_permit_wakes_the_waiting_senders_in_fifo_order) {
+  kov::runtime rt;
+  auto body = []() -> kov::task<void> {
+    auto [tx, rx] = kov::bounded_mpsc<int>(1);
+    auto held = tx.try_reserve();
+    EXPECT_TRUE(held.has_value());
+    std::vector<kov::join_handle<void>> hs;
+    hs.push_back(kov::spawn(send_one(tx, 1)));
+    hs.push_back(kov::spawn(reserve_then(tx, 2)));
+    hs.push_back(kov::spawn(send_one(tx, 3)));
+    hs.push_back(kov::spawn(reserve_then(tx, -1)));  // reserves, then gives the slot back
+    hs.push_back(kov::spawn(send_one(tx, 4)));
+    for (int i = 0; i < 3; ++i) co_await kov::yield_now();  // all queue up behind the permit
+    held->reset();
+    std::vector<int> got;
+    for (int i = 0; i < 4; ++i) got.push_back(*co_await rx.recv());
+    EXPECT_EQ(got, (std::vector<int>{1, 2, 3, 4}));
+    for (auto& h : hs) (void)co_await h;
+    EXPECT_EQ(rx.try_recv().error(), kov::errc::would_block);
+  };
+  rt.block_on(body());
+}
+
+// An aborted reserver never strands capacity: aborted while waiting (woken or not), or aborted
+// holding its permit.
+TEST(bounded_mpsc, aborted_reservers_lose_no_permit) {
+  kov::runtime rt;
+  auto body = []() -> kov::task<void> {
+    auto [tx, rx] = kov::bounded_mpsc<int>(1);
+    EXPECT_TRUE(tx.try_send(0).has_value());
+    auto woken_then_aborted = kov::spawn(reserve_then(tx, 1));
+    auto never_woken = kov::spawn(reserve_then(tx, 2));
+    auto waiting = kov::spawn(send_one(tx, 3));
+    co_await kov::yield_now();
+    never_woken.abort();
+    EXPECT_EQ(*co_await rx.recv(), 0);  // wakes `woken_then_aborted`...
+    woken_then_aborted.abort();         // ...which passes the wake on to `waiting`
+    (void)co_await waiting;
+    EXPECT_EQ(*co_await rx.recv(), 3);
+
+    auto hold_forever = [](const sender& t) -> kov::task<void> {
+      auto p = co_await t.reserve();
+      EXPECT_TRUE(p.has_value());
+      co_await kov::sleep_for(std::chrono::hours(1));
+    };
+    auto holder = kov::spawn(hold_forever(tx));
+    co_await kov::yield_now();  // it holds the only slot
+    auto after = kov::spawn(send_one(tx, 4));
+    co_await kov::yield_now();
+    EXPECT_EQ(tx.try_send(9).error(), kov::errc::would_block);
+    holder.abort();  // its permit goes back: a hole the receiver skips, freeing the slot
+    EXPECT_EQ(*co_await rx.recv(), 4);
+    (void)co_await after;
+  };
+  rt.block_on(body());
+}
+
+TEST(bounded_mpsc, closing_while_permits_are_held_keeps_their_messages) {
+  kov::runtime rt;
+  auto body = []() -> kov::task<void> {
+    auto [tx, rx] = kov::bounded_mpsc<int>(3);
+    auto a = tx.try_reserve();
+    auto b = tx.try_reserve();
+    EXPECT_TRUE(a.has_value() && b.has_value());
+    EXPECT_TRUE(tx.try_send(1).has_value());
+    rx.close();
+    EXPECT_EQ((co_await tx.reserve()).error(), kov::errc::closed);
+    EXPECT_EQ(tx.try_reserve().error(), kov::errc::closed);
+    auto late_send = [](permit p) -> kov::task<void> {
+      co_await kov::yield_now();
+      p.send(7);  // after the close: still cannot fail, and still delivered
+    };
+    auto h = kov::spawn(late_send(std::move(*a)));
+    b->reset();
+    auto got = co_await receive_all(rx);  // waits for the permit's message before closed
+    EXPECT_EQ(got, (std::vector<int>{7, 1}));
+    (void)co_await h;
+  };
+  rt.block_on(body());
+}
+
+// Threads reserve and either send through the permit or drop it, racing the receiving task;
+// every sent message arrives exactly once and in each thread's order, dropped ones never.
+TEST(bounded_mpsc, permits_from_threads_race_the_receiver) {
+  constexpr int per_thread = 3000;
+  kov::runtime rt;
+  auto body = []() -> kov::task<void> {
+    auto [tx, rx] = kov::bounded_mpsc<int>(2);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 2; ++t) {
+      threads.emplace_back([tx = tx, t] {
+        for (int i = 0; i < per_thread; ++i) {
+          auto p = tx.try_reserve();
+          while (!p) {
+            std::this_thread::yield();
+            p = tx.try_reserve();
+          }
+          if (i % 3 != 2) p->send(t * per_thread + i);  // every third permit is dropped
+        }
+      });
+    }
+    { auto last = std::move(tx); }  // the channel closes when both threads are done
+    int next[2] = {0, 0};
+    int total = 0;
+    for (;;) {
+      auto m = co_await rx.recv();
+      if (!m) break;
+      const int t = *m / per_thread;
+      const int i = *m % per_thread;
+      EXPECT_EQ(i, next[t]);
+      next[t] = i % 3 == 1 ? i + 2 : i + 1;
+      ++total;
+    }
+    EXPECT_EQ(total, 2 * (per_thread / 3 * 2));
     for (auto& th : threads) th.join();
   };
   rt.block_on(body());

@@ -9,6 +9,7 @@
 #include <kov/time.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <system_error>
 #include <utility>
@@ -73,6 +74,7 @@ class [[nodiscard]] io_awaitable {
       : src_(other.src_),
         op_(other.op_),
         finish_(std::move(other.finish_)),
+        deadline_ns_(other.deadline_ns_),
         handed_over_(std::exchange(other.handed_over_, true)) {
     // A completed result now belongs to this awaitable only: the moved-from one discards nothing.
     KOV_ASSERT(other.op_.state != io_state::pending, "moving an I/O operation in flight");
@@ -91,7 +93,7 @@ class [[nodiscard]] io_awaitable {
   // Gives up with errc::timed_out when the operation has not completed by `deadline` (none:
   // no limit).
   io_awaitable&& with_deadline(std::optional<clock::time_point> deadline) && noexcept {
-    op_.deadline_ns = deadline ? deadline->time_since_epoch().count() : 0;
+    deadline_ns_ = deadline ? deadline->time_since_epoch().count() : 0;
     return std::move(*this);
   }
   template <class Rep, class Period>
@@ -116,6 +118,9 @@ class [[nodiscard]] io_awaitable {
       // A result conversion that owns storage (an address to fill in) points the op at it now
       // that the awaitable sits where it will stay.
       if constexpr (requires { finish_.prepare(op_); }) finish_.prepare(op_);
+      // A paused clock's deadline is virtual: only the runtime's timer, which advance() and
+      // auto-advance move, can enforce it. The backend (io_uring's kernel timeout) is not told.
+      op_.deadline_ns = time::is_paused() ? 0 : deadline_ns_;
       backend_keeps_deadline_ = src_->owner->start(*src_, op_);
     }
     return op_.state == io_state::done && coop_proceed();
@@ -154,14 +159,15 @@ class [[nodiscard]] io_awaitable {
   void end_io_wait() noexcept {
     if (runtime_core* rt = std::exchange(waiting_in_, nullptr)) rt->io_wait_end();
   }
-  bool has_deadline() const noexcept { return op_.deadline_ns != 0; }
+  bool has_deadline() const noexcept { return deadline_ns_ != 0; }
   clock::time_point deadline() const noexcept {
-    return clock::time_point(clock::duration(op_.deadline_ns));
+    return clock::time_point(clock::duration(deadline_ns_));
   }
 
   io_source* src_;
-  io_op op_;  // its deadline_ns is the awaitable's deadline (0: none)
+  io_op op_;  // its deadline_ns is deadline_ns_ when the backend may enforce it, else 0
   Finish finish_;
+  std::int64_t deadline_ns_ = 0;         // the awaitable's deadline on kov's clock (0: none)
   bool handed_over_ = false;             // await_resume gave the result to the task
   bool backend_keeps_deadline_ = false;  // start() said the backend enforces the deadline
   timer_waker timer_;

@@ -1,4 +1,5 @@
-// A sending task's wait for room in a full bounded channel (kov::bounded_mpsc's send), on
+// A sending task's wait for room in a full bounded channel (kov::bounded_mpsc's send and
+// reserve), on
 // flume-lock's senders' waiter list.
 #pragma once
 
@@ -28,6 +29,11 @@ class room_wait {
   // One attempt: sends `value` if there is room (moved from only on ok), else queues this
   // wait for exactly one wake of its slot (a freed slot or the close). `full` means queued.
   flume_lock::status poll(T& value) { return tx_.poll_send(std::move(value), waiter_); }
+
+  // As poll(value), claiming a slot into `permit` (reserve) instead of sending.
+  flume_lock::status poll(flume_lock::send_permit<T>& permit) {
+    return tx_.poll_reserve(permit, waiter_);
+  }
 
  private:
   static void wake(void* ctx) {
