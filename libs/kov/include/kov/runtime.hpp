@@ -102,7 +102,8 @@ class [[nodiscard]] join_handle {
 
     /// Awaitable protocol: ready once the task has finished.
     bool await_ready() const noexcept { return h_.is_finished(); }
-    /// Cancel-safe: abandoning the await only withdraws the registration.
+    /// Awaitable protocol: waits for the task to end. Cancel-safe: abandoning the await only
+    /// withdraws the registration.
     void await_suspend(std::coroutine_handle<>) noexcept { wait_.arm(h_.t_); }
     /// Awaitable protocol: the task's outcome, as take_result().
     result<T> await_resume() {
