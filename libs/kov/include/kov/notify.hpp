@@ -46,7 +46,8 @@ class notify {
     explicit notified_awaitable(notify& n) noexcept : n_(n) {}
     notified_awaitable(const notified_awaitable&) = delete;
     notified_awaitable& operator=(const notified_awaitable&) = delete;
-    /// Withdraws from the queue; a notification already handed over passes on to another waiter.
+    /// Withdraws from the queue; a notification already handed over passes on (to the next
+    /// waiter, or as the permit).
     ~notified_awaitable() {
       if (node_.linked_) {
         n_.waiters_.remove(node_);

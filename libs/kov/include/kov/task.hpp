@@ -153,18 +153,29 @@ class task_promise<void> final : public promise_base {
 
 }  // namespace detail
 
-// Invariant: h_ is null (moved-from, released) or the only owner of a frame that has not been
-// destroyed; the frame is suspended at its initial or a later suspension point.
+/// A lazy, move-only coroutine returning T: nothing runs until it is awaited (or spawned);
+/// awaiting it runs it to completion and yields its value, or rethrows its exception. Control
+/// moves between a task and its awaiter by symmetric transfer (constant stack).
+///
+/// Invariant: h_ is null (moved-from, released) or the only owner of a frame that has not been
+/// destroyed; the frame is suspended at its initial or a later suspension point.
 template <class T>
 class [[nodiscard]] task {
  public:
+  /// The coroutine promise (kov's frame bookkeeping and the result slot).
   using promise_type = detail::task_promise<T>;
+  /// Handle to the coroutine frame.
   using handle_type = std::coroutine_handle<promise_type>;
+  /// What awaiting the task yields.
   using value_type = T;
 
+  /// An empty task (valid() is false).
   task() noexcept = default;
+  /// Takes ownership of the frame `h`.
   explicit task(handle_type h) noexcept : h_(h) {}
+  /// Takes over `other`'s frame; `other` becomes empty.
   task(task&& other) noexcept : h_(std::exchange(other.h_, {})) {}
+  /// Destroys the frame held (if any), then takes over `other`'s.
   task& operator=(task&& other) noexcept {
     if (this != &other) {
       if (h_) h_.destroy();
@@ -178,15 +189,21 @@ class [[nodiscard]] task {
     if (h_) h_.destroy();
   }
 
+  /// Whether the task owns a frame (not empty, moved from or released).
   bool valid() const noexcept { return static_cast<bool>(h_); }
 
-  // Gives up ownership of the frame (the runtime takes it when spawning).
+  /// Gives up ownership of the frame (the runtime takes it when spawning).
   handle_type release() noexcept { return std::exchange(h_, {}); }
 
+  /// Awaitable returned by co_await on a task: starts (resumes) the task's frame and yields its
+  /// result once it completes.
   class awaiter {
    public:
+    /// Awaits the frame `h`.
     explicit awaiter(handle_type h) noexcept : h_(h) {}
+    /// Awaitable protocol: never ready (the task is lazy).
     bool await_ready() const noexcept { return false; }
+    /// Awaitable protocol: links the frame to the awaiting one and transfers control to it.
     template <class Promise>
     std::coroutine_handle<> await_suspend(std::coroutine_handle<Promise> caller) noexcept {
       promise_type& p = h_.promise();
@@ -197,17 +214,19 @@ class [[nodiscard]] task {
       }
       return detail::transfer_to(h_);
     }
+    /// Awaitable protocol: the task's value, or its exception rethrown.
     T await_resume() { return h_.promise().take_result(); }
 
    private:
     handle_type h_;
   };
 
-  // Runs the task; the task object must outlive the await (it owns the frame).
+  /// Runs the task; the task object must outlive the await (it owns the frame).
   awaiter operator co_await() & noexcept {
     KOV_ASSERT(h_ && !h_.done(), "awaiting an empty or finished task");
     return awaiter{h_};
   }
+  /// Runs the task; the awaited temporary owns the frame until the await ends.
   awaiter operator co_await() && noexcept {
     KOV_ASSERT(h_ && !h_.done(), "awaiting an empty or finished task");
     return awaiter{h_};
