@@ -19,13 +19,20 @@
 
 namespace kov {
 
-// Invariant: children_ lists (one reference each) exactly the children
-// that have not finished; count_ is their number; each child's hook points at this scope.
+/// Structured concurrency: owns the tasks spawned into it; join() waits for all of them;
+/// destroying the scope (or cancel()) aborts the ones still running, and their destructors have
+/// run by the time the scope is gone. Children never outlive their scope. Use on the runtime's
+/// thread.
+///
+/// Invariant: children_ lists (one reference each) exactly the children
+/// that have not finished; count_ is their number; each child's hook points at this scope.
 class scope {
  public:
+  /// An empty scope.
   scope() noexcept = default;
   scope(const scope&) = delete;
   scope& operator=(const scope&) = delete;
+  /// Aborts the children still running; a child running right now stops at its next suspension.
   ~scope() {
     cancel();
     // A child running right now (it destroyed its own scope) stops at its next suspension.
@@ -35,7 +42,7 @@ class scope {
     }
   }
 
-  // Spawns `t` as a child on the current runtime (throws errc::no_runtime outside one).
+  /// Spawns `t` as a child on the current runtime (throws errc::no_runtime outside one).
   void spawn(task<void> t, const char* name = nullptr,
              detail::location at = detail::location::current()) {
     detail::runtime_core* rt = detail::current_runtime();
@@ -47,7 +54,7 @@ class scope {
     ++count_;
   }
 
-  // Aborts every child (suspended ones are destroyed before this returns).
+  /// Aborts every child (suspended ones are destroyed before this returns).
   void cancel() noexcept {
     for (detail::task_header* c = children_.front(); c != nullptr;) {
       // A child that finishes now is unlinked by its hook; a running one stops when it next
@@ -56,13 +63,19 @@ class scope {
     }
   }
 
+  /// How many children have not finished yet.
   std::size_t size() const noexcept { return count_; }
 
+  /// Awaitable returned by join(): completes once every child has finished.
   class join_awaitable {
    public:
+    /// Joins `s`.
     explicit join_awaitable(scope& s) noexcept : s_(s) {}
+    /// Awaitable protocol: ready when no child is left.
     bool await_ready() const noexcept { return s_.count_ == 0; }
+    /// Awaitable protocol: waits for the last child to finish.
     void await_suspend(std::coroutine_handle<>) noexcept { s_.waiter_ = waker::current(); }
+    /// Awaitable protocol: rethrows the first exception a child ended with.
     void await_resume() {
       s_.waiter_.reset();
       if (s_.error_) std::rethrow_exception(std::exchange(s_.error_, nullptr));
@@ -72,8 +85,8 @@ class scope {
     scope& s_;
   };
 
-  // Completes when every child has finished (completed or cancelled); rethrows the first
-  // exception a child ended with. Cancel-safe: abandoning it leaves the children running.
+  /// Completes when every child has finished (completed or cancelled); rethrows the first
+  /// exception a child ended with. Cancel-safe: abandoning it leaves the children running.
   join_awaitable join() noexcept { return join_awaitable(*this); }
 
  private:
