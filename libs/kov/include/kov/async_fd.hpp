@@ -15,15 +15,19 @@
 
 namespace kov {
 
+/// Any non-blocking file descriptor (pipe, tty, eventfd, a socket kov has no type for) driven by
+/// the runtime's reactor: read() and write() are read(2) and write(2), with EINTR and EAGAIN
+/// handled inside. Owns its fd. Use on the thread of the runtime it was adopted on.
 class KOV_API async_fd : public detail::byte_stream<detail::io_kind::read, detail::io_kind::write> {
  public:
+  /// An empty stream (no fd).
   async_fd() noexcept = default;
 
-  // Takes ownership of `fd` (closed on failure too) and registers it with the reactor of the
-  // runtime running on this thread. `stream`: the fd is a byte stream (pipe, socket, tty).
+  /// Takes ownership of `fd` (closed on failure too) and registers it with the reactor of the
+  /// runtime running on this thread. `stream`: the fd is a byte stream (pipe, socket, tty).
   static result<async_fd> adopt(int fd, bool stream = true) noexcept;
 
-  // Deregisters and gives the fd back, still non-blocking.
+  /// Deregisters and gives the fd back, still non-blocking.
   int release() noexcept { return handle_.release(); }
 
  private:

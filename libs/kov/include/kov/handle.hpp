@@ -53,26 +53,30 @@ class posted_task final : public posted_work {
 
 }  // namespace detail
 
-// Copyable and thread-safe: any number of threads may use copies (or one handle) at once.
-//
-// Invariant: tx_ is empty (a default-constructed handle) or a sender into one runtime's inbox.
+/// Reaches a runtime from any thread (as tokio's Handle): posts functions and spawns tasks onto
+/// it through its inbox channel. Get one on the runtime's thread (runtime::handle() or current()).
+///
+/// Copyable and thread-safe: any number of threads may use copies (or one handle) at once.
+///
+/// Invariant: tx_ is empty (a default-constructed handle) or a sender into one runtime's inbox.
 class handle {
  public:
-  // An empty handle: post and spawn return errc::no_runtime.
+  /// An empty handle: post and spawn return errc::no_runtime.
   handle() noexcept = default;
+  /// A handle sending into the inbox `tx` (made by runtime::handle() and current()).
   explicit handle(mpsc_sender<detail::posted_ptr> tx) noexcept : tx_(std::move(tx)) {}
 
-  // The handle of the runtime driving this thread. Throws std::system_error(errc::no_runtime)
-  // outside one.
+  /// The handle of the runtime driving this thread. Throws std::system_error(errc::no_runtime)
+  /// outside one.
   static handle current() {
     detail::runtime_core* rt = detail::current_runtime();
     if (rt == nullptr) throw std::system_error(make_error_code(errc::no_runtime));
     return handle(detail::inbox_sender(*rt));
   }
 
-  // Queues `f()` to run on the runtime's thread, inside its loop, in the order of this
-  // thread's posts. errc::closed (and `f` dropped) once the runtime is gone. An exception
-  // thrown by `f` is dropped, as a detached task's is; later posts still run.
+  /// Queues `f()` to run on the runtime's thread, inside its loop, in the order of this
+  /// thread's posts. errc::closed (and `f` dropped) once the runtime is gone. An exception
+  /// thrown by `f` is dropped, as a detached task's is; later posts still run.
   // (clang-format 14 cannot lay out this requires clause.)
   // clang-format off
   template <class F>
@@ -83,15 +87,16 @@ class handle {
     return send(std::make_unique<detail::posted_call<fn>>(fn(std::forward<F>(f))));
   }
 
-  // Spawns `t` onto the runtime, detached (its result is discarded; send one back through a
-  // kov::oneshot if it is wanted). errc::closed (and `t` destroyed unrun) once the runtime is
-  // gone.
+  /// Spawns `t` onto the runtime, detached (its result is discarded; send one back through a
+  /// kov::oneshot if it is wanted). errc::closed (and `t` destroyed unrun) once the runtime is
+  /// gone.
   template <class T>
   result<void> spawn(task<T> t, const char* name = nullptr,
                      detail::location at = detail::location::current()) const {
     return send(std::make_unique<detail::posted_task<T>>(std::move(t), name, at));
   }
 
+  /// Whether it refers to a runtime (false for a default-constructed handle).
   bool valid() const noexcept { return tx_.has_value(); }
 
  private:
@@ -103,8 +108,11 @@ class handle {
   std::optional<mpsc_sender<detail::posted_ptr>> tx_;
 };
 
+// Documented at its declaration in kov/runtime.hpp.
+/// @cond
 inline handle runtime::handle() {
   return kov::handle(detail::inbox_sender(*core_));
 }
+/// @endcond
 
 }  // namespace kov

@@ -38,19 +38,24 @@ struct finish_signal {
 
 }  // namespace detail
 
+/// POSIX signals awaited in a task, through a signalfd(2). Watching blocks the signals in the
+/// calling thread (watch before starting other threads; they inherit the mask), and they stay
+/// blocked after the set is destroyed. Signals of one kind that arrive together may coalesce.
 class KOV_API signal_set {
  public:
+  /// An empty set (watches nothing).
   signal_set() noexcept = default;
 
-  // Starts watching `signals` (EINVAL for SIGKILL, SIGSTOP or an invalid number).
+  /// Starts watching `signals` (EINVAL for SIGKILL, SIGSTOP or an invalid number).
   static result<signal_set> watch(std::initializer_list<int> signals) noexcept;
 
-  // The next watched signal's number.
+  /// The next watched signal's number.
   auto next() noexcept {
     return detail::io_awaitable<detail::finish_signal>(handle_.source(),
                                                        detail::make_op(detail::io_kind::read), {});
   }
 
+  /// The signalfd's file descriptor.
   int native_handle() const noexcept { return handle_.fd(); }
 
  private:
