@@ -64,23 +64,30 @@ class blocking_call final : public blocking_job {
 
 }  // namespace detail
 
-// The pending result of a spawn_blocking job. Move-only; one await.
-//
-// Awaiting gives the function's value, errc::cancelled if the job was dropped unrun, or
-// rethrows the function's exception. Cancel-safe: an abandoned await leaves the result to a
-// later await of the same handle.
+/// The pending result of a spawn_blocking job. Move-only; one await.
+///
+/// Awaiting gives the function's value, errc::cancelled if the job was dropped unrun, or
+/// rethrows the function's exception. Cancel-safe: an abandoned await leaves the result to a
+/// later await of the same handle.
 template <class T>
 class [[nodiscard]] blocking_handle {
   using outcome = detail::blocking_outcome<T>;
 
  public:
+  /// The handle reading the job's outcome from `rx` (made by spawn_blocking).
   explicit blocking_handle(oneshot_receiver<outcome> rx) noexcept : rx_(std::move(rx)) {}
 
+  /// Awaitable returned by co_await on a blocking_handle: waits for the job's outcome.
   class awaiter {
    public:
+    /// Awaits the outcome sent to `rx`.
     explicit awaiter(oneshot_receiver<outcome>& rx) noexcept : inner_(rx) {}
+    /// Awaitable protocol: ready once the job has sent its outcome (or was dropped).
     bool await_ready() const noexcept { return inner_.await_ready(); }
+    /// Awaitable protocol: waits for the outcome.
     void await_suspend(std::coroutine_handle<> h) { inner_.await_suspend(h); }
+    /// Awaitable protocol: the function's value, errc::cancelled if the job was dropped unrun, or
+    /// the function's exception rethrown.
     result<T> await_resume() {
       result<outcome> r = inner_.await_resume();
       if (!r) return errc::cancelled;  // the job was dropped unrun (its runtime shut down)
@@ -97,7 +104,9 @@ class [[nodiscard]] blocking_handle {
     typename oneshot_receiver<outcome>::awaiter inner_;
   };
 
+  /// Awaits the job's outcome (see awaiter).
   awaiter operator co_await() & noexcept { return awaiter(rx_); }
+  /// Awaits the job's outcome (see awaiter).
   awaiter operator co_await() && noexcept { return awaiter(rx_); }
 
  private:
@@ -116,9 +125,9 @@ auto spawn_blocking_on(runtime_core& rt, F&& f) {
 }
 }  // namespace detail
 
-// Runs `f()` on the blocking pool of the runtime driving this thread; call from a task (or
-// anywhere on that thread while it runs). Throws std::system_error: errc::no_runtime outside a
-// runtime, or the system's error when the pool has no thread and cannot start one.
+/// Runs `f()` on the blocking pool of the runtime driving this thread; call from a task (or
+/// anywhere on that thread while it runs). Throws std::system_error: errc::no_runtime outside a
+/// runtime, or the system's error when the pool has no thread and cannot start one.
 template <class F>
 requires std::is_invocable_v<F&>
 auto spawn_blocking(F f) {
