@@ -20,12 +20,12 @@
 
 namespace kov {
 
-// The buffer each direction of a copy reads into.
+/// The buffer each direction of a copy reads into.
 inline constexpr std::size_t copy_buffer_size = std::size_t{16} * 1024;
 
-// Reads `from` to its end and writes everything to `to`; flushes `to` at the end when it has a
-// flush() (a buf_writer). The byte count, or the first error of either side (some bytes may have
-// been copied by then). Neither stream is shut down or closed.
+/// Reads `from` to its end and writes everything to `to`; flushes `to` at the end when it has a
+/// flush() (a buf_writer). The byte count, or the first error of either side (some bytes may have
+/// been copied by then). Neither stream is shut down or closed.
 template <async_read_stream From, async_write_stream To>
 task<result<std::uint64_t>> copy(From& from, To& to) {
   auto buf = std::make_unique_for_overwrite<char[]>(copy_buffer_size);
@@ -65,10 +65,10 @@ task<result<std::uint64_t>> copy_then_shutdown(From& from, To& to, std::error_co
 
 }  // namespace detail
 
-// Copies both ways between `a` and `b` at once until both directions end: the end of one side
-// becomes a half-close (shutdown(write)) of the other, so a peer's half-close passes through.
-// The byte counts (a to b, b to a). On an error in either direction both streams are closed and
-// the first error is returned.
+/// Copies both ways between `a` and `b` at once until both directions end: the end of one side
+/// becomes a half-close (shutdown(write)) of the other, so a peer's half-close passes through.
+/// The byte counts (a to b, b to a). On an error in either direction both streams are closed and
+/// the first error is returned.
 template <async_duplex_stream A, async_duplex_stream B>
 task<result<std::pair<std::uint64_t, std::uint64_t>>> copy_bidirectional(A& a, B& b) {
   std::error_code first_error;

@@ -13,23 +13,23 @@
 
 namespace kov {
 
-// A buffered stream's buffer size unless told otherwise (tokio's and Go's choice too).
+/// A buffered stream's buffer size unless told otherwise (tokio's and Go's choice too).
 inline constexpr std::size_t default_buffer_size = std::size_t{8} * 1024;
 
-// `co_await s.read(b)` reads at most b.size bytes: the count, 0 at the end of the stream.
+/// `co_await s.read(b)` reads at most b.size bytes: the count, 0 at the end of the stream.
 template <class S>
 concept async_read_stream = requires(S& s, mutable_buffer b) {
   requires std::same_as<detail::await_result_t<decltype(s.read(b))>, result<std::size_t>>;
 };
 
-// `co_await s.write_all(b)` writes all of b, or fails.
+/// `co_await s.write_all(b)` writes all of b, or fails.
 template <class S>
 concept async_write_stream = requires(S& s, const_buffer b) {
   requires std::same_as<detail::await_result_t<decltype(s.write_all(b))>, result<void>>;
 };
 
-// A stream whose sending side can be ended on its own (a half-close) and that can be closed at
-// once: what copy_bidirectional needs of both its ends.
+/// A stream whose sending side can be ended on its own (a half-close) and that can be closed at
+/// once: what copy_bidirectional needs of both its ends.
 template <class S>
 concept async_duplex_stream = async_read_stream<S> && async_write_stream<S> && requires(S& s) {
   { s.shutdown(net::shutdown_how::write) } -> std::same_as<result<void>>;
