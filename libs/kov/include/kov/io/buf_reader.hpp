@@ -28,52 +28,58 @@
 
 namespace kov {
 
-// The longest line read_line and lines accept unless told otherwise, without its terminator.
+/// The longest line read_line and lines accept unless told otherwise, without its terminator.
 inline constexpr std::size_t default_max_line = std::size_t{64} * 1024;
 
 template <class Stream>
 class line_reader;
 
-// `Stream` is a stream type (the reader owns it) or a reference to one (the caller owns it).
-// Each read call may be awaited only after the previous one finished.
-//
-// Invariant: begin_ <= end_ <= capacity_; [begin_, end_) of buf_ are read but not yet handed out.
+/// Reads a byte stream through a buffer, a line or a delimited record at a time. The views it
+/// returns point into its buffer and stay valid until the next call on the reader; the buffer
+/// grows only as far as a record's maximum length asks.
+///
+/// `Stream` is a stream type (the reader owns it) or a reference to one (the caller owns it).
+/// Each read call may be awaited only after the previous one finished.
+///
+/// Invariant: begin_ <= end_ <= capacity_; [begin_, end_) of buf_ are read but not yet handed out.
 template <class Stream>
 requires async_read_stream<std::remove_reference_t<Stream>>
 class buf_reader {
  public:
-  // A record (a line, or bytes up to a delimiter); nullopt when the stream ended cleanly before
-  // its first byte.
+  /// A record (a line, or bytes up to a delimiter); nullopt when the stream ended cleanly before
+  /// its first byte.
   using record = result<std::optional<std::string_view>>;
 
-  // Not deducible from here: the deduction guide below decides between owning and borrowing.
+  /// A reader over `stream` with a buffer of `capacity` bytes (at least 1) to start with.
+  /// Not deducible from here: the deduction guide below decides between owning and borrowing.
   explicit buf_reader(std::type_identity_t<Stream> stream,
                       std::size_t capacity = default_buffer_size)
       : stream_(std::forward<Stream>(stream)),
         capacity_(std::max<std::size_t>(capacity, 1)),
         buf_(std::make_unique_for_overwrite<char[]>(capacity_)) {}
 
+  /// The underlying stream.
   Stream& get() noexcept { return stream_; }
-  // The buffer's size now: the one given, or larger once a record needed more (at most the
-  // longest maximum length asked for, plus a line's CR and LF).
+  /// The buffer's size now: the one given, or larger once a record needed more (at most the
+  /// longest maximum length asked for, plus a line's CR and LF).
   std::size_t capacity() const noexcept { return capacity_; }
-  // The bytes read from the stream and not handed out yet. After an error (a line too long,
-  // the end of the stream in mid-line) they are the start of the record that failed.
+  /// The bytes read from the stream and not handed out yet. After an error (a line too long,
+  /// the end of the stream in mid-line) they are the start of the record that failed.
   std::string_view buffered() const noexcept { return {buf_.get() + begin_, end_ - begin_}; }
-  // Drops the first `n` buffered bytes (at most all of them).
+  /// Drops the first `n` buffered bytes (at most all of them).
   void consume(std::size_t n) noexcept { begin_ += std::min(n, end_ - begin_); }
 
-  // Reads at most b.size bytes: from the buffer when it holds any, else from the stream (directly
-  // when `b` is at least as large as the buffer). 0 at the end of the stream. This makes a
-  // buf_reader an async_read_stream itself (kov::copy takes it).
+  /// Reads at most b.size bytes: from the buffer when it holds any, else from the stream (directly
+  /// when `b` is at least as large as the buffer). 0 at the end of the stream. This makes a
+  /// buf_reader an async_read_stream itself (kov::copy takes it).
   detail::ready_or_task<result<std::size_t>> read(mutable_buffer b) {
     if (begin_ != end_ || b.size == 0) return detail::ready_or_task<result<std::size_t>>(take(b));
     return detail::ready_or_task<result<std::size_t>>(read_slow(b));
   }
 
-  // The bytes up to and including the next `delim`. Errors: std::errc::message_size when
-  // `max_length` bytes hold no `delim` (nothing is consumed); errc::end_of_stream when the
-  // stream ends after some bytes but before a `delim` (they stay in buffered()).
+  /// The bytes up to and including the next `delim`. Errors: std::errc::message_size when
+  /// `max_length` bytes hold no `delim` (nothing is consumed); errc::end_of_stream when the
+  /// stream ends after some bytes but before a `delim` (they stay in buffered()).
   detail::ready_or_task<record> read_until(char delim, std::size_t max_length = default_max_line) {
     if (const std::size_t n = find_buffered(delim, max_length, 0)) {
       return detail::ready_or_task<record>(record(hand_out(n)));
@@ -81,16 +87,16 @@ class buf_reader {
     return detail::ready_or_task<record>(read_until_slow(delim, max_length));
   }
 
-  // The next line without its terminator (LF or CRLF; a CR elsewhere is data). Errors as in
-  // read_until: std::errc::message_size for a line longer than `max_length`,
-  // errc::end_of_stream for a last line without a terminator.
+  /// The next line without its terminator (LF or CRLF; a CR elsewhere is data). Errors as in
+  /// read_until: std::errc::message_size for a line longer than `max_length`,
+  /// errc::end_of_stream for a last line without a terminator.
   detail::ready_or_task<record> read_line(std::size_t max_length = default_max_line) {
     if (auto line = take_buffered_line(max_length)) return detail::ready_or_task<record>(line);
     return detail::ready_or_task<record>(read_line_slow(max_length));
   }
 
-  // A loop over the lines of the stream (see line_reader). It borrows this reader, which must
-  // outlive it.
+  /// A loop over the lines of the stream (see line_reader). It borrows this reader, which must
+  /// outlive it.
   line_reader<Stream> lines(std::size_t max_length = default_max_line) noexcept {
     return line_reader<Stream>(*this, max_length);
   }
@@ -228,21 +234,24 @@ class buf_reader {
   std::size_t end_ = 0;
 };
 
-// An rvalue stream is moved in and owned; an lvalue one is borrowed (buf_reader<Stream&>).
+/// An rvalue stream is moved in and owned; an lvalue one is borrowed (buf_reader<Stream&>).
 template <class Stream>
 buf_reader(Stream&&, std::size_t = default_buffer_size) -> buf_reader<Stream>;
 
-// The lines of a buf_reader, one per next(), in the style of a scanner: next() yields a line
-// (a view valid until the next call) or nullopt when the lines end, and error() then says why:
-// none at a clean end of the stream; std::errc::message_size for a line over the maximum;
-// errc::end_of_stream when the stream ended in mid-line (buffered() holds that partial line);
-// or the stream's own error. Once ended it stays ended.
+/// The lines of a buf_reader, one per next(), in the style of a scanner: next() yields a line
+/// (a view valid until the next call) or nullopt when the lines end, and error() then says why:
+/// none at a clean end of the stream; std::errc::message_size for a line over the maximum;
+/// errc::end_of_stream when the stream ended in mid-line (buffered() holds that partial line);
+/// or the stream's own error. Once ended it stays ended.
 template <class Stream>
 class line_reader {
  public:
+  /// Reads the lines of `reader` (made by buf_reader::lines()).
   line_reader(buf_reader<Stream>& reader, std::size_t max_length) noexcept
       : reader_(&reader), max_length_(max_length) {}
 
+  /// The next line (a view valid until the next call), or nullopt when the lines end: then see
+  /// error().
   // A line in the buffer costs a memchr and a few instructions here: no coroutine frame; only
   // a line that needs a read from the stream runs a task.
   detail::ready_or_task<std::optional<std::string_view>> next() {
@@ -252,6 +261,7 @@ class line_reader {
     return answer(next_slow());
   }
 
+  /// Why the lines ended: none at a clean end of the stream, else the error that stopped them.
   std::error_code error() const noexcept { return error_; }
 
  private:
