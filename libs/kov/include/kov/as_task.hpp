@@ -27,13 +27,15 @@ using await_result_t =
 
 }  // namespace detail
 
-// The awaitable is moved into the task's frame and awaited there when the task runs.
+/// Wraps `a` in a task, so it can be spawned, raced (when_any) or given a timeout.
+/// The awaitable is moved into the task's frame and awaited there when the task runs.
 template <class Awaitable>
 task<detail::await_result_t<Awaitable>> as_task(Awaitable a) {
   co_return co_await std::move(a);
 }
 
-// The awaitable stays the caller's and is awaited in place: it must outlive the task.
+/// Wraps a reference to `a` in a task, which awaits `a` where it is.
+/// The awaitable stays the caller's and is awaited in place: it must outlive the task.
 template <class Awaitable>
 task<detail::await_result_t<Awaitable&>> as_task_ref(Awaitable& a) {
   co_return co_await a;

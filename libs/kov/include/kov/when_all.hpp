@@ -17,6 +17,11 @@
 
 namespace kov {
 
+/// Runs `tasks` concurrently as child tasks of the current runtime and yields all their values as
+/// a tuple (void becomes std::monostate) once every one has finished. Throws
+/// std::system_error(errc::no_runtime) outside a runtime. After all have finished, the first
+/// exception by argument order is rethrown; aborting the awaiting task aborts every child still
+/// running.
 template <class... Ts>
 task<std::tuple<detail::value_or_monostate_t<Ts>...>> when_all(task<Ts>... tasks) {
   detail::runtime_core* rt = detail::current_runtime();

@@ -86,7 +86,12 @@ task<std::variant<value_or_monostate_t<Ts>...>> when_any_tasks(task<Ts>... tasks
 
 }  // namespace detail
 
-// Races the awaitables (at least one); see the top of this file for what a loser loses.
+/// Races the awaitables (at least one), each run as a child task, and yields the first to
+/// finish as a variant indexed by its position (void becomes std::monostate); the winner's
+/// exception is rethrown. A task or an rvalue awaitable is moved into its branch; an lvalue one
+/// is awaited in place (it must outlive the await). Losers are aborted as soon as the winner
+/// finishes and lose only their own progress: kov's receives take a message only in the step
+/// that completes them, so a message a loser could have received stays in its channel.
 template <class... Awaitables>
 auto when_any(Awaitables&&... awaitables) {
   return detail::when_any_tasks(detail::when_any_branch(std::forward<Awaitables>(awaitables))...);
