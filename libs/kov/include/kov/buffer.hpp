@@ -50,10 +50,11 @@ struct const_buffer {
   constexpr const_buffer() noexcept = default;
   /// Views `n` bytes at `d`.
   constexpr const_buffer(const void* d, std::size_t n) noexcept : data(d), size(n) {}
-  /// Views the same bytes as `b` (implicit).
-  constexpr const_buffer(mutable_buffer b) noexcept : data(b.data), size(b.size) {}  // NOLINT
-  /// Views the characters of `s` (implicit).
+  ///@{
+  /// Views the bytes of a `mutable_buffer`, or the characters of a string view (implicit).
+  constexpr const_buffer(mutable_buffer b) noexcept : data(b.data), size(b.size) {}        // NOLINT
   constexpr const_buffer(std::string_view s) noexcept : data(s.data()), size(s.size()) {}  // NOLINT
+  ///@}
   /// A string literal: without its terminating NUL.
   template <std::size_t N>
   constexpr const_buffer(const char (&s)[N]) noexcept : data(s), size(N - 1) {}  // NOLINT
