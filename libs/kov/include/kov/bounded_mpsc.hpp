@@ -68,22 +68,26 @@ inline slot_ref current_wake_slot() {
 
 }  // namespace detail
 
-// One slot of a bounded_mpsc's capacity (bounded_mpsc_sender::reserve): `permit.send(v)` cannot
-// fail; dropping an unused permit gives the slot back, waking the next waiting sender once the
-// receiver passes it. See flume_lock::send_permit.
+/// One slot of a bounded_mpsc's capacity (bounded_mpsc_sender::reserve): `permit.send(v)` cannot
+/// fail; dropping an unused permit gives the slot back, waking the next waiting sender once the
+/// receiver passes it. See flume_lock::send_permit.
 template <class T>
 using bounded_mpsc_permit = flume_lock::send_permit<T>;
 
 // Invariant: tx_ is a live flume-lock sender of a bounded channel (copies share the channel;
 // the channel closes when the last one is gone).
 template <class T>
+/// The sending end of a `bounded_mpsc()` channel. Copyable, and usable from any thread (the
+/// awaiting `send()` and `reserve()` only in a kov task); the copies share the channel, which
+/// closes when the last of them is gone. Waiting senders get room in FIFO order.
 class bounded_mpsc_sender {
  public:
+  /// Wraps a flume-lock sender of a bounded channel (used by `bounded_mpsc()`).
   explicit bounded_mpsc_sender(flume_lock::sender<T> tx) noexcept : tx_(std::move(tx)) {}
 
-  // Queues `value`, waiting while the channel is full. errc::closed if the receiver is gone or
-  // the channel was closed. Abandoned while waiting: `value` is dropped, the wait's place and
-  // any wake it got pass to the next waiting sender. Only in a kov task.
+  /// Queues `value`, waiting while the channel is full. errc::closed if the receiver is gone or
+  /// the channel was closed. Abandoned while waiting: `value` is dropped, the wait's place and
+  /// any wake it got pass to the next waiting sender. Only in a kov task.
   task<result<void>> send(T value) const {
     if (!detail::coop_proceed()) co_await yield_now();
     flume_lock::status s = tx_.try_send(std::move(value));
@@ -96,10 +100,10 @@ class bounded_mpsc_sender {
     }
   }
 
-  // Waits for room and holds one slot of it in the returned permit, whose send() cannot fail.
-  // errc::closed if the receiver is gone or the channel was closed. Waiting reservers and
-  // senders share one FIFO. Abandoned while waiting: nothing was claimed, and a wake it got
-  // passes to the next waiting sender. Only in a kov task.
+  /// Waits for room and holds one slot of it in the returned permit, whose send() cannot fail.
+  /// errc::closed if the receiver is gone or the channel was closed. Waiting reservers and
+  /// senders share one FIFO. Abandoned while waiting: nothing was claimed, and a wake it got
+  /// passes to the next waiting sender. Only in a kov task.
   task<result<bounded_mpsc_permit<T>>> reserve() const {
     if (!detail::coop_proceed()) co_await yield_now();
     bounded_mpsc_permit<T> permit;
@@ -114,8 +118,8 @@ class bounded_mpsc_sender {
     co_return std::move(permit);
   }
 
-  // A permit if there is room now: errc::would_block if full, errc::closed if closed. Any
-  // thread.
+  /// A permit if there is room now: errc::would_block if full, errc::closed if closed. Any
+  /// thread.
   result<bounded_mpsc_permit<T>> try_reserve() const {
     bounded_mpsc_permit<T> permit;
     const flume_lock::status s = tx_.try_reserve(permit);
@@ -124,28 +128,29 @@ class bounded_mpsc_sender {
     return permit;
   }
 
-  // Queues `value` if there is room now: errc::would_block if full, errc::closed if closed; in
-  // both cases `value` is left untouched. Any thread.
+  /// Queues `value` if there is room now: errc::would_block if full, errc::closed if closed; in
+  /// both cases `value` is left untouched. Any thread.
   result<void> try_send(T&& value) const {
     const flume_lock::status s = tx_.try_send(std::move(value));
     if (s == flume_lock::status::full) return errc::would_block;
     return detail::sent(s);
   }
 
-  // Queues `value`, blocking the calling thread while the channel is full (for threads that are
-  // not kov tasks). errc::closed as send().
+  /// Queues `value`, blocking the calling thread while the channel is full (for threads that are
+  /// not kov tasks). errc::closed as send().
   result<void> send_blocking(T value) const { return detail::sent(tx_.send(std::move(value))); }
 
-  // Stops further sends; what is queued can still be received.
+  /// Stops further sends; what is queued can still be received.
   void close() const noexcept { tx_.close(); }
+  /// True once the channel is closed (`close()` from either end, or the receiver gone).
   bool is_closed() const noexcept { return tx_.is_closed(); }
 
  private:
   flume_lock::sender<T> tx_;
 };
 
-// A channel holding at most `capacity` (>= 1) messages; capacity 0 throws std::invalid_argument
-// (as tokio's bounded channel refuses it: a send awaiting room needs at least one slot).
+/// A channel holding at most `capacity` (>= 1) messages; capacity 0 throws std::invalid_argument
+/// (as tokio's bounded channel refuses it: a send awaiting room needs at least one slot).
 template <class T>
 std::pair<bounded_mpsc_sender<T>, mpsc_receiver<T>> bounded_mpsc(std::size_t capacity) {
   if (capacity == 0) throw std::invalid_argument("kov::bounded_mpsc: capacity must be at least 1");

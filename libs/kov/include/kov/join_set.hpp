@@ -26,8 +26,12 @@ namespace kov {
 // at this set) and done_ (finished, result not taken yet, in finishing order), through its
 // group link, and that list holds one reference to it; size_ counts both lists.
 template <class T>
+/// A growing set of tasks spawned on the current runtime whose results are taken, with
+/// `join_next()`, in the order the tasks finish. Belongs to one runtime's thread. Destroying the
+/// set aborts every task still running (their destructors have run when it is gone).
 class join_set {
  public:
+  /// An empty set.
   join_set() noexcept = default;
   join_set(const join_set&) = delete;
   join_set& operator=(const join_set&) = delete;
@@ -42,7 +46,7 @@ class join_set {
     while (detail::task_header* t = done_.front()) release(done_, *t);
   }
 
-  // Spawns `t` on the current runtime into the set (throws errc::no_runtime outside one).
+  /// Spawns `t` on the current runtime into the set (throws errc::no_runtime outside one).
   void spawn(task<T> t, const char* name = nullptr,
              detail::location at = detail::location::current()) {
     detail::runtime_core* rt = detail::current_runtime();
@@ -54,8 +58,8 @@ class join_set {
     ++size_;
   }
 
-  // Aborts every task still running (suspended ones are destroyed before this returns); each
-  // then shows up in join_next() as errc::cancelled.
+  /// Aborts every task still running (suspended ones are destroyed before this returns); each
+  /// then shows up in join_next() as errc::cancelled.
   void abort_all() noexcept {
     for (detail::task_header* t = running_.front(); t != nullptr;) {
       // A task that finishes now moves to done_ through its hook; a running one (the caller)
@@ -64,19 +68,26 @@ class join_set {
     }
   }
 
-  // Tasks in the set: running, or finished with the result not yet taken.
+  /// Tasks in the set: running, or finished with the result not yet taken.
   std::size_t size() const noexcept { return size_; }
+  /// Same as `size()`.
   std::size_t len() const noexcept { return size_; }
+  /// True when no task is running or waiting to be joined.
   bool is_empty() const noexcept { return size_ == 0; }
 
+  /// The awaitable returned by `join_next()`. Cancel-safe: a finished task's result is taken only
+  /// in the step that completes the await, so an abandoned await loses nothing.
   class join_next_awaitable {
    public:
+    /// Prepares to wait on `s`.
     explicit join_next_awaitable(join_set& s) noexcept : s_(s) {}
     join_next_awaitable(const join_next_awaitable&) = delete;
     join_next_awaitable& operator=(const join_next_awaitable&) = delete;
     ~join_next_awaitable() { s_.waiter_.reset(); }
 
+    /// Awaitable protocol: ready when a task has finished or none is running.
     bool await_ready() const noexcept { return s_.ready() && detail::coop_proceed(); }
+    /// Awaitable protocol: waits to be woken by the next task that finishes.
     void await_suspend(std::coroutine_handle<>) noexcept {
       if (s_.ready()) {
         detail::yield_current();
@@ -84,8 +95,8 @@ class join_set {
       }
       s_.waiter_ = waker::current();
     }
-    // The next finished task's result (its value, errc::cancelled, or its exception rethrown),
-    // or nullopt when the set is empty.
+    /// Awaitable protocol: the next finished task's result (its value, errc::cancelled, or its
+    /// exception rethrown), or nullopt when the set is empty.
     std::optional<result<T>> await_resume() {
       s_.waiter_.reset();
       detail::task_header* t = s_.done_.pop_front();
@@ -99,7 +110,7 @@ class join_set {
     join_set& s_;
   };
 
-  // Waits for the next task to finish (one awaiting task at a time).
+  /// Waits for the next task to finish (one awaiting task at a time).
   join_next_awaitable join_next() noexcept { return join_next_awaitable(*this); }
 
  private:

@@ -26,15 +26,19 @@ namespace kov {
 // Invariant: tx_ is a live flume-lock sender (copies share the channel; the channel closes when
 // the last one is gone).
 template <class T>
+/// A sending end of a `mpsc()` channel. Copyable, and usable from any thread; the copies share
+/// the channel, which closes when the last of them is gone.
 class mpsc_sender {
  public:
+  /// Wraps a flume-lock sender (used by `mpsc()`).
   explicit mpsc_sender(flume_lock::sender<T> tx) noexcept : tx_(std::move(tx)) {}
 
-  // Queues `value` (never waits). errc::closed if the receiver is gone or closed the channel.
+  /// Queues `value` (never waits). errc::closed if the receiver is gone or closed the channel.
   result<void> send(T value) const {
     if (tx_.send(std::move(value)) == flume_lock::status::ok) return {};
     return errc::closed;
   }
+  /// Closes the channel from this side: later sends fail; what is queued is still received.
   void close() const noexcept { tx_.close(); }
 
  private:
@@ -92,14 +96,18 @@ class message_wait {
 // Invariant: at most one recv() is in progress; a message leaves rx_ only in the recv() step
 // that completes.
 template <class T>
+/// The receiving end of a `mpsc()` or `bounded_mpsc()` channel, for one receiving task.
+/// `recv()` is cancel-safe: a message leaves the queue only in the step that completes the
+/// receive, so an abandoned `recv()` drops nothing. `T` must be default-constructible and movable.
 class mpsc_receiver {
   static_assert(std::default_initializable<T> && std::movable<T>,
                 "kov::mpsc needs a default-constructible, movable message type");
 
  public:
+  /// Wraps a flume-lock receiver (used by `mpsc()` and `bounded_mpsc()`).
   explicit mpsc_receiver(flume_lock::receiver<T> rx) noexcept : rx_(std::move(rx)) {}
 
-  // The next message; errc::closed once the channel is closed and drained. One recv at a time.
+  /// The next message; errc::closed once the channel is closed and drained. One recv at a time.
   task<result<T>> recv() {
     T out{};
     for (;;) {
@@ -114,7 +122,7 @@ class mpsc_receiver {
     }
   }
 
-  // A message if one is ready: errc::would_block if none, errc::closed if none ever will be.
+  /// A message if one is ready: errc::would_block if none, errc::closed if none ever will be.
   result<T> try_recv() {
     T out{};
     switch (rx_.try_recv(out)) {
@@ -127,7 +135,7 @@ class mpsc_receiver {
     }
   }
 
-  // Stops further sends; what is queued can still be received.
+  /// Stops further sends; what is queued can still be received.
   void close() noexcept { rx_.close(); }
 
  private:
@@ -135,6 +143,7 @@ class mpsc_receiver {
 };
 
 template <class T>
+/// Creates an unbounded multi-producer channel into one receiving task; returns its two ends.
 std::pair<mpsc_sender<T>, mpsc_receiver<T>> mpsc() {
   auto [tx, rx] = flume_lock::channel<T>();
   return {mpsc_sender<T>(std::move(tx)), mpsc_receiver<T>(std::move(rx))};

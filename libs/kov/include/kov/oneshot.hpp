@@ -100,11 +100,17 @@ struct oneshot_state {
 // Invariant: s_ is null once the value was sent (or the sender moved from); otherwise it holds
 // the sending end's reference to the shared state.
 template <class T>
+/// The sending end of a `oneshot()` channel: move-only, sends one value, from any thread.
+/// Destroying it unsent closes the channel (the receiver gets `errc::closed`).
 class oneshot_sender {
  public:
+  /// A sender with no channel (only to be assigned to).
   oneshot_sender() noexcept = default;
+  /// Adopts the sending end's reference to `s` (used by `oneshot()`).
   explicit oneshot_sender(detail::oneshot_state<T>* s) noexcept : s_(s) {}
+  /// Takes over the channel of `other`, which is left empty.
   oneshot_sender(oneshot_sender&& other) noexcept : s_(std::exchange(other.s_, nullptr)) {}
+  /// Drops (and closes, if unsent) the current channel, then takes over that of `other`.
   oneshot_sender& operator=(oneshot_sender&& other) noexcept {
     oneshot_sender moved(std::move(other));
     std::swap(s_, moved.s_);
@@ -116,7 +122,7 @@ class oneshot_sender {
     s_->release();
   }
 
-  // Sends the value (once; from any thread). errc::closed if the receiver is gone.
+  /// Sends the value (once; from any thread). errc::closed if the receiver is gone.
   result<void> send(T value) {
     KOV_ASSERT(s_ != nullptr, "oneshot sender used after send");
     detail::oneshot_state<T>* s = std::exchange(s_, nullptr);
@@ -140,11 +146,18 @@ class oneshot_sender {
 // Invariant: s_ is null only when moved from; otherwise it holds the receiving end's reference.
 // One await at a time.
 template <class T>
+/// The receiving end of a `oneshot()` channel, owned by one task: `co_await rx` gives the value
+/// or `errc::closed`. Cancel-safe: an abandoned await loses nothing, and the value stays for the
+/// next await. One await at a time. Destroying it drops a value that comes later.
 class oneshot_receiver {
  public:
+  /// A receiver with no channel (only to be assigned to).
   oneshot_receiver() noexcept = default;
+  /// Adopts the receiving end's reference to `s` (used by `oneshot()`).
   explicit oneshot_receiver(detail::oneshot_state<T>* s) noexcept : s_(s) {}
+  /// Takes over the channel of `other`, which is left empty.
   oneshot_receiver(oneshot_receiver&& other) noexcept : s_(std::exchange(other.s_, nullptr)) {}
+  /// Drops the current channel, then takes over that of `other`.
   oneshot_receiver& operator=(oneshot_receiver&& other) noexcept {
     oneshot_receiver moved(std::move(other));
     std::swap(s_, moved.s_);
@@ -158,11 +171,13 @@ class oneshot_receiver {
     s_->release();
   }
 
-  // The value if it has arrived: errc::would_block if not yet, errc::closed if never will.
+  /// The value if it has arrived: errc::would_block if not yet, errc::closed if never will.
   result<T> try_recv() { return take_from(*s_, s_->observe()); }
 
+  /// The awaitable of `co_await rx`; resumes with the value or `errc::closed`.
   class awaiter {
    public:
+    /// Prepares to wait on the channel of `r`.
     explicit awaiter(oneshot_receiver& r) noexcept : s_(*r.s_) {}
     awaiter(const awaiter&) = delete;
     awaiter& operator=(const awaiter&) = delete;
@@ -170,7 +185,9 @@ class oneshot_receiver {
       if (waiting_) s_.withdraw();  // abandoned while waiting
     }
 
+    /// Awaitable protocol: ready once the value was sent or the sender is gone.
     bool await_ready() const noexcept { return s_.ready() && detail::coop_proceed(); }
+    /// Awaitable protocol: registers the task to be woken by the send or by the sender's drop.
     void await_suspend(std::coroutine_handle<>) {
       if (s_.ready()) {
         detail::yield_current();
@@ -181,6 +198,7 @@ class oneshot_receiver {
       waiting_ = true;
       if (s_.wait_on(std::move(slot))) detail::yield_current();
     }
+    /// Awaitable protocol: takes the value, or gives `errc::closed`.
     result<T> await_resume() {
       if (waiting_) {
         s_.stop_waiting();
@@ -194,8 +212,11 @@ class oneshot_receiver {
     bool waiting_ = false;
   };
 
+  ///@{
+  /// Awaitable protocol: `co_await rx` waits for the value (see `awaiter`).
   awaiter operator co_await() & noexcept { return awaiter(*this); }
   awaiter operator co_await() && noexcept { return awaiter(*this); }
+  ///@}
 
  private:
   static result<T> take_from(detail::oneshot_state<T>& s, std::uint32_t f) {
@@ -213,6 +234,7 @@ class oneshot_receiver {
 };
 
 template <class T>
+/// Creates a one-value channel and returns its two ends.
 std::pair<oneshot_sender<T>, oneshot_receiver<T>> oneshot() {
   auto* s = detail::oneshot_state<T>::create();
   return {oneshot_sender<T>(s), oneshot_receiver<T>(s)};

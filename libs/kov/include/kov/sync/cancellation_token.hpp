@@ -233,15 +233,23 @@ struct token_access;  // the model test's window onto a token's node
 }  // namespace detail
 
 // Invariant: node_ is one counted reference to the shared state (null only when moved from).
+/// A flag that says "stop", raised once by `cancel()` from any thread and seen by tasks
+/// (`co_await token.cancelled()`, `is_cancelled()`) and by callbacks registered with
+/// `on_cancel()`. Tokens form a tree: cancelling one cancels every child token made from it (and
+/// theirs), never its parent. Copies share one state; a child's state lives while any copy of it
+/// or of one of its children does.
 class cancellation_token {
  public:
-  // A new token, not cancelled, with no parent.
+  /// A new token, not cancelled, with no parent.
   cancellation_token() : node_(detail::token_node::make_root()) {}
+  /// Another handle on the same token.
   cancellation_token(const cancellation_token& other) noexcept : node_(other.node_) {
     if (node_ != nullptr) node_->retain();
   }
+  /// Takes over the token of `other`, which is left unusable.
   cancellation_token(cancellation_token&& other) noexcept
       : node_(std::exchange(other.node_, nullptr)) {}
+  /// Drops this handle, then shares the token of `other`.
   cancellation_token& operator=(cancellation_token other) noexcept {
     std::swap(node_, other.node_);
     return *this;
@@ -250,27 +258,27 @@ class cancellation_token {
     if (node_ != nullptr) node_->release();
   }
 
-  // A token cancelled with this one (or on its own); cancelled already if this one is.
+  /// A token cancelled with this one (or on its own); cancelled already if this one is.
   cancellation_token child_token() const {
     return cancellation_token(detail::token_node::make_child(node()));
   }
 
-  // Cancels this token and all its descendants, from any thread; only the first call does
-  // anything. Wakes every task awaiting cancelled() and runs the callbacks on this thread
-  // (this token's, then its children's) before it returns.
+  /// Cancels this token and all its descendants, from any thread; only the first call does
+  /// anything. Wakes every task awaiting cancelled() and runs the callbacks on this thread
+  /// (this token's, then its children's) before it returns.
   void cancel() const noexcept { node().cancel(); }
 
-  // True once cancel() was called on this token or an ancestor. What the cancelling thread
-  // wrote before cancel() is visible after this returns true.
+  /// True once cancel() was called on this token or an ancestor. What the cancelling thread
+  /// wrote before cancel() is visible after this returns true.
   bool is_cancelled() const noexcept { return node().is_cancelled(); }
 
-  // co_await token.cancelled(): completes once the token is cancelled (at once if it is). The
-  // awaitable holds its own reference, so the token may be a temporary.
+  /// co_await token.cancelled(): completes once the token is cancelled (at once if it is). The
+  /// awaitable holds its own reference, so the token may be a temporary.
   cancelled_awaitable cancelled() const;
 
-  // Registers f() to run once when the token is cancelled: on the cancelling thread, or at once
-  // on this one if it is cancelled already. Dropping the returned object deregisters it (see
-  // cancel_callback). `f` must not throw.
+  /// Registers f() to run once when the token is cancelled: on the cancelling thread, or at once
+  /// on this one if it is cancelled already. Dropping the returned object deregisters it (see
+  /// cancel_callback). `f` must not throw.
   template <class F>
   cancel_callback<F> on_cancel(F f) const {
     return cancel_callback<F>(*this, std::move(f));
@@ -291,11 +299,13 @@ class cancellation_token {
   detail::token_node* node_;
 };
 
-// What cancellation_token::cancelled() returns.
+/// What cancellation_token::cancelled() returns.
+/// Cancel-safe: abandoning the await loses nothing and withdraws the registration.
 class cancelled_awaitable {
  public:
+  /// Waits on `token` (it holds its own reference, so the token may be a temporary).
   explicit cancelled_awaitable(cancellation_token token) noexcept : token_(std::move(token)) {}
-  // Movable until awaited (so when_any can take it by value).
+  /// Movable until awaited (so when_any can take it by value).
   cancelled_awaitable(cancelled_awaitable&& other) noexcept : token_(std::move(other.token_)) {
     KOV_ASSERT(!other.waiter_.slot_, "cancelled_awaitable moved while awaited");
   }
@@ -304,7 +314,9 @@ class cancelled_awaitable {
     if (waiter_.slot_) token_.node().remove_waiter(waiter_);  // abandoned, or done
   }
 
+  /// Awaitable protocol: ready once the token is cancelled.
   bool await_ready() const noexcept { return token_.is_cancelled() && detail::coop_proceed(); }
+  /// Awaitable protocol: registers the task to be woken by the cancel.
   void await_suspend(std::coroutine_handle<>) {
     if (token_.is_cancelled()) {  // but out of budget
       detail::yield_current();
@@ -314,6 +326,7 @@ class cancelled_awaitable {
     KOV_ASSERT(waiter_.slot_, "awaiting cancelled() outside a kov task");
     if (!token_.node().add_waiter(waiter_)) detail::yield_current();
   }
+  /// Awaitable protocol: nothing to give; the token is cancelled.
   void await_resume() const noexcept {}
 
  private:
@@ -325,14 +338,15 @@ inline cancelled_awaitable cancellation_token::cancelled() const {
   return cancelled_awaitable(*this);
 }
 
-// A callback registered on a token (cancellation_token::on_cancel). Not movable: the token's
-// list points at it. Its destructor deregisters it; if a cancel on another thread is running
-// the callback at that moment, the destructor waits for it to return first (so what `f`
-// captured by reference may go once the destructor is done). Destroying it from inside `f` is
-// allowed.
+/// A callback registered on a token (cancellation_token::on_cancel). Not movable: the token's
+/// list points at it. Its destructor deregisters it; if a cancel on another thread is running
+/// the callback at that moment, the destructor waits for it to return first (so what `f`
+/// captured by reference may go once the destructor is done). Destroying it from inside `f` is
+/// allowed.
 template <class F>
 class cancel_callback : private detail::token_callback {
  public:
+  /// Registers `f` on `token`; runs it at once, on this thread, if the token is cancelled already.
   cancel_callback(const cancellation_token& token, F f) : token_(token), f_(std::move(f)) {
     run_ = [](detail::token_callback& self) noexcept { static_cast<cancel_callback&>(self).f_(); };
     if (!token_.node().add_callback(*this)) f_();

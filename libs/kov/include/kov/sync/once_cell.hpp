@@ -23,19 +23,24 @@ namespace kov {
 // true while exactly one get_or_init runs its initialiser; waiters_ are get_or_init calls
 // waiting for that one to finish.
 template <class T>
+/// A value set once, possibly by an async initialiser: of the tasks calling `get_or_init` at
+/// once, one runs its initialiser and the others wait for the value; if that initialiser is
+/// abandoned or throws, the next waiter runs its own. Tasks of one runtime only.
 class once_cell {
  public:
+  /// An empty cell.
   once_cell() noexcept = default;
   once_cell(const once_cell&) = delete;
   once_cell& operator=(const once_cell&) = delete;
   ~once_cell() { KOV_ASSERT(waiters_.empty(), "kov::once_cell destroyed with waiters"); }
 
-  // The value, or null while there is none.
+  /// The value, or null while there is none.
   const T* get() const noexcept { return value_ ? &*value_ : nullptr; }
+  /// True once the cell holds a value.
   bool initialized() const noexcept { return value_.has_value(); }
 
-  // Stores `value` if the cell is empty and no initialiser is running (true), waking every
-  // get_or_init waiting; otherwise false and `value` is dropped.
+  /// Stores `value` if the cell is empty and no initialiser is running (true), waking every
+  /// get_or_init waiting; otherwise false and `value` is dropped.
   bool set(T value) {
     if (value_ || initializing_) return false;
     value_.emplace(std::move(value));
@@ -43,10 +48,14 @@ class once_cell {
     return true;
   }
 
-  // The value, running `init()` (a callable returning an awaitable of T, such as a task<T>) to
-  // make it if the cell is empty and nobody else is making it; otherwise waits for whoever is.
-  // The pointer stays valid as long as the cell. An exception from `init` reaches this caller
-  // only; the next waiter then initialises.
+  /// The value, running `init()` (a callable returning an awaitable of T, such as a task<T>) to
+  /// make it if the cell is empty and nobody else is making it; otherwise waits for whoever is.
+  /// The pointer stays valid as long as the cell. An exception from `init` reaches this caller
+  /// only; the next waiter then initialises.
+  ///
+  /// Cancel-safe for a waiter; an abandoned initialiser loses its progress and the next waiter
+  /// starts over. With GCC 12, pass `init` as a named variable, not a capturing lambda written
+  /// inside the `co_await` (GCC 12 destroys such a temporary twice).
   template <class F>
   task<const T*> get_or_init(F init) {
     while (!value_) {

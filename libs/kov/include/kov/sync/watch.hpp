@@ -51,12 +51,16 @@ struct state {
 template <class T>
 class receiver;
 
-// The one sending end. Destroying it closes the channel.
+/// The one sending end of a `channel()`. Destroying it closes the channel. Move-only; tasks of
+/// one runtime only.
 template <class T>
 class sender {
  public:
+  /// Adopts the shared state `s` (used by `channel()`).
   explicit sender(std::shared_ptr<detail::state<T>> s) noexcept : s_(std::move(s)) {}
+  /// Takes over the channel of `other`.
   sender(sender&&) noexcept = default;
+  /// Closes the current channel, then takes over that of `other`.
   sender& operator=(sender&& other) noexcept {
     sender moved(std::move(other));
     std::swap(s_, moved.s_);
@@ -68,42 +72,48 @@ class sender {
     s_->wake_all();
   }
 
-  // Replaces the value and wakes every receiver waiting in changed(). The value is stored even
-  // with no receiver (a later subscribe() starts from it).
+  /// Replaces the value and wakes every receiver waiting in changed(). The value is stored even
+  /// with no receiver (a later subscribe() starts from it).
   void send(T value) {
     s_->value_ = std::move(value);
     s_->publish();
   }
 
-  // Changes the value in place (`f(T&)`), then wakes every waiting receiver.
+  /// Changes the value in place (`f(T&)`), then wakes every waiting receiver.
   template <class F>
   void send_modify(F&& f) {
     std::forward<F>(f)(s_->value_);
     s_->publish();
   }
 
-  // The current value (valid until the next send).
+  /// The current value (valid until the next send).
   const T& borrow() const noexcept { return s_->value_; }
 
-  // A new receiver that has seen the current value.
+  /// A new receiver that has seen the current value.
   receiver<T> subscribe() const { return receiver<T>(s_); }
 
+  /// The number of live receivers.
   std::size_t receiver_count() const noexcept { return s_->receivers_; }
 
  private:
   std::shared_ptr<detail::state<T>> s_;
 };
 
-// A receiving end. Copying it gives a receiver that has seen what this one has seen.
+/// A receiving end of a `channel()`. Copying it gives a receiver that has seen what this one
+/// has seen. Tasks of one runtime only.
 template <class T>
 class receiver {
  public:
+  /// A receiver of the state `s` that has seen its current value (used by `channel()`).
   explicit receiver(std::shared_ptr<detail::state<T>> s) noexcept
       : s_(std::move(s)), seen_(s_->version_) {
     ++s_->receivers_;
   }
+  /// A receiver that has seen what `other` has seen.
   receiver(const receiver& other) noexcept : s_(other.s_), seen_(other.seen_) { ++s_->receivers_; }
+  /// Takes over `other`, with what it has seen.
   receiver(receiver&& other) noexcept : s_(std::move(other.s_)), seen_(other.seen_) {}
+  /// Takes over the channel of `other`, with what it has seen.
   receiver& operator=(receiver other) noexcept {
     std::swap(s_, other.s_);
     std::swap(seen_, other.seen_);
@@ -113,28 +123,33 @@ class receiver {
     if (s_ != nullptr) --s_->receivers_;
   }
 
-  // The current value, leaving it unseen (valid until the next send).
+  /// The current value, leaving it unseen (valid until the next send).
   const T& borrow() const noexcept { return s_->value_; }
-  // The current value, marking it seen.
+  /// The current value, marking it seen.
   const T& borrow_and_update() noexcept {
     seen_ = s_->version_;
     return s_->value_;
   }
 
-  // Whether a value this receiver has not seen is there; errc::closed once the sender is gone
-  // and nothing is unseen.
+  /// Whether a value this receiver has not seen is there; errc::closed once the sender is gone
+  /// and nothing is unseen.
   result<bool> has_changed() const noexcept {
     if (unseen()) return true;
     if (s_->closed_) return errc::closed;
     return false;
   }
 
+  /// The awaitable returned by `changed()`. Cancel-safe: abandoning it loses nothing; the value
+  /// stays unseen.
   class changed_awaitable : public kov::detail::settle_wait<changed_awaitable> {
    public:
+    /// Prepares to wait on `r`.
     explicit changed_awaitable(receiver& r) noexcept
         : kov::detail::settle_wait<changed_awaitable>(r.s_->waiters_), r_(r) {}
+    /// Awaitable protocol (through the wait base): true when the await can complete now.
     bool settled() const noexcept { return r_.settled(); }
-    // Marks the newest value seen; errc::closed if the sender is gone and it was seen already.
+    /// Awaitable protocol: marks the newest value seen; errc::closed if the sender is gone and it
+    /// was seen already.
     result<void> await_resume() noexcept {
       if (r_.unseen()) {
         r_.seen_ = r_.s_->version_;
@@ -147,8 +162,8 @@ class receiver {
     receiver& r_;
   };
 
-  // Completes when a value this receiver has not seen is there (at once if one is already), and
-  // marks it seen; errc::closed when the sender is gone and nothing is unseen.
+  /// Completes when a value this receiver has not seen is there (at once if one is already), and
+  /// marks it seen; errc::closed when the sender is gone and nothing is unseen.
   changed_awaitable changed() noexcept { return changed_awaitable(*this); }
 
  private:
@@ -159,7 +174,7 @@ class receiver {
   std::uint64_t seen_;
 };
 
-// A channel holding `initial`; the receiver has seen it.
+/// A channel holding `initial`; the receiver has seen it.
 template <class T>
 std::pair<sender<T>, receiver<T>> channel(T initial) {
   auto s = std::make_shared<detail::state<T>>(std::move(initial));
