@@ -17,9 +17,10 @@
 
 namespace kov::net {
 
+/// What a recv_from gives: the datagram's length and its sender.
 struct datagram {
-  std::size_t size = 0;  // bytes received
-  socket_address from;   // the sender (empty for an unbound Unix-domain sender)
+  std::size_t size = 0;  ///< bytes received (cut to the buffer's size if it was longer)
+  socket_address from;   ///< the sender (empty for an unbound Unix-domain sender)
 };
 
 namespace detail {

@@ -50,39 +50,51 @@ class stream_half {
 
 }  // namespace detail
 
-// The reading side: read, read_exact, readable.
+/// The reading side of a stream split by into_split(): read, read_exact, readable (plus
+/// local_address, peer_address and native_handle). One task may use it while another uses the
+/// write_half; the stream closes when both halves are gone. The operations are the stream's
+/// own awaitables, so they take `.with_timeout(d)` and have the same cancel-safety.
 template <class Stream>
 class read_half : public detail::stream_half<Stream> {
  public:
   using detail::stream_half<Stream>::stream_half;
 
+  /// One read: the byte count, 0 at the end of the stream.
   auto read(mutable_buffer b) noexcept { return this->s_->read(b); }
+  /// Fills `b` completely, or fails (errc::end_of_stream if the stream ends first).
   auto read_exact(mutable_buffer b) noexcept { return this->s_->read_exact(b); }
+  /// Waits until a read would not block, without doing one.
   auto readable() noexcept { return this->s_->readable(); }
 };
 
-// The writing side: write, write_all, writable, and the half-close.
+/// The writing side of a stream split by into_split(): write, write_all, writable, and the
+/// half-close (plus local_address, peer_address and native_handle). One task may use it while
+/// another uses the read_half; the stream closes when both halves are gone. The operations are
+/// the stream's own awaitables, so they take `.with_timeout(d)`.
 template <class Stream>
 class write_half : public detail::stream_half<Stream> {
  public:
   using detail::stream_half<Stream>::stream_half;
 
+  /// One write: the byte count, possibly short.
   auto write(const_buffer b) noexcept { return this->s_->write(b); }
+  /// Writes all of `b`, completing partial writes.
   auto write_all(const_buffer b) noexcept { return this->s_->write_all(b); }
+  /// Waits until a write would not block, without doing one.
   auto writable() noexcept { return this->s_->writable(); }
-  // Ends the sending direction (shutdown(2) with SHUT_WR); the read half goes on reading.
+  /// Ends the sending direction (shutdown(2) with SHUT_WR); the read half goes on reading.
   result<void> shutdown() noexcept { return this->s_->shutdown(shutdown_how::write); }
 };
 
-// Splits `s` (a tcp_stream or unix_stream) into halves that share it.
+/// Splits `s` (a tcp_stream or unix_stream) into halves that share it.
 template <std::derived_from<stream_socket> Stream>
 std::pair<read_half<Stream>, write_half<Stream>> into_split(Stream s) {
   auto shared = std::make_shared<Stream>(std::move(s));
   return {read_half<Stream>(shared), write_half<Stream>(shared)};
 }
 
-// The stream back from its two halves; std::errc::invalid_argument (both halves dropped) when
-// they come from different streams.
+/// The stream back from its two halves; std::errc::invalid_argument (both halves dropped) when
+/// they come from different streams.
 template <class Stream>
 result<Stream> reunite(read_half<Stream> r, write_half<Stream> w) noexcept {
   if (r.s_ == nullptr || r.s_ != w.s_) return std::make_error_code(std::errc::invalid_argument);

@@ -30,18 +30,31 @@
 
 namespace kov::net {
 
-enum class shutdown_how : int { read = SHUT_RD, write = SHUT_WR, both = SHUT_RDWR };
-
-// How a listener is set up before bind(2): the options that cannot be changed usefully later.
-struct listen_options {
-  int backlog = 1024;
-  bool reuse_address = true;    // SO_REUSEADDR (IP addresses only)
-  bool reuse_port = false;      // SO_REUSEPORT: several listeners on one port
-  std::optional<bool> v6_only;  // IPV6_V6ONLY for an IPv6 address (nullopt: the system's default)
+/// Which direction shutdown() ends (shutdown(2)'s SHUT_RD, SHUT_WR, SHUT_RDWR).
+enum class shutdown_how : int {
+  read = SHUT_RD,   ///< No more receiving.
+  write = SHUT_WR,  ///< No more sending: the peer reads the end of the stream (a half-close).
+  both = SHUT_RDWR  ///< Both directions.
 };
 
-// read, read_exact, write, write_all, readable, writable, native_handle, is_open and close
-// come from detail::byte_stream (recv(2) and send(2) with MSG_NOSIGNAL).
+/// How a listener is set up before bind(2): the options that cannot be changed usefully later.
+/// Given to tcp_listener::bind or unix_listener::bind.
+struct listen_options {
+  int backlog = 1024;           ///< listen(2)'s queue of pending connections.
+  bool reuse_address = true;    ///< SO_REUSEADDR (IP addresses only)
+  bool reuse_port = false;      ///< SO_REUSEPORT: several listeners on one port
+  std::optional<bool> v6_only;  ///< IPV6_V6ONLY for an IPv6 address (nullopt: system default)
+};
+
+/// What a connected TCP or Unix stream socket can do: the base of tcp_stream and unix_stream.
+///
+/// read, read_exact, write, write_all, readable, writable, native_handle, is_open and close
+/// come from detail::byte_stream (recv(2) and send(2) with MSG_NOSIGNAL). Each of those is an
+/// awaitable completing with a kov::result that takes `.with_timeout(d)` or `.with_deadline(t)`
+/// (errc::timed_out). One read and one write may be in flight at once (from two tasks); a
+/// second of either kind is a bug caught by an assertion. Closing or destroying the socket
+/// completes an operation in flight with errc::cancelled; aborting a task takes its operation
+/// back.
 class KOV_API stream_socket
     : public kov::detail::byte_stream<kov::detail::io_kind::recv, kov::detail::io_kind::send> {
  public:
@@ -49,26 +62,34 @@ class KOV_API stream_socket
 
   // Vectored writes (sendmsg(2), the SENDMSG opcode on io_uring): the buffers go out in order
   // as if they were one, without copying them together. Empty buffers are skipped.
-  //
-  // One sendmsg of as many of `bufs` as it takes (up to max_vectored_buffers of them): the byte
-  // count, possibly short.
+
+  /// A vectored write: one sendmsg(2) of as many of `bufs` as it takes (up to
+  /// max_vectored_buffers of them), in order as if they were one buffer, without copying them
+  /// together (empty buffers skipped). The byte count, possibly short.
   task<result<std::size_t>> write_vectored(std::span<const const_buffer> bufs);
-  // All of `bufs`, continuing partial writes (a batch of max_vectored_buffers at a time).
-  //
-  //   std::array<kov::const_buffer, 3> parts{head, body, "\r\n"};
-  //   co_await conn.write_all(parts);
+  /// All of `bufs`, in order as if they were one buffer, continuing partial writes (a batch of
+  /// max_vectored_buffers at a time). Like write_vectored, a task: it takes no .with_timeout
+  /// (race it with when_any and a sleep).
+  ///
+  ///     std::array<kov::const_buffer, 3> parts{head, body, "\r\n"};
+  ///     co_await conn.write_all(parts);
   task<result<void>> write_all(std::span<const const_buffer> bufs);
+  /// The most buffers one sendmsg(2) of write_vectored() or write_all() takes.
   static constexpr std::size_t max_vectored_buffers = 64;
 
-  // shutdown(2): `write` sends the end of the stream (a half-close), reads go on.
+  /// shutdown(2): `write` sends the end of the stream (a half-close), reads go on.
   result<void> shutdown(shutdown_how how = shutdown_how::write) noexcept;
+  /// The address this socket is bound to (getsockname(2)).
   result<socket_address> local_address() const noexcept;
+  /// The address of the connected peer (getpeername(2)).
   result<socket_address> peer_address() const noexcept;
-  // Keepalive, buffer sizes, linger and the rest (socket_options.hpp).
+  /// Keepalive, buffer sizes, linger and the rest (socket_options.hpp).
   socket_options options() const noexcept { return socket_options(handle_.fd()); }
 
  protected:
+  /// A closed socket (for the derived types' default constructors).
   stream_socket() noexcept = default;
+  /// Takes over `h`, an open socket registered with the runtime.
   explicit stream_socket(kov::detail::io_handle h) noexcept : byte_stream(std::move(h)) {}
 
  private:

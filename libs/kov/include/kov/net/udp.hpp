@@ -14,11 +14,15 @@
 
 namespace kov::net {
 
+/// A UDP socket. send_to, recv_from, send, recv, connect, options and close come from
+/// detail::datagram_socket: whole datagrams, one receive and one send in flight at once.
 class KOV_API udp_socket : public detail::datagram_socket {
  public:
+  /// A closed socket, to assign a bound one to.
   udp_socket() noexcept = default;
 
-  // A socket bound to `at` (port 0: any free port).
+  /// A socket bound to the IP address `at` (port 0: any free port; a Unix-domain address is
+  /// address_family_not_supported).
   static result<udp_socket> bind(const socket_address& at) noexcept;
 
  private:

@@ -18,16 +18,20 @@
 
 namespace kov::net {
 
+/// A Unix-domain datagram socket (SOCK_DGRAM), shaped as udp_socket (the operations come from
+/// detail::datagram_socket). Datagrams keep their boundaries and are never dropped by the
+/// kernel: a send to a full receiver waits. An unbound sender cannot be answered.
 class KOV_API unix_datagram : public detail::datagram_socket {
  public:
+  /// A closed socket, to assign an open one to.
   unix_datagram() noexcept = default;
 
-  // A socket bound to a Unix path or an abstract name ("@name"). A filesystem path must not
-  // exist yet (EADDRINUSE otherwise); the file is left behind on close, as bind(2) leaves it.
+  /// A socket bound to a Unix path or an abstract name (`@name`). A filesystem path must not
+  /// exist yet (EADDRINUSE otherwise); the file is left behind on close, as bind(2) leaves it.
   static result<unix_datagram> bind(const socket_address& at) noexcept;
-  // A socket with no address: it can send_to, or connect and send.
+  /// A socket with no address: it can send_to, or connect and send.
   static result<unix_datagram> unbound() noexcept;
-  // Two sockets connected to each other (socketpair(2)).
+  /// Two sockets connected to each other (socketpair(2)).
   static result<std::pair<unix_datagram, unix_datagram>> pair() noexcept;
 
  private:

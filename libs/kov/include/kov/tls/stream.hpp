@@ -48,6 +48,7 @@
 
 namespace kov::tls {
 
+/// When an operation gives up (errc::timed_out); nullopt: never.
 using deadline = std::optional<clock::time_point>;
 
 namespace detail {
@@ -112,50 +113,70 @@ task<kov::detail::await_result_t<A>> bounded(A a, deadline d) {
 
 }  // namespace detail
 
+/// TLS over the byte stream `Stream` (tcp_stream, unix_stream, a buffered or split stream, a
+/// type of the user's with read and write_all), which it holds: the client side (client(), a
+/// client context) or the server side (server(), a server context). OpenSSL works between
+/// memory buffers and never blocks, so the same code runs on either reactor backend.
+///
+/// Operations return awaitables that take `.with_timeout(d)` / `.with_deadline(t)`, bounding
+/// all the I/O they do (errc::timed_out). A timed-out read loses nothing; a write, handshake or
+/// shutdown abandoned mid-send leaves the stream broken (tls::errc::broken). Concurrency: one
+/// task may read while another writes (or shuts down), once handshake() has finished.
 template <class Stream>
 class stream {
   struct state;
 
  public:
-  // The largest TLS record's plaintext: writes are cut into records of this size.
+  /// The largest TLS record's plaintext: writes are cut into records of this size.
   static constexpr std::size_t record_size = std::size_t{16} * 1024;
 
-  // A client for `host`: its certificate is checked against it (a name or an IP address; empty:
-  // no host name check), and a name is sent as SNI.
+  /// A client for `host`: its certificate is checked against it (a name or an IP address; empty:
+  /// no host name check), and a name is sent as SNI. Takes over `next`; `ctx` is shared. Fails
+  /// with tls::errc::bad_option for a host name OpenSSL refuses.
   static result<stream> client(Stream next, const context& ctx, std::string_view host) {
     return make(std::move(next), ctx, host);
   }
+  /// A server over `next` (taken over) with `ctx`'s certificate, verifying a client
+  /// certificate when `ctx` asks for one.
   static result<stream> server(Stream next, const context& ctx) {
     return make(std::move(next), ctx, {});
   }
 
-  // Runs the handshake. Errors: tls::errc::verification_failed (error_text() says why),
-  // handshake_failed, truncated (the peer closed the connection), errc::timed_out, I/O errors.
+  /// Runs the handshake. Errors: tls::errc::verification_failed (error_text() says why),
+  /// handshake_failed, truncated (the peer closed the connection), errc::timed_out, I/O errors.
   detail::op<state, void> handshake() noexcept { return {*s_, &handshake_run}; }
-  // Reads at most b.size bytes of plaintext: the count, 0 at the peer's close_notify.
+  /// Reads at most b.size bytes of plaintext: the count, 0 at the peer's close_notify
+  /// (tls::errc::truncated when the transport ends without one).
   detail::op<state, std::size_t> read(mutable_buffer b) noexcept {
     return {*s_, &read_run, b.data, b.size};
   }
-  // Writes all of `b`, or fails.
+  /// Writes all of `b`, cut into records of record_size, or fails (a failure midway leaves the
+  /// stream broken).
   detail::op<state, void> write_all(const_buffer b) noexcept {
     // Safety: write_run only reads through the pointer; op holds one pointer type for both ways.
     return {*s_, &write_run, const_cast<void*>(b.data), b.size};
   }
-  // Sends our close_notify (the peer then reads the end of the stream). Reading may go on until
-  // the peer's own close_notify. The transport stays open: close it or next_layer().shutdown().
+  /// Sends our close_notify (the peer then reads the end of the stream). Reading may go on until
+  /// the peer's own close_notify. The transport stays open: close it or next_layer().shutdown().
   detail::op<state, void> shutdown() noexcept { return {*s_, &shutdown_run}; }
-  // Queues a TLS 1.3 KeyUpdate (asking the peer to update its keys too when `request_peer`);
-  // it goes out with the next write.
+  /// Queues a TLS 1.3 KeyUpdate (asking the peer to update its keys too when `request_peer`);
+  /// it goes out with the next write.
   result<void> key_update(bool request_peer = false) { return s_->engine.key_update(request_peer); }
 
+  ///@{
+  /// The transport under TLS (its addresses and options; closing it after shutdown()). Reading
+  /// or writing it directly would corrupt the TLS connection.
   Stream& next_layer() noexcept { return s_->next; }
   const Stream& next_layer() const noexcept { return s_->next; }
-  // The protocol ALPN chose, empty if none.
+  ///@}
+  /// The protocol ALPN chose, empty if none.
   std::string_view alpn() const noexcept { return s_->engine.alpn(); }
+  /// True when the handshake resumed an earlier session (a ticket from the client context).
   bool session_reused() const noexcept { return s_->engine.session_reused(); }
+  /// The negotiated version in OpenSSL's spelling: "TLSv1.2" or "TLSv1.3".
   std::string_view protocol_version() const noexcept { return s_->engine.protocol_version(); }
-  // OpenSSL's words for the last failure (the X.509 verification reason for
-  // verification_failed).
+  /// OpenSSL's words for the last failure (the X.509 verification reason for
+  /// verification_failed).
   const std::string& error_text() const noexcept { return s_->engine.error_text(); }
 
  private:
