@@ -481,7 +481,6 @@ class receiver {
  public:
   /// Takes over `other`'s channel and registered waiter; `other` may then only be destroyed
   /// or assigned.
-  /// assigned.
   receiver(receiver&& other) noexcept
       : state_(std::exchange(other.state_, nullptr)),
         registered_(std::exchange(other.registered_, nullptr)) {}
