@@ -46,7 +46,6 @@ struct timing {
 /// tighter one in both modes (4.7 us of 10 us, 1.3 us of 2.5 us). START/STOP set-up and hold
 /// times reuse the phase lengths, which exceed every minimum; SDA changes a quarter into the
 /// low phase and is sampled half-way through the high phase.
-/// The timing for a `bus_hz` SCL clock.
 constexpr timing timing_for(uint32_t bus_hz) {
   const uint32_t period = source_hz / bus_hz;
   const uint32_t low = period / 2 + period / 20;
