@@ -76,8 +76,8 @@ struct pad_config {
   pull pull_resistor = pull::none;
   /// The pad's drive strength.
   drive strength = drive::ma20;
-  bool input_enable =
-      false;  ///< Input buffer on; also lets a peripheral read back a line it drives (I2C)
+  /// Input buffer on; also lets a peripheral read back a line it drives (I2C).
+  bool input_enable = false;
   bool open_drain = false;  ///< GPIO PINn PAD_DRIVER: drive low, let the line float high
 };
 

@@ -82,7 +82,7 @@ struct reg {
   static constexpr uint32_t address = Address;
   /// Whether the register may be read, written or both.
   static constexpr access access_mode = Access;
-  /// The value after reset: the base write() and pack() fill the unnamed fields from.
+  /// The value after reset; write() and pack() keep it in the fields they are not given.
   static constexpr uint32_t reset_value = Reset;
 
   /// The whole register. Does not compile for a write-only register.

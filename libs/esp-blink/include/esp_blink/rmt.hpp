@@ -47,8 +47,7 @@ class tx_channel0 {
   /// The most items one send() can take: 48 per block.
   static constexpr size_t capacity = Blocks * words_per_block;
 
-  /// Enables the RMT clock, configures channel 0 (divider 1, idle low, no carrier) and routes it to
-  /// Pin.
+  /// Enables the RMT clock, sets channel 0 up (divider 1, idle low, no carrier), routes it to Pin.
   tx_channel0() {
     using sys = pac::system;
     sys::perip_clk_en0::modify(sys::perip_clk_en0::rmt_clk_en::value<1>());

@@ -31,7 +31,7 @@ inline constexpr uint32_t fifo_size = 128;       ///< TX FIFO bytes (docs/esp32c
 
 /// CLKDIV for a baud rate: integer part and 1/16 fraction of sclk / baud.
 struct divider {
-  uint32_t integer;   ///< CLKDIV's integer part (1 to max_divider).
+  uint32_t integer;   ///< CLKDIV's integer part.
   uint32_t fraction;  ///< sixteenths
 };
 

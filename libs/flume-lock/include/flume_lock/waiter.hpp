@@ -20,7 +20,7 @@ namespace flume_lock {
 /// released, so `ctx` (not the node) must outlive the call; `taken()` says whether there is one.
 struct waiter {
   waiter() = default;
-  /// A node that will call `wake_fn(context)` when a message or the close arrives.
+  /// A node whose registration, once woken, calls `wake_fn(context)`.
   waiter(void (*wake_fn)(void*), void* context) noexcept : wake(wake_fn), ctx(context) {}
   waiter(const waiter&) = delete;
   waiter& operator=(const waiter&) = delete;

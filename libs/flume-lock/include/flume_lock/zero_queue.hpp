@@ -245,8 +245,8 @@ class zero_queue {
 
   /// The event a waiting receiver parks on; notified by hand-overs, offers and the close.
   detail::eventcount& rx_event() noexcept { return rx_event_; }
-  /// The event waiting senders park on; notified when the receiver announces or takes an offer, and
-  /// on the close.
+  /// The event waiting senders park on; notified when an offer is taken or withdrawn, and on
+  /// the close.
   detail::eventcount& tx_event() noexcept { return tx_event_; }
 
  private:
