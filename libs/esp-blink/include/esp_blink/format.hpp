@@ -9,18 +9,19 @@
 namespace esp_blink {
 
 template <typename Sink>
+/// Where print() writes: anything with `write_byte(uint8_t)` (uart::port, usb_serial_jtag::port).
 concept byte_sink = requires(Sink& sink, uint8_t byte) {
   sink.write_byte(byte);
 };
 
 /// Prints as 0x followed by eight hex digits.
 struct hex {
-  uint32_t value;
+  uint32_t value;  ///< The number to print.
 };
 
 /// A fixed-point number printed with four decimals: {215000} prints as 21.5000.
 struct fixed4 {
-  int32_t ten_thousandths;
+  int32_t ten_thousandths;  ///< The value times 10000.
 };
 
 namespace detail {

@@ -24,16 +24,21 @@
 
 namespace esp_blink::gpio {
 
+/// The number of GPIO pins: GPIO0..GPIO21.
 inline constexpr unsigned pin_count = 22;
 
+/// Which reserved pins a pin type may use: none, the SPI flash pins (11-17) or USB D-/D+ (18/19).
 enum class unlock : uint8_t { none, flash, usb };
+/// The pad's pull resistor: none, pull-up or pull-down.
 enum class pull : uint8_t { none, up, down };
 /// Pad drive strength (IO_MUX FUN_DRV): about 5, 10, 20 and 40 mA.
 enum class drive : uint8_t { ma5 = 0, ma10 = 1, ma20 = 2, ma40 = 3 };
 
+/// Whether `pin` is one of GPIO11-17, wired to the SPI flash.
 constexpr bool is_flash_pin(unsigned pin) {
   return pin >= 11 && pin <= 17;
 }
+/// Whether `pin` is GPIO18 or GPIO19, the USB D-/D+ lines.
 constexpr bool is_usb_pin(unsigned pin) {
   return pin == 18 || pin == 19;
 }
@@ -67,10 +72,13 @@ inline void configure_pad(pull p, drive d, bool input_enable) {
 
 /// How a connection sets the pin's pad (IO_MUX); the pad always takes the GPIO matrix function.
 struct pad_config {
+  /// The pad's pull resistor.
   pull pull_resistor = pull::none;
+  /// The pad's drive strength.
   drive strength = drive::ma20;
-  bool input_enable = false;  // also lets a peripheral read back a line it drives (I2C)
-  bool open_drain = false;    // GPIO PINn PAD_DRIVER: drive low, let the line float high
+  /// Input buffer on; also lets a peripheral read back a line it drives (I2C).
+  bool input_enable = false;
+  bool open_drain = false;  ///< GPIO PINn PAD_DRIVER: drive low, let the line float high
 };
 
 /// Drives Pin with GPIO matrix output signal Signal (128: the pin's own GPIO_OUT bit), the
@@ -106,25 +114,34 @@ class output_pin {
   using gpio_regs = pac::gpio;
 
  public:
+  /// The GPIO number.
   static constexpr unsigned number = Pin;
+  /// The pin's bit in the GPIO_OUT/GPIO_IN words.
   static constexpr uint32_t bit = 1u << Pin;
 
+  /// Writes `initially_high` to GPIO_OUT, then connects the pin with drive `strength`, so that
+  /// level is the first the pin shows.
   explicit output_pin(bool initially_high = false, drive strength = drive::ma20)
       : level_(initially_high) {
     initially_high ? set_high() : set_low();
     connect_output<Pin, detail::gpio_out_signal, Unlock>({.strength = strength});
   }
 
+  /// Drives the pin high (one store to OUT_W1TS).
   void set_high() {
     gpio_regs::out_w1ts::write(gpio_regs::out_w1ts::out_w1ts_field::value<bit>());
     level_ = true;
   }
+  /// Drives the pin low (one store to OUT_W1TC).
   void set_low() {
     gpio_regs::out_w1tc::write(gpio_regs::out_w1tc::out_w1tc_field::value<bit>());
     level_ = false;
   }
+  /// Drives the pin high or low.
   void set_level(bool high) { high ? set_high() : set_low(); }
+  /// Drives the opposite of the level last set (one store).
   void toggle() { set_level(!level_); }
+  /// Whether the level last set is high (remembered, not read from the pin).
   bool is_set_high() const { return level_; }
 
  private:
@@ -138,14 +155,18 @@ class input_pin {
   using gpio_regs = pac::gpio;
 
  public:
+  /// The GPIO number.
   static constexpr unsigned number = Pin;
 
+  /// Disables the pin's output driver and turns on its input buffer with pull resistor `p`.
   explicit input_pin(pull p = pull::none) {
     gpio_regs::enable_w1tc::write(gpio_regs::enable_w1tc::enable_w1tc_field::value<1u << Pin>());
     detail::configure_pad<Pin>(p, drive::ma20, true);
   }
 
+  /// Whether GPIO_IN reads the pin high now.
   bool is_high() const { return ((gpio_regs::in::read() >> Pin) & 1u) != 0; }
+  /// Whether GPIO_IN reads the pin low now.
   bool is_low() const { return !is_high(); }
 };
 

@@ -20,25 +20,26 @@
 
 namespace esp_blink::i2c {
 
-inline constexpr uint32_t source_hz = 40'000'000;  // XTAL, CLK_CONF.SCLK_SEL = 0
-inline constexpr size_t fifo_size = 32;
+inline constexpr uint32_t source_hz = 40'000'000;  ///< XTAL, CLK_CONF.SCLK_SEL = 0
+inline constexpr size_t fifo_size = 32;            ///< Bytes in each of the TX and RX FIFOs.
+/// Command registers per list (COMD0-7).
 inline constexpr unsigned command_slots = pac::i2c0::comd_array::size;
-inline constexpr uint32_t scl_signal = 53;  // GPIO matrix signals of I2CEXT0
-inline constexpr uint32_t sda_signal = 54;
-inline constexpr uint32_t standard_mode = 100'000;
-inline constexpr uint32_t fast_mode = 400'000;
+inline constexpr uint32_t scl_signal = 53;          ///< GPIO matrix signal of I2CEXT0's SCL.
+inline constexpr uint32_t sda_signal = 54;          ///< GPIO matrix signal of I2CEXT0's SDA.
+inline constexpr uint32_t standard_mode = 100'000;  ///< Standard-mode bus frequency, Hz.
+inline constexpr uint32_t fast_mode = 400'000;      ///< Fast-mode bus frequency, Hz.
 
 /// Bus timing in source clock cycles (25 ns).
 struct timing {
-  uint32_t scl_low;
-  uint32_t scl_high;  // SCL_HIGH_PERIOD; the high phase is this plus scl_wait_high
-  uint32_t scl_wait_high;
-  uint32_t sda_hold;      // after SCL falls, before SDA changes
-  uint32_t sda_sample;    // after SCL rises, when SDA is sampled
-  uint32_t start_hold;    // tHD;STA
-  uint32_t rstart_setup;  // tSU;STA
-  uint32_t stop_setup;    // tSU;STO
-  uint32_t stop_hold;     // bus free time after STOP (tBUF)
+  uint32_t scl_low;        ///< SCL_LOW_PERIOD: the low phase.
+  uint32_t scl_high;       ///< SCL_HIGH_PERIOD; the high phase is this plus scl_wait_high
+  uint32_t scl_wait_high;  ///< SCL_WAIT_HIGH_PERIOD: the rest of the high phase.
+  uint32_t sda_hold;       ///< after SCL falls, before SDA changes
+  uint32_t sda_sample;     ///< after SCL rises, when SDA is sampled
+  uint32_t start_hold;     ///< tHD;STA
+  uint32_t rstart_setup;   ///< tSU;STA
+  uint32_t stop_setup;     ///< tSU;STO
+  uint32_t stop_hold;      ///< bus free time after STOP (tBUF)
 };
 
 /// SCL low for 55% of the period, high for 45%: the I2C specification's tLOW minimum is the
@@ -78,6 +79,8 @@ class master {
   /// Polls of INT_RAW before a transfer counts as hung (about 1 s at 160 MHz).
   static constexpr uint32_t poll_limit = 4'000'000;
 
+  /// Enables and resets I2C0, routes SCL and SDA (open drain, pull-ups), programs the bus timing
+  /// and a 26 ms SCL-stuck time-out.
   master() {
     using sys = pac::system;
     sys::perip_clk_en0::modify(sys::perip_clk_en0::i2c_ext0_clk_en::value<1>());
@@ -111,16 +114,19 @@ class master {
     reset();
   }
 
+  /// Writes `length` bytes to the device at 7-bit `address`: one transaction (START...STOP).
   hal::error_kind write(uint8_t address, const uint8_t* data, size_t length) {
     hal::i2c_operation ops[] = {hal::i2c_operation::write(data, length)};
     return transaction(address, ops, 1);
   }
 
+  /// Reads `length` bytes from the device at 7-bit `address`: one transaction.
   hal::error_kind read(uint8_t address, uint8_t* data, size_t length) {
     hal::i2c_operation ops[] = {hal::i2c_operation::read(data, length)};
     return transaction(address, ops, 1);
   }
 
+  /// Writes `out`, then reads `in_length` bytes after a repeated START, in one transaction.
   hal::error_kind write_read(uint8_t address, const uint8_t* out, size_t out_length, uint8_t* in,
                              size_t in_length) {
     hal::i2c_operation ops[] = {hal::i2c_operation::write(out, out_length),

@@ -38,15 +38,24 @@ namespace esp_blink::interrupt {
 
 /// Peripheral interrupt sources (the INTERRUPT_CORE0 map register index, SVD <interrupt>).
 enum class source : uint8_t {
+  /// GPIO pin interrupts.
   gpio = 16,
+  /// UART0.
   uart0 = 21,
+  /// I2C0 (a level source).
   i2c_ext0 = 29,
+  /// SYSTIMER comparator 0.
   systimer_target0 = 37,
+  /// SYSTIMER comparator 1.
   systimer_target1 = 38,
+  /// SYSTIMER comparator 2.
   systimer_target2 = 39,
-  from_cpu0 = 50,  // software interrupts: SYSTEM CPU_INTR_FROM_CPU_n bit 0
+  from_cpu0 = 50,  ///< software interrupts: SYSTEM CPU_INTR_FROM_CPU_n bit 0
+  /// Software interrupt 1.
   from_cpu1 = 51,
+  /// Software interrupt 2.
   from_cpu2 = 52,
+  /// Software interrupt 3.
   from_cpu3 = 53,
 };
 
@@ -54,16 +63,22 @@ enum class source : uint8_t {
 /// the rising edge, cleared by the dispatcher through CPU_INT_CLEAR).
 enum class trigger : uint8_t { level, edge };
 
+/// An interrupt handler: an ordinary function, called by the trap entry.
 using handler_fn = void (*)();
 
+/// One row of ESP_BLINK_INTERRUPTS: a source, its handler, the line's priority and trigger.
 struct binding {
+  /// The peripheral source.
   source from;
+  /// Called when the source's line is taken; must not be null.
   handler_fn handler;
-  uint8_t priority = 1;  // 1 (lowest) .. 15
+  uint8_t priority = 1;  ///< 1 (lowest) .. 15
+  /// How the CPU line latches the source.
   trigger type = trigger::level;
 };
 
-inline constexpr unsigned line_count = 32;  // lines 1..31 usable
+inline constexpr unsigned line_count = 32;  ///< lines 1..31 usable
+/// The most sources one table can bind (one per usable line).
 inline constexpr unsigned max_bindings = line_count - 1;
 
 /// What the trap entry dispatches from. The firmware's ESP_BLINK_*INTERRUPTS defines it, and
@@ -71,11 +86,11 @@ inline constexpr unsigned max_bindings = line_count - 1;
 /// where every interrupt reaches the trap report. It points at the firmware's own bindings
 /// rather than holding an array per CPU line: 31 unused lines would cost ~150 bytes of flash.
 struct table {
-  const binding* bindings;  // bindings[i] is on CPU line i + 1
-  uint8_t count;            // lines 1..count are bound
-  bool nesting;
-  uint32_t edge_lines;  // bit n: line n is edge-triggered
-  uint32_t used_lines;  // bit n: line n is bound
+  const binding* bindings;  ///< bindings[i] is on CPU line i + 1
+  uint8_t count;            ///< lines 1..count are bound
+  bool nesting;             ///< Whether higher-priority lines may preempt a running handler.
+  uint32_t edge_lines;      ///< bit n: line n is edge-triggered
+  uint32_t used_lines;      ///< bit n: line n is bound
 
   /// The binding on CPU `line`, or nullptr for an unbound line.
   constexpr const binding* on_line(unsigned line) const {
@@ -84,6 +99,7 @@ struct table {
 };
 
 template <unsigned N>
+/// Whether no source appears twice in `b` (checked by the binding macros).
 constexpr bool no_source_twice(const binding (&b)[N]) {
   for (unsigned i = 0; i < N; ++i) {
     for (unsigned j = i + 1; j < N; ++j) {
@@ -94,6 +110,7 @@ constexpr bool no_source_twice(const binding (&b)[N]) {
 }
 
 template <unsigned N>
+/// Whether every binding in `b` has a handler (checked by the binding macros).
 constexpr bool every_source_has_a_handler(const binding (&b)[N]) {
   for (const auto& x : b) {
     if (x.handler == nullptr) return false;
@@ -102,6 +119,7 @@ constexpr bool every_source_has_a_handler(const binding (&b)[N]) {
 }
 
 template <unsigned N>
+/// Whether every priority in `b` is within 1..15 (checked by the binding macros).
 constexpr bool priorities_in_range(const binding (&b)[N]) {
   for (const auto& x : b) {
     if (x.priority < 1 || x.priority > 15) return false;
@@ -109,7 +127,8 @@ constexpr bool priorities_in_range(const binding (&b)[N]) {
   return true;
 }
 
-// `b` must have static storage duration: the table keeps a pointer to it.
+/// The table for bindings `b`, binding i on line i + 1. `b` must have static storage duration:
+/// the table keeps a pointer to it.
 template <unsigned N>
 constexpr table make_table(const binding (&b)[N], bool nesting) {
   table t{b, static_cast<uint8_t>(N), nesting, 0, 0};
@@ -129,6 +148,7 @@ constexpr unsigned line_of(const table& t, source s) {
   return 0;
 }
 
+/// The INTERRUPT_CORE0 register block.
 using regs = pac::interrupt_core0;
 
 // --- the matrix, one register at a time -------------------------------------------------------
@@ -137,6 +157,7 @@ using regs = pac::interrupt_core0;
 inline void route(source s, unsigned line) {
   mmio::write(regs::base + 4u * static_cast<uint32_t>(s), line);
 }
+/// Sets CPU `line`'s priority (1..15; 0 never interrupts).
 inline void set_priority(unsigned line, uint32_t priority) {
   mmio::write(regs::cpu_int_pri_0::address + 4u * line, priority);
 }
@@ -144,16 +165,20 @@ inline void set_priority(unsigned line, uint32_t priority) {
 inline void set_threshold(uint32_t threshold) {
   regs::cpu_int_thresh::write_raw(threshold);
 }
+/// The current priority threshold.
 inline uint32_t threshold() {
   return regs::cpu_int_thresh::read();
 }
+/// Makes CPU `line` level- or edge-triggered.
 inline void set_trigger(unsigned line, trigger t) {
   const uint32_t bit = 1u << line, type = regs::cpu_int_type::read();
   regs::cpu_int_type::write_raw(t == trigger::edge ? type | bit : type & ~bit);
 }
+/// Unmasks CPU `line` (CPU_INT_ENABLE).
 inline void enable_line(unsigned line) {
   regs::cpu_int_enable::write_raw(regs::cpu_int_enable::read() | 1u << line);
 }
+/// Masks CPU `line` (CPU_INT_ENABLE).
 inline void disable_line(unsigned line) {
   regs::cpu_int_enable::write_raw(regs::cpu_int_enable::read() & ~(1u << line));
 }
@@ -190,10 +215,13 @@ inline void software_interrupt(source s, bool raise) {
 
 }  // namespace esp_blink::interrupt
 
+/// The firmware's bindings, defined by ESP_BLINK_INTERRUPTS or ESP_BLINK_NESTED_INTERRUPTS.
 extern "C" const esp_blink::interrupt::table esp_blink_interrupt_table;
 #if ESP_BLINK_TARGET
+/// The interrupt trap entry; the binding macros reference it so that it is linked.
 extern "C" void esp_blink_interrupt_entry();  // rt/interrupt_entry.S
 #else
+/// The interrupt trap entry; the binding macros reference it so that it is linked.
 extern "C" inline void esp_blink_interrupt_entry() {}  // host: no trap entry to link
 #endif
 
@@ -224,6 +252,8 @@ inline void host_raise(source s) {
 
 }  // namespace esp_blink::interrupt
 
+/// The body of ESP_BLINK_INTERRUPTS and ESP_BLINK_NESTED_INTERRUPTS: checks the bindings at
+/// compile time and defines esp_blink_bindings_::bound and esp_blink_interrupt_table.
 #define ESP_BLINK_INTERRUPTS_IMPL(nesting, ...)                                        \
   namespace esp_blink_bindings_ {                                                      \
   inline constexpr ::esp_blink::interrupt::binding list[] = {__VA_ARGS__};             \

@@ -22,19 +22,24 @@
 
 namespace esp_blink {
 
+/// What a register or field allows: reading, writing, or both.
 enum class access : uint8_t { read_only, write_only, read_write };
 
+/// Whether `a` permits reading.
 constexpr bool readable(access a) {
   return a != access::write_only;
 }
+/// Whether `a` permits writing.
 constexpr bool writable(access a) {
   return a != access::read_only;
 }
 
-// A value destined for one field, already shifted into place. Only fields make these.
+/// A value destined for one field, already shifted into place. Only fields make these.
 template <typename Field>
 struct field_value {
+  /// The field this value is for.
   using field_type = Field;
+  /// The value shifted to the field's offset; other bits zero.
   uint32_t bits;
 };
 
@@ -70,11 +75,14 @@ inline void value_does_not_fit_the_field() {}
 
 }  // namespace detail
 
-// One 32-bit register at a fixed address.
+/// One 32-bit register at a fixed address.
 template <uint32_t Address, access Access, uint32_t Reset>
 struct reg {
+  /// The register's address.
   static constexpr uint32_t address = Address;
+  /// Whether the register may be read, written or both.
   static constexpr access access_mode = Access;
+  /// The value after reset; write() and pack() keep it in the fields they are not given.
   static constexpr uint32_t reset_value = Reset;
 
   /// The whole register. Does not compile for a write-only register.
@@ -121,16 +129,19 @@ struct reg {
   }
 };
 
-// Count registers of one layout, Stride bytes apart, numbered from FirstIndex, indexed at run
-// time: svd2rust's comd(n) where reg<...> is comd<N>. Element is the first register's type;
-// its fields name the bits of every element and are what write(), modify() and pack() take
-// (field::read() reads the first element only: read element i as Field::extract(read(i))).
-// An index outside [FirstIndex, FirstIndex + Count) stops the program (index_out_of_range)
-// rather than touch another register.
+/// Count registers of one layout, Stride bytes apart, numbered from FirstIndex, indexed at run
+/// time: svd2rust's comd(n) where reg<...> is comd<N>. Element is the first register's type;
+/// its fields name the bits of every element and are what write(), modify() and pack() take
+/// (field::read() reads the first element only: read element i as Field::extract(read(i))).
+/// An index outside [FirstIndex, FirstIndex + Count) stops the program (index_out_of_range)
+/// rather than touch another register.
 template <typename Element, uint32_t Stride, unsigned Count, unsigned FirstIndex = 0>
 struct reg_array {
+  /// The first register's type; its fields describe every element.
   using element = Element;
+  /// The number of registers.
   static constexpr unsigned size = Count;
+  /// The index of the first register.
   static constexpr unsigned first_index = FirstIndex;
 
   /// The address of register `index`; outside the array, index_out_of_range().
@@ -143,11 +154,13 @@ struct reg_array {
     return Element::address + Stride * position;
   }
 
+  /// Reads register `index` whole. Does not compile for a write-only register.
   static uint32_t read(unsigned index) {
     static_assert(readable(Element::access_mode), "esp_blink: register is write-only");
     return mmio::read(address(index));
   }
 
+  /// Stores a raw word in register `index`. Does not compile for a read-only register.
   static void write_raw(unsigned index, uint32_t value) {
     static_assert(writable(Element::access_mode), "esp_blink: register is read-only");
     mmio::write(address(index), value);
@@ -168,22 +181,29 @@ struct reg_array {
   }
 };
 
-// Bits [Offset, Offset + Width) of the register at RegisterAddress. The generator gives a
-// field the narrower of its own and its register's access, so the field alone decides.
-// (The register is named by address, not type, so a field can be declared inside its
-// register's still-incomplete definition.) Values is uint32_t, or the enum class of the
-// values the SVD names (I2C COMD OP_CODE): then only those values go in and come out.
+/// Bits [Offset, Offset + Width) of the register at RegisterAddress. The generator gives a
+/// field the narrower of its own and its register's access, so the field alone decides.
+/// (The register is named by address, not type, so a field can be declared inside its
+/// register's still-incomplete definition.) Values is uint32_t, or the enum class of the
+/// values the SVD names (I2C COMD OP_CODE): then only those values go in and come out.
 template <uint32_t RegisterAddress, unsigned Offset, unsigned Width, access Access,
           typename Values = uint32_t>
 struct field {
   static_assert(Width >= 1 && Offset + Width <= 32, "esp_blink: field outside 32 bits");
 
+  /// The address of the register holding the field.
   static constexpr uint32_t register_address = RegisterAddress;
+  /// The lowest bit of the field.
   static constexpr unsigned offset = Offset;
+  /// The number of bits.
   static constexpr unsigned width = Width;
+  /// Whether the field may be read, written or both.
   static constexpr access access_mode = Access;
+  /// The largest value that fits.
   static constexpr uint32_t max = Width == 32 ? 0xFFFFFFFFu : (1u << Width) - 1u;
+  /// The field's bits within the register.
   static constexpr uint32_t mask = max << Offset;
+  /// The type values go in and come out as: uint32_t or an enum class.
   using values = Values;
 
   /// A constant value; a value wider than the field does not compile.

@@ -16,12 +16,13 @@
 
 namespace esp_blink::rmt {
 
-inline constexpr uint32_t tick_hz = 80'000'000;
-inline constexpr uint32_t ram_base = pac::rmt::base + 0x400;  // channel RAM, 48 words a block
-inline constexpr uint32_t words_per_block = 48;
-inline constexpr uint32_t max_ticks = 0x7FFF;  // a half-item's duration field
-inline constexpr uint32_t tx0_signal = 51;     // GPIO matrix output signal of TX channel 0
+inline constexpr uint32_t tick_hz = 80'000'000;  ///< Ticks per second: one tick is 12.5 ns.
+inline constexpr uint32_t ram_base = pac::rmt::base + 0x400;  ///< channel RAM, 48 words a block
+inline constexpr uint32_t words_per_block = 48;               ///< Items per RAM block.
+inline constexpr uint32_t max_ticks = 0x7FFF;                 ///< a half-item's duration field
+inline constexpr uint32_t tx0_signal = 51;  ///< GPIO matrix output signal of TX channel 0
 
+/// `ns` nanoseconds in ticks, rounded to the nearest.
 constexpr uint32_t ticks_from_ns(uint32_t ns) {
   return static_cast<uint32_t>((uint64_t{ns} * tick_hz + 500'000'000u) / 1'000'000'000u);
 }
@@ -43,8 +44,10 @@ class tx_channel0 {
   using conf = regs::ch_tx_conf0<0>;
 
  public:
+  /// The most items one send() can take: 48 per block.
   static constexpr size_t capacity = Blocks * words_per_block;
 
+  /// Enables the RMT clock, sets channel 0 up (divider 1, idle low, no carrier), routes it to Pin.
   tx_channel0() {
     using sys = pac::system;
     sys::perip_clk_en0::modify(sys::perip_clk_en0::rmt_clk_en::value<1>());

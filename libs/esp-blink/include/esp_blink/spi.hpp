@@ -26,21 +26,22 @@
 
 namespace esp_blink::spi {
 
-// The controller is clocked from the PLL's fixed 80 MHz (CLK_GATE.MST_CLK_SEL = 1), which does
-// not follow the CPU clock divider.
+/// The controller is clocked from the PLL's fixed 80 MHz (CLK_GATE.MST_CLK_SEL = 1), which does
+/// not follow the CPU clock divider.
 inline constexpr uint32_t source_hz = 80'000'000;
-inline constexpr uint32_t max_bus_hz = source_hz / 2;
-inline constexpr size_t buffer_size = 64;  // W0-W15
+inline constexpr uint32_t max_bus_hz = source_hz / 2;  ///< The fastest bus clock, 40 MHz.
+inline constexpr size_t buffer_size = 64;              ///< W0-W15
 
 // GPIO matrix signals of FSPI (ESP-IDF gpio_sig_map.h: FSPICLK 63, FSPIQ 64, FSPID 65, FSPICS0 68).
-inline constexpr uint32_t sclk_signal = 63;
-inline constexpr uint32_t miso_signal = 64;
-inline constexpr uint32_t mosi_signal = 65;
-inline constexpr uint32_t cs0_signal = 68;
+inline constexpr uint32_t sclk_signal = 63;  ///< FSPICLK output.
+inline constexpr uint32_t miso_signal = 64;  ///< FSPIQ input.
+inline constexpr uint32_t mosi_signal = 65;  ///< FSPID output.
+inline constexpr uint32_t cs0_signal = 68;   ///< FSPICS0 output.
 
 /// Clock polarity (bit 1: idle high) and phase (bit 0: sample on the second edge).
 enum class mode : uint8_t { mode0 = 0, mode1 = 1, mode2 = 2, mode3 = 3 };
 
+/// CPOL: whether SCLK idles high in mode `m` (modes 2 and 3).
 constexpr bool idle_high(mode m) {
   return (static_cast<uint8_t>(m) & 2u) != 0;
 }
@@ -52,11 +53,11 @@ constexpr bool out_on_rising_edge(mode m) {
 /// CLOCK register values: bus = source / ((pre + 1) * (n + 1)), or the source itself when
 /// `equal_to_source` (not used here: the bus is capped at half the source).
 struct divider {
-  uint32_t pre;  // CLKDIV_PRE, 0..15
-  uint32_t n;    // CLKCNT_N, 1..63
-  uint32_t hz;   // the resulting bus clock; 0 when no divider reaches the request
-  constexpr uint32_t high() const { return (n + 1) / 2 - 1; }  // CLKCNT_H: half the period high
-  constexpr uint32_t low() const { return n; }                 // CLKCNT_L: the period's end
+  uint32_t pre;  ///< CLKDIV_PRE, 0..15
+  uint32_t n;    ///< CLKCNT_N, 1..63
+  uint32_t hz;   ///< the resulting bus clock; 0 when no divider reaches the request
+  constexpr uint32_t high() const { return (n + 1) / 2 - 1; }  ///< CLKCNT_H: half the period high
+  constexpr uint32_t low() const { return n; }                 ///< CLKCNT_L: the period's end
 };
 
 /// The fastest clock not above `bus_hz`. Never faster than asked, so a device's maximum holds.
@@ -91,8 +92,8 @@ class master {
   using regs = pac::spi2;
 
  public:
-  static constexpr uint32_t bus_hz = clock.hz;
-  static constexpr spi::mode bus_mode = Mode;
+  static constexpr uint32_t bus_hz = clock.hz;  ///< The bus clock reached: at most BusHz.
+  static constexpr spi::mode bus_mode = Mode;   ///< The SPI mode (clock polarity and phase).
   /// Polls of CMD before a chunk counts as hung: 64 bytes at 78 kHz take 6.6 ms, a poll at
   /// least 4 cycles, so this is over 25 ms even at 160 MHz.
   static constexpr uint32_t poll_limit = 1'000'000;
@@ -197,11 +198,14 @@ class hardware_cs {
   using regs = pac::spi2;
 
  public:
+  /// Routes CS0 to Pin and enables it, deselected.
   hardware_cs() {
     gpio::connect_output<Pin, cs0_signal, Unlock>({.strength = gpio::drive::ma20});
     regs::misc::modify(regs::misc::cs0_dis::value<0>(), regs::misc::cs_keep_active::value<0>());
   }
+  /// Selects the device: CS stays active from the next chunk on (MISC.CS_KEEP_ACTIVE).
   void set_low() { regs::misc::modify(regs::misc::cs_keep_active::value<1>()); }
+  /// Deselects the device (clears MISC.CS_KEEP_ACTIVE).
   void set_high() { regs::misc::modify(regs::misc::cs_keep_active::value<0>()); }
 };
 

@@ -13,9 +13,10 @@
 
 namespace esp_blink::systimer {
 
+/// The SYSTIMER register block.
 using regs = pac::systimer;
 
-inline constexpr uint32_t ticks_per_us = 16;  // 16 MHz: docs/esp32c3.md, "SYSTIMER"
+inline constexpr uint32_t ticks_per_us = 16;  ///< 16 MHz: docs/esp32c3.md, "SYSTIMER"
 
 /// Unit 0's counter (52 bits) in ticks of 1/16 us.
 inline uint64_t now() {
@@ -57,9 +58,11 @@ inline void delay_ticks(uint64_t ticks) {
   }
 }
 
+/// Returns once at least `us` microseconds have elapsed.
 inline void delay_us(uint32_t us) {
   delay_ticks(uint64_t{us} * ticks_per_us);
 }
+/// Returns once at least `ms` milliseconds have elapsed.
 inline void delay_ms(uint32_t ms) {
   delay_ticks(uint64_t{ms} * 1000u * ticks_per_us);
 }
@@ -67,8 +70,11 @@ inline void delay_ms(uint32_t ms) {
 /// The delays as an object, for drivers written against hal::delay_ns. Nanoseconds round up
 /// to whole ticks (62.5 ns), so a delay is never shorter than asked.
 struct delay {
+  /// Waits at least `ns` nanoseconds (rounded up to whole ticks).
   void delay_ns(uint32_t ns) { delay_ticks((uint64_t{ns} * ticks_per_us + 999u) / 1000u); }
+  /// Waits at least `us` microseconds.
   void delay_us(uint32_t us) { systimer::delay_us(us); }
+  /// Waits at least `ms` milliseconds.
   void delay_ms(uint32_t ms) { systimer::delay_ms(ms); }
 };
 static_assert(hal::delay_ns<delay>);

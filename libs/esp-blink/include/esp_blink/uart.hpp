@@ -25,16 +25,17 @@
 
 namespace esp_blink::uart {
 
-inline constexpr uint32_t xtal_hz = 40'000'000;
-inline constexpr uint32_t sclk_sel_xtal = 3;
-inline constexpr uint32_t fifo_size = 128;  // TX FIFO bytes (docs/esp32c3.md, "UART0")
+inline constexpr uint32_t xtal_hz = 40'000'000;  ///< The XTAL clock the ports run from.
+inline constexpr uint32_t sclk_sel_xtal = 3;     ///< CLK_CONF.SCLK_SEL value choosing the XTAL.
+inline constexpr uint32_t fifo_size = 128;       ///< TX FIFO bytes (docs/esp32c3.md, "UART0")
 
 /// CLKDIV for a baud rate: integer part and 1/16 fraction of sclk / baud.
 struct divider {
-  uint32_t integer;
-  uint32_t fraction;  // sixteenths
+  uint32_t integer;   ///< CLKDIV's integer part.
+  uint32_t fraction;  ///< sixteenths
 };
 
+/// CLKDIV for `baud` from a `sclk_hz` clock, rounded to the nearest sixteenth.
 constexpr divider divider_for(uint32_t sclk_hz, uint32_t baud) {
   // Rounded to the nearest 1/16 so 40 MHz / 115200 = 347.22 becomes 347 + 4/16.
   const uint64_t sixteenths = (uint64_t{sclk_hz} * 16u + baud / 2u) / baud;
@@ -44,27 +45,33 @@ constexpr divider divider_for(uint32_t sclk_hz, uint32_t baud) {
 /// The largest CLKDIV integer part (a 12-bit field); 0 is not a divider.
 inline constexpr uint32_t max_divider = 0xFFF;
 
+/// Parity bit: none, even or odd.
 enum class parity : uint8_t { none, even, odd };
 /// CONF0.STOP_BIT_NUM values.
 enum class stop_bits : uint8_t { one = 1, one_and_half = 2, two = 3 };
 /// Bits per character; CONF0.BIT_NUM is the value minus 5.
 enum class data_bits : uint8_t { five = 5, six = 6, seven = 7, eight = 8 };
 
+/// A frame format and baud rate for port::init; the default is 115200 8N1.
 struct config {
+  /// Bits per second; init() fails unless baud_reachable().
   uint32_t baud = 115200;
+  /// Data bits per character.
   data_bits data = data_bits::eight;
+  /// Parity bit, if any.
   parity parity_mode = parity::none;
+  /// Stop bits.
   stop_bits stop = stop_bits::one;
 };
 
-inline constexpr uint32_t max_prescale = 256;  // CLK_CONF.SCLK_DIV_NUM + 1
+inline constexpr uint32_t max_prescale = 256;  ///< CLK_CONF.SCLK_DIV_NUM + 1
 
 /// CLKDIV after dividing the 40 MHz clock by `prescale` (CLK_CONF.SCLK_DIV_NUM + 1): the
 /// smallest prescale that keeps CLKDIV's 12-bit integer part in range, so the fraction keeps
 /// its resolution.
 struct baud_setting {
-  uint32_t prescale;
-  divider clkdiv;
+  uint32_t prescale;  ///< The clock prescaler, CLK_CONF.SCLK_DIV_NUM + 1.
+  divider clkdiv;     ///< CLKDIV of the prescaled clock.
 };
 
 /// 32-bit arithmetic only (40 MHz x 16 fits), so the chip divides in hardware with no libgcc
@@ -92,8 +99,8 @@ class port {
 
  public:
   // GPIO matrix signals (ESP-IDF gpio_sig_map.h: U0TXD/U0RXD 6, U1TXD/U1RXD 9).
-  static constexpr uint32_t tx_signal = is_uart1 ? 9 : 6;
-  static constexpr uint32_t rx_signal = is_uart1 ? 9 : 6;
+  static constexpr uint32_t tx_signal = is_uart1 ? 9 : 6;  ///< UxTXD, the TX output signal.
+  static constexpr uint32_t rx_signal = is_uart1 ? 9 : 6;  ///< UxRXD, the RX input signal.
 
   /// 8N1 at `baud` from the XTAL clock (the ROM already leaves UART0 at 115200 8N1).
   bool init(uint32_t baud) const { return init(config{.baud = baud}); }
@@ -147,6 +154,7 @@ class port {
     Block::fifo::write(Block::fifo::rxfifo_rd_byte::dynamic(byte));
   }
 
+  /// Queues the bytes of a NUL-terminated string (blocking while the FIFO is full).
   void write(const char* text) const {
     while (*text != '\0') write_byte(static_cast<uint8_t>(*text++));
   }
@@ -187,7 +195,9 @@ class port {
   }
 };
 
+/// UART0; the ROM leaves it running at 115200 8N1.
 using uart0 = port<pac::uart0>;
+/// UART1; has no pins until route_pins().
 using uart1 = port<pac::uart1>;
 
 static_assert(byte_sink<uart0>);

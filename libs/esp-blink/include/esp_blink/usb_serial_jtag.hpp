@@ -20,6 +20,8 @@
 
 namespace esp_blink::usb_serial_jtag {
 
+/// The USB-Serial-JTAG CDC-ACM port as an hal::serial and a byte_sink for print(). Stateless:
+/// copies talk to the same controller. Writes give up rather than hang when no host is reading.
 class port {
   using regs = pac::usb_device;
 
@@ -44,6 +46,7 @@ class port {
     return sent;
   }
 
+  /// Queues the bytes of a NUL-terminated string; stops early if no host takes the buffer.
   void write(const char* text) const {
     while (*text != '\0' && write_byte(static_cast<uint8_t>(*text))) ++text;
   }

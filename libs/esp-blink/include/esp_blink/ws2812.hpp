@@ -16,16 +16,21 @@
 
 namespace esp_blink {
 
+/// One LED's colour, 8 bits per channel (sent in the WS2812's G, R, B order).
 struct rgb {
-  uint8_t r;
-  uint8_t g;
-  uint8_t b;
+  uint8_t r;  ///< Red, 0-255.
+  uint8_t g;  ///< Green, 0-255.
+  uint8_t b;  ///< Blue, 0-255.
 };
 
+/// WS2812B bit and latch timings, in nanoseconds (Worldsemi datasheet).
 namespace ws2812_timing {
+///@{
+/// High and low phases of a 0 bit (t0h, t0l) and of a 1 bit (t1h, t1l).
 inline constexpr uint32_t t0h_ns = 400, t0l_ns = 850, t1h_ns = 800, t1l_ns = 450;
-inline constexpr uint32_t tolerance_ns = 150;
-inline constexpr uint32_t latch_ns = 300'000;  // above the 280 us of the strictest parts
+///@}
+inline constexpr uint32_t tolerance_ns = 150;  ///< Allowed error of each phase.
+inline constexpr uint32_t latch_ns = 300'000;  ///< above the 280 us of the strictest parts
 }  // namespace ws2812_timing
 
 /// Count LEDs in a chain on Pin. Up to 7 fit one transmission (4 RMT blocks of 48 items).

@@ -20,6 +20,9 @@
 namespace flume_lock {
 
 template <class T>
+/// The bounded MPSC queue behind bounded(n), n >= 1: a ring of `capacity` stamped slots. Any
+/// number of threads may push; one thread at a time consumes. Lock-free; a full queue refuses
+/// pushes (the channel layer does the waiting).
 class bounded_queue {
   static_assert(std::is_nothrow_move_constructible_v<T>,
                 "messages must be nothrow-move-constructible");
@@ -48,6 +51,7 @@ class bounded_queue {
     }
   }
 
+  /// The number of slots (at least 1).
   std::size_t capacity() const noexcept { return capacity_; }
 
   // ---- producers (any thread) ------------------------------------------------------------
@@ -169,6 +173,8 @@ class bounded_queue {
   // ---- the consumer (one thread at a time) ------------------------------------------------
 
   template <class Sink>
+  /// Passes the oldest message to `sink(T&&)` and frees its slot: `ok`, `empty`, or
+  /// `disconnected` (closed and drained). Consumer thread only.
   status try_consume(Sink&& sink) {
     const std::uint64_t index = head_ & (mark_bit_ - 1);
     slot& s = slots_[index];
@@ -191,6 +197,7 @@ class bounded_queue {
     return status::ok;
   }
 
+  /// Whether close() was called (a snapshot, for any thread).
   bool closed() const noexcept {
     // Ordering: relaxed: a snapshot for callers; nothing is read through it.
     return (tail_.load(detail::order::relaxed) & mark_bit_) != 0;
@@ -214,7 +221,9 @@ class bounded_queue {
     return claimed > consumed ? static_cast<std::size_t>(claimed - consumed) : 0;
   }
 
+  /// The event a blocking consumer parks on; notified by pushes and the close.
   detail::eventcount& rx_event() noexcept { return rx_event_; }
+  /// The event blocking producers park on while full; notified as slots free and on the close.
   detail::eventcount& tx_event() noexcept { return tx_event_; }
 
  private:

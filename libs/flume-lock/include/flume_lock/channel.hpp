@@ -168,8 +168,10 @@ template <class T>
 class send_permit {
  public:
   send_permit() = default;
+  /// Takes over `other`'s slot, leaving `other` empty.
   send_permit(send_permit&& other) noexcept
       : state_(std::exchange(other.state_, nullptr)), ticket_(other.ticket_) {}
+  /// Gives back any slot held, then takes over `other`'s.
   send_permit& operator=(send_permit&& other) noexcept {
     send_permit moved(std::move(other));
     std::swap(state_, moved.state_);
@@ -226,13 +228,16 @@ class send_permit {
 template <class T>
 class sender {
  public:
+  /// Another sender on the same channel; the channel stays open while any exists.
   sender(const sender& other) noexcept : state_(other.state_) {
     if (state_ != nullptr) {
       state_->add_handle();
       state_->add_sender();
     }
   }
+  /// Takes over `other`'s handle; `other` may then only be destroyed or assigned.
   sender(sender&& other) noexcept : state_(std::exchange(other.state_, nullptr)) {}
+  /// Replaces this sender's handle (copy or move), releasing the old one.
   sender& operator=(sender other) noexcept {
     std::swap(state_, other.state_);
     return *this;
@@ -248,11 +253,13 @@ class sender {
   /// the receiver takes it. Returns `ok` or `disconnected` (the receiver is gone or the channel
   /// closed; `value` is left untouched).
   status send(T&& value) const { return send_impl(std::move(value), nullptr); }
+  /// As send(T&&), copying `value`.
   status send(const T& value) const { return send_impl(value, nullptr); }
 
   /// Sends if it can right now: `ok`, `full` (bounded: no room; rendezvous: no receiver is
   /// waiting in recv or poll_recv) or `disconnected`.
   status try_send(T&& value) const { return try_send_impl(std::move(value)); }
+  /// As try_send(T&&), copying `value` (only when it is sent).
   status try_send(const T& value) const { return try_send_impl(value); }
 
   /// As send(), giving up with `timeout` after `wait` (bounded channels only ever wait).
@@ -336,6 +343,7 @@ class sender {
 
   /// Closes the channel: no more sends; the receiver still gets what is queued.
   void close() const noexcept { state_->close(); }
+  /// Whether the channel is closed (close(), or the receiver gone); sends then fail.
   bool is_closed() const noexcept {
     return state_->with_queue([](auto& q) { return q.closed(); });
   }
@@ -359,7 +367,9 @@ class sender {
   }
   /// Whether the channel is closed (every sender gone, the receiver gone, or close()).
   bool is_disconnected() const noexcept { return is_closed(); }
+  /// Live senders on this channel (a snapshot).
   std::size_t sender_count() const noexcept { return state_->sender_count(); }
+  /// Live receivers on this channel: 1, or 0 once it is destroyed (a snapshot).
   std::size_t receiver_count() const noexcept { return state_->receiver_count(); }
 
  private:
@@ -469,9 +479,12 @@ class sender {
 template <class T>
 class receiver {
  public:
+  /// Takes over `other`'s channel and registered waiter; `other` may then only be destroyed
+  /// or assigned.
   receiver(receiver&& other) noexcept
       : state_(std::exchange(other.state_, nullptr)),
         registered_(std::exchange(other.registered_, nullptr)) {}
+  /// Takes over `other`'s channel; the one this receiver had is closed, as on destruction.
   receiver& operator=(receiver&& other) noexcept {
     receiver moved(std::move(other));
     std::swap(state_, moved.state_);
@@ -586,6 +599,7 @@ class receiver {
       }
     });
   }
+  /// Whether len() is 0.
   bool is_empty() const noexcept { return len() == 0; }
   /// Whether len() has reached the capacity (never when unbounded; always on rendezvous).
   bool is_full() const noexcept {
@@ -600,38 +614,54 @@ class receiver {
   bool is_disconnected() const noexcept {
     return state_->with_queue([](auto& q) { return q.closed(); });
   }
+  /// Live senders on this channel (a snapshot).
   std::size_t sender_count() const noexcept { return state_->sender_count(); }
+  /// Live receivers on this channel: 1 while this one exists (a snapshot).
   std::size_t receiver_count() const noexcept { return state_->receiver_count(); }
 
-  // Iteration. `for (T v : rx)` receives (waiting) until disconnected; `for (T v :
-  // rx.try_iter())` takes only what is ready now. Both need a default-constructible T.
+  /// Iteration. `for (T v : rx)` receives (waiting) until disconnected; `for (T v :
+  /// rx.try_iter())` takes only what is ready now. Both need a default-constructible T.
   template <bool Blocking>
   class iterator {
    public:
+    /// The message type.
     using value_type = T;
+    /// Required by std::input_iterator; unused.
     using difference_type = std::ptrdiff_t;
+    /// Starts iterating `rx`, receiving the first message now.
     explicit iterator(receiver* rx) : rx_(rx) { ++*this; }
     iterator() = default;
+    /// The message received last (may be moved from).
     T& operator*() { return value_; }
+    /// Receives the next message; the iterator reaches end() when none is (or will be) available.
     iterator& operator++() {
       const status s = Blocking ? rx_->recv(value_) : rx_->try_recv(value_);
       if (s != status::ok) rx_ = nullptr;
       return *this;
     }
+    /// As prefix ++ (input iterator: no copy is returned).
     void operator++(int) { ++*this; }
+    /// Whether iteration has ended (disconnected, or nothing ready for try_iter).
     bool operator==(std::default_sentinel_t) const { return rx_ == nullptr; }
 
    private:
     receiver* rx_ = nullptr;
     T value_{};
   };
+  /// The range returned by try_iter(): iterates only over messages ready now.
   struct try_range {
+    /// The receiver iterated.
     receiver* rx;
+    /// Takes the first ready message.
     iterator<false> begin() { return iterator<false>(rx); }
+    /// The end sentinel.
     std::default_sentinel_t end() { return {}; }
   };
+  /// Blocking iteration: receives (waiting) until the channel is disconnected and drained.
   iterator<true> begin() { return iterator<true>(this); }
+  /// The end sentinel for begin().
   std::default_sentinel_t end() { return {}; }
+  /// A range over the messages ready now, without waiting.
   try_range try_iter() { return try_range{this}; }
 
   /// Closes the channel: senders get `disconnected`; queued messages can still be received.

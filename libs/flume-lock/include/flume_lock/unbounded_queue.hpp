@@ -27,6 +27,9 @@
 namespace flume_lock {
 
 template <class T, std::size_t Slots = detail::default_segment_slots>
+/// The unbounded MPSC queue behind channel(): a linked list of `Slots`-slot segments, one
+/// fetch_add per push, so a push never waits. Any number of threads may push; one thread at a
+/// time consumes.
 class unbounded_queue {
   static_assert(std::is_nothrow_move_constructible_v<T>,
                 "messages must be nothrow-move-constructible");
@@ -119,6 +122,7 @@ class unbounded_queue {
     return status::ok;
   }
 
+  /// Whether close() was called (a snapshot, for any thread).
   bool closed() const noexcept {
     // Ordering: relaxed: a snapshot for callers; nothing is read through it.
     return (tail_.load(detail::order::relaxed) & closed_bit) != 0;
@@ -134,6 +138,7 @@ class unbounded_queue {
     return end > head_ ? static_cast<std::size_t>(end - head_) : 0;
   }
 
+  /// The event a blocking consumer parks on; notified by pushes and the close.
   detail::eventcount& rx_event() noexcept { return rx_event_; }
 
  private:

@@ -20,12 +20,13 @@ namespace flume_lock {
 /// released, so `ctx` (not the node) must outlive the call; `taken()` says whether there is one.
 struct waiter {
   waiter() = default;
+  /// A node whose registration, once woken, calls `wake_fn(context)`.
   waiter(void (*wake_fn)(void*), void* context) noexcept : wake(wake_fn), ctx(context) {}
   waiter(const waiter&) = delete;
   waiter& operator=(const waiter&) = delete;
 
-  void (*wake)(void* ctx) = nullptr;
-  void* ctx = nullptr;
+  void (*wake)(void* ctx) = nullptr;  ///< Called once with `ctx` to wake the registered task.
+  void* ctx = nullptr;                ///< Argument passed to `wake`; must outlive the call.
 
   /// After `cancel_wait(w)` has returned: true if a notifier took the node, so its `wake(ctx)`
   /// call is running or done (the call's end is the last use of `ctx`); false if the
@@ -36,17 +37,17 @@ struct waiter {
     return released_.load(detail::order::relaxed) != 0;
   }
 
-  // Internal: 1 once a notifier has copied wake/ctx and let go of the node.
+  /// Internal: 1 once a notifier has copied wake/ctx and let go of the node.
   detail::atomic<std::uint32_t> released_{0};
-  // Internal: lets the model checker see registration and hand-over as plain accesses.
+  /// Internal: lets the model checker see registration and hand-over as plain accesses.
   [[no_unique_address]] detail::race_probe probe_;
 
   // Internal, for the senders' waiter list (detail/send_waiters.hpp). queued_ and the links are
   // guarded by the list's lock; in_list_ is the owner's own note that it may be queued.
-  waiter* next_ = nullptr;
-  waiter* prev_ = nullptr;
-  std::uint8_t queued_ = 0;  // send_waiters::idle, linked or woken
-  bool in_list_ = false;
+  waiter* next_ = nullptr;   ///< Internal: next node in the senders' waiter list.
+  waiter* prev_ = nullptr;   ///< Internal: previous node in the senders' waiter list.
+  std::uint8_t queued_ = 0;  ///< Internal: send_waiters::idle, linked or woken
+  bool in_list_ = false;     ///< Internal: the owner's note that the node may be queued.
 };
 
 }  // namespace flume_lock

@@ -26,6 +26,9 @@
 namespace flume_lock {
 
 template <class T>
+/// The rendezvous queue behind bounded(0): no buffer; a value moves straight from a sender to
+/// the receiver, through the receiver's one slot (when it announced a wait) or a sender's posted
+/// offer. Any number of senders; one receiver at a time.
 class zero_queue {
   static_assert(std::is_nothrow_move_constructible_v<T>,
                 "messages must be nothrow-move-constructible");
@@ -34,10 +37,12 @@ class zero_queue {
   /// A blocking sender's value, posted for the receiver to take. Lives on the sender's stack
   /// until the sender has seen it withdrawn or taken.
   struct offer {
+    /// An offer of `v`, which must stay alive until the offer is withdrawn or taken.
     explicit offer(T& v) noexcept : value(&v) { probe.on_write(); }
-    T* value;
+    T* value;  ///< The sender's value, moved from by the receiver that takes the offer.
+    /// Nonzero once the receiver has moved the value out.
     detail::atomic<std::uint32_t> taken{0};
-    // Lets the model checker see the sender's writes and the receiver's read of the value.
+    /// Lets the model checker see the sender's writes and the receiver's read of the value.
     [[no_unique_address]] detail::race_probe probe;
   };
 
@@ -52,6 +57,7 @@ class zero_queue {
     if (rx_state_.load(detail::order::relaxed) == rx_full) message()->~T();
   }
 
+  /// Always 0: a rendezvous queue holds nothing.
   static constexpr std::size_t capacity() noexcept { return 0; }
 
   // ---- senders (any thread) ------------------------------------------------------------------
@@ -160,6 +166,7 @@ class zero_queue {
     tx_waiters_.notify_all();
   }
 
+  /// Whether close() was called (a snapshot, for any thread).
   bool closed() const noexcept {
     // Ordering: relaxed: a snapshot for callers; nothing is read through it.
     return closed_.load(detail::order::relaxed) != 0;
@@ -236,7 +243,10 @@ class zero_queue {
     return s;
   }
 
+  /// The event a waiting receiver parks on; notified by hand-overs, offers and the close.
   detail::eventcount& rx_event() noexcept { return rx_event_; }
+  /// The event waiting senders park on; notified when an offer is taken or withdrawn, and on
+  /// the close.
   detail::eventcount& tx_event() noexcept { return tx_event_; }
 
  private:

@@ -9,6 +9,7 @@
 namespace esp_blink::hal {
 
 template <typename T, typename U>
+/// Whether T and U are the same type (std::same_as without the standard headers).
 concept same_as = __is_same(T, U) && __is_same(U, T);
 
 // --- digital ---------------------------------------------------------------------------------
@@ -48,14 +49,14 @@ concept delay_ns = requires(Delay& d, uint32_t n) {
 
 /// What went wrong on a bus, in embedded-hal's kinds. `ok` is success.
 enum class error_kind : uint8_t {
-  ok,
-  bus,                     // misplaced START/STOP or a similar protocol violation
-  arbitration_loss,        // another master won the bus
-  no_acknowledge_address,  // nobody answered the address
-  no_acknowledge_data,     // the device refused a data byte
-  overrun,                 // data arrived faster than it was taken
-  timeout,                 // the bus or the device did not finish in time
-  other,
+  ok,                      ///< success
+  bus,                     ///< misplaced START/STOP or a similar protocol violation
+  arbitration_loss,        ///< another master won the bus
+  no_acknowledge_address,  ///< nobody answered the address
+  no_acknowledge_data,     ///< the device refused a data byte
+  overrun,                 ///< data arrived faster than it was taken
+  timeout,                 ///< the bus or the device did not finish in time
+  other,                   ///< anything else (also a request the driver cannot carry out)
 };
 
 /// A short, fixed description for logs.
@@ -86,12 +87,15 @@ constexpr const char* describe(error_kind kind) {
 /// One part of an I2C transaction: a write of `length` bytes from `write_data`, or a read of
 /// `length` bytes into `read_data`.
 struct i2c_operation {
-  const uint8_t* write_data;
-  uint8_t* read_data;
-  size_t length;
+  const uint8_t* write_data;  ///< The bytes to write; null for a read.
+  uint8_t* read_data;         ///< Where read bytes go; null for a write.
+  size_t length;              ///< Bytes to move.
 
+  /// A write of `n` bytes from `data`.
   static constexpr i2c_operation write(const uint8_t* data, size_t n) { return {data, nullptr, n}; }
+  /// A read of `n` bytes into `data`.
   static constexpr i2c_operation read(uint8_t* data, size_t n) { return {nullptr, data, n}; }
+  /// Whether this is a read.
   constexpr bool is_read() const { return read_data != nullptr; }
 };
 
@@ -135,18 +139,22 @@ concept spi_bus = requires(Bus& bus, const uint8_t* out, uint8_t* in, size_t n) 
 /// One part of an SPI device transaction (embedded-hal 1.0's spi::Operation): write, read,
 /// transfer (`in` and `out` may be one buffer: in place), or a pause with CS held.
 struct spi_operation {
-  const uint8_t* out;
-  uint8_t* in;
-  size_t length;  // bytes; for a delay, nanoseconds
-  bool is_delay;
+  const uint8_t* out;  ///< Bytes to send; null for a read or delay.
+  uint8_t* in;         ///< Where received bytes go; null for a write or delay.
+  size_t length;       ///< bytes; for a delay, nanoseconds
+  bool is_delay;       ///< A pause of `length` ns with CS held, not a transfer.
 
+  /// Sends `n` bytes from `data`, discarding what comes in.
   static constexpr spi_operation write(const uint8_t* data, size_t n) {
     return {data, nullptr, n, false};
   }
+  /// Receives `n` bytes into `data` (what is sent meanwhile is the bus's business).
   static constexpr spi_operation read(uint8_t* data, size_t n) { return {nullptr, data, n, false}; }
+  /// Sends `n` bytes from `out` while receiving `n` into `in` (may be the same buffer).
   static constexpr spi_operation transfer(uint8_t* in, const uint8_t* out, size_t n) {
     return {out, in, n, false};
   }
+  /// Pauses at least `ns` nanoseconds with CS held.
   static constexpr spi_operation delay_ns(uint32_t ns) { return {nullptr, nullptr, ns, true}; }
 };
 

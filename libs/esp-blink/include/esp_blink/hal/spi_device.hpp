@@ -12,6 +12,9 @@
 namespace esp_blink::hal {
 
 template <spi_bus Bus, output_pin Cs, delay_ns Delay>
+/// An hal::spi_device made of a bus, a chip-select pin and a delay, after embedded-hal-bus's
+/// ExclusiveDevice: it drives CS around each transaction, so drivers never touch CS. Bus, pin
+/// and delay are borrowed, not owned.
 class spi_device_on {
  public:
   /// The device keeps references: bus, pin and delay must outlive it. CS starts deselected.
@@ -19,6 +22,8 @@ class spi_device_on {
     cs_.set_high();
   }
 
+  /// Selects the device, runs `ops` in order (stopping at the first error), flushes the bus and
+  /// deselects, also after an error. Returns the first error, else the flush's result.
   error_kind transaction(spi_operation* ops, size_t n) {
     cs_.set_low();
     error_kind result = error_kind::ok;
@@ -29,14 +34,17 @@ class spi_device_on {
     return result != error_kind::ok ? result : flushed;
   }
 
+  /// A one-operation transaction writing `n` bytes from `out`.
   error_kind write(const uint8_t* out, size_t n) {
     spi_operation op = spi_operation::write(out, n);
     return transaction(&op, 1);
   }
+  /// A one-operation transaction reading `n` bytes into `in`.
   error_kind read(uint8_t* in, size_t n) {
     spi_operation op = spi_operation::read(in, n);
     return transaction(&op, 1);
   }
+  /// A one-operation transaction sending `out` while receiving into `in`.
   error_kind transfer(uint8_t* in, const uint8_t* out, size_t n) {
     spi_operation op = spi_operation::transfer(in, out, n);
     return transaction(&op, 1);

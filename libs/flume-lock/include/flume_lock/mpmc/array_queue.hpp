@@ -21,6 +21,8 @@
 namespace flume_lock::mpmc {
 
 template <class T>
+/// The bounded MPMC queue behind mpmc::bounded(n): a ring of `capacity` stamped slots. Any number
+/// of threads may push and pop at once; lock-free.
 class array_queue {
   static_assert(std::is_nothrow_move_constructible_v<T>,
                 "messages must be nothrow-move-constructible");
@@ -46,6 +48,7 @@ class array_queue {
     }
   }
 
+  /// The number of slots (at least 1).
   std::size_t capacity() const noexcept { return capacity_; }
 
   // ---- producers (any thread) ------------------------------------------------------------
@@ -145,6 +148,7 @@ class array_queue {
   /// Withdraws `w` (poll_pop); a wake it got and did not use goes to the next waiting receiver.
   void cancel_pop(waiter& w) noexcept { rx_waiters_.cancel(w); }
 
+  /// Whether close() was called (a snapshot).
   bool closed() const noexcept {
     // Ordering: relaxed: a snapshot for callers; nothing is read through it.
     return (tail_.load(detail::order::relaxed) & mark_bit_) != 0;
@@ -165,7 +169,9 @@ class array_queue {
     }
   }
 
+  /// The event blocking consumers park on; notified by pushes and the close.
   detail::eventcount& rx_event() noexcept { return rx_event_; }
+  /// The event blocking producers park on while full; notified as slots free and on the close.
   detail::eventcount& tx_event() noexcept { return tx_event_; }
 
  private:

@@ -168,13 +168,16 @@ class sender : public detail::mpmc_handle<T> {
   using base = detail::mpmc_handle<T>;
 
  public:
+  /// Another sender on the same channel; the channel stays open while any exists.
   sender(const sender& other) noexcept : base(other.state_) {
     if (this->state_ != nullptr) {
       this->state_->add_handle();
       this->state_->add_sender();
     }
   }
+  /// Takes over `other`'s handle; `other` may then only be destroyed or assigned.
   sender(sender&& other) noexcept : base(std::exchange(other.state_, nullptr)) {}
+  /// Replaces this sender's handle (copy or move), releasing the old one.
   sender& operator=(sender other) noexcept {
     std::swap(this->state_, other.state_);
     return *this;
@@ -189,10 +192,12 @@ class sender : public detail::mpmc_handle<T> {
   /// Sends `value`. Unbounded: never waits. Bounded: waits for space. Returns `ok` or
   /// `disconnected` (every receiver is gone or the channel closed; `value` is left untouched).
   status send(T&& value) const { return send_impl(std::move(value), nullptr); }
+  /// As send(T&&), copying `value`.
   status send(const T& value) const { return send_impl(value, nullptr); }
 
   /// Sends if it can right now: `ok`, `full` (bounded only) or `disconnected`.
   status try_send(T&& value) const { return try_send_impl(std::move(value)); }
+  /// As try_send(T&&), copying `value` (only when it is sent).
   status try_send(const T& value) const { return try_send_impl(value); }
 
   /// As send(), giving up with `timeout` after `wait` (only bounded channels ever wait).
@@ -257,13 +262,16 @@ class receiver : public detail::mpmc_handle<T> {
   using base = detail::mpmc_handle<T>;
 
  public:
+  /// Another receiver competing for the same messages; the channel stays open while any exists.
   receiver(const receiver& other) noexcept : base(other.state_) {
     if (this->state_ != nullptr) {
       this->state_->add_handle();
       this->state_->add_receiver();
     }
   }
+  /// Takes over `other`'s handle; `other` may then only be destroyed or assigned.
   receiver(receiver&& other) noexcept : base(std::exchange(other.state_, nullptr)) {}
+  /// Replaces this receiver's handle (copy or move), releasing the old one.
   receiver& operator=(receiver other) noexcept {
     std::swap(this->state_, other.state_);
     return *this;

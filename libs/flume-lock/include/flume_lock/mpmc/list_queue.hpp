@@ -30,6 +30,8 @@ inline constexpr std::size_t mpmc_block_lap = 1024;  // one allocation per 1023 
 namespace mpmc {
 
 template <class T, std::size_t Lap = detail::mpmc_block_lap>
+/// The unbounded MPMC queue behind mpmc::channel(): a linked list of blocks of `Lap - 1` slots.
+/// Any number of threads may push and pop at once; a push never waits.
 class list_queue {
   static_assert(std::is_nothrow_move_constructible_v<T>,
                 "messages must be nothrow-move-constructible");
@@ -183,6 +185,7 @@ class list_queue {
   /// Withdraws `w` (poll_pop); a wake it got and did not use goes to the next waiting receiver.
   void cancel_pop(waiter& w) noexcept { rx_waiters_.cancel(w); }
 
+  /// Whether close() was called (a snapshot).
   bool closed() const noexcept {
     // Ordering: relaxed: a snapshot for callers; nothing is read through it.
     return (tail_index_.load(detail::order::relaxed) & mark_bit) != 0;
@@ -199,6 +202,7 @@ class list_queue {
     }
   }
 
+  /// The event blocking consumers park on; notified by pushes and the close.
   detail::eventcount& rx_event() noexcept { return rx_event_; }
 
  private:
