@@ -82,6 +82,7 @@ class frame_pool : public frame_pool_base {
   static constexpr size_type stride = (SlotBytes + 15u) & ~size_type{15u};
 
  public:
+  /// All slots free; constant-initialized, so a pool at namespace scope stays in .bss.
   constexpr frame_pool() noexcept : storage_{} {}
 
   /// The pool with its slots described, as an executor allocates from it (executor.hpp).

@@ -74,6 +74,7 @@ inline task_header* current_task = nullptr;
 /// Puts one task back on its executor's run queue. Cheap to copy (one pointer).
 class waker {
  public:
+  /// An empty waker: wake() does nothing.
   waker() noexcept = default;
   /// The waker of task `t` (null: an empty waker that wakes nothing).
   explicit waker(detail::task_header* t) noexcept : t_(t) {}
