@@ -30,6 +30,7 @@
 
 namespace esp_blink::interrupt {
 
+/// mstatus.MIE, the machine-mode global interrupt enable bit; mask() returns it or 0.
 inline constexpr uint32_t mstatus_mie = 1u << 3;
 
 #if ESP_BLINK_TARGET
@@ -47,12 +48,14 @@ inline constexpr uint32_t mstatus_mie = 1u << 3;
 }
 
 /// Clears or sets mstatus.MIE unconditionally.
+///@{
 [[gnu::always_inline]] inline void disable() {
   asm volatile("csrci mstatus, 8" : : : "memory");
 }
 [[gnu::always_inline]] inline void enable() {
   asm volatile("csrsi mstatus, 8" : : : "memory");
 }
+///@}
 
 /// Sleeps until an enabled line above the threshold is pending. Call it with interrupts
 /// masked (inside a critical_section): it returns without taking the interrupt, which is
@@ -66,22 +69,29 @@ inline constexpr uint32_t mstatus_mie = 1u << 3;
 /// Host stand-ins: mstatus.MIE is a flag, and WFI calls `host_wait_hook` (a test's fake
 /// interrupt source raises its "interrupt" there); with no hook WFI returns at once.
 inline uint32_t host_mstatus = mstatus_mie;
+/// Called by the host wait_for_interrupt(); a test's fake interrupt source installs it.
 inline void (*host_wait_hook)() = nullptr;
 
+/// Clears the MIE flag; returns its previous value (mask() | restore() nest).
 inline uint32_t mask() {
   const uint32_t previous = host_mstatus & mstatus_mie;
   host_mstatus &= ~mstatus_mie;
   return previous;
 }
+/// Sets the MIE flag back to what mask() returned.
 inline void restore(uint32_t state) {
   host_mstatus |= state & mstatus_mie;
 }
+/// Clears or sets the MIE flag unconditionally.
+///@{
 inline void disable() {
   host_mstatus &= ~mstatus_mie;
 }
 inline void enable() {
   host_mstatus |= mstatus_mie;
 }
+///@}
+/// WFI on the host: calls `host_wait_hook` if one is installed, else returns at once.
 inline void wait_for_interrupt() {
   if (host_wait_hook != nullptr) host_wait_hook();
 }
@@ -102,7 +112,9 @@ namespace esp_blink {
 /// Interrupts masked for the object's lifetime; nested sections restore what they found.
 class critical_section {
  public:
+  /// Masks interrupts, remembering whether they were enabled.
   critical_section() : state_(interrupt::mask()) {}
+  /// Restores the interrupt state the constructor found.
   ~critical_section() { interrupt::restore(state_); }
   critical_section(const critical_section&) = delete;
   critical_section& operator=(const critical_section&) = delete;

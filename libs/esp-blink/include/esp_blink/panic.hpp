@@ -14,8 +14,10 @@
 namespace esp_blink {
 
 #if ESP_BLINK_TARGET
+/// Reports `message` ("panic: <message>" on UART0) and halts; defined by rt/.
 [[noreturn]] void panic(const char* message) noexcept;
 #else
+/// Prints "panic: <message>" to stderr and aborts (a unit test can expect the death).
 [[noreturn]] inline void panic(const char* message) noexcept {
   std::fprintf(stderr, "panic: %s\n", message);
   std::abort();
@@ -24,7 +26,9 @@ namespace esp_blink {
 
 }  // namespace esp_blink
 
+/// Helper of ESP_BLINK_STRINGIFY: quotes its argument as written.
 #define ESP_BLINK_STRINGIFY_2(x) #x
+/// Expands `x`, then makes a string literal of the result (e.g. of `__LINE__`).
 #define ESP_BLINK_STRINGIFY(x) ESP_BLINK_STRINGIFY_2(x)
 
 /// Checks a run-time condition; on failure panics naming the file, line and condition.

@@ -12,7 +12,11 @@
 namespace esp_blink::rt {
 
 /// Status left in a0 when the firmware halts; the emulator turns it into its exit status.
-enum class halt_code : uint32_t { ok = 0, panic = 1, trap = 2 };
+enum class halt_code : uint32_t {
+  ok = 0,     ///< main() returned 0.
+  panic = 1,  ///< esp_blink::panic() was called, or main() returned non-zero.
+  trap = 2    ///< An unhandled trap (exception), reported on UART0 first.
+};
 
 #if ESP_BLINK_TARGET
 /// Masks interrupts and parks the hart in a one-instruction loop, `code` in a0. A debugger or

@@ -12,8 +12,8 @@
 
 namespace esp_blink::watchdog {
 
-inline constexpr uint32_t wdt_key = 0x50D83AA1u;  // RTC WDT and TIMGn WDT
-inline constexpr uint32_t swd_key = 0x8F1D312Au;  // super watchdog
+inline constexpr uint32_t wdt_key = 0x50D83AA1u;  ///< Write-protect key: RTC WDT and TIMGn WDT.
+inline constexpr uint32_t swd_key = 0x8F1D312Au;  ///< Write-protect key: super watchdog.
 
 /// RTC watchdog off: enable bit and flash-boot mode cleared.
 inline void disable_rtc() {

@@ -28,6 +28,9 @@ namespace esp_blink::async {
 // Invariant: `live_` counts spawned tasks whose frames have not been destroyed; a spawned task
 // is either on `queue_` (scheduled), being polled (running, running_woken), or suspended (idle)
 // with its pending awaitable holding its waker.
+/// Runs spawned tasks on one core from a FIFO run queue, sleeping in WFI when none is ready.
+/// Only the executor resumes tasks; interrupt handlers wake them through wakers. Use it from the
+/// main flow only (never from a handler); one executor exists at a time.
 class executor {
  public:
   /// The executor allocates every task's frame from `pool`. One executor at a time.
@@ -82,6 +85,7 @@ class executor {
     if (queue_.empty()) platform::wait_for_interrupt();
   }  // a pending handler runs here, as the mask is lifted
 
+  /// Spawned tasks that have not finished yet.
   uint32_t live_tasks() const noexcept { return live_; }
 
  private:

@@ -15,8 +15,11 @@
 
 namespace esp_blink::async {
 
+/// The unsigned type of sizes (`size_t`, without a standard header).
 using size_type = decltype(sizeof(0));
 
+/// The size-erased part of a frame_pool, which the executor and task promises use: a bitmap of
+/// used slots over storage the derived pool provides. Main flow only (no masking).
 class frame_pool_base {
  public:
   frame_pool_base(const frame_pool_base&) = delete;
@@ -42,6 +45,7 @@ class frame_pool_base {
     used_ &= ~(1u << (offset / slot_bytes_));
   }
 
+  /// Slots holding a live task's frame.
   uint32_t slots_in_use() const noexcept {
     return static_cast<uint32_t>(__builtin_popcount(used_));
   }
@@ -52,6 +56,7 @@ class frame_pool_base {
   constexpr frame_pool_base() noexcept = default;
   ~frame_pool_base() = default;
 
+  /// Points the pool at `slots` slots of `slot_bytes` bytes each, starting at `storage`.
   void describe(unsigned char* storage, size_type slot_bytes, uint32_t slots) noexcept {
     storage_ = storage;
     slot_bytes_ = slot_bytes;
@@ -77,6 +82,7 @@ class frame_pool : public frame_pool_base {
   static constexpr size_type stride = (SlotBytes + 15u) & ~size_type{15u};
 
  public:
+  /// All slots free; constant-initialized, so a pool at namespace scope stays in .bss.
   constexpr frame_pool() noexcept : storage_{} {}
 
   /// The pool with its slots described, as an executor allocates from it (executor.hpp).

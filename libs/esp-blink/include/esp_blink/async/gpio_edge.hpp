@@ -14,15 +14,17 @@
 
 namespace esp_blink::async {
 
+/// Which edges of a pin listen() makes interrupt (the GPIO PINn INT_TYPE values).
 enum class edge : uint8_t { rising = 1, falling = 2, any = 3 };  // GPIO PINn INT_TYPE
 
+/// GPIO0..GPIO21: the pins whose edges a task can await.
 inline constexpr unsigned gpio_pin_count = 22;
 
 namespace detail {
 inline interrupt_signal<> gpio_edges[gpio_pin_count];
 }  // namespace detail
 
-/// The GPIO interrupt handler.
+/// The GPIO interrupt handler: acknowledges every pending pin and completes its edge signal.
 inline void on_gpio() {
   using g = pac::gpio;
   const uint32_t pending = g::status::read() & ((1u << gpio_pin_count) - 1u);

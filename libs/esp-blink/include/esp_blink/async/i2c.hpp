@@ -39,6 +39,8 @@ inline void on_i2c() {
 template <typename Bus>
 class i2c_transaction_op {
  public:
+  /// A transaction with the device at `address` of the first `count` (1 or 2) of `first`,
+  /// `second`; nothing happens before the first poll.
   i2c_transaction_op(Bus& bus, uint8_t address, hal::i2c_operation first, hal::i2c_operation second,
                      size_t count) noexcept
       : bus_(&bus),
@@ -46,6 +48,7 @@ class i2c_transaction_op {
         count_(count),
         address_(address),
         wait_(detail::i2c0_done.wait()) {}
+  /// Before the first poll only (a combinator taking its parts by value).
   i2c_transaction_op(i2c_transaction_op&& other) noexcept
       : bus_(other.bus_),
         ops_{other.ops_[0], other.ops_[1]},
@@ -59,6 +62,8 @@ class i2c_transaction_op {
     if (state_ == state::running) bus_->abandon();
   }
 
+  /// Pollable protocol: starts the transaction at the first poll, ready once the completion
+  /// interrupt has come (or at once if the start failed).
   bool poll(const waker& w) {
     if (state_ == state::not_started) {
       detail::i2c0_done.reset();  // a completion left over from an abandoned transaction
@@ -71,6 +76,7 @@ class i2c_transaction_op {
     result_ = bus_->finish(wait_.take());
     return true;
   }
+  /// Pollable protocol: the transaction's result (`error_kind::ok` on success).
   hal::error_kind take() noexcept { return result_; }
 
  private:
@@ -85,11 +91,13 @@ class i2c_transaction_op {
   interrupt_signal<uint32_t>::wait_op wait_;
 };
 
+/// Writes `n` bytes of `data` to the device at `address`.
 template <typename Bus>
 i2c_transaction_op<Bus> i2c_write(Bus& bus, uint8_t address, const uint8_t* data, size_t n) {
   return {bus, address, hal::i2c_operation::write(data, n), {}, 1};
 }
 
+/// Reads `n` bytes from the device at `address` into `data`.
 template <typename Bus>
 i2c_transaction_op<Bus> i2c_read(Bus& bus, uint8_t address, uint8_t* data, size_t n) {
   return {bus, address, hal::i2c_operation::read(data, n), {}, 1};

@@ -18,6 +18,9 @@
 
 namespace esp_blink::async {
 
+/// A queue of at most `Capacity` items from interrupt handlers to one receiving task, in
+/// order. The handler side never blocks: a push into a full channel drops the item and counts
+/// it (take_dropped()). Every access to the shared state is masked.
 template <typename T, uint32_t Capacity>
 class isr_channel {
   static_assert(Capacity >= 1, "an isr_channel holds at least one item");
@@ -57,16 +60,21 @@ class isr_channel {
     return n;
   }
 
+  /// Items queued now.
   uint32_t size() const noexcept { return count_; }
+  /// Whether a pending recv has parked its task's waker here.
   bool has_receiver() const noexcept { return receiver_.valid(); }
 
   /// The awaitable: completes with the oldest item.
   recv_op recv() noexcept { return recv_op(*this); }
 
+  /// The pollable recv() returns; it forgets its waker when destroyed (e.g. losing a select).
   class recv_op {
    public:
+    /// A receive from `c`.
     explicit recv_op(isr_channel& c) noexcept : channel_(&c), claim_(c.receiver_) {}
 
+    /// Pollable protocol: pops the oldest item, or parks `w` on the channel.
     bool poll(const waker& w) noexcept {
       detail::masked_section masked;
       if (channel_->try_pop(item_)) {
@@ -76,6 +84,7 @@ class isr_channel {
       claim_.park(w);
       return false;
     }
+    /// Pollable protocol: the item popped.
     T take() noexcept { return item_; }
 
    private:

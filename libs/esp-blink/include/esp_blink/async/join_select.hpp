@@ -17,30 +17,35 @@
 
 namespace esp_blink::async {
 
+/// join's result: both sides' results.
 template <typename A, typename B>
 struct both {
-  A first;
-  B second;
+  A first;   ///< The first pollable's result.
+  B second;  ///< The second pollable's result.
 };
 
 /// select's result: `index` 0 or 1 names the side that completed; only that member is set.
 template <typename A, typename B>
 struct either {
-  uint8_t index;
-  A first;
-  B second;
+  uint8_t index;  ///< 0: the first side completed, 1: the second.
+  A first;        ///< The first side's result, if it completed (else value-initialized).
+  B second;       ///< The second side's result, if it completed (else value-initialized).
 };
 
+/// The pollable join() returns: polls each side until it is ready, ready when both are.
 template <pollable A, pollable B>
 class join_op {
  public:
+  /// Takes both pollables over (before either is polled).
   join_op(A a, B b) noexcept : a_(::esp_blink::detail::move(a)), b_(::esp_blink::detail::move(b)) {}
 
+  /// Pollable protocol: polls the sides not yet ready; ready once both are.
   bool poll(const waker& w) {
     if (!a_ready_) a_ready_ = a_.poll(w);
     if (!b_ready_) b_ready_ = b_.poll(w);
     return a_ready_ && b_ready_;
   }
+  /// Pollable protocol: both results.
   auto take() { return both<decltype(a_.take()), decltype(b_.take())>{a_.take(), b_.take()}; }
 
  private:
@@ -50,12 +55,16 @@ class join_op {
   bool b_ready_ = false;
 };
 
+/// The pollable select() returns: ready when either side is, the first side winning a tie.
+/// The losing side is destroyed with it, taking its waker back; its event stays pending.
 template <pollable A, pollable B>
 class select_op {
  public:
+  /// Takes both pollables over (before either is polled).
   select_op(A a, B b) noexcept
       : a_(::esp_blink::detail::move(a)), b_(::esp_blink::detail::move(b)) {}
 
+  /// Pollable protocol: polls the first side, then the second; ready at the first that is.
   bool poll(const waker& w) {
     if (a_.poll(w)) {
       winner_ = 0;
@@ -67,6 +76,7 @@ class select_op {
     }
     return false;
   }
+  /// Pollable protocol: the winner's result, with `index` naming it.
   auto take() {
     either<decltype(a_.take()), decltype(b_.take())> r{};
     r.index = winner_;

@@ -33,12 +33,17 @@ concept interrupt_platform = requires(typename P::state s) {
 
 #if ESP_BLINK_TARGET
 
-// The chip's masking and WFI are the interrupt layer's (critical_section.hpp).
+/// The CPU's interrupt masking and WFI, as the executor uses them (an interrupt_platform). On
+/// the chip they are the interrupt layer's (critical_section.hpp).
 struct platform {
+  /// What mask() returns: whether mstatus.MIE was set.
   using state = uint32_t;
 
+  /// Clears mstatus.MIE; returns the previous state.
   [[gnu::always_inline]] static state mask() noexcept { return interrupt::mask(); }
+  /// Sets mstatus.MIE again if `s` says it was set.
   [[gnu::always_inline]] static void restore(state s) noexcept { interrupt::restore(s); }
+  /// WFI: returns once an interrupt is pending, even with interrupts masked.
   [[gnu::always_inline]] static void wait_for_interrupt() noexcept {
     interrupt::wait_for_interrupt();
   }
@@ -49,23 +54,33 @@ struct platform {
 /// A host stand-in for the CPU's interrupt masking, installed by a test.
 class host_platform {
  public:
+  /// Masks interrupts; returns the previous state.
   virtual uint32_t mask() = 0;
+  /// Brings back the state mask() returned.
   virtual void restore(uint32_t previous) = 0;
+  /// Called with interrupts masked by an idle executor: returns once a fake interrupt is
+  /// pending (its handler runs when restore() lifts the mask).
   virtual void wait_for_interrupt() = 0;
 
  protected:
   ~host_platform() = default;
 };
 
+/// The fake a host_platform_guard installed, or null (then masking does nothing).
 inline host_platform* installed_platform = nullptr;
 
+/// The executor's interrupt_platform on the host: forwards to the installed host_platform.
 struct platform {
+  /// What mask() returns (the fake's own encoding).
   using state = uint32_t;
 
+  /// Masks through the installed fake; 0 if none.
   static state mask() { return installed_platform != nullptr ? installed_platform->mask() : 0u; }
+  /// Restores through the installed fake, if any.
   static void restore(state s) {
     if (installed_platform != nullptr) installed_platform->restore(s);
   }
+  /// Waits through the installed fake; panics if none is installed (the wait would never end).
   static void wait_for_interrupt() {
     if (installed_platform == nullptr)
       panic("async: the executor is idle and no interrupt source is installed");
@@ -76,6 +91,7 @@ struct platform {
 /// Installs a fake platform for the lifetime of the guard (one test thread at a time).
 class host_platform_guard {
  public:
+  /// Installs `p`; the destructor puts back the platform installed before.
   explicit host_platform_guard(host_platform& p) : previous_(installed_platform) {
     installed_platform = &p;
   }

@@ -19,6 +19,8 @@ namespace esp_blink::async {
 /// The result of pollables that complete with no value.
 struct none {};
 
+/// An awaitable of esp_blink::async: `poll(w)` returns whether it is ready and, if not, keeps
+/// `w` to wake when it may be; `take()` returns the result once, after poll returned true.
 template <typename P>
 concept pollable = requires(P& p, const waker& w) {
   { p.poll(w) } -> ::esp_blink::detail::same_as_bool;
@@ -53,12 +55,15 @@ class poll_awaiter {
 
 }  // namespace detail
 
+/// Awaits a pollable in a task: polls it once, and if not ready suspends the task with `p` as
+/// its pending awaitable, polled again before every resume.
 template <pollable P>
 detail::poll_awaiter<P> operator co_await(P& p) noexcept {
   return detail::poll_awaiter<P>(p);
 }
 
-// A temporary pollable lives until the end of the full expression that awaits it.
+/// Awaits a temporary pollable, which lives until the end of the full expression that awaits
+/// it.
 template <pollable P>
 detail::poll_awaiter<P> operator co_await(P&& p) noexcept {
   return detail::poll_awaiter<P>(p);

@@ -17,6 +17,9 @@
 
 namespace esp_blink::async {
 
+/// An event an interrupt handler completes (with a `T`) and one task awaits. Latches: a
+/// completion before the wait is taken at once; completions before a wait merge (the latest
+/// value wins). One task waits at a time. Every access to the shared state is masked.
 template <typename T = none>
 class interrupt_signal {
  public:
@@ -36,16 +39,21 @@ class interrupt_signal {
     complete_ = false;
   }
 
+  /// Whether a completion is waiting to be taken by a wait.
   bool is_complete() const noexcept { return complete_; }
+  /// Whether a pending wait has parked its task's waker here.
   bool has_waiter() const noexcept { return waiter_.valid(); }
 
   /// The awaitable: completes with the value of the completion it takes.
   wait_op wait() noexcept { return wait_op(*this); }
 
+  /// The pollable wait() returns; it forgets its waker when destroyed (e.g. losing a select).
   class wait_op {
    public:
+    /// A wait on `s`.
     explicit wait_op(interrupt_signal& s) noexcept : signal_(&s), claim_(s.waiter_) {}
 
+    /// Pollable protocol: takes a pending completion, or parks `w` on the signal.
     bool poll(const waker& w) noexcept {
       detail::masked_section masked;
       if (signal_->complete_) {
@@ -57,6 +65,7 @@ class interrupt_signal {
       claim_.park(w);
       return false;
     }
+    /// Pollable protocol: the value of the completion taken.
     T take() noexcept { return value_; }
 
    private:

@@ -91,10 +91,14 @@ inline void on_systimer_alarm() {
   detail::service_timers();
 }
 
+/// The pollable of a sleep (sleep_until(), sleep_for_ms()): joins the timer queue at its first
+/// poll, ready once SYSTIMER unit 0 has reached its deadline (never early). Destroyed early, it
+/// leaves the queue and re-arms the comparator if it was the earliest.
 class sleep_until_op {
  public:
+  /// A sleep until `deadline` (SYSTIMER ticks); nothing is armed before the first poll.
   explicit sleep_until_op(uint64_t deadline) noexcept { entry_.deadline = deadline; }
-  // Before the first poll only (a combinator taking its parts by value): not queued yet.
+  /// Before the first poll only (a combinator taking its parts by value): not queued yet.
   sleep_until_op(sleep_until_op&& other) noexcept : sleep_until_op(other.entry_.deadline) {}
   sleep_until_op(const sleep_until_op&) = delete;
   sleep_until_op& operator=(const sleep_until_op&) = delete;
@@ -107,6 +111,7 @@ class sleep_until_op {
     if (earliest) detail::service_timers();
   }
 
+  /// Pollable protocol: ready if the deadline has passed, else queues the sleep and keeps `w`.
   bool poll(const waker& w) {
     detail::masked_section masked;
     if (entry_.fired) return true;
@@ -119,6 +124,7 @@ class sleep_until_op {
     entry_.w = w;
     return false;
   }
+  /// Pollable protocol: a sleep has no result.
   none take() noexcept { return {}; }
 
  private:

@@ -74,7 +74,9 @@ inline task_header* current_task = nullptr;
 /// Puts one task back on its executor's run queue. Cheap to copy (one pointer).
 class waker {
  public:
+  /// An empty waker: wake() does nothing.
   waker() noexcept = default;
+  /// The waker of task `t` (null: an empty waker that wakes nothing).
   explicit waker(detail::task_header* t) noexcept : t_(t) {}
 
   /// The waker of the task being polled (empty outside a task).
@@ -98,7 +100,9 @@ class waker {
     }
   }
 
+  /// Whether the waker names a task (an empty waker's wake() does nothing).
   bool valid() const noexcept { return t_ != nullptr; }
+  /// Whether both wakers wake the same task (or both are empty).
   bool same_task(const waker& other) const noexcept { return t_ == other.t_; }
 
  private:

@@ -7,16 +7,18 @@
 
 namespace esp_blink::drivers::font5x7 {
 
-inline constexpr unsigned width = 5;
-inline constexpr unsigned height = 7;
-inline constexpr unsigned advance = 6;  // one blank column between characters
+inline constexpr unsigned width = 5;    ///< Columns of a glyph.
+inline constexpr unsigned height = 7;   ///< Rows of a glyph.
+inline constexpr unsigned advance = 6;  ///< One blank column between characters.
 
+/// One glyph as drawn: `height` rows of `width` characters, '#' for a lit pixel, '.' for off.
 struct glyph_art {
-  char ch;
-  const char* rows[height];
+  char ch;                   ///< The character the glyph draws.
+  const char* rows[height];  ///< The rows, top first.
 };
 
 // clang-format off
+/// Every glyph of the font, as ASCII art.
 inline constexpr glyph_art art[] = {
   {' ', {".....", ".....", ".....", ".....", ".....", ".....", "....."}},
   {'!', {"..#..", "..#..", "..#..", "..#..", "..#..", ".....", "..#.."}},
@@ -71,14 +73,16 @@ inline constexpr glyph_art art[] = {
 };
 // clang-format on
 
+/// The number of glyphs in the font.
 inline constexpr unsigned glyph_count = sizeof(art) / sizeof(art[0]);
 
 /// Column bytes of every glyph, in the order of `art`.
 struct table {
-  char chars[glyph_count];
-  uint8_t columns[glyph_count][width];
+  char chars[glyph_count];              ///< The character of each glyph.
+  uint8_t columns[glyph_count][width];  ///< Each glyph's columns, left first, bit 0 the top row.
 };
 
+/// Turns `art` into column bytes (run at compile time for `glyphs`).
 constexpr table build() {
   table t{};
   for (unsigned g = 0; g < glyph_count; ++g) {
@@ -94,6 +98,7 @@ constexpr table build() {
   return t;
 }
 
+/// The font's column bytes, built at compile time.
 inline constexpr table glyphs = build();
 
 /// The five columns of `c`; lower case as upper case; '?' for a character the font lacks.

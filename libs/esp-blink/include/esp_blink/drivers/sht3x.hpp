@@ -14,7 +14,12 @@
 
 namespace esp_blink::drivers {
 
-enum class sht3x_status : uint8_t { ok, bus_error, checksum_error };
+/// How an SHT3x measurement went.
+enum class sht3x_status : uint8_t {
+  ok,             ///< The measurement is valid.
+  bus_error,      ///< An I2C transfer failed (see measurement::bus_error).
+  checksum_error  ///< A word's CRC-8 did not match.
+};
 
 /// The sensor's CRC-8: polynomial 0x31, initial value 0xFF, no reflection (CRC(0xBEEF) = 0x92).
 constexpr uint8_t sht3x_crc(uint8_t msb, uint8_t lsb) {
@@ -29,24 +34,32 @@ constexpr uint8_t sht3x_crc(uint8_t msb, uint8_t lsb) {
   return static_cast<uint8_t>(crc);
 }
 
+/// Driver for a Sensirion SHT3x on any `hal::i2c` bus: single-shot measurements, waiting the
+/// conversion time on `Delay`, each word's CRC-8 checked. Keeps references to the bus and the
+/// delay, which must outlive it.
 template <hal::i2c Bus, hal::delay_ns Delay>
 class sht3x {
  public:
+  /// The I2C address with the ADDR pin low (0x45 with it high).
   static constexpr uint8_t default_address = 0x44;
   /// Single shot, high repeatability, no clock stretching; ready after at most 15.5 ms.
   static constexpr uint8_t measure_command[2] = {0x24, 0x00};
+  /// How long measure() waits between the command and reading the result.
   static constexpr uint32_t measure_wait_ms = 16;
 
+  /// One measurement's outcome; the values are 0 unless `status` is ok.
   struct measurement {
-    sht3x_status status;
-    hal::error_kind bus_error;  // when status == bus_error
-    int32_t centi_celsius;      // T = -45 + 175 * raw / 65535
-    int32_t centi_percent;      // RH = 100 * raw / 65535
+    sht3x_status status;        ///< Whether the values are valid.
+    hal::error_kind bus_error;  ///< When status == bus_error: the bus's error.
+    int32_t centi_celsius;      ///< Temperature in 0.01 degC: T = -45 + 175 * raw / 65535.
+    int32_t centi_percent;      ///< Relative humidity in 0.01 %: RH = 100 * raw / 65535.
   };
 
+  /// A driver for the sensor at `address` on `bus`.
   sht3x(Bus& bus, Delay& delay, uint8_t address = default_address)
       : bus_(bus), delay_(delay), address_(address) {}
 
+  /// Starts a single-shot measurement, waits `measure_wait_ms`, reads and checks the result.
   measurement measure() {
     hal::error_kind e = bus_.write(address_, measure_command, 2);
     if (e != hal::error_kind::ok) return {sht3x_status::bus_error, e, 0, 0};

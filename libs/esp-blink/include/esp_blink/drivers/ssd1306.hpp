@@ -23,10 +23,11 @@ namespace esp_blink::drivers {
 /// 128x64 monochrome pixels, laid out as the SSD1306's GDDRAM in horizontal addressing mode.
 class ssd1306_framebuffer {
  public:
-  static constexpr unsigned width = 128;
-  static constexpr unsigned height = 64;
-  static constexpr size_t size = width * height / 8;
+  static constexpr unsigned width = 128;              ///< Pixels across.
+  static constexpr unsigned height = 64;              ///< Pixels down.
+  static constexpr size_t size = width * height / 8;  ///< Bytes of the buffer (one bit a pixel).
 
+  /// Turns every pixel off.
   void clear() {
     for (auto& b : bytes_) b = 0;
   }
@@ -37,15 +38,18 @@ class ssd1306_framebuffer {
     const auto mask = static_cast<uint8_t>(1u << (y % 8));
     b = static_cast<uint8_t>(on ? b | mask : b & ~mask);
   }
+  /// Whether the pixel at (x, y) is on; false outside the panel.
   bool get(unsigned x, unsigned y) const {
     if (x >= width || y >= height) return false;
     return ((uint32_t{bytes_[(y / 8) * width + x]} >> (y % 8)) & 1u) != 0;
   }
+  /// Sets the `w` x `h` rectangle with its top-left corner at (x, y) to `on`.
   void fill_rect(unsigned x, unsigned y, unsigned w, unsigned h, bool on = true) {
     for (unsigned dy = 0; dy < h; ++dy) {
       for (unsigned dx = 0; dx < w; ++dx) set(x + dx, y + dy, on);
     }
   }
+  /// Turns on the one-pixel border of the `w` x `h` rectangle at (x, y).
   void outline_rect(unsigned x, unsigned y, unsigned w, unsigned h) {
     if (w == 0 || h == 0) return;
     fill_rect(x, y, w, 1);
@@ -65,12 +69,16 @@ class ssd1306_framebuffer {
     }
     return x;
   }
+  /// The `size` bytes in GDDRAM order (page by page, bit 0 the page's top row), as flushed.
   const uint8_t* data() const { return bytes_; }
 
  private:
   uint8_t bytes_[size] = {};
 };
 
+/// Driver for an SSD1306 128x64 OLED on 4-wire SPI: an `hal::spi_device` (which owns chip
+/// select) and an `hal::output_pin` for D/C (low: command, high: data). Draw into frame(), then
+/// flush() sends the whole buffer.
 template <hal::spi_device Device, hal::output_pin DcPin>
 class ssd1306 {
  public:
@@ -104,6 +112,7 @@ class ssd1306 {
     return set_display_on(true);
   }
 
+  /// The framebuffer to draw into; the panel shows it after flush().
   ssd1306_framebuffer& frame() { return frame_; }
 
   /// Sends the whole framebuffer: the address window is set to the full panel first, so the
@@ -116,10 +125,12 @@ class ssd1306 {
     return device_.write(frame_.data(), ssd1306_framebuffer::size);
   }
 
+  /// Turns the panel on (0xAF) or off to sleep (0xAE); the RAM is kept.
   hal::error_kind set_display_on(bool on) {
     const uint8_t c = on ? 0xAF : 0xAE;
     return command(&c, 1);
   }
+  /// Shows RAM bits of 0 as lit pixels (0xA7) or normally (0xA6); the buffer is unchanged.
   hal::error_kind set_inverted(bool inverted) {
     const uint8_t c = inverted ? 0xA7 : 0xA6;
     return command(&c, 1);

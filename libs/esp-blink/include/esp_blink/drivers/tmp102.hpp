@@ -12,18 +12,22 @@
 
 namespace esp_blink::drivers {
 
+/// Driver for a TI TMP102 on any `hal::i2c` bus: reads the temperature register and sets
+/// shutdown mode. Keeps a reference to the bus, which must outlive it.
 template <hal::i2c Bus>
 class tmp102 {
  public:
-  static constexpr uint8_t default_address = 0x48;
-  static constexpr uint8_t temperature_register = 0x00;
-  static constexpr uint8_t config_register = 0x01;
+  static constexpr uint8_t default_address = 0x48;       ///< The address with ADD0 to GND.
+  static constexpr uint8_t temperature_register = 0x00;  ///< Pointer: temperature (read-only).
+  static constexpr uint8_t config_register = 0x01;       ///< Pointer: configuration.
 
+  /// A temperature reading, or the bus error that prevented it.
   struct reading {
-    hal::error_kind error;
-    int32_t sixteenths;  // degC * 16; valid when error == ok
+    hal::error_kind error;  ///< `error_kind::ok` when `sixteenths` is valid.
+    int32_t sixteenths;     ///< degC * 16; valid when error == ok.
   };
 
+  /// A driver for the sensor at `address` on `bus`.
   explicit tmp102(Bus& bus, uint8_t address = default_address) : bus_(bus), address_(address) {}
 
   /// One conversion result. In extended mode (bit 0 of the low byte set) the value has 13 bits
