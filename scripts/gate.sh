@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The full test gate: every preset's build and tests, stopping at the first failing stage.
 # Stages: clang-format check, each preset (configure, build, CTest; `fuzz` builds only the fuzz
-# targets and runs each for a few seconds), clang-tidy and the C ABI check after dev, the
-# ESP32-C3 cross build. Last line: "N passed, M failed" over all stages (a CTest test counts
-# one, a check or build-only stage counts one).
+# targets and runs each for a few seconds), clang-tidy, the C ABI check and the API reference
+# after dev, the ESP32-C3 cross build. Last line: "N passed, M failed" over all stages (a CTest
+# test counts one, a check or build-only stage counts one).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -90,6 +90,8 @@ for preset in ${GATE_PRESETS:-dev clang clang16 clang16-libcxx asan tsan fuzz}; 
     # proof that the check catches a broken build.
     script_stage abi scripts/abi.sh build/dev
     script_stage abi-break tests/abi/break_test.sh build/dev
+    # The API reference: every public entity documented (Doxygen warnings are errors).
+    script_stage docs scripts/docs.sh build/dev
   fi
 done
 

@@ -36,7 +36,7 @@
 
 namespace esp_blink::interrupt {
 
-/// Peripheral interrupt sources (the INTERRUPT_CORE0 map register index, SVD <interrupt>).
+/// Peripheral interrupt sources (the INTERRUPT_CORE0 map register index, the SVD's interrupts).
 enum class source : uint8_t {
   /// GPIO pin interrupts.
   gpio = 16,

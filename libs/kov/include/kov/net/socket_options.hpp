@@ -61,7 +61,7 @@ class KOV_API socket_options {
   result<std::optional<std::chrono::seconds>> linger() const noexcept;
   ///@}
   ///@{
-  /// IPV6_V6ONLY on an IPv6 socket: false also accepts IPv4 (as `::ffff:a.b.c.d`). An IPv4
+  /// IPV6_V6ONLY on an IPv6 socket: false also accepts IPv4 (as IPv4-mapped addresses). An IPv4
   /// socket says ENOPROTOOPT (or EINVAL).
   result<void> set_v6_only(bool on) noexcept;
   result<bool> v6_only() const noexcept;
