@@ -81,7 +81,7 @@ struct context_impl;
 /// The settings one side of TLS connections shares (certificates, trust, ALPN, versions,
 /// resumption), built once from options and used by any number of tls::stream. A cheap handle:
 /// copies share it, and it may be used from several threads.
-class context {
+class KOV_API context {
  public:
   /// A client context. Errors: tls::errc::certificate_unusable, key_unusable, ca_unusable
   /// (trust that could not be loaded) or bad_option.

@@ -3,6 +3,8 @@
 // failure is on the stream (tls::stream::error_text()).
 #pragma once
 
+#include <kov/export.hpp>
+
 #include <system_error>
 #include <type_traits>
 
@@ -24,7 +26,7 @@ enum class errc : int {
 };
 
 /// The category of tls::errc values ("kov.tls"), one static object.
-const std::error_category& error_category() noexcept;
+KOV_API const std::error_category& error_category() noexcept;
 
 /// A tls::errc as a std::error_code in error_category() (found by ADL for std::error_code's
 /// converting constructor).

@@ -27,7 +27,7 @@ struct step_result {
   std::size_t bytes = 0;
 };
 
-class engine {
+class KOV_API engine {
  public:
   // A client checks the peer's certificate against `host` (a name or an IP address) and sends
   // it as SNI when it is a name; a server ignores `host`.
