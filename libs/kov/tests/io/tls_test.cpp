@@ -699,4 +699,62 @@ TEST_F(tls_io, waiting_for_the_send_lock_honours_the_deadline) {
   }());
 }
 
+// A transport that counts what TLS sends through it and can be told to fail its writes.
+struct send_faults {
+  bool fail_writes = false;
+  std::size_t sent = 0;
+};
+
+struct faulty_stream {
+  net::tcp_stream inner;
+  send_faults* faults;
+
+  auto read(kov::mutable_buffer b) { return inner.read(b); }
+  kov::task<kov::result<void>> write_all(kov::const_buffer b) {
+    if (faults->fail_writes) co_return std::make_error_code(std::errc::broken_pipe);
+    faults->sent += b.size;
+    co_return co_await inner.write_all(b);
+  }
+};
+
+TEST_F(tls_io, broken_stream_sends_nothing_more_and_still_reads) {
+  run([]() -> kov::task<void> {
+    const auto sctx = server_context(certs().server_cert, certs().server_key);
+    auto p = co_await kov::test::connect_pair();
+    KOV_CO_ASSERT_OK(p);
+    send_faults faults;
+    auto c = tls::stream<faulty_stream>::client(faulty_stream{std::move(p->client), &faults},
+                                                client_context(), "localhost");
+    KOV_CO_ASSERT_OK(c);
+    auto s = tls_stream::server(std::move(p->server), sctx);
+    KOV_CO_ASSERT_OK(s);
+    auto server_side = kov::spawn(handshake_of(*s));
+    auto ch = co_await c->handshake().with_timeout(10s);
+    KOV_CO_ASSERT_OK(ch);
+    auto sh = co_await server_side;
+    KOV_CO_ASSERT_OK(sh);
+    KOV_CO_ASSERT_OK(*sh);
+    // Five records: the first send takes four records' worth and fails, the rest stays queued.
+    faults.fail_writes = true;
+    const std::vector<char> data = kov::test::pattern(4, 5 * tls_stream::record_size);
+    auto w = co_await c->write_all(kov::const_buffer(data.data(), data.size()));
+    EXPECT_EQ(w.error(), std::errc::broken_pipe);
+    faults.fail_writes = false;
+    const std::size_t sent = faults.sent;
+    // A read flushes what the reading side has queued: here it must drop it instead.
+    const std::string text = "after the break";
+    auto sw = co_await s->write_all(kov::const_buffer(text.data(), text.size()));
+    KOV_CO_ASSERT_OK(sw);
+    std::array<char, 64> buf{};
+    auto r = co_await c->read(buf).with_timeout(10s);
+    KOV_CO_ASSERT_OK(r);
+    EXPECT_EQ(std::string_view(buf.data(), *r), text);
+    auto again = co_await c->write_all(kov::const_buffer(text.data(), text.size()));
+    EXPECT_EQ(again.error(), tls::errc::broken);
+    auto sd = co_await c->shutdown().with_timeout(1s);
+    EXPECT_EQ(sd.error(), tls::errc::broken);
+    EXPECT_EQ(faults.sent, sent) << "a broken stream sent more";
+  }());
+}
+
 }  // namespace
