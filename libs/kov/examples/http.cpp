@@ -62,7 +62,12 @@ kov::task<void> serve_http(Stream conn) {
   connection_buffers b;
   for (;;) {
     auto n = co_await conn.read(b.space()).with_timeout(idle_timeout);
-    if (!n || *n == 0) co_return;  // idle too long, reset, or the client is done
+    if (!n && n.error() == kov::errc::timed_out) {
+      // Idle too long: end cleanly (over TLS with close_notify, best effort, 1 s at most).
+      co_await end_stream(conn);
+      co_return;
+    }
+    if (!n || *n == 0) co_return;  // reset, or the client is done
     b.end += *n;
     bool close = false;
     for (;;) {

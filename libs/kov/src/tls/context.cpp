@@ -24,6 +24,14 @@ SSL_SESSION* context_impl::session_for(const std::string& host) {
   return it->second;
 }
 
+void context_impl::forget_session(const std::string& host) {
+  const std::lock_guard lock(mutex_);
+  const auto it = sessions_.find(host);
+  if (it == sessions_.end()) return;
+  SSL_SESSION_free(it->second);
+  sessions_.erase(it);
+}
+
 void context_impl::keep_session(const std::string& host, SSL_SESSION* s) {
   const std::lock_guard lock(mutex_);
   auto [it, inserted] = sessions_.try_emplace(host, s);
@@ -202,6 +210,12 @@ result<context> context::make(const options& o, bool server) {
   }
 
   if (server) {
+    // Without a session id context a resumption fails (fatally, when the server verifies
+    // clients): every server context gets the same one, as all of kov's servers are one kind.
+    static constexpr unsigned char id_context[] = "kov::tls";
+    if (SSL_CTX_set_session_id_context(ctx, id_context, sizeof id_context - 1) != 1) {
+      return make_error_code(errc::bad_option);
+    }
     if (!o.session_tickets) {
       SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
       SSL_CTX_set_num_tickets(ctx, 0);

@@ -19,6 +19,8 @@ struct context_impl {
 
   // The newest session for `host` with a reference for the caller, or null.
   SSL_SESSION* session_for(const std::string& host);
+  // Drops the session kept for `host` (it failed to resume).
+  void forget_session(const std::string& host);
   // Keeps `s` (taking the caller's reference) as the newest session for `host`.
   void keep_session(const std::string& host, SSL_SESSION* s);
 

@@ -21,11 +21,13 @@ struct engine::impl {
   impl& operator=(const impl&) = delete;
   ~impl() { SSL_free(ssl); }  // frees both BIOs too
 
-  // Records a failure of kind `kind` (verification_failed instead when the peer's certificate
-  // did not verify) with OpenSSL's reason text.
+  // Records a failure of kind `kind` (verification_failed instead when verification is on and
+  // the peer's certificate did not verify) with OpenSSL's reason text. With verification off
+  // OpenSSL still records a verify result, which says nothing about this failure.
   step_result fail(errc kind) {
     const long verify = SSL_get_verify_result(ssl);
-    if (kind == errc::handshake_failed && verify != X509_V_OK) {
+    const bool verifying = SSL_get_verify_mode(ssl) != SSL_VERIFY_NONE;
+    if (kind == errc::handshake_failed && verifying && verify != X509_V_OK) {
       error = errc::verification_failed;
       text = X509_verify_cert_error_string(verify);
     } else {
@@ -136,7 +138,12 @@ step_result engine::handshake() {
   ERR_clear_error();
   const int r = SSL_do_handshake(p_->ssl);
   if (r == 1) return {step::done};
-  return p_->outcome(r, errc::handshake_failed);
+  const step_result st = p_->outcome(r, errc::handshake_failed);
+  // A session that did not get through (a stale or refused ticket) must not be offered again.
+  if (st.what == step::failed && p_->ctx->resume && !p_->ctx->server) {
+    p_->ctx->forget_session(p_->host);
+  }
+  return st;
 }
 
 step_result engine::read(mutable_buffer plain) {
@@ -156,6 +163,9 @@ step_result engine::write(const_buffer plain) {
 }
 
 step_result engine::shutdown() {
+  // Our close_notify is already out: SSL_shutdown again would read the peer's input (taking
+  // what the reading task has not read yet).
+  if ((SSL_get_shutdown(p_->ssl) & SSL_SENT_SHUTDOWN) != 0) return {step::done};
   ERR_clear_error();
   // 0: our close_notify is queued, the peer's has not arrived; 1: both. Neither waits.
   const int r = SSL_shutdown(p_->ssl);
@@ -186,6 +196,10 @@ std::size_t engine::pending_output() const noexcept {
 std::size_t engine::take_output(mutable_buffer out) noexcept {
   const int n = BIO_read(p_->out, out.data, clamp_int(out.size));
   return n > 0 ? static_cast<std::size_t>(n) : 0;
+}
+
+void engine::drop_output() noexcept {
+  (void)BIO_reset(p_->out);
 }
 
 void engine::give_input(const_buffer cipher) noexcept {

@@ -24,6 +24,7 @@ import select
 import shutil
 import signal
 import socket
+import ssl
 import struct
 import subprocess
 import sys
@@ -302,9 +303,9 @@ class Test:
 
     def kov_http_tls(self, ca, cert, key):
         """kov-http --tls-cert/--tls-key, fetched by curl (two requests on one connection) and
-        by kov-get; SIGTERM stops it with exit 0."""
+        by kov-get; an idle connection ended with close_notify; SIGTERM stops it with exit 0."""
         server = subprocess.Popen([os.path.join(self.bin, "kov-http"), "--listen", "127.0.0.1:0",
-                                   "--tls-cert", cert, "--tls-key", key],
+                                   "--tls-cert", cert, "--tls-key", key, "--idle-timeout", "1"],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
         try:
             ready = select.select([server.stdout], [], [], 10)[0]
@@ -318,6 +319,17 @@ class Test:
             r = self.kov_get(url, "--cacert", ca)
             check(r.returncode == 0 and r.stdout == b"HTTP/1.1 200 OK\nHello, world!",
                   f"kov-get --cacert against kov-http over TLS ({r.stderr!r})")
+            # Without close_notify the quiet connection's end would raise SSLEOFError.
+            tls = ssl.create_default_context(cafile=ca)
+            with socket.create_connection(("127.0.0.1", int(m.group(1))), timeout=10) as raw, \
+                    tls.wrap_socket(raw, server_hostname="localhost",
+                                    suppress_ragged_eofs=False) as s:
+                try:
+                    end = s.recv(1)
+                except ssl.SSLError as e:
+                    end = e
+                check(end == b"", f"kov-http over TLS ends an idle connection with close_notify "
+                                  f"({end!r})")
         finally:
             server.send_signal(signal.SIGTERM)
             try:

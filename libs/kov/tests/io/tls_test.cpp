@@ -560,4 +560,201 @@ TEST_F(tls_io, concurrent_handshakes_leak_nothing) {
   }(count));
 }
 
+// A server that verifies client certificates, and a client with one (the CA-signed localhost
+// certificate, which has no usage restriction).
+tls::context verifying_server_context() {
+  tls::options o;
+  o.cert_chain_file = certs().server_cert;
+  o.key_file = certs().server_key;
+  o.ca_file = certs().ca;
+  o.verify_peer = true;
+  return tls::context::server(o).value();
+}
+
+tls::context client_context_with_certificate(tls::version max = tls::version::tls1_3) {
+  tls::options o;
+  o.ca_file = certs().ca;
+  o.cert_chain_file = certs().server_cert;
+  o.key_file = certs().server_key;
+  o.max_version = max;
+  return tls::context::client(o).value();
+}
+
+// Connects, then has the server send a line so the client takes in its session ticket.
+kov::task<kov::result<tls_pair>> connect_and_take_ticket(const tls::context& cctx,
+                                                         const tls::context& sctx) {
+  auto p = co_await connect_tls(cctx, sctx);
+  if (!p) co_return p.error();
+  auto got = co_await pass(p->server, p->client, "ticket\n");
+  if (!got) co_return got.error();
+  co_return std::move(*p);
+}
+
+TEST_F(tls_io, server_verifying_clients_resumes_their_sessions) {
+  run([]() -> kov::task<void> {
+    const auto sctx = verifying_server_context();
+    for (const tls::version v : {tls::version::tls1_2, tls::version::tls1_3}) {
+      const auto cctx = client_context_with_certificate(v);
+      auto first = co_await connect_and_take_ticket(cctx, sctx);
+      KOV_CO_ASSERT_OK(first);
+      EXPECT_FALSE(first->client.session_reused());
+      auto second = co_await connect_and_take_ticket(cctx, sctx);
+      KOV_CO_ASSERT_OK(second);
+      EXPECT_TRUE(second->client.session_reused()) << "no resumption at " << static_cast<int>(v);
+    }
+  }());
+}
+
+TEST_F(tls_io, client_forgets_its_session_after_a_failed_handshake) {
+  run([]() -> kov::task<void> {
+    const auto good = server_context(certs().server_cert, certs().server_key);
+    const auto wrong = server_context(certs().wrong_name_cert, certs().wrong_name_key);
+    const auto cctx = client_context();
+    auto first = co_await connect_and_take_ticket(cctx, good);
+    KOV_CO_ASSERT_OK(first);
+    // The session for "localhost" is offered to a server that cannot take it and whose
+    // certificate does not verify.
+    auto failed = co_await connect_tls(cctx, wrong);
+    EXPECT_EQ(failed.error(), tls::errc::verification_failed);
+    auto third = co_await connect_and_take_ticket(cctx, good);
+    KOV_CO_ASSERT_OK(third);
+    EXPECT_FALSE(third->client.session_reused()) << "the session was offered again";
+  }());
+}
+
+TEST_F(tls_io, failed_handshake_without_verification_is_not_a_verification_error) {
+  run([]() -> kov::task<void> {
+    // The client checks nothing (the self-signed certificate would fail); the handshake then
+    // fails because the client has no certificate for a server that asks for one.
+    tls::options o;
+    o.verify_peer = false;
+    o.max_version = tls::version::tls1_2;  // the refusal comes inside the handshake
+    const auto insecure = tls::context::client(o).value();
+    tls::options so;
+    so.cert_chain_file = certs().self_signed_cert;
+    so.key_file = certs().self_signed_key;
+    so.ca_file = certs().ca;
+    so.verify_peer = true;
+    const auto sctx = tls::context::server(so).value();
+    auto p = co_await connect_tls(insecure, sctx);
+    KOV_CO_ASSERT(!p.has_value());
+    EXPECT_EQ(p.error(), tls::errc::handshake_failed);
+  }());
+}
+
+TEST_F(tls_io, second_shutdown_succeeds_and_loses_no_input) {
+  run([]() -> kov::task<void> {
+    const auto sctx = server_context(certs().server_cert, certs().server_key);
+    auto p = co_await connect_tls(client_context(), sctx);
+    KOV_CO_ASSERT_OK(p);
+    const std::string text = "hello world";
+    auto w = co_await p->server.write_all(kov::const_buffer(text.data(), text.size()));
+    KOV_CO_ASSERT_OK(w);
+    auto sd = co_await p->server.shutdown().with_timeout(5s);
+    KOV_CO_ASSERT_OK(sd);
+    auto head = co_await read_n(p->client, 5);
+    KOV_CO_ASSERT_OK(head);
+    EXPECT_EQ(*head, "hello");
+    auto once = co_await p->client.shutdown().with_timeout(5s);
+    KOV_CO_ASSERT_OK(once);
+    auto twice = co_await p->client.shutdown().with_timeout(5s);
+    KOV_CO_ASSERT_OK(twice);
+    auto rest = co_await read_n(p->client, text.size() - 5);
+    KOV_CO_ASSERT_OK(rest);
+    EXPECT_EQ(*rest, " world");
+    std::array<char, 16> buf{};
+    auto end = co_await p->client.read(buf).with_timeout(5s);
+    KOV_CO_ASSERT_OK(end);
+    EXPECT_EQ(*end, 0U);
+  }());
+}
+
+TEST_F(tls_io, waiting_for_the_send_lock_honours_the_deadline) {
+  run([]() -> kov::task<void> {
+    const auto sctx = server_context(certs().server_cert, certs().server_key);
+    auto p = co_await connect_tls(client_context(), sctx);
+    KOV_CO_ASSERT_OK(p);
+    // More than the loopback socket buffers hold while the server does not read: the writer
+    // keeps send_lock until the server reads.
+    const std::size_t size = std::size_t{16} << 20;
+    const std::vector<char> data = kov::test::pattern(3, size);
+    auto writer = kov::spawn(write_pieces(p->client, data, size));
+    co_await kov::yield_now();  // the writer runs: it takes the lock at once and keeps it
+    const auto start = kov::clock::now();
+    auto sd = co_await p->client.shutdown().with_timeout(100ms);
+    EXPECT_EQ(sd.error(), kov::errc::timed_out);
+    EXPECT_LT(kov::clock::now() - start, 5s);
+    auto w = co_await p->client.write_all(kov::const_buffer(data.data(), 1)).with_timeout(100ms);
+    EXPECT_EQ(w.error(), kov::errc::timed_out);
+    // Neither waiter sent anything: the stream is whole once the first writer finishes.
+    auto got = co_await read_all_of(p->server, size);
+    KOV_CO_ASSERT_OK(got);
+    EXPECT_TRUE(*got == data);
+    auto wr = co_await writer;
+    KOV_CO_ASSERT_OK(wr);
+    KOV_CO_ASSERT_OK(*wr);
+    auto last = co_await pass(p->client, p->server, "still whole");
+    KOV_CO_ASSERT_OK(last);
+    EXPECT_EQ(*last, "still whole");
+  }());
+}
+
+// A transport that counts what TLS sends through it and can be told to fail its writes.
+struct send_faults {
+  bool fail_writes = false;
+  std::size_t sent = 0;
+};
+
+struct faulty_stream {
+  net::tcp_stream inner;
+  send_faults* faults;
+
+  auto read(kov::mutable_buffer b) { return inner.read(b); }
+  kov::task<kov::result<void>> write_all(kov::const_buffer b) {
+    if (faults->fail_writes) co_return std::make_error_code(std::errc::broken_pipe);
+    faults->sent += b.size;
+    co_return co_await inner.write_all(b);
+  }
+};
+
+TEST_F(tls_io, broken_stream_sends_nothing_more_and_still_reads) {
+  run([]() -> kov::task<void> {
+    const auto sctx = server_context(certs().server_cert, certs().server_key);
+    auto p = co_await kov::test::connect_pair();
+    KOV_CO_ASSERT_OK(p);
+    send_faults faults;
+    auto c = tls::stream<faulty_stream>::client(faulty_stream{std::move(p->client), &faults},
+                                                client_context(), "localhost");
+    KOV_CO_ASSERT_OK(c);
+    auto s = tls_stream::server(std::move(p->server), sctx);
+    KOV_CO_ASSERT_OK(s);
+    auto server_side = kov::spawn(handshake_of(*s));
+    auto ch = co_await c->handshake().with_timeout(10s);
+    KOV_CO_ASSERT_OK(ch);
+    auto sh = co_await server_side;
+    KOV_CO_ASSERT_OK(sh);
+    KOV_CO_ASSERT_OK(*sh);
+    // Five records: the first send takes four records' worth and fails, the rest stays queued.
+    faults.fail_writes = true;
+    const std::vector<char> data = kov::test::pattern(4, 5 * tls_stream::record_size);
+    auto w = co_await c->write_all(kov::const_buffer(data.data(), data.size()));
+    EXPECT_EQ(w.error(), std::errc::broken_pipe);
+    faults.fail_writes = false;
+    const std::size_t sent = faults.sent;
+    // A read flushes what the reading side has queued: here it must drop it instead.
+    const std::string text = "after the break";
+    auto sw = co_await s->write_all(kov::const_buffer(text.data(), text.size()));
+    KOV_CO_ASSERT_OK(sw);
+    std::array<char, 64> buf{};
+    auto r = co_await c->read(buf).with_timeout(10s);
+    KOV_CO_ASSERT_OK(r);
+    EXPECT_EQ(std::string_view(buf.data(), *r), text);
+    auto again = co_await c->write_all(kov::const_buffer(text.data(), text.size()));
+    EXPECT_EQ(again.error(), tls::errc::broken);
+    auto sd = co_await c->shutdown().with_timeout(1s);
+    EXPECT_EQ(sd.error(), tls::errc::broken);
+    EXPECT_EQ(faults.sent, sent) << "a broken stream sent more";
+  }());
+}
+
 }  // namespace

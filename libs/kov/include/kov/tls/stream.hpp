@@ -21,9 +21,11 @@
 // at once do not deadlock.
 //
 // Timeouts: each operation takes .with_timeout(d) / .with_deadline(t), which bounds all the I/O
-// it does (errc::timed_out). A timed-out read loses nothing and the stream goes on; a write (or
-// handshake, or shutdown) abandoned mid-send leaves the stream broken (tls::errc::broken), as
-// the peer would see half a record.
+// it does and its wait behind another task's send (errc::timed_out). A timed-out read loses
+// nothing and the stream goes on; a send abandoned mid-record (by a write, handshake, shutdown,
+// or a read flushing a KeyUpdate answer) leaves the stream broken (tls::errc::broken), as the
+// peer holds half a record: from then on nothing is sent (pending ciphertext is dropped), writes
+// and shutdown fail with broken, and reads still decrypt what arrives.
 #pragma once
 
 #include <kov/as_task.hpp>
@@ -235,10 +237,26 @@ class stream {
     co_return true;
   }
 
+  // Takes send_lock by the deadline (errc::timed_out, the stream unharmed: nothing was sent).
+  static task<result<kov::mutex::guard>> lock_sending(state& s, deadline d) {
+    if (auto free = s.send_lock.try_lock()) co_return std::move(*free);
+    if (!d) co_return co_await s.send_lock.lock();
+    co_return co_await kov::timeout_at(*d, wait_for_lock(s));
+  }
+  static task<kov::mutex::guard> wait_for_lock(state& s) { co_return co_await s.send_lock.lock(); }
+
+  // Once broken, the peer has half a record: anything more sent would be read as its rest.
+  static result<void> drop_if_broken(state& s) noexcept {
+    if (!s.broken) return {};
+    s.engine.drop_output();
+    return make_error_code(errc::broken);
+  }
+
   // Sends all pending ciphertext; the caller holds send_lock. A send that does not finish
   // leaves the stream broken.
   static task<result<void>> drain(state& s, deadline d) {
     while (s.engine.pending_output() > 0) {
+      if (auto ok = drop_if_broken(s); !ok) co_return ok.error();
       const std::size_t n = s.engine.take_output(mutable_buffer(s.out_buf.get(), out_size));
       const unfinished_send mark(s);
       auto w = co_await detail::bounded(s.next.write_all(const_buffer(s.out_buf.get(), n)), d);
@@ -251,12 +269,15 @@ class stream {
   // Takes send_lock and sends all pending ciphertext.
   static task<result<void>> send_pending(state& s, deadline d) {
     const sender_count counted(s);
-    auto guard = co_await s.send_lock.lock();
+    auto guard = co_await lock_sending(s, d);
+    if (!guard) co_return guard.error();
     co_return co_await drain(s, d);
   }
 
-  // Sends what the reading side produced, unless a sender is active (it sends it).
+  // Sends what the reading side produced, unless a sender is active (it sends it). On a broken
+  // stream the reader's output (a KeyUpdate answer) is dropped and reading goes on.
   static task<result<void>> flush_for_reader(state& s, deadline d) {
+    if (!drop_if_broken(s)) co_return result<void>{};
     if (s.senders > 0 || s.engine.pending_output() == 0) co_return result<void>{};
     co_return co_await send_pending(s, d);
   }
@@ -325,14 +346,18 @@ class stream {
 
   static task<result<void>> write_run(state& s, void* data, std::size_t size, deadline d) {
     const sender_count counted(s);
-    auto guard = co_await s.send_lock.lock();
+    auto guard = co_await lock_sending(s, d);
+    if (!guard) co_return guard.error();
     if (auto ok = usable(s); !ok) co_return ok.error();
     const char* p = static_cast<const char*>(data);
     std::size_t left = size;
     while (left > 0) {
       const std::size_t n = std::min(left, record_size);
       const detail::step_result st = s.engine.write(const_buffer(p, n));
-      if (st.what != detail::step::done) co_return failure(s);
+      if (st.what == detail::step::failed) co_return failure(s);
+      // Not an OpenSSL error (the engine's error is from an earlier step): a write cannot
+      // need input after the handshake.
+      if (st.what != detail::step::done) co_return make_error_code(errc::protocol_error);
       p += n;
       left -= n;
       // A few records go out per send.
@@ -347,7 +372,8 @@ class stream {
 
   static task<result<void>> shutdown_run(state& s, void*, std::size_t, deadline d) {
     const sender_count counted(s);
-    auto guard = co_await s.send_lock.lock();
+    auto guard = co_await lock_sending(s, d);
+    if (!guard) co_return guard.error();
     if (auto ok = usable(s); !ok) co_return ok.error();
     const detail::step_result st = s.engine.shutdown();
     if (st.what == detail::step::failed) co_return failure(s);

@@ -48,6 +48,8 @@ class KOV_API engine {
 
   std::size_t pending_output() const noexcept;
   std::size_t take_output(mutable_buffer out) noexcept;
+  // Throws away all pending output (a broken stream must send nothing more).
+  void drop_output() noexcept;
   void give_input(const_buffer cipher) noexcept;
 
   std::error_code error() const noexcept;
