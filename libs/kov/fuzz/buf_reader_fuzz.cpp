@@ -5,9 +5,9 @@
 // clean end, message_size or end_of_stream with nothing consumed), buffered() is always a prefix
 // of the rest, and the buffer never grows past the longest record asked for.
 #include <kov/io/buf_reader.hpp>
-#include <kov/runtime.hpp>
 
 #include "fuzz_check.hpp"
+#include "fuzz_runtime.hpp"
 #include "scripted_stream.hpp"
 
 #include <fuzzer/FuzzedDataProvider.h>
@@ -121,11 +121,6 @@ kov::task<void> run(std::string bytes, std::size_t piece, std::size_t capacity,
   }
 }
 
-kov::runtime& runtime() {
-  static kov::runtime rt;
-  return rt;
-}
-
 }  // namespace
 
 // NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls.
@@ -140,6 +135,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     s.delim = in.ConsumeBool() ? '\n' : ';';
   }
   std::string bytes = in.ConsumeRemainingBytesAsString();
-  runtime().block_on(run(std::move(bytes), piece, capacity, std::move(steps)));
+  kov_fuzz::runtime().block_on(run(std::move(bytes), piece, capacity, std::move(steps)));
   return 0;
 }

@@ -4,9 +4,9 @@
 // bytes, reading ends with a head and a body or with an error, and what it returns is
 // consistent: a sized body has exactly its length, a body never holds more bytes than were
 // sent after the head, the head's lines are lines of the input.
-#include <kov/runtime.hpp>
 
 #include "fuzz_check.hpp"
+#include "fuzz_runtime.hpp"
 #include "http/response_reader.hpp"
 #include "scripted_stream.hpp"
 
@@ -47,11 +47,6 @@ kov::task<outcome> read_response(std::string bytes, std::size_t piece, std::size
   co_return out;
 }
 
-kov::runtime& runtime() {
-  static kov::runtime rt;
-  return rt;
-}
-
 }  // namespace
 
 // NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls.
@@ -64,7 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   limits.max_fields = in.ConsumeIntegralInRange<std::size_t>(0, 16);
   const std::string bytes = in.ConsumeRemainingBytesAsString();
 
-  const outcome r = runtime().block_on(read_response(bytes, piece, capacity, limits));
+  const outcome r = kov_fuzz::runtime().block_on(read_response(bytes, piece, capacity, limits));
   if (r.head.code != 0) {
     require(r.head.code >= 100 && r.head.code <= 999);
     require(!r.head.lines.empty());

@@ -22,28 +22,46 @@
 namespace {
 
 using namespace std::chrono_literals;
-using paused_io = kov::test::io_test;
+// A pipe for each test: the read end for the runtime to adopt, the write end kept here (closed
+// before the fixture's descriptor-leak check).
+class paused_io : public kov::test::io_test {
+ protected:
+  void SetUp() override {
+    io_test::SetUp();
+    int fds[2];
+    ASSERT_EQ(::pipe2(fds, O_CLOEXEC), 0);
+    read_fd_ = fds[0];
+    write_end_ = kov::test::unique_fd(fds[1]);
+  }
+  void TearDown() override {
+    write_end_.reset();
+    io_test::TearDown();
+  }
+  static kov::runtime_options paused_clock() {
+    kov::runtime_options opts;
+    opts.start_paused = true;
+    return opts;
+  }
+
+  int read_fd_ = -1;
+  kov::test::unique_fd write_end_;
+};
 
 TEST_F(paused_io, auto_advance_waits_for_a_pending_read) {
-  int fds[2];
-  ASSERT_EQ(::pipe2(fds, O_CLOEXEC), 0);
-  kov::test::unique_fd write_end(fds[1]);
-  kov::runtime_options opts;
-  opts.start_paused = true;
-  kov::runtime rt(opts);
+  kov::runtime rt(paused_clock());
   bool slept = false;
   auto sleeper = [](bool& done) -> kov::task<void> {
     co_await kov::sleep_for(1h);
     done = true;
   };
   auto body = [&]() -> kov::task<void> {
-    auto r = kov::async_fd::adopt(fds[0]);
+    auto r = kov::async_fd::adopt(read_fd_);
     KOV_CO_ASSERT_OK(r);
     const auto start = kov::clock::now();
     auto sleeping = kov::spawn(sleeper(slept));
     // The byte comes from another thread a little later in real time: had the runtime jumped
     // while the read was parked, the sleeper would have finished first.
-    std::thread writer([w = write_end.get()] {
+    std::thread writer([w = write_end_.get()] {
       std::this_thread::sleep_for(20ms);
       const char byte = 'x';
       EXPECT_EQ(::write(w, &byte, 1), 1);
@@ -64,14 +82,9 @@ TEST_F(paused_io, auto_advance_waits_for_a_pending_read) {
 }
 
 TEST_F(paused_io, an_operations_own_timeout_fires_when_the_clock_is_advanced) {
-  int fds[2];
-  ASSERT_EQ(::pipe2(fds, O_CLOEXEC), 0);
-  kov::test::unique_fd write_end(fds[1]);
-  kov::runtime_options opts;
-  opts.start_paused = true;
-  kov::runtime rt(opts);
+  kov::runtime rt(paused_clock());
   auto body = [&]() -> kov::task<void> {
-    auto r = kov::async_fd::adopt(fds[0]);
+    auto r = kov::async_fd::adopt(read_fd_);
     KOV_CO_ASSERT_OK(r);
     std::optional<kov::result<std::size_t>> got;
     auto reader = [](kov::async_fd& fd,
