@@ -17,8 +17,16 @@ esac
 clang_format=${CLANG_FORMAT:-$(command -v clang-format-14 || command -v clang-format || true)}
 [ -n "$clang_format" ] || { echo "format: clang-format not found (scripts/deps.sh)" >&2; exit 1; }
 
-# Tracked and new (not ignored) files, so a file not yet added is checked too.
-mapfile -t files < <(git ls-files --cached --others --exclude-standard -- libs bench tests \
+# Tracked and new (not ignored) files, so a file not yet added is checked too. Outside a git
+# work tree (the `make dist` tarball) every file under the three folders, build trees left out.
+list_sources() {
+  if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    git ls-files --cached --others --exclude-standard -- libs bench tests
+  else
+    find libs bench tests -type f -not -path '*/build/*' | sort
+  fi
+}
+mapfile -t files < <(list_sources \
   | grep -E '\.(c|h|cc|cpp|hpp)$' | grep -v '^libs/esp-blink/generated/' \
   | while read -r f; do [ -f "$f" ] && echo "$f"; done)
 
