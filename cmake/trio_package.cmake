@@ -35,7 +35,7 @@ trio_package_component(flume_lock_runtime ${flume_runtime_pkg}
 trio_package_component(flume_lock_dev libflume-lock-dev
   "lock-free MPSC and MPMC channels (development files)\n Headers, CMake package and pkg-config file of flume-lock.")
 trio_package_component(kov_runtime ${kov_runtime_pkg}
-  "single-threaded C++20 coroutine runtime (shared library)\n kov: tasks, timers and I/O on epoll or io_uring, TLS (kov_tls, OpenSSL 3), with a C API.")
+  "single-threaded C++20 coroutine runtime (shared library)\n kov: tasks, timers, I/O on epoll or io_uring, TLS with OpenSSL 3, and a C API.")
 trio_package_component(kov_dev libkov-dev
   "single-threaded C++20 coroutine runtime (development files)\n Headers, CMake package and pkg-config file of kov.")
 trio_package_component(esp_blink_dev libesp-blink-dev
