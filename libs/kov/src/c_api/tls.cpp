@@ -1,10 +1,11 @@
 // The C API's TLS (kov_tls.h): kov::tls::stream over a kov_tcp the kov_tls takes over. Each
 // operation is a task holding a reference to the kov_tls, as the TCP operations (tcp_io.cpp) do.
 
-#include <kov_tls.h>
 #include <kov/tls/stream.hpp>
 
 #include "tcp_handle.hpp"
+
+#include <kov_tls.h>
 
 #include <climits>
 #include <new>
@@ -203,8 +204,8 @@ int wrap(kov_tcp* conn, const kov_tls_context* ctx, const char* server_name, boo
 
 extern "C" {
 
-int kov_tls_context_new(const char* cert_file, const char* key_file, const char* ca_file,
-                        int flags, kov_tls_context** out) {
+int kov_tls_context_new(const char* cert_file, const char* key_file, const char* ca_file, int flags,
+                        kov_tls_context** out) {
   if (out == nullptr || (flags & ~(KOV_TLS_SERVER | KOV_TLS_INSECURE)) != 0) return -EINVAL;
   const bool server = (flags & KOV_TLS_SERVER) != 0;
   if (server && (cert_file == nullptr || key_file == nullptr)) return -EINVAL;
@@ -239,8 +240,8 @@ int kov_tls_handshake(kov_tls* tls, uint64_t timeout_ms, status_cb cb, void* use
   if (const int e = check(tls, cb != nullptr); e != 0) return e;
   if (tls->handshaking || tls->handshaken) return -EBUSY;
   return kov::c_api::guarded([&] {
-    tls->tcp->rt->core->spawn(handshake_op(tls_ref(*tls), timeout_ms, cb, user),
-                              "kov_tls_handshake")
+    tls->tcp->rt->core
+        ->spawn(handshake_op(tls_ref(*tls), timeout_ms, cb, user), "kov_tls_handshake")
         .detach();
     tls->handshaking = true;
     return 0;

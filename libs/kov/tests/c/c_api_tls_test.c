@@ -4,12 +4,11 @@
  * closing without close_notify (KOV_ETLS_TRUNCATED, not the end of the stream); an insecure
  * client; argument errors; kov_runtime_free with connections still open. No file descriptor may
  * be left over. */
-#include <kov_tls.h>
-
 #include "check.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <kov_tls.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,10 +53,10 @@ static int make_certificates(void) {
 typedef struct side {
   kov_tls* tls;
   unsigned char buf[PAYLOAD_BYTES];
-  long got;         /* bytes read so far */
-  long end;         /* how reading ended: 0 (close_notify) or the error; 1 while unknown */
-  int handshake;    /* the handshake's status; 1 while unknown */
-  int shutdown;     /* kov_tls_shutdown's status; 1 while unknown */
+  long got;      /* bytes read so far */
+  long end;      /* how reading ended: 0 (close_notify) or the error; 1 while unknown */
+  int handshake; /* the handshake's status; 1 while unknown */
+  int shutdown;  /* kov_tls_shutdown's status; 1 while unknown */
   struct side* peer;
 } side;
 
