@@ -64,13 +64,13 @@ kov::task<void> idle_watch(const kov::clock::time_point& last_activity, std::chr
   }
 }
 
-// One side of a proxied connection as copy_bidirectional sees it: it notes when bytes last
-// moved (for the idle timeout), and close() resets the connection (copy_bidirectional closes
-// both sides only after an error).
-class watched_stream {
+// Reading and writing one side of a proxied connection (`S`: a tcp_stream or a tls_stream),
+// noting when bytes last moved (for the idle timeout).
+template <class S>
+class activity_noting {
  public:
-  // Safety: both referents live in proxy_connection's frame, which outlives the copy.
-  watched_stream(kov::net::tcp_stream& s, kov::clock::time_point& last_activity) noexcept
+  // Safety: both referents live in the connection task's frame, which outlives the copy.
+  activity_noting(S& s, kov::clock::time_point& last_activity) noexcept
       : s_(&s), last_activity_(&last_activity) {}
 
   kov::task<kov::result<std::size_t>> read(kov::mutable_buffer b) {
@@ -83,52 +83,48 @@ class watched_stream {
     if (w) *last_activity_ = kov::clock::now();
     co_return w;
   }
-  kov::result<void> shutdown(kov::net::shutdown_how how) noexcept { return s_->shutdown(how); }
-  // The end of what we send (pass_one_way's interface, shared with tls_client_side).
-  kov::task<kov::result<void>> end_sending() {
-    co_return s_->shutdown(kov::net::shutdown_how::write);
-  }
-  void close() noexcept {
-    (void)s_->options().set_linger(std::chrono::seconds(0));
-    s_->close();
-  }
+
+ protected:
+  S& stream() noexcept { return *s_; }
 
  private:
-  kov::net::tcp_stream* s_;
+  S* s_;
   kov::clock::time_point* last_activity_;
+};
+
+// Closes a connection with a reset (linger 0): a peer must not take an aborted transfer for a
+// whole one.
+void reset(kov::net::tcp_stream& s) noexcept {
+  (void)s.options().set_linger(std::chrono::seconds(0));
+  s.close();
+}
+
+// One side of a proxied connection as copy_bidirectional sees it: close() resets the
+// connection (copy_bidirectional closes both sides only after an error).
+class watched_stream : public activity_noting<kov::net::tcp_stream> {
+ public:
+  using activity_noting::activity_noting;
+
+  kov::result<void> shutdown(kov::net::shutdown_how how) noexcept { return stream().shutdown(how); }
+  // The end of what we send (pass_one_way's interface, shared with tls_client_side).
+  kov::task<kov::result<void>> end_sending() {
+    co_return stream().shutdown(kov::net::shutdown_how::write);
+  }
+  void close() noexcept { reset(stream()); }
 };
 
 // The client's side of a connection when the proxy terminates TLS: plaintext in and out, and an
 // end of sending that awaits our close_notify before the FIN.
-class tls_client_side {
+class tls_client_side : public activity_noting<tls_stream> {
  public:
-  // Safety: both referents live in proxy_tls_connection's frame, which outlives the copy.
-  tls_client_side(tls_stream& s, kov::clock::time_point& last_activity) noexcept
-      : s_(&s), last_activity_(&last_activity) {}
+  using activity_noting::activity_noting;
 
-  kov::task<kov::result<std::size_t>> read(kov::mutable_buffer b) {
-    auto n = co_await s_->read(b);
-    if (n && *n > 0) *last_activity_ = kov::clock::now();
-    co_return n;
-  }
-  kov::task<kov::result<void>> write_all(kov::const_buffer b) {
-    auto w = co_await s_->write_all(b);
-    if (w) *last_activity_ = kov::clock::now();
-    co_return w;
-  }
   kov::task<kov::result<void>> end_sending() {
-    auto sent = co_await s_->shutdown().with_timeout(close_notify_timeout);
+    auto sent = co_await stream().shutdown().with_timeout(close_notify_timeout);
     if (!sent) co_return sent.error();
-    co_return s_->next_layer().shutdown(kov::net::shutdown_how::write);
+    co_return stream().next_layer().shutdown(kov::net::shutdown_how::write);
   }
-  void close() noexcept {
-    (void)s_->next_layer().options().set_linger(std::chrono::seconds(0));
-    s_->next_layer().close();
-  }
-
- private:
-  tls_stream* s_;
-  kov::clock::time_point* last_activity_;
+  void close() noexcept { reset(stream().next_layer()); }
 };
 
 // One direction of a TLS-terminated connection: copies `from` to `to` until `from` ends, then

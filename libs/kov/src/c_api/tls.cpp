@@ -105,65 +105,61 @@ void close_owner(void* owner) noexcept {
 using status_cb = void (*)(kov_tls*, int, void*);
 using io_cb = void (*)(kov_tls*, long, void*);
 
-// Notes OpenSSL's text after a failure, for kov_tls_error_text.
-template <class T>
-void note_failure(kov_tls& t, const kov::result<T>& r) {
-  if (!r) t.error_text = t.stream.error_text();
+// A failed operation's C error; OpenSSL's text is kept for kov_tls_error_text.
+int failed(kov_tls& t, std::error_code e) {
+  t.error_text = t.stream.error_text();
+  return c_error_of(e);
 }
 
-// Safety (the four tasks): the tls_ref keeps the handle (and through it the kov_tcp) alive
-// across every suspension; the caller keeps `buf` valid until the callback has run (kov_tls.h),
-// and a close takes the pending socket operation back from the reactor before that.
-kov::task<void> handshake_op(tls_ref t, std::uint64_t timeout_ms, status_cb cb, void* user) {
-  int status = -ECANCELED;
-  if (!t->closed) {
-    kov::tls::deadline d;
-    if (timeout_ms != 0) d = kov::clock::now() + kov::c_api::timeout_of(timeout_ms);
-    auto h = co_await t->stream.handshake().with_deadline(d);
-    note_failure(*t.get(), h);
-    status = h ? 0 : c_error_of(h.error());
-    t->handshaken = h.has_value();
-  }
-  t->handshaking = false;
-  if (t->closed) status = -ECANCELED;
-  cb(t.get(), status, user);
+// The operations themselves, each giving its callback's value.
+// Safety (these and run_op): run_op's tls_ref keeps the handle (and through it the kov_tcp)
+// alive across every suspension; the caller keeps `buf` valid until the callback has run
+// (kov_tls.h), and a close takes the pending socket operation back from the reactor before that.
+kov::task<int> do_handshake(kov_tls& t, kov::tls::deadline d) {
+  auto h = co_await t.stream.handshake().with_deadline(d);
+  t.handshaken = h.has_value();
+  co_return h ? 0 : failed(t, h.error());
 }
 
-kov::task<void> read_op(tls_ref t, kov::mutable_buffer buf, io_cb cb, void* user) {
-  long n = -ECANCELED;
-  if (!t->closed) {
-    auto r = co_await t->stream.read(buf);
-    note_failure(*t.get(), r);
-    n = r ? static_cast<long>(*r) : c_error_of(r.error());
-  }
-  t->reading = false;
-  if (t->closed) n = -ECANCELED;
-  cb(t.get(), n, user);
+kov::task<long> do_read(kov_tls& t, kov::mutable_buffer buf) {
+  auto r = co_await t.stream.read(buf);
+  co_return r ? static_cast<long>(*r) : failed(t, r.error());
 }
 
-kov::task<void> write_op(tls_ref t, kov::const_buffer buf, io_cb cb, void* user) {
-  long n = -ECANCELED;
-  if (!t->closed) {
-    auto r = co_await t->stream.write_all(buf);
-    note_failure(*t.get(), r);
-    n = r ? static_cast<long>(buf.size) : c_error_of(r.error());
-  }
-  t->sending = false;
-  if (t->closed) n = -ECANCELED;
-  cb(t.get(), n, user);
+kov::task<long> do_write(kov_tls& t, kov::const_buffer buf) {
+  auto r = co_await t.stream.write_all(buf);
+  co_return r ? static_cast<long>(buf.size) : failed(t, r.error());
 }
 
-kov::task<void> shutdown_op(tls_ref t, status_cb cb, void* user) {
-  int status = -ECANCELED;
-  if (!t->closed) {
-    auto r = co_await t->stream.shutdown();
-    note_failure(*t.get(), r);
-    if (r) r = t->tcp->stream.shutdown(kov::net::shutdown_how::write);
-    status = r ? 0 : c_error_of(r.error());
-  }
-  t->sending = false;
-  if (t->closed) status = -ECANCELED;
-  cb(t.get(), status, user);
+kov::task<int> do_shutdown(kov_tls& t) {
+  auto r = co_await t.stream.shutdown();
+  if (r) r = t.tcp->stream.shutdown(kov::net::shutdown_how::write);
+  co_return r ? 0 : failed(t, r.error());
+}
+
+// Runs `op` (not at all once the handle is closed), clears the operation's in-flight flag and
+// calls back; a handle closed meanwhile gives -ECANCELED, whatever the socket said, as the TCP
+// operations do (tcp_io.cpp).
+template <class Value>
+kov::task<void> run_op(tls_ref t, bool kov_tls::*busy, kov::task<Value> op,
+                       void (*cb)(kov_tls*, Value, void*), void* user) {
+  Value v = -ECANCELED;
+  if (!t->closed) v = co_await std::move(op);
+  t.get()->*busy = false;
+  if (t->closed) v = -ECANCELED;
+  cb(t.get(), v, user);
+}
+
+// Starts the operation `make_op()` makes as a task of the handle's runtime, with `busy` set:
+// 0, or -ENOMEM.
+template <class MakeOp, class Value>
+int start(kov_tls& t, bool kov_tls::*busy, MakeOp make_op, void (*cb)(kov_tls*, Value, void*),
+          void* user, const char* name) {
+  return kov::c_api::guarded([&] {
+    t.tcp->rt->core->spawn(run_op(tls_ref(t), busy, make_op(), cb, user), name).detach();
+    t.*busy = true;
+    return 0;
+  });
 }
 
 // The checks every operation makes: 0, or the error to return.
@@ -239,13 +235,11 @@ int kov_tls_server(kov_tcp* conn, const kov_tls_context* ctx, kov_tls** out) {
 int kov_tls_handshake(kov_tls* tls, uint64_t timeout_ms, status_cb cb, void* user) {
   if (const int e = check(tls, cb != nullptr); e != 0) return e;
   if (tls->handshaking || tls->handshaken) return -EBUSY;
-  return kov::c_api::guarded([&] {
-    tls->tcp->rt->core
-        ->spawn(handshake_op(tls_ref(*tls), timeout_ms, cb, user), "kov_tls_handshake")
-        .detach();
-    tls->handshaking = true;
-    return 0;
-  });
+  kov::tls::deadline d;
+  if (timeout_ms != 0) d = kov::clock::now() + kov::c_api::timeout_of(timeout_ms);
+  return start(
+      *tls, &kov_tls::handshaking, [&] { return do_handshake(*tls, d); }, cb, user,
+      "kov_tls_handshake");
 }
 
 int kov_tls_read(kov_tls* tls, void* buf, size_t len, io_cb cb, void* user) {
@@ -254,11 +248,8 @@ int kov_tls_read(kov_tls* tls, void* buf, size_t len, io_cb cb, void* user) {
   if (tls->reading) return -EBUSY;
   // A read returns at most what a long can count.
   const kov::mutable_buffer b(buf, len > LONG_MAX ? static_cast<size_t>(LONG_MAX) : len);
-  return kov::c_api::guarded([&] {
-    tls->tcp->rt->core->spawn(read_op(tls_ref(*tls), b, cb, user), "kov_tls_read").detach();
-    tls->reading = true;
-    return 0;
-  });
+  return start(
+      *tls, &kov_tls::reading, [&] { return do_read(*tls, b); }, cb, user, "kov_tls_read");
 }
 
 int kov_tls_write(kov_tls* tls, const void* buf, size_t len, io_cb cb, void* user) {
@@ -266,21 +257,15 @@ int kov_tls_write(kov_tls* tls, const void* buf, size_t len, io_cb cb, void* use
   if (const int e = check_io(tls, cb != nullptr); e != 0) return e;
   if (tls->sending) return -EBUSY;
   const kov::const_buffer b(buf, len);
-  return kov::c_api::guarded([&] {
-    tls->tcp->rt->core->spawn(write_op(tls_ref(*tls), b, cb, user), "kov_tls_write").detach();
-    tls->sending = true;
-    return 0;
-  });
+  return start(
+      *tls, &kov_tls::sending, [&] { return do_write(*tls, b); }, cb, user, "kov_tls_write");
 }
 
 int kov_tls_shutdown(kov_tls* tls, status_cb cb, void* user) {
   if (const int e = check_io(tls, cb != nullptr); e != 0) return e;
   if (tls->sending) return -EBUSY;
-  return kov::c_api::guarded([&] {
-    tls->tcp->rt->core->spawn(shutdown_op(tls_ref(*tls), cb, user), "kov_tls_shutdown").detach();
-    tls->sending = true;
-    return 0;
-  });
+  return start(
+      *tls, &kov_tls::sending, [&] { return do_shutdown(*tls); }, cb, user, "kov_tls_shutdown");
 }
 
 const char* kov_tls_error_text(const kov_tls* tls) {

@@ -5,8 +5,8 @@
  * client; argument errors; kov_runtime_free with connections still open. No file descriptor may
  * be left over. */
 #include "check.h"
+#include "fd_count.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <kov_tls.h>
 #include <stdio.h>
@@ -14,17 +14,6 @@
 #include <string.h>
 
 #define PAYLOAD_BYTES (256 * 1024)
-
-static int count_fds(void) {
-  DIR* d = opendir("/proc/self/fd");
-  if (d == NULL) return -1;
-  int n = 0;
-  for (struct dirent* e = readdir(d); e != NULL; e = readdir(d)) {
-    if (e->d_name[0] != '.') ++n;
-  }
-  closedir(d);
-  return n;
-}
 
 static char dir[64];
 static char path_buf[4][128];
