@@ -26,6 +26,8 @@ using tls_stream = kov::tls::stream<tcp_io>;
 
 // KOV_ETLS_* are -(tls_errno_base + the tls::errc value).
 constexpr int tls_errno_base = 4100;
+static_assert(KOV_ETLS_VERIFY == -(tls_errno_base + int(kov::tls::errc::verification_failed)));
+static_assert(KOV_ETLS_OPTION == -(tls_errno_base + int(kov::tls::errc::bad_option)));
 
 // A kov or system error as a negative C API value. kov's own mapping (errors.cpp) is internal
 // to libkov; the errors a TLS operation can meet are these.
