@@ -35,14 +35,14 @@ trio_package_component(flume_lock_runtime ${flume_runtime_pkg}
 trio_package_component(flume_lock_dev libflume-lock-dev
   "lock-free MPSC and MPMC channels (development files)\n Headers, CMake package and pkg-config file of flume-lock.")
 trio_package_component(kov_runtime ${kov_runtime_pkg}
-  "single-threaded C++20 coroutine runtime (shared library)\n kov: tasks, timers and I/O on epoll or io_uring, with a C API.")
+  "single-threaded C++20 coroutine runtime (shared library)\n kov: tasks, timers, I/O on epoll or io_uring, TLS with OpenSSL 3, and a C API.")
 trio_package_component(kov_dev libkov-dev
   "single-threaded C++20 coroutine runtime (development files)\n Headers, CMake package and pkg-config file of kov.")
 trio_package_component(esp_blink_dev libesp-blink-dev
   "freestanding ESP32-C3 HAL (headers)\n esp-blink: generated registers, drivers and HAL concepts, header-only.")
 set(CPACK_DEBIAN_FLUME_LOCK_DEV_PACKAGE_DEPENDS "${flume_runtime_pkg} (= ${PROJECT_VERSION})")
 set(CPACK_DEBIAN_KOV_DEV_PACKAGE_DEPENDS
-  "${kov_runtime_pkg} (= ${PROJECT_VERSION}), libflume-lock-dev (= ${PROJECT_VERSION}), libc-ares-dev, liburing-dev")
+  "${kov_runtime_pkg} (= ${PROJECT_VERSION}), libflume-lock-dev (= ${PROJECT_VERSION}), libc-ares-dev, liburing-dev, libssl-dev")
 set(CPACK_DEBIAN_KOV_RUNTIME_PACKAGE_DEPENDS "${flume_runtime_pkg} (= ${PROJECT_VERSION})")
 foreach(c FLUME_LOCK_DEV KOV_DEV ESP_BLINK_DEV)
   set(CPACK_DEBIAN_${c}_PACKAGE_SECTION libdevel)

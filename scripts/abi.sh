@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The C ABI check: the ABI of kov.h and flume_lock.h as built now, against the committed
+# The C ABI check: the ABI of kov.h, kov_tls.h and flume_lock.h as built now, against the committed
 # baselines libs/<lib>/abi/<lib>.abi (abidw / abidiff, Debian abigail-tools).
 #   scripts/abi.sh [BUILD_DIR]            check (default build/dev); fails with abidiff's report
 #   scripts/abi.sh --update [BUILD_DIR]   rewrite the baselines from BUILD_DIR
@@ -11,9 +11,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+lib_dir() {  # lib_dir LIB: the library's directory under libs/ (kov_tls is part of kov)
+  case $1 in
+    kov_tls) echo kov ;;
+    *) tr _ - <<<"$1" ;;
+  esac
+}
+
 dump() {  # dump LIB SO OUT
-  local lib=$1 so=$2 out=$3 dir
-  dir=libs/$(tr _ - <<<"$lib")
+  local lib=$1 so=$2 out=$3
   abidw --suppressions scripts/abi/c-api.suppr \
     --no-corpus-path --no-comp-dir-path --short-locs --no-elf-needed --type-id-style hash \
     --out-file "$out" "$so"
@@ -27,7 +33,7 @@ soversion() {  # the SONAME's version, as cmake/trio_version.cmake's trio_sovers
 
 shared_object() {  # shared_object BUILD_DIR LIB OUT_DIR: prints the path of LIB's shared object
   local build=$1 lib=$2 out=$3 dir
-  dir=$build/libs/$(tr _ - <<<"$lib")
+  dir=$build/libs/$(lib_dir "$lib")
   if [ -e "$dir/lib$lib.so" ]; then echo "$dir/lib$lib.so"; return; fi
   [ -f "$dir/lib$lib.a" ] || { echo "abi: no lib$lib.a or lib$lib.so in $dir (build it first)" >&2; return 1; }
   ${CXX:-g++} -shared -o "$out/lib$lib.so" -Wl,-soname,"lib$lib.so.$(soversion)" -Wl,--whole-archive "$dir/lib$lib.a" -Wl,--no-whole-archive
@@ -46,7 +52,7 @@ mkdir -p "$work"
 
 check() {  # check LIB SO: 0 when SO's C ABI matches LIB's baseline, else abidiff's report
   local lib=$1 so=$2 baseline out rc=0
-  baseline=libs/$(tr _ - <<<"$lib")/abi/$lib.abi
+  baseline=libs/$(lib_dir "$lib")/abi/$lib.abi
   out=$work/$lib.abi
   dump "$lib" "$so" "$out"
   abidiff --no-added-syms "$baseline" "$out" >"$work/$lib.diff" 2>&1 || rc=$?
@@ -65,10 +71,10 @@ check() {  # check LIB SO: 0 when SO's C ABI matches LIB's baseline, else abidif
 if [ "$mode" = check-one ]; then check "$1" "$2"; exit; fi
 
 status=0
-for lib in flume_lock kov; do
+for lib in flume_lock kov kov_tls; do
   so=$(shared_object "$build" "$lib" "$work")
   if [ "$mode" = update ]; then
-    baseline=libs/$(tr _ - <<<"$lib")/abi/$lib.abi
+    baseline=libs/$(lib_dir "$lib")/abi/$lib.abi
     mkdir -p "$(dirname "$baseline")"
     dump "$lib" "$so" "$baseline"
     echo "abi: $baseline updated"

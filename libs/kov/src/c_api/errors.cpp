@@ -6,6 +6,7 @@
 
 #include <climits>
 #include <cstring>
+#include <iterator>
 
 namespace kov::c_api {
 
@@ -52,6 +53,23 @@ const char* kov_strerror(int error) {
   if (e > kov::c_api::dns_errno_base && e <= kov::c_api::dns_errno_base + 100) {
     return kov::net::dns_description(
         static_cast<kov::net::dns_errc>(e - kov::c_api::dns_errno_base));
+  }
+  // KOV_ETLS_* (kov_tls.h): 4100 + the tls::errc value, in the order of its enumerators.
+  static constexpr const char* tls_texts[] = {
+      "TLS certificate verification failed",
+      "TLS handshake failed",
+      "TLS peer closed without close_notify (truncated)",
+      "TLS protocol error",
+      "TLS stream broken by an earlier failed write",
+      "TLS operation before a successful handshake",
+      "TLS certificate unusable",
+      "TLS private key unusable",
+      "TLS CA certificates unusable",
+      "TLS option refused",
+  };
+  constexpr int tls_base = 4100;
+  if (e > tls_base && e <= tls_base + static_cast<int>(std::size(tls_texts))) {
+    return tls_texts[e - tls_base - 1];
   }
   // glibc's own static descriptions; unlike strerror, never a per-thread buffer.
   const char* text = e > 0 ? ::strerrordesc_np(e) : nullptr;

@@ -17,6 +17,10 @@ kov_tcp* next_handle(const kov_tcp& h) noexcept {
 
 void close_owned(kov_tcp& h) noexcept {
   if (h.closed) return;
+  if (h.close_owner != nullptr) {
+    h.close_owner(h.owner);  // closes `h` through kov_tcp_close
+    return;
+  }
   h.closed = true;
   // Pending operations complete with ECANCELED and their tasks are woken: their callbacks run
   // from the loop, never from here.

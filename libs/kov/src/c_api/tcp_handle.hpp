@@ -47,6 +47,10 @@ struct kov_tcp {
   bool accepting = false;
   kov::net::tcp_listener listener;
   kov::net::tcp_stream stream;
+  // Set while a kov_tls owns this connection (kov_tls.h): kov_runtime_free closes the kov_tls
+  // through it, which closes this handle.
+  void (*close_owner)(void* owner) noexcept = nullptr;
+  void* owner = nullptr;
 };
 
 namespace kov::c_api {

@@ -9,8 +9,8 @@
 
 #include "check.h"
 #include "echo.h"
+#include "fd_count.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h> /* not <threads.h>: ThreadSanitizer does not intercept thrd_create */
@@ -32,17 +32,6 @@ static int call_result = 0;
     in_api_call = 0;    \
   } while (0)
 #define IN_CALLBACK() CHECK(!in_api_call)
-
-static int count_fds(void) {
-  DIR* d = opendir("/proc/self/fd");
-  if (d == NULL) return -1;
-  int n = 0;
-  for (struct dirent* e = readdir(d); e != NULL; e = readdir(d)) {
-    if (e->d_name[0] != '.') ++n;
-  }
-  closedir(d);
-  return n;
-}
 
 static double now_ms(void) {
   struct timespec ts;

@@ -115,6 +115,67 @@ def send_then_see_end(port, data):
         return how_it_ends(s)
 
 
+class TlsClient:
+    """A TLS client over a socket (ssl memory BIOs), able to send close_notify and still read
+    what comes back: a TLS half-close."""
+
+    def __init__(self, port, ca):
+        self.raw = connect(port)
+        self.incoming, self.outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        ctx = ssl.create_default_context(cafile=ca)
+        self.tls = ctx.wrap_bio(self.incoming, self.outgoing, server_hostname="localhost")
+        self._until_done(self.tls.do_handshake)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        self.raw.close()
+
+    def _flush(self):
+        pending = self.outgoing.read()
+        if pending:
+            self.raw.sendall(pending)
+
+    def _until_done(self, step):
+        while True:
+            try:
+                result = step()
+                self._flush()
+                return result
+            except ssl.SSLWantReadError:
+                self._flush()
+                piece = self.raw.recv(65536)
+                if piece:
+                    self.incoming.write(piece)
+                else:
+                    self.incoming.write_eof()
+
+    def write(self, data):
+        self._until_done(lambda: self.tls.write(data))
+
+    def close_notify(self):
+        try:
+            self.tls.unwrap()  # sends close_notify; then wants the peer's, which comes later
+        except ssl.SSLWantReadError:
+            pass
+        self._flush()
+
+    def read_to_end(self):
+        """What arrives, and how it ended: "close_notify" or the error."""
+        data = b""
+        while True:
+            try:
+                piece = self._until_done(lambda: self.tls.read(65536))
+            except ssl.SSLZeroReturnError:
+                return data, "close_notify"
+            except (ssl.SSLError, OSError) as e:
+                return data, repr(e)
+            if not piece:
+                return data, "close_notify"
+            data += piece
+
+
 class Test:
     def __init__(self, bin_dir, tmp):
         self.bin = bin_dir
@@ -300,6 +361,7 @@ class Test:
             server.wait()
             server.stdout.close()
         self.kov_http_tls(f"{d}/ca.pem", f"{d}/tls.pem", f"{d}/tls.key")
+        self.proxy_tls(f"{d}/ca.pem", f"{d}/tls.pem", f"{d}/tls.key")
 
     def kov_http_tls(self, ca, cert, key):
         """kov-http --tls-cert/--tls-key, fetched by curl (two requests on one connection) and
@@ -341,6 +403,68 @@ class Test:
             server.stdout.close()
             server.stderr.close()
         check(server.returncode == 0, f"kov-http with TLS exits 0 on SIGTERM ({err[-2000:]!r})")
+
+    def proxy_tls(self, ca, cert, key):
+        """kov-proxy --tls-cert/--tls-key: curl and kov-get through it over TLS; close_notify
+        passing through as a half-close both ways; a client that closes without close_notify
+        logged as a truncation, the upstream connection reset."""
+        tls_args = ["--tls-cert", cert, "--tls-key", key]
+        port = start_proxy(self.bin, f"127.0.0.1:{self.http}", *tls_args)
+        r = run(["curl", "-sS", "--max-time", "60", "--cacert", ca,
+                 f"https://localhost:{port}/random.bin"])
+        check(r.returncode == 0 and sha(r.stdout) == sha(self.big),
+              f"curl --cacert through the TLS proxy: 20 MiB byte-exact ({r.stderr!r})")
+        port = start_proxy(self.bin, f"127.0.0.1:{self.kov_http}", *tls_args)
+        r = self.kov_get(f"https://localhost:{port}/", "--cacert", ca)
+        check(r.returncode == 0 and r.stdout == b"HTTP/1.1 200 OK\nHello, world!",
+              f"kov-get --cacert through the TLS proxy to kov-http ({r.stderr!r})")
+
+        log_path = os.path.join(self.tmp, "proxy_tls.err")
+        with socket.socket() as upstream, open(log_path, "wb") as log:
+            upstream.bind(("127.0.0.1", 0))
+            upstream.listen(4)
+            upstream.settimeout(10)
+            proxy = subprocess.Popen([os.path.join(self.bin, "kov-proxy"), "--listen",
+                                      "127.0.0.1:0", "--to",
+                                      f"127.0.0.1:{upstream.getsockname()[1]}", *tls_args],
+                                     stdout=subprocess.PIPE, stderr=log, bufsize=0)
+            processes.append(proxy)
+            ready = select.select([proxy.stdout], [], [], 10)[0]
+            m = re.search(r"listening on 127\.0\.0\.1:(\d+)",
+                          proxy.stdout.readline().decode() if ready else "")
+            check(m is not None, "kov-proxy with TLS started")
+            port = int(m.group(1))
+
+            data = os.urandom(300_000)
+            with TlsClient(port, ca) as c:
+                c.write(data)
+                c.close_notify()
+                conn, _ = upstream.accept()
+                with conn:
+                    conn.settimeout(10)
+                    got = read_to_end(conn)
+                    check(got == data, "the client's close_notify reaches upstream as a FIN, "
+                                       "after all its bytes")
+                    conn.sendall(b"answer")
+                    conn.shutdown(socket.SHUT_WR)
+                    answer, end = c.read_to_end()
+                check(answer == b"answer" and end == "close_notify",
+                      f"upstream's end reaches the client as close_notify ({answer!r}, {end})")
+
+            with TlsClient(port, ca) as c:
+                c.write(b"partial")
+                c.raw.shutdown(socket.SHUT_WR)  # a FIN without close_notify
+                conn, _ = upstream.accept()
+                with conn:
+                    conn.settimeout(10)
+                    check(how_it_ends(conn) == "reset",
+                          "a client closing without close_notify: the upstream connection reset")
+            deadline = time.monotonic() + 10
+            while b"without close_notify" not in open(log_path, "rb").read() \
+                    and time.monotonic() < deadline:
+                time.sleep(0.05)
+            check(b"without close_notify" in open(log_path, "rb").read(),
+                  "the truncation is logged")
 
     def half_close(self):
         data = os.urandom(300_000)
