@@ -30,6 +30,8 @@ struct run_options {
   /// chip would reset). A model parameter: 5 s at 160 MHz; 0 turns the check off.
   uint64_t watchdog_timeout_cycles = 5ull * 160'000'000ull;
   clock_config clocks;
+  /// Resets a watchdog may cause before the run stops as a fault (a reset loop).
+  unsigned max_resets = 8;
   /// When non-zero: the first instruction of an interrupt handler. Each interrupt taken
   /// records the instructions from its line becoming ready to the first block starting here
   /// (interrupt_record::to_probe).
@@ -68,6 +70,7 @@ struct run_result {
   uint64_t first_uart_byte_instructions = 0;  // 0: no byte was sent
   uint64_t sleep_cycles = 0;                  // virtual time spent in WFI
   uint64_t interrupts_taken = 0;
+  unsigned resets = 0;  // chip resets by a watchdog
   std::vector<interrupt_record> interrupts;  // the first max_interrupt_records of them
   /// The process exit status the CLI uses (0 only for a clean halt with status 0 or a
   /// requested time limit).
@@ -116,6 +119,9 @@ class machine {
   bool sleep(uint32_t pc, run_result& result);
   /// Asks uart_rx_source for bytes and schedules them now; false once it has ended.
   bool feed_uart_rx(bool wait);
+  /// A watchdog's reset: the chip boots the image again from `entry_`. False (reason set) once
+  /// max_resets is exceeded.
+  bool reset_chip(uint32_t& pc, run_result& result);
 
   friend struct machine_hooks;
 
@@ -138,6 +144,7 @@ class machine {
   std::unordered_map<uint32_t, block_info> blocks_;
   uint32_t entry_ = 0;
   std::string boot_kind_;
+  std::vector<uint8_t> image_;  // what load_bytes loaded: a reset loads it again
   uint64_t instructions_ = 0;
   uint64_t cycles_ = 0;
   uint64_t next_rx_poll_ = 0;  // instructions: when to ask uart_rx_source again
@@ -146,6 +153,8 @@ class machine {
   bool cap_hit_ = false;
   bool time_hit_ = false;
   const char* watchdog_hit_ = nullptr;
+  bool reset_hit_ = false;  // a watchdog's reset stage fired
+  unsigned resets_ = 0;
   bool pending_trap_ = false;
   unsigned interrupt_line_ = 0;  // the block hook stopped to take this line
   uint32_t last_block_ = 0;      // start of the block the hook saw last

@@ -135,6 +135,27 @@ void peripherals::write(uint32_t address, uint32_t value, uint64_t now) {
   ctx_.regs.write(address, value);
 }
 
+uint64_t peripherals::watchdog_reset_cycle() const {
+  uint64_t at = rtc_cntl_.rtc_wdt().reset_at;
+  for (const timg_model& t : timg_) at = t.wdt().reset_at < at ? t.wdt().reset_at : at;
+  return at;
+}
+
+uint8_t peripherals::watchdog_reset_reason() const {
+  const watchdog_state* first = &rtc_cntl_.rtc_wdt();
+  for (const timg_model& t : timg_) first = t.wdt().reset_at < first->reset_at ? &t.wdt() : first;
+  return first->reset_reason;
+}
+
+void peripherals::chip_reset(uint8_t reason, bool keep_rtc, uint64_t now) {
+  ctx_.regs.reset_except(rtc_cntl_base, keep_rtc ? block_size : 0);
+  uart0_.reset_registers();
+  rtc_cntl_.after_reset(reason, now);
+  for (timg_model& t : timg_) t.after_reset(now);
+  last_access_was_read_ = false;
+  dirty_ = true;
+}
+
 const char* peripherals::expired_watchdog(uint64_t now, uint64_t timeout) const {
   if (rtc_cntl_.super_wdt().expired(now, timeout)) return "super watchdog";
   if (rtc_cntl_.rtc_wdt().expired(now, timeout)) return "RTC watchdog";

@@ -53,7 +53,17 @@ class peripherals {
   const watchdog_state& rtc_wdt() const { return rtc_cntl_.rtc_wdt(); }
   const watchdog_state& super_wdt() const { return rtc_cntl_.super_wdt(); }
   const watchdog_state& timg_wdt(unsigned n) const { return timg_[n].wdt(); }
+  /// The earliest cycle at which a watchdog the firmware enabled resets the chip (UINT64_MAX:
+  /// none will), and the reset reason it reports.
+  uint64_t watchdog_reset_cycle() const;
+  uint8_t watchdog_reset_reason() const;
+  /// A reset of the digital core at `now` with `reason` (RESET_STATE.RESET_CAUSE_PROCPU):
+  /// registers back to their reset values, the RTC domain kept unless `keep_rtc` is false,
+  /// every watchdog restarted. What the models observed (UART output, edges) is kept.
+  void chip_reset(uint8_t reason, bool keep_rtc, uint64_t now);
   const std::set<uint32_t>& unmodelled() const { return unmodelled_; }
+  /// Says `what` through on_report, as the models do.
+  void report(const std::string& what) const { ctx_.report(what); }
   /// The first watchdog still running `timeout` cycles after its last feed, or nullptr.
   /// (The emulator's timeout is a model parameter, not the chip's stage-0 period.)
   const char* expired_watchdog(uint64_t now, uint64_t timeout) const;

@@ -65,6 +65,12 @@ register_file::register_file() {
   for (const auto& r : reset_values) values_[r.address] = r.mask;
 }
 
+void register_file::reset_except(uint32_t base, uint32_t size) {
+  std::map<uint32_t, uint32_t> kept(values_.lower_bound(base), values_.lower_bound(base + size));
+  *this = register_file();
+  for (const auto& [address, value] : kept) values_[address] = value;
+}
+
 uint32_t register_file::peek(uint32_t address) const {
   const auto it = values_.find(address);
   return it == values_.end() ? 0 : it->second;

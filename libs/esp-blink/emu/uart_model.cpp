@@ -14,6 +14,10 @@ constexpr unsigned clock_gate = 2;  // SYSTEM PERIP_CLK_EN0.UART_CLK_EN
 }  // namespace
 
 uart_model::uart_model(model_context& ctx) : ctx_(ctx) {
+  reset_registers();
+}
+
+void uart_model::reset_registers() {
   ctx_.regs.poke(uart0_base + conf1, 0x0000C060);     // thresholds 96 (SVD reset value)
   ctx_.regs.poke(uart0_base + mem_conf, 0x000A0012);  // RX_TOUT_THRHD 10 (SVD reset value)
   ctx_.regs.poke(uart0_base + clkdiv, 0x0040015B);    // 347 + 4/16

@@ -25,6 +25,8 @@ inline constexpr uint32_t uart0_base = 0x60000000;
 class uart_model final : public peripheral_model {
  public:
   explicit uart_model(model_context& ctx);  // as the ROM leaves UART0: 115200 from the XTAL
+  /// The registers the model depends on back to their reset values.
+  void reset_registers();
 
   uint32_t read(uint32_t offset, uint64_t now) override;
   void write(uint32_t offset, uint32_t value, uint64_t now) override;
