@@ -104,7 +104,13 @@ struct machine_hooks {
     }
     m.last_block_ = static_cast<uint32_t>(address);
     m.instructions_ += b.count;
-    m.cycles_ += b.count + m.io_.take_idle_skip();
+    m.cycles_ += b.count * m.io_.cycles_per_instruction();
+    const uint64_t skip = m.io_.take_idle_skip();
+    if (skip != 0) {
+      // An idle wait ends early when a watchdog resets the chip meanwhile.
+      const uint64_t reset = m.io_.watchdog_reset_cycle();
+      m.cycles_ = reset > m.cycles_ && reset - m.cycles_ < skip ? reset : m.cycles_ + skip;
+    }
     m.io_.set_instructions(m.instructions_);
     if (m.instructions_ >= m.options_.max_instructions) {
       m.cap_hit_ = true;
@@ -349,7 +355,7 @@ bool machine::sleep(uint32_t pc, run_result& result) {
     for (const uint16_t off : it->second.offsets) {
       if (last_block_ + off >= pc) {
         --instructions_;
-        --cycles_;
+        cycles_ -= io_.cycles_per_instruction();
       }
     }
   }

@@ -47,6 +47,7 @@ peripherals::peripherals(clock_config clocks)
       {usb_serial_jtag_base, &usb_}, {rng_base, &rng_},
   };
   for (const auto& [base, model] : blocks) map_[(base - mmio_base) / block_size] = model;
+  update_cpu_clock();
   ctx_.on_report = [this](const std::string& what) {
     if (on_report) on_report(what);
   };
@@ -59,6 +60,20 @@ peripherals::peripherals(clock_config clocks)
   usb_.on_byte = [this](char c) {
     if (on_usb_serial_jtag_byte) on_usb_serial_jtag_byte(c);
   };
+}
+
+uint32_t peripherals::cpu_hz() const {
+  const uint32_t sysclk = ctx_.regs.peek(system_base + 0x58);
+  const uint32_t source = (sysclk >> 10) & 3u;  // SOC_CLK_SEL
+  if (source == 1) {
+    return (ctx_.regs.peek(system_base + 0x08) & 3u) == 1 ? 160'000'000u : 80'000'000u;
+  }
+  return (source == 0 ? 40'000'000u : 17'500'000u) / ((sysclk & 0x3FFu) + 1u);  // PRE_DIV_CNT
+}
+
+void peripherals::update_cpu_clock() {
+  const uint64_t per = ctx_.clocks.cpu_hz / cpu_hz();
+  cycles_per_instruction_ = per == 0 ? 1 : per;
 }
 
 ssd1306_model& peripherals::attach_ssd1306(unsigned dc_pin) {
@@ -130,6 +145,10 @@ void peripherals::write(uint32_t address, uint32_t value, uint64_t now) {
   last_access_was_read_ = false;
   dirty_ = true;
   peripheral_model* model = model_at(address);
+  if (model == &system_) {
+    model->write(address & (block_size - 1), value, now);
+    return update_cpu_clock();
+  }
   if (model != nullptr) return model->write(address & (block_size - 1), value, now);
   unmodelled_access(address, "write " + hex32(value) + " to unmodelled register ");
   ctx_.regs.write(address, value);
@@ -152,6 +171,7 @@ void peripherals::chip_reset(uint8_t reason, bool keep_rtc, uint64_t now) {
   uart0_.reset_registers();
   rtc_cntl_.after_reset(reason, now);
   for (timg_model& t : timg_) t.after_reset(now);
+  update_cpu_clock();
   last_access_was_read_ = false;
   dirty_ = true;
 }

@@ -61,6 +61,11 @@ class peripherals {
   /// registers back to their reset values, the RTC domain kept unless `keep_rtc` is false,
   /// every watchdog restarted. What the models observed (UART output, edges) is kept.
   void chip_reset(uint8_t reason, bool keep_rtc, uint64_t now);
+  /// The CPU clock SYSTEM selects (CPU_PER_CONF, SYSCLK_CONF), in Hz.
+  uint32_t cpu_hz() const;
+  /// Virtual-time cycles one instruction takes: the time base (clock_config::cpu_hz, the
+  /// fastest CPU clock) over the CPU clock SYSTEM selects; 1 at 160 MHz, 2 at 80 MHz.
+  uint64_t cycles_per_instruction() const { return cycles_per_instruction_; }
   const std::set<uint32_t>& unmodelled() const { return unmodelled_; }
   /// Says `what` through on_report, as the models do.
   void report(const std::string& what) const { ctx_.report(what); }
@@ -144,6 +149,8 @@ class peripherals {
   uint64_t next_event_ = 0;
   std::array<peripheral_model*, mmio_size / block_size> map_{};  // by (address - mmio_base) / 4K
   std::set<uint32_t> unmodelled_;
+  uint64_t cycles_per_instruction_ = 1;
+  void update_cpu_clock();
   bool last_access_was_read_ = false;
   uint32_t last_read_address_ = 0;
 };

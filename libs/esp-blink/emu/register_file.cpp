@@ -57,6 +57,10 @@ constexpr bits reset_values[] = {
     {timg1 + timg_wdt_config0, 0x0004C000},
     {systimer_conf, 0x46000000},  // unit 0 counting
     {system_perip_clk_en0, 0xF9C1E06F},
+    // As the boot leaves them: the CPU at 160 MHz from the PLL (CPUPERIOD_SEL 1, PLL_FREQ_SEL
+    // 1; SOC_CLK_SEL 1, CLK_XTAL_FREQ 40).
+    {0x600C0008, 0x0000000D},
+    {0x600C0058, 0x00028401},
 };
 
 }  // namespace
