@@ -250,3 +250,8 @@ add_test(NAME esp_blink.cli.watchdog_resets_the_chip
 set_tests_properties(esp_blink.cli.watchdog_resets_the_chip PROPERTIES LABELS "esp-blink;emu"
   PASS_REGULAR_EXPRESSION "watchdog: reset reason 1 \\(power on\\)\n.*chip reset by a watchdog at 700 ms.*watchdog: reset reason 7 \\(TIMG0 watchdog, core\\)\n"
   FAIL_REGULAR_EXPRESSION "panic:|trap:")
+# UART1 on a pin through the GPIO matrix, to stdout with a prefix.
+add_test(NAME esp_blink.cli.uart1_prints_with_a_prefix
+  COMMAND esp-blink-emu --quiet --uart1 - ${ESP_BLINK_FIRMWARE_BIN}/uart1_hello.bin)
+set_tests_properties(esp_blink.cli.uart1_prints_with_a_prefix PROPERTIES LABELS "esp-blink;emu"
+  PASS_REGULAR_EXPRESSION "^uart1: hello on UART1, GPIO4\n$")

@@ -186,6 +186,9 @@ const option options[] = {
      "attach a simulated I2C device to I2C0; NAME: tmp102\n(VALUE: temperature in degC, default "
      "25)",
      [](command_line& c, const std::string& v) { c.devices.push_back(parse_device(v)); }},
+    {"--uart1", "FILE",
+     "write what UART1 sends on its pin to FILE; '-': to\nstdout, each line starting 'uart1: '",
+     [](command_line& c, const std::string& v) { c.uart1_path = v; }},
     {"--usb-input", "TEXT", "bytes for the USB-Serial-JTAG port to receive",
      [](command_line& c, const std::string& v) { c.usb_input = v; }},
     {"--display", "NAME",

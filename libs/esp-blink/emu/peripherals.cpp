@@ -26,6 +26,7 @@ peripherals::peripherals(clock_config clocks)
     : ctx_(clocks),
       gpio_(ctx_),
       uart0_(ctx_),
+      uart1_(ctx_, uart1_base),
       systimer_(ctx_),
       rmt_(ctx_, gpio_),
       rtc_cntl_(ctx_),
@@ -38,7 +39,7 @@ peripherals::peripherals(clock_config clocks)
       system_(ctx_, system_base),
       intmatrix_(ctx_) {
   const std::pair<uint32_t, peripheral_model*> blocks[] = {
-      {uart0_base, &uart0_},         {gpio_base, &gpio_},
+      {uart0_base, &uart0_},         {uart1_base, &uart1_},  {gpio_base, &gpio_},
       {rtc_cntl_base, &rtc_cntl_},   {io_mux_base, &io_mux_},
       {i2c0_base, &i2c0_},           {rmt_base, &rmt_},
       {timg0_base, &timg_[0]},       {timg1_base, &timg_[1]},
@@ -57,9 +58,25 @@ peripherals::peripherals(clock_config clocks)
   uart0_.on_byte = [this](char c) {
     if (on_uart0_byte) on_uart0_byte(c);
   };
+  uart1_.on_byte = [this](char c) {
+    constexpr uint32_t u1txd = 9;  // UART1's TX output signal in the GPIO matrix
+    if (pin_driven_by(u1txd) < 0) {
+      ctx_.report("UART1 byte on no pin: route U1TXD (signal 9) through the GPIO matrix");
+      return;
+    }
+    uart1_pin_output_.push_back(c);
+    if (on_uart1_byte) on_uart1_byte(c);
+  };
   usb_.on_byte = [this](char c) {
     if (on_usb_serial_jtag_byte) on_usb_serial_jtag_byte(c);
   };
+}
+
+int peripherals::pin_driven_by(uint32_t signal) const {
+  for (unsigned pin = 0; pin < 22; ++pin) {
+    if ((ctx_.regs.peek(gpio_base + 0x554 + 4 * pin) & 0xFFu) == signal) return static_cast<int>(pin);
+  }
+  return -1;
 }
 
 uint32_t peripherals::cpu_hz() const {
@@ -169,6 +186,7 @@ uint8_t peripherals::watchdog_reset_reason() const {
 void peripherals::chip_reset(uint8_t reason, bool keep_rtc, uint64_t now) {
   ctx_.regs.reset_except(rtc_cntl_base, keep_rtc ? block_size : 0);
   uart0_.reset_registers();
+  uart1_.reset_registers();
   rtc_cntl_.after_reset(reason, now);
   for (timg_model& t : timg_) t.after_reset(now);
   update_cpu_clock();

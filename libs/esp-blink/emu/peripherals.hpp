@@ -46,6 +46,9 @@ class peripherals {
 
   // Observations.
   const std::string& uart0_output() const { return uart0_.output(); }
+  /// What UART1 sent on a pin: bytes sent while its TXD signal reached no GPIO through the
+  /// matrix are reported and not here.
+  const std::string& uart1_output() const { return uart1_pin_output_; }
   /// Instructions executed when the first UART0 byte was queued (0: none yet).
   uint64_t first_uart0_byte_instructions() const { return uart0_.first_byte_instructions(); }
   const std::vector<gpio_edge>& edges() const { return gpio_.edges(); }
@@ -107,6 +110,7 @@ class peripherals {
   /// The machine's instruction count, stamped on edges and the first UART byte.
   void set_instructions(uint64_t n) { ctx_.instructions = n; }
   std::function<void(char)> on_uart0_byte;
+  std::function<void(char)> on_uart1_byte;  // only bytes that reach a pin
   std::function<void(char)> on_usb_serial_jtag_byte;
   std::function<void(const gpio_edge&)> on_edge;
   std::function<void(const std::string&)> on_report;  // unmodelled accesses, dropped writes
@@ -127,6 +131,10 @@ class peripherals {
   model_context ctx_;
   gpio_model gpio_;
   uart_model uart0_;
+  uart_model uart1_;
+  std::string uart1_pin_output_;
+  /// The GPIO whose output the matrix takes from `signal` (FUNCn_OUT_SEL), or -1.
+  int pin_driven_by(uint32_t signal) const;
   systimer_model systimer_;
   rmt_model rmt_;
   rtc_cntl_model rtc_cntl_;

@@ -350,6 +350,36 @@ TEST(clock160, blink_timing_is_exact_at_80_and_at_160_mhz) {
   EXPECT_NEAR(static_cast<double>(fast) / slow, 2.0, 0.05) << out.uart;
 }
 
+TEST(uart1, firmware_prints_through_the_gpio_matrix) {
+  machine m;
+  std::vector<std::string> reports;
+  m.io().on_report = [&](const std::string& r) { reports.push_back(r); };
+  std::string seen;
+  m.io().on_uart1_byte = [&](char c) { seen.push_back(c); };
+  m.load_file(fw("uart1_hello.bin"));
+  const run_result result = m.run();
+  EXPECT_EQ(result.reason, stop_reason::halted);
+  EXPECT_EQ(result.exit_status(), 0);
+  EXPECT_EQ(m.io().uart1_output(), "hello on UART1, GPIO4\n");
+  EXPECT_EQ(seen, m.io().uart1_output());
+  EXPECT_EQ(m.io().uart0_output(), "");
+  EXPECT_TRUE(reports.empty()) << reports.front();
+}
+
+TEST(uart1, bytes_reach_a_pin_only_once_u1txd_is_routed) {
+  peripherals p;
+  std::vector<std::string> reports;
+  p.on_report = [&](const std::string& r) { reports.push_back(r); };
+  p.write(0x60010000, 'x', 0);  // UART1 FIFO, TXD routed nowhere
+  EXPECT_EQ(p.uart1_output(), "");
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_NE(reports[0].find("UART1 byte on no pin"), std::string::npos) << reports[0];
+  p.write(0x60004554 + 4 * 7, 9, 0);  // GPIO7's output: U1TXD
+  p.write(0x60010000, 'y', 10);
+  EXPECT_EQ(p.uart1_output(), "y");
+  EXPECT_EQ(p.uart0_output(), "");
+}
+
 TEST(cap, instruction_cap_stops_a_running_firmware) {
   run_options options;
   options.max_instructions = 500;
