@@ -1,10 +1,12 @@
 // The emulated ESP32-C3: a Unicorn RV32IMC core, flash behind a 64 KiB-page MMU, SRAM seen at
 // its DRAM and IRAM addresses, the peripheral models, trap entry, and virtual time.
 //
-// Virtual time counts one cycle per executed instruction, plus the cycles skipped while the
-// firmware waits on a SYSTIMER alarm (see peripherals::take_idle_skip), plus the cycles the
-// CPU sleeps in WFI: WFI jumps to the next event that makes a line ready and counts the jump
-// as sleep. Interrupts are taken between basic blocks (docs/esp-blink.md, "Timing model").
+// Virtual time counts cycles of a 160 MHz time base (clock_config::cpu_hz): per executed
+// instruction 1 at a 160 MHz CPU clock, 2 at 80 MHz (peripherals::cycles_per_instruction),
+// plus the cycles skipped while the firmware waits on a SYSTIMER alarm (see
+// peripherals::take_idle_skip), plus the cycles the CPU sleeps in WFI: WFI jumps to the next event
+// that makes a line ready and counts the jump as sleep. Interrupts are taken between basic blocks
+// (docs/esp-blink.md, "Timing model").
 #pragma once
 
 #include "image.hpp"
@@ -26,8 +28,9 @@ enum class stop_reason { halted, trap_halt, fault, instruction_cap, time_limit }
 struct run_options {
   uint64_t max_instructions = 100'000'000;
   uint64_t max_cycles = 0;  // 0: no limit on virtual time
-  /// A watchdog left running this long after its last feed stops the run as a fault (the
-  /// chip would reset). A model parameter: 5 s at 160 MHz; 0 turns the check off.
+  /// A watchdog armed only by flash-boot mode (as the ROM leaves it) running this long after
+  /// its last feed stops the run as a fault. A model parameter: 5 s; 0 turns the check off.
+  /// (A watchdog the firmware enabled resets the chip at its own reset stage instead.)
   uint64_t watchdog_timeout_cycles = 5ull * 160'000'000ull;
   clock_config clocks;
   /// Resets a watchdog may cause before the run stops as a fault (a reset loop).
@@ -70,7 +73,7 @@ struct run_result {
   uint64_t first_uart_byte_instructions = 0;  // 0: no byte was sent
   uint64_t sleep_cycles = 0;                  // virtual time spent in WFI
   uint64_t interrupts_taken = 0;
-  unsigned resets = 0;  // chip resets by a watchdog
+  unsigned resets = 0;                       // chip resets by a watchdog
   std::vector<interrupt_record> interrupts;  // the first max_interrupt_records of them
   /// The process exit status the CLI uses (0 only for a clean halt with status 0 or a
   /// requested time limit).

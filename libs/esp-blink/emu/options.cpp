@@ -156,7 +156,8 @@ const option options[] = {
      [](command_line& c, const std::string& v) { c.run.max_cycles = ms_to_cycles(c, v); }},
     {"--vcd", "FILE", "write the GPIO pins as a VCD",
      [](command_line& c, const std::string& v) { c.vcd_path = v; }},
-    {"--watchdog-ms", "MS", "a watchdog running MS ms unfed is a fault (default\n5000; 0: off)",
+    {"--watchdog-ms", "MS",
+     "a watchdog the ROM armed running MS ms unfed is a\nfault (default 5000; 0: off)",
      [](command_line& c, const std::string& v) {
        c.run.watchdog_timeout_cycles = ms_to_cycles(c, v);
      }},

@@ -39,13 +39,11 @@ peripherals::peripherals(clock_config clocks)
       system_(ctx_, system_base),
       intmatrix_(ctx_) {
   const std::pair<uint32_t, peripheral_model*> blocks[] = {
-      {uart0_base, &uart0_},         {uart1_base, &uart1_},  {gpio_base, &gpio_},
-      {rtc_cntl_base, &rtc_cntl_},   {io_mux_base, &io_mux_},
-      {i2c0_base, &i2c0_},           {rmt_base, &rmt_},
-      {timg0_base, &timg_[0]},       {timg1_base, &timg_[1]},
-      {systimer_base, &systimer_},   {system_base, &system_},
-      {intmatrix_base, &intmatrix_}, {spi2_base, &spi2_},
-      {usb_serial_jtag_base, &usb_}, {rng_base, &rng_},
+      {uart0_base, &uart0_},       {uart1_base, &uart1_},         {gpio_base, &gpio_},
+      {rtc_cntl_base, &rtc_cntl_}, {io_mux_base, &io_mux_},       {i2c0_base, &i2c0_},
+      {rmt_base, &rmt_},           {timg0_base, &timg_[0]},       {timg1_base, &timg_[1]},
+      {systimer_base, &systimer_}, {system_base, &system_},       {intmatrix_base, &intmatrix_},
+      {spi2_base, &spi2_},         {usb_serial_jtag_base, &usb_}, {rng_base, &rng_},
   };
   for (const auto& [base, model] : blocks) map_[(base - mmio_base) / block_size] = model;
   update_cpu_clock();
@@ -74,7 +72,8 @@ peripherals::peripherals(clock_config clocks)
 
 int peripherals::pin_driven_by(uint32_t signal) const {
   for (unsigned pin = 0; pin < 22; ++pin) {
-    if ((ctx_.regs.peek(gpio_base + 0x554 + 4 * pin) & 0xFFu) == signal) return static_cast<int>(pin);
+    if ((ctx_.regs.peek(gpio_base + 0x554 + 4 * pin) & 0xFFu) == signal)
+      return static_cast<int>(pin);
   }
   return -1;
 }

@@ -82,8 +82,7 @@ void uart_model::advance(uint64_t now) {
   if (rx_.size() > threshold) set_raw(rxfifo_full);
   if (rx_timeout_at_ <= now) {
     rx_timeout_at_ = UINT64_MAX;
-    if (!rx_.empty() && (ctx_.regs.peek(base_ + conf1) & rx_tout_en) != 0)
-      set_raw(rxfifo_tout);
+    if (!rx_.empty() && (ctx_.regs.peek(base_ + conf1) & rx_tout_en) != 0) set_raw(rxfifo_tout);
   }
 }
 

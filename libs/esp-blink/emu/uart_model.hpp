@@ -1,5 +1,6 @@
-// UART model (UART0, or UART1 at its own base address): TX capture with a FIFO that drains at the configured baud rate, RX injection,
-// and the baud rate from CLKDIV and CLK_CONF. Bytes written while the clock is gated are lost.
+// UART model (UART0, or UART1 at its own base address): TX capture with a FIFO that drains at the
+// configured baud rate, RX injection, and the baud rate from CLKDIV and CLK_CONF. Bytes written
+// while the clock is gated are lost.
 //
 // Received bytes come either at once (inject_rx: the whole text in the FIFO before the first
 // instruction) or on the wire (schedule_rx: one byte per 10 bit times at the baud rate set when

@@ -75,7 +75,8 @@ void rtc_cntl_model::refresh() {
   if (wdt_en) {
     stage stages[4];
     for (unsigned i = 0; i < 4; ++i) {
-      stages[i] = {(rtc >> (28 - 3 * i)) & 7u, ctx_.regs.peek(rtc_cntl_base + rtc_wdtconfig1 + 4 * i)};
+      stages[i] = {(rtc >> (28 - 3 * i)) & 7u,
+                   ctx_.regs.peek(rtc_cntl_base + rtc_wdtconfig1 + 4 * i)};
     }
     const auto [ticks, action] = first_reset(stages);
     if (ticks != UINT64_MAX) {

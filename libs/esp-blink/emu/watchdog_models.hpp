@@ -19,9 +19,9 @@ inline constexpr uint32_t timg0_base = 0x6001F000, timg1_base = 0x60020000;
 
 /// One watchdog's state as the models see it.
 struct watchdog_state {
-  bool enabled = true;         // armed by flash-boot mode only (super WDT: not auto-fed)
-  uint32_t locked_writes = 0;  // writes dropped because the key was not written first
-  uint64_t fed_at = 0;         // cycle of the last feed (or of reset)
+  bool enabled = true;             // armed by flash-boot mode only (super WDT: not auto-fed)
+  uint32_t locked_writes = 0;      // writes dropped because the key was not written first
+  uint64_t fed_at = 0;             // cycle of the last feed (or of reset)
   uint64_t reset_at = UINT64_MAX;  // enabled with stages: the cycle its reset stage fires
   uint8_t reset_reason = 0;        // ... and the reason RESET_STATE then reports
 

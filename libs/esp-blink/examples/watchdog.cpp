@@ -10,8 +10,8 @@ int main() {
   const esp_blink::uart::uart0 serial;
   serial.init(115200);
   const wdt::reset_reason why = wdt::last_reset_reason();
-  esp_blink::print(serial, "watchdog: reset reason ", static_cast<uint32_t>(why), " (", wdt::name(why),
-                   ")\n");
+  esp_blink::print(serial, "watchdog: reset reason ", static_cast<uint32_t>(why), " (",
+                   wdt::name(why), ")\n");
   if (why != wdt::reset_reason::power_on) {
     serial.flush();
     return 0;

@@ -45,9 +45,9 @@ inline void set_cpu(cpu_source to) {
                              sys::sysclk_conf::pre_div_cnt::value<0>());
     return;
   }
-  sys::cpu_per_conf::modify(sys::cpu_per_conf::pll_freq_sel::value<1>(),
-                            sys::cpu_per_conf::cpuperiod_sel::dynamic(
-                                to == cpu_source::pll_160mhz ? 1u : 0u));
+  sys::cpu_per_conf::modify(
+      sys::cpu_per_conf::pll_freq_sel::value<1>(),
+      sys::cpu_per_conf::cpuperiod_sel::dynamic(to == cpu_source::pll_160mhz ? 1u : 0u));
   sys::sysclk_conf::modify(sys::sysclk_conf::soc_clk_sel::value<1>(),
                            sys::sysclk_conf::pre_div_cnt::value<0>());
 }

@@ -72,10 +72,10 @@ struct config {
 
 enum class error : uint8_t {
   ok,
-  zero_timeout,         ///< an active stage with a timeout of 0 ms
-  timeout_too_long,     ///< more than the hold register counts at this watchdog's clock
-  action_unsupported,   ///< reset_system asked of an MWDT
-  no_reset_stage,       ///< no stage resets anything: the watchdog could never fire
+  zero_timeout,        ///< an active stage with a timeout of 0 ms
+  timeout_too_long,    ///< more than the hold register counts at this watchdog's clock
+  action_unsupported,  ///< reset_system asked of an MWDT
+  no_reset_stage,      ///< no stage resets anything: the watchdog could never fire
 };
 
 inline constexpr uint32_t mwdt_source_hz = 40'000'000;  ///< XTAL (WDTCONFIG0.WDT_USE_XTAL)
@@ -258,7 +258,8 @@ inline void enable_super() {
   using rtc = pac::rtc_cntl;
   rtc::swd_wprotect::write(rtc::swd_wprotect::swd_wkey::value<swd_key>());
   rtc::swd_conf::modify(rtc::swd_conf::swd_auto_feed_en::value<0>(),
-                        rtc::swd_conf::swd_disable::value<0>(), rtc::swd_conf::swd_feed::value<1>());
+                        rtc::swd_conf::swd_disable::value<0>(),
+                        rtc::swd_conf::swd_feed::value<1>());
   rtc::swd_wprotect::write_raw(0);
 }
 

@@ -4,9 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-
 #include <cmath>
+#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -305,13 +304,13 @@ TEST(watchdog, resets_are_bounded) {
 TEST(watchdog, a_configured_mwdt_fires_at_its_first_reset_stage) {
   peripherals p;
   constexpr uint32_t timg1 = 0x60020000;
-  p.write(timg1 + 0x64, 0x50D83AA1, 0);        // key
-  p.write(timg1 + 0x4C, 40'000u << 16, 0);     // 1 kHz from the XTAL
-  p.write(timg1 + 0x50, 10, 0);                // stage 0: 10 ms
-  p.write(timg1 + 0x54, 5, 0);                 // stage 1: 5 ms
+  p.write(timg1 + 0x64, 0x50D83AA1, 0);                               // key
+  p.write(timg1 + 0x4C, 40'000u << 16, 0);                            // 1 kHz from the XTAL
+  p.write(timg1 + 0x50, 10, 0);                                       // stage 0: 10 ms
+  p.write(timg1 + 0x54, 5, 0);                                        // stage 1: 5 ms
   p.write(timg1 + 0x48, bit(31) | 1u << 29 | 2u << 27 | bit(21), 0);  // interrupt, CPU reset
   EXPECT_EQ(p.watchdog_reset_cycle(), 15u * 160'000u);  // counting since reset (cycle 0)
-  p.write(timg1 + 0x60, 1, 1000);                   // fed at cycle 1000
+  p.write(timg1 + 0x60, 1, 1000);                       // fed at cycle 1000
   EXPECT_EQ(p.watchdog_reset_cycle(), 1000u + 15u * 160'000u);
   EXPECT_EQ(p.watchdog_reset_reason(), 0x11);  // TIMG1, CPU
   p.chip_reset(0x11, true, 5000);
@@ -322,7 +321,9 @@ TEST(watchdog, a_configured_mwdt_fires_at_its_first_reset_stage) {
 /// The "N" of "<prefix>N spins per ms" in `text` (0 if absent).
 unsigned spins_after(const std::string& text, const std::string& prefix) {
   const size_t at = text.find(prefix);
-  return at == std::string::npos ? 0u : static_cast<unsigned>(std::stoul(text.substr(at + prefix.size())));
+  return at == std::string::npos
+             ? 0u
+             : static_cast<unsigned>(std::stoul(text.substr(at + prefix.size())));
 }
 
 TEST(clock160, blink_timing_is_exact_at_80_and_at_160_mhz) {

@@ -72,12 +72,12 @@ TEST_F(watchdog_config_test, timer_group_gets_stages_prescale_and_is_fed_and_rel
   ASSERT_EQ(watchdog::configure_timer_group<pac::timg0>(interrupt_then_reset), watchdog::error::ok);
   EXPECT_EQ(fake_.dropped_writes, 0u);
   const uint32_t cfg = fake_.peek(timg0_config0);
-  EXPECT_EQ(cfg >> 31, 1u);                      // WDT_EN
-  EXPECT_EQ((cfg >> 29) & 3u, 1u);               // stage 0: interrupt
-  EXPECT_EQ((cfg >> 27) & 3u, 3u);               // stage 1: reset the digital core
-  EXPECT_EQ((cfg >> 23) & 0xFu, 0u);             // stages 2 and 3 off
-  EXPECT_EQ((cfg >> 21) & 1u, 1u);               // XTAL: independent of the CPU clock
-  EXPECT_EQ((cfg >> 14) & 1u, 0u);               // flash-boot mode off
+  EXPECT_EQ(cfg >> 31, 1u);                             // WDT_EN
+  EXPECT_EQ((cfg >> 29) & 3u, 1u);                      // stage 0: interrupt
+  EXPECT_EQ((cfg >> 27) & 3u, 3u);                      // stage 1: reset the digital core
+  EXPECT_EQ((cfg >> 23) & 0xFu, 0u);                    // stages 2 and 3 off
+  EXPECT_EQ((cfg >> 21) & 1u, 1u);                      // XTAL: independent of the CPU clock
+  EXPECT_EQ((cfg >> 14) & 1u, 0u);                      // flash-boot mode off
   EXPECT_EQ(fake_.peek(timg0_config1) >> 16, 40'000u);  // 40 MHz / 40000: 1 ms ticks
   EXPECT_EQ(fake_.peek(timg0_config2), 100u);
   EXPECT_EQ(fake_.peek(timg0_config3), 50u);
@@ -95,7 +95,8 @@ TEST_F(watchdog_config_test, feeding_a_timer_group_unlocks_feeds_relocks) {
 }
 
 TEST_F(watchdog_config_test, rtc_watchdog_counts_slow_clock_cycles) {
-  const watchdog::config c{{{watchdog::action::reset_cpu, 10}, {watchdog::action::reset_system, 2}}};
+  const watchdog::config c{
+      {{watchdog::action::reset_cpu, 10}, {watchdog::action::reset_system, 2}}};
   ASSERT_EQ(watchdog::configure_rtc(c), watchdog::error::ok);
   EXPECT_EQ(fake_.dropped_writes, 0u);
   const uint32_t cfg = fake_.peek(rtc_config0);
@@ -119,8 +120,7 @@ TEST_F(watchdog_config_test, bad_configurations_are_refused_before_any_write) {
   EXPECT_EQ(watchdog::configure_timer_group<pac::timg0>(watchdog::config{}), error::no_reset_stage);
   EXPECT_EQ(watchdog::configure_timer_group<pac::timg1>({{{action::reset_system, 5}}}),
             error::action_unsupported);
-  EXPECT_EQ(watchdog::configure_rtc({{{action::reset_core, 40'000'000}}}),
-            error::timeout_too_long);
+  EXPECT_EQ(watchdog::configure_rtc({{{action::reset_core, 40'000'000}}}), error::timeout_too_long);
   EXPECT_EQ(fake_.writes_to(timg0_wprotect) + fake_.writes_to(timg1_wprotect) +
                 fake_.writes_to(rtc_wprotect),
             0u);
