@@ -19,32 +19,37 @@ namespace esp_blink::watchdog {
 inline constexpr uint32_t wdt_key = 0x50D83AA1u;  ///< Write-protect key: RTC WDT and TIMGn WDT.
 inline constexpr uint32_t swd_key = 0x8F1D312Au;  ///< Write-protect key: super watchdog.
 
+/// Runs `change` with the write-protect register `Protect` holding `Key`, then relocks.
+template <typename Protect, uint32_t Key, typename Change>
+inline void unlocked(Change change) {
+  Protect::write_raw(Key);
+  change();
+  Protect::write_raw(0);
+}
+
 /// RTC watchdog off: enable bit and flash-boot mode cleared.
 inline void disable_rtc() {
   using rtc = pac::rtc_cntl;
-  rtc::wdtwprotect::write(rtc::wdtwprotect::wdt_wkey::value<wdt_key>());
-  rtc::wdtconfig0::write_raw(0);
-  rtc::wdtwprotect::write_raw(0);
+  unlocked<rtc::wdtwprotect, wdt_key>([&] { rtc::wdtconfig0::write_raw(0); });
 }
 
 /// The super watchdog cannot be disabled by software on every revision; auto-feed keeps it quiet.
 inline void disable_super() {
   using rtc = pac::rtc_cntl;
-  rtc::swd_wprotect::write(rtc::swd_wprotect::swd_wkey::value<swd_key>());
-  rtc::swd_conf::modify(rtc::swd_conf::swd_auto_feed_en::value<1>());
-  rtc::swd_wprotect::write_raw(0);
+  unlocked<rtc::swd_wprotect, swd_key>(
+      [&] { rtc::swd_conf::modify(rtc::swd_conf::swd_auto_feed_en::value<1>()); });
 }
 
 /// A timer group's main watchdog off. TimerGroup is pac::timg0 or pac::timg1.
 template <typename TimerGroup>
 inline void disable_timer_group() {
   using t = TimerGroup;
-  t::wdtwprotect::write(t::wdtwprotect::wdt_wkey::template value<wdt_key>());
-  // One store: enable and flash-boot mode off, and the C3's latch bit to apply it.
-  t::wdtconfig0::modify(t::wdtconfig0::wdt_en::template value<0>(),
-                        t::wdtconfig0::wdt_flashboot_mod_en::template value<0>(),
-                        t::wdtconfig0::wdt_conf_update_en::template value<1>());
-  t::wdtwprotect::write_raw(0);
+  unlocked<typename t::wdtwprotect, wdt_key>([&] {
+    // One store: enable and flash-boot mode off, and the C3's latch bit to apply it.
+    t::wdtconfig0::modify(t::wdtconfig0::wdt_en::template value<0>(),
+                          t::wdtconfig0::wdt_flashboot_mod_en::template value<0>(),
+                          t::wdtconfig0::wdt_conf_update_en::template value<1>());
+  });
 }
 
 /// Every watchdog the ROM leaves running, in the order esp-hal uses.
@@ -178,28 +183,28 @@ template <typename TimerGroup>
 inline error configure_timer_group(const config& c) {
   if (const error e = check_mwdt(c); e != error::ok) return e;
   using t = TimerGroup;
-  t::wdtwprotect::write(t::wdtwprotect::wdt_wkey::template value<wdt_key>());
-  // Off while the stages change, so no half-written configuration can fire.
-  t::wdtconfig0::write(t::wdtconfig0::wdt_flashboot_mod_en::template value<0>(),
-                       t::wdtconfig0::wdt_conf_update_en::template value<1>());
-  t::wdtconfig1::write(t::wdtconfig1::wdt_clk_prescale::template value<mwdt_prescale>(),
-                       t::wdtconfig1::wdt_divcnt_rst::template value<1>());
-  t::wdtconfig2::write_raw(c.stages[0].timeout_ms);
-  t::wdtconfig3::write_raw(c.stages[1].timeout_ms);
-  t::wdtconfig4::write_raw(c.stages[2].timeout_ms);
-  t::wdtconfig5::write_raw(c.stages[3].timeout_ms);
-  t::wdtconfig0::write(t::wdtconfig0::wdt_en::template value<1>(),
-                       t::wdtconfig0::wdt_stg0::dynamic(detail::stage_code(c, 0)),
-                       t::wdtconfig0::wdt_stg1::dynamic(detail::stage_code(c, 1)),
-                       t::wdtconfig0::wdt_stg2::dynamic(detail::stage_code(c, 2)),
-                       t::wdtconfig0::wdt_stg3::dynamic(detail::stage_code(c, 3)),
-                       t::wdtconfig0::wdt_use_xtal::template value<1>(),
-                       t::wdtconfig0::wdt_flashboot_mod_en::template value<0>(),
-                       t::wdtconfig0::wdt_sys_reset_length::template value<1>(),
-                       t::wdtconfig0::wdt_cpu_reset_length::template value<1>(),
-                       t::wdtconfig0::wdt_conf_update_en::template value<1>());
-  t::wdtfeed::write_raw(1);
-  t::wdtwprotect::write_raw(0);
+  unlocked<typename t::wdtwprotect, wdt_key>([&] {
+    // Off while the stages change, so no half-written configuration can fire.
+    t::wdtconfig0::write(t::wdtconfig0::wdt_flashboot_mod_en::template value<0>(),
+                         t::wdtconfig0::wdt_conf_update_en::template value<1>());
+    t::wdtconfig1::write(t::wdtconfig1::wdt_clk_prescale::template value<mwdt_prescale>(),
+                         t::wdtconfig1::wdt_divcnt_rst::template value<1>());
+    t::wdtconfig2::write_raw(c.stages[0].timeout_ms);
+    t::wdtconfig3::write_raw(c.stages[1].timeout_ms);
+    t::wdtconfig4::write_raw(c.stages[2].timeout_ms);
+    t::wdtconfig5::write_raw(c.stages[3].timeout_ms);
+    t::wdtconfig0::write(t::wdtconfig0::wdt_en::template value<1>(),
+                         t::wdtconfig0::wdt_stg0::dynamic(detail::stage_code(c, 0)),
+                         t::wdtconfig0::wdt_stg1::dynamic(detail::stage_code(c, 1)),
+                         t::wdtconfig0::wdt_stg2::dynamic(detail::stage_code(c, 2)),
+                         t::wdtconfig0::wdt_stg3::dynamic(detail::stage_code(c, 3)),
+                         t::wdtconfig0::wdt_use_xtal::template value<1>(),
+                         t::wdtconfig0::wdt_flashboot_mod_en::template value<0>(),
+                         t::wdtconfig0::wdt_sys_reset_length::template value<1>(),
+                         t::wdtconfig0::wdt_cpu_reset_length::template value<1>(),
+                         t::wdtconfig0::wdt_conf_update_en::template value<1>());
+    t::wdtfeed::write_raw(1);
+  });
   return error::ok;
 }
 
@@ -207,60 +212,58 @@ inline error configure_timer_group(const config& c) {
 template <typename TimerGroup>
 inline void feed_timer_group() {
   using t = TimerGroup;
-  t::wdtwprotect::write(t::wdtwprotect::wdt_wkey::template value<wdt_key>());
-  t::wdtfeed::write_raw(1);  // any value feeds
-  t::wdtwprotect::write_raw(0);
+  unlocked<typename t::wdtwprotect, wdt_key>([&] {
+    t::wdtfeed::write_raw(1);  // any value feeds
+  });
 }
 
 /// Arms the RTC watchdog with `c` and feeds it. On an error nothing is written.
 inline error configure_rtc(const config& c) {
   if (const error e = check_rwdt(c); e != error::ok) return e;
   using rtc = pac::rtc_cntl;
-  rtc::wdtwprotect::write(rtc::wdtwprotect::wdt_wkey::value<wdt_key>());
-  rtc::wdtconfig0::write_raw(0);
-  rtc::wdtconfig1::write_raw(c.stages[0].timeout_ms * (rwdt_slow_hz / 1000u));
-  rtc::wdtconfig2::write_raw(c.stages[1].timeout_ms * (rwdt_slow_hz / 1000u));
-  rtc::wdtconfig3::write_raw(c.stages[2].timeout_ms * (rwdt_slow_hz / 1000u));
-  rtc::wdtconfig4::write_raw(c.stages[3].timeout_ms * (rwdt_slow_hz / 1000u));
-  rtc::wdtconfig0::write(rtc::wdtconfig0::wdt_en::value<1>(),
-                         rtc::wdtconfig0::wdt_stg0::dynamic(detail::stage_code(c, 0)),
-                         rtc::wdtconfig0::wdt_stg1::dynamic(detail::stage_code(c, 1)),
-                         rtc::wdtconfig0::wdt_stg2::dynamic(detail::stage_code(c, 2)),
-                         rtc::wdtconfig0::wdt_stg3::dynamic(detail::stage_code(c, 3)),
-                         rtc::wdtconfig0::wdt_flashboot_mod_en::value<0>(),
-                         rtc::wdtconfig0::wdt_chip_reset_width::value<20>(),
-                         rtc::wdtconfig0::wdt_sys_reset_length::value<7>(),
-                         rtc::wdtconfig0::wdt_cpu_reset_length::value<7>());
-  rtc::wdtfeed::write(rtc::wdtfeed::wdt_feed::value<1>());
-  rtc::wdtwprotect::write_raw(0);
+  unlocked<rtc::wdtwprotect, wdt_key>([&] {
+    rtc::wdtconfig0::write_raw(0);
+    rtc::wdtconfig1::write_raw(c.stages[0].timeout_ms * (rwdt_slow_hz / 1000u));
+    rtc::wdtconfig2::write_raw(c.stages[1].timeout_ms * (rwdt_slow_hz / 1000u));
+    rtc::wdtconfig3::write_raw(c.stages[2].timeout_ms * (rwdt_slow_hz / 1000u));
+    rtc::wdtconfig4::write_raw(c.stages[3].timeout_ms * (rwdt_slow_hz / 1000u));
+    rtc::wdtconfig0::write(rtc::wdtconfig0::wdt_en::value<1>(),
+                           rtc::wdtconfig0::wdt_stg0::dynamic(detail::stage_code(c, 0)),
+                           rtc::wdtconfig0::wdt_stg1::dynamic(detail::stage_code(c, 1)),
+                           rtc::wdtconfig0::wdt_stg2::dynamic(detail::stage_code(c, 2)),
+                           rtc::wdtconfig0::wdt_stg3::dynamic(detail::stage_code(c, 3)),
+                           rtc::wdtconfig0::wdt_flashboot_mod_en::value<0>(),
+                           rtc::wdtconfig0::wdt_chip_reset_width::value<20>(),
+                           rtc::wdtconfig0::wdt_sys_reset_length::value<7>(),
+                           rtc::wdtconfig0::wdt_cpu_reset_length::value<7>());
+    rtc::wdtfeed::write(rtc::wdtfeed::wdt_feed::value<1>());
+  });
   return error::ok;
 }
 
 /// Restarts the RTC watchdog at stage 0.
 inline void feed_rtc() {
   using rtc = pac::rtc_cntl;
-  rtc::wdtwprotect::write(rtc::wdtwprotect::wdt_wkey::value<wdt_key>());
-  rtc::wdtfeed::write(rtc::wdtfeed::wdt_feed::value<1>());
-  rtc::wdtwprotect::write_raw(0);
+  unlocked<rtc::wdtwprotect, wdt_key>(
+      [&] { rtc::wdtfeed::write(rtc::wdtfeed::wdt_feed::value<1>()); });
 }
 
 /// Feeds the super watchdog (for firmware that turned its auto-feed off with enable_super).
 inline void feed_super() {
   using rtc = pac::rtc_cntl;
-  rtc::swd_wprotect::write(rtc::swd_wprotect::swd_wkey::value<swd_key>());
-  rtc::swd_conf::modify(rtc::swd_conf::swd_feed::value<1>());
-  rtc::swd_wprotect::write_raw(0);
+  unlocked<rtc::swd_wprotect, swd_key>(
+      [&] { rtc::swd_conf::modify(rtc::swd_conf::swd_feed::value<1>()); });
 }
 
 /// Lets the super watchdog run (auto-feed and disable off): the firmware must feed_super()
-/// within its fixed timeout (the TRM: about a second) or the whole chip resets.
+/// within its fixed timeout (not configurable) or the whole chip resets.
 inline void enable_super() {
   using rtc = pac::rtc_cntl;
-  rtc::swd_wprotect::write(rtc::swd_wprotect::swd_wkey::value<swd_key>());
-  rtc::swd_conf::modify(rtc::swd_conf::swd_auto_feed_en::value<0>(),
-                        rtc::swd_conf::swd_disable::value<0>(),
-                        rtc::swd_conf::swd_feed::value<1>());
-  rtc::swd_wprotect::write_raw(0);
+  unlocked<rtc::swd_wprotect, swd_key>([&] {
+    rtc::swd_conf::modify(rtc::swd_conf::swd_auto_feed_en::value<0>(),
+                          rtc::swd_conf::swd_disable::value<0>(),
+                          rtc::swd_conf::swd_feed::value<1>());
+  });
 }
 
 }  // namespace esp_blink::watchdog
