@@ -59,11 +59,7 @@ constexpr uint32_t timg1_feed = 0x60020060;
 constexpr uint32_t rtc_config1 = 0x60008094, rtc_config2 = 0x60008098, rtc_feed = 0x600080A4;
 constexpr uint32_t reset_state = 0x60008038;
 
-class watchdog_config_test : public ::testing::Test {
- protected:
-  test::register_file_fake fake_;
-  mmio::host_bus_guard guard_{fake_};
-};
+using watchdog_config_test = watchdog_test;  // the same fake, for the configuration tests
 
 constexpr watchdog::config interrupt_then_reset{
     {{watchdog::action::interrupt, 100}, {watchdog::action::reset_core, 50}}};
