@@ -76,6 +76,8 @@ esp_blink_firmware(rgb ${ESP_BLINK_ROOT}/examples/rgb.cpp)
 esp_blink_firmware(async_blink ${ESP_BLINK_ROOT}/examples/async_blink.cpp)
 esp_blink_firmware(spi_display ${ESP_BLINK_ROOT}/examples/spi_display.cpp)
 esp_blink_firmware(usb_hello ${ESP_BLINK_ROOT}/examples/usb_hello.cpp)
+esp_blink_firmware(watchdog ${ESP_BLINK_ROOT}/examples/watchdog.cpp)
+esp_blink_firmware(clock160 ${ESP_BLINK_ROOT}/examples/clock160.cpp)
 # Not examples: firmware the emulator tests run (illegal instruction, failed assertion, UART
 # receive, start-up effects, watchdogs left running, the interrupt-driven I2C transaction, the timer queue).
 esp_blink_firmware(trap ${ESP_BLINK_ROOT}/tests/firmware/trap.cpp)
@@ -88,3 +90,4 @@ esp_blink_firmware(irq_sleep ${ESP_BLINK_ROOT}/tests/firmware/irq_sleep.cpp)
 esp_blink_firmware(executor ${ESP_BLINK_ROOT}/tests/firmware/executor.cpp)
 esp_blink_firmware(async_i2c ${ESP_BLINK_ROOT}/tests/firmware/async_i2c.cpp)
 esp_blink_firmware(sleepers ${ESP_BLINK_ROOT}/tests/firmware/sleepers.cpp)
+esp_blink_firmware(uart1_hello ${ESP_BLINK_ROOT}/tests/firmware/uart1_hello.cpp)

@@ -52,6 +52,7 @@ trio_gtest(NAME esp_blink_unit_tests LIB esp-blink KIND unit DISCOVER esp_blink.
   ${ESP_BLINK_ROOT}/tests/unit/gpio_test.cpp
   ${ESP_BLINK_ROOT}/tests/unit/uart_test.cpp
   ${ESP_BLINK_ROOT}/tests/unit/watchdog_test.cpp
+  ${ESP_BLINK_ROOT}/tests/unit/clock_test.cpp
   ${ESP_BLINK_ROOT}/tests/unit/systimer_test.cpp
   ${ESP_BLINK_ROOT}/tests/unit/format_test.cpp
   ${ESP_BLINK_ROOT}/tests/unit/concepts_test.cpp
@@ -157,7 +158,8 @@ target_compile_definitions(esp_blink_emu_tests PRIVATE
 file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/esp-blink-artifacts)
 
 # The final ELFs: no C++ runtime support, no heap, no unwind tables; sizes within budget.
-foreach(fw blink hello i2c rgb interrupts irq_sleep executor async_blink spi_display usb_hello)
+foreach(fw blink hello i2c rgb interrupts irq_sleep executor async_blink spi_display usb_hello
+    watchdog clock160)
   add_test(NAME esp_blink.elf_is_freestanding.${fw}
     COMMAND ${Python3_EXECUTABLE} ${ESP_BLINK_ROOT}/tests/check_elf.py
             ${ESP_BLINK_FIRMWARE_BIN}/${fw}.elf ${ESP_BLINK_FIRMWARE_BIN}/${fw}.app.elf)
@@ -241,3 +243,15 @@ set_tests_properties(esp_blink.cli.stimulus_reaches_the_firmware PROPERTIES
   PASS_REGULAR_EXPRESSION "press 1 at alarm 1.*line 'hi' at alarm 2.*asleep in WFI")
 set_tests_properties(esp_blink.cli.trap_exits_nonzero esp_blink.cli.instruction_cap_exits_nonzero
   PROPERTIES WILL_FAIL ON)
+# A watchdog left unfed resets the chip; the next boot prints why (stdout), the emulator says
+# so on stderr.
+add_test(NAME esp_blink.cli.watchdog_resets_the_chip
+  COMMAND esp-blink-emu --quiet ${ESP_BLINK_FIRMWARE_BIN}/watchdog.bin)
+set_tests_properties(esp_blink.cli.watchdog_resets_the_chip PROPERTIES LABELS "esp-blink;emu"
+  PASS_REGULAR_EXPRESSION "watchdog: reset reason 1 \\(power on\\)\n.*chip reset by a watchdog at 700 ms.*watchdog: reset reason 7 \\(TIMG0 watchdog, core\\)\n"
+  FAIL_REGULAR_EXPRESSION "panic:|trap:")
+# UART1 on a pin through the GPIO matrix, to stdout with a prefix.
+add_test(NAME esp_blink.cli.uart1_prints_with_a_prefix
+  COMMAND esp-blink-emu --quiet --uart1 - ${ESP_BLINK_FIRMWARE_BIN}/uart1_hello.bin)
+set_tests_properties(esp_blink.cli.uart1_prints_with_a_prefix PROPERTIES LABELS "esp-blink;emu"
+  PASS_REGULAR_EXPRESSION "^uart1: hello on UART1, GPIO4\n$")

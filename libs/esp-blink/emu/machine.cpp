@@ -104,13 +104,22 @@ struct machine_hooks {
     }
     m.last_block_ = static_cast<uint32_t>(address);
     m.instructions_ += b.count;
-    m.cycles_ += b.count + m.io_.take_idle_skip();
+    m.cycles_ += b.count * m.io_.cycles_per_instruction();
+    const uint64_t skip = m.io_.take_idle_skip();
+    if (skip != 0) {
+      // An idle wait ends early when a watchdog resets the chip meanwhile.
+      const uint64_t reset = m.io_.watchdog_reset_cycle();
+      m.cycles_ = reset > m.cycles_ && reset - m.cycles_ < skip ? reset : m.cycles_ + skip;
+    }
     m.io_.set_instructions(m.instructions_);
     if (m.instructions_ >= m.options_.max_instructions) {
       m.cap_hit_ = true;
       uc_emu_stop(uc);
     } else if (m.options_.max_cycles != 0 && m.cycles_ >= m.options_.max_cycles) {
       m.time_hit_ = true;
+      uc_emu_stop(uc);
+    } else if (m.cycles_ >= m.io_.watchdog_reset_cycle()) {
+      m.reset_hit_ = true;
       uc_emu_stop(uc);
     } else if (m.options_.watchdog_timeout_cycles != 0) {
       m.watchdog_hit_ = m.io_.expired_watchdog(m.cycles_, m.options_.watchdog_timeout_cycles);
@@ -234,6 +243,7 @@ void machine::load_file(const std::string& path) {
 }
 
 void machine::load_bytes(const std::vector<uint8_t>& bytes) {
+  if (&bytes != &image_) image_ = bytes;
   if (is_elf(bytes)) {
     load_elf(bytes);
   } else if (is_direct_boot_image(bytes)) {
@@ -345,7 +355,7 @@ bool machine::sleep(uint32_t pc, run_result& result) {
     for (const uint16_t off : it->second.offsets) {
       if (last_block_ + off >= pc) {
         --instructions_;
-        --cycles_;
+        cycles_ -= io_.cycles_per_instruction();
       }
     }
   }
@@ -355,7 +365,13 @@ bool machine::sleep(uint32_t pc, run_result& result) {
     io_.update(cycles_);
     // WFI wakes on a ready line whatever mstatus.MIE says (the mask-check-WFI pattern).
     if (io_.ready_line() != 0) return true;
-    const uint64_t next = io_.next_event_cycle();
+    const uint64_t reset = io_.watchdog_reset_cycle();
+    if (cycles_ >= reset) {
+      reset_hit_ = true;
+      return true;
+    }
+    const uint64_t event = io_.next_event_cycle();
+    const uint64_t next = reset < event ? reset : event;
     // Nothing else to wait for: the next event is whatever the source sends.
     if (next == UINT64_MAX && rx_source_open_) {
       rx_source_open_ = feed_uart_rx(true);
@@ -393,18 +409,43 @@ bool machine::feed_uart_rx(bool wait) {
   return open;
 }
 
+bool machine::reset_chip(uint32_t& pc, run_result& result) {
+  const uint8_t reason = io_.watchdog_reset_reason();
+  if (++resets_ > options_.max_resets) {
+    result.reason = stop_reason::fault;
+    result.fault = "reset loop: a watchdog reset the chip more than " +
+                   std::to_string(options_.max_resets) + " times";
+    return false;
+  }
+  // Reset reasons 0x10 and 0x12 (RTC watchdog system reset, super watchdog) reset the RTC domain
+  // too. SRAM keeps its contents through a reset; the boot loads the image's segments again.
+  io_.chip_reset(reason, reason != 0x10 && reason != 0x12, cycles_);
+  io_.report("chip reset by a watchdog at " +
+             std::to_string(cycles_ / (options_.clocks.cpu_hz / 1000)) + " ms (reset reason " +
+             hex32(uint64_t{reason}) + "), boot " + std::to_string(resets_ + 1));
+  load_bytes(image_);
+  for (int r = UC_RISCV_REG_X1; r <= UC_RISCV_REG_X31; ++r) reg_write(uc_, r, 0);
+  reg_write(uc_, UC_RISCV_REG_MSTATUS, mstatus_mpp_m);
+  reg_write(uc_, UC_RISCV_REG_MTVEC, 0);
+  interrupt_line_ = ready_line_seen_ = 0;
+  pc = entry_;
+  return true;
+}
+
 run_result machine::run() {
   run_result result;
   rx_source_open_ = static_cast<bool>(options_.uart_rx_source);
   uint32_t pc = entry_;
   reg_write(uc_, UC_RISCV_REG_MSTATUS, mstatus_mpp_m);  // machine mode, as the ROM leaves it
   for (;;) {
-    halted_ = cap_hit_ = time_hit_ = pending_trap_ = false;
+    if (reset_hit_ && !reset_chip(pc, result)) break;
+    halted_ = cap_hit_ = time_hit_ = pending_trap_ = reset_hit_ = false;
     interrupt_line_ = 0;
     watchdog_hit_ = nullptr;
     fault_.clear();
     const uc_err err = uc_emu_start(uc_, pc, 0xFFFFFFFFu, 0, 0);
     pc = reg_read(uc_, UC_RISCV_REG_PC);
+    if (reset_hit_) continue;
     if (halted_) {
       result.reason = result.traps.empty() ? stop_reason::halted : stop_reason::trap_halt;
       result.halt_status = reg_read(uc_, UC_RISCV_REG_A0);
@@ -476,6 +517,7 @@ run_result machine::run() {
   result.first_uart_byte_instructions = io_.first_uart0_byte_instructions();
   result.sleep_cycles = sleep_cycles_;
   result.interrupts_taken = interrupts_taken_;
+  result.resets = resets_;
   result.interrupts = interrupt_records_;
   return result;
 }

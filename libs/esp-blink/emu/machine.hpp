@@ -1,10 +1,12 @@
 // The emulated ESP32-C3: a Unicorn RV32IMC core, flash behind a 64 KiB-page MMU, SRAM seen at
 // its DRAM and IRAM addresses, the peripheral models, trap entry, and virtual time.
 //
-// Virtual time counts one cycle per executed instruction, plus the cycles skipped while the
-// firmware waits on a SYSTIMER alarm (see peripherals::take_idle_skip), plus the cycles the
-// CPU sleeps in WFI: WFI jumps to the next event that makes a line ready and counts the jump
-// as sleep. Interrupts are taken between basic blocks (docs/esp-blink.md, "Timing model").
+// Virtual time counts cycles of a 160 MHz time base (clock_config::cpu_hz): per executed
+// instruction 1 at a 160 MHz CPU clock, 2 at 80 MHz (peripherals::cycles_per_instruction),
+// plus the cycles skipped while the firmware waits on a SYSTIMER alarm (see
+// peripherals::take_idle_skip), plus the cycles the CPU sleeps in WFI: WFI jumps to the next event
+// that makes a line ready and counts the jump as sleep. Interrupts are taken between basic blocks
+// (docs/esp-blink.md, "Timing model").
 #pragma once
 
 #include "image.hpp"
@@ -26,10 +28,13 @@ enum class stop_reason { halted, trap_halt, fault, instruction_cap, time_limit }
 struct run_options {
   uint64_t max_instructions = 100'000'000;
   uint64_t max_cycles = 0;  // 0: no limit on virtual time
-  /// A watchdog left running this long after its last feed stops the run as a fault (the
-  /// chip would reset). A model parameter: 5 s at 160 MHz; 0 turns the check off.
+  /// A watchdog armed only by flash-boot mode (as the ROM leaves it) running this long after
+  /// its last feed stops the run as a fault. A model parameter: 5 s; 0 turns the check off.
+  /// (A watchdog the firmware enabled resets the chip at its own reset stage instead.)
   uint64_t watchdog_timeout_cycles = 5ull * 160'000'000ull;
   clock_config clocks;
+  /// Resets a watchdog may cause before the run stops as a fault (a reset loop).
+  unsigned max_resets = 8;
   /// When non-zero: the first instruction of an interrupt handler. Each interrupt taken
   /// records the instructions from its line becoming ready to the first block starting here
   /// (interrupt_record::to_probe).
@@ -68,6 +73,7 @@ struct run_result {
   uint64_t first_uart_byte_instructions = 0;  // 0: no byte was sent
   uint64_t sleep_cycles = 0;                  // virtual time spent in WFI
   uint64_t interrupts_taken = 0;
+  unsigned resets = 0;                       // chip resets by a watchdog
   std::vector<interrupt_record> interrupts;  // the first max_interrupt_records of them
   /// The process exit status the CLI uses (0 only for a clean halt with status 0 or a
   /// requested time limit).
@@ -116,6 +122,9 @@ class machine {
   bool sleep(uint32_t pc, run_result& result);
   /// Asks uart_rx_source for bytes and schedules them now; false once it has ended.
   bool feed_uart_rx(bool wait);
+  /// A watchdog's reset: the chip boots the image again from `entry_`. False (reason set) once
+  /// max_resets is exceeded.
+  bool reset_chip(uint32_t& pc, run_result& result);
 
   friend struct machine_hooks;
 
@@ -138,6 +147,7 @@ class machine {
   std::unordered_map<uint32_t, block_info> blocks_;
   uint32_t entry_ = 0;
   std::string boot_kind_;
+  std::vector<uint8_t> image_;  // what load_bytes loaded: a reset loads it again
   uint64_t instructions_ = 0;
   uint64_t cycles_ = 0;
   uint64_t next_rx_poll_ = 0;  // instructions: when to ask uart_rx_source again
@@ -146,6 +156,8 @@ class machine {
   bool cap_hit_ = false;
   bool time_hit_ = false;
   const char* watchdog_hit_ = nullptr;
+  bool reset_hit_ = false;  // a watchdog's reset stage fired
+  unsigned resets_ = 0;
   bool pending_trap_ = false;
   unsigned interrupt_line_ = 0;  // the block hook stopped to take this line
   uint32_t last_block_ = 0;      // start of the block the hook saw last

@@ -55,6 +55,18 @@ void connect(machine& m, const command_line& cl) {
     };
   }
   m.io().on_usb_serial_jtag_byte = m.io().on_uart0_byte;  // the same stdout, like UART0
+  if (cl.uart1_path == "-") {
+    m.io().on_uart1_byte = [line_start = true](char c) mutable {
+      if (line_start) std::fputs("uart1: ", stdout);
+      std::fputc(c, stdout);
+      line_start = c == '\n';
+      if (line_start) std::fflush(stdout);
+    };
+  } else if (!cl.uart1_path.empty()) {
+    auto file = std::make_shared<std::ofstream>(cl.uart1_path, std::ios::binary);
+    if (!*file) throw std::runtime_error("cannot write " + cl.uart1_path);
+    m.io().on_uart1_byte = [file](char c) { file->put(c).flush(); };
+  }
   m.io().inject_uart0_rx(cl.uart_input);
   m.io().inject_usb_serial_jtag_rx(cl.usb_input);
   if (!cl.display.empty()) m.io().attach_ssd1306(cl.display_dc_pin);
@@ -156,8 +168,8 @@ int main(int argc, char** argv) {
   }
   if (cl.uart_rx_stdin || stdin_is_interactive()) run.uart_rx_source = read_stdin;
   machine m(run);
-  connect(m, cl);
   try {
+    connect(m, cl);
     m.load_file(cl.image);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "esp-blink-emu: %s: %s\n", cl.image.c_str(), e.what());

@@ -156,7 +156,8 @@ const option options[] = {
      [](command_line& c, const std::string& v) { c.run.max_cycles = ms_to_cycles(c, v); }},
     {"--vcd", "FILE", "write the GPIO pins as a VCD",
      [](command_line& c, const std::string& v) { c.vcd_path = v; }},
-    {"--watchdog-ms", "MS", "a watchdog running MS ms unfed is a fault (default\n5000; 0: off)",
+    {"--watchdog-ms", "MS",
+     "a watchdog the ROM armed running MS ms unfed is a\nfault (default 5000; 0: off)",
      [](command_line& c, const std::string& v) {
        c.run.watchdog_timeout_cycles = ms_to_cycles(c, v);
      }},
@@ -186,6 +187,9 @@ const option options[] = {
      "attach a simulated I2C device to I2C0; NAME: tmp102\n(VALUE: temperature in degC, default "
      "25)",
      [](command_line& c, const std::string& v) { c.devices.push_back(parse_device(v)); }},
+    {"--uart1", "FILE",
+     "write what UART1 sends on its pin to FILE; '-': to\nstdout, each line starting 'uart1: '",
+     [](command_line& c, const std::string& v) { c.uart1_path = v; }},
     {"--usb-input", "TEXT", "bytes for the USB-Serial-JTAG port to receive",
      [](command_line& c, const std::string& v) { c.usb_input = v; }},
     {"--display", "NAME",

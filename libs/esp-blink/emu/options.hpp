@@ -38,8 +38,9 @@ struct command_line {
   std::string vcd_path;
   std::string handler_probe;  // a symbol of the ELF image: latency to its first instruction
   std::string uart_input;
-  std::string usb_input;  // bytes the USB-Serial-JTAG host has sent at the start
-  std::string display;    // "ssd1306" or empty
+  std::string uart1_path;  // where UART1's output goes: a file, or "-" for stdout with a prefix
+  std::string usb_input;   // bytes the USB-Serial-JTAG host has sent at the start
+  std::string display;     // "ssd1306" or empty
   unsigned display_dc_pin = 4;
   std::string display_png;  // where to write what the display shows at the end
   std::vector<i2c_device_spec> devices;

@@ -26,6 +26,7 @@ peripherals::peripherals(clock_config clocks)
     : ctx_(clocks),
       gpio_(ctx_),
       uart0_(ctx_),
+      uart1_(ctx_, uart1_base),
       systimer_(ctx_),
       rmt_(ctx_, gpio_),
       rtc_cntl_(ctx_),
@@ -38,15 +39,14 @@ peripherals::peripherals(clock_config clocks)
       system_(ctx_, system_base),
       intmatrix_(ctx_) {
   const std::pair<uint32_t, peripheral_model*> blocks[] = {
-      {uart0_base, &uart0_},         {gpio_base, &gpio_},
-      {rtc_cntl_base, &rtc_cntl_},   {io_mux_base, &io_mux_},
-      {i2c0_base, &i2c0_},           {rmt_base, &rmt_},
-      {timg0_base, &timg_[0]},       {timg1_base, &timg_[1]},
-      {systimer_base, &systimer_},   {system_base, &system_},
-      {intmatrix_base, &intmatrix_}, {spi2_base, &spi2_},
-      {usb_serial_jtag_base, &usb_}, {rng_base, &rng_},
+      {uart0_base, &uart0_},       {uart1_base, &uart1_},         {gpio_base, &gpio_},
+      {rtc_cntl_base, &rtc_cntl_}, {io_mux_base, &io_mux_},       {i2c0_base, &i2c0_},
+      {rmt_base, &rmt_},           {timg0_base, &timg_[0]},       {timg1_base, &timg_[1]},
+      {systimer_base, &systimer_}, {system_base, &system_},       {intmatrix_base, &intmatrix_},
+      {spi2_base, &spi2_},         {usb_serial_jtag_base, &usb_}, {rng_base, &rng_},
   };
   for (const auto& [base, model] : blocks) map_[(base - mmio_base) / block_size] = model;
+  update_cpu_clock();
   ctx_.on_report = [this](const std::string& what) {
     if (on_report) on_report(what);
   };
@@ -56,9 +56,40 @@ peripherals::peripherals(clock_config clocks)
   uart0_.on_byte = [this](char c) {
     if (on_uart0_byte) on_uart0_byte(c);
   };
+  uart1_.on_byte = [this](char c) {
+    constexpr uint32_t u1txd = 9;  // UART1's TX output signal in the GPIO matrix
+    if (pin_driven_by(u1txd) < 0) {
+      ctx_.report("UART1 byte on no pin: route U1TXD (signal 9) through the GPIO matrix");
+      return;
+    }
+    uart1_pin_output_.push_back(c);
+    if (on_uart1_byte) on_uart1_byte(c);
+  };
   usb_.on_byte = [this](char c) {
     if (on_usb_serial_jtag_byte) on_usb_serial_jtag_byte(c);
   };
+}
+
+int peripherals::pin_driven_by(uint32_t signal) const {
+  for (unsigned pin = 0; pin < 22; ++pin) {
+    if ((ctx_.regs.peek(gpio_base + 0x554 + 4 * pin) & 0xFFu) == signal)
+      return static_cast<int>(pin);
+  }
+  return -1;
+}
+
+uint32_t peripherals::cpu_hz() const {
+  const uint32_t sysclk = ctx_.regs.peek(system_base + 0x58);
+  const uint32_t source = (sysclk >> 10) & 3u;  // SOC_CLK_SEL
+  if (source == 1) {
+    return (ctx_.regs.peek(system_base + 0x08) & 3u) == 1 ? 160'000'000u : 80'000'000u;
+  }
+  return (source == 0 ? 40'000'000u : 17'500'000u) / ((sysclk & 0x3FFu) + 1u);  // PRE_DIV_CNT
+}
+
+void peripherals::update_cpu_clock() {
+  const uint64_t per = ctx_.clocks.cpu_hz / cpu_hz();
+  cycles_per_instruction_ = per == 0 ? 1 : per;
 }
 
 ssd1306_model& peripherals::attach_ssd1306(unsigned dc_pin) {
@@ -130,9 +161,36 @@ void peripherals::write(uint32_t address, uint32_t value, uint64_t now) {
   last_access_was_read_ = false;
   dirty_ = true;
   peripheral_model* model = model_at(address);
+  if (model == &system_) {
+    model->write(address & (block_size - 1), value, now);
+    return update_cpu_clock();
+  }
   if (model != nullptr) return model->write(address & (block_size - 1), value, now);
   unmodelled_access(address, "write " + hex32(value) + " to unmodelled register ");
   ctx_.regs.write(address, value);
+}
+
+uint64_t peripherals::watchdog_reset_cycle() const {
+  uint64_t at = rtc_cntl_.rtc_wdt().reset_at;
+  for (const timg_model& t : timg_) at = t.wdt().reset_at < at ? t.wdt().reset_at : at;
+  return at;
+}
+
+uint8_t peripherals::watchdog_reset_reason() const {
+  const watchdog_state* first = &rtc_cntl_.rtc_wdt();
+  for (const timg_model& t : timg_) first = t.wdt().reset_at < first->reset_at ? &t.wdt() : first;
+  return first->reset_reason;
+}
+
+void peripherals::chip_reset(uint8_t reason, bool keep_rtc, uint64_t now) {
+  ctx_.regs.reset_except(rtc_cntl_base, keep_rtc ? block_size : 0);
+  uart0_.reset_registers();
+  uart1_.reset_registers();
+  rtc_cntl_.after_reset(reason, now);
+  for (timg_model& t : timg_) t.after_reset(now);
+  update_cpu_clock();
+  last_access_was_read_ = false;
+  dirty_ = true;
 }
 
 const char* peripherals::expired_watchdog(uint64_t now, uint64_t timeout) const {

@@ -46,6 +46,9 @@ class peripherals {
 
   // Observations.
   const std::string& uart0_output() const { return uart0_.output(); }
+  /// What UART1 sent on a pin: bytes sent while its TXD signal reached no GPIO through the
+  /// matrix are reported and not here.
+  const std::string& uart1_output() const { return uart1_pin_output_; }
   /// Instructions executed when the first UART0 byte was queued (0: none yet).
   uint64_t first_uart0_byte_instructions() const { return uart0_.first_byte_instructions(); }
   const std::vector<gpio_edge>& edges() const { return gpio_.edges(); }
@@ -53,7 +56,22 @@ class peripherals {
   const watchdog_state& rtc_wdt() const { return rtc_cntl_.rtc_wdt(); }
   const watchdog_state& super_wdt() const { return rtc_cntl_.super_wdt(); }
   const watchdog_state& timg_wdt(unsigned n) const { return timg_[n].wdt(); }
+  /// The earliest cycle at which a watchdog the firmware enabled resets the chip (UINT64_MAX:
+  /// none will), and the reset reason it reports.
+  uint64_t watchdog_reset_cycle() const;
+  uint8_t watchdog_reset_reason() const;
+  /// A reset of the digital core at `now` with `reason` (RESET_STATE.RESET_CAUSE_PROCPU):
+  /// registers back to their reset values, the RTC domain kept unless `keep_rtc` is false,
+  /// every watchdog restarted. What the models observed (UART output, edges) is kept.
+  void chip_reset(uint8_t reason, bool keep_rtc, uint64_t now);
+  /// The CPU clock SYSTEM selects (CPU_PER_CONF, SYSCLK_CONF), in Hz.
+  uint32_t cpu_hz() const;
+  /// Virtual-time cycles one instruction takes: the time base (clock_config::cpu_hz, the
+  /// fastest CPU clock) over the CPU clock SYSTEM selects; 1 at 160 MHz, 2 at 80 MHz.
+  uint64_t cycles_per_instruction() const { return cycles_per_instruction_; }
   const std::set<uint32_t>& unmodelled() const { return unmodelled_; }
+  /// Says `what` through on_report, as the models do.
+  void report(const std::string& what) const { ctx_.report(what); }
   /// The first watchdog still running `timeout` cycles after its last feed, or nullptr.
   /// (The emulator's timeout is a model parameter, not the chip's stage-0 period.)
   const char* expired_watchdog(uint64_t now, uint64_t timeout) const;
@@ -92,6 +110,7 @@ class peripherals {
   /// The machine's instruction count, stamped on edges and the first UART byte.
   void set_instructions(uint64_t n) { ctx_.instructions = n; }
   std::function<void(char)> on_uart0_byte;
+  std::function<void(char)> on_uart1_byte;  // only bytes that reach a pin
   std::function<void(char)> on_usb_serial_jtag_byte;
   std::function<void(const gpio_edge&)> on_edge;
   std::function<void(const std::string&)> on_report;  // unmodelled accesses, dropped writes
@@ -112,6 +131,10 @@ class peripherals {
   model_context ctx_;
   gpio_model gpio_;
   uart_model uart0_;
+  uart_model uart1_;
+  std::string uart1_pin_output_;
+  /// The GPIO whose output the matrix takes from `signal` (FUNCn_OUT_SEL), or -1.
+  int pin_driven_by(uint32_t signal) const;
   systimer_model systimer_;
   rmt_model rmt_;
   rtc_cntl_model rtc_cntl_;
@@ -134,6 +157,8 @@ class peripherals {
   uint64_t next_event_ = 0;
   std::array<peripheral_model*, mmio_size / block_size> map_{};  // by (address - mmio_base) / 4K
   std::set<uint32_t> unmodelled_;
+  uint64_t cycles_per_instruction_ = 1;
+  void update_cpu_clock();
   bool last_access_was_read_ = false;
   uint32_t last_read_address_ = 0;
 };

@@ -57,12 +57,22 @@ constexpr bits reset_values[] = {
     {timg1 + timg_wdt_config0, 0x0004C000},
     {systimer_conf, 0x46000000},  // unit 0 counting
     {system_perip_clk_en0, 0xF9C1E06F},
+    // As the boot leaves them: the CPU at 160 MHz from the PLL (CPUPERIOD_SEL 1, PLL_FREQ_SEL
+    // 1; SOC_CLK_SEL 1, CLK_XTAL_FREQ 40).
+    {0x600C0008, 0x0000000D},
+    {0x600C0058, 0x00028401},
 };
 
 }  // namespace
 
 register_file::register_file() {
   for (const auto& r : reset_values) values_[r.address] = r.mask;
+}
+
+void register_file::reset_except(uint32_t base, uint32_t size) {
+  std::map<uint32_t, uint32_t> kept(values_.lower_bound(base), values_.lower_bound(base + size));
+  *this = register_file();
+  for (const auto& [address, value] : kept) values_[address] = value;
 }
 
 uint32_t register_file::peek(uint32_t address) const {

@@ -34,6 +34,10 @@ class register_file {
   uint32_t peek(uint32_t address) const;
   void poke(uint32_t address, uint32_t value) { values_[address] = value; }
 
+  /// Every register back to its reset value except those in [base, base + size): a reset of
+  /// the digital core keeps the RTC domain.
+  void reset_except(uint32_t base, uint32_t size);
+
  private:
   std::map<uint32_t, uint32_t> values_;
 };

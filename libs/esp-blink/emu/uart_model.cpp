@@ -1,4 +1,4 @@
-// UART0 registers and timing: docs/esp32c3.md, "UART0".
+// UART0/UART1 registers and timing: docs/esp32c3.md, "UART0" (UART1 is the same block).
 #include "uart_model.hpp"
 
 namespace esp_blink::emu {
@@ -9,21 +9,28 @@ constexpr uint32_t fifo = 0x00, int_raw = 0x04, int_ena = 0x0C, clkdiv = 0x14, s
 constexpr uint32_t rxfifo_full = bit(0), rxfifo_ovf = bit(4), rxfifo_tout = bit(8);
 constexpr uint32_t rx_tout_en = bit(21);
 constexpr uint32_t fifo_size = 128;
-constexpr unsigned clock_gate = 2;  // SYSTEM PERIP_CLK_EN0.UART_CLK_EN
 
 }  // namespace
 
-uart_model::uart_model(model_context& ctx) : ctx_(ctx) {
-  ctx_.regs.poke(uart0_base + conf1, 0x0000C060);     // thresholds 96 (SVD reset value)
-  ctx_.regs.poke(uart0_base + mem_conf, 0x000A0012);  // RX_TOUT_THRHD 10 (SVD reset value)
-  ctx_.regs.poke(uart0_base + clkdiv, 0x0040015B);    // 347 + 4/16
-  ctx_.regs.poke(uart0_base + clk_conf, 0x03701000);  // XTAL
-  ctx_.regs.poke(uart0_base + id, 0x40000500);
+uart_model::uart_model(model_context& ctx, uint32_t base)
+    : ctx_(ctx),
+      base_(base),
+      name_(base == uart0_base ? "UART0" : "UART1"),
+      clock_gate_(base == uart0_base ? 2 : 5) {  // SYSTEM PERIP_CLK_EN0.UARTn_CLK_EN
+  reset_registers();
+}
+
+void uart_model::reset_registers() {
+  ctx_.regs.poke(base_ + conf1, 0x0000C060);     // thresholds 96 (SVD reset value)
+  ctx_.regs.poke(base_ + mem_conf, 0x000A0012);  // RX_TOUT_THRHD 10 (SVD reset value)
+  ctx_.regs.poke(base_ + clkdiv, 0x0040015B);    // 347 + 4/16
+  ctx_.regs.poke(base_ + clk_conf, 0x03701000);  // XTAL
+  ctx_.regs.poke(base_ + id, 0x40000500);
 }
 
 uint32_t uart_model::baud() const {
-  const uint32_t div = ctx_.regs.peek(uart0_base + clkdiv);
-  const uint32_t conf = ctx_.regs.peek(uart0_base + clk_conf);
+  const uint32_t div = ctx_.regs.peek(base_ + clkdiv);
+  const uint32_t conf = ctx_.regs.peek(base_ + clk_conf);
   const uint32_t sel = (conf >> 20) & 3u;
   const uint64_t sclk = sel == 3 ? 40'000'000u : sel == 1 ? 80'000'000u : 17'500'000u;
   const uint64_t div_num = ((conf >> 12) & 0xFFu) + 1u;
@@ -38,12 +45,12 @@ uint64_t uart_model::byte_cycles() const {
 
 uint64_t uart_model::timeout_cycles() const {
   const uint32_t rate = baud();
-  const uint64_t bits = (ctx_.regs.peek(uart0_base + mem_conf) >> 16) & 0x3FFu;
+  const uint64_t bits = (ctx_.regs.peek(base_ + mem_conf) >> 16) & 0x3FFu;
   return rate == 0 ? 0 : uint64_t{ctx_.clocks.cpu_hz} * bits / rate;
 }
 
 void uart_model::set_raw(uint32_t bits) {
-  ctx_.regs.poke(uart0_base + int_raw, ctx_.regs.peek(uart0_base + int_raw) | bits);
+  ctx_.regs.poke(base_ + int_raw, ctx_.regs.peek(base_ + int_raw) | bits);
 }
 
 void uart_model::schedule_rx(const std::string& bytes, uint64_t cycle) {
@@ -64,19 +71,18 @@ void uart_model::advance(uint64_t now) {
     if (rx_.size() >= fifo_size) {
       ++rx_overruns_;
       set_raw(rxfifo_ovf);
-      ctx_.report("UART0 RX FIFO overflow: byte lost (the firmware read too slowly)");
+      ctx_.report(name_ + " RX FIFO overflow: byte lost (the firmware read too slowly)");
     } else {
       rx_.push_back(rx_wire_.front().second);
     }
     rx_wire_.pop_front();
     rx_timeout_at_ = at + timeout_cycles();
   }
-  const uint32_t threshold = ctx_.regs.peek(uart0_base + conf1) & 0x1FFu;
+  const uint32_t threshold = ctx_.regs.peek(base_ + conf1) & 0x1FFu;
   if (rx_.size() > threshold) set_raw(rxfifo_full);
   if (rx_timeout_at_ <= now) {
     rx_timeout_at_ = UINT64_MAX;
-    if (!rx_.empty() && (ctx_.regs.peek(uart0_base + conf1) & rx_tout_en) != 0)
-      set_raw(rxfifo_tout);
+    if (!rx_.empty() && (ctx_.regs.peek(base_ + conf1) & rx_tout_en) != 0) set_raw(rxfifo_tout);
   }
 }
 
@@ -86,7 +92,7 @@ uint64_t uart_model::next_event_cycle() const {
 }
 
 bool uart_model::interrupt() const {
-  return (ctx_.regs.peek(uart0_base + int_raw) & ctx_.regs.peek(uart0_base + int_ena)) != 0;
+  return (ctx_.regs.peek(base_ + int_raw) & ctx_.regs.peek(base_ + int_ena)) != 0;
 }
 
 uint32_t uart_model::tx_fifo_count(uint64_t now) {
@@ -102,29 +108,29 @@ uint32_t uart_model::read(uint32_t offset, uint64_t now) {
     return static_cast<uint8_t>(c);
   }
   if (offset == int_raw + 4) {  // INT_ST
-    return ctx_.regs.peek(uart0_base + int_raw) & ctx_.regs.peek(uart0_base + int_ena);
+    return ctx_.regs.peek(base_ + int_raw) & ctx_.regs.peek(base_ + int_ena);
   }
   if (offset == status) {  // TXFIFO_CNT from the shifter's progress, RXFIFO_CNT from injected bytes
     return tx_fifo_count(now) << 16 | static_cast<uint32_t>(rx_.size() & 0x3FFu);
   }
-  return ctx_.regs.read(uart0_base + offset);
+  return ctx_.regs.read(base_ + offset);
 }
 
 void uart_model::write(uint32_t offset, uint32_t value, uint64_t now) {
   if (offset == fifo) {
     send(value, now);
   } else if (offset != status) {
-    ctx_.regs.write(uart0_base + offset, value);
+    ctx_.regs.write(base_ + offset, value);
   }
 }
 
 void uart_model::send(uint32_t value, uint64_t now) {
-  if (!ctx_.clocked(clock_gate)) {
-    ctx_.report("UART0 byte dropped: clock gated or held in reset (SYSTEM PERIP_CLK_EN0)");
+  if (!ctx_.clocked(clock_gate_)) {
+    ctx_.report(name_ + " byte dropped: clock gated or held in reset (SYSTEM PERIP_CLK_EN0)");
     return;
   }
   if (tx_fifo_count(now) >= fifo_size) {
-    ctx_.report("UART0 TX FIFO overflow: byte lost (write only while TXFIFO_CNT < 128)");
+    ctx_.report(name_ + " TX FIFO overflow: byte lost (write only while TXFIFO_CNT < 128)");
     return;
   }
   const uint64_t start = tx_busy_until_ > now ? tx_busy_until_ : now;

@@ -1,5 +1,6 @@
-// UART0 model: TX capture with a FIFO that drains at the configured baud rate, RX injection,
-// and the baud rate from CLKDIV and CLK_CONF. Bytes written while the clock is gated are lost.
+// UART model (UART0, or UART1 at its own base address): TX capture with a FIFO that drains at the
+// configured baud rate, RX injection, and the baud rate from CLKDIV and CLK_CONF. Bytes written
+// while the clock is gated are lost.
 //
 // Received bytes come either at once (inject_rx: the whole text in the FIFO before the first
 // instruction) or on the wire (schedule_rx: one byte per 10 bit times at the baud rate set when
@@ -20,11 +21,14 @@
 
 namespace esp_blink::emu {
 
-inline constexpr uint32_t uart0_base = 0x60000000;
+inline constexpr uint32_t uart0_base = 0x60000000, uart1_base = 0x60010000;
 
 class uart_model final : public peripheral_model {
  public:
-  explicit uart_model(model_context& ctx);  // as the ROM leaves UART0: 115200 from the XTAL
+  /// As the ROM leaves UART0: 115200 from the XTAL. `base`: uart0_base or uart1_base.
+  explicit uart_model(model_context& ctx, uint32_t base = uart0_base);
+  /// The registers the model depends on back to their reset values.
+  void reset_registers();
 
   uint32_t read(uint32_t offset, uint64_t now) override;
   void write(uint32_t offset, uint32_t value, uint64_t now) override;
@@ -51,6 +55,9 @@ class uart_model final : public peripheral_model {
   uint32_t tx_fifo_count(uint64_t now);
 
   model_context& ctx_;
+  uint32_t base_;
+  std::string name_;     // "UART0" in reports
+  unsigned clock_gate_;  // its bit in SYSTEM PERIP_CLK_EN0 and PERIP_RST_EN0
   std::string tx_;
   uint64_t first_tx_instructions_ = 0;
   // Cycle at which each byte still in the TX FIFO starts shifting out; the shifter sends one

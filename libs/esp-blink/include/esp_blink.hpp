@@ -1,6 +1,7 @@
 // esp-blink in one include: registers, runtime interface and drivers for the ESP32-C3.
 #pragma once
 
+#include <esp_blink/clock.hpp>
 #include <esp_blink/format.hpp>
 #include <esp_blink/gpio.hpp>
 #include <esp_blink/hal/concepts.hpp>

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -267,6 +268,117 @@ TEST(watchdog, feeding_keeps_a_watchdog_quiet) {
   p.write(0x6001F060, 1, 900);         // feed at cycle 900
   EXPECT_STRNE(p.expired_watchdog(1000, 1000), "TIMG0 watchdog");
   EXPECT_STREQ(p.expired_watchdog(1000, 100), "super watchdog");  // never fed, no auto-feed
+}
+
+class watchdog_example : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(watchdog_example, the_mwdt_resets_the_chip_and_the_next_boot_reads_why) {
+  const auto out = run_file(fw(GetParam()));
+  EXPECT_EQ(out.uart,
+            "watchdog: reset reason 1 (power on)\n"
+            "watchdog: fed for 500 ms, feeding no more\n"
+            "watchdog: reset reason 7 (TIMG0 watchdog, core)\n");
+  EXPECT_EQ(out.result.reason, stop_reason::halted);
+  EXPECT_EQ(out.result.exit_status(), 0);
+  EXPECT_EQ(out.result.resets, 1u);
+  ASSERT_EQ(out.reports.size(), 1u);
+  // Fed last at 500 ms (plus the boot's few microseconds), reset 200 ms later.
+  EXPECT_NE(out.reports[0].find("chip reset by a watchdog at 700 ms (reset reason 0x00000007), "
+                                "boot 2"),
+            std::string::npos)
+      << out.reports[0];
+}
+
+INSTANTIATE_TEST_SUITE_P(layouts, watchdog_example,
+                         ::testing::Values("watchdog.bin", "watchdog.direct.bin", "watchdog.elf"));
+
+TEST(watchdog, resets_are_bounded) {
+  run_options options;
+  options.max_resets = 0;
+  const auto out = run_file(fw("watchdog.bin"), options);
+  EXPECT_EQ(out.result.reason, stop_reason::fault);
+  EXPECT_NE(out.result.fault.find("reset loop"), std::string::npos) << out.result.fault;
+  EXPECT_EQ(out.uart.find("reset reason 7"), std::string::npos);
+}
+
+TEST(watchdog, a_configured_mwdt_fires_at_its_first_reset_stage) {
+  peripherals p;
+  constexpr uint32_t timg1 = 0x60020000;
+  p.write(timg1 + 0x64, 0x50D83AA1, 0);                               // key
+  p.write(timg1 + 0x4C, 40'000u << 16, 0);                            // 1 kHz from the XTAL
+  p.write(timg1 + 0x50, 10, 0);                                       // stage 0: 10 ms
+  p.write(timg1 + 0x54, 5, 0);                                        // stage 1: 5 ms
+  p.write(timg1 + 0x48, bit(31) | 1u << 29 | 2u << 27 | bit(21), 0);  // interrupt, CPU reset
+  EXPECT_EQ(p.watchdog_reset_cycle(), 15u * 160'000u);  // counting since reset (cycle 0)
+  p.write(timg1 + 0x60, 1, 1000);                       // fed at cycle 1000
+  EXPECT_EQ(p.watchdog_reset_cycle(), 1000u + 15u * 160'000u);
+  EXPECT_EQ(p.watchdog_reset_reason(), 0x11);  // TIMG1, CPU
+  p.chip_reset(0x11, true, 5000);
+  EXPECT_EQ(p.watchdog_reset_cycle(), UINT64_MAX);  // TIMG1 is back to flash-boot mode
+  EXPECT_EQ(p.read(0x60008038, 5000) & 0x3Fu, 0x11u);
+}
+
+/// The "N" of "<prefix>N spins per ms" in `text` (0 if absent).
+unsigned spins_after(const std::string& text, const std::string& prefix) {
+  const size_t at = text.find(prefix);
+  return at == std::string::npos
+             ? 0u
+             : static_cast<unsigned>(std::stoul(text.substr(at + prefix.size())));
+}
+
+TEST(clock160, blink_timing_is_exact_at_80_and_at_160_mhz) {
+  const auto out = run_file(fw("clock160.bin"));
+  EXPECT_EQ(out.result.reason, stop_reason::halted);
+  EXPECT_TRUE(out.reports.empty()) << out.reports.front();
+  ASSERT_EQ(out.edges.size(), 40u);
+  // Both halves: every edge 5 ms after the previous one, give or take the poll loop's turn
+  // (a few instructions: under 200 ns, 32 cycles of the 160 MHz time base), and the 20 edges of
+  // each half span exactly 19 half periods (the deadlines are absolute, so nothing adds up).
+  const int64_t half_period = 5 * 160'000;
+  for (size_t i = 1; i < out.edges.size(); ++i) {
+    if (i == 20) continue;  // the switch and the 160 MHz measurement lie between the halves
+    const auto gap = static_cast<int64_t>(out.edges[i].cycle - out.edges[i - 1].cycle);
+    EXPECT_LE(std::abs(gap - half_period), 32) << "edge " << i;
+  }
+  for (size_t first : {size_t{0}, size_t{20}}) {
+    const auto span = static_cast<int64_t>(out.edges[first + 19].cycle - out.edges[first].cycle);
+    EXPECT_LE(std::abs(span - 19 * half_period), 32) << "half starting at edge " << first;
+  }
+  // The CPU itself ran twice as fast after the switch: twice the loop turns per millisecond.
+  const unsigned slow = spins_after(out.uart, "clock160: cpu 80 MHz, ");
+  const unsigned fast = spins_after(out.uart, "clock160: cpu 160 MHz, ");
+  ASSERT_GT(slow, 100u) << out.uart;
+  EXPECT_NEAR(static_cast<double>(fast) / slow, 2.0, 0.05) << out.uart;
+}
+
+TEST(uart1, firmware_prints_through_the_gpio_matrix) {
+  machine m;
+  std::vector<std::string> reports;
+  m.io().on_report = [&](const std::string& r) { reports.push_back(r); };
+  std::string seen;
+  m.io().on_uart1_byte = [&](char c) { seen.push_back(c); };
+  m.load_file(fw("uart1_hello.bin"));
+  const run_result result = m.run();
+  EXPECT_EQ(result.reason, stop_reason::halted);
+  EXPECT_EQ(result.exit_status(), 0);
+  EXPECT_EQ(m.io().uart1_output(), "hello on UART1, GPIO4\n");
+  EXPECT_EQ(seen, m.io().uart1_output());
+  EXPECT_EQ(m.io().uart0_output(), "");
+  EXPECT_TRUE(reports.empty()) << reports.front();
+}
+
+TEST(uart1, bytes_reach_a_pin_only_once_u1txd_is_routed) {
+  peripherals p;
+  std::vector<std::string> reports;
+  p.on_report = [&](const std::string& r) { reports.push_back(r); };
+  p.write(0x60010000, 'x', 0);  // UART1 FIFO, TXD routed nowhere
+  EXPECT_EQ(p.uart1_output(), "");
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_NE(reports[0].find("UART1 byte on no pin"), std::string::npos) << reports[0];
+  p.write(0x60004554 + 4 * 7, 9, 0);  // GPIO7's output: U1TXD
+  p.write(0x60010000, 'y', 10);
+  EXPECT_EQ(p.uart1_output(), "y");
+  EXPECT_EQ(p.uart0_output(), "");
 }
 
 TEST(cap, instruction_cap_stops_a_running_firmware) {
