@@ -37,8 +37,8 @@ while IFS=$'\t' read -r name binary seeds _corpus _dict covers; do
     exit 1
   fi
   total=$(llvm-cov-14 report -instr-profile "$profiles/merged.profdata" "$binary" "${files[@]}" \
-            | awk '$1 == "TOTAL" { print $(NF-3), $(NF-2), $(NF-1), $NF }')
-  read -r lines missed _ percent <<<"$total"
+            | awk '$1 == "TOTAL" { print $(NF-5), $(NF-4), $(NF-3) }')  # lines, missed, %
+  read -r lines missed percent <<<"$total"
   names=$(printf '%s\n' "${files[@]}" | sed "s|^$PWD/||" | paste -sd ' ')
   echo "| $name | $names | $((lines - missed))/$lines ($percent) | $count |"
 done <"$build/fuzz_targets.tsv"

@@ -79,7 +79,8 @@ TEST(front_end, an_undecodable_first_instruction_traps_without_counting) {
 TEST(front_end, a_loaded_loop_stops_at_the_instruction_cap) {
   std::vector<uint8_t> image = direct_magic;
   // addi a0, a0, 1; c.j -4: a loop that never halts.
-  for (const uint8_t b : {0x13, 0x05, 0x15, 0x00, 0xf5, 0xbf}) image.push_back(b);
+  const std::vector<uint8_t> loop = {0x13, 0x05, 0x15, 0x00, 0xf5, 0xbf};
+  image.insert(image.end(), loop.begin(), loop.end());
   const captured c = run_bytes(image, 1000);
   ASSERT_TRUE(c.exit.ran);
   EXPECT_EQ(c.exit.status, 3);
