@@ -97,8 +97,8 @@ void report_latency(const run_result& result, std::FILE* err) {
 /// Traps and a fault always; the one-line summary unless --quiet.
 void report(const machine& m, const run_result& result, const command_line& cl, std::FILE* err) {
   for (const auto& t : result.traps) {
-    std::fprintf(err, "esp-blink-emu: trap mcause=%u mepc=0x%08x mtval=0x%08x\n", t.mcause,
-                 t.mepc, t.mtval);
+    std::fprintf(err, "esp-blink-emu: trap mcause=%u mepc=0x%08x mtval=0x%08x\n", t.mcause, t.mepc,
+                 t.mtval);
   }
   if (result.reason == stop_reason::fault) {
     std::fprintf(err, "esp-blink-emu: fault: %s\n", result.fault.c_str());
@@ -153,8 +153,7 @@ emulator_exit run_emulator(const command_line& cl, const std::vector<uint8_t>& i
       if (!address) throw std::runtime_error("no symbol " + cl.handler_probe);
       run.handler_probe = *address;
     } catch (const std::exception& e) {
-      std::fprintf(io.err, "esp-blink-emu: --handler-probe: %s: %s\n", cl.image.c_str(),
-                   e.what());
+      std::fprintf(io.err, "esp-blink-emu: --handler-probe: %s: %s\n", cl.image.c_str(), e.what());
       return {};
     }
   }
