@@ -2,7 +2,7 @@
 SUITE ?=
 QUICK ?=
 
-.PHONY: all deps demo test check format tidy bench mutate asm fuzz clean docs package dist release
+.PHONY: all deps demo test check format tidy bench mutate asm fuzz fuzz-coverage clean docs package dist release
 
 all: check
 
@@ -37,6 +37,10 @@ mutate: deps
 # libFuzzer targets: each (or TARGET=name) for SECONDS (default 60), see scripts/fuzz.sh.
 fuzz: deps
 	@bash scripts/fuzz.sh "$(TARGET)" "$(SECONDS)"
+
+# Line coverage of each fuzzed component by its corpus (llvm-cov), as a table; see the script.
+fuzz-coverage: deps
+	@bash scripts/fuzz_coverage.sh "$(TARGET)"
 
 asm:
 	@bash libs/flume-lock/tools/asm.sh

@@ -4,11 +4,13 @@
 # on kov's coroutines with "Cannot represent a difference across sections".
 #
 #   trio_fuzzer(NAME kov_fuzz_http_request LIB kov SOURCES http_request_fuzz.cpp
-#               [LINK <target>...] [DICT <file>])
+#               [LINK <target>...] [DICT <file>] [COVERS <regex>])
 #     One fuzz target. Its seed corpus is corpus/<NAME>/ beside the calling CMakeLists.txt
 #     (committed; new inputs the fuzzer finds go to the build tree, never into the sources).
 #     Registered as the CTest test NAME, label "fuzz;<LIB>": every seed once, then
 #     TRIO_FUZZ_SECONDS of fuzzing. Listed in <build>/fuzz_targets.tsv for scripts/fuzz.sh.
+#     COVERS: the fuzzed component's source files (a regex on paths from the repository root)
+#     that scripts/fuzz_coverage.sh reports line coverage for.
 #     The target `trio_fuzzers` builds them all (and only what they need).
 include_guard(GLOBAL)
 
@@ -18,7 +20,7 @@ file(WRITE "${TRIO_FUZZ_LIST}" "")
 add_custom_target(trio_fuzzers)
 
 function(trio_fuzzer)
-  cmake_parse_arguments(arg "" "NAME;LIB;DICT" "SOURCES;LINK" ${ARGN})
+  cmake_parse_arguments(arg "" "NAME;LIB;DICT;COVERS" "SOURCES;LINK" ${ARGN})
   if(NOT arg_NAME OR NOT arg_LIB OR NOT arg_SOURCES)
     message(FATAL_ERROR "trio_fuzzer: NAME, LIB and SOURCES are required")
   endif()
@@ -42,6 +44,10 @@ function(trio_fuzzer)
            COMMAND ${arg_NAME} -max_total_time=${TRIO_FUZZ_SECONDS} -timeout=10
                    -rss_limit_mb=2048 -print_final_stats=1 ${dict_option} "${found}" "${seeds}")
   set_tests_properties(${arg_NAME} PROPERTIES LABELS "fuzz;${arg_LIB}" TIMEOUT 120)
+  set(covers "${arg_COVERS}")
+  if(NOT covers)
+    set(covers "-")
+  endif()
   file(APPEND "${TRIO_FUZZ_LIST}"
-       "${arg_NAME}\t${CMAKE_RUNTIME_OUTPUT_DIRECTORY}/${arg_NAME}\t${seeds}\t${found}\t${dict_path}\n")
+       "${arg_NAME}\t${CMAKE_RUNTIME_OUTPUT_DIRECTORY}/${arg_NAME}\t${seeds}\t${found}\t${dict_path}\t${covers}\n")
 endfunction()

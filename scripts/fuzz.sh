@@ -16,7 +16,7 @@ cmake --build --preset fuzz -j "$jobs"
 
 list=build/fuzz/fuzz_targets.tsv
 found=0
-while IFS=$'\t' read -r name binary seeds corpus dict; do
+while IFS=$'\t' read -r name binary seeds corpus dict _covers; do
   [ -z "$target" ] || [ "$target" = "$name" ] || continue
   found=1
   options=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1

@@ -95,6 +95,8 @@ for preset in ${GATE_PRESETS:-dev clang16 clang16-libcxx asan tsan fuzz}; do
     # The API reference: every public entity documented (Doxygen warnings are errors).
     script_stage docs scripts/docs.sh build/dev
   fi
+  # The fuzz targets' own sources, from the fuzz tree's compile database (only it has them).
+  if [ "$preset" = fuzz ]; then script_stage tidy-fuzz scripts/tidy.sh build/fuzz fuzz; fi
 done
 
 if [ -f libs/esp-blink/CMakeLists.txt ]; then

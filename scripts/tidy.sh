@@ -3,23 +3,31 @@
 # sources: libs/*/src, esp-blink's emulator (libs/esp-blink/emu) and the examples, with the
 # public headers they include (HeaderFilterRegex). Tests, benchmarks and generated register
 # headers are left out. Needs a configured build tree for its compile_commands.json.
-#   scripts/tidy.sh [BUILD_DIR]      default build/dev; JOBS=N parallel runs (default 2)
+#   scripts/tidy.sh [BUILD_DIR] [SCOPE]   default build/dev; JOBS=N parallel runs (default 2)
+# SCOPE `sources` (default) is the above; `fuzz` is the fuzz targets (libs/*/fuzz), which only
+# the fuzz preset's tree compiles: `scripts/tidy.sh build/fuzz fuzz`.
 # CLANG_TIDY picks the binary (default clang-tidy-14, else clang-tidy).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_dir=${1:-build/dev}
+scope=${2:-sources}
+case "$scope" in
+  sources) own='^libs/[^/]+/(src|emu|examples)/.*\.(cpp|cc)$' ;;
+  fuzz) own='^libs/[^/]+/fuzz/.*\.(cpp|cc)$' ;;
+  *) echo "tidy: scope is sources or fuzz, not '$scope'" >&2; exit 1 ;;
+esac
 jobs=${JOBS:-2}
 db="$build_dir/compile_commands.json"
 [ -f "$db" ] || { echo "tidy: no $db (configure a preset with CMAKE_EXPORT_COMPILE_COMMANDS)" >&2; exit 1; }
 clang_tidy=${CLANG_TIDY:-$(command -v clang-tidy-14 || command -v clang-tidy || true)}
 [ -n "$clang_tidy" ] || { echo "tidy: clang-tidy not found (scripts/deps.sh)" >&2; exit 1; }
 
-# The C++ files of the compile database that belong to the libraries themselves.
-mapfile -t files < <(python3 - "$db" "$PWD" <<'PY'
+# The C++ files of the compile database in the scope.
+mapfile -t files < <(python3 - "$db" "$PWD" "$own" <<'PY'
 import json, os, re, sys
 db, root = sys.argv[1], sys.argv[2]
-own = re.compile(r"^libs/[^/]+/(src|emu|examples)/.*\.(cpp|cc)$")
+own = re.compile(sys.argv[3])
 seen = set()
 for entry in json.load(open(db)):
     path = os.path.relpath(os.path.join(entry["directory"], entry["file"]), root)
@@ -28,7 +36,7 @@ for entry in json.load(open(db)):
         print(path)
 PY
 )
-[ ${#files[@]} -gt 0 ] || { echo "tidy: no library sources in $db" >&2; exit 1; }
+[ ${#files[@]} -gt 0 ] || { echo "tidy: no $scope files in $db" >&2; exit 1; }
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -17,6 +17,7 @@ pkg_check_modules(UNICORN REQUIRED IMPORTED_TARGET unicorn)
 find_package(PNG REQUIRED)  # the SSD1306 model's PNG (Debian libpng-dev)
 
 add_library(esp_blink_emu_core STATIC
+  ${ESP_BLINK_ROOT}/emu/front_end.cpp
   ${ESP_BLINK_ROOT}/emu/gpio_model.cpp
   ${ESP_BLINK_ROOT}/emu/i2c_model.cpp
   ${ESP_BLINK_ROOT}/emu/image.cpp

@@ -32,6 +32,16 @@ add_test(NAME esp_blink.svd_properties
   COMMAND ${hypothesis_python} ${ESP_BLINK_ROOT}/tests/svd_properties_test.py)
 set_tests_properties(esp_blink.svd_properties PROPERTIES LABELS "esp-blink;unit" TIMEOUT 300)
 
+# The emulator on corrupt files (the emulator fuzz target's corrupt_* seeds): exit status 4 and
+# "esp-blink-emu: FILE: reason", never a crash or a hang. Needs no firmware.
+if(TARGET esp-blink-emu)
+  add_test(NAME esp_blink.cli.corrupt_files_are_load_errors
+    COMMAND ${Python3_EXECUTABLE} ${ESP_BLINK_ROOT}/tests/corrupt_files_test.py
+            $<TARGET_FILE:esp-blink-emu> ${ESP_BLINK_ROOT}/fuzz/corpus/esp_blink_fuzz_emulator)
+  set_tests_properties(esp_blink.cli.corrupt_files_are_load_errors PROPERTIES
+    LABELS "esp-blink;unit")
+endif()
+
 # A small SVD of our own exercising what the C3's SVD does not use (clusters, dim arrays with
 # an offset index, derivedFrom, enumerated values), generated at build time and compiled.
 set(fixture_out ${CMAKE_CURRENT_BINARY_DIR}/fixture_pac/esp_blink/pac)
@@ -141,6 +151,7 @@ set(ESP_BLINK_FIRMWARE_BIN ${firmware_dir}/bin)
 trio_gtest(NAME esp_blink_emu_tests LIB esp-blink KIND emu DISCOVER esp_blink.
   LINK esp_blink_emu_core SOURCES
   ${ESP_BLINK_ROOT}/tests/emu/firmware_test.cpp
+  ${ESP_BLINK_ROOT}/tests/emu/front_end_test.cpp
   ${ESP_BLINK_ROOT}/tests/emu/image_test.cpp
   ${ESP_BLINK_ROOT}/tests/emu/model_test.cpp
   ${ESP_BLINK_ROOT}/tests/emu/interrupt_model_test.cpp

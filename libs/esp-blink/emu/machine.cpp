@@ -315,6 +315,9 @@ const machine::block_info& machine::block_at(uint32_t address, uint32_t size) {
   auto it = blocks_.find(address);
   if (it != blocks_.end() && it->second.offsets.size() == it->second.count) return it->second;
   block_info b;
+  // A block Unicorn could not translate (its first instruction is undecodable) arrives with a
+  // negative 16-bit length; nothing of it runs (the CPU traps), so it counts no instructions.
+  if (size >= 0x8000) size = 0;
   std::vector<uint8_t> code(size + 2);
   uc_mem_read(uc_, address, code.data(), size);
   for (uint32_t off = 0; off < size;) {

@@ -1,10 +1,13 @@
 // Fuzzes flume-lock's C API (flume_lock.h) with call sequences decoded from the input, checked
 // against a model (a deque, a capacity, a closed flag and the live handles). One MPSC or MPMC
-// channel per input, unbounded or bounded; calls: clone, destroy and close of sender (and, for
-// MPMC, receiver) handles, try_send, send (only when it cannot block), try_recv, recv with a
-// zero timeout, select over the one receiver, the length, and null-handle misuse. Every status
-// and value must be the model's: the last sender gone closes the channel (the receiver drains,
-// then sees DISCONNECTED); for MPMC the last receiver gone closes it too.
+// channel per input, unbounded or bounded, or (MPSC) a rendezvous channel; calls: clone,
+// destroy and close of sender (and, for MPMC, receiver) handles, try_send, send and send_ptr
+// (only when they cannot block), try_recv, recv and recv_ptr with a zero timeout, select over
+// the one receiver, the length, and null-handle misuse. Every status and value must be the
+// model's: the last sender gone closes the channel (the receiver drains, then sees
+// DISCONNECTED); for MPMC the last receiver gone closes it too. With one thread no receiver is
+// ever waiting, so a rendezvous try_send is FULL until the channel closes (a receive that
+// timed out must not leave a waiting receiver behind), and its length is always 0.
 #include <flume_lock.h>
 
 #include <fuzzer/FuzzedDataProvider.h>
@@ -26,12 +29,13 @@ constexpr std::size_t max_handles = 6;
 struct model {
   std::deque<std::uint64_t> queued;
   std::size_t capacity = 0;  // 0: unbounded
+  bool rendezvous = false;   // flume_lock_rendezvous_create: nothing is ever queued
   bool closed = false;
   std::uint64_t next = 1;
 
   flume_lock_status send_status() const {
     if (closed) return FLUME_LOCK_DISCONNECTED;
-    if (capacity != 0 && queued.size() == capacity) return FLUME_LOCK_FULL;
+    if (rendezvous || (capacity != 0 && queued.size() == capacity)) return FLUME_LOCK_FULL;
     return FLUME_LOCK_OK;
   }
   // What a receive finds when nothing is ready and it does not wait.
@@ -82,12 +86,13 @@ void erase(std::vector<Handle*>& handles, Handle* h) {
 void run_mpsc(FuzzedDataProvider& in, model& m) {
   flume_lock_sender* first = nullptr;
   flume_lock_receiver* rx = nullptr;
-  require(flume_lock_channel_create(m.capacity, &first, &rx) == FLUME_LOCK_OK);
+  require((m.rendezvous ? flume_lock_rendezvous_create(&first, &rx)
+                        : flume_lock_channel_create(m.capacity, &first, &rx)) == FLUME_LOCK_OK);
   std::vector<flume_lock_sender*> senders{first};
   while (in.remaining_bytes() > 0) {
     flume_lock_sender* tx = pick(in, senders);
     std::uint64_t v = 0;
-    switch (in.ConsumeIntegralInRange<int>(0, 9)) {
+    switch (in.ConsumeIntegralInRange<int>(0, 11)) {
       case 0:
         if (tx != nullptr && senders.size() < max_handles) {
           flume_lock_sender* copy = flume_lock_sender_clone(tx);
@@ -133,6 +138,21 @@ void run_mpsc(FuzzedDataProvider& in, model& m) {
         flume_lock_receiver_close(rx);
         m.closed = true;
         break;
+      case 9: {
+        // The pointer flavours: the pointer travels as its integer value.
+        const auto send_ptr = [](flume_lock_sender* to, std::uint64_t value) {
+          return flume_lock_send_ptr(to, reinterpret_cast<void*>(value));  // NOLINT
+        };
+        send_one(m, tx, flume_lock_try_send, send_ptr);
+        break;
+      }
+      case 10: {
+        void* p = nullptr;
+        const flume_lock_status s = flume_lock_recv_ptr_timeout(rx, &p, 0);
+        m.expect_received(s, reinterpret_cast<std::uintptr_t>(p), FLUME_LOCK_TIMEOUT);  // NOLINT
+        require(flume_lock_recv_ptr_timeout(rx, nullptr, 0) == FLUME_LOCK_INVALID);
+        break;
+      }
       default: {
         std::size_t len = 99;
         require(flume_lock_receiver_len(rx, &len) == FLUME_LOCK_OK && len == m.queued.size());
@@ -237,7 +257,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FuzzedDataProvider in(data, size);
   const bool mpmc = in.ConsumeBool();
   model m;
-  m.capacity = in.ConsumeBool() ? 0 : in.ConsumeIntegralInRange<std::size_t>(1, 8);
+  m.capacity = in.ConsumeBool() ? 0 : in.ConsumeIntegralInRange<std::size_t>(1, 9);
+  // 9 picks MPSC's third kind, the rendezvous channel (the C API has no MPMC rendezvous).
+  if (!mpmc && m.capacity == 9) {
+    m.rendezvous = true;
+    m.capacity = 0;
+  }
   if (mpmc) {
     run_mpmc(in, m);
   } else {
