@@ -1,4 +1,5 @@
-// The futex calls behind flume-lock's parking: wait with an absolute deadline, wake every waiter.
+// The futex calls behind flume-lock's parking: wait with an absolute deadline, wake every waiter
+// or one.
 #include <flume_lock/detail/futex.hpp>
 
 #include <linux/futex.h>
@@ -21,6 +22,10 @@ bool futex_wait(const std::uint32_t* word, std::uint32_t expected,
 
 void futex_wake_all(const std::uint32_t* word) noexcept {
   syscall(SYS_futex, word, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, INT_MAX, nullptr, nullptr, 0);
+}
+
+void futex_wake_one(const std::uint32_t* word) noexcept {
+  syscall(SYS_futex, word, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, nullptr, nullptr, 0);
 }
 
 }  // namespace flume_lock::detail

@@ -11,6 +11,7 @@
 #include <flume_lock/detail/atomic.hpp>
 #include <flume_lock/detail/config.hpp>
 #include <flume_lock/detail/eventcount.hpp>
+#include <flume_lock/detail/handle_counts.hpp>
 #include <flume_lock/status.hpp>
 #include <flume_lock/unbounded_queue.hpp>
 #include <flume_lock/waiter.hpp>
@@ -44,15 +45,19 @@ using deadline = eventcount::deadline;
 // woken `event` by then, so the park returns at once. `poll` (nullptr: none) caps each park at
 // that long from its start, so a party that wakes waiters in batches cannot strand one;
 // `timeout` only when `until` (nullptr: never) passed with `attempt()` still blocked.
-template <class Attempt>
-status block_on(eventcount& event, adaptive_spin& spin, status blocked, const deadline* until,
+template <class Event, class Attempt>
+status block_on(Event& event, adaptive_spin& spin, status blocked, const deadline* until,
                 const std::chrono::milliseconds* poll, Attempt&& attempt) {
   status s = blocked;
   for (;;) {
     if (spin.spin_until([&] { return (s = attempt()) != blocked; })) return s;
     const std::uint32_t key = event.prepare_wait();
     s = attempt();  // re-check
-    if (s != blocked) return s;
+    if (s != blocked) {
+      // A counting_eventcount counts its parked threads: withdraw ours.
+      if constexpr (requires { event.cancel_wait(); }) event.cancel_wait();
+      return s;
+    }
     const deadline* park_until = until;
     deadline poll_at;
     if (poll != nullptr) {
@@ -66,10 +71,9 @@ status block_on(eventcount& event, adaptive_spin& spin, status blocked, const de
   }
 }
 
-// Invariant: handles_ counts live sender and receiver objects (the state dies with the last);
-// senders_ counts live senders (the channel closes when it drops to zero).
+// The shared state of an MPSC channel: its queue and the handle counts (handle_counts.hpp).
 template <class T>
-class channel_state {
+class channel_state : public handle_counts<channel_state<T>> {
  public:
   struct unbounded_tag {};
   explicit channel_state(unbounded_tag) : queue_(std::in_place_index<0>) {}
@@ -95,54 +99,17 @@ class channel_state {
     return with_queue([](auto& q) -> eventcount& { return q.rx_event(); });
   }
 
-  void add_handle() noexcept {
-    // Ordering: relaxed: a new handle is made from an existing one, which keeps the state alive.
-    handles_.fetch_add(1, order::relaxed);
-  }
-  void release_handle() noexcept {
-    lifetime_probe_.on_read();  // this handle's last use of the state
-    // Ordering: acq_rel: release our uses of the state; the last one acquires everybody's
-    // before deleting it.
-    if (handles_.fetch_sub(1, order::acq_rel) == 1) {
-      lifetime_probe_.on_write();  // the destruction: must happen after every handle's uses
-      delete this;
-    }
-  }
-  void add_sender() noexcept {
-    // Ordering: relaxed: as add_handle.
-    senders_.fetch_add(1, order::relaxed);
-  }
-  void release_sender() noexcept {
-    // Ordering: relaxed: close() is itself synchronised through the queue's tail word.
-    if (senders_.fetch_sub(1, order::relaxed) == 1) close();
-  }
   void close() noexcept {
     with_queue([](auto& q) { q.close(); });
   }
-  void release_receiver() noexcept {
-    // Ordering: relaxed: a count for receiver_count(); the close carries the synchronisation.
-    receivers_.fetch_sub(1, order::relaxed);
-  }
+  // The MPSC receiver is move-only: its release only keeps receiver_count() honest (the close
+  // on its destruction is the receiver's own).
+  void release_receiver() noexcept { (void)this->release_receiver_count(); }
   adaptive_spin& sender_spin() noexcept { return sender_spin_; }
-
-  // Snapshots for the introspection calls: they may be stale by the time the caller looks.
-  std::size_t sender_count() const noexcept {
-    // Ordering: relaxed: a snapshot; nothing is read through it.
-    return senders_.load(order::relaxed);
-  }
-  std::size_t receiver_count() const noexcept {
-    // Ordering: relaxed: a snapshot; nothing is read through it.
-    return receivers_.load(order::relaxed);
-  }
 
  private:
   std::variant<unbounded_queue<T>, bounded_queue<T>, zero_queue<T>> queue_;
-  // Lets the model checker see "uses of the state happen before its deletion".
-  [[no_unique_address]] race_probe lifetime_probe_;
   adaptive_spin sender_spin_;  // shared by the senders parked on a full bounded channel
-  atomic<std::size_t> handles_{2};
-  atomic<std::size_t> senders_{1};
-  atomic<std::size_t> receivers_{1};
 };
 
 template <class Queue, class T>

@@ -795,6 +795,8 @@ const scenario scenarios[] = {
     {"mpmc_bounded_receivers_drop", &run<mpmc_model::receivers_drop<1>>},
     {"mpmc_park_full_receivers_gone", &run<mpmc_model::park_full_receivers_gone>},
     {"mpmc_park_full_close", &run<mpmc_model::park_full_close>},
+    {"mpmc_parked_receivers", &run<mpmc_model::parked_receivers_no_close<0>>},
+    {"mpmc_bounded_parked_receivers", &run<mpmc_model::parked_receivers_no_close<1>>},
     {"rendezvous_handoff", &run<rendezvous_handoff>},
     {"rendezvous_two_senders", &run<rendezvous_two_senders>},
     {"rendezvous_abort", &run<rendezvous_abort>},

@@ -163,3 +163,35 @@ struct park_full_close : rl::test_suite<park_full_close, 2> {
 };
 
 }  // namespace mpmc_model
+
+namespace mpmc_model {
+
+// Wake-one parking: the sender sends two messages and keeps its sender (no close to rescue a
+// lost wake); each receiver blocks in recv() for exactly one. A notify that wakes nobody while
+// a receiver sleeps is a deadlock. Capacity 1: the sender also parks on full and is woken one
+// pop at a time.
+template <std::size_t Capacity>
+struct parked_receivers_no_close : rl::test_suite<parked_receivers_no_close<Capacity>, 3> {
+  flume_lock::mpmc::sender<int>* tx = nullptr;
+  flume_lock::mpmc::receiver<int>* rx[2] = {nullptr, nullptr};
+  deliveries d;
+  void before() { open_two_receivers(Capacity, tx, rx); }
+  void after() {
+    RL_ASSERT(d.count[0] == 1 && d.count[1] == 1);
+    d.expect_exactly_once(2, 1);
+    delete tx;
+    delete rx[0];
+    delete rx[1];
+  }
+  void thread(unsigned i) {
+    if (i == 0) {
+      for (int s = 0; s < 2; ++s) RL_ASSERT(tx->send(s) == status::ok);
+      return;
+    }
+    int v = 0;
+    RL_ASSERT(rx[i - 1]->recv(v) == status::ok);
+    d.take(i - 1, v);
+  }
+};
+
+}  // namespace mpmc_model

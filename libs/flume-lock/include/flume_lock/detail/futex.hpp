@@ -16,4 +16,7 @@ FLUME_LOCK_API bool futex_wait(const std::uint32_t* word, std::uint32_t expected
 /// Wakes every thread blocked in futex_wait on `word`.
 FLUME_LOCK_API void futex_wake_all(const std::uint32_t* word) noexcept;
 
+/// Wakes at most one thread blocked in futex_wait on `word`.
+FLUME_LOCK_API void futex_wake_one(const std::uint32_t* word) noexcept;
+
 }  // namespace flume_lock::detail

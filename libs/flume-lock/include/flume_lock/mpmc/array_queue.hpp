@@ -6,7 +6,7 @@
 
 #include <flume_lock/detail/atomic.hpp>
 #include <flume_lock/detail/config.hpp>
-#include <flume_lock/detail/eventcount.hpp>
+#include <flume_lock/detail/counting_eventcount.hpp>
 #include <flume_lock/detail/send_waiters.hpp>
 #include <flume_lock/status.hpp>
 
@@ -67,7 +67,7 @@ class array_queue {
       const std::uint64_t stamp = s.stamp.load(detail::order::acquire);
       if (stamp == tail) {
         // Ordering: seq_cst: the claim is what a parked consumer's re-check (empty_or_closed)
-        // reads; it precedes rx_event_.notify()'s load in S. Relaxed on failure: the value is
+        // reads; it precedes rx_event_.notify_one()'s load in S. Relaxed on failure: the value is
         // a fresh hint, validated by the stamp.
         if (tail_.compare_exchange_weak(tail, advance(tail), detail::order::seq_cst,
                                         detail::order::relaxed)) {
@@ -75,7 +75,7 @@ class array_queue {
           s.probe.on_write();
           // Ordering: release: publishes the message to try_pop's acquire load of the stamp.
           s.stamp.store(tail + 1, detail::order::release);
-          rx_event_.notify();
+          rx_event_.notify_one();
           rx_waiters_.notify_one();  // async receivers: one wake per message
           return status::ok;
         }
@@ -84,7 +84,7 @@ class array_queue {
       if (stamp + one_lap_ == tail + 1) {
         // The slot holds the previous lap's message: full, unless a consumer claimed it and is
         // still freeing it. Ordering: seq_cst: the parked producer's re-check; pairs with the
-        // consumers' seq_cst claim of head_, which precedes their tx_event_.notify() load in S.
+        // consumers' seq_cst claim of head_, which precedes their tx_event_.notify_one() load in S.
         if (head_.load(detail::order::seq_cst) + one_lap_ == tail) return status::full;
       }
       detail::spin_pause();  // another producer or consumer is mid-claim; look again
@@ -99,8 +99,8 @@ class array_queue {
     // Ordering: seq_cst: pairs with the re-checks of parked producers (try_push's loads of
     // tail_) and parked consumers (empty_or_closed) in the eventcount protocol.
     tail_.fetch_or(mark_bit_, detail::order::seq_cst);
-    rx_event_.notify();
-    tx_event_.notify();
+    rx_event_.notify_all();
+    tx_event_.notify_all();
     rx_waiters_.notify_all();
   }
 
@@ -118,7 +118,7 @@ class array_queue {
       const std::uint64_t stamp = s.stamp.load(detail::order::acquire);
       if (stamp == head + 1) {
         // Ordering: seq_cst: the claim is what a parked producer's re-check reads (try_push's
-        // head_ load); it precedes tx_event_.notify()'s load in S. Relaxed on failure: a hint.
+        // head_ load); it precedes tx_event_.notify_one()'s load in S. Relaxed on failure: a hint.
         if (head_.compare_exchange_weak(head, advance(head), detail::order::seq_cst,
                                         detail::order::relaxed)) {
           return take(s, head, sink);
@@ -170,9 +170,9 @@ class array_queue {
   }
 
   /// The event blocking consumers park on; notified by pushes and the close.
-  detail::eventcount& rx_event() noexcept { return rx_event_; }
+  detail::counting_eventcount& rx_event() noexcept { return rx_event_; }
   /// The event blocking producers park on while full; notified as slots free and on the close.
-  detail::eventcount& tx_event() noexcept { return tx_event_; }
+  detail::counting_eventcount& tx_event() noexcept { return tx_event_; }
 
  private:
   struct slot {
@@ -217,7 +217,7 @@ class array_queue {
         // Ordering: release: pairs with try_push's acquire stamp load: our read and
         // destruction of the message happen before the slot's reuse.
         s.stamp.store(head + q.one_lap_, detail::order::release);
-        q.tx_event_.notify();
+        q.tx_event_.notify_one();
       }
     } guard{*this, s, head};
     sink(std::move(*s.message()));
@@ -231,12 +231,12 @@ class array_queue {
   const std::uint64_t one_lap_;
   std::unique_ptr<slot[]> slots_;
   alignas(detail::cache_line) detail::atomic<std::uint64_t> tail_{0};
-  detail::eventcount rx_event_;
+  detail::counting_eventcount rx_event_;
   // The async receivers (poll_pop). Producers read its count after each push, as rx_event_'s
   // word, so it shares their line.
   detail::send_waiters rx_waiters_;
   alignas(detail::cache_line) detail::atomic<std::uint64_t> head_{0};
-  detail::eventcount tx_event_;
+  detail::counting_eventcount tx_event_;
 };
 
 }  // namespace flume_lock::mpmc

@@ -12,7 +12,8 @@
 #include <flume_lock/channel.hpp>  // detail::block_on, the blocking loop both flavours share
 #include <flume_lock/detail/atomic.hpp>
 #include <flume_lock/detail/config.hpp>
-#include <flume_lock/detail/eventcount.hpp>
+#include <flume_lock/detail/counting_eventcount.hpp>
+#include <flume_lock/detail/handle_counts.hpp>
 #include <flume_lock/mpmc/array_queue.hpp>
 #include <flume_lock/mpmc/list_queue.hpp>
 #include <flume_lock/status.hpp>
@@ -29,10 +30,10 @@ namespace flume_lock {
 
 namespace detail {
 
-// Invariant: handles_ counts live sender and receiver objects (the state dies with the last);
-// senders_ and receivers_ count each side (the channel closes when either drops to zero).
+// The shared state of an MPMC channel: its queue and the handle counts (handle_counts.hpp); the
+// channel closes when either side's count drops to zero.
 template <class T>
-class mpmc_state {
+class mpmc_state : public handle_counts<mpmc_state<T>> {
  public:
   struct unbounded_tag {};
   explicit mpmc_state(unbounded_tag) : queue_(std::in_place_index<0>) {}
@@ -52,39 +53,12 @@ class mpmc_state {
     return const_cast<mpmc_state*>(this)->with_queue(std::forward<F>(f));
   }
 
-  eventcount& rx_event() {
-    return with_queue([](auto& q) -> eventcount& { return q.rx_event(); });
+  counting_eventcount& rx_event() {
+    return with_queue([](auto& q) -> counting_eventcount& { return q.rx_event(); });
   }
 
-  void add_handle() noexcept {
-    // Ordering: relaxed: a new handle is made from an existing one, which keeps the state alive.
-    handles_.fetch_add(1, order::relaxed);
-  }
-  void release_handle() noexcept {
-    lifetime_probe_.on_read();  // this handle's last use of the state
-    // Ordering: acq_rel: release our uses of the state; the last one acquires everybody's
-    // before deleting it.
-    if (handles_.fetch_sub(1, order::acq_rel) == 1) {
-      lifetime_probe_.on_write();  // the destruction: must happen after every handle's uses
-      delete this;
-    }
-  }
-  void add_sender() noexcept {
-    // Ordering: relaxed: as add_handle.
-    senders_.fetch_add(1, order::relaxed);
-  }
-  void release_sender() noexcept {
-    // Ordering: relaxed: close() is itself synchronised through the queue's tail word.
-    if (senders_.fetch_sub(1, order::relaxed) == 1) close();
-  }
-  void add_receiver() noexcept {
-    // Ordering: relaxed: as add_handle.
-    receivers_.fetch_add(1, order::relaxed);
-  }
   void release_receiver() noexcept {
-    // Ordering: relaxed: the queue is safe for concurrent consumers, so the last receiver's
-    // drain needs nothing from the others' earlier pops.
-    if (receivers_.fetch_sub(1, order::relaxed) != 1) return;
+    if (!this->release_receiver_count()) return;
     close();
     // Free memory now; messages a sender is still writing die with the state.
     while (with_queue([](auto& q) { return q.try_pop([](T&&) noexcept {}); }) == status::ok) {
@@ -93,24 +67,11 @@ class mpmc_state {
   void close() noexcept {
     with_queue([](auto& q) { q.close(); });
   }
-  std::size_t senders() const noexcept {
-    // Ordering: relaxed: a snapshot for callers.
-    return senders_.load(order::relaxed);
-  }
-  std::size_t receivers() const noexcept {
-    // Ordering: relaxed: a snapshot for callers.
-    return receivers_.load(order::relaxed);
-  }
   adaptive_spin& sender_spin() noexcept { return sender_spin_; }
 
  private:
   std::variant<mpmc::list_queue<T>, mpmc::array_queue<T>> queue_;
-  // Lets the model checker see "uses of the state happen before its deletion".
-  [[no_unique_address]] race_probe lifetime_probe_;
   adaptive_spin sender_spin_;  // shared by the senders parked on a full bounded channel
-  atomic<std::size_t> handles_{2};
-  atomic<std::size_t> senders_{1};
-  atomic<std::size_t> receivers_{1};
 };
 
 // What both halves can ask about the channel.
@@ -123,13 +84,8 @@ class mpmc_handle {
   }
   /// The bound of a bounded channel; nullopt for an unbounded one.
   std::optional<std::size_t> capacity() const noexcept {
-    return state_->with_queue([](const auto& q) -> std::optional<std::size_t> {
-      if constexpr (std::is_same_v<std::remove_cvref_t<decltype(q)>, mpmc::array_queue<T>>) {
-        return q.capacity();
-      } else {
-        return std::nullopt;
-      }
-    });
+    return state_->with_queue(
+        [](const auto& q) -> std::optional<std::size_t> { return capacity_of(q); });
   }
   bool is_empty() const noexcept { return len() == 0; }
   /// Bounded and holding `capacity` messages (never true for an unbounded channel).
@@ -141,8 +97,8 @@ class mpmc_handle {
   bool is_disconnected() const noexcept {
     return state_->with_queue([](const auto& q) { return q.closed(); });
   }
-  std::size_t sender_count() const noexcept { return state_->senders(); }
-  std::size_t receiver_count() const noexcept { return state_->receivers(); }
+  std::size_t sender_count() const noexcept { return state_->sender_count(); }
+  std::size_t receiver_count() const noexcept { return state_->receiver_count(); }
 
   /// Closes the channel: no more sends; receivers still get what is queued.
   void close() const noexcept { state_->close(); }
@@ -243,7 +199,8 @@ class sender : public detail::mpmc_handle<T> {
   }
 
   // Spin briefly, then park on the ring's tx eventcount until a slot frees or the channel
-  // closes (every pop notifies it). try_push only moves from `value` when it returns ok.
+  // closes (every pop wakes one parked sender, the close all). try_push only moves from
+  // `value` when it returns ok.
   template <class U>
   [[gnu::noinline]] static status send_bounded(array_queue<T>& q, detail::adaptive_spin& spin,
                                                U&& value, const detail::deadline* until) {
@@ -330,8 +287,8 @@ class receiver : public detail::mpmc_handle<T> {
   friend std::pair<sender<U>, receiver<U>> make_channel(std::size_t);
   explicit receiver(detail::mpmc_state<T>* state) noexcept : base(state) {}
 
-  // Spin briefly, then park on the rx eventcount (shared by every parked receiver: a notify
-  // wakes them all and the losers park again) until a message or the close arrives.
+  // Spin briefly, then park on the rx eventcount (shared by every parked receiver: each send
+  // wakes one of them, the close all) until a message or the close arrives.
   [[gnu::noinline]] status recv_impl(T& out, const detail::deadline* until) {
     const status s = try_recv(out);
     if (s != status::empty) return s;

@@ -8,7 +8,7 @@
 
 #include <flume_lock/detail/atomic.hpp>
 #include <flume_lock/detail/config.hpp>
-#include <flume_lock/detail/eventcount.hpp>
+#include <flume_lock/detail/counting_eventcount.hpp>
 #include <flume_lock/detail/send_waiters.hpp>
 #include <flume_lock/status.hpp>
 
@@ -94,7 +94,7 @@ class list_queue {
       if (offset + 1 == block_cap && spare == nullptr) [[unlikely]]
         spare = new block;
       // Ordering: seq_cst: the claim is what a parked consumer's re-check reads (try_pop's
-      // tail load); it precedes rx_event_.notify()'s load in S. Acquire on failure, as the
+      // tail load); it precedes rx_event_.notify_one()'s load in S. Acquire on failure, as the
       // first load: tail_block_ is loaded again below.
       if (tail_index_.compare_exchange_weak(tail, tail + one, detail::order::seq_cst,
                                             detail::order::acquire)) {
@@ -109,7 +109,7 @@ class list_queue {
         // Ordering: release: publishes the message to the consumer's acquire wait. A fetch_or:
         // the block's destroyer may already have set destroy_bit.
         s.state.fetch_or(written_bit, detail::order::release);
-        rx_event_.notify();
+        rx_event_.notify_one();
         rx_waiters_.notify_one();  // async receivers: one wake per message
         return status::ok;
       }
@@ -123,7 +123,7 @@ class list_queue {
     // Ordering: seq_cst: pairs with a parked consumer's re-check of the tail (try_pop) in the
     // eventcount protocol.
     tail_index_.fetch_or(mark_bit, detail::order::seq_cst);
-    rx_event_.notify();
+    rx_event_.notify_all();
     rx_waiters_.notify_all();
   }
 
@@ -203,7 +203,7 @@ class list_queue {
   }
 
   /// The event blocking consumers park on; notified by pushes and the close.
-  detail::eventcount& rx_event() noexcept { return rx_event_; }
+  detail::counting_eventcount& rx_event() noexcept { return rx_event_; }
 
  private:
   // Index words: position << shift | mark_bit. On the tail the mark means closed; on the head,
@@ -323,7 +323,7 @@ class list_queue {
   detail::atomic<block*> head_block_{nullptr};
   alignas(detail::cache_line) detail::atomic<std::uint64_t> tail_index_{0};
   detail::atomic<block*> tail_block_{nullptr};
-  detail::eventcount rx_event_;
+  detail::counting_eventcount rx_event_;
   detail::send_waiters rx_waiters_;  // the async receivers (poll_pop)
 };
 

@@ -1,0 +1,144 @@
+// An eventcount for many parked threads that wakes one per notify: the MPMC queues' parking.
+// eventcount.hpp wakes every parked thread on each notify, right for the one receiver of an MPSC
+// channel; with several receivers (or several senders on a full ring) that is a thundering herd:
+// one message wakes them all and all but one park again. Here parked threads are counted, and so
+// are the wakes sent and not yet used: notify_one() makes a wake (a syscall) only while parked
+// threads outnumber wakes on their way; notify_all() is for the close.
+//
+// Protocol (the waiting side):                  (the notifying side)
+//   prepare_wait(): read epoch_, then waiters+1    publish the change with a seq_cst operation
+//   re-check the condition with seq_cst loads      notify_one(): seq_cst load of state_; while
+//   met: cancel_wait(); unmet: wait(key)             waiters > wakes: wakes+1, epoch_+1, wake one
+//   either way, on leaving: waiters-1 and, if any, wakes-1 (one RMW), then the caller re-checks
+// All of these are seq_cst and sit in the single total order S. Either the re-check sees the
+// change, or the notifier's state load comes after our count and finds us. Then it makes a wake:
+// the epoch moves after our read of it (we read it before counting ourselves), so our wait
+// returns or the kernel wakes one queued thread. Or it finds as many wakes on their way as
+// parked threads: each of those is used by a thread leaving its wait after our count, which
+// re-checks after the publication. Either way a thread that leaves re-checks after the change.
+#pragma once
+
+#include <flume_lock/detail/atomic.hpp>
+#include <flume_lock/detail/config.hpp>
+#include <flume_lock/detail/futex.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <ctime>
+
+namespace flume_lock::detail {
+
+class counting_eventcount {
+ public:
+  using deadline = std::chrono::steady_clock::time_point;
+
+  /// Announces a parked thread; the caller re-checks its condition, then calls wait(key), or
+  /// cancel_wait() if the condition holds after all.
+  std::uint32_t prepare_wait() noexcept {
+    // The epoch first: a notifier that counts us moves it after this read.
+    const std::uint32_t key = epoch_.load(order::seq_cst);
+    state_.fetch_add(one_waiter, order::seq_cst);
+    return key;
+  }
+
+  /// Withdraws the announcement of prepare_wait() (and uses up a wake on its way, if any: the
+  /// caller's next look at the condition comes after it).
+  void cancel_wait() noexcept {
+    std::uint32_t s = state_.load(order::seq_cst);
+    while (!state_.compare_exchange_weak(s, s - one_waiter - ((s >> wake_shift) ? one_wake : 0),
+                                         order::seq_cst, order::seq_cst)) {
+    }
+  }
+
+  /// Blocks until a notify after prepare_wait() (or spuriously), then withdraws the
+  /// announcement. False when `until` passed.
+  bool wait(std::uint32_t key, const deadline* until) noexcept {
+#if FLUME_LOCK_MODEL
+    (void)until;
+    mutex_.lock(site());
+    // Ordering: relaxed: the mutex orders this check against the notifiers' notify calls.
+    if (epoch_.load(order::relaxed) == key) condition_.wait(mutex_, site());
+    mutex_.unlock(site());
+    cancel_wait();
+    return true;
+#else
+    timespec ts{};
+    if (until != nullptr) {
+      auto ns =
+          std::chrono::duration_cast<std::chrono::nanoseconds>(until->time_since_epoch()).count();
+      if (ns < 0) ns = 0;
+      ts.tv_sec = static_cast<time_t>(ns / 1'000'000'000);
+      ts.tv_nsec = static_cast<long>(ns % 1'000'000'000);
+    }
+    const bool woken = futex_wait(word(), key, until != nullptr ? &ts : nullptr);
+    cancel_wait();
+    return woken;
+#endif
+  }
+
+  /// Wakes one parked thread unless enough wakes are on their way. One load when nobody parks.
+  FLUME_LOCK_HOT void notify_one() noexcept {
+    if (state_.load(order::seq_cst) != 0) [[unlikely]]
+      wake_one();
+  }
+
+  /// Wakes every parked thread (the close).
+  void notify_all() noexcept {
+    if (state_.load(order::seq_cst) == 0) return;
+    epoch_.fetch_add(1, order::seq_cst);
+#if FLUME_LOCK_MODEL
+    mutex_.lock(site());
+    condition_.notify_all(site());
+    mutex_.unlock(site());
+#else
+    futex_wake_all(word());
+#endif
+  }
+
+ private:
+  static constexpr std::uint32_t one_waiter = 1;
+  static constexpr unsigned wake_shift = 16;
+  static constexpr std::uint32_t one_wake = std::uint32_t{1} << wake_shift;
+
+  // Out of line but not marked cold, as eventcount::wake_threads (the fast path stays inline).
+  [[gnu::noinline]] void wake_one() noexcept {
+    std::uint32_t s = state_.load(order::seq_cst);
+    do {
+      if ((s & (one_wake - 1)) <= (s >> wake_shift)) return;  // a wake per parked thread already
+    } while (!state_.compare_exchange_weak(s, s + one_wake, order::seq_cst, order::seq_cst));
+    // After our wake in S, so after the epoch read of every thread the wake counts.
+    epoch_.fetch_add(1, order::seq_cst);
+#if FLUME_LOCK_MODEL
+    mutex_.lock(site());
+    condition_.notify_one(site());
+    mutex_.unlock(site());
+#else
+    futex_wake_one(word());
+#endif
+  }
+
+#if FLUME_LOCK_MODEL
+  static rl::debug_info site(std::source_location w = std::source_location::current()) {
+    return model_site(w);
+  }
+  rl::mutex mutex_;
+  rl::condition_variable condition_;
+#else
+  const std::uint32_t* word() const noexcept {
+    static_assert(sizeof(atomic<std::uint32_t>) == sizeof(std::uint32_t) &&
+                  atomic<std::uint32_t>::is_always_lock_free);
+    // Safety: a lock-free std::atomic<uint32_t> has the size and representation of uint32_t;
+    // the kernel only compares and queues on the address, it never writes it.
+    return reinterpret_cast<const std::uint32_t*>(&epoch_);
+  }
+#endif
+
+  // Invariant: state_ = wakes << wake_shift | waiters, wakes <= waiters < 2^16. waiters counts
+  // threads between prepare_wait() and the end of their wait (or cancel_wait()); wakes counts
+  // wakes made and not yet used by a leaving thread. epoch_ moves on every wake, so a wait keyed
+  // on an older epoch returns.
+  atomic<std::uint32_t> state_{0};
+  atomic<std::uint32_t> epoch_{0};
+};
+
+}  // namespace flume_lock::detail
