@@ -62,15 +62,7 @@ class counting_eventcount {
     cancel_wait();
     return true;
 #else
-    timespec ts{};
-    if (until != nullptr) {
-      auto ns =
-          std::chrono::duration_cast<std::chrono::nanoseconds>(until->time_since_epoch()).count();
-      if (ns < 0) ns = 0;
-      ts.tv_sec = static_cast<time_t>(ns / 1'000'000'000);
-      ts.tv_nsec = static_cast<long>(ns % 1'000'000'000);
-    }
-    const bool woken = futex_wait(word(), key, until != nullptr ? &ts : nullptr);
+    const bool woken = futex_wait_until(futex_word(epoch_), key, until);
     cancel_wait();
     return woken;
 #endif
@@ -91,7 +83,7 @@ class counting_eventcount {
     condition_.notify_all(site());
     mutex_.unlock(site());
 #else
-    futex_wake_all(word());
+    futex_wake_all(futex_word(epoch_));
 #endif
   }
 
@@ -113,7 +105,7 @@ class counting_eventcount {
     condition_.notify_one(site());
     mutex_.unlock(site());
 #else
-    futex_wake_one(word());
+    futex_wake_one(futex_word(epoch_));
 #endif
   }
 
@@ -123,14 +115,6 @@ class counting_eventcount {
   }
   rl::mutex mutex_;
   rl::condition_variable condition_;
-#else
-  const std::uint32_t* word() const noexcept {
-    static_assert(sizeof(atomic<std::uint32_t>) == sizeof(std::uint32_t) &&
-                  atomic<std::uint32_t>::is_always_lock_free);
-    // Safety: a lock-free std::atomic<uint32_t> has the size and representation of uint32_t;
-    // the kernel only compares and queues on the address, it never writes it.
-    return reinterpret_cast<const std::uint32_t*>(&epoch_);
-  }
 #endif
 
   // Invariant: state_ = wakes << wake_shift | waiters, wakes <= waiters < 2^16. waiters counts

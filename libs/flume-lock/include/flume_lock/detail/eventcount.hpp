@@ -42,15 +42,7 @@ class eventcount {
     mutex_.unlock(site());
     return true;
 #else
-    timespec ts{};
-    if (until != nullptr) {
-      auto ns =
-          std::chrono::duration_cast<std::chrono::nanoseconds>(until->time_since_epoch()).count();
-      if (ns < 0) ns = 0;
-      ts.tv_sec = static_cast<time_t>(ns / 1'000'000'000);
-      ts.tv_nsec = static_cast<long>(ns % 1'000'000'000);
-    }
-    return futex_wait(word(), key, until != nullptr ? &ts : nullptr);
+    return futex_wait_until(futex_word(state_), key, until);
 #endif
   }
 
@@ -105,7 +97,7 @@ class eventcount {
     condition_.notify_all(site());
     mutex_.unlock(site());
 #else
-    futex_wake_all(word());
+    futex_wake_all(futex_word(state_));
 #endif
   }
 
@@ -128,14 +120,6 @@ class eventcount {
   }
   rl::mutex mutex_;
   rl::condition_variable condition_;
-#else
-  const std::uint32_t* word() const noexcept {
-    static_assert(sizeof(atomic<std::uint32_t>) == sizeof(std::uint32_t) &&
-                  atomic<std::uint32_t>::is_always_lock_free);
-    // Safety: a lock-free std::atomic<uint32_t> has the size and representation of uint32_t;
-    // the kernel only compares and queues on the address, it never writes it.
-    return reinterpret_cast<const std::uint32_t*>(&state_);
-  }
 #endif
 
   // Invariant: state_ = epoch << 1 | parked_bit; async_ is the registered waiter or null.
