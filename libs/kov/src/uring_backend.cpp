@@ -157,6 +157,17 @@ bool kernel_has_multishot_recv() {
   return major > 6 || (major == 6 && minor >= 0);
 }
 
+// The provided-buffer ring's size: uring_buf_ring::max_entries, or fewer (a power of two) from
+// KOV_URING_RECV_BUFFERS, which lets the tests run the ring dry.
+unsigned buffer_count() {
+  unsigned n = uring_buf_ring::max_entries;
+  if (const char* env = std::getenv("KOV_URING_RECV_BUFFERS"); env != nullptr) {
+    const unsigned long want = std::strtoul(env, nullptr, 10);
+    while (n > 1 && n > want) n /= 2;
+  }
+  return n;
+}
+
 // Invariant: ring_ is initialised; wake_armed_ says a multishot poll on wake_fd_ is in flight;
 // live_ lists every attached source; each pending op has exactly one submission in flight
 // (or queued in the SQ) whose user_data is the op.
@@ -294,7 +305,7 @@ class uring_backend final : public reactor_backend {
     if (op.kind != io_kind::recv || op.flags != 0 || !multishot_ok_) return false;
     if (!buf_ring_tried_) {
       buf_ring_tried_ = true;
-      multishot_ok_ = bufs_.setup(ring_);
+      multishot_ok_ = bufs_.setup(ring_, buffer_count());
     }
     return multishot_ok_;
   }
