@@ -15,7 +15,7 @@ namespace kov::detail {
 class uring_buf_ring {
  public:
   static constexpr unsigned max_entries = 256;   // the ring's entries fill one page
-  static constexpr unsigned buffer_size = 4096;  // one page: a loopback segment fits
+  static constexpr unsigned buffer_size = 16384;  // a pipelined batch in one completion
   static constexpr std::uint16_t group = 0;      // the buffer group id of the SQEs
 
   uring_buf_ring() = default;
