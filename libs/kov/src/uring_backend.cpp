@@ -34,12 +34,12 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <algorithm>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -94,8 +94,8 @@ struct uring_op {
 // Whether `op` waits for the source's multishot receive (nothing of it is in the kernel): every
 // input of a source that has used the multishot does.
 bool on_multishot(const uring_source& u, const io_op& op) noexcept {
-  return u.recv_multishot && (op.kind == io_kind::read || op.kind == io_kind::recv ||
-                              op.kind == io_kind::readable);
+  return u.recv_multishot &&
+         (op.kind == io_kind::read || op.kind == io_kind::recv || op.kind == io_kind::readable);
 }
 
 // The process's verdict on io_uring, reached by the first runtime that sets a ring up.
@@ -213,7 +213,8 @@ class uring_backend final : public reactor_backend {
     // Saves the ring fd lookup on every io_uring_enter; optional.
     (void)io_uring_register_ring_fd(&ring_);
     multishot_ok_ = kernel_has_multishot_recv();
-    if (const char* env = std::getenv("KOV_URING_RECV"); env != nullptr && std::strcmp(env, "single") == 0) {
+    if (const char* env = std::getenv("KOV_URING_RECV");
+        env != nullptr && std::strcmp(env, "single") == 0) {
       multishot_ok_ = false;  // the single-shot receive path, for tests and comparisons
     }
     return true;
@@ -403,7 +404,8 @@ class uring_backend final : public reactor_backend {
 
   // Appends `n` received bytes to the source's kept bytes, or straight into a waiting read.
   static void keep(uring_source& u, const char* data, std::size_t n) noexcept {
-    if (io_op* op = u.reader; op != nullptr && u.kept_size() == 0 && op->kind != io_kind::readable) {
+    if (io_op* op = u.reader;
+        op != nullptr && u.kept_size() == 0 && op->kind != io_kind::readable) {
       const std::size_t direct = std::min(n, op->len - op->transferred);
       // Safety: buf holds len bytes and transferred + direct <= len.
       std::memcpy(static_cast<char*>(op->buf) + op->transferred, data, direct);

@@ -14,9 +14,9 @@ namespace kov::detail {
 
 class uring_buf_ring {
  public:
-  static constexpr unsigned max_entries = 256;   // the ring's entries fill one page
+  static constexpr unsigned max_entries = 256;    // the ring's entries fill one page
   static constexpr unsigned buffer_size = 16384;  // a pipelined batch in one completion
-  static constexpr std::uint16_t group = 0;      // the buffer group id of the SQEs
+  static constexpr std::uint16_t group = 0;       // the buffer group id of the SQEs
 
   uring_buf_ring() = default;
   uring_buf_ring(const uring_buf_ring&) = delete;
@@ -28,8 +28,8 @@ class uring_buf_ring {
   // receives with single-shot operations.
   bool setup(io_uring& ring, unsigned count) noexcept {
     entries_ = count;
-    void* mem = ::mmap(nullptr, bytes(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                       -1, 0);
+    void* mem =
+        ::mmap(nullptr, bytes(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (mem == MAP_FAILED) return false;
     mem_ = mem;
     // Safety: the mapping starts with the ring's entries (page aligned, as the kernel requires)

@@ -12,8 +12,8 @@
 #include "tcp_pair.hpp"
 
 #include <gtest/gtest.h>
-#include <sys/socket.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <array>
@@ -85,9 +85,9 @@ TEST_F(recv_path, reader_that_stops_holds_the_writer_back_and_loses_nothing) {
     // the server keeps must be bounded, far below 8 MiB.
     std::size_t sent = 1;
     while (sent < all.size()) {
-      auto w = co_await p->client.write(
-                            kov::const_buffer(all.data() + sent, std::min<std::size_t>(
-                                                                     65536, all.size() - sent)))
+      auto w = co_await p->client
+                   .write(kov::const_buffer(all.data() + sent,
+                                            std::min<std::size_t>(65536, all.size() - sent)))
                    .with_timeout(300ms);
       if (!w && w.error() == kov::errc::timed_out) break;  // held back
       KOV_CO_ASSERT_OK(w);
@@ -96,8 +96,8 @@ TEST_F(recv_path, reader_that_stops_holds_the_writer_back_and_loses_nothing) {
     EXPECT_LT(sent, std::size_t{4} << 20) << "the stopped reader did not hold the writer back";
     // Reading again delivers everything, in order; the writer can finish.
     auto reader = kov::spawn(read_all(p->server, 4000));
-    auto rest = co_await p->client.write_all(
-        kov::const_buffer(all.data() + sent, all.size() - sent));
+    auto rest =
+        co_await p->client.write_all(kov::const_buffer(all.data() + sent, all.size() - sent));
     KOV_CO_ASSERT_OK(rest);
     KOV_CO_ASSERT(p->client.shutdown().has_value());
     auto got = co_await reader;
@@ -195,12 +195,13 @@ TEST_F(recv_path, more_arrivals_than_ring_buffers) {
     }
     std::vector<kov::join_handle<kov::result<std::vector<char>>>> readers;
     for (auto& p : pairs) {
-      readers.push_back(kov::spawn([](net::stream_socket& s) -> kov::task<kov::result<std::vector<char>>> {
-        std::vector<char> buf(size);
-        auto r = co_await s.read_exact(buf).with_timeout(10s);
-        if (!r) co_return r.error();
-        co_return buf;
-      }(p.server)));
+      readers.push_back(
+          kov::spawn([](net::stream_socket& s) -> kov::task<kov::result<std::vector<char>>> {
+            std::vector<char> buf(size);
+            auto r = co_await s.read_exact(buf).with_timeout(10s);
+            if (!r) co_return r.error();
+            co_return buf;
+          }(p.server)));
     }
     co_await kov::sleep_for(10ms);  // every reader waits
     for (std::size_t i = 0; i < conns; ++i) {
