@@ -649,7 +649,7 @@ class uring_backend final : public reactor_backend {
   static constexpr unsigned ring_entries = 1024;
   static constexpr std::size_t max_queued_accepts = 64;
   // Received bytes a source keeps for reads before its multishot receive is stopped.
-  static constexpr std::size_t max_kept_bytes = 64 * 1024;
+  static constexpr std::size_t max_kept_bytes = std::size_t{64} << 10;
   int wake_fd_;
   io_uring ring_{};
   bool initialised_ = false;
