@@ -4,6 +4,16 @@
 // read and write. Listeners use multishot accept: one submission yields connections until it
 // is cancelled; connections that arrive with no accept waiting are kept for the next one.
 //
+// Stream receives use multishot receive with a provided-buffer ring (uring_buf_ring.hpp): the
+// first read on a connection arms one submission that then completes once per arrival of
+// data, each time into a buffer of the ring, which is copied into the waiting read (or, with
+// no read waiting, kept in order on the source) and given back at once. The source's kept
+// bytes are bounded: past max_kept_bytes the multishot is cancelled, so the kernel's socket
+// buffer fills and the peer is held back, and the next read that finds nothing kept re-arms
+// it. Every input on such a source (read, recv, readable) is then served from the kept bytes,
+// which keeps their order. Without a buffer ring (kernel before 5.19) or multishot receive
+// (before 6.0) reads stay single-shot.
+//
 // Cancellation: the kernel may write into an operation's buffer until its completion arrives,
 // and the buffer lives in the awaiting task's frame. Taking an operation back therefore submits
 // an async cancel and waits for the operation's completion before returning.
@@ -16,14 +26,19 @@
 
 #include "backend_ops.hpp"
 #include "source_list.hpp"
+#include "uring_buf_ring.hpp"
 
 #include <liburing.h>
 #include <poll.h>
 #include <sys/uio.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <string>
@@ -32,9 +47,9 @@
 namespace kov::detail {
 namespace {
 
-// user_data of a submission: an io_op*, an io_source* (multishot accept) or a tag. Both types
-// are 8-byte aligned, which leaves the low bits for the tag.
-enum : std::uint64_t { tag_op = 0, tag_accept = 1, tag_mask = 7 };
+// user_data of a submission: an io_op*, an io_source* (multishot accept or receive) or a tag.
+// Both types are 8-byte aligned, which leaves the low bits for the tag.
+enum : std::uint64_t { tag_op = 0, tag_accept = 1, tag_recv = 4, tag_mask = 7 };
 constexpr std::uint64_t wake_data = 2;     // the poll on the wake eventfd
 constexpr std::uint64_t ignored_data = 3;  // async cancels: their own completion carries nothing
 
@@ -45,6 +60,17 @@ struct uring_source final : io_source {
   // fds, or a negative errno the next accept reports; at most max_queued_accepts. A vector
   // because every connection's source has this member and an empty vector allocates nothing.
   std::vector<long> accepted;
+  // Multishot receive (streams): whether it is in flight, whether a cancel of it is, and
+  // whether this source has used it (then every input goes through `kept`).
+  bool recv_armed = false;
+  bool recv_stopping = false;
+  bool recv_multishot = false;
+  // The end the kernel reported after the kept bytes: 1 none yet, 0 end of stream, or -errno.
+  long recv_end = 1;
+  // Bytes received that no read has taken yet, in order, from kept_at on.
+  std::vector<char> kept;
+  std::size_t kept_at = 0;
+  std::size_t kept_size() const noexcept { return kept.size() - kept_at; }
   ~uring_source() override {
     for (const long conn : accepted) {
       if (conn >= 0) ::close(static_cast<int>(conn));
@@ -64,6 +90,13 @@ struct uring_op {
   iovec iov;                   // msg's one buffer (recv_from / send_to)
   __kernel_timespec deadline;  // the linked timeout's expiry (read at submission)
 };
+
+// Whether `op` waits for the source's multishot receive (nothing of it is in the kernel): every
+// input of a source that has used the multishot does.
+bool on_multishot(const uring_source& u, const io_op& op) noexcept {
+  return u.recv_multishot &&
+         (op.kind == io_kind::read || op.kind == io_kind::recv || op.kind == io_kind::readable);
+}
 
 // The process's verdict on io_uring, reached by the first runtime that sets a ring up.
 // Running out of a resource (ENOMEM, EMFILE) is no verdict: a later runtime tries again.
@@ -114,6 +147,27 @@ std::string lacking(io_uring& ring, unsigned features) {
   return why;
 }
 
+// Multishot receive arrived in Linux 6.0; the probe cannot tell (its opcode is IORING_OP_RECV).
+bool kernel_has_multishot_recv() {
+  utsname u{};
+  if (::uname(&u) != 0) return false;
+  int major = 0;
+  int minor = 0;
+  if (std::sscanf(u.release, "%d.%d", &major, &minor) != 2) return false;
+  return major > 6 || (major == 6 && minor >= 0);
+}
+
+// The provided-buffer ring's size: uring_buf_ring::max_entries, or fewer (a power of two) from
+// KOV_URING_RECV_BUFFERS, which lets the tests run the ring dry.
+unsigned buffer_count() {
+  unsigned n = uring_buf_ring::max_entries;
+  if (const char* env = std::getenv("KOV_URING_RECV_BUFFERS"); env != nullptr) {
+    const unsigned long want = std::strtoul(env, nullptr, 10);
+    while (n > 1 && n > want) n /= 2;
+  }
+  return n;
+}
+
 // Invariant: ring_ is initialised; wake_armed_ says a multishot poll on wake_fd_ is in flight;
 // live_ lists every attached source; each pending op has exactly one submission in flight
 // (or queued in the SQ) whose user_data is the op.
@@ -158,6 +212,11 @@ class uring_backend final : public reactor_backend {
     }
     // Saves the ring fd lookup on every io_uring_enter; optional.
     (void)io_uring_register_ring_fd(&ring_);
+    multishot_ok_ = kernel_has_multishot_recv();
+    if (const char* env = std::getenv("KOV_URING_RECV");
+        env != nullptr && std::strcmp(env, "single") == 0) {
+      multishot_ok_ = false;  // the single-shot receive path, for tests and comparisons
+    }
     return true;
   }
 
@@ -167,6 +226,7 @@ class uring_backend final : public reactor_backend {
     // took every operation back) but a listener's multishot accept.
     orphan_all(live_, [this](io_source& s) {
       if (as_uring(s).accept_armed) cancel_accept(as_uring(s));
+      if (as_uring(s).recv_armed) cancel_recv(as_uring(s));
     });
     io_uring_queue_exit(&ring_);
   }
@@ -189,6 +249,7 @@ class uring_backend final : public reactor_backend {
     }
     // After the ops: with no accept waiting, the multishot's last completion does not re-arm.
     if (u.accept_armed) cancel_accept(u);
+    if (u.recv_armed) cancel_recv(u);
     live_.erase(src);
     delete &u;
   }
@@ -210,6 +271,7 @@ class uring_backend final : public reactor_backend {
       return false;
     }
     make_op_state<uring_op>(op).source = &src;
+    if (multishot_input(src, op)) return start_multishot(as_uring(src), op);
     submit(src, op);
     park(src, op);
     return op.deadline_ns != 0;
@@ -236,6 +298,124 @@ class uring_backend final : public reactor_backend {
   }
 
  private:
+  // Whether `op` is served by the source's multishot receive: a stream's plain recv, and every
+  // input of a source that has used it.
+  bool multishot_input(const io_source& src, const io_op& op) noexcept {
+    if (!src.stream || side_of(op.kind) != io_side::in) return false;
+    if (on_multishot(static_cast<const uring_source&>(src), op)) return true;
+    if (op.kind != io_kind::recv || op.flags != 0 || !multishot_ok_) return false;
+    if (!buf_ring_tried_) {
+      buf_ring_tried_ = true;
+      multishot_ok_ = bufs_.setup(ring_, buffer_count());
+    }
+    return multishot_ok_;
+  }
+
+  // Serves `op` from the kept bytes, or parks it for the multishot (armed if it is not).
+  bool start_multishot(uring_source& u, io_op& op) noexcept {
+    u.recv_multishot = true;
+    long r = 0;
+    if (take_kept(u, op, r)) {
+      complete(op, r, nullptr);
+      return false;
+    }
+    if (!u.recv_armed && u.kept_size() == 0) arm_recv(u);
+    park(u, op);
+    return false;  // the awaiting side keeps a deadline with a timer of its own
+  }
+
+  // Moves kept bytes into `op`. True when `op` is finished, its result in `r`.
+  static bool take_kept(uring_source& u, io_op& op, long& r) noexcept {
+    if (op.kind == io_kind::readable) {
+      r = 0;
+      return u.kept_size() > 0 || u.recv_end != 1;
+    }
+    if (const std::size_t n = std::min(u.kept_size(), op.len - op.transferred); n > 0) {
+      // Safety: buf holds len bytes and transferred + n <= len; kept holds n bytes from kept_at.
+      std::memcpy(static_cast<char*>(op.buf) + op.transferred, u.kept.data() + u.kept_at, n);
+      u.kept_at += n;
+      if (u.kept_at == u.kept.size()) {
+        u.kept.clear();
+        u.kept_at = 0;
+      }
+      op.transferred += n;
+    }
+    // transferred counts what keep() copied straight in too (a plain read starts at 0).
+    if (op.transferred == op.len || (!op.all && op.transferred > 0)) {
+      r = static_cast<long>(op.transferred);
+      return true;
+    }
+    if (u.recv_end != 1) {
+      r = u.recv_end < 0 ? u.recv_end : static_cast<long>(op.transferred);
+      return true;
+    }
+    return false;
+  }
+
+  void arm_recv(uring_source& u) noexcept {
+    io_uring_sqe* sqe = next_sqe();
+    io_uring_prep_recv_multishot(sqe, u.fd, nullptr, 0, 0);
+    sqe->flags |= IOSQE_BUFFER_SELECT;
+    sqe->buf_group = uring_buf_ring::group;
+    io_uring_sqe_set_data64(sqe, reinterpret_cast<std::uintptr_t>(&u) | tag_recv);
+    u.recv_armed = true;
+  }
+
+  void cancel_recv(uring_source& u) noexcept {
+    cancel_and_wait(reinterpret_cast<std::uintptr_t>(&u) | tag_recv,
+                    [&u] { return !u.recv_armed; });
+  }
+
+  void on_recv(uring_source& u, int res, unsigned flags) noexcept {
+    if ((flags & IORING_CQE_F_MORE) == 0) {
+      u.recv_armed = false;
+      u.recv_stopping = false;
+    }
+    if ((flags & IORING_CQE_F_BUFFER) != 0) {
+      const unsigned id = flags >> IORING_CQE_BUFFER_SHIFT;
+      if (res > 0 && u.owner != nullptr) keep(u, bufs_.buffer(id), static_cast<std::size_t>(res));
+      bufs_.recycle(id);
+    }
+    if (u.owner == nullptr) return;
+    if (res == 0) {
+      u.recv_end = 0;
+    } else if (res < 0 && res != -ENOBUFS && res != -ECANCELED) {
+      // ENOBUFS: the ring ran dry in this kernel entry (its buffers are back now); ECANCELED:
+      // our own stop. Neither ends the stream; anything else does, after the kept bytes.
+      u.recv_end = res;
+    }
+    if (io_op* op = u.reader; op != nullptr) {
+      if (long r = 0; take_kept(u, *op, r)) {
+        u.reader = nullptr;
+        complete(*op, r, op->task);
+      }
+    }
+    if (u.recv_armed && !u.recv_stopping && u.kept_size() > max_kept_bytes) {
+      // Nobody reads fast enough: let the socket buffer fill and hold the peer back.
+      io_uring_sqe* sqe = next_sqe();
+      io_uring_prep_cancel64(sqe, reinterpret_cast<std::uintptr_t>(&u) | tag_recv, 0);
+      io_uring_sqe_set_data64(sqe, ignored_data);
+      u.recv_stopping = true;
+    }
+    if (!u.recv_armed && u.reader != nullptr && u.kept_size() == 0 && u.recv_end == 1) {
+      arm_recv(u);
+    }
+  }
+
+  // Appends `n` received bytes to the source's kept bytes, or straight into a waiting read.
+  static void keep(uring_source& u, const char* data, std::size_t n) noexcept {
+    if (io_op* op = u.reader;
+        op != nullptr && u.kept_size() == 0 && op->kind != io_kind::readable) {
+      const std::size_t direct = std::min(n, op->len - op->transferred);
+      // Safety: buf holds len bytes and transferred + direct <= len.
+      std::memcpy(static_cast<char*>(op->buf) + op->transferred, data, direct);
+      op->transferred += direct;
+      data += direct;
+      n -= direct;
+    }
+    if (n > 0) u.kept.insert(u.kept.end(), data, data + n);
+  }
+
   io_uring_sqe* next_sqe() noexcept {
     io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
     if (sqe == nullptr) {
@@ -358,9 +538,9 @@ class uring_backend final : public reactor_backend {
   void take_back(io_source& src, io_op& op) noexcept {
     clear_waiter(src, op);
     op.task = nullptr;  // its completion must not wake the task that gave it up
-    if (op.kind == io_kind::accept) {
-      // The multishot accept is the source's, not the op's: it keeps running for the next
-      // accept, and nothing of this op is in the kernel.
+    if (op.kind == io_kind::accept || on_multishot(as_uring(src), op)) {
+      // The multishot accept (receive) is the source's, not the op's: it keeps running for the
+      // next accept (read), and nothing of this op is in the kernel.
       op.state = io_state::idle;
       return;
     }
@@ -392,6 +572,11 @@ class uring_backend final : public reactor_backend {
       std::uint64_t count = 0;
       [[maybe_unused]] const auto r = ::read(wake_fd_, &count, sizeof count);
       if ((flags & IORING_CQE_F_MORE) == 0) wake_armed_ = false;
+      return;
+    }
+    if ((data & tag_mask) == tag_recv) {
+      // Safety: as for accepts, cancel_recv waits for the multishot receive's last completion.
+      on_recv(*reinterpret_cast<uring_source*>(data & ~tag_mask), res, flags);
       return;
     }
     if ((data & tag_mask) == tag_accept) {
@@ -463,11 +648,16 @@ class uring_backend final : public reactor_backend {
 
   static constexpr unsigned ring_entries = 1024;
   static constexpr std::size_t max_queued_accepts = 64;
+  // Received bytes a source keeps for reads before its multishot receive is stopped.
+  static constexpr std::size_t max_kept_bytes = std::size_t{64} << 10;
   int wake_fd_;
   io_uring ring_{};
   bool initialised_ = false;
   bool wake_armed_ = false;
   source_list live_;
+  uring_buf_ring bufs_;  // set up by the first stream receive
+  bool buf_ring_tried_ = false;
+  bool multishot_ok_ = true;
 };
 
 }  // namespace
