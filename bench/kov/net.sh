@@ -24,7 +24,7 @@
 #                           idle; prints rss_per_conn (bytes), the server's resident set growth
 #   https_c50               wrk -t1 -c50 --latency over TLS (keep-alive)
 #   tls_handshakes          kov-tls-handshake-load, 50 connections each doing connect, a full
-#                           handshake, one request, close, again; req_per_s in handshakes/s
+#                           handshake, one request, close, again; req_per_s counts connections
 # The TLS servers get `--cert --key` of an ECDSA P-256 certificate for localhost made here with
 # the openssl CLI; version and cipher suite are pinned (bench/kov/peers/common/tls_pinned.hpp).
 # for 10 s (2 s with --quick; --duration overrides). The server gets a free loopback port and

@@ -5,11 +5,16 @@
 // peers/common/http_hello.hpp, close. The pinned version and cipher suite are those of
 // peers/common/tls_pinned.hpp. The client does not verify the certificate (a server cost only).
 // Prints contract lines on stdout after DURATION seconds: req_per_s (connections done per
-// second, unit handshakes/s), latency_p50 and latency_p99 (us, connect to response).
+// second: here a request is one connection with its full handshake), latency_p50 and
+// latency_p99 (us, connect to response).
 // Usage: kov-tls-handshake-load --connect HOST:PORT [--connections C] [--duration S]
+//                               [--count N] [--requests R]
 //                               [--scenario NAME] [--impl NAME] [--round R]
+// For exact per-request counts (bench/kov/tls_counts.sh): --count N stops after N connections,
+// and --requests R sends R requests one after another on each connection before closing it.
 // Exit status 1 with the reason on stderr when a connection or handshake fails, the server
 // closes early or answers something else, or nothing completed.
+#include "load_common.hpp"
 #include "peers/common/http_hello.hpp"
 #include "peers/common/tls_pinned.hpp"
 
@@ -38,61 +43,34 @@
 
 namespace {
 
-struct options {
-  std::string host;
-  int port = 0;
-  int connections = 50;
-  double duration_s = 10;
-  std::string scenario = "tls_handshakes";
-  std::string impl = "unknown";
-  int round = 0;
+struct options : load_common::common_options {
+  long count = 0;  // 0: no limit
+  int requests = 1;
 };
 
-[[noreturn]] __attribute__((format(printf, 1, 2))) void fail(const char* fmt, ...) {
-  std::fprintf(stderr, "kov-tls-handshake-load: ");
-  va_list args;
-  va_start(args, fmt);
-  std::vfprintf(stderr, fmt, args);
-  va_end(args);
-  std::fprintf(stderr, "\n");
-  std::exit(1);
-}
-
-double now_s() {
-  timespec t{};
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
-}
+using load_common::fail;
+using load_common::now_ns;
 
 options parse(int argc, char** argv) {
   options o;
+  o.scenario = "tls_handshakes";
   for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
+    const std::string arg = argv[i];
     if (i + 1 >= argc) fail("%s needs a value", argv[i]);
     const char* value = argv[++i];
-    if (arg == "--connect") {
-      const std::string addr = value;
-      const auto colon = addr.rfind(':');
-      if (colon == std::string::npos) fail("--connect HOST:PORT, not %s", value);
-      o.host = addr.substr(0, colon);
-      o.port = std::atoi(addr.c_str() + colon + 1);
-    } else if (arg == "--connections") {
-      o.connections = std::atoi(value);
-    } else if (arg == "--duration") {
-      o.duration_s = std::atof(value);
-    } else if (arg == "--scenario") {
-      o.scenario = value;
-    } else if (arg == "--impl") {
-      o.impl = value;
-    } else if (arg == "--round") {
-      o.round = std::atoi(value);
+    if (load_common::parse_common(arg, value, o)) continue;
+    if (arg == "--count") {
+      o.count = std::atol(value);
+    } else if (arg == "--requests") {
+      o.requests = std::atoi(value);
     } else {
       fail("unknown option %s", argv[i - 1]);
     }
   }
-  if (o.host.empty() || o.port <= 0 || o.connections <= 0 || o.duration_s <= 0) {
-    fail("usage: --connect HOST:PORT [--connections C] [--duration S] [--scenario S] "
-         "[--impl I] [--round R]");
+  if (!load_common::common_valid(o) || o.requests <= 0 || o.count < 0) {
+    fail(
+        "usage: --connect HOST:PORT [--connections C] [--duration S] [--count N] "
+        "[--requests R] [--scenario S] [--impl I] [--round R]");
   }
   return o;
 }
@@ -123,13 +101,15 @@ struct connection {
   int fd = -1;
   SSL* ssl = nullptr;
   phase at = phase::handshake;
-  double started = 0;
+  int answered = 0;  // responses on this connection
+  std::int64_t started_ns = 0;
   std::string reply;
 };
 
 class load {
  public:
-  load(const options& o, SSL_CTX* ctx) : o_(o), ctx_(ctx), slots_(static_cast<std::size_t>(o.connections)) {
+  load(const options& o, SSL_CTX* ctx)
+      : o_(o), ctx_(ctx), slots_(static_cast<std::size_t>(o.connections)) {
     epoll_ = epoll_create1(EPOLL_CLOEXEC);
     if (epoll_ < 0) fail("epoll_create1: %s", std::strerror(errno));
     addr_.sin_family = AF_INET;
@@ -141,38 +121,34 @@ class load {
 
   void run() {
     for (std::size_t i = 0; i < slots_.size(); ++i) open(i);
-    const double end = now_s() + o_.duration_s;
+    const std::int64_t begin = now_ns();
+    const std::int64_t end = begin + static_cast<std::int64_t>(o_.duration_s * 1e9);
     std::array<epoll_event, 256> events{};
-    begin_ = now_s();
-    while (now_s() < end) {
+    while (now_ns() < end && !enough()) {
       const int n = epoll_wait(epoll_, events.data(), events.size(), 100);
       if (n < 0 && errno != EINTR) fail("epoll_wait: %s", std::strerror(errno));
       for (int i = 0; i < n; ++i) drive(events[static_cast<std::size_t>(i)].data.u64);
     }
-    elapsed_ = now_s() - begin_;
+    elapsed_s_ = static_cast<double>(now_ns() - begin) * 1e-9;
     for (auto& c : slots_) close_slot(c);
   }
 
   void report() {
-    if (latencies_us_.empty()) fail("no connection completed in %.1f s", o_.duration_s);
-    std::sort(latencies_us_.begin(), latencies_us_.end());
-    const auto pct = [&](double p) {
-      const auto i = static_cast<std::size_t>(p * static_cast<double>(latencies_us_.size() - 1));
-      return latencies_us_[i];
-    };
-    line("req_per_s", "handshakes/s", static_cast<double>(latencies_us_.size()) / elapsed_);
-    line("latency_p50", "us", pct(0.50));
-    line("latency_p99", "us", pct(0.99));
-    std::fprintf(stderr, "kov-tls-handshake-load: %zu connections in %.2f s\n",
-                 latencies_us_.size(), elapsed_);
+    if (latencies_ns_.empty()) fail("no connection completed in %.1f s", o_.duration_s);
+    const std::size_t done = latencies_ns_.size();
+    line("req_per_s", "req/s", static_cast<double>(done) / elapsed_s_);
+    line("latency_p50", "us", load_common::percentile_us(latencies_ns_, 0.50));
+    line("latency_p99", "us", load_common::percentile_us(latencies_ns_, 0.99));
+    std::fprintf(stderr, "kov-tls-handshake-load: %zu connections in %.2f s\n", done, elapsed_s_);
   }
 
  private:
+  bool enough() const {
+    return o_.count > 0 && latencies_ns_.size() >= static_cast<std::size_t>(o_.count);
+  }
+
   void line(const char* metric, const char* unit, double value) const {
-    std::printf(
-        "{\"suite\":\"kov\",\"scenario\":\"%s\",\"impl\":\"%s\",\"metric\":\"%s\",\"unit\":\"%s\","
-        "\"value\":%.3f,\"round\":%d}\n",
-        o_.scenario.c_str(), o_.impl.c_str(), metric, unit, value, o_.round);
+    load_common::contract_line(o_.scenario, o_.impl, metric, unit, value, o_.round);
   }
 
   void open(std::size_t i) {
@@ -181,21 +157,24 @@ class load {
     if (c.fd < 0) fail("socket: %s", std::strerror(errno));
     const int one = 1;
     setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    c.started = now_s();
+    c.started_ns = now_ns();
     if (connect(c.fd, reinterpret_cast<const sockaddr*>(&addr_), sizeof addr_) != 0 &&
         errno != EINPROGRESS) {
       fail("connect: %s", std::strerror(errno));
     }
     c.ssl = SSL_new(ctx_);
-    if (c.ssl == nullptr || SSL_set_fd(c.ssl, c.fd) != 1) fail("SSL_new: %s", openssl_reason().c_str());
+    if (c.ssl == nullptr || SSL_set_fd(c.ssl, c.fd) != 1)
+      fail("SSL_new: %s", openssl_reason().c_str());
     SSL_set_connect_state(c.ssl);
     c.at = connection::phase::handshake;
+    c.answered = 0;
     c.reply.clear();
     // Edge-triggered for both directions: drive() runs each step until OpenSSL wants to wait.
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLOUT | EPOLLET;
     ev.data.u64 = i;
-    if (epoll_ctl(epoll_, EPOLL_CTL_ADD, c.fd, &ev) != 0) fail("epoll_ctl: %s", std::strerror(errno));
+    if (epoll_ctl(epoll_, EPOLL_CTL_ADD, c.fd, &ev) != 0)
+      fail("epoll_ctl: %s", std::strerror(errno));
   }
 
   static void close_slot(connection& c) {
@@ -211,7 +190,8 @@ class load {
     const int e = SSL_get_error(c.ssl, r);
     if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) return false;
     if (e == SSL_ERROR_ZERO_RETURN) fail("%s: the server sent close_notify early", what);
-    if (e == SSL_ERROR_SYSCALL) fail("%s: %s", what, errno ? std::strerror(errno) : "the server closed");
+    if (e == SSL_ERROR_SYSCALL)
+      fail("%s: %s", what, errno ? std::strerror(errno) : "the server closed");
     fail("%s: %s", what, openssl_reason().c_str());
   }
 
@@ -225,7 +205,8 @@ class load {
           c.at = connection::phase::request;
           break;
         case connection::phase::request:
-          if (!progressed(c, SSL_write_ex(c.ssl, http_request.data(), http_request.size(), &n), "request")) {
+          if (!progressed(c, SSL_write_ex(c.ssl, http_request.data(), http_request.size(), &n),
+                          "request")) {
             return;
           }
           c.at = connection::phase::response;
@@ -236,9 +217,14 @@ class load {
           c.reply.append(buf.data(), n);
           if (c.reply.size() < peers::response.size()) break;
           if (c.reply != peers::response) fail("unexpected response: %s", c.reply.c_str());
-          latencies_us_.push_back((now_s() - c.started) * 1e6);
+          if (++c.answered < o_.requests) {
+            c.reply.clear();
+            c.at = connection::phase::request;
+            break;
+          }
+          latencies_ns_.push_back(now_ns() - c.started_ns);
           close_slot(c);
-          open(i);
+          if (!enough()) open(i);
           return;
         }
       }
@@ -250,9 +236,8 @@ class load {
   std::vector<connection> slots_;
   int epoll_ = -1;
   sockaddr_in addr_{};
-  double begin_ = 0;
-  double elapsed_ = 0;
-  std::vector<double> latencies_us_;
+  double elapsed_s_ = 0;
+  std::vector<std::int64_t> latencies_ns_;
 };
 
 }  // namespace

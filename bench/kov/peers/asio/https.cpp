@@ -2,15 +2,14 @@
 // asio-http (peers/common/http_hello.hpp) over asio::ssl::stream, C++20 coroutines, one
 // thread, with the settings every HTTPS peer pins (peers/common/tls_pinned.hpp). All responses
 // to one read go out in one write.
-#include "../common/http_hello.hpp"
 #include "../common/tls_pinned.hpp"
+#include "http_loop.hpp"
 #include "serve.hpp"
 
 #include <asio/ssl.hpp>
 
 #include <cstdio>
 #include <optional>
-#include <string>
 
 namespace {
 
@@ -25,20 +24,7 @@ asio::awaitable<void> https(tcp::socket socket) {
   co_await tls.async_handshake(asio::ssl::stream_base::server,
                                asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return;
-  peers::request_buffer in;
-  std::string out;
-  for (;;) {
-    const std::span<char> space = in.space();
-    const std::size_t n = co_await tls.async_read_some(
-        asio::buffer(space.data(), space.size()), asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return;  // close_notify, truncation or a reset: close
-    in.commit(n);
-    out.clear();
-    if (in.answer(out) == 0) continue;
-    co_await asio::async_write(tls, asio::buffer(out),
-                               asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return;
-  }
+  co_await peers::asio_peer::answer_http(std::move(tls));
 }
 
 // The pinned settings, as kov-bench-https asks kov::tls for them (kov::tls also turns off

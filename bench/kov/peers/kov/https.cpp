@@ -1,11 +1,11 @@
 // kov-bench-https --listen HOST:PORT --cert CERT.pem --key KEY.pem: the HTTP/1.1 hello world of
 // kov-bench-http (peers/common/http_hello.hpp) over kov::tls, with the settings every HTTPS peer
 // pins (peers/common/tls_pinned.hpp). All responses to one read go out in one write.
+#include <kov/tls/stream.hpp>
+
 #include "../common/http_hello.hpp"
 #include "../common/tls_pinned.hpp"
 #include "server/serve.hpp"
-
-#include <kov/tls/stream.hpp>
 
 #include <cstdio>
 #include <string>
