@@ -2,7 +2,8 @@
 # Load-independent costs of every network server: syscalls, io_uring SQEs and CQEs and user
 # instructions (where the CPU exposes them) per request, one short run of each scenario with
 # `net.sh --counts`. A table on stdout, to compare kov (both backends) with the peers and floors
-# before and after a change, on a machine that need not be quiet.
+# before and after a change, on a machine that need not be quiet. For the TLS servers'
+# instructions where perf cannot count them, bench/kov/tls_counts.sh counts them with callgrind.
 #   counts.sh [--bin-dir DIR] [--duration S] [--cap CORES|none] [IMPL...]
 # IMPL defaults to every implementation of net.sh; the servers must be built (suite.sh build,
 # or cmake with TRIO_BUILD_BENCH=ON and --bin-dir BUILD/bin).
@@ -17,7 +18,8 @@ while [ $# -gt 0 ]; do
 done
 impls=("$@")
 [ ${#impls[@]} -gt 0 ] || impls=(kov kov-epoll kov-uring kov-http tokio asio libuv floor-epoll floor-uring)
-scenarios="http_c50 http_pipelined16_c256 echo_c50 echo_c1000 echo_pipelined16_c256"
+scenarios="http_c50 http_pipelined16_c256 echo_c50 echo_c1000 echo_pipelined16_c256 https_c50
+  tls_handshakes"
 
 printf '| scenario | impl | syscalls/req | SQEs/req | CQEs/req | instructions/req |\n|---|---|---|---|---|---|\n'
 for s in $scenarios; do

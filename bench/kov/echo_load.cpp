@@ -14,6 +14,8 @@
 //                      [--scenario NAME] [--impl NAME] [--round R]
 // Exit status 1 with the reason on stderr when it cannot connect, when the server closes a
 // connection or fails it, when an echo differs from what was sent, or when nothing came back.
+#include "load_common.hpp"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -37,35 +39,15 @@
 
 namespace {
 
-struct options {
-  std::string host;
-  int port = 0;
-  int connections = 50;
+struct options : load_common::common_options {
   std::size_t size = 512;
   std::size_t depth = 1;
   long idle_rss_of = 0;  // a pid: the idle memory mode
-  double duration_s = 10;
   double warmup_s = 1;
-  std::string scenario = "echo";
-  std::string impl = "unknown";
-  int round = 0;
 };
 
-[[noreturn]] __attribute__((format(printf, 1, 2))) void fail(const char* fmt, ...) {
-  std::fprintf(stderr, "kov-echo-load: ");
-  va_list args;
-  va_start(args, fmt);
-  std::vfprintf(stderr, fmt, args);
-  va_end(args);
-  std::fprintf(stderr, "\n");
-  std::exit(1);
-}
-
-std::int64_t now_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
+using load_common::fail;
+using load_common::now_ns;
 
 [[noreturn]] void usage() {
   std::fprintf(
@@ -78,40 +60,26 @@ std::int64_t now_ns() {
 
 options parse(int argc, char** argv) {
   options o;
+  o.scenario = "echo";
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (i + 1 >= argc) usage();
     const char* value = argv[++i];
-    if (arg == "--connect") {
-      const std::string addr = value;
-      const auto colon = addr.rfind(':');
-      if (colon == std::string::npos) usage();
-      o.host = addr.substr(0, colon);
-      o.port = std::atoi(addr.c_str() + colon + 1);
-    } else if (arg == "--connections") {
-      o.connections = std::atoi(value);
-    } else if (arg == "--size") {
+    if (load_common::parse_common(arg, value, o)) continue;
+    if (arg == "--size") {
       o.size = static_cast<std::size_t>(std::atol(value));
     } else if (arg == "--depth") {
       o.depth = static_cast<std::size_t>(std::atol(value));
     } else if (arg == "--idle-rss-of") {
       o.idle_rss_of = std::atol(value);
-    } else if (arg == "--duration") {
-      o.duration_s = std::atof(value);
     } else if (arg == "--warmup") {
       o.warmup_s = std::atof(value);
-    } else if (arg == "--scenario") {
-      o.scenario = value;
-    } else if (arg == "--impl") {
-      o.impl = value;
-    } else if (arg == "--round") {
-      o.round = std::atoi(value);
     } else {
       usage();
     }
   }
-  if (o.host.empty() || o.port <= 0 || o.port > 65535 || o.connections <= 0 || o.size == 0 ||
-      o.depth == 0 || o.idle_rss_of < 0 || o.duration_s <= 0 || o.warmup_s < 0) {
+  if (!load_common::common_valid(o) || o.size == 0 || o.depth == 0 || o.idle_rss_of < 0 ||
+      o.warmup_s < 0) {
     usage();
   }
   return o;
@@ -322,20 +290,10 @@ class load {
   }
 
   // Nearest-rank percentile.
-  double percentile_us(double p) {
-    const std::size_t n = latencies_ns_.size();
-    std::size_t rank = static_cast<std::size_t>(p * static_cast<double>(n) + 0.999999);
-    rank = std::clamp<std::size_t>(rank, 1, n);
-    auto nth = latencies_ns_.begin() + static_cast<std::ptrdiff_t>(rank - 1);
-    std::nth_element(latencies_ns_.begin(), nth, latencies_ns_.end());
-    return static_cast<double>(*nth) / 1e3;
-  }
+  double percentile_us(double p) { return load_common::percentile_us(latencies_ns_, p); }
 
   void emit(const char* metric, const char* unit, double value) {
-    std::printf(
-        "{\"suite\":\"kov\",\"scenario\":\"%s\",\"impl\":\"%s\",\"metric\":\"%s\",\"unit\":\"%s\","
-        "\"value\":%.3f,\"round\":%d}\n",
-        o_.scenario.c_str(), o_.impl.c_str(), metric, unit, value, o_.round);
+    load_common::contract_line(o_.scenario, o_.impl, metric, unit, value, o_.round);
   }
 
   options o_;

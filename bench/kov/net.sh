@@ -8,12 +8,12 @@
 # syscalls_per_req, uring_sqes_per_req, uring_cqes_per_req, instructions_per_req (load-independent
 # costs; connection setup included). The echo warm-up is skipped then.
 # IMPL and its server (in DIR, default build/bench/bin, where suite.sh copies everything;
-# --server names another binary), KIND being echo or http:
+# --server names another binary), KIND being echo, http or https (both TLS scenarios):
 #   kov, kov-epoll, kov-uring   kov-bench-KIND (bench/kov/peers/kov, the shared work of
 #                               peers/common) on the backend kov picks, or forced through
 #                               KOV_IO_BACKEND
 #   kov-http                    kov-http, the strict RFC 9112 example server (http scenarios only)
-#   tokio, asio, libuv          their peer, tokio-KIND, asio-KIND, libuv-KIND
+#   tokio, asio, libuv          their peer, tokio-KIND, asio-KIND, libuv-KIND (https: asio only)
 #   floor-epoll, floor-uring    the raw epoll / raw io_uring floors, floor-epoll-KIND, ...
 # Scenarios (docs: bench/kov/notes.md):
 #   echo_c50, echo_c1000    kov-echo-load, 512-byte messages, 50 / 1000 connections
@@ -22,6 +22,11 @@
 #   http_pipelined16_c256   wrk -t1 -c256 with pipeline.lua: 16 requests per write
 #   idle_c10k               kov-echo-load --idle-rss-of: 10,000 connections, one echo each, then
 #                           idle; prints rss_per_conn (bytes), the server's resident set growth
+#   https_c50               wrk -t1 -c50 --latency over TLS (keep-alive)
+#   tls_handshakes          kov-tls-handshake-load, 50 connections each doing connect, a full
+#                           handshake, one request, close, again; req_per_s counts connections
+# The TLS servers get `--cert --key` of an ECDSA P-256 certificate for localhost made here with
+# the openssl CLI; version and cipher suite are pinned (bench/kov/peers/common/tls_pinned.hpp).
 # for 10 s (2 s with --quick; --duration overrides). The server gets a free loopback port and
 # CPU 0, inside a cgroup that caps it at CORES of a core (default 0.5, or $KOV_NET_CAP; cgroup v1
 # cpu.cfs_quota_us or cgroup v2 cpu.max, whichever the machine has; needs root), so that the
@@ -70,7 +75,7 @@ die() {
   exit 1
 }
 
-depth=1 idle=""
+depth=1 idle="" handshakes=""
 case "$scenario" in
   echo_c50) kind=echo connections=50 ;;
   echo_c1000) kind=echo connections=1000 ;;
@@ -78,7 +83,9 @@ case "$scenario" in
   http_c50) kind=http connections=50 ;;
   http_pipelined16_c256) kind=http connections=256 depth=16 ;;
   idle_c10k) kind=echo connections=10000 idle=1 ;;
-  *) die "unknown scenario (echo_c50, echo_c1000, echo_pipelined16_c256, http_c50, http_pipelined16_c256, idle_c10k)" ;;
+  https_c50) kind=https connections=50 ;;
+  tls_handshakes) kind=https connections=50 handshakes=1 ;;
+  *) die "unknown scenario (echo_c50, echo_c1000, echo_pipelined16_c256, http_c50, http_pipelined16_c256, idle_c10k, https_c50, tls_handshakes)" ;;
 esac
 case "$cap" in
   none) ;;
@@ -94,6 +101,12 @@ case "$impl" in
     [ "$kind" = http ] || die "kov-http serves HTTP only"
     server_name=kov-http ;;
 esac
+if [ "$kind" = https ]; then
+  case "$impl" in
+    kov | kov-epoll | kov-uring | asio) ;;
+    *) die "no HTTPS server for $impl (kov, kov-epoll, kov-uring, asio)" ;;
+  esac
+fi
 if [ -n "$which" ]; then
   echo "$server_name"
   exit 0
@@ -102,6 +115,9 @@ server="${server:-$bin_dir/$server_name}"
 [ -x "$server" ] || die "no server binary $server"
 if [ "$kind" = echo ]; then
   client="$bin_dir/kov-echo-load"
+  [ -x "$client" ] || die "no load client $client"
+elif [ -n "$handshakes" ]; then
+  client="$bin_dir/kov-tls-handshake-load"
   [ -x "$client" ] || die "no load client $client"
 else
   command -v wrk >/dev/null || die "wrk is not installed (Debian package wrk)"
@@ -127,6 +143,18 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
+# The TLS servers' certificate: ECDSA P-256 for localhost, made fresh for the run.
+server_args=()
+tls_dir=""
+if [ "$kind" = https ]; then
+  command -v openssl >/dev/null || die "the TLS scenarios need the openssl CLI (Debian package openssl)"
+  tls_dir="$(mktemp -d)"
+  trap 'cleanup; rm -rf "$tls_dir"' EXIT
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \
+    -addext subjectAltName=DNS:localhost -keyout "$tls_dir/key.pem" -out "$tls_dir/cert.pem" \
+    2>/dev/null || die "openssl req could not make the certificate"
+  server_args=(--cert "$tls_dir/cert.pem" --key "$tls_dir/key.pem")
+fi
 period=100000
 if [ "$cap" != none ]; then
   quota="$(awk -v c="$cap" -v p="$period" 'BEGIN { printf "%d", c * p }')"
@@ -161,7 +189,7 @@ port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
 backend_env=(-u KOV_IO_BACKEND)
 [ -n "$backend" ] && backend_env=("KOV_IO_BACKEND=$backend")
 bash -c 'echo $$ >"$1" && shift && exec "$@"' net.sh "$cgroup_procs" \
-  env "${backend_env[@]}" taskset -c "$server_cpu" "$server" --listen "127.0.0.1:$port" >&2 &
+  env "${backend_env[@]}" taskset -c "$server_cpu" "$server" --listen "127.0.0.1:$port" "${server_args[@]}" >&2 &
 pid=$!
 
 for _ in $(seq 100); do
@@ -231,11 +259,17 @@ if [ "$kind" = echo ]; then
   lines="$(client_timed taskset -c "$client_cpu" "$client" --connect "127.0.0.1:$port" --connections "$connections" \
     --size 512 --depth "$depth" --duration "$duration" --warmup "$warmup" --scenario "$scenario" \
     --impl "$impl" --round "$round")" || die "the echo client failed"
+elif [ -n "$handshakes" ]; then
+  lines="$(client_timed taskset -c "$client_cpu" "$client" --connect "127.0.0.1:$port" \
+    --connections "$connections" --duration "$duration" --scenario "$scenario" --impl "$impl" \
+    --round "$round")" || die "the handshake client failed"
 else
+  scheme=http
+  [ "$kind" = https ] && scheme=https
   script=() script_args=()
   [ "$depth" -gt 1 ] && script=(-s "$repo/bench/kov/pipeline.lua") script_args=(-- "$depth")
   out="$(client_timed taskset -c "$client_cpu" wrk -t1 -c"$connections" -d"${duration}s" --latency \
-    "${script[@]}" "http://127.0.0.1:$port/" "${script_args[@]}" 2>&1)" || die "wrk failed: $out"
+    "${script[@]}" "$scheme://127.0.0.1:$port/" "${script_args[@]}" 2>&1)" || die "wrk failed: $out"
   echo "$out" | sed 's/^/  wrk: /' >&2
   lines="$(
   # wrk prints times as 215.00us, 1.02ms, 1.00s, 1.00m; errors only when there are some.
@@ -270,7 +304,7 @@ if [ -n "$counts" ]; then
   kill -INT "$perf_pid"
   wait "$perf_pid" || true
   # Requests of the run: the echo client's rate is exact over its duration; wrk says how many.
-  if [ "$kind" = echo ]; then
+  if [ "$kind" = echo ] || [ -n "$handshakes" ]; then
     requests="$(echo "$lines" | sed -n 's/.*"metric":"req_per_s".*"value":\([0-9.]*\).*/\1/p' |
       awk -v d="$duration" '{ printf "%d", $1 * d }')"
   else

@@ -10,6 +10,8 @@
 #   bench/kov/peers: tokio, asio, libuv, or a floor from bench/kov/floor: raw epoll, raw
 #   io_uring) against kov-echo-load or wrk, capped at half a core (KOV_NET_CAP=none: uncapped;
 #   KOV_NET_CAP=0.25: another cap).
+# - TLS scenarios https_c50 (wrk over TLS) and tls_handshakes (kov-tls-handshake-load): the same
+#   way, kov-bench-https against asio-https (asio::ssl::stream).
 #   suite.sh build BUILD_DIR OUT_DIR
 #   suite.sh plan  BUILD_DIR OUT_DIR QUICK
 set -euo pipefail
@@ -23,11 +25,13 @@ bin="$out_dir/bin"
 kov_bin="$bin/kov-bench"
 tokio_bin="$bin/kov_bench_tokio"
 net_impls="kov kov-epoll kov-uring kov-http tokio asio libuv floor-epoll floor-uring"
-net_scenarios="http_c50 http_pipelined16_c256 echo_c50 echo_c1000 echo_pipelined16_c256 idle_c10k"
+net_scenarios="http_c50 http_pipelined16_c256 echo_c50 echo_c1000 echo_pipelined16_c256 idle_c10k
+  https_c50 tls_handshakes"
 # Servers that may be absent from a tree: the asio and libuv peers and the io_uring floor are
-# left out by CMake when their library is not installed. Their scenarios then run without them.
+# left out by CMake when their library is not installed (the TLS ones without OpenSSL 3). Their scenarios then run without them.
 optional_targets="kov-bench-echo kov-bench-http kov-http asio-echo asio-http libuv-echo libuv-http
-  floor-epoll-echo floor-epoll-http floor-uring-echo floor-uring-http"
+  floor-epoll-echo floor-epoll-http floor-uring-echo floor-uring-http kov-bench-https asio-https
+  kov-tls-handshake-load"
 
 case "$action" in
   build)
