@@ -66,17 +66,18 @@ enum class action : uint8_t { off, interrupt, reset_cpu, reset_core, reset_syste
 
 /// One stage: entered when the previous one's timeout passed (stage 0: at the last feed).
 struct stage {
-  action what = action::off;
-  uint32_t timeout_ms = 0;
+  action what = action::off;  ///< what happens when this stage times out
+  uint32_t timeout_ms = 0;    ///< time in this stage before `what`, in milliseconds
 };
 
 /// Up to four stages, run in order; stages after the first `off` are not used.
 struct config {
-  stage stages[4] = {};
+  stage stages[4] = {};  ///< stage 0 first; an `off` stage ends the list
 };
 
+/// Why a configuration was refused (nothing was written to the watchdog then).
 enum class error : uint8_t {
-  ok,
+  ok,                  ///< accepted and written
   zero_timeout,        ///< an active stage with a timeout of 0 ms
   timeout_too_long,    ///< more than the hold register counts at this watchdog's clock
   action_unsupported,  ///< reset_system asked of an MWDT
