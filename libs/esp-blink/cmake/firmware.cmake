@@ -76,6 +76,8 @@ esp_blink_firmware(rgb ${ESP_BLINK_ROOT}/examples/rgb.cpp)
 esp_blink_firmware(async_blink ${ESP_BLINK_ROOT}/examples/async_blink.cpp)
 esp_blink_firmware(spi_display ${ESP_BLINK_ROOT}/examples/spi_display.cpp)
 esp_blink_firmware(usb_hello ${ESP_BLINK_ROOT}/examples/usb_hello.cpp)
+esp_blink_firmware(pwm_fade ${ESP_BLINK_ROOT}/examples/pwm_fade.cpp)
+esp_blink_firmware(adc_read ${ESP_BLINK_ROOT}/examples/adc_read.cpp)
 # Not examples: firmware the emulator tests run (illegal instruction, failed assertion, UART
 # receive, start-up effects, watchdogs left running, the interrupt-driven I2C transaction, the timer queue).
 esp_blink_firmware(trap ${ESP_BLINK_ROOT}/tests/firmware/trap.cpp)
