@@ -25,7 +25,7 @@ struct level_change {
   bool level;
 };
 
-/// The changes of wire `name` in a VCD file, in time order.
+/// The changes of wire `name` in a VCD file, in time order (the initial low is not one).
 std::vector<level_change> read_vcd_wire(const std::string& path, const std::string& name) {
   std::ifstream in(path);
   std::string line, id;
@@ -41,7 +41,8 @@ std::vector<level_change> read_vcd_wire(const std::string& path, const std::stri
       now = std::stoull(first.substr(1));
     } else if (!id.empty() && first.size() == 1 + id.size() && first.substr(1) == id &&
                (first[0] == '0' || first[0] == '1')) {
-      changes.push_back({now, first[0] == '1'});
+      const bool level = first[0] == '1';
+      if (level != (changes.empty() ? false : changes.back().level)) changes.push_back({now, level});
     }
   }
   return changes;
