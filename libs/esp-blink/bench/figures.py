@@ -57,7 +57,8 @@ def main():
         print(json.dumps(row))
 
     for rnd in range(args.rounds):
-        for name in ("blink", "hello", "i2c", "async_blink", "spi_display", "usb_hello"):
+        for name in ("blink", "hello", "i2c", "async_blink", "spi_display", "usb_hello",
+                     "pwm_fade", "adc_read"):
             sizes = section_sizes(os.path.join(args.firmware_dir, f"{name}.elf"))
             total = 0
             for sec, metric in ((".text", "size_text"), (".rodata", "size_rodata"),
