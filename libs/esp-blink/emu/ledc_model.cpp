@@ -68,13 +68,15 @@ void ledc_model::configure_timer(unsigned n, uint32_t value, uint64_t now) {
   const uint32_t global = ctx_.regs.peek(ledc_base + conf);
   t.running = (value & (timer_rst | timer_pause)) == 0 && ctx_.clocked(clock_gate) &&
               (global & bit(31)) != 0;
-  if (t.running && (global & 3u) != 3u) ctx_.report("LEDC clock source other than XTAL_CLK is not modelled");
+  if (t.running && (global & 3u) != 3u)
+    ctx_.report("LEDC clock source other than XTAL_CLK is not modelled");
   if (!t.running) return;
   const uint32_t clk_div = (value >> 4) & 0x3FFFFu;
   const unsigned resolution = value & 0xFu;
   if (was_running && (value & timer_para_up) == 0) return;  // new values wait for PARA_UP
   if (clk_div < 256 || resolution == 0 || resolution > 14) {
-    ctx_.report("LEDC timer " + std::to_string(n) + " stopped: CLK_DIV below 1.0 or DUTY_RES outside 1..14");
+    ctx_.report("LEDC timer " + std::to_string(n) +
+                " stopped: CLK_DIV below 1.0 or DUTY_RES outside 1..14");
     t.running = false;
     return;
   }
@@ -88,7 +90,8 @@ uint64_t ledc_model::cycle_at(const timer_state& t, uint64_t ticks) const {
   // ticks * (clk_div / 256) XTAL periods, in CPU cycles, split so that no product overflows.
   constexpr uint64_t per_second = 256u * xtal_hz;
   const uint64_t q = ticks * t.clk_div;
-  return t.origin + q / per_second * ctx_.clocks.cpu_hz + q % per_second * ctx_.clocks.cpu_hz / per_second;
+  return t.origin + q / per_second * ctx_.clocks.cpu_hz +
+         q % per_second * ctx_.clocks.cpu_hz / per_second;
 }
 
 void ledc_model::advance(uint64_t now) {

@@ -12,7 +12,8 @@ void report(esp_blink::uart::uart0& serial, const char* atten_name) {
   if (r.status == esp_blink::adc::error::ok) {
     esp_blink::print(serial, r.millivolts, " mV");
   } else {
-    esp_blink::print(serial, r.status == esp_blink::adc::error::timeout ? "timeout" : "above range");
+    esp_blink::print(serial,
+                     r.status == esp_blink::adc::error::timeout ? "timeout" : "above range");
   }
   esp_blink::print(serial, " (code ", r.code, ")\n");
 }

@@ -10,7 +10,8 @@ int main() {
   serial.init(115200);
   ledc::timer<0>::configure<{.frequency_hz = 1000, .resolution_bits = 10}>();
   // 5 kHz at 14 bits would need a divider below 1 of the 40 MHz clock: refused, nothing changed.
-  const ledc::error refused = ledc::timer<1>::configure({.frequency_hz = 5000, .resolution_bits = 14});
+  const ledc::error refused =
+      ledc::timer<1>::configure({.frequency_hz = 5000, .resolution_bits = 14});
   print(serial, "pwm: 5 kHz at 14 bits: ", ledc::describe(refused), "\n");
   ledc::channel<0, 0, 5> led;
   if (led.fade_to(1000, 1000) != ledc::error::ok) panic("fade up refused");

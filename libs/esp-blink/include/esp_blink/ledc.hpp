@@ -25,12 +25,12 @@
 
 namespace esp_blink::ledc {
 
-inline constexpr uint32_t clock_hz = 40'000'000;       ///< XTAL_CLK, the timers' source
-inline constexpr uint32_t first_signal = 45;           ///< LEDC_LS_SIG_OUT0 in the GPIO matrix
-inline constexpr unsigned max_resolution_bits = 14;    ///< DUTY_RES on the C3
-inline constexpr uint32_t min_divider = 256;           ///< CLK_DIV 1.0 (8 fraction bits)
+inline constexpr uint32_t clock_hz = 40'000'000;     ///< XTAL_CLK, the timers' source
+inline constexpr uint32_t first_signal = 45;         ///< LEDC_LS_SIG_OUT0 in the GPIO matrix
+inline constexpr unsigned max_resolution_bits = 14;  ///< DUTY_RES on the C3
+inline constexpr uint32_t min_divider = 256;         ///< CLK_DIV 1.0 (8 fraction bits)
 inline constexpr uint32_t max_divider = (1u << 18) - 1;
-inline constexpr uint32_t max_fade_field = 1023;       ///< DUTY_NUM, DUTY_CYCLE, DUTY_SCALE
+inline constexpr uint32_t max_fade_field = 1023;  ///< DUTY_NUM, DUTY_CYCLE, DUTY_SCALE
 
 /// Why a configuration or a fade was refused. `ok` is success.
 enum class error : uint8_t {
@@ -151,8 +151,8 @@ class channel {
  public:
   channel() {
     enable();
-    conf0::write(conf0::timer_sel::template value<Timer>(),
-                 conf0::sig_out_en::template value<1>(), conf0::idle_lv::template value<0>());
+    conf0::write(conf0::timer_sel::template value<Timer>(), conf0::sig_out_en::template value<1>(),
+                 conf0::idle_lv::template value<0>());
     regs::ch_hpoint<Ch>::write(regs::ch_hpoint<Ch>::hpoint::template value<0>());
     start(0, 1, 1, 0, true);
     gpio::connect_output<Pin, first_signal + Ch, Unlock>();

@@ -42,7 +42,8 @@ std::vector<level_change> read_vcd_wire(const std::string& path, const std::stri
     } else if (!id.empty() && first.size() == 1 + id.size() && first.substr(1) == id &&
                (first[0] == '0' || first[0] == '1')) {
       const bool level = first[0] == '1';
-      if (level != (changes.empty() ? false : changes.back().level)) changes.push_back({now, level});
+      if (level != (changes.empty() ? false : changes.back().level))
+        changes.push_back({now, level});
     }
   }
   return changes;

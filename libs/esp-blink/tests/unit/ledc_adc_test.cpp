@@ -36,7 +36,7 @@ TEST(ledc_divider, is_the_clock_over_frequency_and_resolution_in_256ths) {
   // The extremes: divider 1.0 and the largest 18-bit value.
   EXPECT_EQ(ledc::divider_for({40'000'000 >> 14, 14}).clk_div, 256u);
   EXPECT_EQ(ledc::divider_for({0, 8}).status, ledc::error::frequency_too_low);
-  EXPECT_EQ(ledc::divider_for({153, 8}).status, ledc::error::ok);  // 1021.2
+  EXPECT_EQ(ledc::divider_for({153, 8}).status, ledc::error::ok);                 // 1021.2
   EXPECT_EQ(ledc::divider_for({152, 8}).status, ledc::error::frequency_too_low);  // 1028.0
   EXPECT_STREQ(ledc::describe(ledc::error::frequency_too_high),
                "frequency too high for this resolution");
@@ -77,7 +77,9 @@ TEST(ledc_timer, an_impossible_pair_at_run_time_is_an_error_and_changes_nothing)
 }
 
 struct ledc_channel_test : ::testing::Test {
-  ledc_channel_test() { ledc::timer<1>::configure<{.frequency_hz = 1000, .resolution_bits = 10}>(); }
+  ledc_channel_test() {
+    ledc::timer<1>::configure<{.frequency_hz = 1000, .resolution_bits = 10}>();
+  }
   register_file_fake fake;
   mmio::host_bus_guard guard{fake};
   uint32_t conf1() const { return fake.peek(ch2_conf1); }
@@ -85,8 +87,8 @@ struct ledc_channel_test : ::testing::Test {
 
 TEST_F(ledc_channel_test, starts_low_on_its_timer_and_routes_its_signal) {
   ledc::channel<2, 1, 5> pwm;
-  EXPECT_EQ(fake.peek(ch2_conf0) & 3u, 1u);             // TIMER_SEL
-  EXPECT_NE(fake.peek(ch2_conf0) & (1u << 2), 0u);      // SIG_OUT_EN
+  EXPECT_EQ(fake.peek(ch2_conf0) & 3u, 1u);         // TIMER_SEL
+  EXPECT_NE(fake.peek(ch2_conf0) & (1u << 2), 0u);  // SIG_OUT_EN
   EXPECT_EQ(fake.peek(ch2_duty), 0u);
   EXPECT_EQ(fake.peek(gpio_func5_out_sel) & 0xFFu, 47u);  // LEDC_LS_SIG_OUT2
   EXPECT_EQ(pwm.max_duty_cycle(), 1024u);
@@ -96,7 +98,7 @@ TEST_F(ledc_channel_test, a_duty_update_is_one_step_latched_by_para_up) {
   ledc::channel<2, 1, 5> pwm;
   fake.log.clear();
   EXPECT_EQ(pwm.set_duty_cycle(512), hal::error_kind::ok);
-  EXPECT_EQ(fake.peek(ch2_duty), 512u << 4);  // 4 fraction bits
+  EXPECT_EQ(fake.peek(ch2_duty), 512u << 4);                              // 4 fraction bits
   EXPECT_EQ(conf1(), (1u << 31) | (1u << 30) | (1u << 20) | (1u << 10));  // start, 1 step of 0
   ASSERT_FALSE(fake.log.empty());
   EXPECT_EQ(fake.log.back().address, ch2_conf0);  // PARA_UP last
