@@ -8,7 +8,7 @@ int main() {
   watchdog::disable_all();
   uart::uart0 serial;
   serial.init(115200);
-  ledc::timer<0>::configure<{.frequency_hz = 1000, .resolution_bits = 10}>();
+  ledc::timer<0>::configure<1000, 10>();
   // 5 kHz at 14 bits would need a divider below 1 of the 40 MHz clock: refused, nothing changed.
   const ledc::error refused =
       ledc::timer<1>::configure({.frequency_hz = 5000, .resolution_bits = 14});

@@ -6,10 +6,10 @@
 // clock is. A timer divides it by CLK_DIV (10 integer bits, 8 fraction bits) and counts to
 // 2^resolution, so frequency * 2^resolution * CLK_DIV = 40 MHz with CLK_DIV in [1, 1024):
 // frequency and resolution are chosen together. An impossible pair is a compile error when
-// constant (`configure<{...}>()`) and a `ledc::error` otherwise (ESP32-C3 TRM, "LED PWM
+// constant (`configure<Hz, Bits>()`) and a `ledc::error` otherwise (ESP32-C3 TRM, "LED PWM
 // Controller"; matrix signals LEDC_LS_SIG_OUT0..5 = 45..50, ESP-IDF gpio_sig_map.h).
 //
-//   esp_blink::ledc::timer<0>::configure<{.frequency_hz = 1000, .resolution_bits = 10}>();
+//   esp_blink::ledc::timer<0>::configure<1000, 10>();   // 1 kHz, 10-bit duty
 //   esp_blink::ledc::channel<0, 0, 5> led;   // channel 0 on timer 0, GPIO5
 //   led.set_duty_cycle(512);                 // 50 %: max_duty_cycle() is 1024 (always high)
 //   led.fade_to(0, 1000);                    // down to off over 1000 PWM periods
@@ -103,16 +103,16 @@ class timer {
 
  public:
   /// Sets a constant configuration; an impossible pair does not compile.
-  template <timer_config Config>
+  template <uint32_t FrequencyHz, uint8_t ResolutionBits>
   static void configure() {
-    constexpr divider d = divider_for(Config);
+    constexpr divider d = divider_for({FrequencyHz, ResolutionBits});
     static_assert(d.status != error::resolution_out_of_range,
                   "esp_blink::ledc: resolution must be 1..14 bits");
     static_assert(d.status != error::frequency_too_high,
                   "esp_blink::ledc: frequency too high for this resolution (40 MHz clock)");
     static_assert(d.status != error::frequency_too_low,
                   "esp_blink::ledc: frequency too low for this resolution (divider > 1023)");
-    apply(Config.resolution_bits, d.clk_div);
+    apply(ResolutionBits, d.clk_div);
   }
 
   /// Sets a configuration known at run time; on an error nothing is changed.

@@ -46,7 +46,7 @@ TEST(ledc_timer, configure_clocks_the_block_and_loads_the_period) {
   register_file_fake fake;
   mmio::host_bus_guard guard(fake);
   fake.poke(perip_rst_en0, 1u << 11);  // held in reset
-  ledc::timer<0>::configure<{.frequency_hz = 1000, .resolution_bits = 10}>();
+  ledc::timer<0>::configure<1000, 10>();
   EXPECT_NE(fake.peek(perip_clk_en0) & (1u << 11), 0u);
   EXPECT_EQ(fake.peek(perip_rst_en0) & (1u << 11), 0u);
   EXPECT_EQ(fake.peek(ledc_conf), 3u | (1u << 31));  // XTAL_CLK, clock on
@@ -77,9 +77,7 @@ TEST(ledc_timer, an_impossible_pair_at_run_time_is_an_error_and_changes_nothing)
 }
 
 struct ledc_channel_test : ::testing::Test {
-  ledc_channel_test() {
-    ledc::timer<1>::configure<{.frequency_hz = 1000, .resolution_bits = 10}>();
-  }
+  ledc_channel_test() { ledc::timer<1>::configure<1000, 10>(); }
   register_file_fake fake;
   mmio::host_bus_guard guard{fake};
   uint32_t conf1() const { return fake.peek(ch2_conf1); }
