@@ -7,7 +7,7 @@ host=${1:-build/release}
 emu="$host/bin/esp-blink-emu"
 fw=${ESP_BLINK_FIRMWARE_DIR:-build/esp32c3/bin}
 for f in "$emu" "$fw/hello.bin" "$fw/blink.bin" "$fw/i2c.bin" "$fw/rgb.bin" "$fw/trap.direct.bin" \
-    "$fw/spi_display.bin" "$fw/usb_hello.bin"; do
+    "$fw/spi_display.bin" "$fw/usb_hello.bin" "$fw/pwm_fade.bin" "$fw/adc_read.bin"; do
   [ -e "$f" ] || { echo "esp-blink demo: missing $f (build the host and esp32c3 presets)"; exit 1; }
 done
 
@@ -50,6 +50,18 @@ echo "-- usb_hello.bin prints over the USB-Serial-JTAG console:"
 "$emu" --quiet "$fw/usb_hello.bin" | sed 's/^/   | /'
 
 echo
+echo "-- pwm_fade.bin fades GPIO5 with the LEDC (1 kHz, 10-bit duty, up over 1 s, down over 0.5 s):"
+"$emu" --trace-gpio --vcd "$fw/pwm_fade.vcd" "$fw/pwm_fade.bin" 2>"$log" | sed 's/^/   | /'
+awk '/gpio5 -> 1/ { r[n++] = $6 } /gpio5 -> 0/ { if (n > 0) h[n - 1] = $6 - r[n - 1] }
+  END { for (i = 99; i < 1000 && i + 1 < n; i += 300)
+          printf "   period %4d: duty %5.1f%%\n", i + 1, 100 * h[i] / (r[i + 1] - r[i]) }' "$log"
+echo "   PWM waveform (VCD for GTKWave): $fw/pwm_fade.vcd"
+
+echo
+echo "-- adc_read.bin reads ADC1 channels 0-4 given 0.5, 0.9, 1.2, 2.2 and 3.0 V:"
+"$emu" --quiet --adc 0=0.5,1=0.9,2=1.2,3=2.2,4=3.0 "$fw/adc_read.bin" | sed 's/^/   | /'
+
+echo
 echo "-- trap.direct.bin executes an illegal instruction; the firmware's trap report:"
 set +e
 "$emu" --quiet "$fw/trap.direct.bin" 2>/dev/null | sed '/^$/d; s/^/   | /'
@@ -60,6 +72,6 @@ echo "   emulator exit status $status (non-zero: the firmware trapped)"
 echo
 echo "-- sizes (.text + .rodata + .data; Espressif's direct-boot example in brackets):"
 python3 libs/esp-blink/tests/check_elf.py "$fw/blink.elf" "$fw/hello.elf" "$fw/i2c.elf" "$fw/rgb.elf" \
-  "$fw/spi_display.elf" "$fw/usb_hello.elf" \
+  "$fw/spi_display.elf" "$fw/usb_hello.elf" "$fw/pwm_fade.elf" "$fw/adc_read.elf" \
   | sed -E 's|.*/([a-z0-9_]+)\.elf: .*= ([0-9]+) bytes.*|   \1 \2 B|' \
   | sed -E 's/^(   blink .*)/\1   [7,436 B]/; s/^(   hello .*)/\1   [hello_world 10,216 B]/'

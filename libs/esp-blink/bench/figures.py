@@ -58,7 +58,7 @@ def main():
 
     for rnd in range(args.rounds):
         for name in ("blink", "hello", "i2c", "async_blink", "spi_display", "usb_hello",
-                     "watchdog", "clock160"):
+                     "watchdog", "clock160", "pwm_fade", "adc_read"):
             sizes = section_sizes(os.path.join(args.firmware_dir, f"{name}.elf"))
             total = 0
             for sec, metric in ((".text", "size_text"), (".rodata", "size_rodata"),

@@ -18,10 +18,12 @@ find_package(PNG REQUIRED)  # the SSD1306 model's PNG (Debian libpng-dev)
 
 add_library(esp_blink_emu_core STATIC
   ${ESP_BLINK_ROOT}/emu/front_end.cpp
+  ${ESP_BLINK_ROOT}/emu/adc_model.cpp
   ${ESP_BLINK_ROOT}/emu/gpio_model.cpp
   ${ESP_BLINK_ROOT}/emu/i2c_model.cpp
   ${ESP_BLINK_ROOT}/emu/image.cpp
   ${ESP_BLINK_ROOT}/emu/intmatrix_model.cpp
+  ${ESP_BLINK_ROOT}/emu/ledc_model.cpp
   ${ESP_BLINK_ROOT}/emu/machine.cpp
   ${ESP_BLINK_ROOT}/emu/options.cpp
   ${ESP_BLINK_ROOT}/emu/peripherals.cpp

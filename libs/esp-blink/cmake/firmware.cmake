@@ -78,6 +78,8 @@ esp_blink_firmware(spi_display ${ESP_BLINK_ROOT}/examples/spi_display.cpp)
 esp_blink_firmware(usb_hello ${ESP_BLINK_ROOT}/examples/usb_hello.cpp)
 esp_blink_firmware(watchdog ${ESP_BLINK_ROOT}/examples/watchdog.cpp)
 esp_blink_firmware(clock160 ${ESP_BLINK_ROOT}/examples/clock160.cpp)
+esp_blink_firmware(pwm_fade ${ESP_BLINK_ROOT}/examples/pwm_fade.cpp)
+esp_blink_firmware(adc_read ${ESP_BLINK_ROOT}/examples/adc_read.cpp)
 # Not examples: firmware the emulator tests run (illegal instruction, failed assertion, UART
 # receive, start-up effects, watchdogs left running, the interrupt-driven I2C transaction, the timer queue).
 esp_blink_firmware(trap ${ESP_BLINK_ROOT}/tests/firmware/trap.cpp)

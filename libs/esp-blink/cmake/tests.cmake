@@ -70,6 +70,7 @@ trio_gtest(NAME esp_blink_unit_tests LIB esp-blink KIND unit DISCOVER esp_blink.
   ${ESP_BLINK_ROOT}/tests/unit/spi_test.cpp
   ${ESP_BLINK_ROOT}/tests/unit/ssd1306_test.cpp
   ${ESP_BLINK_ROOT}/tests/unit/usb_serial_jtag_test.cpp
+  ${ESP_BLINK_ROOT}/tests/unit/ledc_adc_test.cpp
   ${ESP_BLINK_ROOT}/tests/unit/tmp102_test.cpp
   ${ESP_BLINK_ROOT}/tests/unit/ws2812_test.cpp
   ${ESP_BLINK_ROOT}/tests/unit/sht3x_test.cpp
@@ -158,19 +159,20 @@ trio_gtest(NAME esp_blink_emu_tests LIB esp-blink KIND emu DISCOVER esp_blink.
   ${ESP_BLINK_ROOT}/tests/emu/options_test.cpp)
 add_dependencies(esp_blink_emu_tests esp_blink_firmware)
 target_sources(esp_blink_emu_tests PRIVATE ${ESP_BLINK_ROOT}/tests/emu/async_blink_test.cpp
-  ${ESP_BLINK_ROOT}/tests/emu/spi_usb_test.cpp)
+  ${ESP_BLINK_ROOT}/tests/emu/spi_usb_test.cpp ${ESP_BLINK_ROOT}/tests/emu/pwm_adc_test.cpp)
 # spi_usb_test draws the spi_display example's pattern on the host to know the expected pixels,
 # and keeps the panel's PNG in the build tree as an artifact.
 target_include_directories(esp_blink_emu_tests PRIVATE ${ESP_BLINK_ROOT}/examples
   ${ESP_BLINK_ROOT}/include)
 target_compile_definitions(esp_blink_emu_tests PRIVATE
   ESP_BLINK_FIRMWARE_BIN="${ESP_BLINK_FIRMWARE_BIN}"
-  ESP_BLINK_DISPLAY_PNG="${CMAKE_BINARY_DIR}/esp-blink-artifacts/spi_display.png")
+  ESP_BLINK_DISPLAY_PNG="${CMAKE_BINARY_DIR}/esp-blink-artifacts/spi_display.png"
+  ESP_BLINK_PWM_VCD="${CMAKE_BINARY_DIR}/esp-blink-artifacts/pwm_fade.vcd")
 file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/esp-blink-artifacts)
 
 # The final ELFs: no C++ runtime support, no heap, no unwind tables; sizes within budget.
 foreach(fw blink hello i2c rgb interrupts irq_sleep executor async_blink spi_display usb_hello
-    watchdog clock160)
+    watchdog clock160 pwm_fade adc_read)
   add_test(NAME esp_blink.elf_is_freestanding.${fw}
     COMMAND ${Python3_EXECUTABLE} ${ESP_BLINK_ROOT}/tests/check_elf.py
             ${ESP_BLINK_FIRMWARE_BIN}/${fw}.elf ${ESP_BLINK_FIRMWARE_BIN}/${fw}.app.elf)
@@ -266,3 +268,14 @@ add_test(NAME esp_blink.cli.uart1_prints_with_a_prefix
   COMMAND esp-blink-emu --quiet --uart1 - ${ESP_BLINK_FIRMWARE_BIN}/uart1_hello.bin)
 set_tests_properties(esp_blink.cli.uart1_prints_with_a_prefix PROPERTIES LABELS "esp-blink;emu"
   PASS_REGULAR_EXPRESSION "^uart1: hello on UART1, GPIO4\n$")
+# ADC voltages and the PWM waveform from the command line.
+add_test(NAME esp_blink.cli.adc_voltages_reach_the_firmware
+  COMMAND esp-blink-emu --quiet --adc 0=0.25,3=1.25 ${ESP_BLINK_FIRMWARE_BIN}/adc_read.bin)
+set_tests_properties(esp_blink.cli.adc_voltages_reach_the_firmware PROPERTIES
+  LABELS "esp-blink;emu"
+  PASS_REGULAR_EXPRESSION "channel 0 at 0 dB: 250 mV.*channel 1 at 2.5 dB: 0 mV.*channel 3 at 11 dB: 1250 mV")
+add_test(NAME esp_blink.cli.pwm_waveform_goes_into_the_vcd
+  COMMAND esp-blink-emu --vcd ${CMAKE_BINARY_DIR}/esp-blink-artifacts/pwm_fade_cli.vcd
+          ${ESP_BLINK_FIRMWARE_BIN}/pwm_fade.bin)
+set_tests_properties(esp_blink.cli.pwm_waveform_goes_into_the_vcd PROPERTIES
+  LABELS "esp-blink;emu" PASS_REGULAR_EXPRESSION "pwm: down to 0\n.* 2998 GPIO edges")

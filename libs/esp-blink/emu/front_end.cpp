@@ -69,6 +69,7 @@ void connect(machine& m, const command_line& cl, const emulator_streams& io) {
   m.io().inject_usb_serial_jtag_rx(cl.usb_input);
   if (!cl.display.empty()) m.io().attach_ssd1306(cl.display_dc_pin);
   for (const auto& g : cl.gpio_inputs) m.io().schedule_gpio_input(g.pin, g.level, g.cycle);
+  for (const auto& a : cl.adc_inputs) m.io().adc().set_voltage(a.channel, a.volts);
   for (const auto& u : cl.uart_inputs) m.io().schedule_uart0_rx(u.bytes, u.cycle);
   for (const auto& d : cl.devices) {
     m.io().i2c0().attach(d.address, std::make_unique<tmp102>(d.value));

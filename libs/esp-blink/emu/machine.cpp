@@ -515,6 +515,7 @@ run_result machine::run() {
                                       : "emulation stopped at pc " + hex32(pc);
     break;
   }
+  io_.flush_outputs(cycles_);
   result.instructions = instructions_;
   result.cycles = cycles_;
   result.first_uart_byte_instructions = io_.first_uart0_byte_instructions();

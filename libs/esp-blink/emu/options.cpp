@@ -56,6 +56,35 @@ i2c_device_spec parse_device(const std::string& spec) {
   return {name, static_cast<uint8_t>(a), value};
 }
 
+/// CHANNEL=VOLTS[,CHANNEL=VOLTS...]: ADC1 channels 0..4, 0 to 3.3 V (the pads' supply).
+void parse_adc(command_line& c, const std::string& spec) {
+  size_t from = 0;
+  for (;;) {
+    const auto comma = spec.find(',', from);
+    const std::string item = spec.substr(from, comma == std::string::npos ? comma : comma - from);
+    const auto eq = item.find('=');
+    if (eq == std::string::npos) {
+      throw std::invalid_argument("expected CHANNEL=VOLTS, got '" + item + "'");
+    }
+    const uint64_t channel = to_u64(item.substr(0, eq));
+    if (channel >= adc1_channels) throw std::invalid_argument("ADC1 has channels 0..4");
+    const std::string text = item.substr(eq + 1);
+    size_t used = 0;
+    double volts = -1;
+    try {
+      volts = std::stod(text, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != text.size() || !(volts >= 0.0 && volts <= 3.3)) {
+      throw std::invalid_argument("ADC voltage must be a number from 0 to 3.3, got '" + text + "'");
+    }
+    c.adc_inputs.push_back({static_cast<unsigned>(channel), volts});
+    if (comma == std::string::npos) break;
+    from = comma + 1;
+  }
+}
+
 /// 100ms, 250us, 2s, or a bare number of ms.
 uint64_t time_to_cycles(const command_line& c, const std::string& text) {
   const uint64_t hz = c.run.clocks.cpu_hz;
@@ -190,6 +219,9 @@ const option options[] = {
     {"--uart1", "FILE",
      "write what UART1 sends on its pin to FILE; '-': to\nstdout, each line starting 'uart1: '",
      [](command_line& c, const std::string& v) { c.uart1_path = v; }},
+    {"--adc", "CHANNEL=VOLTS,...",
+     "the voltage on ADC1 channel CHANNEL (0..4, GPIO0..4),\n0 to 3.3 V; unset channels read 0 V",
+     [](command_line& c, const std::string& v) { parse_adc(c, v); }},
     {"--usb-input", "TEXT", "bytes for the USB-Serial-JTAG port to receive",
      [](command_line& c, const std::string& v) { c.usb_input = v; }},
     {"--display", "NAME",

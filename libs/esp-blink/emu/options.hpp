@@ -26,6 +26,12 @@ struct gpio_stimulus {
   uint64_t cycle;
 };
 
+/// `--adc CHANNEL=VOLTS`: the voltage on ADC1 channel CHANNEL (GPIO CHANNEL).
+struct adc_input {
+  unsigned channel;
+  double volts;
+};
+
 /// `--uart-rx TEXT@TIME`: TEXT starts arriving on UART0 RXD at TIME.
 struct uart_stimulus {
   std::string bytes;
@@ -46,6 +52,7 @@ struct command_line {
   std::vector<i2c_device_spec> devices;
   std::vector<gpio_stimulus> gpio_inputs;
   std::vector<uart_stimulus> uart_inputs;
+  std::vector<adc_input> adc_inputs;
   bool uart_rx_stdin = false;  // `--uart-rx -`: standard input feeds UART0 RX
   bool trace_gpio = false;
   bool quiet = false;

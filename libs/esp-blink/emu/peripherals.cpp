@@ -35,6 +35,8 @@ peripherals::peripherals(clock_config clocks)
       spi2_(ctx_),
       usb_(ctx_),
       rng_(ctx_),
+      ledc_(ctx_, gpio_),
+      adc_(ctx_),
       io_mux_(ctx_, io_mux_base),
       system_(ctx_, system_base),
       intmatrix_(ctx_) {
@@ -44,6 +46,7 @@ peripherals::peripherals(clock_config clocks)
       {rmt_base, &rmt_},           {timg0_base, &timg_[0]},       {timg1_base, &timg_[1]},
       {systimer_base, &systimer_}, {system_base, &system_},       {intmatrix_base, &intmatrix_},
       {spi2_base, &spi2_},         {usb_serial_jtag_base, &usb_}, {rng_base, &rng_},
+      {ledc_base, &ledc_},         {apb_saradc_base, &adc_},
   };
   for (const auto& [base, model] : blocks) map_[(base - mmio_base) / block_size] = model;
   update_cpu_clock();
@@ -117,6 +120,7 @@ void peripherals::schedule_gpio_input(unsigned pin, bool level, uint64_t cycle) 
 
 void peripherals::update(uint64_t now) {
   systimer_.advance(now);
+  ledc_.advance(now);
   while (!gpio_events_.empty() && gpio_events_.back().cycle <= now) {
     const gpio_event e = gpio_events_.back();
     gpio_events_.pop_back();

@@ -11,9 +11,11 @@
 // (needs_update) and asks ready_line() which CPU line it would take.
 #pragma once
 
+#include "adc_model.hpp"
 #include "gpio_model.hpp"
 #include "i2c_model.hpp"
 #include "intmatrix_model.hpp"
+#include "ledc_model.hpp"
 #include "peripheral_model.hpp"
 #include "rmt_model.hpp"
 #include "spi2_model.hpp"
@@ -86,6 +88,10 @@ class peripherals {
   const std::string& usb_serial_jtag_output() const { return usb_.output(); }
   void inject_usb_serial_jtag_rx(const std::string& bytes) { usb_.inject_rx(bytes); }
   uint64_t systimer_ticks(uint64_t cycles) const { return systimer_.ticks(cycles); }
+  const ledc_model& ledc() const { return ledc_; }
+  adc_model& adc() { return adc_; }
+  /// Brings waveforms generated ahead of the CPU (LEDC) up to `now`; the run ends with it.
+  void flush_outputs(uint64_t now) { ledc_.advance(now); }
 
   // Interrupts.
   bool needs_update(uint64_t now) const { return dirty_ || now >= next_event_; }
@@ -143,6 +149,8 @@ class peripherals {
   spi2_model spi2_;
   usb_serial_jtag_model usb_;
   rng_model rng_;
+  ledc_model ledc_;
+  adc_model adc_;
   std::unique_ptr<ssd1306_model> display_;
   storage_model io_mux_, system_;
   intmatrix_model intmatrix_;

@@ -32,7 +32,7 @@ from svd_patches import PATCHES  # noqa: E402
 
 DEFAULT_PERIPHERALS = ["SYSTEM", "RTC_CNTL", "TIMG0", "TIMG1", "GPIO", "IO_MUX", "UART0",
                        "UART1", "I2C0", "SYSTIMER", "INTERRUPT_CORE0", "RMT", "SPI2",
-                       "USB_DEVICE", "RNG"]
+                       "USB_DEVICE", "RNG", "LEDC", "APB_SARADC"]
 
 CPP_KEYWORDS = {
     "alignas", "alignof", "and", "asm", "auto", "bool", "break", "case", "catch", "char",

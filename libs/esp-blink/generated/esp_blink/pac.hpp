@@ -5,10 +5,12 @@
 
 #include <stdint.h>
 
+#include <esp_blink/pac/apb_saradc.hpp>
 #include <esp_blink/pac/gpio.hpp>
 #include <esp_blink/pac/i2c0.hpp>
 #include <esp_blink/pac/interrupt_core0.hpp>
 #include <esp_blink/pac/io_mux.hpp>
+#include <esp_blink/pac/ledc.hpp>
 #include <esp_blink/pac/rmt.hpp>
 #include <esp_blink/pac/rng.hpp>
 #include <esp_blink/pac/rtc_cntl.hpp>

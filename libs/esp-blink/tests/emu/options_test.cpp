@@ -128,4 +128,20 @@ TEST(command_line, usage_lists_every_option) {
   EXPECT_NE(text.find("4 usage or load error"), std::string::npos);
 }
 
+TEST(command_line, adc_voltages_per_channel) {
+  const parse_result r = parse_command_line({"--adc", "0=1.25", "--adc", "4=0,2=3.3", "adc.bin"});
+  ASSERT_EQ(r.error, "");
+  ASSERT_EQ(r.options.adc_inputs.size(), 3u);
+  EXPECT_EQ(r.options.adc_inputs[0].channel, 0u);
+  EXPECT_EQ(r.options.adc_inputs[0].volts, 1.25);
+  EXPECT_EQ(r.options.adc_inputs[1].channel, 4u);
+  EXPECT_EQ(r.options.adc_inputs[2].volts, 3.3);
+  for (const char* bad : {"5=1", "0=", "0=x", "0=-0.1", "0=3.4", "1.5", "0=1v"}) {
+    const parse_result e = parse_command_line({"--adc", bad, "adc.bin"});
+    EXPECT_NE(e.error.find(std::string(bad).find('=') == std::string::npos ? "expected" : "ADC"),
+              std::string::npos)
+        << bad << ": " << e.error;
+  }
+}
+
 }  // namespace

@@ -170,4 +170,45 @@ concept spi_device = requires(Device& dev, const uint8_t* out, uint8_t* in, size
   { dev.transaction(ops, n) } -> same_as<error_kind>;
 };
 
+// --- PWM and ADC -------------------------------------------------------------------------------
+
+/// A PWM output (embedded-hal 1.0's SetDutyCycle): duty runs from 0 (always low) to
+/// max_duty_cycle() (always high); a duty above the maximum is refused with `other`, not clamped.
+template <typename Pwm>
+concept pwm_channel = requires(Pwm& pwm, const Pwm& cpwm, uint16_t duty) {
+  { cpwm.max_duty_cycle() } -> same_as<uint16_t>;
+  { pwm.set_duty_cycle(duty) } -> same_as<error_kind>;
+};
+
+/// Always low (SetDutyCycle::set_duty_cycle_fully_off).
+template <pwm_channel Pwm>
+error_kind set_duty_cycle_fully_off(Pwm& pwm) {
+  return pwm.set_duty_cycle(0);
+}
+
+/// Always high (SetDutyCycle::set_duty_cycle_fully_on).
+template <pwm_channel Pwm>
+error_kind set_duty_cycle_fully_on(Pwm& pwm) {
+  return pwm.set_duty_cycle(pwm.max_duty_cycle());
+}
+
+/// num/denom of the maximum, rounded down; denom 0 or num > denom is `other`.
+template <pwm_channel Pwm>
+error_kind set_duty_cycle_fraction(Pwm& pwm, uint16_t num, uint16_t denom) {
+  if (denom == 0 || num > denom) return error_kind::other;
+  return pwm.set_duty_cycle(static_cast<uint16_t>(uint32_t{pwm.max_duty_cycle()} * num / denom));
+}
+
+/// `percent` of the maximum (0..100).
+template <pwm_channel Pwm>
+error_kind set_duty_cycle_percent(Pwm& pwm, uint8_t percent) {
+  return set_duty_cycle_fraction(pwm, percent, 100);
+}
+
+/// An analog input read as a voltage: `mv` gets millivolts when the result is `ok`.
+template <typename Adc>
+concept adc_channel = requires(Adc& adc, uint16_t& mv) {
+  { adc.read_millivolts(mv) } -> same_as<error_kind>;
+};
+
 }  // namespace esp_blink::hal
