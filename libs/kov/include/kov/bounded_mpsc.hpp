@@ -19,6 +19,7 @@
 #include <kov/detail/room_wait.hpp>
 #include <kov/detail/runtime_core.hpp>
 #include <kov/detail/task_ref.hpp>
+#include <kov/detail/try_then_task.hpp>
 #include <kov/mpsc.hpp>
 #include <kov/result.hpp>
 #include <kov/runtime.hpp>
@@ -26,6 +27,7 @@
 
 #include <coroutine>
 #include <cstddef>
+#include <optional>
 #include <stdexcept>
 #include <utility>
 
@@ -85,20 +87,13 @@ class bounded_mpsc_sender {
   /// Wraps a flume-lock sender of a bounded channel (used by `bounded_mpsc()`).
   explicit bounded_mpsc_sender(flume_lock::sender<T> tx) noexcept : tx_(std::move(tx)) {}
 
+  class send_op;
+
   /// Queues `value`, waiting while the channel is full. errc::closed if the receiver is gone or
   /// the channel was closed. Abandoned while waiting: `value` is dropped, the wait's place and
-  /// any wake it got pass to the next waiting sender. Only in a kov task.
-  task<result<void>> send(T value) const {
-    if (!detail::coop_proceed()) co_await yield_now();
-    flume_lock::status s = tx_.try_send(std::move(value));
-    if (s != flume_lock::status::full) co_return detail::sent(s);
-    detail::room_wait<T> wait(tx_, detail::current_wake_slot());
-    for (;;) {
-      // try_send and poll_send move from `value` only when they return ok (and then we return).
-      co_await detail::room_attempt<T, T>(wait, value, s);  // NOLINT(bugprone-use-after-move)
-      if (s != flume_lock::status::full) co_return detail::sent(s);
-    }
-  }
+  /// any wake it got pass to the next waiting sender. Only in a kov task. A send that finds
+  /// room completes without a coroutine frame; nothing happens before it is awaited.
+  send_op send(T value) const { return send_op(*this, std::move(value)); }
 
   /// Waits for room and holds one slot of it in the returned permit, whose send() cannot fail.
   /// errc::closed if the receiver is gone or the channel was closed. Waiting reservers and
@@ -147,6 +142,44 @@ class bounded_mpsc_sender {
 
  private:
   flume_lock::sender<T> tx_;
+};
+
+/// The awaitable of bounded_mpsc_sender::send(); the sender must outlive it.
+template <class T>
+class bounded_mpsc_sender<T>::send_op
+    : public detail::try_then_task<bounded_mpsc_sender<T>::send_op, result<void>> {
+ public:
+  send_op(const bounded_mpsc_sender& sender, T value)
+      : sender_(&sender), value_(std::move(value)) {}
+
+  // try_then_task's fast half: done unless the channel is full (try_send moves only on ok).
+  std::optional<result<void>> try_now() {
+    const flume_lock::status s = sender_->tx_.try_send(std::move(value_));
+    if (s == flume_lock::status::full) return std::nullopt;
+    return detail::sent(s);
+  }
+
+  // The waiting half: waits for room in FIFO order. After a failed try_now it goes straight to
+  // the wait, whose first poll tries again before it queues.
+  task<result<void>> wait(bool yield_first) {
+    const flume_lock::sender<T>& tx = sender_->tx_;
+    flume_lock::status s = flume_lock::status::full;
+    if (yield_first) {
+      co_await yield_now();
+      s = tx.try_send(std::move(value_));
+      if (s != flume_lock::status::full) co_return detail::sent(s);
+    }
+    detail::room_wait<T> wait(tx, detail::current_wake_slot());
+    for (;;) {
+      // try_send and poll_send move from `value_` only when they return ok (and then we return).
+      co_await detail::room_attempt<T, T>(wait, value_, s);  // NOLINT(bugprone-use-after-move)
+      if (s != flume_lock::status::full) co_return detail::sent(s);
+    }
+  }
+
+ private:
+  const bounded_mpsc_sender* sender_;
+  T value_;
 };
 
 /// A channel holding at most `capacity` (>= 1) messages; capacity 0 throws std::invalid_argument

@@ -14,11 +14,13 @@
 #include <kov/detail/remote.hpp>
 #include <kov/detail/runtime_core.hpp>
 #include <kov/detail/task_ref.hpp>
+#include <kov/detail/try_then_task.hpp>
 #include <kov/result.hpp>
 #include <kov/runtime.hpp>
 #include <kov/task.hpp>
 
 #include <concepts>
+#include <optional>
 #include <utility>
 
 namespace kov {
@@ -107,20 +109,12 @@ class mpsc_receiver {
   /// Wraps a flume-lock receiver (used by `mpsc()` and `bounded_mpsc()`).
   explicit mpsc_receiver(flume_lock::receiver<T> rx) noexcept : rx_(std::move(rx)) {}
 
+  class recv_op;
+
   /// The next message; errc::closed once the channel is closed and drained. One recv at a time.
-  task<result<T>> recv() {
-    T out{};
-    for (;;) {
-      if (!detail::coop_proceed()) co_await yield_now();
-      flume_lock::status s = rx_.try_recv(out);
-      if (s == flume_lock::status::empty) {
-        co_await detail::message_wait<T>(rx_, out, s);
-        if (s == flume_lock::status::empty) continue;  // woken: look again
-      }
-      if (s == flume_lock::status::ok) co_return result<T>(std::in_place, std::move(out));
-      co_return errc::closed;
-    }
-  }
+  /// A receive that finds a message ready completes without a coroutine frame; nothing is taken
+  /// before it is awaited.
+  recv_op recv() { return recv_op(*this); }
 
   /// A message if one is ready: errc::would_block if none, errc::closed if none ever will be.
   result<T> try_recv() {
@@ -140,6 +134,46 @@ class mpsc_receiver {
 
  private:
   flume_lock::receiver<T> rx_;
+};
+
+/// The awaitable of mpsc_receiver::recv(); the receiver must outlive it.
+template <class T>
+class mpsc_receiver<T>::recv_op
+    : public detail::try_then_task<mpsc_receiver<T>::recv_op, result<T>> {
+ public:
+  explicit recv_op(mpsc_receiver& receiver) noexcept : receiver_(&receiver) {}
+
+  // try_then_task's fast half: a message, or the end, if there is one now.
+  std::optional<result<T>> try_now() {
+    T out{};
+    const flume_lock::status s = receiver_->rx_.try_recv(out);
+    if (s == flume_lock::status::ok) return result<T>(std::in_place, std::move(out));
+    if (s == flume_lock::status::empty) return std::nullopt;
+    return result<T>(errc::closed);
+  }
+
+  // The waiting half: parks on the channel until a message or the close. After a failed
+  // try_now it parks at once (the registration looks again before it sleeps).
+  task<result<T>> wait(bool yield_first) {
+    flume_lock::receiver<T>& rx = receiver_->rx_;
+    T out{};
+    for (bool just_tried = !yield_first;; just_tried = false) {
+      flume_lock::status s = flume_lock::status::empty;
+      if (!just_tried) {
+        if (!detail::coop_proceed()) co_await yield_now();
+        s = rx.try_recv(out);
+      }
+      if (s == flume_lock::status::empty) {
+        co_await detail::message_wait<T>(rx, out, s);
+        if (s == flume_lock::status::empty) continue;  // woken: look again
+      }
+      if (s == flume_lock::status::ok) co_return result<T>(std::in_place, std::move(out));
+      co_return errc::closed;
+    }
+  }
+
+ private:
+  mpsc_receiver* receiver_;
 };
 
 template <class T>

@@ -9,7 +9,8 @@
 // value is delivered exactly once or (closed) never, and a sending task abandoned after its wake
 // passes the wake to the next waiting task. Send permits (reserve) held on the other thread:
 // used or dropped, their slot comes back and a waiting task is woken; racing a recv and a close,
-// the receiver sees the permit's message once, and disconnected only after it is resolved.
+// the receiver sees the permit's message once, and disconnected only after it is resolved. A
+// receiving task parked on the empty channel is woken by a send from the other thread.
 //
 // Usage: kov_bounded_mpsc_model_test [iterations]
 
@@ -247,11 +248,52 @@ struct permit_races_recv_and_close : bounded_suite<permit_races_recv_and_close<S
   }
 };
 
+// The receiving task parks on an empty channel (mpsc_receiver::recv's message_wait, step by
+// step) while the other thread sends: the send's publication and its notify of the parked
+// receiver must not pass each other, or the task sleeps with the message queued.
+struct recv_woken_by_thread_send : bounded_suite<recv_woken_by_thread_send> {
+  static constexpr const char* name = "recv_woken_by_thread_send";
+  void before() {
+    bounded_suite::before();
+    int v = 0;
+    RL_ASSERT(rx->try_recv(v) == status::ok && v == 1);  // start empty
+  }
+  // As message_wait's wake: adopts the registration's reference to the slot.
+  static void wake_adopting(void* ctx) {
+    const kov::detail::slot_ref ref(static_cast<kov::detail::remote_slot*>(ctx));
+    kov::detail::remote_wake(*ref.get());
+  }
+  // One message_wait: register, sleep until woken if still empty, withdraw.
+  status recv_once(int& out, bool (&woken)[2]) {
+    kov::detail::slot_ref slot = wake_slot(0);
+    flume_lock::waiter w(&wake_adopting, slot.get());
+    const status s = rx->poll_recv(out, w);
+    if (s == status::empty) park_until_woken(0, woken);
+    rx->cancel_wait(w);
+    if (w.taken()) (void)slot.detach();  // the wake call owns the reference
+    return s;
+  }
+  void thread(unsigned index) {
+    if (index == 0) {
+      int v = 0;
+      bool woken[2] = {false, false};
+      while (rx->try_recv(v) != status::ok && recv_once(v, woken) != status::ok) {
+      }
+      RL_ASSERT(v == 2);
+      finish_tasks();
+      return;
+    }
+    RL_ASSERT(tx->try_send(2) == status::ok);
+    finish_other();
+  }
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
   return kov_model::run_scenarios<send_woken<false>, send_woken<true>, abandoned_sender_passes_wake,
                                   permit_frees_slot<true>, permit_frees_slot<false>,
                                   permit_races_recv_and_close<true>,
-                                  permit_races_recv_and_close<false>>(argc, argv, 100000);
+                                  permit_races_recv_and_close<false>, recv_woken_by_thread_send>(
+      argc, argv, 100000);
 }
