@@ -61,9 +61,9 @@ enum class error : uint8_t {
 
 /// One conversion: the raw code and, when `status` is ok, the voltage.
 struct reading {
-  error status;
-  uint16_t code;
-  uint16_t millivolts;
+  error status;         ///< ok, or why there is no voltage
+  uint16_t code;        ///< the raw 12-bit conversion result
+  uint16_t millivolts;  ///< the calibrated voltage (valid when `status` is ok)
 };
 
 /// ADC1 channel Channel (GPIO Channel) at attenuation Atten.

@@ -63,15 +63,15 @@ constexpr const char* describe(error e) {
 
 /// A timer's frequency and duty resolution.
 struct timer_config {
-  uint32_t frequency_hz;
-  uint8_t resolution_bits;
+  uint32_t frequency_hz;    ///< the PWM period's frequency
+  uint8_t resolution_bits;  ///< duty resolution, 1-14 bits
 };
 
 /// CLK_DIV for `config` (the clock over frequency * 2^resolution, in 1/256, rounded), or why
 /// there is none.
 struct divider {
-  error status;
-  uint32_t clk_div;
+  error status;      ///< ok, or why no divider fits
+  uint32_t clk_div;  ///< the CLK_DIV field (valid when `status` is ok)
 };
 
 constexpr divider divider_for(timer_config config) {

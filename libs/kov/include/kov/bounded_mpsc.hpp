@@ -149,18 +149,19 @@ template <class T>
 class bounded_mpsc_sender<T>::send_op
     : public detail::try_then_task<bounded_mpsc_sender<T>::send_op, result<void>> {
  public:
+  /// A send of `value` on `sender`'s channel; nothing happens before it is awaited.
   send_op(const bounded_mpsc_sender& sender, T value)
       : sender_(&sender), value_(std::move(value)) {}
 
-  // try_then_task's fast half: done unless the channel is full (try_send moves only on ok).
+  /// try_then_task's fast half: done unless the channel is full (try_send moves only on ok).
   std::optional<result<void>> try_now() {
     const flume_lock::status s = sender_->tx_.try_send(std::move(value_));
     if (s == flume_lock::status::full) return std::nullopt;
     return detail::sent(s);
   }
 
-  // The waiting half: waits for room in FIFO order. After a failed try_now it goes straight to
-  // the wait, whose first poll tries again before it queues.
+  /// The waiting half: waits for room in FIFO order. After a failed try_now it goes straight
+  /// to the wait, whose first poll tries again before it queues.
   task<result<void>> wait(bool yield_first) {
     const flume_lock::sender<T>& tx = sender_->tx_;
     flume_lock::status s = flume_lock::status::full;

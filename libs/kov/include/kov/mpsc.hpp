@@ -141,9 +141,10 @@ template <class T>
 class mpsc_receiver<T>::recv_op
     : public detail::try_then_task<mpsc_receiver<T>::recv_op, result<T>> {
  public:
+  /// A receive on `receiver`; nothing is taken before it is awaited.
   explicit recv_op(mpsc_receiver& receiver) noexcept : receiver_(&receiver) {}
 
-  // try_then_task's fast half: a message, or the end, if there is one now.
+  /// try_then_task's fast half: a message, or the end, if there is one now.
   std::optional<result<T>> try_now() {
     T out{};
     const flume_lock::status s = receiver_->rx_.try_recv(out);
@@ -152,8 +153,8 @@ class mpsc_receiver<T>::recv_op
     return result<T>(errc::closed);
   }
 
-  // The waiting half: parks on the channel until a message or the close. After a failed
-  // try_now it parks at once (the registration looks again before it sleeps).
+  /// The waiting half: parks on the channel until a message or the close. After a failed
+  /// try_now it parks at once (the registration looks again before it sleeps).
   task<result<T>> wait(bool yield_first) {
     flume_lock::receiver<T>& rx = receiver_->rx_;
     T out{};
