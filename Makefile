@@ -34,9 +34,10 @@ bench: deps
 mutate: deps
 	@python3 scripts/mutate.py $(if $(LIB),--lib $(LIB))
 
-# libFuzzer targets: each (or TARGET=name) for SECONDS (default 60), see scripts/fuzz.sh.
+# libFuzzer targets: each (or TARGET="name ...") for SECONDS (default 60) or RUNS executions,
+# whichever ends first; see scripts/fuzz.sh.
 fuzz: deps
-	@bash scripts/fuzz.sh "$(TARGET)" "$(SECONDS)"
+	@bash scripts/fuzz.sh "$(TARGET)" "$(SECONDS)" "$(RUNS)"
 
 # Line coverage of each fuzzed component by its corpus (llvm-cov), as a table; see the script.
 fuzz-coverage: deps
