@@ -253,8 +253,8 @@ struct permit_races_recv_and_close : bounded_suite<permit_races_recv_and_close<S
 
 // How the other thread disturbs a receiving task parked on the empty channel (recv_woken).
 enum class recv_race {
-  send,                // it sends one message
-  close,               // it closes the channel (as the last sender's drop does)
+  send,                   // it sends one message
+  close,                  // it closes the channel (as the last sender's drop does)
   drop_permit_then_send,  // capacity 2: it drops the permit at the head, then sends behind it
 };
 
@@ -329,11 +329,9 @@ struct recv_woken : bounded_suite<recv_woken<Race>> {
 }  // namespace
 
 int main(int argc, char** argv) {
-  return kov_model::run_scenarios<send_woken<false>, send_woken<true>, abandoned_sender_passes_wake,
-                                  permit_frees_slot<true>, permit_frees_slot<false>,
-                                  permit_races_recv_and_close<true>,
-                                  permit_races_recv_and_close<false>, recv_woken<recv_race::send>,
-                                  recv_woken<recv_race::close>,
-                                  recv_woken<recv_race::drop_permit_then_send>>(
-      argc, argv, 100000);
+  return kov_model::run_scenarios<
+      send_woken<false>, send_woken<true>, abandoned_sender_passes_wake, permit_frees_slot<true>,
+      permit_frees_slot<false>, permit_races_recv_and_close<true>,
+      permit_races_recv_and_close<false>, recv_woken<recv_race::send>, recv_woken<recv_race::close>,
+      recv_woken<recv_race::drop_permit_then_send>>(argc, argv, 100000);
 }
