@@ -262,9 +262,10 @@ enum class recv_race {
 // step) while the other thread changes what the receiver's re-check after registering must see.
 // Whatever the other thread's notify found (a waiter or none), either the re-check sees the
 // change or the notify wakes the task; otherwise the task sleeps with a message queued or a
-// close unseen (a lost wake). Each race needs a different load of the consumer to be seq_cst
-// (ordered after the registration in the single total order; docs/kov.md, "kov mutations"):
-// - send: the publishing store and the head slot's stamp load;
+// close unseen (a lost wake). Each race relies on a different seq_cst pair, the notifier's
+// change and the receiver's re-check load (both in the single total order with the
+// registration; docs/kov.md, "kov mutations"):
+// - send: the publishing store and skip_hole_or_empty's stamp load of the head slot;
 // - close: close()'s fetch_or and empty_or_disconnected's tail_ load;
 // - drop_permit_then_send: the hole is skipped, and the stamp load of the slot after it (in
 //   skip_hole_or_empty's loop) must see a message that the other thread published (after the
