@@ -178,8 +178,8 @@ class bounded_queue {
   status try_consume(Sink&& sink) {
     const std::uint64_t index = head_ & (mark_bit_ - 1);
     slot& s = slots_[index];
-    // Ordering: seq_cst: acquire pairs with try_push's publishing store; seq_cst for the parked
-    // consumer's re-check against the producer's notify() load.
+    // Ordering: seq_cst, though acquire would do (it pairs with the publishing store): a miss
+    // goes to skip_hole_or_empty, whose seq_cst load of this slot is the parked re-check.
     if (s.stamp.load(detail::order::seq_cst) != head_ + 1) [[unlikely]]
       return skip_hole_or_empty(sink);
     s.probe.on_read();
@@ -274,8 +274,8 @@ class bounded_queue {
   [[gnu::noinline]] status skip_hole_or_empty(Sink& sink) {
     for (;;) {
       slot& s = slots_[head_ & (mark_bit_ - 1)];
-      // Ordering: seq_cst: acquire pairs with release()'s store (the permit holder is done
-      // with the slot) and with the publishing store; seq_cst as try_consume's load.
+      // Ordering: seq_cst: acquire pairs with release()'s and the publishing store; seq_cst:
+      // the parked consumer's re-check of each slot it reaches (after its registration in S).
       const std::uint64_t stamp = s.stamp.load(detail::order::seq_cst);
       if (stamp == head_ + 1) return try_consume(sink);  // a message behind the holes: stays
       if (stamp != head_ + 1 + mark_bit_) return empty_or_disconnected();

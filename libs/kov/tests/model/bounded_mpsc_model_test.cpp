@@ -10,7 +10,8 @@
 // passes the wake to the next waiting task. Send permits (reserve) held on the other thread:
 // used or dropped, their slot comes back and a waiting task is woken; racing a recv and a close,
 // the receiver sees the permit's message once, and disconnected only after it is resolved. A
-// receiving task parked on the empty channel is woken by a send from the other thread.
+// receiving task parked on the empty channel is woken by a send from the other thread, by its
+// close, and by a send queued behind a permit that the other thread drops.
 //
 // Usage: kov_bounded_mpsc_model_test [iterations]
 
@@ -26,10 +27,12 @@ using receiver = flume_lock::receiver<int>;
 using room_wait = kov::detail::room_wait<int>;
 using flume_lock::status;
 
-// A channel of capacity 1, full from the start (message 1), with one or two sending tasks on
-// the runtime thread (thread 0) and a receiving or closing thread (thread 1).
+// A channel of capacity 1 (or the scenario's `capacity`), holding message 1 from the start, with
+// one or two sending tasks on the runtime thread (thread 0) and a receiving or closing thread
+// (thread 1).
 template <class Suite>
 struct bounded_suite : rl::test_suite<Suite, 2> {
+  static constexpr std::size_t capacity = 1;  // a scenario may hide it with its own
   kov_model::model_runtime rt;
   sender* tx = nullptr;
   receiver* rx = nullptr;
@@ -38,7 +41,7 @@ struct bounded_suite : rl::test_suite<Suite, 2> {
 
   void before() {
     rt.open();
-    auto [s, r] = flume_lock::bounded<int>(1);
+    auto [s, r] = flume_lock::bounded<int>(Suite::capacity);
     tx = new sender(std::move(s));
     rx = new receiver(std::move(r));
     RL_ASSERT(tx->try_send(1) == status::ok);
@@ -248,15 +251,39 @@ struct permit_races_recv_and_close : bounded_suite<permit_races_recv_and_close<S
   }
 };
 
+// How the other thread disturbs a receiving task parked on the empty channel (recv_woken).
+enum class recv_race {
+  send,                   // it sends one message
+  close,                  // it closes the channel (as the last sender's drop does)
+  drop_permit_then_send,  // capacity 2: it drops the permit at the head, then sends behind it
+};
+
 // The receiving task parks on an empty channel (mpsc_receiver::recv's message_wait, step by
-// step) while the other thread sends: the send's publication and its notify of the parked
-// receiver must not pass each other, or the task sleeps with the message queued.
-struct recv_woken_by_thread_send : bounded_suite<recv_woken_by_thread_send> {
-  static constexpr const char* name = "recv_woken_by_thread_send";
+// step) while the other thread changes what the receiver's re-check after registering must see.
+// Whatever the other thread's notify found (a waiter or none), either the re-check sees the
+// change or the notify wakes the task; otherwise the task sleeps with a message queued or a
+// close unseen (a lost wake). Each race relies on a different seq_cst pair, the notifier's
+// change and the receiver's re-check load (both in the single total order with the
+// registration; docs/kov.md, "kov mutations"):
+// - send: the publishing store and skip_hole_or_empty's stamp load of the head slot;
+// - close: close()'s fetch_or and empty_or_disconnected's tail_ load;
+// - drop_permit_then_send: the hole is skipped, and the stamp load of the slot after it (in
+//   skip_hole_or_empty's loop) must see a message that the other thread published (after the
+//   release, so the hole's acquire gives no happens-before) while no waiter was registered.
+template <recv_race Race>
+struct recv_woken : bounded_suite<recv_woken<Race>> {
+  static constexpr const char* name = Race == recv_race::send    ? "recv_woken_by_thread_send"
+                                      : Race == recv_race::close ? "recv_woken_by_close"
+                                                                 : "recv_woken_past_dropped_permit";
+  static constexpr std::size_t capacity = Race == recv_race::drop_permit_then_send ? 2 : 1;
+  flume_lock::send_permit<int> permit;
   void before() {
-    bounded_suite::before();
+    bounded_suite<recv_woken<Race>>::before();
     int v = 0;
-    RL_ASSERT(rx->try_recv(v) == status::ok && v == 1);  // start empty
+    RL_ASSERT(this->rx->try_recv(v) == status::ok && v == 1);  // start empty
+    // The head slot is a permit's, so the receiver stops there until it is resolved.
+    if (Race == recv_race::drop_permit_then_send)
+      RL_ASSERT(this->tx->try_reserve(permit) == status::ok);
   }
   // As message_wait's wake: adopts the registration's reference to the slot.
   static void wake_adopting(void* ctx) {
@@ -265,11 +292,11 @@ struct recv_woken_by_thread_send : bounded_suite<recv_woken_by_thread_send> {
   }
   // One message_wait: register, sleep until woken if still empty, withdraw.
   status recv_once(int& out, bool (&woken)[2]) {
-    kov::detail::slot_ref slot = wake_slot(0);
+    kov::detail::slot_ref slot = this->wake_slot(0);
     flume_lock::waiter w(&wake_adopting, slot.get());
-    const status s = rx->poll_recv(out, w);
-    if (s == status::empty) park_until_woken(0, woken);
-    rx->cancel_wait(w);
+    const status s = this->rx->poll_recv(out, w);
+    if (s == status::empty) this->park_until_woken(0, woken);
+    this->rx->cancel_wait(w);
     if (w.taken()) (void)slot.detach();  // the wake call owns the reference
     return s;
   }
@@ -277,23 +304,35 @@ struct recv_woken_by_thread_send : bounded_suite<recv_woken_by_thread_send> {
     if (index == 0) {
       int v = 0;
       bool woken[2] = {false, false};
-      while (rx->try_recv(v) != status::ok && recv_once(v, woken) != status::ok) {
+      status s = this->rx->try_recv(v);
+      while (s == status::empty) {
+        s = recv_once(v, woken);
+        if (s == status::empty) s = this->rx->try_recv(v);
       }
-      RL_ASSERT(v == 2);
-      finish_tasks();
+      if (Race == recv_race::close) {
+        RL_ASSERT(s == status::disconnected);
+      } else {
+        RL_ASSERT(s == status::ok && v == 2);
+      }
+      this->finish_tasks();
       return;
     }
-    RL_ASSERT(tx->try_send(2) == status::ok);
-    finish_other();
+    if (Race == recv_race::close) {
+      this->tx->close();
+    } else {
+      if (Race == recv_race::drop_permit_then_send) permit.reset();
+      RL_ASSERT(this->tx->try_send(2) == status::ok);
+    }
+    this->finish_other();
   }
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  return kov_model::run_scenarios<send_woken<false>, send_woken<true>, abandoned_sender_passes_wake,
-                                  permit_frees_slot<true>, permit_frees_slot<false>,
-                                  permit_races_recv_and_close<true>,
-                                  permit_races_recv_and_close<false>, recv_woken_by_thread_send>(
-      argc, argv, 100000);
+  return kov_model::run_scenarios<
+      send_woken<false>, send_woken<true>, abandoned_sender_passes_wake, permit_frees_slot<true>,
+      permit_frees_slot<false>, permit_races_recv_and_close<true>,
+      permit_races_recv_and_close<false>, recv_woken<recv_race::send>, recv_woken<recv_race::close>,
+      recv_woken<recv_race::drop_permit_then_send>>(argc, argv, 100000);
 }
