@@ -31,6 +31,9 @@ summarize() {
 }
 
 list=build/fuzz/fuzz_targets.tsv
+for wanted in $target; do  # every name asked for exists, before anything runs
+  cut -f1 "$list" | grep -qx "$wanted" || { echo "fuzz: no target named '$wanted' (see $list)" >&2; exit 1; }
+done
 found=0
 while IFS=$'\t' read -r name binary seeds corpus dict _covers; do
   [ -z "$target" ] || [[ " $target " == *" $name "* ]] || continue

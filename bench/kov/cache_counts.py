@@ -10,6 +10,9 @@ difference is exactly one round, so start-up, warm-up and the first round's cold
 out. OPS is the number of operations in one --quick round (the scenario's size in
 kov_bench.cpp divided by 10; bounded_mpsc_c1024: 100000).
 
+The binaries are the benchmark builds: `bench/kov/suite.sh build build/release build/bench`
+first (an older kov-bench gives older counts).
+
 Usage: cache_counts.py SCENARIO OPS [--kov BIN] [--tokio BIN]
   --kov    default build/release/bin/kov-bench
   --tokio  default build/bench/bin/kov_bench_tokio (left out when absent)
@@ -73,16 +76,15 @@ _barriers = {}  # object -> its barrier addresses, one disassembly per object
 
 def barrier_addresses(obj):
     """The addresses of obj's atomic read-modify-writes: lock-prefixed, or xchg with memory."""
-    cache = _barriers
-    if obj not in cache:
+    if obj not in _barriers:
         found = set()
         if obj and obj.startswith("/"):
             text = subprocess.run(["objdump", "-d", "--no-show-raw-insn", obj],
                                   capture_output=True, text=True).stdout
             for m in re.finditer(r"^\s*([0-9a-f]+):\s+(lock |xchg\s+\S*\(.*)", text, re.M):
                 found.add(int(m.group(1), 16))
-        cache[obj] = found
-    return cache[obj]
+        _barriers[obj] = found
+    return _barriers[obj]
 
 
 def atomic_rmws(binary, scenario, work):
