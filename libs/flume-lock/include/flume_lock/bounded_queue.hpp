@@ -58,7 +58,7 @@ class bounded_queue {
 
   /// Enqueues unless full or closed. On anything but `ok`, `value` is untouched.
   template <class U>
-  status try_push(U&& value) {
+  FLUME_LOCK_HOT status try_push(U&& value) {
     return claim([&](slot& s, std::uint64_t tail) {
       ::new (static_cast<void*>(s.storage)) T(std::forward<U>(value));
       publish(s, tail + 1);
@@ -175,13 +175,15 @@ class bounded_queue {
   template <class Sink>
   /// Passes the oldest message to `sink(T&&)` and frees its slot: `ok`, `empty`, or
   /// `disconnected` (closed and drained). Consumer thread only.
-  status try_consume(Sink&& sink) {
-    const std::uint64_t index = head_ & (mark_bit_ - 1);
-    slot& s = slots_[index];
-    // Ordering: seq_cst, though acquire would do (it pairs with the publishing store): a miss
-    // goes to skip_hole_or_empty, whose seq_cst load of this slot is the parked re-check.
-    if (s.stamp.load(detail::order::seq_cst) != head_ + 1) [[unlikely]]
-      return skip_hole_or_empty(sink);
+  FLUME_LOCK_HOT status try_consume(Sink&& sink) {
+    slot* at = &slots_[head_ & (mark_bit_ - 1)];
+    // Ordering: acquire pairs with publish_stamp's store (the message's bytes). Not seq_cst: a
+    // miss goes to skip_holes, whose seq_cst load of this slot is the parked re-check.
+    if (at->stamp.load(detail::order::acquire) != head_ + 1) [[unlikely]] {
+      if (const status found = skip_holes(); found != status::ok) return found;
+      at = &slots_[head_ & (mark_bit_ - 1)];  // skip_holes' load acquired its message
+    }
+    slot& s = *at;
     s.probe.on_read();
     T* message = s.message();
     struct consume_guard {  // frees the slot even if sink throws: never delivered twice
@@ -268,16 +270,16 @@ class bounded_queue {
     }
   }
 
-  // try_consume found no message at head_: a released permit's hole is freed and skipped (then
-  // the next slot is tried), otherwise the ring is empty or disconnected.
-  template <class Sink>
-  [[gnu::noinline]] status skip_hole_or_empty(Sink& sink) {
+  // try_consume found no message at head_: released permits' holes are freed and skipped.
+  // `ok` when a message is at head_ (this load acquired it), otherwise empty or disconnected.
+  // Out of line and without the sink, so the consumer's fast path stays small.
+  [[gnu::noinline]] status skip_holes() noexcept {
     for (;;) {
       slot& s = slots_[head_ & (mark_bit_ - 1)];
       // Ordering: seq_cst: acquire pairs with release()'s and the publishing store; seq_cst:
       // the parked consumer's re-check of each slot it reaches (after its registration in S).
       const std::uint64_t stamp = s.stamp.load(detail::order::seq_cst);
-      if (stamp == head_ + 1) return try_consume(sink);  // a message behind the holes: stays
+      if (stamp == head_ + 1) return status::ok;  // a message (behind any holes): stays
       if (stamp != head_ + 1 + mark_bit_) return empty_or_disconnected();
       s.probe.on_read();
       free_head(s);

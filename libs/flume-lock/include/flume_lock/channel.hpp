@@ -84,7 +84,7 @@ class channel_state : public handle_counts<channel_state<T>> {
   // Calls f(queue&) on whichever flavour this channel has. The rendezvous branch is marked
   // unlikely so that GCC inlines the unbounded and bounded fast paths as before (make asm).
   template <class F>
-  decltype(auto) with_queue(F&& f) {
+  FLUME_LOCK_HOT decltype(auto) with_queue(F&& f) {
     if (auto* unbounded = std::get_if<0>(&queue_)) return f(*unbounded);
     if (auto* zero = std::get_if<2>(&queue_)) [[unlikely]]
       return f(*zero);

@@ -265,10 +265,10 @@ enum class recv_race {
 // close unseen (a lost wake). Each race relies on a different seq_cst pair, the notifier's
 // change and the receiver's re-check load (both in the single total order with the
 // registration; docs/kov.md, "kov mutations"):
-// - send: the publishing store and skip_hole_or_empty's stamp load of the head slot;
+// - send: the publishing store and skip_holes' stamp load of the head slot;
 // - close: close()'s fetch_or and empty_or_disconnected's tail_ load;
 // - drop_permit_then_send: the hole is skipped, and the stamp load of the slot after it (in
-//   skip_hole_or_empty's loop) must see a message that the other thread published (after the
+//   skip_holes' loop) must see a message that the other thread published (after the
 //   release, so the hole's acquire gives no happens-before) while no waiter was registered.
 template <recv_race Race>
 struct recv_woken : bounded_suite<recv_woken<Race>> {
