@@ -24,7 +24,7 @@ rounds="${2:-9}"
 scenarios="${3:-mpsc_t4 mpsc_t8}"
 current="${CURRENT_BIN:-build/release/bin/bench_flume_lock}"
 rust=build/bench/bin/bench_flume_lock_rust
-peers="${PEERS:-moodycamel$([ -x "$rust" ] && echo ' crossbeam')}"
+peers="${PEERS:-moodycamel$([ -x "$rust" ] && echo ' crossbeam' || true)}"
 for b in "$current" "$baseline"; do
   [ -x "$b" ] || { echo "compare_builds: $b is not an executable" >&2; exit 64; }
 done
