@@ -508,6 +508,8 @@ int main(int argc, char** argv) {
   kov::runtime rt;
   // Warm the frame pool to the largest live set so steady-state numbers are reported.
   spawn_many(rt, 100'000 / scale, -1);
+  // join_set_10k's tasks return a value: their frames are of another size class.
+  if (wanted("join_set_10k")) join_set_10k(rt, 10'000, -1);
   for (int round = first_round; round < first_round + cfg.rounds; ++round) {
     if (wanted("spawn_many")) spawn_many(rt, 100'000 / scale, round);
     if (wanted("chained_spawn")) chained_spawn(rt, 100'000 / scale, round);

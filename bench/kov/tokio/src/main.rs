@@ -424,6 +424,7 @@ fn main() {
     // The I/O scenario gets a runtime with the I/O driver; the others keep theirs without it.
     let io_rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     spawn_many(&rt, 100_000 / scale, -1); // warm-up, not reported
+    if wanted("join_set_10k") { join_set_10k(&rt, 10_000, -1); } // as kov-bench warms its frames
     for round in first_round..first_round + rounds {
         if wanted("spawn_many") { spawn_many(&rt, 100_000 / scale, round); }
         if wanted("chained_spawn") { chained_spawn(&rt, 100_000 / scale, round); }
