@@ -423,9 +423,8 @@ fn main() {
     let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
     // The I/O scenario gets a runtime with the I/O driver; the others keep theirs without it.
     let io_rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    spawn_many(&rt, 100_000 / scale, -1); // warm-up, not reported
-    if wanted("join_set_10k") { join_set_10k(&rt, 10_000, -1); } // as kov-bench warms its frames
-    for round in first_round..first_round + rounds {
+    // Round -1 is an unreported warm-up of every wanted scenario, as in kov-bench.
+    for round in std::iter::once(-1).chain(first_round..first_round + rounds) {
         if wanted("spawn_many") { spawn_many(&rt, 100_000 / scale, round); }
         if wanted("chained_spawn") { chained_spawn(&rt, 100_000 / scale, round); }
         if wanted("yield_many") { yield_many(&rt, 200, 1000 / scale, round); }

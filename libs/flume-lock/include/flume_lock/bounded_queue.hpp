@@ -176,14 +176,13 @@ class bounded_queue {
   /// Passes the oldest message to `sink(T&&)` and frees its slot: `ok`, `empty`, or
   /// `disconnected` (closed and drained). Consumer thread only.
   FLUME_LOCK_HOT status try_consume(Sink&& sink) {
-    slot* at = &slots_[head_ & (mark_bit_ - 1)];
     // Ordering: acquire pairs with publish_stamp's store (the message's bytes). Not seq_cst: a
     // miss goes to skip_holes, whose seq_cst load of this slot is the parked re-check.
-    if (at->stamp.load(detail::order::acquire) != head_ + 1) [[unlikely]] {
+    if (slots_[head_ & (mark_bit_ - 1)].stamp.load(detail::order::acquire) != head_ + 1)
+        [[unlikely]] {
       if (const status found = skip_holes(); found != status::ok) return found;
-      at = &slots_[head_ & (mark_bit_ - 1)];  // skip_holes' load acquired its message
     }
-    slot& s = *at;
+    slot& s = slots_[head_ & (mark_bit_ - 1)];  // skip_holes moved head_ past any holes
     s.probe.on_read();
     T* message = s.message();
     struct consume_guard {  // frees the slot even if sink throws: never delivered twice

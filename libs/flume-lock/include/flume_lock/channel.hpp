@@ -81,8 +81,9 @@ class channel_state : public handle_counts<channel_state<T>> {
   struct zero_tag {};
   explicit channel_state(zero_tag) : queue_(std::in_place_index<2>) {}
 
-  // Calls f(queue&) on whichever flavour this channel has. The rendezvous branch is marked
-  // unlikely so that GCC inlines the unbounded and bounded fast paths as before (make asm).
+  // Calls f(queue&) on whichever flavour this channel has. Always inlined, so each caller's
+  // fast path (the queue's own try_push / try_consume are always inlined too) has no call;
+  // the rendezvous branch is marked unlikely to keep it out of the way.
   template <class F>
   FLUME_LOCK_HOT decltype(auto) with_queue(F&& f) {
     if (auto* unbounded = std::get_if<0>(&queue_)) return f(*unbounded);
