@@ -195,7 +195,9 @@ class basic_selector {
   /// Takes operation `index` out of later selects (e.g. once its channel reported
   /// `disconnected`). Indices of the others do not change. False for an unknown index.
   bool remove(std::size_t index) noexcept {
-    if (index >= count_ || !ops_[index].active) return false;
+    // count_ <= MaxOps always; the second bound is for GCC 12, whose -Warray-bounds cannot
+    // see that and rejects a constant index past MaxOps at -O2.
+    if (index >= count_ || index >= MaxOps || !ops_[index].active) return false;
     ops_[index].active = false;
     --active_;
     return true;
