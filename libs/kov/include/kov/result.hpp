@@ -124,29 +124,36 @@ class [[nodiscard]] result {
 };
 
 /// The outcome of an operation with no value: success or an error.
+///
+/// Invariant: category_ is null exactly on success. (Not a std::error_code member: its default
+/// constructor calls std::system_category() out of line, a cost on every successful send.)
 template <>
 class [[nodiscard]] result<void> {
  public:
   /// Success.
   result() noexcept = default;
   /// An error; the zero error_code means success.
-  result(std::error_code error) noexcept : error_(error) {}  // NOLINT: implicit by design
+  result(std::error_code error) noexcept  // NOLINT: implicit by design
+      : code_(error.value()), category_(error ? &error.category() : nullptr) {}
   /// An errc error.
-  result(errc error) noexcept : error_(make_error_code(error)) {}  // NOLINT
+  result(errc error) noexcept : result(make_error_code(error)) {}  // NOLINT
 
   /// Whether it is success.
-  bool has_value() const noexcept { return !error_; }
+  bool has_value() const noexcept { return category_ == nullptr; }
   /// Whether it is success.
   explicit operator bool() const noexcept { return has_value(); }
   /// Nothing on success; throws std::system_error holding the error otherwise.
   void value() const {
-    if (error_) throw std::system_error(error_);
+    if (!has_value()) throw std::system_error(error());
   }
   /// The error, or the zero error_code on success.
-  std::error_code error() const noexcept { return error_; }
+  std::error_code error() const noexcept {
+    return has_value() ? std::error_code{} : std::error_code(code_, *category_);
+  }
 
  private:
-  std::error_code error_{};
+  int code_ = 0;
+  const std::error_category* category_ = nullptr;
 };
 
 }  // namespace kov
