@@ -61,7 +61,12 @@ class bounded_queue {
   FLUME_LOCK_HOT status try_push(U&& value) {
     return claim([&](slot& s, std::uint64_t tail) {
       ::new (static_cast<void*>(s.storage)) T(std::forward<U>(value));
-      publish(s, tail + 1);
+      s.probe.on_write();
+      // Ordering: release publishes the message to try_consume's acquire load. Not seq_cst:
+      // the claim's seq_cst CAS already precedes rx_event_.notify()'s loads in S, and a
+      // consumer that re-checks between our claim and this store waits for it (skip_holes).
+      s.stamp.store(tail + 1, detail::order::release);
+      rx_event_.notify();
     });
   }
 
@@ -69,7 +74,14 @@ class bounded_queue {
   /// `ticket` names the slot, which must later be fill()ed or release()d exactly once. Until
   /// then the receiver stops at that slot (messages claimed after it wait behind it).
   status try_claim(std::uint64_t& ticket) {
-    return claim([&](slot&, std::uint64_t tail) { ticket = tail; });
+    return claim([&](slot& s, std::uint64_t tail) {
+      ticket = tail;
+      // Marks the slot reserved, so a consumer that reaches it parks instead of waiting for
+      // it: fill() or release() publishes with seq_cst and notifies.
+      // Ordering: relaxed: nothing is read through the mark; a consumer's load that sees it
+      // precedes fill()'s or release()'s seq_cst store of the same slot in S (coherence).
+      s.stamp.store(tail | mark_bit_, detail::order::relaxed);
+    });
   }
 
   /// Puts `value` into the slot that try_claim / poll_claim gave as `ticket`: it cannot fail
@@ -115,16 +127,19 @@ class bounded_queue {
       const std::uint64_t stamp = s.stamp.load(detail::order::seq_cst);
       if (stamp == tail) {
         const std::uint64_t next = index + 1 < capacity_ ? tail + 1 : lap + one_lap_;
-        // Ordering: relaxed: the CAS only arbitrates between producers; the slot's stamp
-        // carries all publication.
-        if (tail_.compare_exchange_weak(tail, next, detail::order::relaxed,
+        // Ordering: seq_cst on success: the claim is a push's entry in the eventcount
+        // protocol: it precedes the push's rx_event_.notify() loads in S, so a consumer that
+        // registered too late to be seen there re-checks tail_ after it and sees the claim
+        // (skip_holes). On failure relaxed: the stamp check validates the reloaded tail.
+        if (tail_.compare_exchange_weak(tail, next, detail::order::seq_cst,
                                         detail::order::relaxed)) {
           on_claim(s, tail);
           return status::ok;
         }
       } else if (stamp < tail) {
         // The slot still holds (or is being filled with, or was claimed by a permit for) the
-        // previous lap's message: stamps only grow, and tail_ has already passed that claim.
+        // previous lap's message: every stamp of a lap is below the next lap's cursors, and
+        // tail_ has already passed that claim.
         return status::full;
       } else {
         detail::spin_pause();  // our tail is stale: another producer claimed this slot
@@ -134,14 +149,15 @@ class bounded_queue {
     }
   }
 
-  // Makes a filled slot visible to the consumer.
+  // Makes a permit's filled slot visible to the consumer.
   void publish(slot& s, std::uint64_t stamp) noexcept {
     s.probe.on_write();
     publish_stamp(s, stamp);
   }
   void publish_stamp(slot& s, std::uint64_t stamp) noexcept {
-    // Ordering: seq_cst: release publishes the message (or the hole) to try_consume; seq_cst
-    // orders it before rx_event_.notify()'s load (eventcount protocol).
+    // Ordering: seq_cst: release publishes the permit's message (or hole) to try_consume;
+    // seq_cst orders it before rx_event_.notify()'s load (eventcount protocol): a consumer
+    // parks on a reserved slot (skip_holes), so this store is the publication it waits for.
     s.stamp.store(stamp, detail::order::seq_cst);
     rx_event_.notify();
   }
@@ -163,7 +179,7 @@ class bounded_queue {
   /// Stops further pushes; queued messages are still delivered. Idempotent.
   void close() noexcept {
     // Ordering: seq_cst: pairs with the re-checks of parked producers (try_push's first load)
-    // and of the parked consumer (empty_or_disconnected) in the eventcount protocol.
+    // and of the parked consumer (skip_holes) in the eventcount protocol.
     tail_.fetch_or(mark_bit_, detail::order::seq_cst);
     rx_event_.notify();
     tx_event_.notify();
@@ -271,30 +287,39 @@ class bounded_queue {
 
   // try_consume found no message at head_: released permits' holes are freed and skipped.
   // `ok` when a message is at head_ (this load acquired it), otherwise empty or disconnected.
-  // Out of line and without the sink, so the consumer's fast path stays small.
+  // A push between its claim and its publication is waited for: it may have looked for a
+  // parked consumer before this one registered, so only its store can end the wait. Out of
+  // line and without the sink, so the consumer's fast path stays small.
   [[gnu::noinline]] status skip_holes() noexcept {
-    for (;;) {
+    for (unsigned spins = 0;;) {
       slot& s = slots_[head_ & (mark_bit_ - 1)];
-      // Ordering: seq_cst: acquire pairs with release()'s and the publishing store; seq_cst:
-      // the parked consumer's re-check of each slot it reaches (after its registration in S).
+      // Ordering: seq_cst: acquire pairs with the publishing stores; seq_cst: the parked
+      // consumer's re-check of each slot it reaches (after its registration in S), which must
+      // precede a permit's seq_cst fill or release in S when it sees the slot reserved.
       const std::uint64_t stamp = s.stamp.load(detail::order::seq_cst);
       if (stamp == head_ + 1) return status::ok;  // a message (behind any holes): stays
-      if (stamp != head_ + 1 + mark_bit_) return empty_or_disconnected();
-      s.probe.on_read();
-      free_head(s);
+      if (stamp == head_ + 1 + mark_bit_) {       // a released permit's hole
+        s.probe.on_read();
+        free_head(s);
+        continue;
+      }
+      if (stamp != head_) return status::empty;  // reserved by a permit: its fill wakes us
+      // Free for this lap: nothing claimed yet, or a push's claim whose stamp is on its way.
+      // Ordering: seq_cst: the parked consumer's re-check; pairs with the claim CAS and
+      // close()'s RMW in S (a claim it misses sees its registration in notify()).
+      const std::uint64_t tail = tail_.load(detail::order::seq_cst);
+      if ((tail & ~mark_bit_) == head_) {
+        return (tail & mark_bit_) != 0 ? status::disconnected : status::empty;
+      }
+      detail::wait_a_moment(spins);  // the claim's stamp store is a few instructions away
     }
   }
 
-  status empty_or_disconnected() const noexcept {
-    // Ordering: seq_cst: the parked consumer's re-check pairs with close()'s seq_cst RMW.
-    const std::uint64_t tail = tail_.load(detail::order::seq_cst);
-    return (tail & mark_bit_) && (tail & ~mark_bit_) == head_ ? status::disconnected
-                                                              : status::empty;
-  }
-
   // Invariant: tail_ = lap | closed mark_bit_ | index; a slot's stamp is lap|index when free for
-  // that lap (or claimed and not yet filled), lap|index + 1 when it holds that lap's message,
-  // and lap|index + 1 | mark_bit_ when a permit released it unfilled (a hole). Stamps only grow.
+  // that lap (or claimed by a push and not yet filled), lap|index | mark_bit_ when a permit
+  // holds it, lap|index + 1 when it holds that lap's message, and lap|index + 1 | mark_bit_
+  // when a permit released it unfilled (a hole). A slot's stamps within one lap all lie below
+  // the next lap's lap|index.
   const std::size_t capacity_;
   const std::uint64_t mark_bit_;
   const std::uint64_t one_lap_;

@@ -7,6 +7,7 @@
 #include <source_location>
 #else
 #include <atomic>
+#include <thread>
 #endif
 
 namespace flume_lock::detail {
@@ -86,6 +87,12 @@ inline void spin_pause(std::source_location w = std::source_location::current())
   rl::yield(1, model_site(w));
 }
 
+/// Waits for another thread a few instructions from done (see the real build's version).
+inline void wait_a_moment(unsigned& /*spins*/,
+                          std::source_location w = std::source_location::current()) {
+  rl::yield(1, model_site(w));
+}
+
 #else
 
 using memory_order = std::memory_order;
@@ -112,6 +119,17 @@ inline void spin_pause() {
 #elif defined(__aarch64__)
   asm volatile("yield");
 #endif
+}
+
+/// Waits for another thread that is a few instructions from done (a claimed slot's store):
+/// pauses at first, then gives the core away in case that thread was preempted mid-way.
+/// `spins` counts the calls of one wait (start it at 0).
+inline void wait_a_moment(unsigned& spins) {
+  if (++spins < 64) {
+    spin_pause();
+  } else {
+    std::this_thread::yield();
+  }
 }
 
 #endif

@@ -38,7 +38,7 @@ inline constexpr std::chrono::milliseconds tx_poll_interval{1};
 /// well under a microsecond, a futex wake-up many microseconds) and wastes the core when both
 /// share one (the other side cannot run while we spin). adaptive_spin learns which case it is
 /// in: the budget doubles after a spin that succeeded and halves after one that gave up.
-/// No sched_yield anywhere.
+/// It never calls sched_yield.
 class adaptive_spin {
  public:
 #if FLUME_LOCK_MODEL
