@@ -59,7 +59,7 @@ class array_queue {
     // Ordering: seq_cst: a producer parked on "full" re-checks through here and must see a
     // close() that came after its prepare_wait (pairs with close()'s seq_cst RMW in S).
     std::uint64_t tail = tail_.load(detail::order::seq_cst);
-    for (;;) {
+    for (unsigned spins = 0;;) {
       if (tail & mark_bit_) return status::disconnected;
       slot& s = slots_[tail & (mark_bit_ - 1)];
       // Ordering: acquire: pairs with try_pop's release store that freed the slot: the previous
@@ -87,7 +87,7 @@ class array_queue {
         // consumers' seq_cst claim of head_, which precedes their tx_event_.notify_one() load in S.
         if (head_.load(detail::order::seq_cst) + one_lap_ == tail) return status::full;
       }
-      detail::spin_pause();  // another producer or consumer is mid-claim; look again
+      detail::wait_a_moment(spins);  // another producer or consumer is mid-claim; look again
       // Ordering: relaxed: a fresh hint. A close() the first (seq_cst) load saw stays seen:
       // a later load of the same atomic never reads an older value.
       tail = tail_.load(detail::order::relaxed);
@@ -112,7 +112,7 @@ class array_queue {
   status try_pop(Sink&& sink) {
     // Ordering: relaxed: a hint; the slot's stamp validates it.
     std::uint64_t head = head_.load(detail::order::relaxed);
-    for (;;) {
+    for (unsigned spins = 0;;) {
       slot& s = slots_[head & (mark_bit_ - 1)];
       // Ordering: acquire: pairs with try_push's release store: the message is visible.
       const std::uint64_t stamp = s.stamp.load(detail::order::acquire);
@@ -129,7 +129,7 @@ class array_queue {
         const status st = empty_or_closed(head);
         if (st != status::ok) return st;
       }
-      detail::spin_pause();  // a producer or consumer is mid-claim; look again
+      detail::wait_a_moment(spins);  // a producer or consumer is mid-claim; look again
       // Ordering: relaxed: a hint, as above.
       head = head_.load(detail::order::relaxed);
     }

@@ -78,14 +78,14 @@ class list_queue {
     // Ordering: acquire: pairs with that producer's release store: the block's slots are built.
     block* b = tail_block_.load(detail::order::acquire);
     block* spare = nullptr;  // the next block, built before claiming a block's last slot
-    for (;;) {
+    for (unsigned spins = 0;;) {
       if (tail & mark_bit) [[unlikely]] {
         delete spare;
         return status::disconnected;
       }
       const std::uint64_t offset = (tail >> shift) & (Lap - 1);
       if (offset == block_cap) [[unlikely]] {  // another producer is linking the next block
-        detail::spin_pause();
+        detail::wait_a_moment(spins);
         // Ordering: acquire (both), as above.
         tail = tail_index_.load(detail::order::acquire);
         b = tail_block_.load(detail::order::acquire);
@@ -139,10 +139,10 @@ class list_queue {
     std::uint64_t head = head_index_.load(detail::order::acquire);
     // Ordering: acquire: pairs with enter_next's release store: the block is readable.
     block* b = head_block_.load(detail::order::acquire);
-    for (;;) {
+    for (unsigned spins = 0;;) {
       const std::uint64_t offset = (head >> shift) & (Lap - 1);
       if (offset == block_cap) [[unlikely]] {  // another consumer is entering the next block
-        detail::spin_pause();
+        detail::wait_a_moment(spins);
         // Ordering: acquire (both), as above.
         head = head_index_.load(detail::order::acquire);
         b = head_block_.load(detail::order::acquire);
@@ -267,11 +267,11 @@ class list_queue {
   }
 
   static block* wait_next(block* b) noexcept {
-    for (;;) {
+    for (unsigned spins = 0;;) {
       // Ordering: acquire: pairs with link()'s release store: the block is built.
       block* next = b->next.load(detail::order::acquire);
       if (next != nullptr) return next;
-      detail::spin_pause();  // the producer that claimed the last slot is linking it
+      detail::wait_a_moment(spins);  // the producer that claimed the last slot is linking it
     }
   }
 
@@ -281,7 +281,8 @@ class list_queue {
   status take(block* b, std::uint64_t offset, Sink& sink) {
     slot& s = b->slots[offset];
     // Ordering: acquire: pairs with push's release fetch_or: the message is visible.
-    while ((s.state.load(detail::order::acquire) & written_bit) == 0) detail::spin_pause();
+    for (unsigned spins = 0; (s.state.load(detail::order::acquire) & written_bit) == 0;)
+      detail::wait_a_moment(spins);  // the producer that claimed the slot is writing it
     s.probe.on_read();
     struct read_guard {
       block* b;
