@@ -64,7 +64,7 @@ class bounded_queue {
       s.probe.on_write();
       // Ordering: release publishes the message to try_consume's acquire load. Not seq_cst:
       // the claim's seq_cst CAS already precedes rx_event_.notify()'s loads in S, and a
-      // consumer that re-checks between our claim and this store waits for it (skip_holes).
+      // consumer that re-checks between our claim and this store does not park (skip_holes).
       s.stamp.store(tail + 1, detail::order::release);
       rx_event_.notify();
     });
@@ -190,13 +190,16 @@ class bounded_queue {
 
   template <class Sink>
   /// Passes the oldest message to `sink(T&&)` and frees its slot: `ok`, `empty`, or
-  /// `disconnected` (closed and drained). Consumer thread only.
-  FLUME_LOCK_HOT status try_consume(Sink&& sink) {
-    // Ordering: acquire pairs with publish_stamp's store (the message's bytes). Not seq_cst: a
+  /// `disconnected` (closed and drained). Consumer thread only. The oldest message may be a
+  /// push between its claim and its publication: with `wait_for_push` this waits for it (a
+  /// thread about to park must: see skip_holes), otherwise it reports `empty` and
+  /// stopped_at_push() says so.
+  FLUME_LOCK_HOT status try_consume(Sink&& sink, bool wait_for_push = false) {
+    // Ordering: acquire pairs with the publishing stores (the message's bytes). Not seq_cst: a
     // miss goes to skip_holes, whose seq_cst load of this slot is the parked re-check.
     if (slots_[head_ & (mark_bit_ - 1)].stamp.load(detail::order::acquire) != head_ + 1)
         [[unlikely]] {
-      if (const status found = skip_holes(); found != status::ok) return found;
+      if (const status found = skip_holes(wait_for_push); found != status::ok) return found;
     }
     slot& s = slots_[head_ & (mark_bit_ - 1)];  // skip_holes moved head_ past any holes
     s.probe.on_read();
@@ -213,6 +216,11 @@ class bounded_queue {
     sink(std::move(*message));
     return status::ok;
   }
+
+  /// Whether the last try_consume that returned `empty` stopped at a push between its claim and
+  /// its publication. A consumer that registered a wait before that try must not count on a
+  /// wake from that push (it may have looked before the registration). Consumer thread only.
+  bool stopped_at_push() const noexcept { return stopped_at_push_; }
 
   /// Whether close() was called (a snapshot, for any thread).
   bool closed() const noexcept {
@@ -287,10 +295,12 @@ class bounded_queue {
 
   // try_consume found no message at head_: released permits' holes are freed and skipped.
   // `ok` when a message is at head_ (this load acquired it), otherwise empty or disconnected.
-  // A push between its claim and its publication is waited for: it may have looked for a
-  // parked consumer before this one registered, so only its store can end the wait. Out of
-  // line and without the sink, so the consumer's fast path stays small.
-  [[gnu::noinline]] status skip_holes() noexcept {
+  // A push between its claim and its publication may have looked for a parked consumer before
+  // this one registered, so only its store can end such a consumer's wait: with `wait_for_push`
+  // it is waited for, otherwise reported (stopped_at_push_). Out of line and without the sink,
+  // so the consumer's fast path stays small.
+  [[gnu::noinline]] status skip_holes(bool wait_for_push) noexcept {
+    stopped_at_push_ = false;
     for (unsigned spins = 0;;) {
       slot& s = slots_[head_ & (mark_bit_ - 1)];
       // Ordering: seq_cst: acquire pairs with the publishing stores; seq_cst: the parked
@@ -310,6 +320,10 @@ class bounded_queue {
       const std::uint64_t tail = tail_.load(detail::order::seq_cst);
       if ((tail & ~mark_bit_) == head_) {
         return (tail & mark_bit_) != 0 ? status::disconnected : status::empty;
+      }
+      if (!wait_for_push) {
+        stopped_at_push_ = true;
+        return status::empty;
       }
       detail::wait_a_moment(spins);  // the claim's stamp store is a few instructions away
     }
@@ -332,6 +346,7 @@ class bounded_queue {
   alignas(detail::cache_line) detail::send_waiters tx_waiters_;
   alignas(detail::cache_line) std::uint64_t head_ = 0;
   std::size_t pops_since_wake_ = 0;  // the consumer's, like head_
+  bool stopped_at_push_ = false;     // the consumer's: see stopped_at_push()
   const std::size_t wake_batch_ = capacity_ / 2 > 1 ? capacity_ / 2 : 1;
 };
 

@@ -520,6 +520,13 @@ class receiver {
       if constexpr (detail::is_zero_queue<queue, T>) {
         q.announce();
         return q.consume_announced([&](T&& v) { out = std::move(v); });
+      } else if constexpr (std::is_same_v<queue, bounded_queue<T>>) {
+        const status found = try_recv(out);
+        // A push in flight may have missed the registration. It is a few instructions from
+        // done, and an executor's thread must not spin on another thread, so we notify the
+        // event ourselves, as that push would have: `w` gets its one wake, and polls again.
+        if (found == status::empty && q.stopped_at_push()) q.rx_event().notify();
+        return found;
       } else {
         return try_recv(out);
       }
@@ -642,9 +649,17 @@ class receiver {
   friend std::pair<sender<U>, receiver<U>> make_channel(std::optional<std::size_t>);
   explicit receiver(detail::channel_state<T>* state) noexcept : state_(state) {}
 
+  // `wait_for_push`: a bounded queue waits for a push between its claim and its publication
+  // instead of reporting empty (the blocking receive's parking needs it: bounded_queue.hpp).
   template <class F>
-  status consume(F&& f) {
-    return state_->with_queue([&](auto& q) { return q.try_consume(f); });
+  status consume(F&& f, bool wait_for_push = false) {
+    return state_->with_queue([&](auto& q) {
+      if constexpr (std::is_same_v<std::remove_reference_t<decltype(q)>, bounded_queue<T>>) {
+        return q.try_consume(f, wait_for_push);
+      } else {
+        return q.try_consume(f);
+      }
+    });
   }
 
   // Spin briefly, then park on the rx eventcount until a message or the close arrives. Out of
@@ -657,8 +672,9 @@ class receiver {
       if constexpr (detail::is_zero_queue<queue, T>) {
         return recv_rendezvous(q, out, until);
       } else {
-        return detail::block_on(q.rx_event(), spin_, status::empty, until, nullptr,
-                                [&] { return try_recv(out); });
+        return detail::block_on(q.rx_event(), spin_, status::empty, until, nullptr, [&] {
+          return consume([&](T&& v) { out = std::move(v); }, /*wait_for_push=*/true);
+        });
       }
     });
   }

@@ -14,10 +14,12 @@ namespace flume_lock {
 /// Contract (no lost wakeup): when `receiver::poll_recv(out, w)` returns `status::empty`, `w` is
 /// registered and `w.wake(w.ctx)` is called exactly once, on the thread that next publishes a
 /// message or closes the channel (possibly for a message the receiver then finds already taken:
-/// wakes are hints, poll again). `receiver::cancel_wait(w)` withdraws it: once it returns, no
-/// call will start and no notifier touches the node, which may be destroyed. A call a notifier
-/// already took may still be running: `wake` receives a copy of `ctx` taken before the node is
-/// released, so `ctx` (not the node) must outlive the call; `taken()` says whether there is one.
+/// wakes are hints, poll again). A bounded channel's poll_recv that meets a message still being
+/// published makes that call itself, as a notifier, before it returns: poll again soon.
+/// `receiver::cancel_wait(w)` withdraws it: once it returns, no call will start and no notifier
+/// touches the node, which may be destroyed. A call a notifier already took may still be running:
+/// `wake` receives a copy of `ctx` taken before the node is released, so `ctx` (not the node) must
+/// outlive the call; `taken()` says whether there is one.
 struct waiter {
   waiter() = default;
   /// A node whose registration, once woken, calls `wake_fn(context)`.

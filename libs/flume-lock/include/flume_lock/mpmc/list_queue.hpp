@@ -72,11 +72,14 @@ class list_queue {
   /// Enqueues a message built from `value`. On `disconnected`, `value` is untouched.
   template <class U>
   status push(U&& value) {
-    // Ordering: acquire: pairs with the release fetch_add of a producer that linked a new
-    // block: the tail_block_ load below then sees that block (or a later one).
+    // Ordering: acquire: every value of a block's positions is in the release sequence of the
+    // fetch_add that linked the block (the claims after it are RMWs), so this synchronises with
+    // link(): the block is built, and the tail_block_ load below sees it or a later block.
     std::uint64_t tail = tail_index_.load(detail::order::acquire);
-    // Ordering: acquire: pairs with that producer's release store: the block's slots are built.
-    block* b = tail_block_.load(detail::order::acquire);
+    // Ordering: relaxed: the index load above orders it after link()'s store of this block. A
+    // later block means the tail has left this one, and the CAS below fails. (It cannot read a
+    // block linked after our own claim: our CAS happens before that link.)
+    block* b = tail_block_.load(detail::order::relaxed);
     block* spare = nullptr;  // the next block, built before claiming a block's last slot
     for (unsigned spins = 0;;) {
       if (tail & mark_bit) [[unlikely]] {
@@ -86,9 +89,9 @@ class list_queue {
       const std::uint64_t offset = (tail >> shift) & (Lap - 1);
       if (offset == block_cap) [[unlikely]] {  // another producer is linking the next block
         detail::wait_a_moment(spins);
-        // Ordering: acquire (both), as above.
+        // Ordering: acquire, then relaxed, as above.
         tail = tail_index_.load(detail::order::acquire);
-        b = tail_block_.load(detail::order::acquire);
+        b = tail_block_.load(detail::order::relaxed);
         continue;
       }
       if (offset + 1 == block_cap && spare == nullptr) [[unlikely]]
@@ -113,8 +116,8 @@ class list_queue {
         rx_waiters_.notify_one();  // async receivers: one wake per message
         return status::ok;
       }
-      // Ordering: acquire, as above (the failed CAS acquired the index).
-      b = tail_block_.load(detail::order::acquire);
+      // Ordering: relaxed, as above (the failed CAS acquired the index).
+      b = tail_block_.load(detail::order::relaxed);
     }
   }
 
@@ -137,15 +140,19 @@ class list_queue {
     // (enter_next) and with the release claims of the others: head_block_ below then holds the
     // block of this index, and the tail load below is at least the tail that claim saw.
     std::uint64_t head = head_index_.load(detail::order::acquire);
-    // Ordering: acquire: pairs with enter_next's release store: the block is readable.
-    block* b = head_block_.load(detail::order::acquire);
+    // Ordering: relaxed: the index load above synchronises with the enter_next that made this
+    // index's block the head block (a block's later indices are claims, RMWs in the release
+    // sequence of enter_next's store, or acquired from one), so this load sees that block,
+    // readable, or a later one; a later one means the head has left this block, and the CAS
+    // below fails.
+    block* b = head_block_.load(detail::order::relaxed);
     for (unsigned spins = 0;;) {
       const std::uint64_t offset = (head >> shift) & (Lap - 1);
       if (offset == block_cap) [[unlikely]] {  // another consumer is entering the next block
         detail::wait_a_moment(spins);
-        // Ordering: acquire (both), as above.
+        // Ordering: acquire, then relaxed, as above.
         head = head_index_.load(detail::order::acquire);
-        b = head_block_.load(detail::order::acquire);
+        b = head_block_.load(detail::order::relaxed);
         continue;
       }
       std::uint64_t next_head = head + one;
@@ -166,9 +173,9 @@ class list_queue {
           enter_next(b, next_head);
         return take(b, offset, sink);
       }
-      // Ordering: acquire (both), as above.
+      // Ordering: acquire, then relaxed, as above.
       head = head_index_.load(detail::order::acquire);
-      b = head_block_.load(detail::order::acquire);
+      b = head_block_.load(detail::order::relaxed);
     }
   }
 
