@@ -302,12 +302,16 @@ class zero_queue {
   // sender claimed the slot and is building its value) or full; offer_ is the one posted offer.
   alignas(detail::cache_line) detail::atomic<std::uint32_t> rx_state_{rx_idle};
   detail::atomic<offer*> offer_{nullptr};
-  detail::atomic<std::uint32_t> closed_{0};
+  // The slot's value next to its state: for a small T one cache line carries both to the
+  // receiver.
+  alignas(T) unsigned char storage_[sizeof(T)];
+  // On a line of its own: written once, read on every spin of a waiting sender, which must not
+  // take the line the receiver writes from it.
+  alignas(detail::cache_line) detail::atomic<std::uint32_t> closed_{0};
   [[no_unique_address]] detail::race_probe slot_probe_;
   detail::eventcount rx_event_;
   detail::eventcount tx_event_;
   detail::send_waiters tx_waiters_;  // async senders waiting for a receiver to announce
-  alignas(T) unsigned char storage_[sizeof(T)];
 };
 
 }  // namespace flume_lock
