@@ -9,11 +9,15 @@ line per variant and, per library, `mutations: X caught of Y`. Exit status 0 onl
 variant of every library run was caught.
 
 Usage: mutate.py [--lib flume-lock|kov]... [--iterations N] [--context-bound N]
-                 [--only SUBSTRING] [--work DIR] [--timeout SECONDS] [--jobs N]
+                 [--only SUBSTRING] [--scenarios PATTERN] [--work DIR] [--timeout SECONDS]
+                 [--jobs N]
   --lib            the library to mutate (repeatable; default: every library)
   --iterations     executions per random-search scenario (default: each library's own)
   --context-bound  preemptions per schedule in flume-lock's context-bound scenarios (default 3)
   --only           mutate only the sites whose name contains SUBSTRING
+  --scenarios      flume-lock only: run the model scenarios PATTERN selects (a name, or a
+                   prefix ending in '*', such as 'mpmc_*'), not all of them; a quicker look
+                   at one flavour's sites, never the full verdict
   --work           scratch directory for the variants (default build/mutate; emptied first)
   --timeout        seconds a model test may run before the variant counts as caught (1800)
   --jobs           variants built and run at once (default 1)
@@ -52,7 +56,7 @@ class Library:
 FLUME_LOCK_MODEL = Program(
     "flume_lock_model_tests", ["libs/flume-lock/tests/model/model_tests.cpp"],
     ["FLUME_LOCK_MODEL=1"], ["libs/flume-lock/include"],
-    ["all", "{iterations}", "{context_bound}"])
+    ["{scenarios}", "{iterations}", "{context_bound}"])
 
 KOV_MODELS = [
     Program(f"kov_{m}_model_test", [f"libs/kov/tests/model/{m}_model_test.cpp",
@@ -157,7 +161,8 @@ def build_and_run(programs, tree, args, iterations):
         built = subprocess.run(compile_cmd(program, tree, binary), capture_output=True, text=True)
         if built.returncode != 0:
             return None, built.stderr[-2000:]
-        command = [str(binary)] + [a.format(iterations=iterations, context_bound=args.context_bound)
+        command = [str(binary)] + [a.format(iterations=iterations, context_bound=args.context_bound,
+                                            scenarios=args.scenarios)
                                    for a in program.args]
         try:
             run = subprocess.run(command, capture_output=True, text=True, timeout=args.timeout)
@@ -222,6 +227,7 @@ def main():
     parser.add_argument("--iterations", type=int, default=0)
     parser.add_argument("--context-bound", type=int, default=3)
     parser.add_argument("--only", default="")
+    parser.add_argument("--scenarios", default="all")
     parser.add_argument("--work", type=pathlib.Path, default=WORK)
     parser.add_argument("--timeout", type=int, default=1800)
     parser.add_argument("--jobs", type=int, default=1)

@@ -64,6 +64,15 @@ status block_on(Event& event, adaptive_spin& spin, status blocked, const deadlin
       poll_at = std::chrono::steady_clock::now() + *poll;
       if (until == nullptr || poll_at < *until) park_until = &poll_at;
     }
+#if FLUME_LOCK_MODEL
+    // The model has no clock (as select's parker): a deadline counts as passed by the time the
+    // thread would park, so the model explores a timeout at every point of a race.
+    if (until != nullptr && park_until == until) {
+      if constexpr (requires { event.cancel_wait(); }) event.cancel_wait();
+      s = attempt();
+      return s != blocked ? s : status::timeout;
+    }
+#endif
     const bool woken = event.wait(key, park_until);
     s = attempt();
     if (s != blocked) return s;

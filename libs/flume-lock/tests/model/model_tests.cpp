@@ -558,6 +558,81 @@ struct rendezvous_abort : rl::test_suite<rendezvous_abort, 3> {
   }
 };
 
+// A sender whose deadline passes (in the model: when it would park) withdraws its posted offer
+// while a second sender waits behind that offer: the withdrawal must wake it (no close comes to
+// rescue a lost wake). The receiver takes one value, and the timed sender's too when it got
+// `ok`; a value whose send timed out is never received.
+struct rendezvous_withdraw_wakes_sender : rl::test_suite<rendezvous_withdraw_wakes_sender, 3> {
+  flume_lock::sender<int>* tx[2] = {nullptr, nullptr};
+  flume_lock::receiver<int>* rx = nullptr;
+  status timed = status::empty;
+  int received[2] = {0, 0};
+  void before() {
+    open_rendezvous(tx[0], rx);
+    tx[1] = new flume_lock::sender<int>(*tx[0]);
+  }
+  void after() {
+    RL_ASSERT(timed == status::ok || timed == status::timeout);
+    RL_ASSERT(received[0] == (timed == status::ok ? 1 : 0));
+    RL_ASSERT(received[1] == 1);
+    delete tx[0];
+    delete tx[1];
+    delete rx;
+  }
+  void thread(unsigned i) {
+    if (i == 0) {
+      timed = tx[0]->send_until(10, std::chrono::steady_clock::now());
+      return;
+    }
+    if (i == 1) {
+      RL_ASSERT(tx[1]->send(11) == status::ok);
+      return;
+    }
+    int v = 0;
+    RL_ASSERT(rx->recv(v) == status::ok);
+    ++received[v - 10];
+    if (v == 10) {  // the timed send succeeded: the other one is still to come
+      RL_ASSERT(rx->recv(v) == status::ok && v == 11);
+      ++received[1];
+    }
+  }
+};
+
+// A close races the receiver taking a posted offer: the sender either sees its offer taken
+// (`ok`, and the receiver got the value) or withdraws it (`disconnected`, never received), even
+// when the receiver takes it just as the sender sees the close.
+struct rendezvous_close_races_take : rl::test_suite<rendezvous_close_races_take, 3> {
+  flume_lock::sender<int>* tx = nullptr;
+  flume_lock::sender<int>* closer = nullptr;
+  flume_lock::receiver<int>* rx = nullptr;
+  status sent = status::empty;
+  int received = 0;
+  void before() {
+    open_rendezvous(tx, rx);
+    closer = new flume_lock::sender<int>(*tx);
+  }
+  void after() {
+    RL_ASSERT(sent == status::ok || sent == status::disconnected);
+    RL_ASSERT(received == (sent == status::ok ? 1 : 0));
+    delete tx;
+    delete closer;
+    delete rx;
+  }
+  void thread(unsigned i) {
+    if (i == 0) {
+      sent = tx->send(10);
+    } else if (i == 1) {
+      int v = 0;
+      if (rx->try_recv(v) == status::ok) {
+        RL_ASSERT(v == 10);
+        ++received;
+      }
+    } else {
+      closer->close();
+    }
+  }
+};
+
 #include "select_scenarios.hpp"
 
 // ---- 8. Async senders on a full bounded channel (poll_send, the senders' waiter list) -------
@@ -797,9 +872,13 @@ const scenario scenarios[] = {
     {"mpmc_park_full_close", &run<mpmc_model::park_full_close>},
     {"mpmc_parked_receivers", &run<mpmc_model::parked_receivers_no_close<0>>},
     {"mpmc_bounded_parked_receivers", &run<mpmc_model::parked_receivers_no_close<1>>},
+    {"mpmc_senders_cross_block", &run<mpmc_model::senders_cross_block>},
+    {"mpmc_receivers_cross_block", &run<mpmc_model::receivers_cross_block>},
     {"rendezvous_handoff", &run<rendezvous_handoff>},
     {"rendezvous_two_senders", &run<rendezvous_two_senders>},
     {"rendezvous_abort", &run<rendezvous_abort>},
+    {"rendezvous_withdraw_wakes_sender", &run<rendezvous_withdraw_wakes_sender>},
+    {"rendezvous_close_races_take", &run<rendezvous_close_races_take>},
     {"segment_boundary", &run<segment_boundary>},
     {"reclamation", &run<reclamation>},
     {"recycling", &run<recycling>},
@@ -833,6 +912,14 @@ const scenario scenarios[] = {
 
 }  // namespace
 
+// "all", a scenario's name, or a prefix ending in '*' ("mpmc_*": every MPMC scenario).
+bool selected(const char* pattern, const char* name) {
+  if (std::strcmp(pattern, "all") == 0) return true;
+  const std::size_t n = std::strlen(pattern);
+  if (n > 0 && pattern[n - 1] == '*') return std::strncmp(pattern, name, n - 1) == 0;
+  return std::strcmp(pattern, name) == 0;
+}
+
 int main(int argc, char** argv) {
   const char* only = argc > 1 ? argv[1] : nullptr;
   budget b{argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 50000,
@@ -840,8 +927,7 @@ int main(int argc, char** argv) {
   bool all_ok = true;
   bool found = false;
   for (const scenario& s : scenarios) {
-    if (only != nullptr && std::strcmp(only, "all") != 0 && std::strcmp(only, s.name) != 0)
-      continue;
+    if (only != nullptr && !selected(only, s.name)) continue;
     found = true;
     if (!s.fn(s.name, b)) {
       all_ok = false;

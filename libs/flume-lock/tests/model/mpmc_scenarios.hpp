@@ -195,3 +195,66 @@ struct parked_receivers_no_close : rl::test_suite<parked_receivers_no_close<Capa
 };
 
 }  // namespace mpmc_model
+
+namespace mpmc_model {
+
+// The unbounded queue's block boundary under two senders. Two messages are queued first, so
+// one racing send takes the first block's last slot and links the next block, while the other
+// may find the tail at the position with no slot and wait for the link: it must then write
+// into the new block, not the old one. The receiver gets all four, each once, in send order
+// per sender.
+struct senders_cross_block : rl::test_suite<senders_cross_block, 3> {
+  flume_lock::mpmc::sender<int>* tx[2] = {nullptr, nullptr};
+  flume_lock::mpmc::receiver<int>* rx = nullptr;
+  int got[4] = {};
+  void before() {
+    auto [s, r] = flume_lock::mpmc::make_channel<int>(0);
+    tx[0] = new flume_lock::mpmc::sender<int>(std::move(s));
+    tx[1] = new flume_lock::mpmc::sender<int>(*tx[0]);
+    rx = new flume_lock::mpmc::receiver<int>(std::move(r));
+    for (int v : {200, 201}) RL_ASSERT(tx[0]->send(v) == status::ok);
+  }
+  void after() {
+    RL_ASSERT(got[0] == 200 && got[1] == 201);
+    RL_ASSERT((got[2] == 0 && got[3] == 100) || (got[2] == 100 && got[3] == 0));
+    delete tx[0];
+    delete tx[1];
+    delete rx;
+  }
+  void thread(unsigned i) {
+    if (i < 2) {
+      RL_ASSERT(tx[i]->send(static_cast<int>(i) * 100) == status::ok);
+      return;
+    }
+    for (int& v : got) RL_ASSERT(rx->recv(v) == status::ok);
+  }
+};
+
+// The same boundary under two receivers. Five messages are sent and two received first, so the
+// first block holds one more message and the second block two: one racing receiver takes the
+// first block's last slot and makes the next block the head block, while the other may find
+// the head at the position with no slot and wait: it must then take from the new block. They
+// get messages 2 and 3, one each; message 4 is left.
+struct receivers_cross_block : rl::test_suite<receivers_cross_block, 2> {
+  flume_lock::mpmc::sender<int>* tx = nullptr;
+  flume_lock::mpmc::receiver<int>* rx[2] = {nullptr, nullptr};
+  int got[2] = {-1, -1};
+  void before() {
+    open_two_receivers(0, tx, rx);
+    for (int v = 0; v < 5; ++v) RL_ASSERT(tx->send(v) == status::ok);
+    int v = 0;
+    for (int k = 0; k < 2; ++k) RL_ASSERT(rx[0]->try_recv(v) == status::ok && v == k);
+  }
+  void after() {
+    RL_ASSERT((got[0] == 2 && got[1] == 3) || (got[0] == 3 && got[1] == 2));
+    int v = 0;
+    RL_ASSERT(rx[0]->try_recv(v) == status::ok && v == 4);
+    RL_ASSERT(rx[1]->try_recv(v) == status::empty);
+    delete tx;
+    delete rx[0];
+    delete rx[1];
+  }
+  void thread(unsigned i) { RL_ASSERT(rx[i]->try_recv(got[i]) == status::ok); }
+};
+
+}  // namespace mpmc_model

@@ -76,10 +76,6 @@ class list_queue {
     // fetch_add that linked the block (the claims after it are RMWs), so this synchronises with
     // link(): the block is built, and the tail_block_ load below sees it or a later block.
     std::uint64_t tail = tail_index_.load(detail::order::acquire);
-    // Ordering: relaxed: the index load above orders it after link()'s store of this block. A
-    // later block means the tail has left this one, and the CAS below fails. (It cannot read a
-    // block linked after our own claim: our CAS happens before that link.)
-    block* b = tail_block_.load(detail::order::relaxed);
     block* spare = nullptr;  // the next block, built before claiming a block's last slot
     for (unsigned spins = 0;;) {
       if (tail & mark_bit) [[unlikely]] {
@@ -89,16 +85,21 @@ class list_queue {
       const std::uint64_t offset = (tail >> shift) & (Lap - 1);
       if (offset == block_cap) [[unlikely]] {  // another producer is linking the next block
         detail::wait_a_moment(spins);
-        // Ordering: acquire, then relaxed, as above.
+        // Ordering: acquire, as above.
         tail = tail_index_.load(detail::order::acquire);
-        b = tail_block_.load(detail::order::relaxed);
         continue;
       }
+      // Ordering: relaxed: the index's acquire (the load above or the failed CAS below) orders
+      // it after link()'s store of this block. A later block means the tail has left this one,
+      // and the CAS below fails. (It cannot read a block linked after our own claim: our CAS
+      // happens before that link.) Loaded after the index checks, once per attempt, so that
+      // it always belongs to the index just acquired.
+      block* b = tail_block_.load(detail::order::relaxed);
       if (offset + 1 == block_cap && spare == nullptr) [[unlikely]]
         spare = new block;
       // Ordering: seq_cst: the claim is what a parked consumer's re-check reads (try_pop's
       // tail load); it precedes rx_event_.notify_one()'s load in S. Acquire on failure, as the
-      // first load: tail_block_ is loaded again below.
+      // first load: the next attempt loads tail_block_ again.
       if (tail_index_.compare_exchange_weak(tail, tail + one, detail::order::seq_cst,
                                             detail::order::acquire)) {
         if (offset + 1 == block_cap) [[unlikely]] {
@@ -116,8 +117,6 @@ class list_queue {
         rx_waiters_.notify_one();  // async receivers: one wake per message
         return status::ok;
       }
-      // Ordering: relaxed, as above (the failed CAS acquired the index).
-      b = tail_block_.load(detail::order::relaxed);
     }
   }
 
@@ -140,21 +139,21 @@ class list_queue {
     // (enter_next) and with the release claims of the others: head_block_ below then holds the
     // block of this index, and the tail load below is at least the tail that claim saw.
     std::uint64_t head = head_index_.load(detail::order::acquire);
-    // Ordering: relaxed: the index load above synchronises with the enter_next that made this
-    // index's block the head block (a block's later indices are claims, RMWs in the release
-    // sequence of enter_next's store, or acquired from one), so this load sees that block,
-    // readable, or a later one; a later one means the head has left this block, and the CAS
-    // below fails.
-    block* b = head_block_.load(detail::order::relaxed);
     for (unsigned spins = 0;;) {
       const std::uint64_t offset = (head >> shift) & (Lap - 1);
       if (offset == block_cap) [[unlikely]] {  // another consumer is entering the next block
         detail::wait_a_moment(spins);
-        // Ordering: acquire, then relaxed, as above.
+        // Ordering: acquire, as above.
         head = head_index_.load(detail::order::acquire);
-        b = head_block_.load(detail::order::relaxed);
         continue;
       }
+      // Ordering: relaxed: the index's acquire (the load above or the one after a failed CAS)
+      // synchronises with the enter_next that made this index's block the head block (a
+      // block's later indices are claims, RMWs in the release sequence of enter_next's store,
+      // or acquired from one), so this load sees that block, readable, or a later one; a later
+      // one means the head has left this block, and the CAS below fails. Loaded after the
+      // index checks, once per attempt, so that it always belongs to the index just acquired.
+      block* const b = head_block_.load(detail::order::relaxed);
       std::uint64_t next_head = head + one;
       if ((head & mark_bit) == 0) {  // the tail may be in this block: look at it
         // Ordering: seq_cst: the parked consumer's re-check; pairs with the producers' seq_cst
@@ -166,16 +165,15 @@ class list_queue {
       }
       // Ordering: release: a consumer that acquires this index and then reads the tail sees a
       // tail at least as far as ours (so never one below the index it claims next). Relaxed on
-      // failure: the loads below acquire instead (a release CAS cannot acquire on failure).
+      // failure: the load below acquires instead (a release CAS cannot acquire on failure).
       if (head_index_.compare_exchange_weak(head, next_head, detail::order::release,
                                             detail::order::relaxed)) {
         if (offset + 1 == block_cap) [[unlikely]]
           enter_next(b, next_head);
         return take(b, offset, sink);
       }
-      // Ordering: acquire, then relaxed, as above.
+      // Ordering: acquire, as above.
       head = head_index_.load(detail::order::acquire);
-      b = head_block_.load(detail::order::relaxed);
     }
   }
 
@@ -250,10 +248,12 @@ class list_queue {
   // The producer that claimed `b`'s last slot makes `next` the tail block (the tail index is at
   // the position with no slot meanwhile).
   FLUME_LOCK_COLD void link(block* b, block* next) {
-    // Ordering: release: pairs with the producers' acquire load: the new block is built.
-    tail_block_.store(next, detail::order::release);
-    // Ordering: release: a producer that acquires the new index then sees tail_block_ = next.
-    // An RMW, not a store: close() may have set the mark meanwhile.
+    // Ordering: relaxed: producers read tail_block_ only after acquiring an index of the new
+    // block, which is in the release sequence of the fetch_add below: that release publishes
+    // this store and the block's construction together.
+    tail_block_.store(next, detail::order::relaxed);
+    // Ordering: release: a producer that acquires the new index (or a later one) then sees
+    // tail_block_ = next, built. An RMW, not a store: close() may have set the mark meanwhile.
     tail_index_.fetch_add(one, detail::order::release);
     // Ordering: release: pairs with wait_next's acquire load: the new block is built.
     b->next.store(next, detail::order::release);
@@ -266,10 +266,12 @@ class list_queue {
     // Ordering: relaxed: a hint that the tail is past `next` too; wrong only in the safe
     // direction (no mark: try_pop looks at the tail).
     if (next->next.load(detail::order::relaxed) != nullptr) index |= mark_bit;
-    // Ordering: release: pairs with try_pop's acquire load: `next` is readable (this thread
-    // acquired it in wait_next).
-    head_block_.store(next, detail::order::release);
-    // Ordering: release: a consumer that acquires the new index then sees head_block_ = next.
+    // Ordering: relaxed: consumers read head_block_ only after acquiring an index of `next`,
+    // which is this store's release below or in its release sequence: that release publishes
+    // this store, and `next` readable (this thread acquired it in wait_next).
+    head_block_.store(next, detail::order::relaxed);
+    // Ordering: release: a consumer that acquires the new index (or a later one) then sees
+    // head_block_ = next, readable.
     head_index_.store(index, detail::order::release);
   }
 
