@@ -135,9 +135,9 @@ class list_queue {
   /// (closed and drained).
   template <class Sink>
   status try_pop(Sink&& sink) {
-    // Ordering: acquire: pairs with the release store of a consumer that entered a new block
-    // (enter_next) and with the release claims of the others: head_block_ below then holds the
-    // block of this index, and the tail load below is at least the tail that claim saw.
+    // Ordering: acquire: pairs with the release store of the consumer that entered this
+    // index's block (enter_next; the claims after it are RMWs in its release sequence):
+    // head_block_ below then holds the block of this index, built.
     std::uint64_t head = head_index_.load(detail::order::acquire);
     for (unsigned spins = 0;;) {
       const std::uint64_t offset = (head >> shift) & (Lap - 1);
@@ -158,15 +158,20 @@ class list_queue {
       if ((head & mark_bit) == 0) {  // the tail may be in this block: look at it
         // Ordering: seq_cst: the parked consumer's re-check; pairs with the producers' seq_cst
         // claim and close()'s seq_cst RMW, each before the notifier's load in S.
+        // A tail below the head is possible: the C++ model lets this load read a tail older
+        // than the one the consumer that moved the head saw (the CAS below does not release).
+        // It is reported empty, which the parking protocol covers: the claims this load missed
+        // come after it in S, so their notify finds this consumer registered.
         const std::uint64_t tail = tail_index_.load(detail::order::seq_cst);
-        if ((head >> shift) == (tail >> shift))
+        if ((tail >> shift) <= (head >> shift))
           return (tail & mark_bit) ? status::disconnected : status::empty;
         if ((head >> shift) / Lap != (tail >> shift) / Lap) next_head |= mark_bit;
       }
-      // Ordering: release: a consumer that acquires this index and then reads the tail sees a
-      // tail at least as far as ours (so never one below the index it claims next). Relaxed on
-      // failure: the load below acquires instead (a release CAS cannot acquire on failure).
-      if (head_index_.compare_exchange_weak(head, next_head, detail::order::release,
+      // Ordering: relaxed: nothing this consumer wrote or read is for the next one. The block
+      // pointer is published by enter_next's release (claims are RMWs: they continue its release
+      // sequence), the message by the producer's release, and a stale tail is handled above.
+      // On failure, the load below acquires.
+      if (head_index_.compare_exchange_weak(head, next_head, detail::order::relaxed,
                                             detail::order::relaxed)) {
         if (offset + 1 == block_cap) [[unlikely]]
           enter_next(b, next_head);
