@@ -54,16 +54,31 @@ class atomic {
   }
   bool compare_exchange_strong(T& expected, T desired, memory_order success, memory_order failure,
                                here w = here::current()) {
+    if (fails_on_older_value(expected, failure, w)) return false;
     return value_.compare_exchange_strong(expected, desired, success, model_site(w), failure,
                                           model_site(w));
   }
   bool compare_exchange_weak(T& expected, T desired, memory_order success, memory_order failure,
                              here w = here::current()) {
+    if (fails_on_older_value(expected, failure, w)) return false;
     return value_.compare_exchange_weak(expected, desired, success, model_site(w), failure,
                                         model_site(w));
   }
 
  private:
+  // A failed compare-exchange is a load with the failure order, and like any load it may read
+  // a value older than the newest one (within coherence). Relacy's compare-exchange always
+  // reads the newest, so a failure order that is too weak could never show. In random search,
+  // half the calls first load with the failure order: a value other than `expected` is the
+  // failure, with that value. (A load that finds `expected` is followed by the real call.)
+  bool fails_on_older_value(T& expected, memory_order failure, const here& w) {
+    if (!rl::ctx().is_random_sched() || rl::rand(2) == 0) return false;
+    const T seen = value_.load(failure, model_site(w));
+    if (seen == expected) return false;
+    expected = seen;
+    return true;
+  }
+
   mutable rl::atomic<T> value_;
 };
 
