@@ -15,9 +15,9 @@ Usage: mutate.py [--lib flume-lock|kov]... [--iterations N] [--context-bound N]
   --iterations     executions per random-search scenario (default: each library's own)
   --context-bound  preemptions per schedule in flume-lock's context-bound scenarios (default 3)
   --only           mutate only the sites whose name contains SUBSTRING
-  --scenarios      flume-lock only: run the model scenarios PATTERN selects (a name, or a
-                   prefix ending in '*', such as 'mpmc_*'), not all of them; a quicker look
-                   at one flavour's sites, never the full verdict
+  --scenarios      flume-lock only: run the model scenarios PATTERN selects (names and
+                   prefixes ending in '*', comma-separated, such as 'mpmc_*,select_*'), not
+                   all of them; a quicker look at one flavour's sites, never the full verdict
   --work           scratch directory for the variants (default build/mutate; emptied first)
   --timeout        seconds a model test may run before the variant counts as caught (1800)
   --jobs           variants built and run at once (default 1)

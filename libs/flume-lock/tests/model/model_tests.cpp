@@ -912,12 +912,20 @@ const scenario scenarios[] = {
 
 }  // namespace
 
-// "all", a scenario's name, or a prefix ending in '*' ("mpmc_*": every MPMC scenario).
+// "all", or a comma-separated list of scenario names and prefixes ending in '*'
+// ("mpmc_*,select_*": every MPMC and every select scenario).
 bool selected(const char* pattern, const char* name) {
   if (std::strcmp(pattern, "all") == 0) return true;
-  const std::size_t n = std::strlen(pattern);
-  if (n > 0 && pattern[n - 1] == '*') return std::strncmp(pattern, name, n - 1) == 0;
-  return std::strcmp(pattern, name) == 0;
+  for (const char* item = pattern; *item != '\0';) {
+    const char* end = std::strchr(item, ',');
+    const std::size_t n = end != nullptr ? static_cast<std::size_t>(end - item) : std::strlen(item);
+    const bool match = n > 0 && item[n - 1] == '*'
+                           ? std::strncmp(item, name, n - 1) == 0
+                           : std::strlen(name) == n && std::strncmp(item, name, n) == 0;
+    if (match) return true;
+    item += end != nullptr ? n + 1 : n;
+  }
+  return false;
 }
 
 int main(int argc, char** argv) {
