@@ -10,12 +10,13 @@
 //   re-check the condition with seq_cst loads      notify_one(): seq_cst load of state_; while
 //   met: cancel_wait(); unmet: wait(key)             waiters > wakes: wakes+1, epoch_+1, wake one
 //   either way, on leaving: waiters-1 and, if any, wakes-1 (one RMW), then the caller re-checks
-// All of these are seq_cst and sit in the single total order S. Either the re-check sees the
-// change, or the notifier's state load comes after our count and finds us. Then it makes a wake:
-// the epoch moves after our read of it (we read it before counting ourselves), so our wait
-// returns or the kernel wakes one queued thread. Or it finds as many wakes on their way as
-// parked threads: each of those is used by a thread leaving its wait after our count, which
-// re-checks after the publication. Either way a thread that leaves re-checks after the change.
+// All of these are seq_cst and sit in the single total order S (the epoch read needs no order
+// of its own: prepare_wait says why). Either the re-check sees the change, or the notifier's
+// state load comes after our count and finds us. Then it makes a wake: the epoch moves after
+// our read of it (we read it before counting ourselves), so our wait returns or the kernel
+// wakes one queued thread. Or it finds as many wakes on their way as parked threads: each of
+// those is used by a thread leaving its wait after our count, which re-checks after the
+// publication. Either way a thread that leaves re-checks after the change.
 #pragma once
 
 #include <flume_lock/detail/atomic.hpp>
@@ -36,7 +37,12 @@ class counting_eventcount {
   /// cancel_wait() if the condition holds after all.
   std::uint32_t prepare_wait() noexcept {
     // The epoch first: a notifier that counts us moves it after this read.
-    const std::uint32_t key = epoch_.load(order::seq_cst);
+    // Ordering: relaxed: "after" needs no order of its own. A notifier counts us only by an
+    // RMW on state_ that reads our seq_cst fetch_add (or a later RMW: all of state_'s writes
+    // are RMWs, so they continue its release sequence); that read synchronises with it, so
+    // this load happens before the notifier's epoch fetch_add, and coherence keeps it from
+    // reading that bump or any later one.
+    const std::uint32_t key = epoch_.load(order::relaxed);
     state_.fetch_add(one_waiter, order::seq_cst);
     return key;
   }
@@ -44,9 +50,11 @@ class counting_eventcount {
   /// Withdraws the announcement of prepare_wait() (and uses up a wake on its way, if any: the
   /// caller's next look at the condition comes after it).
   void cancel_wait() noexcept {
-    std::uint32_t s = state_.load(order::seq_cst);
+    // Ordering: relaxed (the load and the CAS's failure): both only guess the value the CAS
+    // expects; only the successful seq_cst CAS acts, on the value it read.
+    std::uint32_t s = state_.load(order::relaxed);
     while (!state_.compare_exchange_weak(s, s - one_waiter - ((s >> wake_shift) ? one_wake : 0),
-                                         order::seq_cst, order::seq_cst)) {
+                                         order::seq_cst, order::relaxed)) {
     }
   }
 
