@@ -85,7 +85,10 @@ class counting_eventcount {
   /// Wakes every parked thread (the close).
   void notify_all() noexcept {
     if (state_.load(order::seq_cst) == 0) return;
-    epoch_.fetch_add(1, order::seq_cst);
+    // Ordering: relaxed: as wake_one's bump. The load above read the counts of the threads it
+    // wakes (state_'s writes are all RMWs, one release sequence), so their epoch reads happen
+    // before this bump and cannot read it. A thread counted later re-checks after the change.
+    epoch_.fetch_add(1, order::relaxed);
 #if FLUME_LOCK_MODEL
     mutex_.lock(site());
     condition_.notify_all(site());
@@ -102,12 +105,18 @@ class counting_eventcount {
 
   // Out of line but not marked cold, as eventcount::wake_threads (the fast path stays inline).
   [[gnu::noinline]] void wake_one() noexcept {
-    std::uint32_t s = state_.load(order::seq_cst);
+    // Ordering: relaxed (this load and the CAS's failure): notify_one's seq_cst load came
+    // first, and coherence keeps these at the value it read or a later one. The protocol needs
+    // S only there: a thread counted, or leaving, after that value comes after that load in S,
+    // so it re-checks after the change; a later value only shows more such threads.
+    std::uint32_t s = state_.load(order::relaxed);
     do {
       if ((s & (one_wake - 1)) <= (s >> wake_shift)) return;  // a wake per parked thread already
-    } while (!state_.compare_exchange_weak(s, s + one_wake, order::seq_cst, order::seq_cst));
-    // After our wake in S, so after the epoch read of every thread the wake counts.
-    epoch_.fetch_add(1, order::seq_cst);
+    } while (!state_.compare_exchange_weak(s, s + one_wake, order::seq_cst, order::relaxed));
+    // Ordering: relaxed: the CAS read the counts this wake is for (an RMW of state_'s one
+    // release sequence), so the epoch read of every thread it counts happens before this bump,
+    // and coherence keeps that read from returning it: the thread's wait returns.
+    epoch_.fetch_add(1, order::relaxed);
 #if FLUME_LOCK_MODEL
     mutex_.lock(site());
     condition_.notify_one(site());
