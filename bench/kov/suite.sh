@@ -14,6 +14,8 @@
 #   way, kov-bench-https against asio-https (asio::ssl::stream).
 #   suite.sh build BUILD_DIR OUT_DIR
 #   suite.sh plan  BUILD_DIR OUT_DIR QUICK
+# KOV_SCENARIOS="idle_c10k echo_c50 ..." plans only those scenarios (default: all), for a run
+# that checks a few rows: KOV_SCENARIOS="..." BENCH_ROUNDS=3 make bench SUITE=kov
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 action="$1" build_dir="$2" out_dir="$3" quick="${4:-}"
@@ -32,6 +34,11 @@ net_scenarios="http_c50 http_pipelined16_c256 echo_c50 echo_c1000 echo_pipelined
 optional_targets="kov-bench-echo kov-bench-http kov-http asio-echo asio-http libuv-echo libuv-http
   floor-epoll-echo floor-epoll-http floor-uring-echo floor-uring-http kov-bench-https asio-https
   kov-tls-handshake-load"
+
+# Whether scenario $1 is in the run (KOV_SCENARIOS, when set, lists the wanted ones).
+wanted() {
+  [ -z "${KOV_SCENARIOS:-}" ] || grep -qw -- "$1" <<<"$KOV_SCENARIOS"
+}
 
 case "$action" in
   build)
@@ -60,10 +67,12 @@ case "$action" in
     # kov-bench's order (kov first, then tokio where it has the scenario).
     offered="$("$kov_bin" --list | sed "s|\$| $kov_bin|"; "$tokio_bin" --list | sed "s|\$| $tokio_bin|")"
     for s in $(awk '{ print $2 }' <<<"$offered" | awk '!seen[$0]++'); do
+      wanted "$s" || continue
       awk -v s="$s" -v flag="$size_flag" '$2 == s {
         printf "kov\t%s\t%s\t%s --scenario %s --round {round}%s\n", $2, $1, $3, $2, flag }' <<<"$offered"
     done
     for s in $net_scenarios; do
+      wanted "$s" || continue
       for impl in $net_impls; do
         # kov-http has no echo server: no name, no run.
         server_name="$("$repo/bench/kov/net.sh" --which "$impl" "$s" 2>/dev/null)" || continue

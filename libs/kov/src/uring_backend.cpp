@@ -335,7 +335,8 @@ class uring_backend final : public reactor_backend {
       std::memcpy(static_cast<char*>(op.buf) + op.transferred, u.kept.data() + u.kept_at, n);
       u.kept_at += n;
       if (u.kept_at == u.kept.size()) {
-        u.kept.clear();
+        // Freed, not cleared: a connection that goes idle after a burst keeps no buffer.
+        std::vector<char>().swap(u.kept);
         u.kept_at = 0;
       }
       op.transferred += n;

@@ -1,8 +1,9 @@
 // The stream receive path (on io_uring: multishot receive into the provided-buffer ring, bytes
 // kept on the source when no read waits): many small messages read in pieces smaller than they
 // arrive, a reader that stops (the peer must be held back, nothing lost), the end of a stream
-// after kept bytes, closing with kept bytes, a read cancelled while the receive stays armed, and
-// more arrivals in one turn than the ring has buffers. Every test runs on both backends.
+// after kept bytes, closing with kept bytes, a read cancelled while the receive stays armed,
+// more arrivals in one turn than the ring has buffers, and reads that each follow a readable()
+// wait. Every test runs on both backends.
 
 #include <kov/net/tcp.hpp>
 #include <kov/runtime.hpp>
@@ -20,6 +21,7 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace {
@@ -46,6 +48,28 @@ kov::task<kov::result<std::vector<char>>> read_all(net::stream_socket& s, std::s
   }
 }
 
+// How write_in_messages cuts the bytes: message i has 1 + (i * step) % span bytes; with
+// pause_every > 0, a 1 ms pause follows every pause_every-th message.
+struct message_sizes {
+  std::size_t step;
+  std::size_t span;
+  std::size_t pause_every = 0;
+};
+
+// Writes `all` to `s` in messages, one write_all each, then ends the stream.
+kov::task<void> write_in_messages(net::stream_socket& s, const std::vector<char>& all,
+                                  message_sizes sizes) {
+  std::size_t at = 0;
+  for (std::size_t i = 0; at < all.size(); ++i) {
+    const std::size_t size = std::min(1 + (i * sizes.step) % sizes.span, all.size() - at);
+    auto w = co_await s.write_all(kov::const_buffer(all.data() + at, size));
+    KOV_CO_ASSERT_OK(w);
+    at += size;
+    if (sizes.pause_every != 0 && i % sizes.pause_every == 0) co_await kov::sleep_for(1ms);
+  }
+  KOV_CO_ASSERT(s.shutdown().has_value());
+}
+
 TEST_F(recv_path, many_small_messages_read_in_smaller_pieces) {
   run([]() -> kov::task<void> {
     auto p = co_await connect_pair();
@@ -53,14 +77,40 @@ TEST_F(recv_path, many_small_messages_read_in_smaller_pieces) {
     const std::vector<char> all = pattern(19, 1000 * 40);
     auto reader = kov::spawn(read_all(p->server, 13));
     // Messages of 1 to 79 bytes, written one at a time while the reader takes 13 at a time.
-    std::size_t at = 0;
-    for (std::size_t i = 0; at < all.size(); ++i) {
-      const std::size_t size = std::min<std::size_t>(1 + (i * 37) % 79, all.size() - at);
-      auto w = co_await p->client.write_all(kov::const_buffer(all.data() + at, size));
-      KOV_CO_ASSERT_OK(w);
-      at += size;
-    }
-    KOV_CO_ASSERT(p->client.shutdown().has_value());
+    co_await write_in_messages(p->client, all, {.step = 37, .span = 79});
+    auto got = co_await reader;
+    KOV_CO_ASSERT_OK(got);
+    KOV_CO_ASSERT_OK(*got);
+    EXPECT_TRUE(**got == all) << "received " << (*got)->size() << " of " << all.size();
+  }());
+}
+
+// The pattern for many idle connections (docs/kov.md): wait with readable(), then read into a
+// buffer taken for the burst. Bytes that arrive while only readable() waits are kept on the
+// source (io_uring) and their storage freed once read; nothing may be lost or reordered.
+kov::task<kov::result<std::vector<char>>> read_all_after_readable(net::stream_socket& s,
+                                                                  std::size_t piece) {
+  std::vector<char> out;
+  for (;;) {
+    auto ready = co_await s.readable().with_timeout(5s);
+    if (!ready) co_return ready.error();
+    const auto buf = std::make_unique<char[]>(piece);
+    auto n = co_await s.read(kov::mutable_buffer(buf.get(), piece));
+    if (!n) co_return n.error();
+    if (*n == 0) co_return out;
+    out.insert(out.end(), buf.get(), buf.get() + *n);
+  }
+}
+
+TEST_F(recv_path, readable_then_read_with_a_fresh_buffer_loses_nothing) {
+  run([]() -> kov::task<void> {
+    auto p = co_await connect_pair();
+    KOV_CO_ASSERT_OK(p);
+    const std::vector<char> all = pattern(23, 1000 * 60);
+    auto reader = kov::spawn(read_all_after_readable(p->server, 512));
+    // Single bytes, messages shorter and longer than a read, and pauses that let the reader
+    // park in readable() before the next message arrives.
+    co_await write_in_messages(p->client, all, {.step = 211, .span = 1500, .pause_every = 7});
     auto got = co_await reader;
     KOV_CO_ASSERT_OK(got);
     KOV_CO_ASSERT_OK(*got);
