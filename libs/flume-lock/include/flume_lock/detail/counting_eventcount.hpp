@@ -10,13 +10,14 @@
 //   re-check the condition with seq_cst loads      notify_one(): seq_cst load of state_; while
 //   met: cancel_wait(); unmet: wait(key)             waiters > wakes: wakes+1, epoch_+1, wake one
 //   either way, on leaving: waiters-1 and, if any, wakes-1 (one RMW), then the caller re-checks
-// All of these are seq_cst and sit in the single total order S (the epoch read needs no order
-// of its own: prepare_wait says why). Either the re-check sees the change, or the notifier's
-// state load comes after our count and finds us. Then it makes a wake: the epoch moves after
-// our read of it (we read it before counting ourselves), so our wait returns or the kernel
-// wakes one queued thread. Or it finds as many wakes on their way as parked threads: each of
-// those is used by a thread leaving its wait after our count, which re-checks after the
-// publication. Either way a thread that leaves re-checks after the change.
+// The count, the re-checks, the publication and the notifier's state load are seq_cst and sit
+// in the single total order S (each weaker order says in place why it is enough). Either the
+// re-check sees the change, or the notifier's state load comes after our count and finds us.
+// Then it makes a wake: the epoch moves after our read of it (we read it before counting
+// ourselves), so our wait returns or the kernel wakes one queued thread. Or it finds as many
+// wakes on their way as parked threads: none of them stays parked, and each that goes round
+// its loop again counts itself after that load, so it re-checks after the change. Either way
+// no thread sleeps on while the change goes unseen.
 #pragma once
 
 #include <flume_lock/detail/atomic.hpp>
@@ -50,11 +51,16 @@ class counting_eventcount {
   /// Withdraws the announcement of prepare_wait() (and uses up a wake on its way, if any: the
   /// caller's next look at the condition comes after it).
   void cancel_wait() noexcept {
-    // Ordering: relaxed (the load and the CAS's failure): both only guess the value the CAS
-    // expects; only the successful seq_cst CAS acts, on the value it read.
+    // Ordering: relaxed, all of it. The load and the CAS's failure only guess the value the
+    // CAS expects. The CAS itself needs no order either. The notifiers that counted on us read
+    // a state that counts us, so this CAS comes after their loads in state_'s order. If our
+    // caller's re-check then misses a change, it goes round its loop: its next prepare_wait()
+    // is a seq_cst RMW after those loads in state_'s order, so it follows them in S, and its
+    // re-check sees every such change. A caller that gives up at its deadline instead returns
+    // before that change in S (its re-check missed it), and loses nothing.
     std::uint32_t s = state_.load(order::relaxed);
     while (!state_.compare_exchange_weak(s, s - one_waiter - ((s >> wake_shift) ? one_wake : 0),
-                                         order::seq_cst, order::relaxed)) {
+                                         order::relaxed, order::relaxed)) {
     }
   }
 
@@ -107,12 +113,16 @@ class counting_eventcount {
   [[gnu::noinline]] void wake_one() noexcept {
     // Ordering: relaxed (this load and the CAS's failure): notify_one's seq_cst load came
     // first, and coherence keeps these at the value it read or a later one. The protocol needs
-    // S only there: a thread counted, or leaving, after that value comes after that load in S,
+    // S only there: a thread that counts itself after that value comes after that load in S,
     // so it re-checks after the change; a later value only shows more such threads.
     std::uint32_t s = state_.load(order::relaxed);
     do {
       if ((s & (one_wake - 1)) <= (s >> wake_shift)) return;  // a wake per parked thread already
-    } while (!state_.compare_exchange_weak(s, s + one_wake, order::seq_cst, order::relaxed));
+      // Ordering: acquire on success: it reads the counts of the threads it wakes (an RMW of
+      // state_'s one release sequence), so their epoch reads happen before the bump below. No
+      // release: a thread that uses this wake and misses our caller's change counts itself
+      // again, after our caller's seq_cst load in S (cancel_wait says why).
+    } while (!state_.compare_exchange_weak(s, s + one_wake, order::acquire, order::relaxed));
     // Ordering: relaxed: the CAS read the counts this wake is for (an RMW of state_'s one
     // release sequence), so the epoch read of every thread it counts happens before this bump,
     // and coherence keeps that read from returning it: the thread's wait returns.
