@@ -335,8 +335,7 @@ class uring_backend final : public reactor_backend {
       std::memcpy(static_cast<char*>(op.buf) + op.transferred, u.kept.data() + u.kept_at, n);
       u.kept_at += n;
       if (u.kept_at == u.kept.size()) {
-        // Freed, not cleared: a connection that goes idle after a burst keeps no buffer.
-        std::vector<char>().swap(u.kept);
+        u.kept.clear();
         u.kept_at = 0;
       }
       op.transferred += n;

@@ -87,7 +87,7 @@ TEST_F(recv_path, many_small_messages_read_in_smaller_pieces) {
 
 // The pattern for many idle connections (docs/kov.md): wait with readable(), then read into a
 // buffer taken for the burst. Bytes that arrive while only readable() waits are kept on the
-// source (io_uring) and their storage freed once read; nothing may be lost or reordered.
+// source (io_uring); nothing may be lost or reordered.
 kov::task<kov::result<std::vector<char>>> read_all_after_readable(net::stream_socket& s,
                                                                   std::size_t piece) {
   std::vector<char> out;
