@@ -354,6 +354,27 @@ struct park_wake_bounded : channel_scenario<park_wake_bounded, 1> {
   }
 };
 
+// Send permits: the receiver reaches a reserved slot and parks there (skip_holes); filling the
+// permit, or dropping it (a hole), must wake it. The filled message comes first, then the
+// message sent behind the dropped permit's hole.
+struct park_wake_permit : channel_scenario<park_wake_permit, 2> {
+  void thread(unsigned i) {
+    if (i == 0) {
+      flume_lock::send_permit<int> first;
+      RL_ASSERT(tx->try_reserve(first) == status::ok);
+      first.send(0);
+      flume_lock::send_permit<int> dropped;
+      RL_ASSERT(tx->try_reserve(dropped) == status::ok);
+      dropped.reset();
+      RL_ASSERT(tx->send(1) == status::ok);
+      return;
+    }
+    int v = -1;
+    RL_ASSERT(rx->recv(v) == status::ok && v == 0);
+    RL_ASSERT(rx->recv(v) == status::ok && v == 1);
+  }
+};
+
 // Batched wakes (bounded_queue::try_consume wakes parked senders once every capacity / 2 pops):
 // with capacity 4 the sender parks on a full ring again and again, and the receiver must never
 // find the ring empty while the sender still sleeps (the model's wait has no poll timeout, so
@@ -894,6 +915,7 @@ const scenario scenarios[] = {
     {"park_wake_two_senders", &run<park_wake_two_senders<1, 2>>},
     {"park_wake_bounded", &run<park_wake_bounded>},
     {"park_wake_bounded_batched", &run<park_wake_bounded_batched>},
+    {"park_wake_permit", &run<park_wake_permit>},
     {"park_close_bounded", &run<park_close_bounded>},
     {"park_close_unbounded", &run<park_close_receiver<0>>},
     {"park_close_bounded_rx", &run<park_close_receiver<1>>},
