@@ -70,19 +70,27 @@ kov::task<void> write_in_messages(net::stream_socket& s, const std::vector<char>
   KOV_CO_ASSERT(s.shutdown().has_value());
 }
 
+// A reader of a whole stream, in pieces of the given size (read_all, read_all_after_readable).
+using stream_reader = kov::task<kov::result<std::vector<char>>> (*)(net::stream_socket&,
+                                                                     std::size_t);
+
+// Over a fresh connection: `read` takes the server side in pieces of `piece` bytes while the
+// client writes `all` cut as `sizes`; the reader must get exactly `all`.
+kov::task<void> expect_all_received(stream_reader read, std::size_t piece, std::vector<char> all,
+                                    message_sizes sizes) {
+  auto p = co_await connect_pair();
+  KOV_CO_ASSERT_OK(p);
+  auto reader = kov::spawn(read(p->server, piece));
+  co_await write_in_messages(p->client, all, sizes);
+  auto got = co_await reader;
+  KOV_CO_ASSERT_OK(got);
+  KOV_CO_ASSERT_OK(*got);
+  EXPECT_TRUE(**got == all) << "received " << (*got)->size() << " of " << all.size();
+}
+
 TEST_F(recv_path, many_small_messages_read_in_smaller_pieces) {
-  run([]() -> kov::task<void> {
-    auto p = co_await connect_pair();
-    KOV_CO_ASSERT_OK(p);
-    const std::vector<char> all = pattern(19, 1000 * 40);
-    auto reader = kov::spawn(read_all(p->server, 13));
-    // Messages of 1 to 79 bytes, written one at a time while the reader takes 13 at a time.
-    co_await write_in_messages(p->client, all, {.step = 37, .span = 79});
-    auto got = co_await reader;
-    KOV_CO_ASSERT_OK(got);
-    KOV_CO_ASSERT_OK(*got);
-    EXPECT_TRUE(**got == all) << "received " << (*got)->size() << " of " << all.size();
-  }());
+  // Messages of 1 to 79 bytes, written one at a time while the reader takes 13 at a time.
+  run(expect_all_received(read_all, 13, pattern(19, 1000 * 40), {.step = 37, .span = 79}));
 }
 
 // The pattern for many idle connections (docs/kov.md): wait with readable(), then read into a
@@ -103,19 +111,10 @@ kov::task<kov::result<std::vector<char>>> read_all_after_readable(net::stream_so
 }
 
 TEST_F(recv_path, readable_then_read_with_a_fresh_buffer_loses_nothing) {
-  run([]() -> kov::task<void> {
-    auto p = co_await connect_pair();
-    KOV_CO_ASSERT_OK(p);
-    const std::vector<char> all = pattern(23, 1000 * 60);
-    auto reader = kov::spawn(read_all_after_readable(p->server, 512));
-    // Single bytes, messages shorter and longer than a read, and pauses that let the reader
-    // park in readable() before the next message arrives.
-    co_await write_in_messages(p->client, all, {.step = 211, .span = 1500, .pause_every = 7});
-    auto got = co_await reader;
-    KOV_CO_ASSERT_OK(got);
-    KOV_CO_ASSERT_OK(*got);
-    EXPECT_TRUE(**got == all) << "received " << (*got)->size() << " of " << all.size();
-  }());
+  // Single bytes, messages shorter and longer than a read, and pauses that let the reader park
+  // in readable() before the next message arrives.
+  run(expect_all_received(read_all_after_readable, 512, pattern(23, 1000 * 60),
+                          {.step = 211, .span = 1500, .pause_every = 7}));
 }
 
 TEST_F(recv_path, reader_that_stops_holds_the_writer_back_and_loses_nothing) {
