@@ -72,7 +72,7 @@ kov::task<void> write_in_messages(net::stream_socket& s, const std::vector<char>
 
 // A reader of a whole stream, in pieces of the given size (read_all, read_all_after_readable).
 using stream_reader = kov::task<kov::result<std::vector<char>>> (*)(net::stream_socket&,
-                                                                     std::size_t);
+                                                                    std::size_t);
 
 // Over a fresh connection: `read` takes the server side in pieces of `piece` bytes while the
 // client writes `all` cut as `sizes`; the reader must get exactly `all`.
