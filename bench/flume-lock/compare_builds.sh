@@ -10,6 +10,8 @@
 #     CURRENT_BIN   default build/release/bin/bench_flume_lock
 #     CURRENT_ENV, BASELINE_ENV   "NAME=value ..." for that side's runs only
 #     PEERS         default "moodycamel", plus crossbeam when build/bench/bin has the Rust program
+#     CURRENT_IMPL  the implementation both sides run (default flume-lock; flume-lock-sharded
+#                   for the sharded MPMC flavour, whose scenario is mpmc_t4x4)
 #
 # A baseline from another revision:
 #   git worktree add /tmp/base REV && (cd /tmp/base && cmake --preset release >/dev/null &&
@@ -31,12 +33,16 @@ done
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+impl="${CURRENT_IMPL:-flume-lock}"
 for s in $scenarios; do
-  printf 'flume-lock\t%s\tflume-lock\tenv %s %s --impl flume-lock --scenario %s --round {round}\n' \
-    "$s" "${CURRENT_ENV:-}" "$current" "$s"
-  # The baseline prints impl "flume-lock" too; its lines are renamed so the two can be told apart.
-  printf 'flume-lock\t%s\tbaseline\tenv %s %s --impl flume-lock --scenario %s --round {round} | %s\n' \
-    "$s" "${BASELINE_ENV:-}" "$baseline" "$s" "sed 's/\"impl\":\"flume-lock\"/\"impl\":\"baseline\"/'"
+  # Both sides run $impl; their lines are renamed "flume-lock" (the side the ratios are of) and
+  # "baseline" so the two can be told apart.
+  printf 'flume-lock\t%s\tflume-lock\tenv %s %s --impl %s --scenario %s --round {round} | %s\n' \
+    "$s" "${CURRENT_ENV:-}" "$current" "$impl" "$s" \
+    "sed 's/\"impl\":\"$impl\"/\"impl\":\"flume-lock\"/'"
+  printf 'flume-lock\t%s\tbaseline\tenv %s %s --impl %s --scenario %s --round {round} | %s\n' \
+    "$s" "${BASELINE_ENV:-}" "$baseline" "$impl" "$s" \
+    "sed 's/\"impl\":\"$impl\"/\"impl\":\"baseline\"/'"
   for p in $peers; do
     bin="$current"
     [ "$p" = crossbeam ] || [ "$p" = std-mpsc ] && bin="$rust"

@@ -101,8 +101,9 @@ class suite_view:
     def best_peer(self, scenario, metric, among=None):
         """The peer with the best median in this scenario (optionally among a given set)."""
         best = None
+        own = self.config.get("own_flavours", [])  # ours too, under another name: not peers
         for impl in self.impls_in(scenario, metric):
-            if impl == self.ours or (among is not None and impl not in among):
+            if impl == self.ours or impl in own or (among is not None and impl not in among):
                 continue
             m = self.median_of(scenario, metric, impl)
             if best is None or is_better(metric, m, best[1]):

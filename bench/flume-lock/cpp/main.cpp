@@ -34,23 +34,29 @@ struct impl_entry {
   bool select;
   bool mpmc;        // has a many-consumer form (Q::mpmc_queue) for the mpmc scenarios
   bool rendezvous;  // a zero-capacity flavour (Q::rendezvous)
+  bool only_mpmc;   // listed for the mpmc scenarios only (Q::only_mpmc)
   void (*run)(const scenario&, const run_options&, const run_label&);
 };
 
 template <class Q>
 constexpr impl_entry entry_for() {
+  constexpr bool has_mpmc = requires {
+    typename Q::mpmc_queue;
+  };
   constexpr bool has_rendezvous = requires {
     requires Q::rendezvous;
   };
-  return {Q::name, Q::unbounded, Q::bounded, selectable_queue<Q>, requires {typename Q::mpmc_queue;
-}
-, has_rendezvous, &run_scenario<Q>
-};  // namespace
+  constexpr bool only_mpmc = requires {
+    requires Q::only_mpmc;
+  };
+  return {Q::name,  Q::unbounded,   Q::bounded, selectable_queue<Q>,
+          has_mpmc, has_rendezvous, only_mpmc,  &run_scenario<Q>};
 }
 
 constexpr impl_entry all_impls[] = {
 #if TRIO_BENCH_HAVE_FLUME_LOCK
     entry_for<flume_lock_queue>(),
+    entry_for<flume_lock_sharded_queue>(),
 #endif
     entry_for<moodycamel_queue>(),
     entry_for<boost_lockfree_queue>(),
@@ -64,6 +70,7 @@ constexpr impl_entry all_impls[] = {
 bool supports(const impl_entry& impl, const scenario& s) {
   if (s.kind == scenario_kind::select && !impl.select) return false;
   if (s.kind == scenario_kind::mpmc && !impl.mpmc) return false;
+  if (s.kind != scenario_kind::mpmc && impl.only_mpmc) return false;
   if (s.capacity == rendezvous_capacity) return impl.rendezvous;
   return s.capacity == 0 ? impl.unbounded : impl.bounded;
 }

@@ -1,6 +1,7 @@
 // Differential fuzzing of flume-lock's queues against std::deque, on one thread: the MPSC
 // unbounded_queue (small segments, so segment changes and reuse happen often) and
-// bounded_queue, and the MPMC list_queue and array_queue. The input picks the queue, its
+// bounded_queue, the MPMC list_queue and array_queue, and the sharded channel's spmc_queue
+// (3-slot blocks, so block reuse happens often). The input picks the queue, its
 // capacity, and a sequence of push, bulk push, pop, close and length checks; every status,
 // every value and every length must be what a deque with a capacity and a closed flag gives.
 // Messages own heap memory, so a message lost, duplicated or destroyed twice is a leak or a
@@ -8,6 +9,7 @@
 #include <flume_lock/bounded_queue.hpp>
 #include <flume_lock/mpmc/array_queue.hpp>
 #include <flume_lock/mpmc/list_queue.hpp>
+#include <flume_lock/mpmc/spmc_queue.hpp>
 #include <flume_lock/unbounded_queue.hpp>
 
 #include <fuzzer/FuzzedDataProvider.h>
@@ -31,7 +33,7 @@ void require(bool ok) {
 using message = std::unique_ptr<std::uint64_t>;
 using flume_lock::status;
 
-// One interface over the four queues, whose members are named by their roles (MPSC: push or
+// One interface over the five queues, whose members are named by their roles (MPSC: push or
 // try_push, try_consume, consumer_len; MPMC: try_pop, size).
 template <class Queue>
 struct adapter {
@@ -129,7 +131,7 @@ void run(FuzzedDataProvider& in) {
 // NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls.
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   FuzzedDataProvider in(data, size);
-  switch (in.ConsumeIntegralInRange<int>(0, 5)) {
+  switch (in.ConsumeIntegralInRange<int>(0, 6)) {
     case 0:
       run<flume_lock::unbounded_queue<message, 2>>(in);
       break;
@@ -144,6 +146,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       break;
     case 4:
       run<flume_lock::mpmc::list_queue<message, 4>>(in);
+      break;
+    case 5:
+      run<flume_lock::mpmc::spmc_queue<message, 4>>(in);
       break;
     default:
       run<flume_lock::mpmc::array_queue<message>>(in);

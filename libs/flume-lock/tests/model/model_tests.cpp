@@ -38,10 +38,12 @@
 #include <flume_lock/bounded_queue.hpp>
 #include <flume_lock/channel.hpp>
 #include <flume_lock/mpmc/channel.hpp>
+#include <flume_lock/mpmc/sharded_channel.hpp>
 #include <flume_lock/select.hpp>
 #include <flume_lock/unbounded_queue.hpp>
 
 #include "mpmc_scenarios.hpp"
+#include "sharded_scenarios.hpp"
 #pragma pop_macro("delete")
 
 namespace {
@@ -895,6 +897,12 @@ const scenario scenarios[] = {
     {"mpmc_bounded_parked_receivers", &run<mpmc_model::parked_receivers_no_close<1>>},
     {"mpmc_senders_cross_block", &run<mpmc_model::senders_cross_block>},
     {"mpmc_receivers_cross_block", &run<mpmc_model::receivers_cross_block>},
+    {"mpmc_sharded_two_senders", &run_tenth<sharded_model::two_receivers_close<2, 2>>},
+    {"mpmc_sharded_block_reuse", &run_tenth<sharded_model::two_receivers_close<1, 7>>},
+    {"mpmc_sharded_new_sender_close", &run<sharded_model::new_sender_races_close>},
+    {"mpmc_sharded_parked_receivers", &run<sharded_model::parked_receivers>},
+    {"mpmc_sharded_two_new_senders", &run<sharded_model::two_new_senders>},
+    {"mpmc_sharded_shard_handover", &run<sharded_model::shard_handover>},
     {"rendezvous_handoff", &run<rendezvous_handoff>},
     {"rendezvous_two_senders", &run<rendezvous_two_senders>},
     {"rendezvous_abort", &run<rendezvous_abort>},

@@ -1,7 +1,8 @@
-// MPMC under real threads: 4 producers and 4 consumers, two consumers dropping out mid-run;
-// every message must be received exactly once (count, sum and xor checksums, and per-consumer
-// FIFO per producer). Run under the tsan preset too.
+// MPMC under real threads (every flavour): 4 producers and 4 consumers, two consumers dropping out
+// mid-run; every message must be received exactly once (count, sum and xor checksums, and
+// per-consumer FIFO per producer). Run under the tsan preset too.
 #include <flume_lock/mpmc/channel.hpp>
+#include <flume_lock/mpmc/sharded_channel.hpp>
 
 #include <gtest/gtest.h>
 
@@ -74,7 +75,7 @@ void four_by_four(Make make, std::uint64_t per_producer) {
   }
   { auto gone = std::move(rx); }
   for (unsigned p = 0; p < producers; ++p) {
-    threads.emplace_back([tx = tx, p, per_producer] {
+    threads.emplace_back([tx = tx, p, per_producer]() mutable {
       for (std::uint64_t i = 0; i < per_producer; ++i) ASSERT_EQ(tx.send(encode(p, i)), status::ok);
     });
   }
@@ -93,6 +94,11 @@ void four_by_four(Make make, std::uint64_t per_producer) {
 
 TEST(MpmcStress, Unbounded4x4ConsumersDropping) {
   four_by_four([] { return flume_lock::mpmc::channel<std::uint64_t>(); }, 60'000);
+}
+
+// A sub-queue per producer: order holds per producer, so the same checks apply.
+TEST(MpmcStress, Sharded4x4ConsumersDropping) {
+  four_by_four([] { return flume_lock::mpmc::sharded_channel<std::uint64_t>(); }, 60'000);
 }
 
 TEST(MpmcStress, Bounded4x4ConsumersDropping) {

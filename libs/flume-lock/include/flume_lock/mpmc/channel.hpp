@@ -1,6 +1,7 @@
 // The MPMC channel: copyable senders and copyable receivers over an unbounded (list_queue) or
-// bounded (array_queue) lock-free queue. Each message goes to exactly one receiver. Asked for by
-// name; flume_lock::channel() and bounded() stay the single-consumer flavour.
+// bounded (array_queue) lock-free queue, or the sharded one (sharded_channel.hpp). Each message
+// goes to exactly one receiver. Asked for by name; flume_lock::channel() and bounded() stay the
+// single-consumer flavour.
 //
 //   auto [tx, rx] = flume_lock::mpmc::bounded<Job>(1024);
 //   for (int i = 0; i < 4; ++i) workers.emplace_back([rx = rx] mutable {  // a receiver per worker
@@ -16,6 +17,7 @@
 #include <flume_lock/detail/handle_counts.hpp>
 #include <flume_lock/mpmc/array_queue.hpp>
 #include <flume_lock/mpmc/list_queue.hpp>
+#include <flume_lock/mpmc/sharded_queue.hpp>
 #include <flume_lock/status.hpp>
 
 #include <chrono>
@@ -30,38 +32,71 @@ namespace flume_lock {
 
 namespace detail {
 
+template <class Queue, class T>
+inline constexpr bool is_sharded_queue = std::is_same_v<Queue, mpmc::sharded_queue<T>>;
+
 // The shared state of an MPMC channel: its queue and the handle counts (handle_counts.hpp); the
 // channel closes when either side's count drops to zero.
 template <class T>
 class mpmc_state : public handle_counts<mpmc_state<T>> {
  public:
   struct unbounded_tag {};
+  struct sharded_tag {};
   explicit mpmc_state(unbounded_tag) : queue_(std::in_place_index<0>) {}
   explicit mpmc_state(std::size_t capacity) : queue_(std::in_place_index<1>, capacity) {}
+  explicit mpmc_state(sharded_tag) : queue_(std::in_place_index<2>) {}
 
   // Calls f(queue&) on whichever flavour this channel has.
   template <class F>
   decltype(auto) with_queue(F&& f) {
     if (auto* unbounded = std::get_if<0>(&queue_)) return f(*unbounded);
-    auto* bounded = std::get_if<1>(&queue_);
-    // Invariant: the variant holds one of the two; saying so keeps GCC's flow analysis quiet.
-    if (bounded == nullptr) __builtin_unreachable();
-    return f(*bounded);
+    if (auto* bounded = std::get_if<1>(&queue_)) return f(*bounded);
+    auto* sharded = std::get_if<2>(&queue_);
+    // Invariant: the variant holds one of the three; saying so keeps GCC's flow analysis quiet.
+    if (sharded == nullptr) __builtin_unreachable();
+    return f(*sharded);
   }
   template <class F>
   decltype(auto) with_queue(F&& f) const {
     return const_cast<mpmc_state*>(this)->with_queue(std::forward<F>(f));
   }
 
+  // The sharded flavour's queue; only its sender handles (sharded_sender) ask.
+  mpmc::sharded_queue<T>& sharded() noexcept { return *std::get_if<2>(&queue_); }
+
   counting_eventcount& rx_event() {
     return with_queue([](auto& q) -> counting_eventcount& { return q.rx_event(); });
+  }
+
+  // Where a new receiver handle looks first (sharded flavour; unused by the others).
+  mpmc::shard_cursor<T> place_receiver() noexcept {
+    return with_queue([](auto& q) -> mpmc::shard_cursor<T> {
+      if constexpr (is_sharded_queue<std::remove_reference_t<decltype(q)>, T>) {
+        return q.place_receiver();
+      } else {
+        return {};
+      }
+    });
+  }
+
+  // Takes a message for a receiver whose cursor is `at`: try_pop of whichever flavour.
+  template <class Sink>
+  status try_pop(mpmc::shard_cursor<T>& at, Sink&& sink) {
+    return with_queue([&](auto& q) {
+      if constexpr (is_sharded_queue<std::remove_reference_t<decltype(q)>, T>) {
+        return q.try_pop(at, sink);
+      } else {
+        return q.try_pop(sink);
+      }
+    });
   }
 
   void release_receiver() noexcept {
     if (!this->release_receiver_count()) return;
     close();
     // Free memory now; messages a sender is still writing die with the state.
-    while (with_queue([](auto& q) { return q.try_pop([](T&&) noexcept {}); }) == status::ok) {
+    mpmc::shard_cursor<T> from_first;
+    while (try_pop(from_first, [](T&&) noexcept {}) == status::ok) {
     }
   }
   void close() noexcept {
@@ -70,7 +105,7 @@ class mpmc_state : public handle_counts<mpmc_state<T>> {
   adaptive_spin& sender_spin() noexcept { return sender_spin_; }
 
  private:
-  std::variant<mpmc::list_queue<T>, mpmc::array_queue<T>> queue_;
+  std::variant<mpmc::list_queue<T>, mpmc::array_queue<T>, mpmc::sharded_queue<T>> queue_;
   adaptive_spin sender_spin_;  // shared by the senders parked on a full bounded channel
 };
 
@@ -116,6 +151,8 @@ template <class T>
 class sender;
 template <class T>
 class receiver;
+template <class T>
+class sharded_sender;
 
 /// The sending half. Copyable and usable from several threads at once. The channel closes
 /// when the last sender is destroyed.
@@ -178,22 +215,30 @@ class sender : public detail::mpmc_handle<T> {
 
   template <class U>
   status try_send_impl(U&& value) const {
-    return this->state_->with_queue([&](auto& q) {
-      if constexpr (std::is_same_v<std::remove_reference_t<decltype(q)>, list_queue<T>>) {
+    return this->state_->with_queue([&](auto& q) -> status {
+      using queue = std::remove_reference_t<decltype(q)>;
+      if constexpr (std::is_same_v<queue, list_queue<T>>) {
         return q.push(std::forward<U>(value));
-      } else {
+      } else if constexpr (std::is_same_v<queue, array_queue<T>>) {
         return q.try_push(std::forward<U>(value));
+      } else {
+        // Invariant: no sender<T> is made for a sharded channel (it has sharded_sender).
+        __builtin_unreachable();
       }
     });
   }
 
   template <class U>
   status send_impl(U&& value, const detail::deadline* until) const {
-    return this->state_->with_queue([&](auto& q) {
-      if constexpr (std::is_same_v<std::remove_reference_t<decltype(q)>, list_queue<T>>) {
+    return this->state_->with_queue([&](auto& q) -> status {
+      using queue = std::remove_reference_t<decltype(q)>;
+      if constexpr (std::is_same_v<queue, list_queue<T>>) {
         return q.push(std::forward<U>(value));
-      } else {
+      } else if constexpr (std::is_same_v<queue, array_queue<T>>) {
         return send_bounded(q, this->state_->sender_spin(), std::forward<U>(value), until);
+      } else {
+        // Invariant: no sender<T> is made for a sharded channel (it has sharded_sender).
+        __builtin_unreachable();
       }
     });
   }
@@ -224,13 +269,16 @@ class receiver : public detail::mpmc_handle<T> {
     if (this->state_ != nullptr) {
       this->state_->add_handle();
       this->state_->add_receiver();
+      cursor_ = this->state_->place_receiver();
     }
   }
   /// Takes over `other`'s handle; `other` may then only be destroyed or assigned.
-  receiver(receiver&& other) noexcept : base(std::exchange(other.state_, nullptr)) {}
+  receiver(receiver&& other) noexcept
+      : base(std::exchange(other.state_, nullptr)), cursor_(other.cursor_) {}
   /// Replaces this receiver's handle (copy or move), releasing the old one.
   receiver& operator=(receiver other) noexcept {
     std::swap(this->state_, other.state_);
+    std::swap(cursor_, other.cursor_);
     return *this;
   }
   ~receiver() {
@@ -242,8 +290,7 @@ class receiver : public detail::mpmc_handle<T> {
 
   /// Takes a message if one is ready: `ok`, `empty` or `disconnected` (closed and drained).
   status try_recv(T& out) {
-    return this->state_->with_queue(
-        [&](auto& q) { return q.try_pop([&](T&& v) { out = std::move(v); }); });
+    return this->state_->try_pop(cursor_, [&](T&& v) { out = std::move(v); });
   }
 
   /// Waits for a message: `ok`, or `disconnected` once closed and drained.
@@ -258,8 +305,14 @@ class receiver : public detail::mpmc_handle<T> {
   /// the same `w`. Any number of receivers may wait at once. Before `w` is destroyed,
   /// cancel_wait(w). The wake runs under the list's lock: it must not call into the channel.
   status poll_recv(T& out, waiter& w) {
-    return this->state_->with_queue(
-        [&](auto& q) { return q.poll_pop([&](T&& v) { out = std::move(v); }, w); });
+    return this->state_->with_queue([&](auto& q) {
+      auto sink = [&](T&& v) { out = std::move(v); };
+      if constexpr (detail::is_sharded_queue<std::remove_reference_t<decltype(q)>, T>) {
+        return q.poll_pop(cursor_, sink, w);
+      } else {
+        return q.poll_pop(sink, w);
+      }
+    });
   }
 
   /// Withdraws `w`: afterwards no wake call on it is running or will start, so `w` and its ctx
@@ -285,7 +338,9 @@ class receiver : public detail::mpmc_handle<T> {
  private:
   template <class U>
   friend std::pair<sender<U>, receiver<U>> make_channel(std::size_t);
-  explicit receiver(detail::mpmc_state<T>* state) noexcept : base(state) {}
+  friend class sharded_sender<T>;
+  explicit receiver(detail::mpmc_state<T>* state) noexcept
+      : base(state), cursor_(state->place_receiver()) {}
 
   // Spin briefly, then park on the rx eventcount (shared by every parked receiver: each send
   // wakes one of them, the close all) until a message or the close arrives.
@@ -297,6 +352,7 @@ class receiver : public detail::mpmc_handle<T> {
   }
 
   detail::adaptive_spin spin_;
+  mpmc::shard_cursor<T> cursor_;  // where try_recv looks first (sharded channels only)
 };
 
 /// Capacity 0 makes an unbounded channel; use channel() and bounded() instead.

@@ -1,0 +1,303 @@
+// One shard of the sharded MPMC channel: an unbounded queue with one producer at a time and any
+// number of consumers, without wake-ups (sharded_queue adds them). A linked list of blocks of
+// `Lap - 1` slots with list_queue's index words, so the consumers' side is list_queue's: a CAS on
+// the head index claims a slot, the consumer that claims a block's last slot enters the next.
+// What one producer saves:
+//   - the claim is a CAS that only close() can make fail (no other producer moves the tail);
+//   - a slot says it is written with a stamp, a plain store, not a read-modify-write;
+//   - consumers never free a block: each marks its slot read with a stamp (a plain store, in an
+//     array apart from the messages), and the producer reuses the oldest block once every slot
+//     of it is read. Stamps carry the block's lap number, so a reused block needs no reset.
+// docs/flume-lock.md ("Sharded MPMC") proves each ordering.
+#pragma once
+
+#include <flume_lock/detail/atomic.hpp>
+#include <flume_lock/detail/config.hpp>
+#include <flume_lock/mpmc/list_queue.hpp>  // detail::mpmc_block_lap
+#include <flume_lock/status.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <new>
+#include <type_traits>
+#include <utility>
+
+namespace flume_lock {
+namespace mpmc {
+
+template <class T, std::size_t Lap = detail::mpmc_block_lap>
+/// One producer at a time (the owner hands over with a release/acquire pair), any number of
+/// consumers. A push never waits.
+class spmc_queue {
+  static_assert(std::is_nothrow_move_constructible_v<T>,
+                "messages must be nothrow-move-constructible");
+  static_assert(Lap >= 2 && (Lap & (Lap - 1)) == 0, "a lap must be a power of two");
+
+ public:
+  spmc_queue() : oldest_(new block), tail_block_(oldest_) {
+    // Ordering: relaxed: nothing is shared before the constructor returns.
+    head_block_.store(oldest_, detail::order::relaxed);
+  }
+  spmc_queue(const spmc_queue&) = delete;
+  spmc_queue& operator=(const spmc_queue&) = delete;
+
+  /// Destroys every message still queued and frees the blocks. No other thread may use the
+  /// queue any more, so every claimed slot is written.
+  ~spmc_queue() {
+    // Ordering: relaxed (all loads here): single-threaded teardown.
+    std::uint64_t head = head_index_.load(detail::order::relaxed) & ~mark_bit;
+    const std::uint64_t tail = tail_index_.load(detail::order::relaxed) & ~mark_bit;
+    block* b = head_block_.load(detail::order::relaxed);
+    for (; head < tail; head += one) {
+      const std::uint64_t offset = (head >> shift) & (Lap - 1);
+      if (offset == block_cap) {
+        b = b->next.load(detail::order::relaxed);
+        continue;
+      }
+      b->slots[offset].message()->~T();
+    }
+    for (block* x = oldest_; x != nullptr;) {
+      block* next = x->next.load(detail::order::relaxed);
+      delete x;
+      x = next;
+    }
+  }
+
+  // ---- the producer (one thread at a time) -------------------------------------------------
+
+  /// Enqueues a message built from `value`. On `disconnected` (closed), `value` is untouched.
+  template <class U>
+  status push(U&& value) {
+    producer_probe_.on_write();  // the producer's own fields: one owner at a time
+    const std::uint64_t t = tail_;
+    const std::uint64_t offset = (t >> shift) & (Lap - 1);
+    // The last slot of a block also takes the position with no slot: the tail goes straight to
+    // the next block's first slot.
+    const std::uint64_t next = offset + 1 == block_cap ? t + 2 * one : t + one;
+    std::uint64_t expected = t;
+    // Ordering: seq_cst: the claim is what a parked consumer's re-check reads (try_pop's tail
+    // load); it precedes the owner's notify_one() load in S. Only close() can make it fail
+    // (it sets the mark); the failure reads nothing.
+    if (!tail_index_.compare_exchange_strong(expected, next, detail::order::seq_cst,
+                                             detail::order::relaxed)) {
+      return status::disconnected;
+    }
+    tail_ = next;
+    block* b = tail_block_;
+    if (offset + 1 == block_cap) [[unlikely]] {
+      block* fresh = take_free_block(t / one / Lap + 1);
+      // Ordering: release: pairs with enter_next's acquire load: the block is built (or reset).
+      // Linked only after the claim above, so a linked next block means the tail is past this
+      // one (enter_next's hint relies on it).
+      b->next.store(fresh, detail::order::release);
+      tail_block_ = fresh;
+    }
+    slot& s = b->slots[offset];
+    ::new (static_cast<void*>(s.storage)) T(std::forward<U>(value));
+    s.probe.on_write();
+    // Ordering: release: publishes the message to take()'s acquire wait.
+    s.written.store(stamp_of(t), detail::order::release);
+    return status::ok;
+  }
+
+  /// Stops further pushes. Messages already claimed are still delivered. Idempotent.
+  void close() noexcept {
+    // Ordering: seq_cst: pairs with a parked consumer's re-check of the tail (try_pop) in the
+    // eventcount protocol.
+    tail_index_.fetch_or(mark_bit, detail::order::seq_cst);
+  }
+
+  // ---- consumers (any thread) --------------------------------------------------------------
+
+  /// Takes the oldest message and hands it to `sink(T&&)`: `ok`, `empty`, or `disconnected`
+  /// (closed and drained).
+  template <class Sink>
+  status try_pop(Sink&& sink) {
+    // Ordering: acquire: as list_queue::try_pop: pairs with enter_next's release store (claims
+    // after it are RMWs in its release sequence): head_block_ then holds this index's block.
+    std::uint64_t head = head_index_.load(detail::order::acquire);
+    for (unsigned spins = 0;;) {
+      const std::uint64_t offset = (head >> shift) & (Lap - 1);
+      if (offset == block_cap) [[unlikely]] {  // another consumer is entering the next block
+        detail::wait_a_moment(spins);
+        // Ordering: acquire, as above.
+        head = head_index_.load(detail::order::acquire);
+        continue;
+      }
+      // Ordering: relaxed: as list_queue::try_pop: the index's acquire orders it after the
+      // enter_next that made this index's block the head block; a later block means the head
+      // has left it, and the CAS below fails.
+      block* const b = head_block_.load(detail::order::relaxed);
+      std::uint64_t next_head = head + one;
+      if ((head & mark_bit) == 0) {  // the tail may be in this block: look at it
+        // Ordering: seq_cst: the parked consumer's re-check; pairs with push's seq_cst claim and
+        // close()'s seq_cst RMW, each before the notifier's load in S. A tail at or below the
+        // head is reported empty (as list_queue::try_pop argues).
+        const std::uint64_t tail = tail_index_.load(detail::order::seq_cst);
+        if ((tail >> shift) <= (head >> shift))
+          return (tail & mark_bit) ? status::disconnected : status::empty;
+        if ((head >> shift) / Lap != (tail >> shift) / Lap) next_head |= mark_bit;
+      }
+      // Ordering: relaxed: as list_queue::try_pop: the block pointer is published by
+      // enter_next's release, the message by the written stamp, and a stale tail is handled
+      // above.
+      if (head_index_.compare_exchange_weak(head, next_head, detail::order::relaxed,
+                                            detail::order::relaxed)) {
+        if (offset + 1 == block_cap) [[unlikely]]
+          enter_next(b, next_head);
+        return take(b, head, sink);
+      }
+      // Ordering: acquire, as above.
+      head = head_index_.load(detail::order::acquire);
+    }
+  }
+
+  /// Whether close() was called (a snapshot).
+  bool closed() const noexcept {
+    // Ordering: relaxed: a snapshot for callers; nothing is read through it.
+    return (tail_index_.load(detail::order::relaxed) & mark_bit) != 0;
+  }
+
+  /// Messages queued now (a snapshot: claimed slots count, written or not).
+  std::size_t size() const noexcept {
+    for (;;) {
+      // Ordering: relaxed (all three): a snapshot; the re-read of the tail makes it coherent.
+      const std::uint64_t tail = tail_index_.load(detail::order::relaxed) >> shift;
+      const std::uint64_t head = head_index_.load(detail::order::relaxed) >> shift;
+      if ((tail_index_.load(detail::order::relaxed) >> shift) != tail) continue;
+      return static_cast<std::size_t>(usable_before(tail) - usable_before(head));
+    }
+  }
+
+ private:
+  // Index words as list_queue's: position << shift | mark_bit; on the tail the mark means
+  // closed, on the head that the next block is already linked.
+  static constexpr std::uint64_t shift = 1;
+  static constexpr std::uint64_t mark_bit = 1;
+  static constexpr std::uint64_t one = std::uint64_t{1} << shift;
+  static constexpr std::uint64_t block_cap = Lap - 1;
+
+  struct slot {
+    detail::atomic<std::uint32_t> written{0};  // the stamp of the lap whose message is here
+    [[no_unique_address]] detail::race_probe probe;
+    alignas(T) unsigned char storage[sizeof(T)];
+
+    T* message() noexcept {
+      // Safety: storage holds a T between push's placement new and take's destroy.
+      return std::launder(reinterpret_cast<T*>(storage));
+    }
+  };
+
+  struct block {
+    detail::atomic<block*> next{nullptr};
+    // The stamps of the laps whose message each slot's consumer has taken: apart from the
+    // messages, so the producer's check reads 1023 stamps in a few lines.
+    detail::atomic<std::uint32_t> read[block_cap];
+    slot slots[block_cap];
+    std::uint64_t lap = 0;  // the producer's: which lap of positions this block holds now
+  };
+
+  // A slot's stamps for the lap of index word `index`: the lap number plus one, so that a new
+  // block's zeros match no lap. 32 bits: a stale stamp is from the same block's previous use,
+  // a few laps back, never 2^32.
+  static std::uint32_t stamp_of(std::uint64_t index) noexcept {
+    return static_cast<std::uint32_t>((index >> shift) / Lap + 1);
+  }
+
+  // Messages in positions [0, pos): every lap has block_cap of them.
+  static std::uint64_t usable_before(std::uint64_t pos) noexcept {
+    const std::uint64_t offset = pos & (Lap - 1);
+    return (pos / Lap) * block_cap + (offset < block_cap ? offset : block_cap);
+  }
+
+  // The block for lap `lap`: the oldest one if every slot of it is read, else a new one.
+  block* take_free_block(std::uint64_t lap) {
+    block* x = oldest_;
+    // The tail block is never free: its last slot was just claimed.
+    if (x != tail_block_ && all_read(x)) {
+      // Ordering: relaxed: this producer (or an earlier owner, whose writes the ownership
+      // hand-over acquired) stored it.
+      oldest_ = x->next.load(detail::order::relaxed);
+      // Ordering: relaxed: a consumer reads this block's `next` only in its new lap, after the
+      // consumer that entered the block acquired the link to it (enter_next's acquire of the
+      // previous block's `next`, stored with release after this store); so it reads this
+      // store or a later one, never the previous lap's link.
+      x->next.store(nullptr, detail::order::relaxed);
+    } else {
+      x = new block;
+    }
+    x->lap = lap;
+    return x;
+  }
+
+  static bool all_read(block* x) noexcept {
+    const std::uint32_t stamp = static_cast<std::uint32_t>(x->lap + 1);
+    for (std::uint64_t i = 0; i < block_cap; ++i) {
+      // Ordering: acquire: pairs with take()'s release store: that consumer's read (and its
+      // destroy of the message) happens before this producer writes the slot again.
+      if (x->read[i].load(detail::order::acquire) != stamp) return false;
+    }
+    for (slot& s : x->slots) s.probe.on_write();  // the reuse: after every read of the block
+    return true;
+  }
+
+  // The consumer that claimed `b`'s last slot makes the next block the head block.
+  FLUME_LOCK_COLD void enter_next(block* b, std::uint64_t claimed) {
+    block* next = nullptr;
+    for (unsigned spins = 0;;) {
+      // Ordering: acquire: pairs with push's release store of the link: the block is built, or
+      // reset after its previous use.
+      next = b->next.load(detail::order::acquire);
+      if (next != nullptr) break;
+      detail::wait_a_moment(spins);  // the producer that claimed the last slot is linking
+    }
+    std::uint64_t index = (claimed & ~mark_bit) + one;  // skips the position with no slot
+    // Ordering: relaxed: a hint that the tail is past `next` too (push links a block only
+    // after claiming past the one before); wrong only in the safe direction.
+    if (next->next.load(detail::order::relaxed) != nullptr) index |= mark_bit;
+    // Ordering: relaxed: as list_queue::enter_next: the release below publishes it.
+    head_block_.store(next, detail::order::relaxed);
+    // Ordering: release: a consumer that acquires the new index (or a later one) then sees
+    // head_block_ = next, readable.
+    head_index_.store(index, detail::order::release);
+  }
+
+  // Waits for the claimed slot's message, hands it to `sink`, and stamps the slot read, even if
+  // sink throws (never delivered twice). The read stamp is this consumer's last touch of the
+  // block: after it the producer may reuse it.
+  template <class Sink>
+  status take(block* b, std::uint64_t index, Sink& sink) {
+    const std::uint64_t offset = (index >> shift) & (Lap - 1);
+    const std::uint32_t stamp = stamp_of(index);
+    slot& s = b->slots[offset];
+    // Ordering: acquire: pairs with push's release store of the stamp: the message is visible.
+    for (unsigned spins = 0; s.written.load(detail::order::acquire) != stamp;)
+      detail::wait_a_moment(spins);  // the producer that claimed the slot is writing it
+    s.probe.on_read();
+    struct read_guard {
+      block* b;
+      std::uint64_t offset;
+      std::uint32_t stamp;
+      ~read_guard() {
+        b->slots[offset].message()->~T();
+        // Ordering: release: pairs with all_read's acquire load.
+        b->read[offset].store(stamp, detail::order::release);
+      }
+    } guard{b, offset, stamp};
+    sink(std::move(*s.message()));
+    return status::ok;
+  }
+
+  alignas(detail::cache_line) detail::atomic<std::uint64_t> head_index_{0};
+  detail::atomic<block*> head_block_{nullptr};
+  alignas(detail::cache_line) detail::atomic<std::uint64_t> tail_index_{0};
+  // The producer's own: no other thread reads them.
+  alignas(detail::cache_line) std::uint64_t tail_ = 0;  // tail_index_ without the mark
+  block* oldest_;      // the oldest block still linked: the next one to reuse
+  block* tail_block_;  // the block of tail_
+  // Model builds: an owner hand-over without its release/acquire pair is a DATA RACE here.
+  [[no_unique_address]] detail::race_probe producer_probe_;
+};
+
+}  // namespace mpmc
+}  // namespace flume_lock
