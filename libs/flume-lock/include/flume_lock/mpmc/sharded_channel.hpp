@@ -91,7 +91,9 @@ class sharded_sender : public detail::mpmc_handle<T> {
     return {sharded_sender(state), receiver<T>(state)};
   }
 
-  shard<T>* shard_ = nullptr;  // this handle's sub-queue
+  // This handle's sub-queue. Safety: shards live as long as the channel's state, which this
+  // handle keeps alive; null only in a moved-from handle, which sends nothing.
+  shard<T>* shard_ = nullptr;
 };
 
 /// An unbounded MPMC channel with a sub-queue per sender handle (see the file comment): the

@@ -151,6 +151,7 @@ class sharded_queue {
     shard<T>* const first = shards_.load(detail::order::seq_cst);
     follow_rotation(at, first);
     bool all_disconnected = true;
+    // Safety: shards are freed only with the queue, so every pointer of the list stays valid.
     shard<T>* s = at.at;
     do {
       const status r = s->queue_.try_pop(sink);

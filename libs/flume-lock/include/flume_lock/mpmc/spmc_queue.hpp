@@ -269,6 +269,9 @@ class spmc_queue {
   status take(block* b, std::uint64_t index, Sink& sink) {
     const std::uint64_t offset = (index >> shift) & (Lap - 1);
     const std::uint32_t stamp = stamp_of(index);
+    // Safety: `b` is alive and still holds this lap: this consumer claimed a slot of it, and
+    // the producer reuses a block only once every slot of its lap is stamped read (our stamp,
+    // below, is our last touch of the block).
     slot& s = b->slots[offset];
     // Ordering: acquire: pairs with push's release store of the stamp: the message is visible.
     for (unsigned spins = 0; s.written.load(detail::order::acquire) != stamp;)
