@@ -900,6 +900,7 @@ const scenario scenarios[] = {
     {"mpmc_sharded_two_senders", &run_tenth<sharded_model::two_receivers_close<2, 2>>},
     {"mpmc_sharded_block_reuse", &run_tenth<sharded_model::two_receivers_close<1, 7>>},
     {"mpmc_sharded_new_sender_close", &run<sharded_model::new_sender_races_close>},
+    {"mpmc_sharded_sends_race_close", &run<sharded_model::sends_race_close>},
     {"mpmc_sharded_parked_receivers", &run<sharded_model::parked_receivers>},
     {"mpmc_sharded_two_new_senders", &run<sharded_model::two_new_senders>},
     {"mpmc_sharded_shard_handover", &run<sharded_model::shard_handover>},

@@ -114,6 +114,48 @@ struct new_sender_races_close : rl::test_suite<new_sender_races_close, 3> {
   }
 };
 
+// Pushes on an existing shard race close() (the handshake of spmc_queue: the push announces
+// itself and checks for a request, close() requests and waits for an announced push). Each
+// send accepted is received before `disconnected`; after a refused send every later one is
+// refused too.
+struct sends_race_close : rl::test_suite<sends_race_close, 3> {
+  sharded_sender* tx = nullptr;
+  receiver* rx = nullptr;
+  int accepted = 0;
+  int got = 0;
+  void before() {
+    auto [s, r] = flume_lock::mpmc::sharded_channel<int>();
+    tx = new sharded_sender(std::move(s));
+    rx = new receiver(std::move(r));
+  }
+  void after() {
+    RL_ASSERT(got == accepted);
+    delete tx;
+    delete rx;
+  }
+  void thread(unsigned i) {
+    if (i == 0) {
+      bool refused = false;
+      for (int k = 0; k < 3; ++k) {
+        const status s = tx->send(k);
+        RL_ASSERT(s == status::ok ? !refused : s == status::disconnected);
+        if (s == status::ok) ++accepted;
+        refused = refused || s != status::ok;
+      }
+    } else if (i == 1) {
+      rx->close();
+    } else {
+      int v = 0;
+      status s;
+      while ((s = rx->recv(v)) == status::ok) {
+        RL_ASSERT(v == got);  // one sender: in order
+        ++got;
+      }
+      RL_ASSERT(s == status::disconnected);
+    }
+  }
+};
+
 // Two threads make a sender each at once: each pushes a new shard onto the list the other may
 // be walking (looking for a free shard), and sends one message. The receiver gets both.
 struct two_new_senders : rl::test_suite<two_new_senders, 3> {

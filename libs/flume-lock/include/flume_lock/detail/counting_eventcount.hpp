@@ -18,8 +18,13 @@
 // wakes on their way as parked threads: none of them stays parked, and each that goes round
 // its loop again counts itself after that load, so it re-checks after the change. Either way
 // no thread sleeps on while the change goes unseen.
+// A queue whose publication is a plain store followed by a light fence (asymmetric_fence.hpp;
+// the sharded MPMC queue) builds its eventcount with heavy_fence_after_count: prepare_wait()
+// then passes the heavy fence between the count and the caller's re-check, which gives the
+// same either-or as the seq_cst operations above.
 #pragma once
 
+#include <flume_lock/detail/asymmetric_fence.hpp>
 #include <flume_lock/detail/atomic.hpp>
 #include <flume_lock/detail/config.hpp>
 #include <flume_lock/detail/futex.hpp>
@@ -34,6 +39,13 @@ class counting_eventcount {
  public:
   using deadline = std::chrono::steady_clock::time_point;
 
+  /// For queues that publish with a light fence (see the file comment).
+  struct heavy_fence_after_count_t {};
+  static constexpr heavy_fence_after_count_t heavy_fence_after_count{};
+
+  counting_eventcount() = default;
+  explicit counting_eventcount(heavy_fence_after_count_t) noexcept : heavy_fence_(true) {}
+
   /// Announces a parked thread; the caller re-checks its condition, then calls wait(key), or
   /// cancel_wait() if the condition holds after all.
   std::uint32_t prepare_wait() noexcept {
@@ -45,6 +57,7 @@ class counting_eventcount {
     // reading that bump or any later one.
     const std::uint32_t key = epoch_.load(order::relaxed);
     state_.fetch_add(one_waiter, order::seq_cst);
+    if (heavy_fence_) heavy_fence();
     return key;
   }
 
@@ -150,6 +163,7 @@ class counting_eventcount {
   // on an older epoch returns.
   atomic<std::uint32_t> state_{0};
   atomic<std::uint32_t> epoch_{0};
+  bool heavy_fence_ = false;  // set once, before the eventcount is shared
 };
 
 }  // namespace flume_lock::detail

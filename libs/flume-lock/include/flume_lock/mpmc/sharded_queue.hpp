@@ -5,12 +5,15 @@
 // moodycamel::ConcurrentQueue's producers).
 //
 // Shards live in a list that only grows (push at the front) until the queue dies; a dropped
-// sender's shard is taken over by the next new sender. Parking adds no ordering of its own: a
-// receiver's attempt is a pass over every shard, each shard's emptiness check is its seq_cst
-// tail load, and each push claims with a seq_cst CAS before notifying, so list_queue's
-// eventcount argument holds shard by shard (docs/flume-lock.md, "Sharded MPMC").
+// sender's shard is taken over by the next new sender. Parking: a push publishes its tail, then
+// passes a light fence before the notify's load; a parking receiver counts itself, then passes
+// a heavy fence before its re-check (a pass over every shard, each shard's emptiness check its
+// tail load). The fences order the two as seq_cst fences would (asymmetric_fence.hpp), so
+// list_queue's eventcount argument holds shard by shard, and the push pays no locked
+// instruction for it (docs/flume-lock.md, "Sharded MPMC").
 #pragma once
 
+#include <flume_lock/detail/asymmetric_fence.hpp>
 #include <flume_lock/detail/atomic.hpp>
 #include <flume_lock/detail/config.hpp>
 #include <flume_lock/detail/counting_eventcount.hpp>
@@ -124,6 +127,7 @@ class sharded_queue {
   status push(shard<T>& s, U&& value) {
     const status r = s.push(std::forward<U>(value));
     if (r == status::ok) {
+      detail::light_fence();  // between the tail's store and the notifies' loads (see above)
       rx_event_.notify_one();
       rx_waiters_.notify_one();  // async receivers: one wake per message
     }
@@ -163,9 +167,11 @@ class sharded_queue {
       s = s->next_ != nullptr ? s->next_ : first;
     } while (s != at.at);
     if (!all_disconnected) return status::empty;
-    // Ordering: seq_cst: a push this load misses must come after it in S, hence after the
-    // mark the pass saw (a seq_cst tail load reading close()'s seq_cst RMW), hence after
-    // closed_ was set, so its sender sees the close. An acquire load has no place in S: C++
+    // Ordering: seq_cst: a push of the list this load misses comes after it in S. The pass
+    // read a shard's closed flag (an acquire load of a store close() makes after its seq_cst
+    // store of closed_), so that store strongly happens before this load and precedes it in
+    // S; the new sender's closed_ load follows its push, so it sees the close. An acquire
+    // load here has no place in S: C++
     // would let it miss a push that precedes the pass in S. (Relacy's loads never read that
     // far back, so weakening this one survives the models.)
     return shards_.load(detail::order::seq_cst) == first ? status::disconnected : status::empty;
@@ -175,9 +181,12 @@ class sharded_queue {
   /// receivers: woken once, by the next push into any shard or the close.
   template <class Sink>
   status poll_pop(shard_cursor<T>& at, Sink&& sink, waiter& w) {
-    // Each shard's emptiness check (its tail load) is seq_cst: a pass is its own re-check.
     auto attempt = [&] { return try_pop(at, sink); };
-    return rx_waiters_.poll(w, attempt, attempt, status::empty);
+    auto recheck = [&] {
+      detail::heavy_fence();  // between the waiter's count and the pass (see the file comment)
+      return try_pop(at, sink);
+    };
+    return rx_waiters_.poll(w, attempt, recheck, status::empty);
   }
 
   /// Withdraws `w` (poll_pop); a wake it got and did not use goes to the next waiting receiver.
@@ -237,7 +246,9 @@ class sharded_queue {
   detail::atomic<std::size_t> receivers_placed_{0};
   detail::atomic<std::size_t> rotation_{0};  // turned every stay_limit messages (note_taken)
   detail::atomic<bool> closed_{false};
-  alignas(detail::cache_line) detail::counting_eventcount rx_event_;
+  // Its prepare_wait() passes the heavy fence (see the file comment).
+  alignas(detail::cache_line) detail::counting_eventcount rx_event_{
+      detail::counting_eventcount::heavy_fence_after_count};
   detail::send_waiters rx_waiters_;  // the async receivers (poll_pop)
 };
 

@@ -3,14 +3,19 @@
 // `Lap - 1` slots with list_queue's index words, so the consumers' side is list_queue's: a CAS on
 // the head index claims a slot, the consumer that claims a block's last slot enters the next.
 // What one producer saves:
-//   - the claim is a CAS that only close() can make fail (no other producer moves the tail);
-//   - a slot says it is written with a stamp, a plain store, not a read-modify-write;
+//   - no claim: the producer writes the message, then publishes it with a plain release store
+//     of the tail, so a slot below the tail is always written (no per-slot written flag);
+//   - close() cannot mark the tail (the producer's stores would overwrite it): the producer
+//     announces each push in its own flag and checks for a close request, and close() waits
+//     for an announced push to end; the pair is a store-buffering handshake over asymmetric
+//     fences (asymmetric_fence.hpp), so the push pays a compiler barrier, close() a membarrier;
 //   - consumers never free a block: each marks its slot read with a stamp (a plain store, in an
 //     array apart from the messages), and the producer reuses the oldest block once every slot
 //     of it is read. Stamps carry the block's lap number, so a reused block needs no reset.
 // docs/flume-lock.md ("Sharded MPMC") proves each ordering.
 #pragma once
 
+#include <flume_lock/detail/asymmetric_fence.hpp>
 #include <flume_lock/detail/atomic.hpp>
 #include <flume_lock/detail/config.hpp>
 #include <flume_lock/mpmc/list_queue.hpp>  // detail::mpmc_block_lap
@@ -46,7 +51,7 @@ class spmc_queue {
   ~spmc_queue() {
     // Ordering: relaxed (all loads here): single-threaded teardown.
     std::uint64_t head = head_index_.load(detail::order::relaxed) & ~mark_bit;
-    const std::uint64_t tail = tail_index_.load(detail::order::relaxed) & ~mark_bit;
+    const std::uint64_t tail = tail_index_.load(detail::order::relaxed);
     block* b = head_block_.load(detail::order::relaxed);
     for (; head < tail; head += one) {
       const std::uint64_t offset = (head >> shift) & (Lap - 1);
@@ -69,42 +74,63 @@ class spmc_queue {
   template <class U>
   status push(U&& value) {
     producer_probe_.on_write();  // the producer's own fields: one owner at a time
-    const std::uint64_t t = tail_;
-    const std::uint64_t offset = (t >> shift) & (Lap - 1);
-    // The last slot of a block also takes the position with no slot: the tail goes straight to
-    // the next block's first slot.
-    const std::uint64_t next = offset + 1 == block_cap ? t + 2 * one : t + one;
-    std::uint64_t expected = t;
-    // Ordering: seq_cst: the claim is what a parked consumer's re-check reads (try_pop's tail
-    // load); it precedes the owner's notify_one() load in S. Only close() can make it fail
-    // (it sets the mark); the failure reads nothing.
-    if (!tail_index_.compare_exchange_strong(expected, next, detail::order::seq_cst,
-                                             detail::order::relaxed)) {
+    // Ordering: relaxed: the handshake with close(): the light fence orders this store before
+    // the request's load, as close()'s heavy fence orders its request before its wait's load;
+    // so the wait sees this push announced, or this push sees the request.
+    pushing_.store(true, detail::order::relaxed);
+    detail::light_fence();
+    // Ordering: relaxed: the fences above order it (see the store).
+    if (close_requested_.load(detail::order::relaxed)) [[unlikely]] {
+      end_push();
       return status::disconnected;
     }
-    tail_ = next;
+    const std::uint64_t t = tail_;
+    const std::uint64_t offset = (t >> shift) & (Lap - 1);
     block* b = tail_block_;
+    slot& s = b->slots[offset];
+    if constexpr (std::is_nothrow_constructible_v<T, U&&>) {
+      ::new (static_cast<void*>(s.storage)) T(std::forward<U>(value));
+    } else {
+      try {
+        ::new (static_cast<void*>(s.storage)) T(std::forward<U>(value));
+      } catch (...) {
+        end_push();  // nothing was published
+        throw;
+      }
+    }
+    s.probe.on_write();
+    // The last slot of a block also takes the position with no slot: the tail goes straight to
+    // the next block's first slot, linked before the tail says so.
+    const std::uint64_t next = offset + 1 == block_cap ? t + 2 * one : t + one;
     if (offset + 1 == block_cap) [[unlikely]] {
       block* fresh = take_free_block(t / one / Lap + 1);
-      // Ordering: release: pairs with enter_next's acquire load: the block is built (or reset).
-      // Linked only after the claim above, so a linked next block means the tail is past this
-      // one (enter_next's hint relies on it).
+      // Ordering: release: pairs with enter_next's acquire loads: `fresh` is built (or reset),
+      // and every message of `b` is written.
       b->next.store(fresh, detail::order::release);
       tail_block_ = fresh;
     }
-    slot& s = b->slots[offset];
-    ::new (static_cast<void*>(s.storage)) T(std::forward<U>(value));
-    s.probe.on_write();
-    // Ordering: release: publishes the message to take()'s acquire wait.
-    s.written.store(stamp_of(t), detail::order::release);
+    tail_ = next;
+    // Ordering: release: pairs with try_pop's acquire load of the tail: every message below
+    // `next`, and the link just made, are written. (Its part in the parking protocol is the
+    // light fence and the notify that sharded_queue::push makes after it.)
+    tail_index_.store(next, detail::order::release);
+    end_push();
     return status::ok;
   }
 
-  /// Stops further pushes. Messages already claimed are still delivered. Idempotent.
+  /// Stops further pushes: a push after close() returns reports `disconnected`. Messages
+  /// already pushed are still delivered. Idempotent; waits for a push under way to end.
   void close() noexcept {
-    // Ordering: seq_cst: pairs with a parked consumer's re-check of the tail (try_pop) in the
-    // eventcount protocol.
-    tail_index_.fetch_or(mark_bit, detail::order::seq_cst);
+    // Ordering: relaxed: the heavy fence orders it before the wait's load (see push).
+    close_requested_.store(true, detail::order::relaxed);
+    detail::heavy_fence();
+    // Ordering: acquire: pairs with end_push's release store: the push under way is over,
+    // its tail published, and every later push sees the request.
+    for (unsigned spins = 0; pushing_.load(detail::order::acquire);)
+      detail::wait_a_moment(spins);  // the producer is a few stores from done, or preempted
+    // Ordering: seq_cst: pairs with try_pop's seq_cst load (the tail is final); in S it comes
+    // before the notifier's load that follows the close (sharded_queue::close).
+    closed_.store(true, detail::order::seq_cst);
   }
 
   // ---- consumers (any thread) --------------------------------------------------------------
@@ -130,18 +156,28 @@ class spmc_queue {
       block* const b = head_block_.load(detail::order::relaxed);
       std::uint64_t next_head = head + one;
       if ((head & mark_bit) == 0) {  // the tail may be in this block: look at it
-        // Ordering: seq_cst: the parked consumer's re-check; pairs with push's seq_cst claim and
-        // close()'s seq_cst RMW, each before the notifier's load in S. A tail at or below the
-        // head is reported empty (as list_queue::try_pop argues).
-        const std::uint64_t tail = tail_index_.load(detail::order::seq_cst);
-        if ((tail >> shift) <= (head >> shift))
-          return (tail & mark_bit) ? status::disconnected : status::empty;
+        // Ordering: acquire: pairs with push's release store: the messages below the tail are
+        // written. In the parking protocol this is the re-check: the consumer's heavy fence
+        // before it and the producer's light fence after the store order the two as seq_cst
+        // fences would. A tail at or below the head is reported empty (as list_queue's).
+        std::uint64_t tail = tail_index_.load(detail::order::acquire);
+        if ((tail >> shift) <= (head >> shift)) {
+          // Ordering: seq_cst: pairs with close()'s store, made after the last push ended: the
+          // tail loaded again below is the last one. seq_cst for the parking protocol: a
+          // re-check that misses the close precedes close()'s store in S, so the notify that
+          // follows the close finds the parked consumer counted.
+          if (!closed_.load(detail::order::seq_cst)) return status::empty;
+          // Ordering: acquire, as the first load.
+          tail = tail_index_.load(detail::order::acquire);
+          if ((tail >> shift) <= (head >> shift)) return status::disconnected;
+        }
         if ((head >> shift) / Lap != (tail >> shift) / Lap) next_head |= mark_bit;
       }
-      // Ordering: relaxed: as list_queue::try_pop: the block pointer is published by
-      // enter_next's release, the message by the written stamp, and a stale tail is handled
-      // above.
-      if (head_index_.compare_exchange_weak(head, next_head, detail::order::relaxed,
+      // Ordering: release (success): a consumer that acquires a head this claim marked skips
+      // the tail load; through this release it reads the messages the tail load above
+      // published. Relaxed (failure): the load below acquires. The block pointer is published
+      // by enter_next's release (claims are RMWs: they continue its release sequence).
+      if (head_index_.compare_exchange_weak(head, next_head, detail::order::release,
                                             detail::order::relaxed)) {
         if (offset + 1 == block_cap) [[unlikely]]
           enter_next(b, next_head);
@@ -155,10 +191,10 @@ class spmc_queue {
   /// Whether close() was called (a snapshot).
   bool closed() const noexcept {
     // Ordering: relaxed: a snapshot for callers; nothing is read through it.
-    return (tail_index_.load(detail::order::relaxed) & mark_bit) != 0;
+    return close_requested_.load(detail::order::relaxed);
   }
 
-  /// Messages queued now (a snapshot: claimed slots count, written or not).
+  /// Messages queued now (a snapshot).
   std::size_t size() const noexcept {
     for (;;) {
       // Ordering: relaxed (all three): a snapshot; the re-read of the tail makes it coherent.
@@ -170,15 +206,14 @@ class spmc_queue {
   }
 
  private:
-  // Index words as list_queue's: position << shift | mark_bit; on the tail the mark means
-  // closed, on the head that the next block is already linked.
+  // Index words as list_queue's: position << shift | mark_bit. The mark is the head's only: the
+  // next block is linked and every message of this one written. The tail's low bit stays 0.
   static constexpr std::uint64_t shift = 1;
   static constexpr std::uint64_t mark_bit = 1;
   static constexpr std::uint64_t one = std::uint64_t{1} << shift;
   static constexpr std::uint64_t block_cap = Lap - 1;
 
   struct slot {
-    detail::atomic<std::uint32_t> written{0};  // the stamp of the lap whose message is here
     [[no_unique_address]] detail::race_probe probe;
     alignas(T) unsigned char storage[sizeof(T)];
 
@@ -243,28 +278,25 @@ class spmc_queue {
 
   // The consumer that claimed `b`'s last slot makes the next block the head block.
   FLUME_LOCK_COLD void enter_next(block* b, std::uint64_t claimed) {
-    block* next = nullptr;
-    for (unsigned spins = 0;;) {
-      // Ordering: acquire: pairs with push's release store of the link: the block is built, or
-      // reset after its previous use.
-      next = b->next.load(detail::order::acquire);
-      if (next != nullptr) break;
-      detail::wait_a_moment(spins);  // the producer that claimed the last slot is linking
-    }
+    // Ordering: acquire: pairs with push's release store of the link: the block is built, or
+    // reset after its previous use. Never null: this consumer's claim read (or was handed by a
+    // marked head) a tail past `b`, which push stores after linking.
+    block* const next = b->next.load(detail::order::acquire);
     std::uint64_t index = (claimed & ~mark_bit) + one;  // skips the position with no slot
-    // Ordering: relaxed: a hint that the tail is past `next` too (push links a block only
-    // after claiming past the one before); wrong only in the safe direction.
-    if (next->next.load(detail::order::relaxed) != nullptr) index |= mark_bit;
+    // Ordering: acquire: pairs with push's release store of `next`'s own link, made after every
+    // message of `next` was written; so a head marked here hands on what a tail past `next`
+    // would publish.
+    if (next->next.load(detail::order::acquire) != nullptr) index |= mark_bit;
     // Ordering: relaxed: as list_queue::enter_next: the release below publishes it.
     head_block_.store(next, detail::order::relaxed);
     // Ordering: release: a consumer that acquires the new index (or a later one) then sees
-    // head_block_ = next, readable.
+    // head_block_ = next, readable, and (if marked) its messages.
     head_index_.store(index, detail::order::release);
   }
 
-  // Waits for the claimed slot's message, hands it to `sink`, and stamps the slot read, even if
-  // sink throws (never delivered twice). The read stamp is this consumer's last touch of the
-  // block: after it the producer may reuse it.
+  // Hands the claimed slot's message (written: it is below a tail this consumer acquired) to
+  // `sink`, and stamps the slot read, even if sink throws (never delivered twice). The read
+  // stamp is this consumer's last touch of the block: after it the producer may reuse it.
   template <class Sink>
   status take(block* b, std::uint64_t index, Sink& sink) {
     const std::uint64_t offset = (index >> shift) & (Lap - 1);
@@ -273,9 +305,6 @@ class spmc_queue {
     // the producer reuses a block only once every slot of its lap is stamped read (our stamp,
     // below, is our last touch of the block).
     slot& s = b->slots[offset];
-    // Ordering: acquire: pairs with push's release store of the stamp: the message is visible.
-    for (unsigned spins = 0; s.written.load(detail::order::acquire) != stamp;)
-      detail::wait_a_moment(spins);  // the producer that claimed the slot is writing it
     s.probe.on_read();
     struct read_guard {
       block* b;
@@ -291,13 +320,23 @@ class spmc_queue {
     return status::ok;
   }
 
+  // Ends a push (published or refused) for close()'s wait.
+  void end_push() noexcept {
+    // Ordering: release: pairs with close()'s acquire wait: this push's tail store is done.
+    pushing_.store(false, detail::order::release);
+  }
+
   alignas(detail::cache_line) detail::atomic<std::uint64_t> head_index_{0};
   detail::atomic<block*> head_block_{nullptr};
+  detail::atomic<bool> closed_{false};  // every push has ended after close()'s request
   alignas(detail::cache_line) detail::atomic<std::uint64_t> tail_index_{0};
+  // The producer's line: close() reads these two once.
+  alignas(detail::cache_line) detail::atomic<bool> pushing_{false};  // a push is under way
+  detail::atomic<bool> close_requested_{false};
   // The producer's own: no other thread reads them.
-  alignas(detail::cache_line) std::uint64_t tail_ = 0;  // tail_index_ without the mark
-  block* oldest_;      // the oldest block still linked: the next one to reuse
-  block* tail_block_;  // the block of tail_
+  std::uint64_t tail_ = 0;  // tail_index_
+  block* oldest_;           // the oldest block still linked: the next one to reuse
+  block* tail_block_;       // the block of tail_
   // Model builds: an owner hand-over without its release/acquire pair is a DATA RACE here.
   [[no_unique_address]] detail::race_probe producer_probe_;
 };
