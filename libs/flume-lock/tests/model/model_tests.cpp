@@ -706,13 +706,22 @@ struct async_sender : async_task {
 // them with poll_recv only, sleeping between polls like an executor. Each message reaches
 // exactly one of them (in order per receiver), and both end with disconnected: a wake lost on a
 // send or on the close leaves a receiver asleep (deadlock). Unbounded (Capacity 0) or a
-// capacity-1 ring on which the sender parks.
-template <std::size_t Capacity>
-struct mpmc_async_receivers_close : rl::test_suite<mpmc_async_receivers_close<Capacity>, 3> {
-  flume_lock::mpmc::sender<int>* tx = nullptr;
+// capacity-1 ring on which the sender parks; or (Sharded) the sharded flavour, whose re-check
+// after queueing the waiter passes the heavy fence.
+template <std::size_t Capacity, bool Sharded = false>
+struct mpmc_async_receivers_close
+    : rl::test_suite<mpmc_async_receivers_close<Capacity, Sharded>, 3> {
+  std::conditional_t<Sharded, flume_lock::mpmc::sharded_sender<int>, flume_lock::mpmc::sender<int>>*
+      tx = nullptr;
   flume_lock::mpmc::receiver<int>* rx[2] = {nullptr, nullptr};
   mpmc_model::deliveries d;
-  void before() { mpmc_model::open_two_receivers(Capacity, tx, rx); }
+  void before() {
+    if constexpr (Sharded) {
+      mpmc_model::open_two_receivers(tx, rx);
+    } else {
+      mpmc_model::open_two_receivers(Capacity, tx, rx);
+    }
+  }
   void after() {
     d.expect_exactly_once(3, 1);
     delete rx[0];
@@ -737,6 +746,33 @@ struct mpmc_async_receivers_close : rl::test_suite<mpmc_async_receivers_close<Ca
       RL_ASSERT(s == status::ok);
       d.take(i - 1, v);
     }
+  }
+};
+
+// An async receiver of the sharded flavour polls an empty channel while the one sender sends a
+// message and keeps its handle (no close to wake anybody): the send's notify must find the
+// queued waiter, or the re-check after queueing must see the message (a lost wake is a
+// DEADLOCK). The re-check passes the heavy fence, the push the light one.
+struct mpmc_sharded_async_receiver_wake : rl::test_suite<mpmc_sharded_async_receiver_wake, 2> {
+  flume_lock::mpmc::sharded_sender<int>* tx = nullptr;
+  flume_lock::mpmc::receiver<int>* rx[2] = {nullptr, nullptr};
+  void before() { mpmc_model::open_two_receivers(tx, rx); }
+  void after() {
+    delete tx;
+    delete rx[0];
+    delete rx[1];
+  }
+  void thread(unsigned i) {
+    if (i == 0) {
+      RL_ASSERT(tx->send(7) == status::ok);
+      return;
+    }
+    async_task task;
+    int v = -1;
+    status s;
+    while ((s = rx[0]->poll_recv(v, task.w)) == status::empty) task.sleep_until_woken();
+    rx[0]->cancel_wait(task.w);
+    RL_ASSERT(s == status::ok && v == 7);
   }
 };
 
@@ -896,7 +932,8 @@ const scenario scenarios[] = {
     {"mpmc_parked_receivers", &run<mpmc_model::parked_receivers_no_close<0>>},
     {"mpmc_bounded_parked_receivers", &run<mpmc_model::parked_receivers_no_close<1>>},
     {"mpmc_senders_cross_block", &run<mpmc_model::senders_cross_block>},
-    {"mpmc_receivers_cross_block", &run<mpmc_model::receivers_cross_block>},
+    {"mpmc_receivers_cross_block",
+     &run<mpmc_model::receivers_cross_block<flume_lock::mpmc::sender<int>>>},
     {"mpmc_sharded_two_senders", &run_tenth<sharded_model::two_receivers_close<2, 2>>},
     {"mpmc_sharded_block_reuse", &run_tenth<sharded_model::two_receivers_close<1, 7>>},
     {"mpmc_sharded_new_sender_close", &run<sharded_model::new_sender_races_close>},
@@ -939,6 +976,10 @@ const scenario scenarios[] = {
     {"async_send_abort", &run<async_send_abort>},
     {"mpmc_async_receivers_close", &run<mpmc_async_receivers_close<0>>},
     {"mpmc_bounded_async_receivers_close", &run<mpmc_async_receivers_close<1>>},
+    {"mpmc_sharded_async_receivers_close", &run<mpmc_async_receivers_close<0, true>>},
+    {"mpmc_sharded_async_receiver_wake", &run<mpmc_sharded_async_receiver_wake>},
+    {"mpmc_sharded_receivers_cross_block",
+     &run<mpmc_model::receivers_cross_block<flume_lock::mpmc::sharded_sender<int>>>},
 };
 
 }  // namespace

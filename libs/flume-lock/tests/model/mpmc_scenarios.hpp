@@ -16,6 +16,15 @@ inline void open_two_receivers(std::size_t capacity, flume_lock::mpmc::sender<in
   rx[1] = new flume_lock::mpmc::receiver<int>(*rx[0]);
 }
 
+// The same for the sharded flavour (its own sender type).
+inline void open_two_receivers(flume_lock::mpmc::sharded_sender<int>*& tx,
+                               flume_lock::mpmc::receiver<int>* (&rx)[2]) {
+  auto [s, r] = flume_lock::mpmc::sharded_channel<int>();
+  tx = new flume_lock::mpmc::sharded_sender<int>(std::move(s));
+  rx[0] = new flume_lock::mpmc::receiver<int>(std::move(r));
+  rx[1] = new flume_lock::mpmc::receiver<int>(*rx[0]);
+}
+
 // Per-receiver-thread record of the messages taken (each row written by one thread only).
 struct deliveries {
   int got[2][8] = {};
@@ -234,13 +243,19 @@ struct senders_cross_block : rl::test_suite<senders_cross_block, 3> {
 // first block holds one more message and the second block two: one racing receiver takes the
 // first block's last slot and makes the next block the head block, while the other may find
 // the head at the position with no slot and wait: it must then take from the new block. They
-// get messages 2 and 3, one each; message 4 is left.
-struct receivers_cross_block : rl::test_suite<receivers_cross_block, 2> {
-  flume_lock::mpmc::sender<int>* tx = nullptr;
+// get messages 2 and 3, one each; message 4 is left. On the ordered flavour, or on the sharded
+// one (Sender = sharded_sender<int>: all five messages in the one shard).
+template <class Sender>
+struct receivers_cross_block : rl::test_suite<receivers_cross_block<Sender>, 2> {
+  Sender* tx = nullptr;
   flume_lock::mpmc::receiver<int>* rx[2] = {nullptr, nullptr};
   int got[2] = {-1, -1};
   void before() {
-    open_two_receivers(0, tx, rx);
+    if constexpr (std::is_same_v<Sender, flume_lock::mpmc::sender<int>>) {
+      open_two_receivers(0, tx, rx);
+    } else {
+      open_two_receivers(tx, rx);
+    }
     for (int v = 0; v < 5; ++v) RL_ASSERT(tx->send(v) == status::ok);
     int v = 0;
     for (int k = 0; k < 2; ++k) RL_ASSERT(rx[0]->try_recv(v) == status::ok && v == k);

@@ -9,6 +9,8 @@ using flume_lock::status;
 using sharded_sender = flume_lock::mpmc::sharded_sender<int>;
 using receiver = flume_lock::mpmc::receiver<int>;
 
+using mpmc_model::open_two_receivers;
+
 // Senders 0 .. Senders-1 send PerSender messages each (on a shard of their own) and drop their
 // handle (the last drop closes); the two receivers receive until disconnected. Exactly once,
 // in order per sender per receiver, and `disconnected` only after the drain. With one sender of
@@ -19,11 +21,8 @@ struct two_receivers_close : rl::test_suite<two_receivers_close<Senders, PerSend
   receiver* rx[2] = {nullptr, nullptr};
   mpmc_model::deliveries d;
   void before() {
-    auto [s, r] = flume_lock::mpmc::sharded_channel<int>();
-    tx[0] = new sharded_sender(std::move(s));
+    open_two_receivers(tx[0], rx);
     if (Senders > 1) tx[1] = new sharded_sender(*tx[0]);
-    rx[0] = new receiver(std::move(r));
-    rx[1] = new receiver(*rx[0]);
   }
   void after() {
     d.expect_exactly_once(PerSender, static_cast<int>(Senders));
@@ -53,12 +52,7 @@ struct parked_receivers : rl::test_suite<parked_receivers, 3> {
   sharded_sender* tx = nullptr;
   receiver* rx[2] = {nullptr, nullptr};
   mpmc_model::deliveries d;
-  void before() {
-    auto [s, r] = flume_lock::mpmc::sharded_channel<int>();
-    tx = new sharded_sender(std::move(s));
-    rx[0] = new receiver(std::move(r));
-    rx[1] = new receiver(*rx[0]);
-  }
+  void before() { open_two_receivers(tx, rx); }
   void after() {
     RL_ASSERT(d.count[0] == 1 && d.count[1] == 1);
     d.expect_exactly_once(2, 1);

@@ -167,8 +167,10 @@ class spmc_queue {
           // re-check that misses the close precedes close()'s store in S, so the notify that
           // follows the close finds the parked consumer counted.
           if (!closed_.load(detail::order::seq_cst)) return status::empty;
-          // Ordering: acquire, as the first load.
-          tail = tail_index_.load(detail::order::acquire);
+          // Ordering: relaxed: the closed_ load above synchronised with close(), which had
+          // acquired the last push's end (end_push), so that push's tail store happens before
+          // this load: it reads that tail (coherence), and the messages below it are visible.
+          tail = tail_index_.load(detail::order::relaxed);
           if ((tail >> shift) <= (head >> shift)) return status::disconnected;
         }
         if ((head >> shift) / Lap != (tail >> shift) / Lap) next_head |= mark_bit;
@@ -278,10 +280,12 @@ class spmc_queue {
 
   // The consumer that claimed `b`'s last slot makes the next block the head block.
   FLUME_LOCK_COLD void enter_next(block* b, std::uint64_t claimed) {
-    // Ordering: acquire: pairs with push's release store of the link: the block is built, or
-    // reset after its previous use. Never null: this consumer's claim read (or was handed by a
-    // marked head) a tail past `b`, which push stores after linking.
-    block* const next = b->next.load(detail::order::acquire);
+    // Ordering: relaxed: the link is already visible. This consumer's claim of `b`'s last slot
+    // rests on an acquire of a tail past `b` (push stores it after the link), its own or the
+    // one of the consumer that marked the head it acquired (marks hand on their tail loads,
+    // and enter_next's marks their hint's acquire of this very link). So the link store, and
+    // the build (or reset) of the block before it, happen before this load: never null.
+    block* const next = b->next.load(detail::order::relaxed);
     std::uint64_t index = (claimed & ~mark_bit) + one;  // skips the position with no slot
     // Ordering: acquire: pairs with push's release store of `next`'s own link, made after every
     // message of `next` was written; so a head marked here hands on what a tail past `next`
