@@ -111,7 +111,10 @@ class sharded_queue {
 
   /// Gives `s` up: the next new sender handle may take it over.
   void release_shard(shard<T>& s) noexcept {
-    // Ordering: release: pairs with acquire_shard's exchange.
+    // Ordering: release: pairs with acquire_shard's exchange: this owner's pushes (and its
+    // private tail and blocks) happen before the next owner's. (The models cannot catch this
+    // one weakened: there the push's light fence is a seq_cst fence, which is also a release
+    // fence before this store; the real light fence is not.)
     s.owned_.store(false, detail::order::release);
   }
 
@@ -149,10 +152,10 @@ class sharded_queue {
   /// `empty`, or `disconnected` (every shard closed and drained).
   template <class Sink>
   status try_pop(shard_cursor<T>& at, Sink&& sink) {
-    // Ordering: seq_cst: a pass that ends in `disconnected` loads the list again; with
-    // acquire_shard's seq_cst push and closed_ load, a shard added after the first load was
-    // closed before its first push (see acquire_shard), so the pass missed nothing.
-    shard<T>* const first = shards_.load(detail::order::seq_cst);
+    // Ordering: acquire: pairs with the pushes' CAS: the shards walked are built. A shard this
+    // load misses is missed by the second load below too, or that load sees a newer head and
+    // the pass reports `empty`; so only the second load needs S (see there).
+    shard<T>* const first = shards_.load(detail::order::acquire);
     follow_rotation(at, first);
     bool all_disconnected = true;
     // Safety: shards are freed only with the queue, so every pointer of the list stays valid.
