@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <utility>
@@ -216,6 +217,34 @@ TEST(Sharded, QueuedMessagesAreFreedWithTheChannel) {
     EXPECT_EQ(counter.use_count(), 1 + 1900);
   }
   EXPECT_EQ(counter.use_count(), 1);
+}
+
+// A message whose copy throws when it is told to (its move never does).
+struct fragile {
+  int value = 0;
+  bool copy_throws = false;
+  fragile(int v, bool throws) : value(v), copy_throws(throws) {}
+  fragile(const fragile& other) : value(other.value), copy_throws(other.copy_throws) {
+    if (copy_throws) throw std::runtime_error("copy refused");
+  }
+  fragile(fragile&&) noexcept = default;
+  fragile& operator=(const fragile&) = default;
+  fragile& operator=(fragile&&) noexcept = default;
+  ~fragile() = default;
+};
+
+TEST(Sharded, AThrowingCopyPublishesNothing) {
+  auto [tx, rx] = sharded_channel<fragile>();
+  const fragile bad(1, true);
+  EXPECT_THROW((void)tx.send(bad), std::runtime_error);
+  const fragile good(2, false);
+  ASSERT_EQ(tx.send(good), status::ok);
+  fragile v(0, false);
+  ASSERT_EQ(rx.try_recv(v), status::ok);  // no slot left unwritten in front of it
+  EXPECT_EQ(v.value, 2);
+  EXPECT_EQ(rx.try_recv(v), status::empty);
+  tx.close();  // returns: the failed send ended its push
+  EXPECT_EQ(rx.try_recv(v), status::disconnected);
 }
 
 struct counted_waiter {
