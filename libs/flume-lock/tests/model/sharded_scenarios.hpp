@@ -11,6 +11,13 @@ using receiver = flume_lock::mpmc::receiver<int>;
 
 using mpmc_model::open_two_receivers;
 
+// A sharded channel's first sender and its one receiver.
+inline void open_one_receiver(sharded_sender*& tx, receiver*& rx) {
+  auto [s, r] = flume_lock::mpmc::sharded_channel<int>();
+  tx = new sharded_sender(std::move(s));
+  rx = new receiver(std::move(r));
+}
+
 // Senders 0 .. Senders-1 send PerSender messages each (on a shard of their own) and drop their
 // handle (the last drop closes); the two receivers receive until disconnected. Exactly once,
 // in order per sender per receiver, and `disconnected` only after the drain. With one sender of
@@ -78,11 +85,7 @@ struct new_sender_races_close : rl::test_suite<new_sender_races_close, 3> {
   receiver* rx = nullptr;
   status sent = status::empty;
   int got = 0;
-  void before() {
-    auto [s, r] = flume_lock::mpmc::sharded_channel<int>();
-    tx = new sharded_sender(std::move(s));
-    rx = new receiver(std::move(r));
-  }
+  void before() { open_one_receiver(tx, rx); }
   void after() {
     RL_ASSERT(got == (sent == status::ok ? 1 : 0));
     delete tx;
@@ -117,11 +120,7 @@ struct sends_race_close : rl::test_suite<sends_race_close, 3> {
   receiver* rx = nullptr;
   int accepted = 0;
   int got = 0;
-  void before() {
-    auto [s, r] = flume_lock::mpmc::sharded_channel<int>();
-    tx = new sharded_sender(std::move(s));
-    rx = new receiver(std::move(r));
-  }
+  void before() { open_one_receiver(tx, rx); }
   void after() {
     RL_ASSERT(got == accepted);
     delete tx;
@@ -156,11 +155,7 @@ struct two_new_senders : rl::test_suite<two_new_senders, 3> {
   sharded_sender* tx = nullptr;
   receiver* rx = nullptr;
   int got[2] = {0, 0};
-  void before() {
-    auto [s, r] = flume_lock::mpmc::sharded_channel<int>();
-    tx = new sharded_sender(std::move(s));
-    rx = new receiver(std::move(r));
-  }
+  void before() { open_one_receiver(tx, rx); }
   void after() {
     RL_ASSERT(got[0] == 1 && got[1] == 1);
     delete tx;
@@ -188,10 +183,8 @@ struct shard_handover : rl::test_suite<shard_handover, 3> {
   receiver* rx = nullptr;
   int got[2] = {0, 0};
   void before() {
-    auto [s, r] = flume_lock::mpmc::sharded_channel<int>();
-    tx[0] = new sharded_sender(std::move(s));
+    open_one_receiver(tx[0], rx);
     tx[1] = new sharded_sender(*tx[0]);
-    rx = new receiver(std::move(r));
   }
   void after() {
     RL_ASSERT(got[0] == 1 && got[1] == 1);
